@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# README command 2: install what is needed, build, and run the whole test suite headless.
+#
+#   installer/test.sh            # build in build-ci/ (warnings are errors) and run ctest
+#
+# Environment: JOBS (parallel build jobs, default: number of cores), CTEST_ARGS (extra ctest
+# arguments, e.g. "-R outbox").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+installer/install-deps.sh
+
+jobs="${JOBS:-$(nproc)}"
+cmake --preset ci -DSIGNPOST_BUILD_BENCH=ON
+cmake --build --preset ci --parallel "$jobs"
+
+# Tests that need a window get a virtual X display of their own; nothing here needs a screen.
+export SIGNPOST_TEST_HEADLESS=1
+ctest --preset ci --parallel "$jobs" ${CTEST_ARGS:-}

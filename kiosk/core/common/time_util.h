@@ -1,0 +1,24 @@
+// Signpost — UTC timestamps as text. Stored and sent timestamps are always UTC ISO 8601 with a
+// trailing 'Z'; local time only exists for display and "open now" (see directory/time_zone.h).
+// Thread-safety: pure functions.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace signpost {
+
+using SystemTime = std::chrono::system_clock::time_point;
+
+// "2026-11-23T14:03:07Z"
+std::string formatIsoUtc(SystemTime time);
+// "2026-11-23T14:03:07.123Z"
+std::string formatIsoUtcMillis(SystemTime time);
+// Accepts "YYYY-MM-DDTHH:MM:SS[.fff]Z" (and "+00:00"); nullopt for anything else.
+std::optional<SystemTime> parseIsoUtc(std::string_view text);
+// Whole seconds since the Unix epoch.
+long long unixSeconds(SystemTime time);
+
+}  // namespace signpost

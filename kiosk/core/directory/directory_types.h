@@ -1,0 +1,139 @@
+// Signpost — the directory's data model, shaped after Open Referral UK / HSDS 3.0.
+//
+// Field names follow HSDS where one exists (organization, service, location,
+// service_at_location, phone, schedule, taxonomy_term, language, accessibility, cost_option,
+// service_area) plus the UK profile's v1 fields attending_type and attending_access.
+// Plain value types; thread-safety as for any struct.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace signpost {
+
+enum class ServiceStatus { Active, Inactive, Defunct, TemporarilyClosed };
+
+// How a resident gets the service (Open Referral UK v1 attending_access).
+enum class AttendingAccess { DropIn, Appointment, Referral, Membership, Unknown };
+
+// Where it happens (v1 attending_type); a service may offer several, so these are bit flags.
+enum AttendingTypeFlags : unsigned {
+    kAttendVenue = 1u << 0,
+    kAttendPhone = 1u << 1,
+    kAttendOnline = 1u << 2,
+    kAttendHomeVisit = 1u << 3,
+};
+
+// A calendar date with no time zone (HSDS valid_from / valid_to, assured_date).
+using CivilDate = std::chrono::year_month_day;
+
+enum class ScheduleFrequency { Weekly, Monthly };
+
+// One RFC 5545-style BYDAY entry: a weekday, optionally with an ordinal for MONTHLY rules
+// ("1MO" = first Monday of the month, "-1FR" = last Friday). ordinal 0 = every such weekday.
+struct ByDay {
+    unsigned weekday = 0;  // ISO: 1 = Monday ... 7 = Sunday
+    int ordinal = 0;       // 0, 1..5 or -1..-5
+    bool operator==(const ByDay&) const = default;
+};
+
+// One opening rule. Times are minutes after local midnight in the venue's time zone. A rule
+// whose closesAt <= opensAt runs overnight and closes the next day (a night shelter, 8pm–8am).
+struct ScheduleRule {
+    ScheduleFrequency frequency = ScheduleFrequency::Weekly;
+    std::vector<ByDay> byDays;             // empty = every day
+    int opensAtMinutes = 0;                // 0..1439
+    int closesAtMinutes = 0;               // 0..1440; 1440 = midnight at the end of the day
+    std::optional<CivilDate> validFrom;    // inclusive; none = always has been
+    std::optional<CivilDate> validTo;      // inclusive; none = no end
+    std::string description;               // free text from the data, e.g. "term time only"
+};
+
+struct Phone {
+    std::string number;       // as published, e.g. "0161 496 0123"
+    std::string description;  // "Helpline", "Text only", ...
+};
+
+struct Address {
+    std::string line1;
+    std::string line2;
+    std::string city;
+    std::string postcode;
+};
+
+struct Location {
+    std::string id;
+    std::string name;
+    Address address;
+    std::optional<double> latitude;
+    std::optional<double> longitude;
+    std::vector<std::string> accessibility;  // plain-English statements ("Step-free entrance")
+    std::string transportation;              // "Buses 86 and 111 stop outside"
+};
+
+// A need or other taxonomy term. Needs are the terms of vocabulary "signpost-needs".
+struct TaxonomyTerm {
+    std::string id;
+    std::string code;         // stable short code, e.g. "feeling-lonely"
+    std::string name;         // English display name, e.g. "Feeling lonely"
+    std::string description;  // plain English, shown under the tile
+    std::string parentId;
+    std::string taxonomy;     // vocabulary, e.g. "signpost-needs"
+    std::string termUri;      // CURIE into a UK vocabulary, e.g. "esdNeed:69"
+    std::vector<std::string> keywords;  // extra search words: "isolation", "company", ...
+};
+
+struct Organisation {
+    std::string id;
+    std::string name;
+    std::string description;
+    std::string website;
+    std::string email;
+};
+
+// A service area. extentType "neighbourhood" names one of the city's neighbourhoods (data, not
+// code); "city" means the whole city and matches every neighbourhood filter.
+struct ServiceArea {
+    std::string name;
+    std::string extentType = "neighbourhood";
+};
+
+struct Service {
+    std::string id;
+    std::string organisationId;
+    std::string name;
+    std::string description;          // what it is, plain English
+    std::string eligibility;          // who it is for (HSDS eligibility_description)
+    std::string applicationProcess;   // how to get it (HSDS application_process)
+    std::string url;
+    std::string email;
+    ServiceStatus status = ServiceStatus::Active;
+    unsigned attendingTypes = kAttendVenue;  // AttendingTypeFlags
+    AttendingAccess attendingAccess = AttendingAccess::Unknown;
+    bool isFree = true;               // every cost_option has amount 0, or none exists
+    std::string costDescription;      // "£2 a session", shown when not free
+    std::optional<int> minimumAge;
+    std::optional<int> maximumAge;
+    std::vector<std::string> languages;    // ISO 639-1 codes, e.g. {"en", "pl", "ur"}
+    std::vector<ServiceArea> serviceAreas;
+    std::vector<std::string> locationIds;  // via service_at_location
+    std::vector<Phone> phones;
+    std::vector<ScheduleRule> schedules;   // the service's own plus its service_at_locations'
+    std::vector<std::string> needCodes;    // codes of linked "signpost-needs" terms
+    std::optional<CivilDate> lastChecked;  // HSDS assured_date
+    bool acceptsReferrals = true;          // false = signposting only, no "ask them to contact me"
+};
+
+// A whole directory as imported from an HSDS-shaped JSON file.
+struct DirectoryData {
+    std::string version;  // the publisher's version label, e.g. "2026-11-01"
+    std::vector<Organisation> organisations;
+    std::vector<Location> locations;
+    std::vector<TaxonomyTerm> taxonomyTerms;
+    std::vector<Service> services;
+};
+
+}  // namespace signpost

@@ -1,0 +1,72 @@
+// Signpost — the kiosk's whole user interface as one object the shell drives frame by frame.
+//
+// The shell (kiosk/app) owns the window, the GL context and the frame loop. Each frame it calls
+// ImGui::NewFrame(), KioskApp::drawFrame(), ImGui::Render(). KioskApp owns the ImGui-side state
+// (fonts, theme, touch scrolling, on-screen keyboard) and the KioskSession (core/session: what
+// screen, what the resident chose and typed), and draws one screen per file from kiosk/ui/.
+// Tests drive the same object with a headless ImGui context (no GL).
+//
+// Thread-safety: UI thread only. Nothing here blocks on the network.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/runtime/kiosk_runtime.h"
+
+struct ImGuiIO;
+
+namespace signpost::ui {
+
+class UiMap;
+
+struct FrameInput {
+    std::chrono::steady_clock::time_point now;      // drives idle timer and animations
+    std::chrono::system_clock::time_point wallNow;  // drives "open now" and timestamps
+    float displayWidth = 1920;
+    float displayHeight = 1080;
+    float pixelsPerMillimetre = 0;  // from the monitor's physical size; 0 = unknown (assume 1080p 24")
+    bool hadInput = false;          // any pointer/key event since the last frame
+};
+
+// What the app asks the shell to do after a frame.
+enum class ShellRequest { None, Restart, Exit };
+
+class KioskApp {
+public:
+    explicit KioskApp(KioskRuntime& runtime);
+    ~KioskApp();
+    KioskApp(const KioskApp&) = delete;
+    KioskApp& operator=(const KioskApp&) = delete;
+
+    // Builds the font atlas for the current text size into `io.Fonts` (call once after
+    // ImGui::CreateContext(), and again whenever fontAtlasStale() says so, before NewFrame; the
+    // shell then re-uploads the texture).
+    void buildFonts(ImGuiIO& io);
+    bool fontAtlasStale() const noexcept;
+
+    // Draws the current screen. Call between ImGui::NewFrame() and ImGui::Render().
+    void drawFrame(const FrameInput& input);
+
+    // Render-on-demand hints for the shell's frame loop:
+    // true while something moves (inertia scroll, transitions): keep drawing frames.
+    bool isAnimating() const noexcept;
+    // The next moment a frame is needed without input (idle warning, countdown tick, the minute
+    // "open now" changes); nullopt = only on input.
+    std::optional<std::chrono::steady_clock::time_point> nextWakeUp() const;
+
+    ShellRequest shellRequest() const noexcept;
+    // The screen shown, as a stable id ("home", "results", "service", "referral.contact", ...).
+    std::string currentScreenId() const;
+    // Where every touchable element was drawn in the last frame (tests and the e2e driver use it
+    // to press things by id). Always kept; it costs a vector of rects per frame.
+    const UiMap& uiMap() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace signpost::ui

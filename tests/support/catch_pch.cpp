@@ -1,0 +1,1 @@
+// Empty: this target only builds the precompiled catch.hpp that every test reuses.
