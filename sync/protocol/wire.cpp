@@ -1,0 +1,475 @@
+#include "sync/protocol/wire.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/common/ids.h"
+
+namespace signpost::protocol {
+
+using nlohmann::json;
+
+WireFormatError::WireFormatError(std::string field, const std::string& problem)
+    : std::runtime_error(field.empty() ? problem : field + ": " + problem), m_field(std::move(field)) {}
+
+namespace {
+
+// Reads fields out of a JSON object, naming the full path of anything wrong.
+class Reader {
+public:
+    Reader(const json& object, std::string path) : m_object(object), m_path(std::move(path)) {
+        if (!m_object.is_object()) {
+            throw WireFormatError(m_path, "expected an object");
+        }
+    }
+
+    std::string field(const char* name) const {
+        return m_path.empty() ? std::string(name) : m_path + "." + name;
+    }
+
+    const json* find(const char* name) const {
+        auto it = m_object.find(name);
+        return it == m_object.end() || it->is_null() ? nullptr : &*it;
+    }
+
+    const json& require(const char* name) const {
+        const json* value = find(name);
+        if (value == nullptr) {
+            throw WireFormatError(field(name), "is required");
+        }
+        return *value;
+    }
+
+    std::string string(const char* name, std::size_t maxLength = 1024) const {
+        const json& value = require(name);
+        return checkString(name, value, maxLength);
+    }
+
+    std::string optionalString(const char* name, std::size_t maxLength = 1024) const {
+        const json* value = find(name);
+        return value == nullptr ? std::string() : checkString(name, *value, maxLength);
+    }
+
+    std::int64_t integer(const char* name) const {
+        const json& value = require(name);
+        if (!value.is_number_integer()) {
+            throw WireFormatError(field(name), "expected an integer");
+        }
+        return value.get<std::int64_t>();
+    }
+
+    std::int64_t optionalInteger(const char* name, std::int64_t fallback) const {
+        return find(name) == nullptr ? fallback : integer(name);
+    }
+
+    std::uint64_t optionalUnsigned(const char* name) const {
+        const json* value = find(name);
+        if (value == nullptr) {
+            return 0;
+        }
+        if (!value->is_number_unsigned() && !(value->is_number_integer() && value->get<std::int64_t>() >= 0)) {
+            throw WireFormatError(field(name), "expected a non-negative integer");
+        }
+        return value->get<std::uint64_t>();
+    }
+
+    bool boolean(const char* name, bool fallback) const {
+        const json* value = find(name);
+        if (value == nullptr) {
+            return fallback;
+        }
+        if (!value->is_boolean()) {
+            throw WireFormatError(field(name), "expected true or false");
+        }
+        return value->get<bool>();
+    }
+
+    std::vector<std::uint8_t> base64(const char* name, std::size_t minBytes, std::size_t maxBytes) const {
+        const json& value = require(name);
+        if (!value.is_string()) {
+            throw WireFormatError(field(name), "expected base64 text");
+        }
+        const auto& text = value.get_ref<const std::string&>();
+        if (text.size() > (maxBytes + 2) / 3 * 4 + 4) {
+            throw WireFormatError(field(name), "is larger than " + std::to_string(maxBytes) + " bytes");
+        }
+        auto bytes = fromBase64(text);
+        if (!bytes) {
+            throw WireFormatError(field(name), "is not valid base64");
+        }
+        if (bytes->size() < minBytes || bytes->size() > maxBytes) {
+            throw WireFormatError(field(name), minBytes == maxBytes
+                                                   ? "must be " + std::to_string(minBytes) + " bytes"
+                                                   : "must be " + std::to_string(minBytes) + " to " +
+                                                         std::to_string(maxBytes) + " bytes");
+        }
+        return std::move(*bytes);
+    }
+
+    const json& array(const char* name) const {
+        const json& value = require(name);
+        if (!value.is_array()) {
+            throw WireFormatError(field(name), "expected an array");
+        }
+        return value;
+    }
+
+private:
+    std::string checkString(const char* name, const json& value, std::size_t maxLength) const {
+        if (!value.is_string()) {
+            throw WireFormatError(field(name), "expected a string");
+        }
+        const auto& text = value.get_ref<const std::string&>();
+        if (text.size() > maxLength) {
+            throw WireFormatError(field(name), "is longer than " + std::to_string(maxLength) + " bytes");
+        }
+        return text;
+    }
+
+    const json& m_object;
+    std::string m_path;
+};
+
+json parseDocument(std::string_view text) {
+    try {
+        return json::parse(text);
+    } catch (const json::parse_error&) {
+        throw WireFormatError("", "the body is not valid JSON");
+    }
+}
+
+std::string indexed(const std::string& base, std::size_t index) {
+    return base + "[" + std::to_string(index) + "]";
+}
+
+json submissionJson(const Submission& s) {
+    return json{{"id", s.id},
+                {"seq", s.seq},
+                {"created_at", s.createdAt},
+                {"form_version", s.formVersion},
+                {"venue", s.venue},
+                {"neighbourhood", s.neighbourhood},
+                {"service_id", s.serviceId},
+                {"test", s.test},
+                {"sealed", toBase64(s.sealed)},
+                {"signature", toBase64(s.signature)}};
+}
+
+Submission readSubmission(const json& value, const std::string& path) {
+    Reader r(value, path);
+    Submission s;
+    s.id = r.string("id", 64);
+    if (!isUuidV4(s.id)) {
+        throw WireFormatError(r.field("id"), "must be a lower-case UUIDv4");
+    }
+    s.seq = r.integer("seq");
+    if (s.seq < 1) {
+        throw WireFormatError(r.field("seq"), "must be 1 or more");
+    }
+    s.createdAt = r.string("created_at", 64);
+    s.formVersion = r.string("form_version", 64);
+    s.venue = r.optionalString("venue", 200);
+    s.neighbourhood = r.optionalString("neighbourhood", 200);
+    s.serviceId = r.optionalString("service_id", 200);
+    s.test = r.boolean("test", false);
+    s.sealed = r.base64("sealed", 49, kMaxSealedBytes);  // crypto_box_SEALBYTES + 1 at least
+    s.signature = r.base64("signature", 64, 64);
+    return s;
+}
+
+json heartbeatJson(const Heartbeat& h) {
+    return json{{"app_version", h.appVersion},
+                {"queue", {{"queued", h.queued}, {"sent", h.sent}, {"rejected", h.rejected}}},
+                {"last_sync_at", h.lastSyncAt},
+                {"last_error", h.lastError},
+                {"free_disk_bytes", h.freeDiskBytes},
+                {"directory_version", h.directoryVersion}};
+}
+
+Heartbeat readHeartbeat(const json& value, const std::string& path) {
+    Reader r(value, path);
+    Heartbeat h;
+    h.appVersion = r.string("app_version", 64);
+    if (const json* queue = r.find("queue")) {
+        Reader q(*queue, r.field("queue"));
+        h.queued = static_cast<std::size_t>(q.optionalUnsigned("queued"));
+        h.sent = static_cast<std::size_t>(q.optionalUnsigned("sent"));
+        h.rejected = static_cast<std::size_t>(q.optionalUnsigned("rejected"));
+    }
+    h.lastSyncAt = r.optionalString("last_sync_at", 64);
+    h.lastError = r.optionalString("last_error", 300);
+    h.freeDiskBytes = r.optionalUnsigned("free_disk_bytes");
+    h.directoryVersion = r.optionalInteger("directory_version", 0);
+    return h;
+}
+
+}  // namespace
+
+const char* toString(ItemStatus status) {
+    switch (status) {
+        case ItemStatus::Stored: return "stored";
+        case ItemStatus::Duplicate: return "duplicate";
+        case ItemStatus::Rejected: return "rejected";
+    }
+    return "rejected";
+}
+
+std::string toJson(const ApiError& error) {
+    return json{{"error", {{"code", error.code}, {"message", error.message}}}}.dump();
+}
+
+std::optional<ApiError> parseApiError(std::string_view text) {
+    json document = json::parse(text, nullptr, false);
+    if (document.is_discarded() || !document.is_object()) {
+        return std::nullopt;
+    }
+    auto error = document.find("error");
+    if (error == document.end() || !error->is_object()) {
+        return std::nullopt;
+    }
+    ApiError result;
+    result.code = error->value("code", std::string());
+    result.message = error->value("message", std::string());
+    if (result.code.empty()) {
+        return std::nullopt;
+    }
+    return result;
+}
+
+std::string toJson(const EnrollRequest& v) {
+    return json{{"enrollment_code", v.enrollmentCode},
+                {"device_name", v.deviceName},
+                {"venue", v.venue},
+                {"signing_public_key", toBase64(v.signingPublicKey)}}
+        .dump();
+}
+
+EnrollRequest parseEnrollRequest(std::string_view text) {
+    json document = parseDocument(text);
+    Reader r(document, "");
+    EnrollRequest v;
+    v.enrollmentCode = r.string("enrollment_code", 64);
+    v.deviceName = r.string("device_name", 100);
+    v.venue = r.string("venue", 200);
+    v.signingPublicKey = r.base64("signing_public_key", 32, 32);
+    if (v.enrollmentCode.empty()) {
+        throw WireFormatError("enrollment_code", "must not be empty");
+    }
+    return v;
+}
+
+std::string toJson(const EnrollResponse& v) {
+    return json{{"device_id", v.deviceId}, {"device_token", v.deviceToken}}.dump();
+}
+
+EnrollResponse parseEnrollResponse(std::string_view text) {
+    json document = parseDocument(text);
+    Reader r(document, "");
+    return {r.string("device_id", 64), r.string("device_token", 128)};
+}
+
+std::string toJson(const SubmissionBatch& v) {
+    json items = json::array();
+    for (const Submission& s : v.submissions) {
+        items.push_back(submissionJson(s));
+    }
+    return json{{"submissions", std::move(items)}}.dump();
+}
+
+SubmissionBatch parseSubmissionBatch(std::string_view text) {
+    json document = parseDocument(text);
+    Reader r(document, "");
+    const json& items = r.array("submissions");
+    if (items.empty()) {
+        throw WireFormatError("submissions", "must hold at least one submission");
+    }
+    if (items.size() > kMaxBatchItems) {
+        throw WireFormatError("submissions", "holds " + std::to_string(items.size()) +
+                                                 " submissions; at most " +
+                                                 std::to_string(kMaxBatchItems) + " per request");
+    }
+    SubmissionBatch batch;
+    batch.submissions.reserve(items.size());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        batch.submissions.push_back(readSubmission(items[i], indexed("submissions", i)));
+    }
+    return batch;
+}
+
+std::string toJson(const SubmissionResults& v) {
+    json items = json::array();
+    for (const ItemResult& item : v.results) {
+        json entry{{"id", item.id}, {"status", toString(item.status)}};
+        if (!item.error.empty()) {
+            entry["error"] = item.error;
+        }
+        items.push_back(std::move(entry));
+    }
+    return json{{"results", std::move(items)}}.dump();
+}
+
+SubmissionResults parseSubmissionResults(std::string_view text) {
+    json document = parseDocument(text);
+    Reader r(document, "");
+    const json& items = r.array("results");
+    SubmissionResults results;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        Reader item(items[i], indexed("results", i));
+        ItemResult result;
+        result.id = item.string("id", 64);
+        std::string status = item.string("status", 16);
+        if (status == "stored") {
+            result.status = ItemStatus::Stored;
+        } else if (status == "duplicate") {
+            result.status = ItemStatus::Duplicate;
+        } else if (status == "rejected") {
+            result.status = ItemStatus::Rejected;
+        } else {
+            throw WireFormatError(item.field("status"), "must be stored, duplicate or rejected");
+        }
+        result.error = item.optionalString("error", 300);
+        results.results.push_back(std::move(result));
+    }
+    return results;
+}
+
+std::string toJson(const DirectoryUpdate& v) {
+    json directory = v.directoryJson.empty() ? json(nullptr) : json::parse(v.directoryJson);
+    return json{{"version", v.version},
+                {"since", v.since},
+                {"full", v.full},
+                {"directory", std::move(directory)},
+                {"deleted_service_ids", v.deletedServiceIds}}
+        .dump();
+}
+
+DirectoryUpdate parseDirectoryUpdate(std::string_view text) {
+    json document = parseDocument(text);
+    Reader r(document, "");
+    DirectoryUpdate v;
+    v.version = r.integer("version");
+    v.since = r.optionalInteger("since", 0);
+    v.full = r.boolean("full", false);
+    if (const json* directory = r.find("directory")) {
+        if (!directory->is_object()) {
+            throw WireFormatError("directory", "expected an object");
+        }
+        v.directoryJson = directory->dump();
+    }
+    if (const json* deleted = r.find("deleted_service_ids")) {
+        if (!deleted->is_array()) {
+            throw WireFormatError("deleted_service_ids", "expected an array");
+        }
+        for (std::size_t i = 0; i < deleted->size(); ++i) {
+            if (!(*deleted)[i].is_string()) {
+                throw WireFormatError(indexed("deleted_service_ids", i), "expected a string");
+            }
+            v.deletedServiceIds.push_back((*deleted)[i].get<std::string>());
+        }
+    }
+    return v;
+}
+
+std::string toJson(const Heartbeat& v) { return heartbeatJson(v).dump(); }
+
+Heartbeat parseHeartbeat(std::string_view text) {
+    json document = parseDocument(text);
+    return readHeartbeat(document, "");
+}
+
+std::string toJson(const SubmissionPage& v) {
+    json items = json::array();
+    for (const PulledSubmission& p : v.submissions) {
+        json entry = submissionJson(p.submission);
+        entry["cursor"] = p.cursor;
+        entry["device_id"] = p.deviceId;
+        entry["device_name"] = p.deviceName;
+        entry["signing_public_key"] = toBase64(p.signingPublicKey);
+        entry["received_at"] = p.receivedAt;
+        items.push_back(std::move(entry));
+    }
+    return json{{"submissions", std::move(items)},
+                {"next_cursor", v.nextCursor},
+                {"has_more", v.hasMore}}
+        .dump();
+}
+
+SubmissionPage parseSubmissionPage(std::string_view text) {
+    json document = parseDocument(text);
+    Reader r(document, "");
+    SubmissionPage page;
+    const json& items = r.array("submissions");
+    page.submissions.reserve(items.size());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const std::string path = indexed("submissions", i);
+        Reader item(items[i], path);
+        PulledSubmission p;
+        p.submission = readSubmission(items[i], path);
+        p.cursor = item.integer("cursor");
+        p.deviceId = item.string("device_id", 64);
+        p.deviceName = item.optionalString("device_name", 100);
+        p.signingPublicKey = item.base64("signing_public_key", 32, 32);
+        p.receivedAt = item.string("received_at", 64);
+        page.submissions.push_back(std::move(p));
+    }
+    page.nextCursor = r.integer("next_cursor");
+    page.hasMore = r.boolean("has_more", false);
+    return page;
+}
+
+std::string toJson(const AckRequest& v) { return json{{"ids", v.ids}}.dump(); }
+
+AckRequest parseAckRequest(std::string_view text) {
+    json document = parseDocument(text);
+    Reader r(document, "");
+    const json& ids = r.array("ids");
+    if (ids.size() > kMaxPullPage) {
+        throw WireFormatError("ids", "at most " + std::to_string(kMaxPullPage) + " ids per request");
+    }
+    AckRequest v;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (!ids[i].is_string() || !isUuidV4(ids[i].get_ref<const std::string&>())) {
+            throw WireFormatError(indexed("ids", i), "must be a submission id (UUIDv4)");
+        }
+        v.ids.push_back(ids[i].get<std::string>());
+    }
+    return v;
+}
+
+std::string toJson(const DeviceList& v) {
+    json items = json::array();
+    for (const DeviceInfo& d : v.devices) {
+        items.push_back(json{{"device_id", d.deviceId},
+                             {"name", d.name},
+                             {"venue", d.venue},
+                             {"enrolled_at", d.enrolledAt},
+                             {"last_seen_at", d.lastSeenAt},
+                             {"revoked", d.revoked},
+                             {"last_heartbeat", heartbeatJson(d.lastHeartbeat)}});
+    }
+    return json{{"devices", std::move(items)}}.dump();
+}
+
+DeviceList parseDeviceList(std::string_view text) {
+    json document = parseDocument(text);
+    Reader r(document, "");
+    const json& items = r.array("devices");
+    DeviceList list;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const std::string path = indexed("devices", i);
+        Reader item(items[i], path);
+        DeviceInfo d;
+        d.deviceId = item.string("device_id", 64);
+        d.name = item.optionalString("name", 100);
+        d.venue = item.optionalString("venue", 200);
+        d.enrolledAt = item.optionalString("enrolled_at", 64);
+        d.lastSeenAt = item.optionalString("last_seen_at", 64);
+        d.revoked = item.boolean("revoked", false);
+        if (const json* heartbeat = item.find("last_heartbeat")) {
+            d.lastHeartbeat = readHeartbeat(*heartbeat, item.field("last_heartbeat"));
+        }
+        list.devices.push_back(std::move(d));
+    }
+    return list;
+}
+
+}  // namespace signpost::protocol

@@ -1,0 +1,185 @@
+#include <catch2/catch.hpp>
+
+#include "core/common/ids.h"
+#include "support/test_support.h"
+#include "sync/protocol/submission_signing.h"
+#include "sync/protocol/wire.h"
+
+using namespace signpost;
+using namespace signpost::protocol;
+
+namespace {
+
+Submission sampleSubmission() {
+    Submission s;
+    s.id = uuidV4();
+    s.seq = 7;
+    s.createdAt = "2026-11-23T10:15:00Z";
+    s.formVersion = "2026.11";
+    s.venue = "Central Library";
+    s.neighbourhood = "Hulme, Moss Side & Rusholme";
+    s.serviceId = "svc-food-001";
+    s.sealed = std::vector<std::uint8_t>(300, 0xAB);
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("a submission batch survives the wire unchanged", "[protocol]") {
+    DeviceSigningKey key = DeviceSigningKey::generate();
+    Submission s = sampleSubmission();
+    key.sign(s);
+    SubmissionBatch batch{{s}};
+    SubmissionBatch back = parseSubmissionBatch(toJson(batch));
+    REQUIRE(back.submissions.size() == 1);
+    const Submission& r = back.submissions[0];
+    CHECK(r.id == s.id);
+    CHECK(r.seq == 7);
+    CHECK(r.createdAt == s.createdAt);
+    CHECK(r.venue == s.venue);
+    CHECK(r.neighbourhood == s.neighbourhood);
+    CHECK(r.serviceId == s.serviceId);
+    CHECK(r.sealed == s.sealed);
+    CHECK(r.signature == s.signature);
+    CHECK(verifySubmission(r, key.publicKey()));
+}
+
+TEST_CASE("signatures catch any change to any stored field", "[protocol]") {
+    DeviceSigningKey key = DeviceSigningKey::generate();
+    Submission s = sampleSubmission();
+    key.sign(s);
+    REQUIRE(verifySubmission(s, key.publicKey()));
+
+    Submission changed = s;
+    SECTION("sealed bytes") { changed.sealed[10] ^= 1; }
+    SECTION("sequence") { changed.seq = 8; }
+    SECTION("venue") { changed.venue = "Elsewhere"; }
+    SECTION("service") { changed.serviceId = ""; }
+    SECTION("test flag") { changed.test = true; }
+    SECTION("created at") { changed.createdAt = "2099-01-01T00:00:00Z"; }
+    CHECK_FALSE(verifySubmission(changed, key.publicKey()));
+    CHECK(contentHash(changed) != contentHash(s));
+}
+
+TEST_CASE("another device's key does not verify; signatures are deterministic", "[protocol]") {
+    DeviceSigningKey key = DeviceSigningKey::generate();
+    DeviceSigningKey other = DeviceSigningKey::generate();
+    Submission s = sampleSubmission();
+    key.sign(s);
+    CHECK_FALSE(verifySubmission(s, other.publicKey()));
+    Submission again = s;
+    key.sign(again);
+    CHECK(again.signature == s.signature);  // a blind retry sends identical bytes
+    // The content hash ignores the signature: re-enrolled device, same content = duplicate.
+    other.sign(again);
+    CHECK(contentHash(again) == contentHash(s));
+}
+
+TEST_CASE("a device key saved to disk loads back with mode 0600", "[protocol]") {
+    test::TempDir dir("protocol");
+    DeviceSigningKey key = DeviceSigningKey::generate();
+    key.save(dir / "device.key");
+    CHECK((std::filesystem::status(dir / "device.key").permissions() & std::filesystem::perms::all) ==
+          (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+    DeviceSigningKey loaded = DeviceSigningKey::load(dir / "device.key");
+    CHECK(loaded.publicKey() == key.publicKey());
+    test::writeText(dir / "bad.key", "not base64 at all");
+    CHECK_THROWS_WITH(DeviceSigningKey::load(dir / "bad.key"), Catch::Contains("not a device signing key"));
+}
+
+TEST_CASE("malformed batches name the field at fault", "[protocol]") {
+    auto errorFor = [](const std::string& body) -> std::string {
+        try {
+            parseSubmissionBatch(body);
+        } catch (const WireFormatError& error) {
+            return error.what();
+        }
+        return "no error";
+    };
+    DeviceSigningKey key = DeviceSigningKey::generate();
+    Submission s = sampleSubmission();
+    key.sign(s);
+    std::string good = toJson(SubmissionBatch{{s}});
+
+    CHECK(errorFor("{") == "the body is not valid JSON");
+    CHECK(errorFor("[]") == "expected an object");
+    CHECK(errorFor("{}") == "submissions: is required");
+    CHECK(errorFor(R"({"submissions": []})") == "submissions: must hold at least one submission");
+    CHECK(errorFor(R"({"submissions": [{"id": "x"}]})") == "submissions[0].id: must be a lower-case UUIDv4");
+
+    std::string badSeq = good;
+    badSeq.replace(badSeq.find("\"seq\":7"), 7, "\"seq\":\"7\"");
+    CHECK(errorFor(badSeq) == "submissions[0].seq: expected an integer");
+
+    std::string badSignature = good;
+    auto at = badSignature.find("\"signature\":\"") + 13;
+    badSignature.replace(at, 4, "!!!!");
+    CHECK(errorFor(badSignature) == "submissions[0].signature: is not valid base64");
+
+    SubmissionBatch tooMany;
+    for (std::size_t i = 0; i <= kMaxBatchItems; ++i) {
+        Submission item = sampleSubmission();
+        key.sign(item);
+        tooMany.submissions.push_back(item);
+    }
+    CHECK_THAT(errorFor(toJson(tooMany)), Catch::Contains("at most 100 per request"));
+
+    Submission huge = sampleSubmission();
+    huge.sealed.assign(kMaxSealedBytes + 1, 1);
+    key.sign(huge);
+    CHECK_THAT(errorFor(toJson(SubmissionBatch{{huge}})), Catch::Contains("submissions[0].sealed"));
+}
+
+TEST_CASE("error bodies round-trip and captive-portal HTML is not mistaken for one", "[protocol]") {
+    ApiError error{"rate_limited", "too many enrolment attempts; try again in 30 s"};
+    auto back = parseApiError(toJson(error));
+    REQUIRE(back);
+    CHECK(back->code == "rate_limited");
+    CHECK(back->message == error.message);
+    CHECK_FALSE(parseApiError("<html><body>Welcome to Library WiFi</body></html>"));
+    CHECK_FALSE(parseApiError(R"({"results": []})"));
+}
+
+TEST_CASE("pull pages, directory updates, heartbeats and device lists round-trip", "[protocol]") {
+    DeviceSigningKey key = DeviceSigningKey::generate();
+    Submission s = sampleSubmission();
+    key.sign(s);
+    SubmissionPage page;
+    page.submissions.push_back(PulledSubmission{
+        42, s, "dev-1", "Central Library kiosk",
+        std::vector<std::uint8_t>(key.publicKey().begin(), key.publicKey().end()),
+        "2026-11-23T10:15:02Z"});
+    page.nextCursor = 42;
+    page.hasMore = true;
+    SubmissionPage pageBack = parseSubmissionPage(toJson(page));
+    REQUIRE(pageBack.submissions.size() == 1);
+    CHECK(pageBack.submissions[0].cursor == 42);
+    CHECK(pageBack.submissions[0].deviceName == "Central Library kiosk");
+    CHECK(verifySubmission(pageBack.submissions[0].submission, pageBack.submissions[0].signingPublicKey));
+    CHECK(pageBack.hasMore);
+
+    DirectoryUpdate update;
+    update.version = 5;
+    update.since = 4;
+    update.directoryJson = R"({"services":[]})";
+    update.deletedServiceIds = {"svc-1"};
+    DirectoryUpdate updateBack = parseDirectoryUpdate(toJson(update));
+    CHECK(updateBack.version == 5);
+    CHECK_FALSE(updateBack.full);
+    CHECK(updateBack.deletedServiceIds == std::vector<std::string>{"svc-1"});
+    CHECK(updateBack.directoryJson == R"({"services":[]})");
+
+    Heartbeat heartbeat{"0.1.0", 3, 10, 1, "2026-11-23T10:00:00Z", "timeout", 123456789, 5};
+    DeviceList list{{DeviceInfo{"dev-1", "Kiosk", "Central Library", "2026-11-01T09:00:00Z",
+                                "2026-11-23T10:00:00Z", false, heartbeat}}};
+    DeviceList listBack = parseDeviceList(toJson(list));
+    REQUIRE(listBack.devices.size() == 1);
+    CHECK(listBack.devices[0].lastHeartbeat.queued == 3);
+    CHECK(listBack.devices[0].lastHeartbeat.freeDiskBytes == 123456789);
+    CHECK(listBack.devices[0].lastHeartbeat.lastError == "timeout");
+
+    CHECK_THROWS_WITH(parseAckRequest(R"({"ids": ["nope"]})"), Catch::Contains("ids[0]"));
+    CHECK_THROWS_WITH(parseEnrollRequest(R"({"enrollment_code": "A", "device_name": "k", "venue": "v",
+                                            "signing_public_key": "AAAA"})"),
+                      Catch::Contains("signing_public_key: must be 32 bytes"));
+}
