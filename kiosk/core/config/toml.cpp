@@ -428,7 +428,7 @@ private:
         }
         double result = 0;
         const auto [ptr, error] = std::from_chars(clean.data(), clean.data() + clean.size(), result);
-        if (error == std::errc::result_out_of_range && std::isinf(result)) {
+        if (error == std::errc::result_out_of_range) {
             fail("number out of range: " + excerpt(token));
         }
         if (ptr != clean.data() + clean.size()) {
