@@ -210,8 +210,8 @@ TEST_CASE("every key refuses bad values with a message naming its line", "[confi
         {"venue", "neighbourhood", "\"" + std::string(61, 'n') + "\"", "at most 60 characters"},
         {"venue", "neighbourhood", "true", "got true"},
         {"venue", "reference_prefix", "\"mcr\"", "capital letters A to Z, in quotes, got \"mcr\""},
-        {"venue", "reference_prefix", "\"\"", "1 to 6 capital letters"},
-        {"venue", "reference_prefix", "\"ABCDEFG\"", "1 to 6 capital letters"},
+        {"venue", "reference_prefix", "\"\"", "2 to 5 capital letters"},
+        {"venue", "reference_prefix", "\"ABCDEF\"", "2 to 5 capital letters"},
         {"venue", "reference_prefix", "\"M1\"", "capital letters"},
         {"venue", "time_zone", "\"../../etc/passwd\"", "a time zone name in quotes"},
         {"venue", "time_zone", "\"Europe//London\"", "a time zone name"},
@@ -319,7 +319,7 @@ TEST_CASE("good values at the edges are accepted and typed", "[config]") {
         "[venue]\n"
         "name = \"" + name80 + "\"\n"
         "neighbourhood = \"Cheetham Hill\"\n"
-        "reference_prefix = \"ABCDEF\"\n"
+        "reference_prefix = \"ABCDE\"\n"
         "time_zone = \"America/Argentina/Buenos_Aires\"\n"
         "[kiosk]\n"
         "idle_timeout = 3600\n"
@@ -343,7 +343,7 @@ TEST_CASE("good values at the edges are accepted and typed", "[config]") {
         "kiosk.toml");
     CHECK(config.venueName == name80);
     CHECK(config.neighbourhood == "Cheetham Hill");
-    CHECK(config.referencePrefix == "ABCDEF");
+    CHECK(config.referencePrefix == "ABCDE");
     CHECK(config.timeZone == "America/Argentina/Buenos_Aires");
     CHECK(config.idleTimeoutSeconds == 3600);
     CHECK(config.idleWarningSeconds == 20);

@@ -88,7 +88,7 @@ const KeySpec kKeys[] = {
      "The venue's name, shown to staff and sent with each referral so coordinators know where it came from.", Staff},
     {"venue", "neighbourhood", &KioskConfig::neighbourhood, text(0, 60),
      "The venue's neighbourhood, preselected on the home screen (residents can change it). Use a neighbourhood name from the directory; \"\" shows all of Manchester.", Staff},
-    {"venue", "reference_prefix", &KioskConfig::referencePrefix, letters(1, 6),
+    {"venue", "reference_prefix", &KioskConfig::referencePrefix, letters(2, 5),
      "The start of each referral reference that residents read aloud, as in MCR-4K7Q."},
     {"venue", "time_zone", &KioskConfig::timeZone, rule(Kind::TimeZone),
      "The venue's time zone (a name from /usr/share/zoneinfo), for \"open now\" and the times shown."},
