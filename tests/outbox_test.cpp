@@ -221,7 +221,7 @@ TEST_CASE("items without an id, reference or sealed bytes are programming errors
     CHECK(outbox.counts().queued == 0);
 }
 
-TEST_CASE("migrations: a version-0 file is migrated once; newer schemas are refused", "[outbox]") {
+TEST_CASE("migrations: a version-0 file is migrated once, newer schemas are refused", "[outbox]") {
     test::TempDir dir("outbox");
     const std::filesystem::path path = dir / "outbox.db";
 

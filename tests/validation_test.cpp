@@ -444,7 +444,7 @@ TEST_CASE("optional steps never block", "[validation]") {
     CHECK(validateStep(ReferralStep::Access, empty).empty());
 }
 
-TEST_CASE("submit needs every step; the review step is the same check", "[validation]") {
+TEST_CASE("submit needs every step, and the review step is the same check", "[validation]") {
     ReferralForm empty;
     const std::vector<FieldError> expected{
         {ReferralField::Needs, "error.needs.required"},
