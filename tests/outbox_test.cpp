@@ -91,10 +91,10 @@ TEST_CASE("a new outbox has the schema, WAL and synchronous=FULL", "[outbox]") {
     while (info.step()) {
         columns.push_back(info.columnText(0));
     }
-    CHECK(columns == std::vector<std::string>{"seq", "id", "reference", "created_at", "form_version",
-                                              "venue", "neighbourhood", "service_id", "sealed",
-                                              "status", "test", "attempts", "last_error",
-                                              "sent_at"});
+    CHECK(columns == std::vector<std::string>{"seq", "id", "reference", "created_at",
+                                              "form_version", "venue", "neighbourhood",
+                                              "service_id", "sealed", "status", "test", "attempts",
+                                              "last_error", "sent_at"});
     CHECK(outbox.counts().queued == 0);
     CHECK(outbox.allItems().empty());
 }
