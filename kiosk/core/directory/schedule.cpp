@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <map>
 #include <stdexcept>
 #include <tuple>
@@ -203,6 +204,34 @@ ScheduleFrequency parseFrequency(std::string_view freq) {
         return ScheduleFrequency::Monthly;
     }
     throw std::invalid_argument("frequency must be WEEKLY or MONTHLY, got \"" + std::string(freq) + "\"");
+}
+
+std::string formatByDay(const std::vector<ByDay>& days) {
+    std::string text;
+    for (const ByDay& entry : days) {
+        if (entry.weekday < 1 || entry.weekday > 7) {
+            continue;
+        }
+        if (!text.empty()) {
+            text += ',';
+        }
+        if (entry.ordinal != 0) {
+            text += std::to_string(entry.ordinal);
+        }
+        text += kDayCodes[entry.weekday - 1];
+    }
+    return text;
+}
+
+std::string formatClockHhmm(int minutesOfDay) {
+    const int clamped = std::clamp(minutesOfDay, 0, 1440);
+    char buffer[8];
+    std::snprintf(buffer, sizeof buffer, "%02d:%02d", clamped / 60, clamped % 60);
+    return buffer;
+}
+
+std::string_view formatFrequency(ScheduleFrequency frequency) {
+    return frequency == ScheduleFrequency::Monthly ? "MONTHLY" : "WEEKLY";
 }
 
 namespace {

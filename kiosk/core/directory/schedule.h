@@ -26,6 +26,10 @@ std::vector<ByDay> parseByDay(std::string_view byday);   // "MO,TU", "1MO", "-1F
 int parseClockMinutes(std::string_view hhmm);             // "09:30" or "09:30:00" -> 570; "24:00" -> 1440
                                                           // (seconds are checked, then dropped)
 ScheduleFrequency parseFrequency(std::string_view freq);  // "WEEKLY" | "MONTHLY"
+// The inverse forms, as HSDS writes them: "1MO,-1FR" ("" for every day), "09:30", "WEEKLY".
+std::string formatByDay(const std::vector<ByDay>& days);
+std::string formatClockHhmm(int minutesOfDay);            // 0..1440 -> "00:00".."24:00"
+std::string_view formatFrequency(ScheduleFrequency frequency);
 
 // Plain-words description of a set of rules, one line per group of days with the same hours,
 // in the I18n's current language, days in Monday-first order. Consecutive weekdays with the same
