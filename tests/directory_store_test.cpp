@@ -421,9 +421,28 @@ TEST_CASE("openOrRebuild: missing, healthy, empty or damaged", "[directory_store
         const std::string junk(static_cast<std::size_t>(pageSize - 16), '\x5a');
         file.write(junk.data(), static_cast<std::streamsize>(junk.size()));
         file.close();
+        const std::string reason = DirectoryStore::verify(path);
+        CHECK_THAT(reason, Catch::Contains("quick_check") || Catch::Contains("malformed") ||
+                               Catch::Contains("corrupt"));
         expectRebuilt(DirectoryOpenOutcome::RebuiltAfterDamage);
         CHECK_THAT(lastWarning(), Catch::Contains("quick_check") || Catch::Contains("malformed") ||
                                       Catch::Contains("corrupt"));
+        CHECK(DirectoryStore::verify(path).empty());
+    }
+    SECTION("the fast check: healthy files open, broken ones are still rebuilt") {
+        auto fast = [&] {
+            return DirectoryStore::openOrRebuild(path, bundle, test::londonZone(), outcome, DirectoryCheck::Fast);
+        };
+        CHECK(visible(fast()) == 8);
+        CHECK(outcome == DirectoryOpenOutcome::CreatedFromBundle);
+        CHECK(visible(fast()) == 8);
+        CHECK(outcome == DirectoryOpenOutcome::Opened);
+        CHECK(DirectoryStore::verify(path).empty());
+        test::writeText(path, std::string(10000, '#'));
+        CHECK_FALSE(DirectoryStore::verify(path).empty());
+        CHECK(visible(fast()) == 8);
+        CHECK(outcome == DirectoryOpenOutcome::RebuiltAfterDamage);
+        CHECK(DirectoryStore::verify(dir / "nothing-here.sqlite") == "missing");
     }
     SECTION("a valid directory with no services") {
         {
