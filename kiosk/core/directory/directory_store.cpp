@@ -461,7 +461,9 @@ SearchResults DirectoryStore::search(const SearchRequest& request, std::chrono::
         summary.organisationName = c.organisationNames.empty() ? std::string() : c.organisationNames[s.organisation];
         summary.cityWide = s.cityWide;
         if (!s.cityWide && s.areaCount > 0) {
-            summary.areaLabel = c.areaNames[c.lists[s.areaBegin]];
+            // Name the area the resident filtered by when the service covers several.
+            const bool inFiltered = area && c.listContains(s.areaBegin, s.areaCount, *area);
+            summary.areaLabel = c.areaNames[inFiltered ? *area : c.lists[s.areaBegin]];
         }
         summary.isFree = s.isFree;
         summary.costDescription = c.textAt(s.costOffset, s.costLength);
