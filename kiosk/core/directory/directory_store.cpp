@@ -47,6 +47,16 @@ struct DirectoryStore::Impl {
     SearchTokenizer tokenizer;
     PhraseScanner scanner;
     PhraseScan scan;  // reused between searches
+    // A ranked match; kept between searches so a broad query does not allocate megabytes anew.
+    struct Ranked {
+        double score;
+        std::uint32_t nameRank;
+        std::uint32_t index;
+        bool operator<(const Ranked& other) const {
+            return std::tie(score, nameRank) < std::tie(other.score, other.nameRank);
+        }
+    };
+    std::vector<Ranked> rankedScratch;
     std::optional<Statement> dataVersionStatement;
     std::int64_t dataVersion = -1;
     std::unique_ptr<Cache> cache;
@@ -136,15 +146,8 @@ std::vector<std::uint32_t> DirectoryStore::Impl::rankMatches(const Cache& c, con
             driver = p;
         }
     }
-    struct Ranked {
-        double score;
-        std::uint32_t nameRank;
-        std::uint32_t index;
-        bool operator<(const Ranked& other) const {
-            return std::tie(score, nameRank) < std::tie(other.score, other.nameRank);
-        }
-    };
-    std::vector<Ranked> ranked;
+    std::vector<Ranked>& ranked = rankedScratch;
+    ranked.clear();
     std::vector<std::size_t> cursor(phraseCount, 0);
     std::vector<double> frequency(phraseCount, 0.0);
     const PhraseHits& lead = scan.phrases[driver];
