@@ -15,6 +15,9 @@ namespace signpost::server {
 
 namespace {
 
+// Services link to needs by code (directory_types.h); needs are this vocabulary's terms.
+constexpr std::string_view kNeedsVocabulary = "signpost-needs";
+
 ContentHash hashText(const std::string& text) {
     ensureSodium();
     ContentHash hash{};
@@ -40,10 +43,12 @@ DirectoryPublication preparePublication(const DirectoryData& data) {
         locations.emplace(l.id, &l);
     }
     std::map<std::string, const TaxonomyTerm*> termsById;
-    std::multimap<std::string, const TaxonomyTerm*> termsByCode;
+    std::multimap<std::string, const TaxonomyTerm*> needsByCode;
     for (const TaxonomyTerm& t : data.taxonomyTerms) {
         termsById.emplace(t.id, &t);
-        termsByCode.emplace(t.code, &t);
+        if (t.taxonomy == kNeedsVocabulary) {
+            needsByCode.emplace(t.code, &t);
+        }
     }
 
     DirectoryPublication publication;
@@ -78,7 +83,7 @@ DirectoryPublication preparePublication(const DirectoryData& data) {
         // Linked terms and their ancestors, so the document's references all resolve.
         std::set<std::string> termIds;
         for (const std::string& code : service->needCodes) {
-            auto [begin, end] = termsByCode.equal_range(code);
+            auto [begin, end] = needsByCode.equal_range(code);
             for (auto it = begin; it != end; ++it) {
                 for (const TaxonomyTerm* term = it->second;
                      term != nullptr && termIds.insert(term->id).second;) {

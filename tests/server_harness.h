@@ -1,0 +1,179 @@
+// Signpost server tests — a server on a random loopback port in a temp dir, simulated kiosks
+// that sign their submissions, and small HTTP helpers over cpp-httplib's client.
+// Header-only; included by tests/server_*_test.cpp (they link signpost_server).
+#pragma once
+
+#include <httplib.h>
+
+#include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/common/ids.h"
+#include "sync/protocol/submission_signing.h"
+#include "sync/protocol/wire.h"
+#include "sync/server/server_runtime.h"
+#include "sync/server/tokens.h"
+#include "support/test_support.h"
+
+namespace signpost::test {
+
+// A config for tests: loopback, any free port, data in `dir`, generous rate limits (tests that
+// exercise the limits lower them).
+inline server::ServerConfig testServerConfig(const std::filesystem::path& dir) {
+    server::ServerConfig config;
+    config.listenAddress = "127.0.0.1";
+    config.port = 0;
+    config.dataDir = (dir / "data").string();
+    config.threads = 16;
+    config.enrollBurst = 1000;
+    config.enrollPerHour = 100000;
+    config.badTokenBurst = 1000;
+    config.badTokenPerHour = 100000;
+    config.logLevel = LogLevel::Warning;
+    return config;
+}
+
+inline httplib::Headers bearer(const std::string& token) {
+    return {{"Authorization", "Bearer " + token}};
+}
+
+// A simulated kiosk: its enrollment, signing key and sequence counter.
+struct TestKiosk {
+    std::string deviceId;
+    std::string token;
+    protocol::DeviceSigningKey key = protocol::DeviceSigningKey::generate();
+    std::int64_t nextSeq = 1;
+
+    // A signed submission with a random 200-byte "sealed" payload.
+    protocol::Submission submission(const std::string& createdAt = "2026-11-23T14:03:07Z") {
+        protocol::Submission s;
+        s.id = uuidV4();
+        s.seq = nextSeq++;
+        s.createdAt = createdAt;
+        s.formVersion = "2026.11";
+        s.venue = "Harpurhey Library";
+        s.neighbourhood = "Harpurhey";
+        s.serviceId = "svc-1";
+        s.sealed.resize(200);
+        for (auto& byte : s.sealed) {
+            byte = static_cast<std::uint8_t>(randomBelow(256));
+        }
+        key.sign(s);
+        return s;
+    }
+};
+
+inline std::string batchJson(const std::vector<protocol::Submission>& items) {
+    protocol::SubmissionBatch batch;
+    batch.submissions = items;
+    return protocol::toJson(batch);
+}
+
+// The error code of an error response ("" if the body is not an error body).
+inline std::string errorCode(const httplib::Result& result) {
+    if (!result) {
+        return "";
+    }
+    auto error = protocol::parseApiError(result->body);
+    return error ? error->code : "";
+}
+inline std::string errorMessage(const httplib::Result& result) {
+    if (!result) {
+        return "";
+    }
+    auto error = protocol::parseApiError(result->body);
+    return error ? error->message : "";
+}
+inline int statusOf(const httplib::Result& result) { return result ? result->status : -1; }
+
+// An in-process server (real sockets, real SQLite file) for one test.
+class TestServer {
+public:
+    explicit TestServer(const std::string& label = "server")
+        : TestServer(label, [](server::ServerConfig&) {}) {}
+
+    template <class Tweak>
+    TestServer(const std::string& label, Tweak tweak) : m_dir(label) {
+        server::ServerConfig config = testServerConfig(m_dir.path());
+        tweak(config);
+        m_runtime = std::make_unique<server::ServerRuntime>(config);
+        m_runtime->start();
+    }
+
+    server::ServerRuntime& runtime() { return *m_runtime; }
+    server::SqliteServerStore& store() { return m_runtime->store(); }
+    const std::filesystem::path& dir() const { return m_dir.path(); }
+    int port() const { return m_runtime->port(); }
+
+    httplib::Client client() const {
+        httplib::Client c("127.0.0.1", m_runtime->port());
+        c.set_connection_timeout(std::chrono::seconds(5));
+        c.set_read_timeout(std::chrono::seconds(30));
+        return c;
+    }
+
+    // A single-use code made the way `admin enrollment-code` makes one.
+    std::string enrollmentCode(const std::string& venue = "Harpurhey Library",
+                               std::chrono::seconds lifetime = std::chrono::hours(24)) {
+        const std::string code = server::generateEnrollmentCode();
+        const auto now = std::chrono::system_clock::now();
+        store().addEnrollmentCode(server::hashToken(*server::normalizeEnrollmentCode(code)), venue,
+                                  now + lifetime, now);
+        return code;
+    }
+
+    std::string coordinatorToken(const std::string& name = "coordinators") {
+        const std::string token = server::generateToken();
+        store().addCoordinatorToken(name, server::hashToken(token), std::chrono::system_clock::now());
+        return token;
+    }
+
+    // Enrolls over HTTP; REQUIREs success.
+    TestKiosk enroll(const std::string& name = "Kiosk 1") {
+        TestKiosk kiosk;
+        protocol::EnrollRequest request;
+        request.enrollmentCode = enrollmentCode();
+        request.deviceName = name;
+        request.venue = "Harpurhey Library";
+        request.signingPublicKey.assign(kiosk.key.publicKey().begin(), kiosk.key.publicKey().end());
+        auto result = client().Post("/v1/devices/enroll", protocol::toJson(request), "application/json");
+        if (!result || result->status != 201) {
+            throw std::runtime_error("enroll failed: " + (result ? result->body : std::string("no response")));
+        }
+        auto response = protocol::parseEnrollResponse(result->body);
+        kiosk.deviceId = response.deviceId;
+        kiosk.token = response.deviceToken;
+        return kiosk;
+    }
+
+    // Pushes and parses the per-item results; throws if the answer is not 200.
+    protocol::SubmissionResults push(const TestKiosk& kiosk, const std::vector<protocol::Submission>& items) {
+        auto result = client().Post("/v1/submissions", bearer(kiosk.token), batchJson(items),
+                                    "application/json");
+        if (!result || result->status != 200) {
+            throw std::runtime_error("push failed: " + (result ? std::to_string(result->status) + " " + result->body
+                                                                : std::string("no response")));
+        }
+        return protocol::parseSubmissionResults(result->body);
+    }
+
+    protocol::SubmissionPage pull(const std::string& coordinator, std::int64_t after = 0,
+                                  std::size_t limit = 1000) {
+        auto result = client().Get(
+            ("/v1/submissions?after=" + std::to_string(after) + "&limit=" + std::to_string(limit)).c_str(),
+            bearer(coordinator));
+        if (!result || result->status != 200) {
+            throw std::runtime_error("pull failed");
+        }
+        return protocol::parseSubmissionPage(result->body);
+    }
+
+private:
+    TempDir m_dir;
+    std::unique_ptr<server::ServerRuntime> m_runtime;
+};
+
+}  // namespace signpost::test
