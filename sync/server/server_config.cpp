@@ -28,6 +28,7 @@ struct KeySpec {
     const char* table;
     const char* key;
     const char* help;  // comment lines, '\n'-separated
+    std::string allowed;  // "a whole number from 1 to 1024", for the example's comments
     std::function<TomlValue(const ServerConfig&)> value;
     std::function<void(ServerConfig&, const TomlEntry&, const std::string& file)> apply;
 };
@@ -39,7 +40,7 @@ struct KeySpec {
 
 KeySpec stringKey(const char* table, const char* key, const char* help,
                   std::string ServerConfig::*member, bool allowEmpty) {
-    return {table, key, help,
+    return {table, key, help, allowEmpty ? "text in quotes" : "text in quotes, not empty",
             [member](const ServerConfig& c) { return TomlValue(c.*member); },
             [member, allowEmpty](ServerConfig& c, const TomlEntry& e, const std::string& file) {
                 const auto* text = std::get_if<std::string>(&e.value);
@@ -54,7 +55,8 @@ KeySpec stringKey(const char* table, const char* key, const char* help,
 }
 
 KeySpec boolKey(const char* table, const char* key, const char* help, bool ServerConfig::*member) {
-    return {table, key, help, [member](const ServerConfig& c) { return TomlValue(c.*member); },
+    return {table, key, help, "true or false",
+            [member](const ServerConfig& c) { return TomlValue(c.*member); },
             [member](ServerConfig& c, const TomlEntry& e, const std::string& file) {
                 const auto* flag = std::get_if<bool>(&e.value);
                 if (flag == nullptr) {
@@ -68,6 +70,7 @@ template <class Int>
 KeySpec integerKey(const char* table, const char* key, const char* help, Int ServerConfig::*member,
                    std::int64_t min, std::int64_t max) {
     return {table, key, help,
+            "a whole number from " + std::to_string(min) + " to " + std::to_string(max),
             [member](const ServerConfig& c) { return TomlValue(static_cast<std::int64_t>(c.*member)); },
             [member, min, max](ServerConfig& c, const TomlEntry& e, const std::string& file) {
                 const auto* number = std::get_if<std::int64_t>(&e.value);
@@ -82,6 +85,7 @@ KeySpec integerKey(const char* table, const char* key, const char* help, Int Ser
 KeySpec durationKey(const char* table, const char* key, const char* help,
                     seconds ServerConfig::*member, seconds min, seconds max) {
     return {table, key, help,
+            "a duration in quotes from \"" + formatDuration(min) + "\" to \"" + formatDuration(max) + "\"",
             [member](const ServerConfig& c) { return TomlValue(formatDuration(c.*member)); },
             [member, min, max](ServerConfig& c, const TomlEntry& e, const std::string& file) {
                 const auto* text = std::get_if<std::string>(&e.value);
@@ -101,6 +105,7 @@ KeySpec logLevelKey() {
     return {"server", "log_level",
             "Lowest level logged to stderr (the journal): \"debug\", \"info\", \"warning\" or \"error\".\n"
             "Requests are logged at info, one line each, never with a body or personal data.",
+            "\"debug\", \"info\", \"warning\" or \"error\"",
             [](const ServerConfig& c) {
                 switch (c.logLevel) {
                     case LogLevel::Debug: return TomlValue(std::string("debug"));
@@ -305,15 +310,17 @@ std::string exampleServerConfig() {
     std::string out =
         "# Signpost server configuration: signpost-server serve --config FILE\n"
         "#\n"
-        "# Every key is shown with its default value; remove a key (or the whole file) to use the\n"
-        "# default. A bad value stops the server with a message naming the file, line and key;\n"
-        "# an unknown key is reported as a warning and ignored. Durations are written \"45s\",\n"
-        "# \"30m\", \"24h\" or \"7d\".\n";
+        "# Every key is shown with its default value and what it may be set to; a key left out (or\n"
+        "# the whole file) takes its default. A bad value stops the server at start with one line\n"
+        "# naming this file, the line and the key; an unknown key is a warning and is ignored.\n"
+        "# Durations are written \"45s\", \"30m\", \"24h\" or \"7d\".\n"
+        "#\n"
+        "# Format: TOML (a subset): one level of [tables], text in \"quotes\", no inline tables.\n";
     std::string currentTable;
     for (const KeySpec& spec : keyTable()) {
         if (spec.table != currentTable) {
             currentTable = spec.table;
-            out += "\n[" + currentTable + "]\n";
+            out += "\n[" + currentTable + "]\n\n";
         }
         std::string_view help = spec.help;
         while (!help.empty()) {
@@ -321,8 +328,12 @@ std::string exampleServerConfig() {
             out += "# " + std::string(help.substr(0, end)) + "\n";
             help = end == std::string_view::npos ? std::string_view() : help.substr(end + 1);
         }
-        out += std::string(spec.key) + " = " + formatTomlValue(spec.value(defaults)) + "\n";
+        const std::string value = formatTomlValue(spec.value(defaults));
+        out += "# Allowed: " + spec.allowed + ".\n";
+        out += "# Default: " + value + "\n";
+        out += std::string(spec.key) + " = " + value + "\n\n";
     }
+    out.pop_back();  // one newline at the end, not a blank line
     return out;
 }
 
@@ -363,7 +374,7 @@ bool isLoopbackAddress(std::string_view address) {
 }
 
 std::optional<std::chrono::seconds> parseDuration(std::string_view text) {
-    if (text.size() < 2 || text.size() > 12) {
+    if (text.size() < 2 || text.size() > 10) {  // at most 9 digits: no overflow
         return std::nullopt;
     }
     std::int64_t number = 0;

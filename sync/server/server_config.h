@@ -93,7 +93,8 @@ std::filesystem::path defaultServerDataDir();
 
 // True for 127.0.0.0/8, ::1 and "localhost".
 bool isLoopbackAddress(std::string_view address);
-// "45s", "30m", "24h", "7d" → seconds; nullopt for anything else (no sign, no fractions, > 0).
+// "45s", "30m", "24h", "7d" → seconds; nullopt for anything else (no sign, no fractions, > 0,
+// at most 9 digits).
 std::optional<std::chrono::seconds> parseDuration(std::string_view text);
 // 86400s → "1d", 5400s → "90m": the largest whole unit.
 std::string formatDuration(std::chrono::seconds duration);
