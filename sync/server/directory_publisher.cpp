@@ -17,6 +17,9 @@ namespace {
 
 // Services link to needs by code (directory_types.h); needs are this vocabulary's terms.
 constexpr std::string_view kNeedsVocabulary = "signpost-needs";
+// The label inside stored per-record documents (the importer wants one); merging replaces it
+// with the version's real label.
+constexpr const char* kRecordLabel = "record";
 
 ContentHash hashText(const std::string& text) {
     ensureSodium();
@@ -69,7 +72,8 @@ DirectoryPublication preparePublication(const DirectoryData& data) {
 
     publication.services.reserve(services.size());
     for (const Service* service : services) {
-        DirectoryData one;  // version label left empty: a relabel alone changes no service
+        DirectoryData one;
+        one.version = kRecordLabel;  // not the publisher's label: a relabel alone changes nothing
         one.services.push_back(*service);
         if (auto it = organisations.find(service->organisationId); it != organisations.end()) {
             one.organisations.push_back(*it->second);
@@ -103,6 +107,7 @@ DirectoryPublication preparePublication(const DirectoryData& data) {
     }
 
     DirectoryData terms;
+    terms.version = kRecordLabel;
     terms.taxonomyTerms = data.taxonomyTerms;
     sortById(terms.taxonomyTerms);
     publication.termsDocument = toHsdsJson(terms);

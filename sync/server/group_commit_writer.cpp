@@ -43,6 +43,11 @@ std::size_t GroupCommitWriter::jobsRun() const {
     return m_jobs;
 }
 
+std::size_t GroupCommitWriter::queued() const {
+    std::lock_guard lock(m_mutex);
+    return m_queue.size();
+}
+
 void GroupCommitWriter::loop() {
     std::unique_lock lock(m_mutex);
     for (;;) {

@@ -42,6 +42,7 @@ public:
     // Counters for /metrics and tests.
     std::size_t commits() const;
     std::size_t jobsRun() const;
+    std::size_t queued() const;  // waiting for the next group
 
 private:
     struct Job {
