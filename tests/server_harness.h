@@ -3,9 +3,16 @@
 // Header-only; included by tests/server_*_test.cpp (they link signpost_server).
 #pragma once
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <httplib.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -18,6 +25,10 @@
 #include "sync/server/server_runtime.h"
 #include "sync/server/tokens.h"
 #include "support/test_support.h"
+
+#ifndef CATCH_VERSION_MAJOR
+#include <catch2/catch.hpp>
+#endif
 
 namespace signpost::test {
 
@@ -33,7 +44,6 @@ inline server::ServerConfig testServerConfig(const std::filesystem::path& dir) {
     config.enrollPerHour = 100000;
     config.badTokenBurst = 1000;
     config.badTokenPerHour = 100000;
-    config.logLevel = LogLevel::Warning;
     return config;
 }
 
@@ -138,6 +148,164 @@ inline std::string errorMessage(const httplib::Result& result) {
 }
 inline int statusOf(const httplib::Result& result) { return result ? result->status : -1; }
 
+// Sends `request` as raw bytes to 127.0.0.1:port and returns everything read until the server
+// closes or `quiet` passes without data. For requests httplib's client cannot make (Expect,
+// chunked, lying Content-Length).
+inline std::string rawHttp(int port, const std::string& request,
+                           std::chrono::milliseconds quiet = std::chrono::milliseconds(1500)) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        throw std::runtime_error("socket failed");
+    }
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+        ::close(fd);
+        throw std::runtime_error("connect failed");
+    }
+    std::size_t sent = 0;
+    while (sent < request.size()) {
+        const ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+        if (n <= 0) {
+            break;  // the server may close early (that is what some tests check)
+        }
+        sent += static_cast<std::size_t>(n);
+    }
+    std::string response;
+    char buffer[4096];
+    pollfd p{fd, POLLIN, 0};
+    while (::poll(&p, 1, static_cast<int>(quiet.count())) > 0) {
+        const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+        if (n <= 0) {
+            break;
+        }
+        response.append(buffer, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return response;
+}
+
+// "HTTP/1.1 413 Payload Too Large\r\n..." → 413; -1 if not an HTTP response.
+inline int rawStatus(const std::string& response) {
+    if (response.rfind("HTTP/1.", 0) != 0 || response.size() < 12) {
+        return -1;
+    }
+    return std::atoi(response.substr(9, 3).c_str());
+}
+
+// --- The role matrix: every endpoint × every kind of caller, with the expected status. ---
+
+enum class Caller { None, Device, Coordinator, RevokedDevice, RevokedCoordinator, UnknownToken, Malformed };
+
+inline const char* callerName(Caller caller) {
+    switch (caller) {
+        case Caller::None: return "no token";
+        case Caller::Device: return "device token";
+        case Caller::Coordinator: return "coordinator token";
+        case Caller::RevokedDevice: return "revoked device token";
+        case Caller::RevokedCoordinator: return "revoked coordinator token";
+        case Caller::UnknownToken: return "unknown token";
+        case Caller::Malformed: return "malformed Authorization";
+    }
+    return "?";
+}
+
+struct MatrixCredentials {
+    TestKiosk* device = nullptr;            // an active enrolled kiosk
+    std::string coordinator;
+    TestKiosk* revokedDevice = nullptr;     // enrolled, then revoked
+    std::string revokedCoordinator;
+    std::function<std::string()> freshEnrollmentCode;
+};
+
+inline void checkRoleMatrix(httplib::Client& client, const MatrixCredentials& who, bool metricsPublic = true) {
+    struct Endpoint {
+        std::string name;
+        std::function<httplib::Result(const httplib::Headers&)> call;
+        Caller allowed;       // the one role that may call it (None = anyone)
+        int okStatus;
+    };
+    const std::vector<Endpoint> endpoints = {
+        {"POST /v1/devices/enroll",
+         [&](const httplib::Headers& h) {
+             protocol::EnrollRequest request;
+             request.enrollmentCode = who.freshEnrollmentCode();
+             request.deviceName = "Matrix kiosk";
+             request.venue = "Harpurhey Library";
+             request.signingPublicKey.assign(32, 7);
+             return client.Post("/v1/devices/enroll", h, protocol::toJson(request), "application/json");
+         },
+         Caller::None, 201},
+        {"POST /v1/submissions",
+         [&](const httplib::Headers& h) {
+             return client.Post("/v1/submissions", h, batchJson({who.device->submission()}), "application/json");
+         },
+         Caller::Device, 200},
+        {"GET /v1/directory", [&](const httplib::Headers& h) { return client.Get("/v1/directory?since=0", h); },
+         Caller::Device, 200},
+        {"POST /v1/devices/heartbeat",
+         [&](const httplib::Headers& h) {
+             protocol::Heartbeat beat;
+             beat.appVersion = "0.1.0";
+             return client.Post("/v1/devices/heartbeat", h, protocol::toJson(beat), "application/json");
+         },
+         Caller::Device, 204},
+        {"GET /v1/submissions", [&](const httplib::Headers& h) { return client.Get("/v1/submissions?after=0", h); },
+         Caller::Coordinator, 200},
+        {"POST /v1/submissions/ack",
+         [&](const httplib::Headers& h) {
+             return client.Post("/v1/submissions/ack", h, R"({"ids":[]})", "application/json");
+         },
+         Caller::Coordinator, 200},
+        {"GET /v1/devices", [&](const httplib::Headers& h) { return client.Get("/v1/devices", h); },
+         Caller::Coordinator, 200},
+        {"GET /v1/probe", [&](const httplib::Headers& h) { return client.Get("/v1/probe", h); }, Caller::None, 204},
+        {"GET /healthz", [&](const httplib::Headers& h) { return client.Get("/healthz", h); }, Caller::None, 200},
+        {"GET /metrics", [&](const httplib::Headers& h) { return client.Get("/metrics", h); },
+         metricsPublic ? Caller::None : Caller::Coordinator, 200},
+    };
+    const std::vector<Caller> callers = {Caller::None,          Caller::Device,
+                                         Caller::Coordinator,   Caller::RevokedDevice,
+                                         Caller::RevokedCoordinator, Caller::UnknownToken,
+                                         Caller::Malformed};
+    for (const Endpoint& endpoint : endpoints) {
+        for (Caller caller : callers) {
+            httplib::Headers headers;
+            switch (caller) {
+                case Caller::None: break;
+                case Caller::Device: headers = bearer(who.device->token); break;
+                case Caller::Coordinator: headers = bearer(who.coordinator); break;
+                case Caller::RevokedDevice: headers = bearer(who.revokedDevice->token); break;
+                case Caller::RevokedCoordinator: headers = bearer(who.revokedCoordinator); break;
+                case Caller::UnknownToken: headers = bearer(server::generateToken()); break;
+                case Caller::Malformed: headers = {{"Authorization", "Basic dXNlcjpwYXNz"}}; break;
+            }
+            int expected = endpoint.okStatus;
+            std::string expectedCode;
+            if (endpoint.allowed != Caller::None && caller != endpoint.allowed) {
+                const bool validOtherRole = caller == Caller::Device || caller == Caller::Coordinator;
+                expected = validOtherRole ? 403 : 401;
+                expectedCode = validOtherRole ? "forbidden" : "unauthorized";
+            }
+            INFO(endpoint.name << " with " << callerName(caller));
+            const httplib::Result result = endpoint.call(headers);
+            REQUIRE(result);
+            CHECK(result->status == expected);
+            if (!expectedCode.empty()) {
+                CHECK(errorCode(result) == expectedCode);
+            }
+            if (expected == 204) {
+                CHECK(result->body.empty());
+            }
+            if (caller == Caller::RevokedDevice && expected == 401) {
+                CHECK(errorMessage(result).find("revoked") != std::string::npos);
+            }
+        }
+    }
+}
+
 // An in-process server (real sockets, real SQLite file) for one test.
 class TestServer {
 public:
@@ -148,6 +316,9 @@ public:
     TestServer(const std::string& label, Tweak tweak) : m_dir(label) {
         server::ServerConfig config = testServerConfig(m_dir.path());
         tweak(config);
+        // Request lines go to the in-memory ring only (tests read it), not to the test's stderr.
+        setLogToStderr(false);
+        setMinimumLogLevel(LogLevel::Info);
         m_runtime = std::make_unique<server::ServerRuntime>(config);
         m_runtime->start();
     }

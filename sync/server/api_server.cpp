@@ -1,5 +1,7 @@
 #include "sync/server/api_server.h"
 
+#include <sys/socket.h>
+
 #include <httplib.h>
 
 #include <atomic>
@@ -199,6 +201,12 @@ void ApiServer::Impl::configure() {
     }
     const auto threads = static_cast<std::size_t>(config.threads);
     http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    // httplib's default also sets SO_REUSEPORT, which lets a second server bind the same port
+    // and silently take half the traffic. SO_REUSEADDR alone still allows a quick restart.
+    http->set_socket_options([](int sock) {
+        int yes = 1;
+        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     http->set_payload_max_length(config.maxBodyBytes);
     http->set_read_timeout(config.readTimeoutSeconds, 0);
     http->set_write_timeout(30, 0);
