@@ -149,6 +149,12 @@ std::string mergeDirectoryDocuments(const std::vector<std::string>& documents,
             }
         }
     }
+    // The arrays the importer requires, even when nothing of that kind changed.
+    for (const char* key : {"taxonomy_terms", "organizations", "locations", "services"}) {
+        if (!merged.contains(key)) {
+            merged[key] = json::array();
+        }
+    }
     merged["directory_version"] = label;
     return merged.dump();
 }

@@ -24,7 +24,8 @@ DirectoryPublication preparePublication(const DirectoryData& data);
 
 // Merges HSDS-shaped documents into one: every top-level array (organizations, locations,
 // taxonomy_terms, services, ...) is concatenated keeping the first record of each "id";
-// "directory_version" is set to `label`. Throws std::invalid_argument on a document that is not
+// "directory_version" is set to `label`; the four HSDS arrays are always present (maybe empty),
+// so the result always imports. Throws std::invalid_argument on a document that is not
 // a JSON object.
 std::string mergeDirectoryDocuments(const std::vector<std::string>& documents,
                                     const std::string& label);
