@@ -138,6 +138,18 @@ bool acceptsGzip(const Request& req) {
 
 std::string jsonString(const std::string& text) { return nlohmann::json(text).dump(); }
 
+// httplib 0.11 listens with a backlog of 5: when a fleet reconnects at once, the kernel drops
+// SYNs past that and clients wait a second or more to retry. The listening socket is a protected
+// member, so a thin subclass raises the backlog after binding (listen() again updates it).
+template <class Base>
+class WideBacklogServer : public Base {
+public:
+    using Base::Base;
+    bool raiseBacklog() { return ::listen(this->svr_sock_, SOMAXCONN) == 0; }
+};
+using PlainServer = WideBacklogServer<httplib::Server>;
+using TlsServer = WideBacklogServer<httplib::SSLServer>;
+
 }  // namespace
 
 struct ApiServer::Impl {
@@ -157,6 +169,7 @@ struct ApiServer::Impl {
     std::function<SystemTime()> clock = [] { return std::chrono::system_clock::now(); };
 
     std::unique_ptr<httplib::Server> http;
+    std::function<bool()> raiseBacklog;
     std::thread listener;
     std::atomic<int> boundPort{0};
 
@@ -191,9 +204,13 @@ struct ApiServer::Impl {
 
 void ApiServer::Impl::configure() {
     if (config.usesTls()) {
-        http = std::make_unique<httplib::SSLServer>(config.tlsCertFile.c_str(), config.tlsKeyFile.c_str());
+        auto tls = std::make_unique<TlsServer>(config.tlsCertFile.c_str(), config.tlsKeyFile.c_str());
+        raiseBacklog = [server = tls.get()] { return server->raiseBacklog(); };
+        http = std::move(tls);
     } else {
-        http = std::make_unique<httplib::Server>();
+        auto plain = std::make_unique<PlainServer>();
+        raiseBacklog = [server = plain.get()] { return server->raiseBacklog(); };
+        http = std::move(plain);
     }
     if (!http->is_valid()) {
         throw std::runtime_error("cannot load the TLS certificate \"" + config.tlsCertFile +
@@ -669,6 +686,9 @@ void ApiServer::start() {
         impl.http.reset();
         throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(impl.config.port) +
                                  " (address in use, or not an address of this machine?)");
+    }
+    if (!impl.raiseBacklog()) {
+        logWarning("server", "could not raise the listen backlog; bursts of connections may wait");
     }
     impl.boundPort = port;
     impl.listener = std::thread([&impl] { impl.http->listen_after_bind(); });

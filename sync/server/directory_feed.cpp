@@ -26,7 +26,15 @@ DirectoryFeed::DirectoryFeed(ServerStore& store, int historyDepth, std::size_t c
     : m_store(store), m_historyDepth(historyDepth), m_cacheBytes(cacheBytes) {}
 
 std::string DirectoryFeed::etagFor(std::int64_t version, const std::string& tag) {
-    return "\"" + std::to_string(version) + (tag.empty() ? std::string() : "-" + tag) + "\"";
+    // Appended piece by piece: GCC 12's -Wrestrict misfires on "literal" + std::string&&.
+    std::string etag = "\"";
+    etag += std::to_string(version);
+    if (!tag.empty()) {
+        etag += '-';
+        etag += tag;
+    }
+    etag += '"';
+    return etag;
 }
 
 std::string DirectoryFeed::etagFor(const DirectoryVersionInfo& version) {
