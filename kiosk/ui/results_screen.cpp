@@ -296,10 +296,10 @@ private:
         const Layout& l = ui.layout();
         const Palette& p = ui.palette();
         const bool typed = !c.session.text(TextTarget::Search).empty();
-        flowText(ui, flow, TextStyle::Heading, p.text, ui.tr(typed ? "results.none_text" : "results.none_filters"));
+        flowText(ui, flow, TextStyle::Heading, p.text, ui.tr(typed ? textKey("results.none_text") : textKey("results.none_filters")));
         flow.gap(l.smallGap);
         flowText(ui, flow, TextStyle::Body, p.textMuted,
-                 ui.tr(typed ? "results.none_text_hint" : "results.none_filters_hint"));
+                 ui.tr(typed ? textKey("results.none_text_hint") : textKey("results.none_filters_hint")));
         flow.gap(l.gap * 1.5f);
         const std::vector<std::string>& suggested = m_results->suggestedNeedCodes;
         if (!suggested.empty()) {

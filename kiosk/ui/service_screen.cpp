@@ -145,19 +145,19 @@ private:
         if (!s.acceptsReferrals) {
             drawDirectContact(c, flow, detail);
         }
-        drawSection(ui, flow, "service.what", s.description);
+        drawSection(ui, flow, textKey("service.what"), s.description);
         std::string who = s.eligibility;
         const std::string ages = ageText(ui, s);
         if (!ages.empty()) {
             who += (who.empty() ? "" : "\n") + ages;
         }
-        drawSection(ui, flow, "service.who", who);
+        drawSection(ui, flow, textKey("service.who"), who);
         std::string how = s.applicationProcess;
         if (const char* key = accessKey(s.attendingAccess)) {
             const std::string sentence = ui.format("service.how_access", {{"access", ui.tr(key)}});
             how = how.empty() ? sentence : how + "\n" + sentence;
         }
-        drawSection(ui, flow, "service.how", how);
+        drawSection(ui, flow, textKey("service.how"), how);
 
         // Opening times in plain words.
         std::string times;
@@ -168,9 +168,9 @@ private:
             times = ui.tr("service.no_times");
         } else {
             times += "\n";
-            times += ui.tr(openNow ? "service.open_now" : "service.closed_now");
+            times += ui.tr(openNow ? textKey("service.open_now") : textKey("service.closed_now"));
         }
-        drawSection(ui, flow, "service.times", times);
+        drawSection(ui, flow, textKey("service.times"), times);
 
         flowText(ui, flow, TextStyle::Bold, p.text, ui.tr("service.contact"));
         flow.gap(l.smallGap * 0.5f);
@@ -186,13 +186,13 @@ private:
                 access += (access.empty() ? "" : "\n") + location.transportation;
             }
         }
-        drawSection(ui, flow, "service.accessibility", access);
+        drawSection(ui, flow, textKey("service.accessibility"), access);
 
         std::string languages;
         for (const std::string& code : s.languages) {
             languages += (languages.empty() ? "" : ", ") + languageName(c.runtime.i18n, code);
         }
-        drawSection(ui, flow, "service.languages", languages);
+        drawSection(ui, flow, textKey("service.languages"), languages);
 
         if (s.lastChecked) {
             const unsigned month = static_cast<unsigned>(s.lastChecked->month());

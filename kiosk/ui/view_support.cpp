@@ -277,7 +277,7 @@ bool referralFooter(ScreenContext& c, const Rect& footer, const char* nextId, co
         return false;
     }
     const ButtonStyle nextStyle{ButtonKind::Primary, Icon::Forward, true};
-    const char* nextLabel = ui.tr(nextKey != nullptr ? nextKey : "referral.next");
+    const char* nextLabel = ui.tr(nextKey != nullptr ? nextKey : textKey("referral.next"));
     const float w = std::max(buttonWidth(ui, nextLabel, nextStyle), inner.width() * 0.35f);
     return button(ui, nextId, Rect{inner.x1 - w, inner.y0, inner.x1, inner.y1}, nextLabel, nextStyle);
 }
@@ -289,6 +289,36 @@ void deferNextStep(ScreenContext& c) {
         focus.blur();
         session.nextStep();
     });
+}
+
+}  // namespace signpost::ui
+
+namespace signpost::ui {
+
+int drawChoiceTiles(Ui& ui, Flow& flow, const std::vector<ChoiceTile>& tiles, TileMarker marker,
+                    float minimumWidth, int maxColumns) {
+    const Layout& l = ui.layout();
+    const float minimum = minimumWidth * l.scale * l.textScale;
+    const int columns = std::clamp(static_cast<int>((flow.width() + l.gap) / (minimum + l.gap)), 1, maxColumns);
+    const float width = (flow.width() - l.gap * static_cast<float>(columns - 1)) / static_cast<float>(columns);
+    int tapped = -1;
+    for (std::size_t start = 0; start < tiles.size(); start += static_cast<std::size_t>(columns)) {
+        const std::size_t end = std::min(tiles.size(), start + static_cast<std::size_t>(columns));
+        float height = 0;
+        for (std::size_t i = start; i < end; ++i) {
+            height = std::max(height, tileHeight(ui, width, tiles[i].title, tiles[i].subtitle, marker));
+        }
+        const Rect row = flow.take(height);
+        for (std::size_t i = start; i < end; ++i) {
+            const float x = row.x0 + static_cast<float>(i - start) * (width + l.gap);
+            if (tile(ui, tiles[i].id, Rect{x, row.y0, x + width, row.y1}, tiles[i].title, tiles[i].subtitle,
+                     tiles[i].selected, marker)) {
+                tapped = static_cast<int>(i);
+            }
+        }
+        flow.gap(l.gap);
+    }
+    return tapped;
 }
 
 }  // namespace signpost::ui

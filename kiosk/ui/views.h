@@ -172,3 +172,52 @@ void drawContactDetails(ScreenContext& context, Flow& flow, const ServiceDetail&
 void drawSection(Ui& ui, Flow& flow, const char* titleKey, std::string_view body);
 
 }  // namespace signpost::ui
+
+namespace signpost::ui {
+
+// --- One self-referral step: progress, title, content, Back/Next, safety line ------------------
+struct StepSpec {
+    const char* scrollId = "referral.scroll";  // UiMap id of the step's scrolling area
+    const char* titleKey = nullptr;
+    const char* introKey = nullptr;
+    const char* nextId = "referral.next";
+    const char* nextKey = nullptr;             // nullptr = "Next"
+    bool showBack = true;
+};
+
+// Draws the chrome and calls content(Flow&, TouchScroll&, const ScrollArea&) for the step's own
+// widgets. Returns true when the right-hand footer button was pressed.
+template <class Content>
+bool drawReferralStep(ScreenContext& c, const Rect& area, const StepSpec& spec, Content&& content) {
+    Ui& ui = c.ui;
+    const Layout& l = ui.layout();
+    const ReferralFrame frame = splitReferralArea(ui, area);
+    TouchScroll& scroll = c.scrolls[spec.scrollId];
+    {
+        ScrollArea scrollArea(ui, scroll, spec.scrollId, frame.scroll);
+        const Rect inner = frame.scroll.shrink(l.margin, 0);
+        Flow flow(inner.x0, inner.width());
+        flow.gap(l.margin * 0.75f);
+        drawProgress(c, flow);
+        if (spec.titleKey != nullptr) {
+            drawStepTitle(c, flow, spec.titleKey, spec.introKey);
+        }
+        content(flow, scroll, scrollArea);
+        flow.gap(l.margin);
+    }
+    const bool next = referralFooter(c, frame.footer, spec.nextId, spec.nextKey, spec.showBack);
+    drawSafetyLine(ui, frame.safety);
+    return next;
+}
+
+// A grid of choice tiles sized for the flow (1–4 columns); returns the index tapped or -1.
+struct ChoiceTile {
+    std::string id;
+    std::string title;
+    std::string subtitle;
+    bool selected = false;
+};
+int drawChoiceTiles(Ui& ui, Flow& flow, const std::vector<ChoiceTile>& tiles, TileMarker marker,
+                    float minimumWidth = 330.0f, int maxColumns = 4);
+
+}  // namespace signpost::ui
