@@ -1,0 +1,699 @@
+#include "core/config/kiosk_config.h"
+
+#include <sodium.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <functional>
+#include <sstream>
+#include <variant>
+
+#include "core/common/atomic_file.h"
+#include "core/common/ids.h"
+
+namespace signpost {
+
+namespace {
+
+// --- The spec table -------------------------------------------------------------------------
+
+using Member = std::variant<std::string KioskConfig::*, int KioskConfig::*, bool KioskConfig::*,
+                            TextSize KioskConfig::*, std::vector<std::string> KioskConfig::*>;
+
+// What a key's value must look like. The kind also fixes the field type it fills.
+enum class Kind {
+    Text,           // std::string: printable text, min..max characters
+    Letters,        // std::string: min..max capital letters A-Z
+    TimeZone,       // std::string: an IANA name like "Europe/London"
+    Phone,          // std::string: digits, spaces, + ( ) -
+    Label,          // std::string: min..max of A-Z a-z 0-9 . _ -
+    AbsolutePath,   // std::string: "" or an absolute path
+    Path,           // std::string: a non-empty path
+    PinHash,        // std::string: "" or an Argon2id hash string (a secret: never echoed)
+    PublicKey,      // std::string: base64 of 32 bytes
+    WholeNumber,    // int: min..max, in `unit`
+    Flag,           // bool
+    TextSizeChoice, // TextSize
+    Language,       // std::string: an ISO 639-1 code
+    LanguageList,   // std::vector<std::string>: ISO 639-1 codes, "en" always added
+};
+
+struct Rule {
+    Kind kind;
+    int min = 0;
+    int max = 0;
+    std::string_view unit;
+};
+
+constexpr Rule text(int min, int max) { return Rule{Kind::Text, min, max, {}}; }
+constexpr Rule letters(int min, int max) { return Rule{Kind::Letters, min, max, {}}; }
+constexpr Rule label(int min, int max) { return Rule{Kind::Label, min, max, {}}; }
+constexpr Rule wholeNumber(int min, int max, std::string_view unit) {
+    return Rule{Kind::WholeNumber, min, max, unit};
+}
+constexpr Rule rule(Kind kind) { return Rule{kind, 0, 0, {}}; }
+
+constexpr unsigned Required = 1;  // absent is an error
+constexpr unsigned Staff = 2;     // set from the staff panel (KioskSettings)
+
+struct KeySpec {
+    std::string_view table;
+    std::string_view key;
+    Member member;
+    Rule rule;
+    std::string_view help;
+    unsigned flags = 0;
+
+    std::string name() const { return std::string(table) + '.' + std::string(key); }
+};
+
+struct TableSpec {
+    std::string_view name;
+    std::string_view help;
+};
+
+const TableSpec kTables[] = {
+    {"venue", "Where this kiosk stands."},
+    {"kiosk", "How the touchscreen behaves for residents."},
+    {"staff", "Staff mode: press and hold a corner of the screen for 3 seconds, then enter the PIN."},
+    {"referral", "Self-referrals: who can read them and what residents are told."},
+    {"paths", "Where the kiosk keeps its data and finds its bundled files."},
+};
+
+// clang-format off
+const KeySpec kKeys[] = {
+    {"venue", "name", &KioskConfig::venueName, text(1, 80),
+     "The venue's name, shown to staff and sent with each referral so coordinators know where it came from.", Staff},
+    {"venue", "neighbourhood", &KioskConfig::neighbourhood, text(0, 60),
+     "The venue's neighbourhood, preselected on the home screen (residents can change it). Use a neighbourhood name from the directory; \"\" shows all of Manchester.", Staff},
+    {"venue", "reference_prefix", &KioskConfig::referencePrefix, letters(1, 6),
+     "The start of each referral reference that residents read aloud, as in MCR-4K7Q."},
+    {"venue", "time_zone", &KioskConfig::timeZone, rule(Kind::TimeZone),
+     "The venue's time zone (a name from /usr/share/zoneinfo), for \"open now\" and the times shown."},
+    {"kiosk", "idle_timeout", &KioskConfig::idleTimeoutSeconds, wholeNumber(30, 3600, "seconds"),
+     "Seconds without a touch before the kiosk asks \"Do you need more time?\".", Staff},
+    {"kiosk", "idle_warning", &KioskConfig::idleWarningSeconds, wholeNumber(20, 120, "seconds"),
+     "Seconds the \"Do you need more time?\" countdown lasts before everything on screen is cleared (WCAG 2.2.1 asks for at least 20)."},
+    {"kiosk", "text_size", &KioskConfig::textSize, rule(Kind::TextSizeChoice),
+     "Text size each session starts with; residents can change it on every screen.", Staff},
+    {"kiosk", "high_contrast", &KioskConfig::highContrast, rule(Kind::Flag),
+     "Start each session in the high-contrast theme; residents can change it on every screen.", Staff},
+    {"kiosk", "languages", &KioskConfig::languages, rule(Kind::LanguageList),
+     "Languages offered on the language button. English (\"en\") is always offered.", Staff},
+    {"kiosk", "default_language", &KioskConfig::defaultLanguage, rule(Kind::Language),
+     "The language each session starts in; one of the languages above."},
+    {"kiosk", "allow_exit", &KioskConfig::allowExit, rule(Kind::Flag),
+     "Show \"Exit kiosk\" in the staff panel. Keep false on a public kiosk so it cannot be closed."},
+    {"staff", "pin_hash", &KioskConfig::pinHash, rule(Kind::PinHash),
+     "The staff PIN as an Argon2id hash, written by the staff panel. Leave it \"\" and staff mode asks for a new PIN the first time. Never write a PIN itself here."},
+    {"referral", "coordinator_public_key", &KioskConfig::coordinatorPublicKey, rule(Kind::PublicKey),
+     "The coordinators' public key: each referral is sealed to it at submit, so only the coordinators can read it. Paste the key printed by `signpost keygen`; the kiosk will not start without it.", Required},
+    {"referral", "form_version", &KioskConfig::formVersion, label(1, 40),
+     "Version of the referral form, stored with each referral."},
+    {"referral", "consent_version", &KioskConfig::consentVersion, label(1, 40),
+     "Version of the consent wording residents agree to, stored with each referral."},
+    {"referral", "retention_months", &KioskConfig::retentionMonths, wholeNumber(1, 120, "months"),
+     "How long coordinators keep a referral, as the consent text tells residents."},
+    {"referral", "link_worker_phone", &KioskConfig::linkWorkerPhone, rule(Kind::Phone),
+     "The link workers' phone number, shown to residents who would rather get in touch themselves."},
+    {"paths", "data_dir", &KioskConfig::dataDir, rule(Kind::AbsolutePath),
+     "Where the kiosk keeps its databases and state. \"\": /var/lib/signpost when installed, $XDG_DATA_HOME/signpost when run from a build."},
+    {"paths", "assets_dir", &KioskConfig::assetsDir, rule(Kind::AbsolutePath),
+     "Where the bundled directory, translations and fonts are. \"\": /usr/share/signpost when installed, the source tree when run from a build."},
+    {"paths", "directory_bundle", &KioskConfig::directoryBundle, rule(Kind::Path),
+     "The directory data loaded when the local directory is missing or damaged, relative to assets_dir (or absolute)."},
+};
+// clang-format on
+
+// ISO 639-1 (the 183 current two-letter codes).
+constexpr std::string_view kIso6391 =
+    "aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy da "
+    "de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy "
+    "hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg "
+    "li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or "
+    "os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta "
+    "te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu";
+
+const KeySpec* findSpec(std::string_view table, std::string_view key) {
+    for (const KeySpec& spec : kKeys) {
+        if (spec.table == table && spec.key == key) {
+            return &spec;
+        }
+    }
+    return nullptr;
+}
+
+bool isKnownTable(std::string_view name) {
+    return std::any_of(std::begin(kTables), std::end(kTables),
+                       [&](const TableSpec& table) { return table.name == name; });
+}
+
+// --- Checks --------------------------------------------------------------------------------
+
+bool isLanguageCode(std::string_view code) {
+    if (code.size() != 2) {
+        return false;
+    }
+    for (std::size_t at = 0; at + 1 < kIso6391.size(); at += 3) {
+        if (kIso6391.substr(at, 2) == code) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::size_t characterCount(std::string_view text) {
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    }));
+}
+
+bool hasControlCharacters(std::string_view text) {
+    return std::any_of(text.begin(), text.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u < 0x20 || u == 0x7F;
+    });
+}
+
+bool isTimeZoneName(std::string_view name) {
+    if (name.empty() || name.size() > 64 || name.front() == '/' || name.back() == '/') {
+        return false;
+    }
+    const char first = name.front();
+    if (!((first >= 'A' && first <= 'Z') || (first >= 'a' && first <= 'z'))) {
+        return false;
+    }
+    // Letters, digits and _ + - only, in '/'-separated parts: no '.', so no path can escape
+    // /usr/share/zoneinfo when the name is turned into a file name.
+    char previous = '\0';
+    for (char c : name) {
+        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                        c == '_' || c == '+' || c == '-' || c == '/';
+        if (!ok || (c == '/' && previous == '/')) {
+            return false;
+        }
+        previous = c;
+    }
+    return true;
+}
+
+bool isPhoneNumber(std::string_view phone) {
+    int digits = 0;
+    for (std::size_t i = 0; i < phone.size(); ++i) {
+        const char c = phone[i];
+        if (c >= '0' && c <= '9') {
+            ++digits;
+        } else if (!(c == ' ' || c == '(' || c == ')' || c == '-' || (c == '+' && i == 0))) {
+            return false;
+        }
+    }
+    return digits >= 3 && digits <= 15;
+}
+
+bool isPinHash(const std::string& hash) {
+    if (hash.empty()) {
+        return true;
+    }
+    if (hash.rfind(crypto_pwhash_STRPREFIX, 0) != 0 || hash.size() >= crypto_pwhash_STRBYTES) {
+        return false;
+    }
+    ensureSodium();
+    // -1 means libsodium cannot read the string at all; 0/1 are well-formed hashes.
+    return crypto_pwhash_str_needs_rehash(hash.c_str(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != -1;
+}
+
+std::string describe(const Rule& rule) {
+    const std::string min = std::to_string(rule.min);
+    const std::string max = std::to_string(rule.max);
+    switch (rule.kind) {
+        case Kind::Text:
+            return rule.min == 0 ? "text in quotes, at most " + max + " characters"
+                                 : "text in quotes, " + min + " to " + max + " characters";
+        case Kind::Letters: return min + " to " + max + " capital letters A to Z, in quotes";
+        case Kind::TimeZone: return "a time zone name in quotes, like \"Europe/London\"";
+        case Kind::Phone: return "a phone number in quotes, like \"0161 496 0000\"";
+        case Kind::Label:
+            return "a version label in quotes: " + min + " to " + max +
+                   " letters, digits, dots, dashes or underscores";
+        case Kind::AbsolutePath: return "an absolute path in quotes, or \"\" for the default";
+        case Kind::Path: return "a file path in quotes";
+        case Kind::PinHash: return "an Argon2id hash written by the staff panel, or \"\" for no PIN";
+        case Kind::PublicKey:
+            return "the coordinators' public key printed by \"signpost keygen\" (base64 of 32 bytes)";
+        case Kind::WholeNumber:
+            return "a whole number of " + std::string(rule.unit) + " from " + min + " to " + max;
+        case Kind::Flag: return "true or false";
+        case Kind::TextSizeChoice: return "one of \"normal\", \"large\", \"largest\"";
+        case Kind::Language: return "a two-letter ISO 639-1 language code in quotes, like \"en\"";
+        case Kind::LanguageList:
+            return "a list of two-letter ISO 639-1 language codes, like [\"en\", \"pl\"]";
+    }
+    return "a valid value";
+}
+
+// A value as an error shows it: TOML syntax, cut short if long.
+std::string shown(const TomlValue& value) {
+    std::string text = formatTomlValue(value);
+    if (characterCount(text) > 60) {
+        std::size_t cut = 57;
+        while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+            --cut;  // never split a UTF-8 sequence
+        }
+        text = text.substr(0, cut) + "...";
+    }
+    return text;
+}
+
+bool checkString(const Rule& rule, const std::string& value) {
+    const std::size_t length = characterCount(value);
+    switch (rule.kind) {
+        case Kind::Text:
+            return !hasControlCharacters(value) && length >= static_cast<std::size_t>(rule.min) &&
+                   length <= static_cast<std::size_t>(rule.max);
+        case Kind::Letters:
+            return length >= static_cast<std::size_t>(rule.min) &&
+                   length <= static_cast<std::size_t>(rule.max) &&
+                   std::all_of(value.begin(), value.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+        case Kind::TimeZone: return isTimeZoneName(value);
+        case Kind::Phone: return isPhoneNumber(value);
+        case Kind::Label:
+            return length >= static_cast<std::size_t>(rule.min) &&
+                   length <= static_cast<std::size_t>(rule.max) &&
+                   std::all_of(value.begin(), value.end(), [](char c) {
+                       return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+                   });
+        case Kind::AbsolutePath:
+            return value.empty() || (value.front() == '/' && !hasControlCharacters(value));
+        case Kind::Path: return !value.empty() && !hasControlCharacters(value);
+        case Kind::PinHash: return isPinHash(value);
+        case Kind::PublicKey: {
+            const auto bytes = fromBase64(value);
+            return bytes && bytes->size() == 32;
+        }
+        case Kind::Language: return isLanguageCode(value);
+        default: return false;
+    }
+}
+
+std::optional<std::string> readLanguageList(const TomlArray& items, const std::string& expectation,
+                                            std::vector<std::string>& codes) {
+    for (const auto& item : items) {
+        if (std::holds_alternative<std::int64_t>(item)) {
+            return std::to_string(std::get<std::int64_t>(item)) +
+                   " is not a two-letter ISO 639-1 language code; expected " + expectation;
+        }
+        const std::string& code = std::get<std::string>(item);
+        if (!isLanguageCode(code)) {
+            return shown(code) + " is not a two-letter ISO 639-1 language code; expected " +
+                   expectation;
+        }
+        if (std::find(codes.begin(), codes.end(), code) != codes.end()) {
+            return shown(code) + " is listed twice";
+        }
+        codes.push_back(code);
+    }
+    return std::nullopt;
+}
+
+// Checks `value` against the row's rule and, if it passes, stores it in `config`. Returns the
+// problem for the error message, or nullopt. `notes` collects warnings (may be null).
+std::optional<std::string> apply(const KeySpec& spec, const TomlValue& value, KioskConfig& config,
+                                 std::vector<std::string>* notes) {
+    const Rule& rule = spec.rule;
+    auto expected = [&]() {
+        std::string problem = "expected " + describe(rule);
+        if (rule.kind != Kind::PinHash) {  // a mistyped PIN must not end up in a log
+            problem += ", got " + shown(value);
+        }
+        return problem;
+    };
+    switch (rule.kind) {
+        case Kind::WholeNumber: {
+            const auto* number = std::get_if<std::int64_t>(&value);
+            if (number == nullptr || *number < rule.min || *number > rule.max) {
+                return expected();
+            }
+            config.*std::get<int KioskConfig::*>(spec.member) = static_cast<int>(*number);
+            return std::nullopt;
+        }
+        case Kind::Flag: {
+            const auto* flag = std::get_if<bool>(&value);
+            if (flag == nullptr) {
+                return expected();
+            }
+            config.*std::get<bool KioskConfig::*>(spec.member) = *flag;
+            return std::nullopt;
+        }
+        case Kind::TextSizeChoice: {
+            const auto* name = std::get_if<std::string>(&value);
+            const std::optional<TextSize> size = name ? parseTextSize(*name) : std::nullopt;
+            if (!size) {
+                return expected();
+            }
+            config.*std::get<TextSize KioskConfig::*>(spec.member) = *size;
+            return std::nullopt;
+        }
+        case Kind::LanguageList: {
+            if (!std::holds_alternative<TomlArray>(value)) {
+                return expected();
+            }
+            std::vector<std::string> codes;
+            if (auto problem = readLanguageList(std::get<TomlArray>(value), describe(rule), codes)) {
+                return problem;
+            }
+            if (std::find(codes.begin(), codes.end(), "en") == codes.end()) {
+                // English is the fallback for every missing translation, so it is always offered.
+                codes.insert(codes.begin(), "en");
+                if (notes != nullptr) {
+                    notes->push_back("\"en\" is always offered; it was added to the list");
+                }
+            }
+            config.*std::get<std::vector<std::string> KioskConfig::*>(spec.member) = std::move(codes);
+            return std::nullopt;
+        }
+        default: {
+            const auto* textValue = std::get_if<std::string>(&value);
+            if (textValue == nullptr || !checkString(rule, *textValue)) {
+                return expected();
+            }
+            config.*std::get<std::string KioskConfig::*>(spec.member) = *textValue;
+            return std::nullopt;
+        }
+    }
+}
+
+TomlValue valueOf(const KeySpec& spec, const KioskConfig& config) {
+    struct Reader {
+        const KioskConfig& config;
+        TomlValue operator()(std::string KioskConfig::*m) const { return config.*m; }
+        TomlValue operator()(int KioskConfig::*m) const { return std::int64_t{config.*m}; }
+        TomlValue operator()(bool KioskConfig::*m) const { return config.*m; }
+        TomlValue operator()(TextSize KioskConfig::*m) const {
+            return std::string(toString(config.*m));
+        }
+        TomlValue operator()(std::vector<std::string> KioskConfig::*m) const {
+            TomlArray items;
+            for (const std::string& item : config.*m) {
+                items.emplace_back(item);
+            }
+            return items;
+        }
+    };
+    return std::visit(Reader{config}, spec.member);
+}
+
+// Rules that involve two keys, run after every key was read.
+void checkAcrossKeys(const TomlDocument& document, const KioskConfig& config,
+                     const std::string& fileName) {
+    const auto& languages = config.languages;
+    if (std::find(languages.begin(), languages.end(), config.defaultLanguage) == languages.end()) {
+        const TomlEntry* entry = document.find("kiosk", "default_language");
+        if (entry == nullptr) {
+            entry = document.find("kiosk", "languages");
+        }
+        std::string list;
+        for (const std::string& code : languages) {
+            list += (list.empty() ? "" : ", ") + formatTomlValue(code);
+        }
+        throw ConfigError(fileName, entry ? entry->line : 0, "kiosk.default_language",
+                          "expected one of the languages in kiosk.languages (" + list + "), got " +
+                              formatTomlValue(config.defaultLanguage));
+    }
+}
+
+void addWarning(KioskConfig& config, int line, std::string key, std::string message) {
+    config.warnings.push_back(ConfigWarning{line, std::move(key), std::move(message)});
+}
+
+KioskConfig fromDocument(const TomlDocument& document) {
+    const std::string& fileName = document.fileName();
+    KioskConfig config;
+    for (const TomlTable& table : document.tables()) {
+        if (!isKnownTable(table.name)) {
+            addWarning(config, table.line, table.name,
+                       "unknown table [" + table.name + "]; it and its keys are ignored");
+        }
+    }
+    for (const TomlEntry& entry : document.entries()) {
+        const std::string name = entry.table.empty() ? entry.key : entry.table + '.' + entry.key;
+        const KeySpec* spec = findSpec(entry.table, entry.key);
+        if (spec == nullptr) {
+            if (!entry.table.empty() && !isKnownTable(entry.table)) {
+                continue;  // the table's own warning covers it
+            }
+            std::string message = "unknown key; it is ignored";
+            for (const KeySpec& other : kKeys) {
+                if (other.key == entry.key) {
+                    message += " (did you mean " + other.name() + "?)";
+                    break;
+                }
+            }
+            addWarning(config, entry.line, name, std::move(message));
+            continue;
+        }
+        std::vector<std::string> notes;
+        if (auto problem = apply(*spec, entry.value, config, &notes)) {
+            throw ConfigError(fileName, entry.line, name, *problem);
+        }
+        for (std::string& note : notes) {
+            addWarning(config, entry.line, name, std::move(note));
+        }
+    }
+    for (const KeySpec& spec : kKeys) {
+        if ((spec.flags & Required) != 0 && document.find(spec.table, spec.key) == nullptr) {
+            const TomlTable* table = document.findTable(spec.table);
+            throw ConfigError(fileName, table ? table->line : 0, spec.name(),
+                              "missing; expected " + describe(spec.rule) + " under [" +
+                                  std::string(spec.table) + "]");
+        }
+    }
+    checkAcrossKeys(document, config, fileName);
+    std::stable_sort(config.warnings.begin(), config.warnings.end(),
+                     [](const ConfigWarning& a, const ConfigWarning& b) { return a.line < b.line; });
+    return config;
+}
+
+// --- Saving --------------------------------------------------------------------------------
+
+void saveKeys(const std::filesystem::path& file, const KioskConfig& staged,
+              const std::function<bool(const KeySpec&)>& selects) {
+    const std::string fileName = file.string();
+    // 1. The new values on their own, before anything is read or written.
+    KioskConfig checked;
+    std::vector<std::pair<const KeySpec*, TomlValue>> changes;
+    for (const KeySpec& spec : kKeys) {
+        if (!selects(spec)) {
+            continue;
+        }
+        if (auto problem = apply(spec, valueOf(spec, staged), checked, nullptr)) {
+            throw ConfigError(fileName, 0, spec.name(), *problem);
+        }
+        changes.emplace_back(&spec, valueOf(spec, checked));  // normalised ("en" added)
+    }
+
+    // 2. Edit the file's own text, so comments and other keys stay byte for byte.
+    std::error_code ignored;
+    std::filesystem::path target = std::filesystem::canonical(file, ignored);
+    if (target.empty()) {
+        target = file;
+    }
+    const std::string original = readFile(target);
+    TomlDocument document = TomlDocument::parse(original, fileName);
+    const KioskConfig defaults;
+    for (const auto& [spec, value] : changes) {
+        const TomlEntry* entry = document.find(spec->table, spec->key);
+        const bool unchanged = entry ? entry->value == value : value == valueOf(*spec, defaults);
+        if (!unchanged) {
+            document.set(spec->table, spec->key, value);
+        }
+    }
+    const std::string updated = document.toString();
+    if (updated == original) {
+        return;
+    }
+
+    // 3. The whole result must still start the kiosk (e.g. default_language still offered).
+    (void)parseKioskConfig(updated, fileName);
+
+    struct stat status {};
+    unsigned mode = 0644;
+    if (::stat(target.c_str(), &status) == 0) {
+        mode = static_cast<unsigned>(status.st_mode) & 07777u;
+    }
+    writeFileAtomically(target, updated, mode);
+}
+
+// Wraps `text` into comment lines of at most `width` characters.
+void appendComment(std::string& out, std::string_view text, std::size_t width = 99) {
+    std::istringstream words{std::string(text)};
+    std::string word;
+    std::string line = "#";
+    while (words >> word) {
+        if (line.size() > 1 && line.size() + 1 + word.size() > width) {
+            out += line + '\n';
+            line = "#";
+        }
+        line += ' ' + word;
+    }
+    out += line + '\n';
+}
+
+std::string markdownCell(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '|') {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out;
+}
+
+}  // namespace
+
+const char* toString(TextSize size) {
+    switch (size) {
+        case TextSize::Normal: return "normal";
+        case TextSize::Large: return "large";
+        case TextSize::Largest: return "largest";
+    }
+    return "";
+}
+
+std::optional<TextSize> parseTextSize(std::string_view text) {
+    for (TextSize size : {TextSize::Normal, TextSize::Large, TextSize::Largest}) {
+        if (text == toString(size)) {
+            return size;
+        }
+    }
+    return std::nullopt;
+}
+
+KioskConfig parseKioskConfig(std::string_view text, const std::string& fileName) {
+    return fromDocument(TomlDocument::parse(text, fileName));
+}
+
+KioskConfig loadKioskConfig(const std::filesystem::path& file) {
+    std::error_code ignored;
+    if (std::filesystem::is_directory(file, ignored)) {
+        throw ConfigError(file.string(), 0, "", "this is a directory, not a config file");
+    }
+    std::string text;
+    try {
+        text = readFile(file);
+    } catch (const FileError& error) {
+        std::string reason = "cannot read the config file";
+        if (error.errnoValue() == ENOENT) {
+            reason = "config file not found; copy config/kiosk.toml there or pass --config";
+        } else if (error.errnoValue() != 0) {
+            reason += std::string(" (") + std::strerror(error.errnoValue()) + ")";
+        }
+        throw ConfigError(file.string(), 0, "", reason);
+    }
+    KioskConfig config = parseKioskConfig(text, file.string());
+    config.sourceFile = file;
+    return config;
+}
+
+KioskSettings settingsOf(const KioskConfig& config) {
+    KioskSettings settings;
+    settings.venueName = config.venueName;
+    settings.neighbourhood = config.neighbourhood;
+    settings.idleTimeoutSeconds = config.idleTimeoutSeconds;
+    settings.textSize = config.textSize;
+    settings.highContrast = config.highContrast;
+    settings.languages = config.languages;
+    return settings;
+}
+
+void saveKioskSettings(const std::filesystem::path& file, const KioskSettings& settings) {
+    KioskConfig staged;
+    staged.venueName = settings.venueName;
+    staged.neighbourhood = settings.neighbourhood;
+    staged.idleTimeoutSeconds = settings.idleTimeoutSeconds;
+    staged.textSize = settings.textSize;
+    staged.highContrast = settings.highContrast;
+    staged.languages = settings.languages;
+    saveKeys(file, staged, [](const KeySpec& spec) { return (spec.flags & Staff) != 0; });
+}
+
+void savePinHash(const std::filesystem::path& file, const std::string& pinHash) {
+    KioskConfig staged;
+    staged.pinHash = pinHash;
+    saveKeys(file, staged,
+             [](const KeySpec& spec) { return spec.member == Member(&KioskConfig::pinHash); });
+}
+
+std::string exampleKioskConfig() {
+    std::string out;
+    appendComment(out, "Signpost kiosk configuration.");
+    out += "#\n";
+    appendComment(out,
+                  "Every key is shown with its default value and what it may be set to; a key "
+                  "left out takes its default. A bad value stops the kiosk at start with one line "
+                  "naming this file, the line and the key. An unknown key is only a warning, shown "
+                  "in the staff panel. Settings changed in the staff panel are saved back into "
+                  "this file, keeping these comments.");
+    out += "#\n";
+    appendComment(out,
+                  "Format: TOML (a subset): one level of [tables], text in \"quotes\", lists on "
+                  "one line, no inline tables.");
+    for (const TableSpec& table : kTables) {
+        out += '\n';
+        appendComment(out, table.help);
+        out += '[' + std::string(table.name) + "]\n";
+        bool first = true;
+        for (const KeySpec& spec : kKeys) {
+            if (spec.table != table.name) {
+                continue;
+            }
+            if (!first) {
+                out += '\n';
+            }
+            first = false;
+            const std::string value = formatTomlValue(valueOf(spec, KioskConfig{}));
+            appendComment(out, spec.help);
+            appendComment(out, "Allowed: " + describe(spec.rule) + '.' +
+                                   ((spec.flags & Staff) != 0 ? " Also set from the staff panel."
+                                                              : ""));
+            if ((spec.flags & Required) != 0) {
+                appendComment(out, "Required: no default; the kiosk will not start until it is set.");
+            } else {
+                appendComment(out, "Default: " + value);
+            }
+            out += std::string(spec.key) + " = " + value + '\n';
+        }
+    }
+    return out;
+}
+
+std::string kioskConfigReferenceMarkdown() {
+    std::string out;
+    for (const TableSpec& table : kTables) {
+        if (!out.empty()) {
+            out += '\n';
+        }
+        out += "### `[" + std::string(table.name) + "]`\n\n" + std::string(table.help) + "\n\n";
+        out += "| Key | Default | Allowed values | Staff panel | What it does |\n";
+        out += "|---|---|---|---|---|\n";
+        for (const KeySpec& spec : kKeys) {
+            if (spec.table != table.name) {
+                continue;
+            }
+            const std::string fallback = (spec.flags & Required) != 0
+                                             ? std::string("required")
+                                             : '`' + formatTomlValue(valueOf(spec, KioskConfig{})) + '`';
+            out += "| `" + std::string(spec.key) + "` | " + markdownCell(fallback) + " | " +
+                   markdownCell(describe(spec.rule)) + " | " +
+                   ((spec.flags & Staff) != 0 ? "yes" : "") + " | " + markdownCell(spec.help) +
+                   " |\n";
+        }
+    }
+    return out;
+}
+
+}  // namespace signpost
