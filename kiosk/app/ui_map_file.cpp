@@ -75,12 +75,13 @@ std::string UiMapFile::render(const ui::UiMap& map, const WindowGeometry& window
 }
 
 bool UiMapFile::update(const ui::UiMap& map, const WindowGeometry& window) {
-    if (m_written && map.screenId() == m_screen && window == m_window &&
+    if (m_written && map.frameNumber() == m_frame && map.screenId() == m_screen && window == m_window &&
         sameElements(map.elements(), m_elements)) {
         return false;
     }
     writeReplacing(m_path, render(map, window) + "\n");
     m_written = true;
+    m_frame = map.frameNumber();
     m_screen = map.screenId();
     m_elements = map.elements();
     m_window = window;

@@ -4,9 +4,10 @@
 // X screen and its size, so the driver can turn element positions into screen positions:
 //   {"window": {"x": 0, "y": 0, "width": 1920, "height": 1080}, "screen": "home", "frame": 12,
 //    "elements": [{"id": "home.need.food", "x": 64, "y": 300, "w": 400, "h": 180, "enabled": true}]}
-// It is rewritten only when the screen, an element or the window changed (the frame number alone
-// does not count), by writing a temporary file and renaming it over the old one, so a reader
-// never sees half a file. No fsync: the file is for a live test, not for surviving power loss.
+// It is rewritten after every frame the kiosk draws (render on demand: none while idle), so the
+// driver can wait for "the kiosk drew what my last event did" by watching the frame number, by
+// writing a temporary file and renaming it over the old one, so a reader never sees half a file.
+// No fsync: the file is for a live test, not for surviving power loss.
 //
 // Thread-safety: UI thread only. update() throws FileError if the file cannot be written.
 #pragma once
@@ -27,7 +28,8 @@ struct WindowGeometry {
 class UiMapFile {
 public:
     explicit UiMapFile(std::filesystem::path path);
-    // Writes the map if it changed since the last write. Returns true if it wrote.
+    // Writes the map if it (or its frame number, or the window) changed since the last write.
+    // Returns true if it wrote.
     bool update(const ui::UiMap& map, const WindowGeometry& window);
     const std::filesystem::path& path() const noexcept { return m_path; }
 
@@ -37,6 +39,7 @@ public:
 private:
     std::filesystem::path m_path;
     bool m_written = false;
+    unsigned long long m_frame = 0;
     std::string m_screen;
     std::vector<ui::UiElement> m_elements;
     WindowGeometry m_window;

@@ -8,7 +8,12 @@
 // Schema (user_version 1): outbox(seq INTEGER PRIMARY KEY AUTOINCREMENT — the per-device
 // monotonic sequence, never reused; id TEXT UNIQUE — UUIDv4; reference TEXT UNIQUE; created_at;
 // form_version; venue; neighbourhood; service_id; sealed BLOB; status queued|sent|rejected;
-// test; attempts; last_error; sent_at). The sync issue adds columns by migration.
+// test; attempts; last_error; sent_at), index outbox_status_seq(status, seq).
+// Migrations: outbox.cpp keeps an ordered list of steps, each taking user_version from N-1 to N
+// in its own BEGIN IMMEDIATE transaction (the version is re-read inside it, so two processes
+// opening at once cannot both migrate). The sync issue appends steps (ALTER TABLE ... ADD COLUMN
+// signature / server_status / acked_at ...). A database with a newer user_version than this build
+// knows is refused (StorageError, not "corrupt"), never rewritten or moved aside.
 //
 // Thread-safety: one Outbox per thread (each opens its own connection; WAL lets the UI thread
 // write while the sync thread reads). Throws StorageError.
@@ -22,6 +27,8 @@
 #include "core/storage/database.h"
 
 namespace signpost {
+
+inline constexpr int kOutboxSchemaVersion = 1;  // PRAGMA user_version this build writes
 
 enum class OutboxStatus { Queued, Sent, Rejected };
 const char* toString(OutboxStatus status);  // "queued", "sent", "rejected"
@@ -43,6 +50,7 @@ struct OutboxItem : NewOutboxItem {
     OutboxStatus status = OutboxStatus::Queued;
     int attempts = 0;
     std::string lastError;      // non-personal: an error code or server message
+    std::string sentAt;         // UTC ISO 8601; "" until sent
 };
 
 struct OutboxCounts {
@@ -60,18 +68,29 @@ struct OutboxOpenReport {
 
 class Outbox {
 public:
-    // Opens or creates the outbox at `path`; migrates the schema. Throws StorageError.
+    // Opens or creates the outbox at `path` (":memory:" for tests); turns on WAL with
+    // synchronous=FULL and migrates the schema. With options.readOnly (`signpost open`), nothing
+    // is changed: the file must already be an outbox this build understands. Throws StorageError:
+    // isCorrupt() for a file that is not a database or not an outbox (SQLITE_NOTADB),
+    // isReadOnly() when it cannot be opened for writing, SQLITE_ERROR for a newer schema.
     explicit Outbox(const std::string& path, const DatabaseOptions& options = {});
 
-    // Like the constructor, but a damaged database (not a database, fails integrity_check) is
-    // never deleted: it is renamed aside with its -wal/-shm files to
-    // "<name>.damaged-<UTC timestamp>" and a fresh outbox is started. The report says so.
+    // Like the constructor, but a damaged database (not a database, not an outbox, fails
+    // integrity_check) is never deleted: it is renamed aside with its -wal/-shm files to
+    // "<name>.damaged-<UTC timestamp>" (+ "-wal"/"-shm"; e.g. "outbox.db.damaged-20261123T140307Z",
+    // a "-2" suffix if that name is taken), the directory is synced, and a fresh outbox is
+    // started. The report says so. The file is judged through a read-only connection that never
+    // checkpoints, so the damaged file and its WAL (which may hold committed referrals) are moved
+    // byte for byte; only the -shm, an index SQLite rebuilds from the WAL, may be rewritten.
+    // Other failures (read-only, newer schema, busy) are rethrown: they are not damage.
+    // Throws StorageError, FileError (cannot rename).
     static Outbox openOrRecover(const std::filesystem::path& path, OutboxOpenReport& report,
                                 const DatabaseOptions& options = {});
 
-    // Stores one sealed referral durably; returns its sequence number. Throws StorageError
-    // (isDiskFull / isReadOnly / isCorrupt tell why); a UNIQUE clash on id or reference throws
-    // StorageError with SQLITE_CONSTRAINT and writes nothing.
+    // Stores one sealed referral durably (status queued); returns its sequence number. Throws
+    // StorageError (isDiskFull / isReadOnly / isCorrupt tell why); a UNIQUE clash on id or
+    // reference throws StorageError with SQLITE_CONSTRAINT and writes nothing. Throws
+    // std::invalid_argument for an item with no id, no reference or no sealed bytes.
     std::int64_t enqueue(const NewOutboxItem& item);
 
     bool hasReference(const std::string& reference);

@@ -13,11 +13,15 @@ namespace signpost {
 inline constexpr std::string_view kReferenceAlphabet = "ACDEFGHJKMNPQRTWXY34679";
 inline constexpr std::size_t kReferenceCodeLength = 4;
 
-// `prefix` is 2–5 upper-case letters (config venue.reference_prefix); throws
+// "<prefix>-XXXX", each X drawn uniformly from kReferenceAlphabet by libsodium's CSPRNG (23^4 =
+// 279,841 codes per prefix; uniqueness in the outbox is the caller's job — see submit.h).
+// `prefix` is 2–5 upper-case letters A–Z (config venue.reference_prefix); throws
 // std::invalid_argument otherwise.
 std::string makeReferenceCode(std::string_view prefix);
 bool isValidReferenceCode(std::string_view reference);
-// What a coordinator typed ("mcr 4k7q", "MCR4K7Q") to canonical form, or "" if not valid.
+// What a coordinator typed ("mcr 4k7q", "MCR4K7Q", "M C R 4 K 7 Q") to canonical form, or ""
+// if not valid. Case is ignored; spaces, '-', '_', '.', tabs and line ends separate. Exactly two
+// parts are prefix and code; otherwise the code is the last four characters.
 std::string canonicalReferenceCode(std::string_view typed);
 
 }  // namespace signpost

@@ -23,7 +23,7 @@ struct SubmitContext {
     std::string deviceId;
     CoordinatorPublicKey coordinatorKey;
     bool test = false;
-    SystemTime now;
+    SystemTime now;  // the submit time; left at the epoch (default), the system clock is used
 };
 
 struct SubmitReceipt {
@@ -45,7 +45,9 @@ private:
 // coordinators' key, wipes the plaintext (sodium_memzero), and enqueues it in one durable
 // transaction (retrying with a fresh reference on the rare reference clash). On any exception
 // nothing is stored and `form` is unchanged, so the resident loses nothing typed.
-// Throws ReferralInvalid, CryptoError, StorageError.
+// The cleaned copy and the plaintext are wiped on every path out. Logs seq and sizes only.
+// Throws ReferralInvalid, CryptoError, StorageError; std::invalid_argument for a programming
+// error (a service referral without a service id, a bad reference prefix).
 SubmitReceipt submitReferral(const ReferralForm& form, const SubmitContext& context, Outbox& outbox);
 
 }  // namespace signpost

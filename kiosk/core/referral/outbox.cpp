@@ -1,0 +1,335 @@
+#include "core/referral/outbox.h"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <stdexcept>
+#include <system_error>
+
+#include "core/common/atomic_file.h"
+#include "core/common/log.h"
+#include "core/common/time_util.h"
+
+namespace signpost {
+
+namespace {
+
+constexpr const char* kLog = "outbox";
+
+struct Migration {
+    int toVersion;
+    const char* sql;
+};
+
+// Append-only: a step, once released, is never edited, because kiosks in the field have run it.
+// The sync issue adds e.g. {2, "ALTER TABLE outbox ADD COLUMN signature BLOB; ..."}.
+constexpr Migration kMigrations[] = {
+    {1, R"sql(
+        CREATE TABLE outbox (
+            seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+            id            TEXT NOT NULL UNIQUE,
+            reference     TEXT NOT NULL UNIQUE,
+            created_at    TEXT NOT NULL,
+            form_version  TEXT NOT NULL,
+            venue         TEXT NOT NULL,
+            neighbourhood TEXT NOT NULL,
+            service_id    TEXT NOT NULL DEFAULT '',
+            sealed        BLOB NOT NULL,
+            status        TEXT NOT NULL DEFAULT 'queued'
+                          CHECK (status IN ('queued', 'sent', 'rejected')),
+            test          INTEGER NOT NULL DEFAULT 0 CHECK (test IN (0, 1)),
+            attempts      INTEGER NOT NULL DEFAULT 0,
+            last_error    TEXT NOT NULL DEFAULT '',
+            sent_at       TEXT
+        );
+        CREATE INDEX outbox_status_seq ON outbox(status, seq);
+    )sql"},
+};
+
+static_assert(std::size(kMigrations) > 0 &&
+                  kMigrations[std::size(kMigrations) - 1].toVersion == kOutboxSchemaVersion,
+              "kOutboxSchemaVersion must be the last migration's version");
+
+[[noreturn]] void throwNewerSchema(const std::string& path, int version) {
+    throw StorageError("outbox " + path + " has schema version " + std::to_string(version) +
+                           ", newer than this build understands (" +
+                           std::to_string(kOutboxSchemaVersion) + "); update Signpost",
+                       SQLITE_ERROR, SQLITE_ERROR);
+}
+
+// Is this file an outbox this build can use? Throws "newer schema" (not damage) or
+// SQLITE_NOTADB "not an outbox" (damage: some other database sits where the outbox should be).
+void checkOutboxShape(Database& db) {
+    const int version = db.userVersion();
+    if (version > kOutboxSchemaVersion) {
+        throwNewerSchema(db.path(), version);
+    }
+    if (version == 0) {
+        // A brand-new outbox has no tables at all; anything else at version 0 is some other
+        // database, and creating our table inside it would hide the mistake.
+        Statement tables = db.prepare("SELECT count(*) FROM sqlite_master");
+        if (tables.step() && tables.columnInt(0) != 0) {
+            throw StorageError(db.path() + " is a database but not a Signpost outbox",
+                               SQLITE_NOTADB, SQLITE_NOTADB);
+        }
+        return;
+    }
+    Statement table = db.prepare(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'outbox'");
+    if (!table.step() || table.columnInt(0) != 1) {
+        throw StorageError(db.path() + " is a database but not a Signpost outbox", SQLITE_NOTADB,
+                           SQLITE_NOTADB);
+    }
+}
+
+void requireOutboxTable(Database& db) {
+    Statement table = db.prepare(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'outbox'");
+    if (!table.step() || table.columnInt(0) != 1) {
+        throw StorageError(db.path() + " is a database but not a Signpost outbox", SQLITE_NOTADB,
+                           SQLITE_NOTADB);
+    }
+}
+
+void migrate(Database& db) {
+    for (const Migration& migration : kMigrations) {
+        if (db.userVersion() >= migration.toVersion) {
+            continue;
+        }
+        Transaction transaction(db);
+        const int version = db.userVersion();  // re-read under the write lock
+        if (version > kOutboxSchemaVersion) {
+            throwNewerSchema(db.path(), version);
+        }
+        if (version >= migration.toVersion) {
+            continue;
+        }
+        if (version != migration.toVersion - 1) {
+            throw StorageError("outbox " + db.path() + " has unknown schema version " +
+                                   std::to_string(version),
+                               SQLITE_ERROR, SQLITE_ERROR);
+        }
+        db.exec(migration.sql);
+        db.setUserVersion(migration.toVersion);
+        transaction.commit();
+        logInfo(kLog, "schema migrated to version " + std::to_string(migration.toVersion));
+    }
+}
+
+OutboxStatus statusFromText(std::string_view text) {
+    if (text == "queued") {
+        return OutboxStatus::Queued;
+    }
+    if (text == "sent") {
+        return OutboxStatus::Sent;
+    }
+    if (text == "rejected") {
+        return OutboxStatus::Rejected;
+    }
+    throw StorageError("outbox holds an unknown status", SQLITE_CORRUPT, SQLITE_CORRUPT);
+}
+
+constexpr const char* kItemColumns =
+    "seq, id, reference, created_at, form_version, venue, neighbourhood, service_id, sealed, "
+    "status, test, attempts, last_error, sent_at";
+
+OutboxItem readItem(const Statement& row) {
+    OutboxItem item;
+    item.seq = row.columnInt64(0);
+    item.id = row.columnText(1);
+    item.reference = row.columnText(2);
+    item.createdAt = row.columnText(3);
+    item.formVersion = row.columnText(4);
+    item.venue = row.columnText(5);
+    item.neighbourhood = row.columnText(6);
+    item.serviceId = row.columnText(7);
+    item.sealed = row.columnBlob(8);
+    item.status = statusFromText(row.columnTextView(9));
+    item.test = row.columnInt(10) != 0;
+    item.attempts = row.columnInt(11);
+    item.lastError = row.columnText(12);
+    item.sentAt = row.columnText(13);
+    return item;
+}
+
+std::string compactUtcNow() {
+    std::string stamp = formatIsoUtc(std::chrono::system_clock::now());  // 2026-11-23T14:03:07Z
+    std::string compact;
+    for (char c : stamp) {
+        if (c != '-' && c != ':') {
+            compact.push_back(c);
+        }
+    }
+    return compact;  // 20261123T140307Z
+}
+
+// Moves the damaged database and its -wal/-shm aside together (a WAL belongs to its database; a
+// fresh database must not pick up the old one's WAL). Returns the main file's new name.
+std::filesystem::path moveAside(const std::filesystem::path& path) {
+    const std::string base = path.string() + ".damaged-" + compactUtcNow();
+    std::string target = base;
+    std::error_code error;
+    for (int n = 2; std::filesystem::exists(target, error) ||
+                    std::filesystem::exists(target + "-wal", error) ||
+                    std::filesystem::exists(target + "-shm", error);
+         ++n) {
+        target = base + "-" + std::to_string(n);
+    }
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+        const std::filesystem::path from = path.string() + suffix;
+        if (!std::filesystem::exists(from, error)) {
+            continue;
+        }
+        std::filesystem::rename(from, target + suffix, error);
+        if (error) {
+            throw FileError(from, "cannot move the damaged outbox aside", error.value());
+        }
+    }
+    syncDirectory(path.has_parent_path() ? path.parent_path() : std::filesystem::path("."));
+    return target;
+}
+
+}  // namespace
+
+const char* toString(OutboxStatus status) {
+    switch (status) {
+        case OutboxStatus::Queued: return "queued";
+        case OutboxStatus::Sent: return "sent";
+        case OutboxStatus::Rejected: return "rejected";
+    }
+    return "queued";
+}
+
+Outbox::Outbox(const std::string& path, const DatabaseOptions& options) : m_db(path, options) {
+    if (options.readOnly) {
+        checkOutboxShape(m_db);
+        requireOutboxTable(m_db);  // an empty version-0 file is not an outbox to read from
+        return;
+    }
+    m_db.useDurableWal();
+    checkOutboxShape(m_db);
+    migrate(m_db);
+    requireOutboxTable(m_db);
+}
+
+Outbox Outbox::openOrRecover(const std::filesystem::path& path, OutboxOpenReport& report,
+                             const DatabaseOptions& options) {
+    report = {};
+    std::error_code error;
+    const bool existed =
+        std::filesystem::exists(path, error) && std::filesystem::file_size(path, error) > 0;
+    std::string problem;
+    if (existed) {
+        // Judge the file through a read-only connection that may not checkpoint on close. A
+        // read-write connection would checkpoint a damaged file's WAL into it, or delete that
+        // WAL when it closes: the committed referrals in it would be gone before we moved
+        // anything aside.
+        try {
+            DatabaseOptions probeOptions = options;
+            probeOptions.readOnly = true;
+            probeOptions.create = false;
+            Database probe(path.string(), probeOptions);
+            sqlite3_db_config(probe.handle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+            checkOutboxShape(probe);
+            const std::string integrity = probe.integrityCheck();
+            if (integrity != "ok") {
+                problem = "integrity check failed: " + integrity;
+            }
+        } catch (const StorageError& failure) {
+            if (!failure.isCorrupt()) {
+                throw;  // read-only media, permissions, newer schema, busy: not damage
+            }
+            problem = failure.what();
+        }
+    }
+    if (problem.empty()) {
+        try {
+            Outbox outbox(path.string(), options);
+            report.outcome = existed ? OutboxOpenReport::Outcome::Opened
+                                     : OutboxOpenReport::Outcome::Created;
+            return outbox;
+        } catch (const StorageError& failure) {
+            if (!failure.isCorrupt()) {
+                throw;
+            }
+            problem = failure.what();
+        }
+    }
+    report.outcome = OutboxOpenReport::Outcome::RecoveredFromDamage;
+    report.problem = problem;
+    report.movedAsideTo = moveAside(path);
+    logWarning(kLog, "damaged outbox moved aside to " + report.movedAsideTo.filename().string() +
+                         "; a fresh outbox was started (" + problem + ")");
+    return Outbox(path.string(), options);
+}
+
+std::int64_t Outbox::enqueue(const NewOutboxItem& item) {
+    if (item.id.empty() || item.reference.empty() || item.sealed.empty()) {
+        throw std::invalid_argument("an outbox item needs an id, a reference and sealed bytes");
+    }
+    try {
+        Transaction transaction(m_db);
+        Statement insert = m_db.prepare(
+            "INSERT INTO outbox (id, reference, created_at, form_version, venue, neighbourhood, "
+            "service_id, sealed, status, test) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)");
+        insert.bindAll(item.id, item.reference, item.createdAt, item.formVersion, item.venue,
+                       item.neighbourhood, item.serviceId);
+        insert.bindBlob(8, item.sealed);
+        insert.bind(9, item.test ? 1 : 0);
+        insert.run();
+        const std::int64_t seq = m_db.lastInsertRowId();
+        transaction.commit();
+        logInfo(kLog, "queued referral seq " + std::to_string(seq) + " (" +
+                          std::to_string(item.sealed.size()) + " bytes sealed)");
+        return seq;
+    } catch (const StorageError& error) {
+        logWarning(kLog, std::string("could not store a referral: ") + sqlite3_errstr(error.code()) +
+                             " (extended code " + std::to_string(error.extendedCode()) + ")");
+        throw;
+    }
+}
+
+bool Outbox::hasReference(const std::string& reference) {
+    Statement query = m_db.prepare("SELECT 1 FROM outbox WHERE reference = ?");
+    query.bind(1, reference);
+    return query.step();
+}
+
+OutboxCounts Outbox::counts() {
+    OutboxCounts counts;
+    Statement query = m_db.prepare("SELECT status, count(*) FROM outbox GROUP BY status");
+    while (query.step()) {
+        const auto n = static_cast<std::size_t>(query.columnInt64(1));
+        switch (statusFromText(query.columnTextView(0))) {
+            case OutboxStatus::Queued: counts.queued = n; break;
+            case OutboxStatus::Sent: counts.sent = n; break;
+            case OutboxStatus::Rejected: counts.rejected = n; break;
+        }
+    }
+    return counts;
+}
+
+std::vector<OutboxItem> Outbox::items(OutboxStatus status, std::size_t limit,
+                                      std::int64_t afterSeq) {
+    Statement query = m_db.prepare(std::string("SELECT ") + kItemColumns +
+                                   " FROM outbox WHERE status = ? AND seq > ? ORDER BY seq LIMIT ?");
+    query.bind(1, toString(status));
+    query.bind(2, afterSeq);
+    query.bind(3, static_cast<std::int64_t>(limit));
+    std::vector<OutboxItem> result;
+    while (query.step()) {
+        result.push_back(readItem(query));
+    }
+    return result;
+}
+
+std::vector<OutboxItem> Outbox::allItems() {
+    Statement query = m_db.prepare(std::string("SELECT ") + kItemColumns + " FROM outbox ORDER BY seq");
+    std::vector<OutboxItem> result;
+    while (query.step()) {
+        result.push_back(readItem(query));
+    }
+    return result;
+}
+
+}  // namespace signpost

@@ -1,0 +1,396 @@
+#include "core/referral/referral_codec.h"
+
+#include <array>
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+#include "core/common/ids.h"
+#include "core/common/time_util.h"
+#include "core/referral/reference_code.h"
+#include "core/referral/utf8.h"
+#include "core/referral/validation.h"
+
+namespace signpost {
+
+namespace {
+
+constexpr std::string_view kSchemaName = "signpost.referral";
+
+// A minimal JSON writer that appends straight to a SecureBytes buffer, so resident text goes from
+// the form into the (wiped-on-free) plaintext without passing through any std::string.
+class JsonWriter {
+public:
+    explicit JsonWriter(SecureBytes& out) : m_out(out) {}
+
+    void beginObject() { open('{'); }
+    void endObject() { close('}'); }
+    void beginArray() { open('['); }
+    void endArray() { close(']'); }
+
+    void key(std::string_view name) {
+        separate();
+        writeString(name);
+        put(':');
+        m_afterKey = true;
+    }
+    void string(std::string_view text) {
+        separate();
+        writeString(text);
+    }
+    void boolean(bool value) {
+        separate();
+        putRaw(value ? "true" : "false");
+    }
+    void integer(int value) {
+        separate();
+        std::array<char, 16> digits{};
+        const int written = std::snprintf(digits.data(), digits.size(), "%d", value);
+        putRaw(std::string_view(digits.data(), static_cast<std::size_t>(written)));
+    }
+    void null() {
+        separate();
+        putRaw("null");
+    }
+
+    // Convenience: "name": "text"
+    void field(std::string_view name, std::string_view text) {
+        key(name);
+        string(text);
+    }
+
+private:
+    static constexpr std::size_t kMaxDepth = 8;
+
+    void put(char c) { m_out.push_back(static_cast<std::uint8_t>(c)); }
+    void putRaw(std::string_view text) {
+        for (char c : text) {
+            put(c);
+        }
+    }
+
+    void separate() {
+        if (m_afterKey) {
+            m_afterKey = false;
+            return;
+        }
+        if (m_depth > 0) {
+            if (m_hasMember[m_depth]) {
+                put(',');
+            }
+            m_hasMember[m_depth] = true;
+        }
+    }
+    void open(char bracket) {
+        separate();
+        put(bracket);
+        ++m_depth;  // the codec's shape is fixed and shallow; kMaxDepth is never reached
+        m_hasMember[m_depth] = false;
+    }
+    void close(char bracket) {
+        --m_depth;
+        put(bracket);
+    }
+
+    // Quotes and backslashes are escaped, control characters become \u00XX, valid UTF-8 passes
+    // through unchanged, and an invalid byte becomes U+FFFD so the output is always valid JSON.
+    void writeString(std::string_view text) {
+        static constexpr char kHex[] = "0123456789abcdef";
+        put('"');
+        for (std::size_t pos = 0; pos < text.size();) {
+            const utf8::Step step = utf8::decode(text, pos);
+            if (!step.valid) {
+                putRaw("\xEF\xBF\xBD");
+            } else if (step.codePoint == '"') {
+                putRaw("\\\"");
+            } else if (step.codePoint == '\\') {
+                putRaw("\\\\");
+            } else if (step.codePoint < 0x20) {
+                putRaw("\\u00");
+                put(kHex[step.codePoint >> 4]);
+                put(kHex[step.codePoint & 0xF]);
+            } else {
+                putRaw(text.substr(pos, step.length));
+            }
+            pos += step.length;
+        }
+        put('"');
+    }
+
+    SecureBytes& m_out;
+    std::array<bool, kMaxDepth + 1> m_hasMember{};
+    std::size_t m_depth = 0;
+    bool m_afterKey = false;
+};
+
+const char* toWire(ContactTime time) {
+    switch (time) {
+        case ContactTime::Morning: return "morning";
+        case ContactTime::Afternoon: return "afternoon";
+        case ContactTime::Evening: return "evening";
+        case ContactTime::NoPreference: break;
+    }
+    return "no_preference";
+}
+
+const char* toWire(Answer answer) {
+    switch (answer) {
+        case Answer::Yes: return "yes";
+        case Answer::No: return "no";
+        case Answer::NotAnswered: break;
+    }
+    return "not_answered";
+}
+
+// ---- parsing -------------------------------------------------------------------------------
+
+using nlohmann::json;
+
+[[noreturn]] void fail(const std::string& path, const std::string& problem) {
+    throw ReferralFormatError("referral field \"" + path + "\": " + problem);
+}
+
+std::string joinPath(const std::string& parent, const char* name) {
+    return parent.empty() ? std::string(name) : parent + "." + name;
+}
+
+const json& member(const json& object, const std::string& parent, const char* name) {
+    const auto it = object.find(name);
+    if (it == object.end()) {
+        fail(joinPath(parent, name), "missing");
+    }
+    return *it;
+}
+
+std::string stringMember(const json& object, const std::string& parent, const char* name) {
+    const json& value = member(object, parent, name);
+    if (!value.is_string()) {
+        fail(joinPath(parent, name), "expected a string");
+    }
+    return value.get<std::string>();
+}
+
+bool boolMember(const json& object, const std::string& parent, const char* name) {
+    const json& value = member(object, parent, name);
+    if (!value.is_boolean()) {
+        fail(joinPath(parent, name), "expected true or false");
+    }
+    return value.get<bool>();
+}
+
+const json& objectMember(const json& object, const std::string& parent, const char* name) {
+    const json& value = member(object, parent, name);
+    if (!value.is_object()) {
+        fail(joinPath(parent, name), "expected an object");
+    }
+    return value;
+}
+
+std::string oneOfMember(const json& object, const std::string& parent, const char* name,
+                        std::initializer_list<const char*> allowed) {
+    std::string value = stringMember(object, parent, name);
+    for (const char* each : allowed) {
+        if (value == each) {
+            return value;
+        }
+    }
+    std::string list;
+    for (const char* each : allowed) {
+        list += list.empty() ? "" : ", ";
+        list += each;
+    }
+    fail(joinPath(parent, name), "expected one of " + list);
+}
+
+}  // namespace
+
+SecureBytes serialiseReferral(const ReferralForm& form, const ReferralEnvelope& envelope) {
+    SecureString phone;
+    struct PhoneWipe {
+        SecureString& text;
+        ~PhoneWipe() { wipe(text); }
+    } phoneWipe{phone};
+    if (!form.phone.empty() && !normaliseUkPhoneInto(view(form.phone), phone)) {
+        throw std::invalid_argument("serialiseReferral: the phone number is not valid; "
+                                    "validate the form before serialising it");
+    }
+
+    SecureBytes out;
+    // Worst case every byte of resident text is escaped to six ("\u00XX"); reserving that up front
+    // means the buffer never moves while it is filled.
+    std::size_t textBytes = form.needsText.size() + form.name.size() + phone.size() +
+                            form.email.size() + form.accessNeeds.size() + form.serviceName.size() +
+                            form.serviceId.size() + form.preferredLanguage.size() +
+                            envelope.venue.size() + envelope.neighbourhood.size() +
+                            envelope.formVersion.size() + envelope.consentVersion.size() +
+                            envelope.deviceId.size() + envelope.reference.size() +
+                            envelope.id.size() + 2 * envelope.createdAt.size();
+    for (const std::string& code : form.needCodes) {
+        textBytes += code.size() + 3;
+    }
+    out.reserve(1024 + 6 * textBytes);
+
+    JsonWriter w(out);
+    w.beginObject();
+    w.field("schema", kSchemaName);
+    w.key("schema_version");
+    w.integer(kReferralSchemaVersion);
+    w.field("id", envelope.id);
+    w.field("reference", envelope.reference);
+    w.field("created_at", envelope.createdAt);
+    w.field("form_version", envelope.formVersion);
+    w.field("venue", envelope.venue);
+    w.field("neighbourhood", envelope.neighbourhood);
+    w.field("device_id", envelope.deviceId);
+    w.key("test");
+    w.boolean(envelope.test);
+    w.field("kind", form.kind == ReferralKind::Service ? "service" : "general");
+    w.key("service");
+    if (form.kind == ReferralKind::Service) {
+        w.beginObject();
+        w.field("id", form.serviceId);
+        w.field("name", form.serviceName);
+        w.endObject();
+    } else {
+        w.null();
+    }
+    w.key("needs");
+    w.beginArray();
+    for (const std::string& code : form.needCodes) {
+        w.string(code);
+    }
+    w.endArray();
+    w.field("needs_text", view(form.needsText));
+    w.key("contact");
+    w.beginObject();
+    w.field("name", view(form.name));
+    w.field("phone", view(phone));
+    w.field("email", view(form.email));
+    w.field("best_time", toWire(form.bestTime));
+    w.field("safe_to_leave_message", toWire(form.safeToLeaveMessage));
+    w.endObject();
+    w.field("language", form.preferredLanguage);
+    w.key("interpreter_needed");
+    w.boolean(form.interpreterNeeded);
+    w.field("access_needs", view(form.accessNeeds));
+    w.key("consent");
+    w.beginObject();
+    w.key("given");
+    w.boolean(form.consentGiven);
+    w.field("wording_version", envelope.consentVersion);
+    w.field("given_at", envelope.createdAt);
+    w.endObject();
+    w.endObject();
+    return out;
+}
+
+DecodedReferral parseReferral(std::string_view text) {
+    json root;
+    try {
+        root = json::parse(text);
+    } catch (const json::parse_error& error) {
+        // The parser's own message quotes the text near the error; that may be resident data.
+        throw ReferralFormatError("referral is not valid JSON (at byte " +
+                                  std::to_string(error.byte) + ")");
+    }
+    if (!root.is_object()) {
+        throw ReferralFormatError("referral is not a JSON object");
+    }
+    const std::string top;
+    if (stringMember(root, top, "schema") != kSchemaName) {
+        fail("schema", "not a signpost referral (expected \"signpost.referral\")");
+    }
+    const json& version = member(root, top, "schema_version");
+    if (!version.is_number_integer()) {
+        fail("schema_version", "expected a whole number");
+    }
+    const auto versionNumber = version.get<long long>();
+    if (versionNumber > kReferralSchemaVersion) {
+        fail("schema_version", "version " + std::to_string(versionNumber) +
+                                   " is newer than this program understands (" +
+                                   std::to_string(kReferralSchemaVersion) + "); update signpost");
+    }
+    if (versionNumber < 1) {
+        fail("schema_version", "must be 1 or more");
+    }
+
+    DecodedReferral decoded;
+    ReferralEnvelope& envelope = decoded.envelope;
+    envelope.id = stringMember(root, top, "id");
+    if (!isUuidV4(envelope.id)) {
+        fail("id", "not a UUIDv4");
+    }
+    envelope.reference = stringMember(root, top, "reference");
+    if (!isValidReferenceCode(envelope.reference)) {
+        fail("reference", "not a reference code like MCR-4K7Q");
+    }
+    envelope.createdAt = stringMember(root, top, "created_at");
+    if (!parseIsoUtc(envelope.createdAt)) {
+        fail("created_at", "not a UTC ISO 8601 time");
+    }
+    envelope.formVersion = stringMember(root, top, "form_version");
+    envelope.venue = stringMember(root, top, "venue");
+    envelope.neighbourhood = stringMember(root, top, "neighbourhood");
+    envelope.deviceId = stringMember(root, top, "device_id");
+    envelope.test = boolMember(root, top, "test");
+
+    decoded.kind = oneOfMember(root, top, "kind", {"service", "general"});
+    const json& service = member(root, top, "service");
+    if (decoded.kind == "service") {
+        if (!service.is_object()) {
+            fail("service", "expected an object for a service referral");
+        }
+        decoded.serviceId = stringMember(service, "service", "id");
+        if (decoded.serviceId.empty()) {
+            fail("service.id", "empty");
+        }
+        decoded.serviceName = stringMember(service, "service", "name");
+    } else if (!service.is_null()) {
+        fail("service", "expected null for a general referral");
+    }
+
+    const json& needs = member(root, top, "needs");
+    if (!needs.is_array()) {
+        fail("needs", "expected an array");
+    }
+    for (const json& code : needs) {
+        if (!code.is_string()) {
+            fail("needs", "expected an array of strings");
+        }
+        decoded.needs.push_back(code.get<std::string>());
+    }
+    decoded.needsText = stringMember(root, top, "needs_text");
+
+    const json& contact = objectMember(root, top, "contact");
+    decoded.name = stringMember(contact, "contact", "name");
+    decoded.phone = stringMember(contact, "contact", "phone");
+    decoded.email = stringMember(contact, "contact", "email");
+    decoded.bestTime =
+        oneOfMember(contact, "contact", "best_time", {"no_preference", "morning", "afternoon", "evening"});
+    decoded.safeToLeaveMessage =
+        oneOfMember(contact, "contact", "safe_to_leave_message", {"yes", "no", "not_answered"});
+    if (decoded.name.empty()) {
+        fail("contact.name", "empty");
+    }
+    if (decoded.phone.empty() && decoded.email.empty()) {
+        fail("contact", "neither a phone number nor an email address");
+    }
+
+    decoded.language = stringMember(root, top, "language");
+    decoded.interpreterNeeded = boolMember(root, top, "interpreter_needed");
+    decoded.accessNeeds = stringMember(root, top, "access_needs");
+
+    const json& consent = objectMember(root, top, "consent");
+    decoded.consentGiven = boolMember(consent, "consent", "given");
+    if (!decoded.consentGiven) {
+        fail("consent.given", "false: a referral is only ever sent with consent");
+    }
+    envelope.consentVersion = stringMember(consent, "consent", "wording_version");
+    decoded.consentGivenAt = stringMember(consent, "consent", "given_at");
+    if (!parseIsoUtc(decoded.consentGivenAt)) {
+        fail("consent.given_at", "not a UTC ISO 8601 time");
+    }
+    return decoded;
+}
+
+}  // namespace signpost
