@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <set>
+#include <thread>
 
 #include "server_harness.h"
 #include "sync/server/directory_feed.h"
@@ -160,6 +161,26 @@ TEST_CASE("the directory feed caches per version and sees new versions at once",
     DirectoryFeed tiny(store, 10, 1);
     CHECK(tiny.responseFor(0)->full);
     CHECK(tiny.cachedResponses() == 0);
+}
+
+TEST_CASE("concurrent requests for an uncached response build it once", "[server_directory]") {
+    test::TempDir dir("server-feed-flight");
+    SqliteServerStore store(dir / "s.db");
+    store.publishDirectory(preparePublication(test::sampleDirectory(300)), 10, std::chrono::system_clock::now());
+    DirectoryFeed feed(store, 10);
+    std::vector<std::shared_ptr<const DirectoryResponse>> answers(16);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < answers.size(); ++i) {
+        threads.emplace_back([&, i] { answers[i] = feed.responseFor(0); });
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
+    for (const auto& answer : answers) {
+        REQUIRE(answer);
+        CHECK(answer == answers[0]);  // one object: nobody built a second copy
+    }
+    CHECK(feed.cachedResponses() == 1);
 }
 
 TEST_CASE("gzip round trip and damaged streams", "[server_directory]") {

@@ -62,16 +62,33 @@ bool DirectoryFeed::etagMatches(std::string_view ifNoneMatch, std::string_view e
 
 std::shared_ptr<const DirectoryResponse> DirectoryFeed::responseFor(std::int64_t since) {
     const Key key{etagFor(m_store.currentDirectoryVersion()), since};
+    std::promise<std::shared_ptr<const DirectoryResponse>> promise;
     {
-        std::lock_guard lock(m_mutex);
+        std::unique_lock lock(m_mutex);
         if (auto it = m_index.find(key); it != m_index.end()) {
             m_lru.splice(m_lru.begin(), m_lru, it->second);
             return it->second->response;
         }
+        if (auto building = m_building.find(key); building != m_building.end()) {
+            auto pending = building->second;
+            lock.unlock();
+            return pending.get();  // rethrows the builder's exception
+        }
+        m_building.emplace(key, promise.get_future().share());
     }
-    // Built outside the lock: a 10k-service snapshot takes a while, other kiosks' cached
-    // answers must not wait for it. Two threads may build the same one; the second is dropped.
-    auto response = build(since);
+    // Built outside the lock: a 10k-service snapshot takes a while, and other kiosks' cached
+    // answers must not wait for it.
+    std::shared_ptr<const DirectoryResponse> response;
+    try {
+        response = build(since);
+    } catch (...) {
+        std::lock_guard lock(m_mutex);
+        promise.set_exception(std::current_exception());
+        m_building.erase(key);
+        throw;
+    }
+    // A version published meanwhile makes the built key differ from the asked one; it is cached
+    // under what it really is.
     const Key builtKey{response->etag, since};
     std::lock_guard lock(m_mutex);
     if (m_index.count(builtKey) == 0 && sizeOf(*response) <= m_cacheBytes) {
@@ -84,6 +101,8 @@ std::shared_ptr<const DirectoryResponse> DirectoryFeed::responseFor(std::int64_t
             m_lru.pop_back();
         }
     }
+    promise.set_value(response);
+    m_building.erase(key);
     return response;
 }
 

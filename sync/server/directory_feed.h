@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <future>
 #include <list>
 #include <map>
 #include <memory>
@@ -45,7 +46,8 @@ public:
     // True if an If-None-Match header value ("a", W/"b", *) names `etag`.
     static bool etagMatches(std::string_view ifNoneMatch, std::string_view etag);
 
-    // The response for a kiosk at `since`. Throws StorageError.
+    // The response for a kiosk at `since`: cached, or built once while concurrent requests for
+    // the same answer wait. Throws StorageError.
     std::shared_ptr<const DirectoryResponse> responseFor(std::int64_t since);
 
     std::size_t cachedResponses() const;
@@ -65,6 +67,9 @@ private:
     std::list<Entry> m_lru;  // most recent first
     std::map<Key, std::list<Entry>::iterator> m_index;
     std::size_t m_bytes = 0;
+    // Responses being built: later requests for the same key wait for that build instead of
+    // starting their own (a whole fleet asking for a fresh 10k snapshot at once builds it once).
+    std::map<Key, std::shared_future<std::shared_ptr<const DirectoryResponse>>> m_building;
 };
 
 }  // namespace signpost::server

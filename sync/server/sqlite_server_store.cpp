@@ -779,16 +779,19 @@ DirectoryChanges SqliteServerStore::directoryChangesSince(std::int64_t since, in
             while (changed.step()) {
                 changes.changedDocuments.push_back(changed.columnText(0));
             }
+            // No DISTINCT/ORDER BY here: with them SQLite scans the whole table by service_id
+            // instead of the few rows removed since `since`; the set sorts and dedupes instead.
             Statement deleted = db.prepare(
-                "SELECT DISTINCT d.service_id FROM directory_services d "
+                "SELECT d.service_id FROM directory_services d "
                 "WHERE d.removed_in > ?1 AND d.added_in <= ?1 AND NOT EXISTS ("
                 "  SELECT 1 FROM directory_services c "
-                "  WHERE c.service_id = d.service_id AND c.removed_in IS NULL) "
-                "ORDER BY d.service_id");
+                "  WHERE c.service_id = d.service_id AND c.removed_in IS NULL)");
             deleted.bind(1, since);
+            std::set<std::string> deletedIds;
             while (deleted.step()) {
-                changes.deletedServiceIds.push_back(deleted.columnText(0));
+                deletedIds.insert(deleted.columnText(0));
             }
+            changes.deletedServiceIds.assign(deletedIds.begin(), deletedIds.end());
             if (*sinceTermsHash != currentTermsHash) {
                 Statement terms =
                     db.prepare("SELECT terms_json FROM directory_versions WHERE version = ?");
