@@ -11,6 +11,12 @@
 //   GET  /healthz                none                        200 {"status":"ok",...} | 503
 //   GET  /metrics                none (or coordinator)       200 Prometheus text
 //
+// Enrollment: the code names the venue; the device is registered for the code's venue whatever
+// the request's `venue` says. A retry with the same code and signing key within 15 minutes (the
+// first answer was lost) re-issues the token for the same device instead of failing.
+// Ack: {"acked": newly acknowledged, "already_acked": n, "unknown_ids": [...]}; unknown ids are
+// not an error (they may have been purged long ago).
+//
 // Every error is {"error":{"code","message"}}: 400 invalid_json / invalid_field (naming the
 // field), 401 unauthorized (no, unknown or revoked token; bad enrollment code), 403 forbidden
 // (wrong role), 404 not_found, 405 method_not_allowed, 411 length_required (chunked bodies),

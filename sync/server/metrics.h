@@ -10,8 +10,9 @@
 //   signpost_enrollments_total{result="enrolled|reissued|unknown_code|..."}
 //   signpost_rate_limited_total{limit="enroll|bad_token"}
 //   signpost_devices_seen                  distinct devices that called since the start
-//   signpost_group_commits_total           write transactions (group commit efficiency)
-//   plus gauges read from the store at scrape time (see ApiServer).
+//   plus gauges read from the store at scrape time (ApiServer): signpost_submissions_held,
+//   signpost_submissions_unacked, signpost_devices_active, signpost_devices_revoked,
+//   signpost_directory_version.
 //
 // Thread-safety: every method is safe from any thread (one mutex; updates are a few map
 // look-ups, far cheaper than the requests they count).
