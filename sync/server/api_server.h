@@ -15,7 +15,7 @@
 // the request's `venue` says. A retry with the same code and signing key within 15 minutes (the
 // first answer was lost) re-issues the token for the same device instead of failing.
 // Ack: {"acked": newly acknowledged, "already_acked": n, "unknown_ids": [...]}; unknown ids are
-// not an error (they may have been purged long ago).
+// not an error (say, ids from another server's database in a stale state file).
 //
 // Every error is {"error":{"code","message"}}: 400 invalid_json / invalid_field (naming the
 // field), 401 unauthorized (no, unknown or revoked token; bad enrollment code), 403 forbidden
