@@ -189,6 +189,7 @@ private:
                         return;
                     case PinCheck::Outcome::LockedOut: return;  // the lock is shown from status()
                     case PinCheck::Outcome::NoPinSet: m_mode = Mode::SetNew; return;
+                    case PinCheck::Outcome::Ready: return;  // status() only; never from check()
                 }
                 return;
             }
