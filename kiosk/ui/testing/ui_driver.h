@@ -58,6 +58,8 @@ public:
     void wait(double seconds, double step = 1.0);
 
     // --- The finger ----------------------------------------------------------------------------
+    // Puts the finger at `point`, down or up, for the next frame() (no frame is drawn).
+    void touch(Point point, bool down) { setPointer(point, down); }
     void tapAt(Point point);
     // Taps the centre of `id`; false if it is not on screen (nothing is pressed).
     bool press(std::string_view id);
