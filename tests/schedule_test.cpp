@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/directory/compact_schedule.h"
 #include "core/directory/schedule.h"
 #include "core/i18n/i18n.h"
 #include "support/test_support.h"
@@ -400,4 +401,61 @@ TEST_CASE("schedule validity dates in plain words", "[schedule]") {
               Lines{"Tuesdays 10am–12pm, until 31 March", "Wtorki 10:00–12:00, do 31 marca"});
         CHECK(both({until}, i18n, date(2026, 4, 1)).empty());
     }
+}
+
+TEST_CASE("the search cache's packed rules answer exactly as isOpenAt", "[schedule]") {
+    // A fixed-seed walk over random rules and moments, including overnight, monthly ordinals
+    // (more than four, which split into several packed rules), validity and every-day rules.
+    std::uint64_t state = 12345;
+    auto next = [&](std::uint64_t n) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        return (state >> 33) % n;
+    };
+    int compared = 0;
+    int open = 0;
+    for (int trial = 0; trial < 400; ++trial) {
+        std::vector<ScheduleRule> rules;
+        const std::uint64_t count = 1 + next(3);
+        for (std::uint64_t r = 0; r < count; ++r) {
+            ScheduleRule rule;
+            rule.frequency = next(2) == 0 ? ScheduleFrequency::Weekly : ScheduleFrequency::Monthly;
+            const std::uint64_t dayCount = next(7);
+            for (std::uint64_t d = 0; d < dayCount; ++d) {
+                int ordinal = 0;
+                if (rule.frequency == ScheduleFrequency::Monthly && next(3) != 0) {
+                    ordinal = static_cast<int>(next(10)) - 5;
+                    ordinal = ordinal >= 0 ? ordinal + 1 : ordinal;  // -5..-1, 1..5
+                }
+                rule.byDays.push_back({static_cast<unsigned>(1 + next(7)), ordinal});
+            }
+            rule.opensAtMinutes = static_cast<int>(next(96)) * 15;
+            rule.closesAtMinutes = static_cast<int>(next(97)) * 15;  // may be <= opens: overnight
+            if (next(4) == 0) {
+                rule.validFrom = sys_days{year{2026} / 3 / 1} + days{static_cast<int>(next(120))};
+            }
+            if (next(4) == 0) {
+                rule.validTo = sys_days{year{2026} / 4 / 1} + days{static_cast<int>(next(150))};
+            }
+            rules.push_back(rule);
+        }
+        std::vector<signpost::CompactRule> packed;
+        for (const ScheduleRule& rule : rules) {
+            signpost::appendCompactRules(rule, packed);
+        }
+        for (int sample = 0; sample < 60; ++sample) {
+            LocalTime t = at(2026, 1, 1, 0, 0);
+            const CivilDate date{sys_days{year{2026} / 1 / 1} + days{static_cast<int>(next(400))}};
+            t.date = date;
+            t.weekday = weekday{sys_days{date}}.iso_encoding();
+            t.minutesOfDay = static_cast<int>(next(1440));
+            const bool expected = isOpenAt(rules, t);
+            const signpost::OpenCheck check(t);
+            INFO("trial " << trial << " sample " << sample);
+            REQUIRE(check.isOpen(packed.data(), packed.data() + packed.size()) == expected);
+            ++compared;
+            open += expected ? 1 : 0;
+        }
+    }
+    CHECK(compared == 24000);
+    CHECK(open > 1000);  // the walk really visits open moments, not just closed ones
 }
