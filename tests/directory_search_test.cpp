@@ -340,6 +340,16 @@ TEST_CASE("search-time helpers: tokens, match expressions, edit distance", "[dir
     CHECK(buildMatchExpression(tokenizer.tokens("\"*()")).empty());
     CHECK(buildMatchExpression({{"a\"b", false}}) == "\"a\"\"b\"*");
     CHECK(tokenizer.foldedKey("  Żółć  Café! ") == "zolc cafe");
+    // Long words are cut to 64 bytes, never inside a character.
+    std::string longWord;
+    for (int i = 0; i < 40; ++i) {
+        longWord += "ż";
+    }
+    const std::vector<std::string> cut = meaningfulTokens({{longWord, false}});
+    REQUIRE(cut.size() == 1);
+    CHECK(cut[0].size() == 64);
+    CHECK(cut[0] == longWord.substr(0, 64));
+    CHECK(meaningfulTokens({{"x" + longWord, false}})[0].size() == 63);
     CHECK(tokenizer.countTokens("one two, three") == 3);
     CHECK(editDistance("lonley", "lonely", 2) == 1);
     CHECK(editDistance("debt", "debts", 2) == 1);

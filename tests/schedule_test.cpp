@@ -459,3 +459,71 @@ TEST_CASE("the search cache's packed rules answer exactly as isOpenAt", "[schedu
     CHECK(compared == 24000);
     CHECK(open > 1000);  // the walk really visits open moments, not just closed ones
 }
+
+TEST_CASE("every schedule text key the code can ask for exists in English and Polish", "[schedule]") {
+    // Keys are built from numbers ("day.3.plural"), so no scan of the source finds them: list them.
+    std::vector<std::string> keys = {"time.clock", "time.am", "time.pm", "time.midnight", "schedule.every_day",
+                                     "schedule.days_range", "schedule.days_range_in_list", "schedule.list_separator",
+                                     "schedule.list_and", "schedule.hours", "schedule.weekly_line",
+                                     "schedule.all_day_line", "schedule.monthly_days", "schedule.monthly_line",
+                                     "schedule.with_dates", "schedule.with_note", "schedule.from_date",
+                                     "schedule.until_date", "schedule.between_dates", "schedule.date",
+                                     "schedule.date_year"};
+    for (int day = 1; day <= 7; ++day) {
+        for (const char* form : {"one", "plural", "range"}) {
+            keys.push_back("day." + std::to_string(day) + "." + form);
+        }
+    }
+    for (int month = 1; month <= 12; ++month) {
+        keys.push_back("schedule.month." + std::to_string(month));
+    }
+    I18n i18n = texts();
+    for (const std::string& key : keys) {
+        INFO(key);
+        CHECK(i18n.has("en", key));
+        if (key != "time.am" && key != "time.pm" && key != "time.midnight") {  // unused on a 24h clock
+            CHECK(i18n.has("pl", key));
+        }
+    }
+    for (int ordinal : {1, 2, 3, 4, 5, -1, -2, -3, -4, -5}) {
+        const std::string key = "schedule.ordinal." + std::to_string(ordinal);
+        INFO(key);
+        CHECK(i18n.has("en", key));
+        REQUIRE(i18n.setLanguage("pl"));
+        for (int day = 1; day <= 7; ++day) {
+            // Polish gives each day a gender and each ordinal a form per gender.
+            const std::string genderKey = "day." + std::to_string(day) + ".gender";
+            REQUIRE(i18n.has("pl", genderKey));
+            CHECK(i18n.has("pl", key + "." + i18n.tr(genderKey)));
+        }
+        REQUIRE(i18n.setLanguage("en"));
+    }
+    SECTION("no line ever shows a raw key, in either language") {
+        std::vector<ScheduleRule> rules;
+        for (const char* byday : {"MO", "MO,TU", "MO,TU,WE", "SA,SU", "", "MO,WE,FR,SU"}) {
+            rules.push_back(weekly(byday, "09:00", "17:00"));
+        }
+        for (const char* byday : {"1MO,-1MO", "2TU,-2TU", "3WE,-3WE", "4TH,-4TH", "5FR,-5FR", "1SA", "-1SU"}) {
+            rules.push_back(monthly(byday, "18:00", "20:00"));
+        }
+        rules.push_back(weekly("TH", "00:00", "24:00"));
+        for (unsigned month = 1; month <= 12; ++month) {
+            ScheduleRule dated = weekly("FR", "10:00", "11:00");
+            dated.validFrom = date(2026, month, 1);
+            dated.validTo = date(2027, month, 28);
+            rules.push_back(dated);
+        }
+        for (const char* language : {"en", "pl"}) {
+            REQUIRE(i18n.setLanguage(language));
+            const auto lines = describeSchedule(rules, i18n);
+            CHECK(lines.size() > 10);
+            for (const std::string& line : lines) {
+                INFO(language << ": " << line);
+                CHECK(line.find("schedule.") == std::string::npos);
+                CHECK(line.find("day.") == std::string::npos);
+                CHECK(line.find("time.") == std::string::npos);
+                CHECK(line.find('{') == std::string::npos);
+            }
+        }
+    }
+}
