@@ -60,7 +60,8 @@ struct Program {
 // name in field 2 may contain spaces, so counting starts after its closing parenthesis).
 long long cpuTicks(pid_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string text;
+    std::getline(in, text);  // one line
     const auto close = text.rfind(')');
     if (close == std::string::npos) {
         throw std::runtime_error("cannot read /proc/" + std::to_string(pid) + "/stat");

@@ -35,11 +35,12 @@ key="$demo/coordinator-key.json"
 config="$demo/kiosk.toml"
 mkdir -p "$demo"
 
-# The demo key's passphrase is "demo": it protects nothing real. Interactive KDF limits keep
-# opening it fast on small machines; real keys use the default (moderate).
-export SIGNPOST_PASSPHRASE=demo
+# The demo key's passphrase is "signpost-demo" (keygen wants at least 12 characters): it protects
+# nothing real. Interactive KDF limits keep opening it fast on small machines; real keys use the
+# default (moderate) and a passphrase typed at the terminal.
+export SIGNPOST_PASSPHRASE=signpost-demo
 if [ ! -f "$key" ]; then
-    say "Making the demo coordinator key ($key, passphrase \"demo\")"
+    say "Making the demo coordinator key ($key, passphrase \"$SIGNPOST_PASSPHRASE\")"
     "$tool" keygen --out "$key" --kdf interactive >"$demo/keygen.out"
 fi
 public_key="$(sed -n 's/.*"public_key"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' "$key" | head -n 1)"

@@ -580,13 +580,15 @@ TEST_CASE("keygen then open, end to end through the binary", "[signpost_cli]") {
         run({"keygen", "--out", keyFile.string(), "--kdf", "interactive"}, withPassphrase());
     REQUIRE(keygen.exitCode == 0);
     // What a kiosk does with the printed line: read the key from its config and seal to it.
-    const CoordinatorPublicKey kioskKey = CoordinatorPublicKey::fromBase64(publicKeyFrom(keygen.out));
+    const CoordinatorPublicKey kioskKey =
+        CoordinatorPublicKey::fromBase64(publicKeyFrom(keygen.out));
     {
         Outbox outbox((dir / "outbox.db").string());
         submitReferral(formFor("Zoë Łukasiewicz"), contextFor(kioskKey), outbox);
     }
-    const RunResult open = run(
-        {"open", "--key", keyFile.string(), "--db", (dir / "outbox.db").string()}, withPassphrase());
+    const RunResult open =
+        run({"open", "--key", keyFile.string(), "--db", (dir / "outbox.db").string()},
+            withPassphrase());
     REQUIRE(open.exitCode == 0);
     CHECK(json::parse(open.out)[0]["referral"]["contact"]["name"] == "Zoë Łukasiewicz");
 }

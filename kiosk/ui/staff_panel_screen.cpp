@@ -364,7 +364,7 @@ private:
             flow.gap(l.smallGap);
             const float top = flow.y();
             flowText(ui, flow, TextStyle::Bold, m_saveFailed ? ui.palette().error : ui.palette().text, m_saveMessage);
-            ui.registerElement(m_saveFailed ? textKey("staff.settings.save_failed") : textKey("staff.settings.saved"),
+            ui.registerElement(m_saveFailed ? "staff.settings.save_failed" : "staff.settings.saved",
                                Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
         }
     }

@@ -87,7 +87,7 @@ public:
             const long long left = status.lockRemaining.count();
             char clock[48];
             std::snprintf(clock, sizeof clock, "%lld:%02lld", left / 60, left % 60);
-            flowError(ui, flow, "staff.pin.locked");
+            flowError(ui, flow, textKey("staff.pin.locked"));
             flow.gap(l.smallGap);
             flowText(ui, flow, TextStyle::Heading, p.error, ui.format("staff.pin.locked_time", {{"time", clock}}));
             ui.registerElement("staff.pin.locked", Rect{flow.left(), flow.y() - l.target, flow.left() + width, flow.y()});
@@ -189,6 +189,7 @@ private:
                         return;
                     case PinCheck::Outcome::LockedOut: return;  // the lock is shown from status()
                     case PinCheck::Outcome::NoPinSet: m_mode = Mode::SetNew; return;
+                    case PinCheck::Outcome::Ready: return;  // status() only; never from check()
                 }
                 return;
             }

@@ -1482,7 +1482,7 @@ namespace {
 
 enum class Health { Healthy, Missing, Empty, OldSchema, Damaged };
 
-Health inspect(const std::filesystem::path& path, std::string& reason) {
+Health inspect(const std::filesystem::path& path, DirectoryCheck level, std::string& reason) {
     std::error_code error;
     if (!std::filesystem::exists(path, error)) {
         return Health::Missing;
@@ -1508,21 +1508,29 @@ Health inspect(const std::filesystem::path& path, std::string& reason) {
             reason = "schema " + std::to_string(version) + ", this build reads " + std::to_string(kSchemaVersion);
             return Health::OldSchema;
         }
-        // quick_check reads every page and checks its structure (not index-to-table agreement):
-        // what a torn or truncated file breaks, at a fraction of integrity_check's cost.
-        const std::string check = [&] {
-            Statement statement = db.prepare("PRAGMA quick_check(1)");
-            return statement.step() ? statement.columnText(0) : std::string("no answer");
-        }();
-        if (check != "ok") {
-            reason = "quick_check: " + check;
-            return Health::Damaged;
+        if (level == DirectoryCheck::Thorough) {
+            // quick_check reads every page and checks its structure (not index-to-table agreement):
+            // what a torn or truncated file breaks, at a fraction of integrity_check's cost.
+            const std::string check = [&] {
+                Statement statement = db.prepare("PRAGMA quick_check(1)");
+                return statement.step() ? statement.columnText(0) : std::string("no answer");
+            }();
+            if (check != "ok") {
+                reason = "quick_check: " + check;
+                return Health::Damaged;
+            }
+            db.exec("INSERT INTO service_fts (service_fts) VALUES ('integrity-check')");
         }
-        db.exec("INSERT INTO service_fts (service_fts) VALUES ('integrity-check')");
         Statement services = db.prepare("SELECT count(*) FROM services");
         services.step();
         if (services.columnInt64(0) == 0) {
             reason = "holds no services";
+            return Health::Damaged;
+        }
+        Statement meta = db.prepare("SELECT count(*) FROM directory_meta WHERE key = 'version'");
+        meta.step();
+        if (meta.columnInt64(0) != 1) {
+            reason = "no directory version recorded";
             return Health::Damaged;
         }
         return Health::Healthy;
@@ -1541,11 +1549,27 @@ void removeDatabaseFiles(const std::filesystem::path& path) {
 
 }  // namespace
 
+std::string DirectoryStore::verify(const std::filesystem::path& path) {
+    std::string reason;
+    try {
+        switch (inspect(path, DirectoryCheck::Thorough, reason)) {
+            case Health::Healthy: return {};
+            case Health::Missing: return "missing";
+            case Health::Empty: return "empty";
+            case Health::OldSchema:
+            case Health::Damaged: return reason.empty() ? std::string("damaged") : reason;
+        }
+    } catch (const std::exception& error) {
+        return error.what();
+    }
+    return "damaged";
+}
+
 DirectoryStore DirectoryStore::openOrRebuild(const std::filesystem::path& path,
                                              const std::filesystem::path& bundledJson, const TimeZone& zone,
-                                             DirectoryOpenOutcome& outcome) {
+                                             DirectoryOpenOutcome& outcome, DirectoryCheck check) {
     std::string reason;
-    const Health health = inspect(path, reason);
+    const Health health = inspect(path, check, reason);
     if (health == Health::Healthy) {
         try {
             DirectoryStore store(path.string(), zone);

@@ -52,6 +52,17 @@ constexpr std::array<std::string_view, 34> kStopWords = {
     "how",  "i",   "im",   "in",   "is",   "it",   "me",   "my",    "near",   "need", "of",  "on",
     "or",   "please", "some", "the", "to", "want", "what", "where", "with", "looking"};
 
+// At most `bytes` bytes of `text`, never ending inside a UTF-8 sequence.
+std::string_view utf8Prefix(std::string_view text, std::size_t bytes) {
+    if (text.size() <= bytes) {
+        return text;
+    }
+    while (bytes > 0 && (static_cast<unsigned char>(text[bytes]) & 0xC0) == 0x80) {
+        --bytes;
+    }
+    return text.substr(0, bytes);
+}
+
 bool isStopWord(std::string_view word) {
     return std::find(kStopWords.begin(), kStopWords.end(), word) != kStopWords.end();
 }
@@ -126,7 +137,7 @@ std::vector<SearchToken> SearchTokenizer::tokens(std::string_view text) const {
         std::vector<SearchToken> tokens;
         std::vector<int> ends;
     } collector;
-    const std::string folded = foldLetters(text.substr(0, kMaxInputBytes));
+    const std::string folded = foldLetters(utf8Prefix(text, kMaxInputBytes));
     auto callback = [](void* context, int /*flags*/, const char* token, int length, int /*start*/,
                        int end) -> int {
         auto* into = static_cast<Collector*>(context);
@@ -173,12 +184,12 @@ std::vector<std::string> meaningfulTokens(const std::vector<SearchToken>& tokens
     std::vector<std::string> kept;
     for (const SearchToken& token : tokens) {
         if (!(token.finished && isStopWord(token.text))) {
-            kept.push_back(token.text.substr(0, kMaxTokenBytes));
+            kept.emplace_back(utf8Prefix(token.text, kMaxTokenBytes));
         }
     }
     if (kept.empty()) {
         for (const SearchToken& token : tokens) {
-            kept.push_back(token.text.substr(0, kMaxTokenBytes));
+            kept.emplace_back(utf8Prefix(token.text, kMaxTokenBytes));
         }
     }
     // Drop repeats ("food food") and keep the query bounded whatever is pasted in.

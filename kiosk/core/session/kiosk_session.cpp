@@ -158,7 +158,7 @@ void KioskSession::navigate(Screen screen) {
 bool KioskSession::back() {
     m_pristine = false;
     if (m_changingFromReview && stepOfScreen(m_screen)) {
-        leaveStep(Screen::ReferralReview);
+        returnToReview();
         return true;
     }
     if (m_backStack.empty()) {
@@ -457,19 +457,15 @@ Screen KioskSession::nextScreenAfter(ReferralStep step) const {
     return screenOfStep(*(at + 1));
 }
 
-void KioskSession::leaveStep(Screen to) {
-    // Coming back to the review after "Change": unwind to the review screen already on the stack
+void KioskSession::returnToReview() {
+    // Unwind to the review screen already on the stack (it was there when "Change" was pressed),
     // so Back from the review still leads to the step before it.
-    if (to == Screen::ReferralReview) {
-        auto at = std::find(m_backStack.rbegin(), m_backStack.rend(), Screen::ReferralReview);
-        if (at != m_backStack.rend()) {
-            m_backStack.erase(std::prev(at.base()), m_backStack.end());
-        }
-        m_screen = Screen::ReferralReview;
-        m_changingFromReview = false;
-        return;
+    auto at = std::find(m_backStack.rbegin(), m_backStack.rend(), Screen::ReferralReview);
+    if (at != m_backStack.rend()) {
+        m_backStack.erase(std::prev(at.base()), m_backStack.end());
     }
-    navigate(to);
+    m_screen = Screen::ReferralReview;
+    m_changingFromReview = false;
 }
 
 bool KioskSession::nextStep() {
@@ -502,10 +498,10 @@ bool KioskSession::nextStep() {
             navigate(Screen::ReferralMessage);  // still changing: its Next returns to review
             return true;
         }
-        leaveStep(Screen::ReferralReview);
+        returnToReview();
         return true;
     }
-    leaveStep(nextScreenAfter(*step));
+    navigate(nextScreenAfter(*step));
     return true;
 }
 

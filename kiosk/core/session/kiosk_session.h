@@ -197,7 +197,7 @@ private:
     void textChanged(TextTarget target);
     void clearFieldError(ReferralField field);
     void touchSearch();
-    void leaveStep(Screen to);
+    void returnToReview();
     Screen nextScreenAfter(ReferralStep step) const;
 
     SessionDefaults m_defaults;
