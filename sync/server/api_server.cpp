@@ -692,7 +692,6 @@ void ApiServer::start() {
     }
     impl.boundPort = port;
     impl.listener = std::thread([&impl] { impl.http->listen_after_bind(); });
-    logInfo("server", "listening on " + baseUrl());
 }
 
 void ApiServer::stop() {
