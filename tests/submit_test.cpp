@@ -359,7 +359,8 @@ TEST_CASE("a write I/O error (as from a disk remounted read-only)", "[submit]") 
     vfs.failWrites(SQLITE_IOERR_WRITE);
     const StorageError error = failedSubmit(form, kiosk.context, outbox);
     CHECK(error.extendedCode() == SQLITE_IOERR_WRITE);
-    CHECK(error.isReadOnly());  // storage classes a failed write as "cannot write here"
+    CHECK(error.isIoError());
+    CHECK_FALSE(error.isReadOnly());
     CHECK_FALSE(error.isDiskFull());
     vfs.clear();
     checkNothingStored(outbox, kiosk.path, 0, form);
@@ -378,6 +379,7 @@ TEST_CASE("an fsync that fails: not durable, so not stored", "[submit]") {
     const StorageError error = failedSubmit(form, kiosk.context, outbox);
     CHECK(error.code() == SQLITE_IOERR);
     CHECK(error.extendedCode() == SQLITE_IOERR_FSYNC);
+    CHECK(error.isIoError());
     vfs.clear();
     checkNothingStored(outbox, kiosk.path, 0, form);
     CHECK(submitReferral(form, kiosk.context, outbox).seq == 1);
@@ -422,7 +424,7 @@ TEST_CASE("every write and every fsync of a submit, failing in turn, leaves noth
                 CHECK(vfs.faultsInjected() == 0);  // only acceptable if the fault never fired
             } catch (const StorageError& error) {
                 CHECK(vfs.faultsInjected() == 1);
-                CHECK((error.isDiskFull() || error.isReadOnly()));
+                CHECK((error.isDiskFull() || error.isIoError()));
             }
             vfs.clear();
             checkNothingStored(outbox, kiosk.path, stored, form);

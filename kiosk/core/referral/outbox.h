@@ -88,7 +88,7 @@ public:
                                 const DatabaseOptions& options = {});
 
     // Stores one sealed referral durably (status queued); returns its sequence number. Throws
-    // StorageError (isDiskFull / isReadOnly / isCorrupt tell why); a UNIQUE clash on id or
+    // StorageError (isDiskFull / isReadOnly / isIoError / isCorrupt tell why); a UNIQUE clash on id or
     // reference throws StorageError with SQLITE_CONSTRAINT and writes nothing. Throws
     // std::invalid_argument for an item with no id, no reference or no sealed bytes.
     std::int64_t enqueue(const NewOutboxItem& item);

@@ -32,9 +32,9 @@ StorageError::StorageError(const std::string& message, int code, int extendedCod
 
 bool StorageError::isDiskFull() const noexcept { return m_code == SQLITE_FULL; }
 bool StorageError::isReadOnly() const noexcept {
-    return m_code == SQLITE_READONLY || m_code == SQLITE_CANTOPEN ||
-           m_extendedCode == SQLITE_IOERR_WRITE || m_code == SQLITE_PERM;
+    return m_code == SQLITE_READONLY || m_code == SQLITE_CANTOPEN || m_code == SQLITE_PERM;
 }
+bool StorageError::isIoError() const noexcept { return m_code == SQLITE_IOERR; }
 bool StorageError::isCorrupt() const noexcept {
     return m_code == SQLITE_CORRUPT || m_code == SQLITE_NOTADB;
 }

@@ -29,7 +29,8 @@ public:
     int code() const noexcept { return m_code; }
     int extendedCode() const noexcept { return m_extendedCode; }
     bool isDiskFull() const noexcept;  // SQLITE_FULL, or an I/O error from ENOSPC
-    bool isReadOnly() const noexcept;  // SQLITE_READONLY or SQLITE_CANTOPEN on a read-only file
+    bool isReadOnly() const noexcept;  // SQLITE_READONLY, SQLITE_PERM, or SQLITE_CANTOPEN
+    bool isIoError() const noexcept;   // SQLITE_IOERR_* (a failed write or fsync: a failing disk)
     bool isCorrupt() const noexcept;   // SQLITE_CORRUPT or SQLITE_NOTADB
 
 private:
