@@ -47,8 +47,8 @@ struct Exchange {
 };
 
 // One HTTP/1.1 request on its own connection, as raw bytes both ways.
-Exchange fetch(int port, const std::string& token, std::int64_t since, const std::string& ifNoneMatch,
-               const std::string& acceptEncoding) {
+Exchange fetch(int port, const std::string& token, std::int64_t since,
+               const std::string& ifNoneMatch, const std::string& acceptEncoding) {
     std::string request = "GET /v1/directory?since=" + std::to_string(since) +
                           " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
                           "\r\nUser-Agent: signpost-kiosk/" SIGNPOST_VERSION "\r\nAccept: */*\r\n";
@@ -70,7 +70,8 @@ Exchange fetch(int port, const std::string& token, std::int64_t since, const std
     if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
         throw std::runtime_error("cannot connect");
     }
-    if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
+    if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) !=
+        static_cast<ssize_t>(request.size())) {
         throw std::runtime_error("short send");
     }
     std::string response;
@@ -129,14 +130,19 @@ void edit(DirectoryData& data, std::size_t index, int kind) {
                 break;
             }
             [[fallthrough]];
-        case 1: s.description += " Now also on Saturdays."; break;
+        case 1:
+            s.description += " Now also on Saturdays.";
+            break;
         case 2:
             if (!s.schedules.empty()) {
-                s.schedules[0].closesAtMinutes = std::min(1440, s.schedules[0].closesAtMinutes + 30);
+                s.schedules[0].closesAtMinutes =
+                    std::min(1440, s.schedules[0].closesAtMinutes + 30);
                 break;
             }
             [[fallthrough]];
-        case 3: s.name += " (new name)"; break;
+        case 3:
+            s.name += " (new name)";
+            break;
         default:
             s.eligibility = "Anyone over 18 living in Manchester";
             break;
@@ -144,7 +150,8 @@ void edit(DirectoryData& data, std::size_t index, int kind) {
 }
 
 std::filesystem::path makeTempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "signpost-dirbench-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "signpost-dirbench-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) {
         throw std::runtime_error("mkdtemp failed");
     }
@@ -182,7 +189,8 @@ int main(int argc, char** argv) {
     // One enrolled kiosk.
     const auto now = std::chrono::system_clock::now();
     const std::string code = "BENCHC0DE123";
-    store.addEnrollmentCode(server::hashToken(code), "Bench venue", now + std::chrono::hours(1), now);
+    store.addEnrollmentCode(server::hashToken(code), "Bench venue", now + std::chrono::hours(1),
+                            now);
     server::EnrollmentAttempt attempt;
     attempt.codeHash = server::hashToken(code);
     attempt.deviceName = "bench kiosk";
@@ -203,7 +211,8 @@ int main(int argc, char** argv) {
     store.publishDirectory(publication, config.directoryHistory, now);
     const double publishMs = millisecondsSince(t0);
 
-    const std::string libcurlEncodings = "deflate, gzip, br, zstd";  // libcurl 7.88 with ACCEPT_ENCODING ""
+    const std::string libcurlEncodings =
+        "deflate, gzip, br, zstd";  // libcurl 7.88 with ACCEPT_ENCODING ""
     // The full snapshot, first (built) and second (cached) request.
     const Exchange fullCold = fetch(server.port(), token, 0, "", libcurlEncodings);
     const Exchange fullWarm = fetch(server.port(), token, 0, "", libcurlEncodings);
@@ -225,15 +234,17 @@ int main(int argc, char** argv) {
         edit(data, index, k);
         data.version = "bench-" + std::to_string(version + 1);
         t0 = std::chrono::steady_clock::now();
-        const auto summary = store.publishDirectory(server::preparePublication(data), config.directoryHistory,
-                                                    std::chrono::system_clock::now());
+        const auto summary =
+            store.publishDirectory(server::preparePublication(data), config.directoryHistory,
+                                   std::chrono::system_clock::now());
         importMs.add(millisecondsSince(t0));
         const Exchange delta = fetch(server.port(), token, version, etag, libcurlEncodings);
         const Exchange plain = fetch(server.port(), token, version, etag, "");
         const auto update = decode(delta);
         const DirectoryData changed = parseHsdsJson(update.directoryJson);
         allSingle = allSingle && summary.changed == 1 && delta.status == 200 && !update.full &&
-                    changed.services.size() == 1 && changed.services[0].id == data.services[index].id;
+                    changed.services.size() == 1 &&
+                    changed.services[0].id == data.services[index].id;
         gzipBytes.add(static_cast<double>(delta.responseBytes));
         plainBytes.add(static_cast<double>(plain.responseBytes));
         requestBytes.add(static_cast<double>(delta.requestBytes));
@@ -250,29 +261,32 @@ int main(int argc, char** argv) {
 
     auto kb = [](double bytes) { return withUnit(bytes / 1024.0, 2, "KB"); };
     auto mb = [](double bytes) { return withUnit(bytes / (1024.0 * 1024.0), 2, "MB"); };
-    printTable(
-        "Directory sync on the wire (" + std::to_string(services) + " services, " + std::to_string(edits) +
-            " one-service edits; bytes counted on the socket, headers included)",
-        {
-            {"directory delta for one changed service, response bytes (gzip)", kb(gzipBytes.max()), "<= 2 KB",
-             gzipBytes.max() <= 2048,
-             "median " + formatNumber(gzipBytes.median(), 0) + " B; max " + formatNumber(gzipBytes.max(), 0) +
-                 " B; request " + formatNumber(requestBytes.median(), 0) + " B; without gzip " +
-                 formatNumber(plainBytes.median(), 0) + " B"},
-            {"full " + std::to_string(services) + "-service snapshot, gzip, response bytes",
-             mb(static_cast<double>(fullWarm.responseBytes)), "report", true,
-             "uncompressed " + mb(static_cast<double>(fullPlain.responseBytes)) + "; built on first request in " +
-                 withUnit(fullCold.milliseconds, 0, "ms") + ", then served from memory in " +
-                 withUnit(fullWarm.milliseconds, 1, "ms")},
-            {"up to date (If-None-Match → 304), response bytes", withUnit(static_cast<double>(notModified.responseBytes), 0, "B"),
-             "report", notModified.status == 304, "status " + std::to_string(notModified.status)},
-            {"delta fetch, first request after publishing", withUnit(fetchMs.median(), 1, "ms"), "report", true,
-             "p99 " + withUnit(fetchMs.p99(), 1, "ms") + " (builds and caches the delta)"},
-            {"admin import of " + std::to_string(services) + " services", withUnit(prepareMs + publishMs, 0, "ms"),
-             "report", true,
-             "canonical documents and hashes " + withUnit(prepareMs, 0, "ms") + ", first version stored " +
-                 withUnit(publishMs, 0, "ms") + "; each later one-edit version " +
-                 withUnit(importMs.median(), 0, "ms")},
-        });
+    printTable("Directory sync on the wire (" + std::to_string(services) + " services, " +
+                   std::to_string(edits) +
+                   " one-service edits; bytes counted on the socket, headers included)",
+               {
+                   {"directory delta for one changed service, response bytes (gzip)",
+                    kb(gzipBytes.max()), "<= 2 KB", gzipBytes.max() <= 2048,
+                    "median " + formatNumber(gzipBytes.median(), 0) + " B; max " +
+                        formatNumber(gzipBytes.max(), 0) + " B; request " +
+                        formatNumber(requestBytes.median(), 0) + " B; without gzip " +
+                        formatNumber(plainBytes.median(), 0) + " B"},
+                   {"full " + std::to_string(services) + "-service snapshot, gzip, response bytes",
+                    mb(static_cast<double>(fullWarm.responseBytes)), "report", true,
+                    "uncompressed " + mb(static_cast<double>(fullPlain.responseBytes)) +
+                        "; built on first request in " + withUnit(fullCold.milliseconds, 0, "ms") +
+                        ", then served from memory in " + withUnit(fullWarm.milliseconds, 1, "ms")},
+                   {"up to date (If-None-Match → 304), response bytes",
+                    withUnit(static_cast<double>(notModified.responseBytes), 0, "B"), "report",
+                    notModified.status == 304, "status " + std::to_string(notModified.status)},
+                   {"delta fetch, first request after publishing",
+                    withUnit(fetchMs.median(), 1, "ms"), "report", true,
+                    "p99 " + withUnit(fetchMs.p99(), 1, "ms") + " (builds and caches the delta)"},
+                   {"admin import of " + std::to_string(services) + " services",
+                    withUnit(prepareMs + publishMs, 0, "ms"), "report", true,
+                    "canonical documents and hashes " + withUnit(prepareMs, 0, "ms") +
+                        ", first version stored " + withUnit(publishMs, 0, "ms") +
+                        "; each later one-edit version " + withUnit(importMs.median(), 0, "ms")},
+               });
     return gzipBytes.max() <= 2048 ? 0 : 1;
 }

@@ -73,10 +73,13 @@ struct RunResult {
     double cpuSystemSeconds = 0;
 };
 
-double seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; }
+double seconds(const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+}
 
 std::filesystem::path makeTempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "signpost-ingest-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "signpost-ingest-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) {
         throw std::runtime_error("mkdtemp failed");
     }
@@ -123,14 +126,16 @@ RunResult runOnce(const Options& o, const Scenario& scenario) {
         for (Device& d : devices) {
             const std::string code = server::generateEnrollmentCode();
             const auto now = std::chrono::system_clock::now();
-            server.store().addEnrollmentCode(server::hashToken(*server::normalizeEnrollmentCode(code)),
-                                             "Harpurhey Library", now + std::chrono::hours(1), now);
+            server.store().addEnrollmentCode(
+                server::hashToken(*server::normalizeEnrollmentCode(code)), "Harpurhey Library",
+                now + std::chrono::hours(1), now);
             protocol::EnrollRequest request;
             request.enrollmentCode = code;
             request.deviceName = "bench";
             request.venue = "Harpurhey Library";
             request.signingPublicKey.assign(d.key.publicKey().begin(), d.key.publicKey().end());
-            auto response = admin.Post("/v1/devices/enroll", protocol::toJson(request), "application/json");
+            auto response =
+                admin.Post("/v1/devices/enroll", protocol::toJson(request), "application/json");
             if (!response || response->status != 201) {
                 throw std::runtime_error("enrollment failed");
             }
@@ -158,23 +163,27 @@ RunResult runOnce(const Options& o, const Scenario& scenario) {
                     scenario.rate > 0 ? o.devices * scenario.batch / scenario.rate : 0.0);
                 start.arrive_and_wait();
                 const auto begin = std::chrono::steady_clock::now();
-                const auto phase = interval * (static_cast<double>(i) / static_cast<double>(devices.size()));
+                const auto phase =
+                    interval * (static_cast<double>(i) / static_cast<double>(devices.size()));
                 for (std::size_t k = 0; k < devices[i].bodies.size(); ++k) {
                     const std::string& body = devices[i].bodies[k];
                     auto t0 = std::chrono::steady_clock::now();
                     if (scenario.rate > 0) {
-                        const auto due = begin + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                                     phase + interval * static_cast<double>(k));
+                        const auto due =
+                            begin + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                        phase + interval * static_cast<double>(k));
                         std::this_thread::sleep_until(due);
                         t0 = due;  // lateness in sending counts as latency
                     }
-                    auto response = client.Post("/v1/submissions", headers, body, "application/json");
+                    auto response =
+                        client.Post("/v1/submissions", headers, body, "application/json");
                     latencies[i].push_back(millisecondsSince(t0));
                     if (!response || response->status != 200) {
                         ++failures;
                         continue;
                     }
-                    for (const auto& item : protocol::parseSubmissionResults(response->body).results) {
+                    for (const auto& item :
+                         protocol::parseSubmissionResults(response->body).results) {
                         if (item.status == protocol::ItemStatus::Stored) {
                             ++stored;
                         } else {
@@ -242,7 +251,8 @@ int main(int argc, char** argv) {
             o.keepAlive = true;
         } else {
             std::fprintf(stderr,
-                         "usage: server_ingest_bench [--devices N] [--batch N] [--rounds N] [--rate N] [--runs N] "
+                         "usage: server_ingest_bench [--devices N] [--batch N] [--rounds N] "
+                         "[--rate N] [--runs N] "
                          "[--threads N] [--keep-alive] [--only saturation|paced|single]\n");
             return 2;
         }
@@ -269,14 +279,16 @@ int main(int argc, char** argv) {
             f.throughput.add(r.submissionsPerSecond);
             f.p99.add(r.latencyMs.p99());
             f.median.add(r.latencyMs.median());
-            f.perCommit.add(r.commits == 0 ? 0 : static_cast<double>(r.stored) / static_cast<double>(r.commits));
+            f.perCommit.add(r.commits == 0
+                                ? 0
+                                : static_cast<double>(r.stored) / static_cast<double>(r.commits));
             f.failures += r.failures;
             f.stored += r.stored;
             std::fprintf(stderr,
                          "%s run %d: %.0f submissions/s, p99 %.1f ms, median %.1f ms, %zu commits, "
                          "CPU %.2f s user + %.2f s system (client and server together)\n",
-                         name, run + 1, r.submissionsPerSecond, r.latencyMs.p99(), r.latencyMs.median(), r.commits,
-                         r.cpuUserSeconds, r.cpuSystemSeconds);
+                         name, run + 1, r.submissionsPerSecond, r.latencyMs.p99(),
+                         r.latencyMs.median(), r.commits, r.cpuUserSeconds, r.cpuSystemSeconds);
         }
         return f;
     };
@@ -285,27 +297,34 @@ int main(int argc, char** argv) {
     const Figures single = measure("single", {1, o.rounds, 0});
 
     auto spread = [](const Samples& s, int decimals, const std::string& unit) {
-        return "runs " + formatNumber(s.min(), decimals) + " to " + formatNumber(s.max(), decimals) + unit;
+        return "runs " + formatNumber(s.min(), decimals) + " to " +
+               formatNumber(s.max(), decimals) + unit;
     };
     const std::string devices = std::to_string(o.devices) + " devices";
-    printTable("Server ingest: " + devices + ", " + std::to_string(o.rounds) + " batches each, " +
-                   (o.keepAlive ? "keep-alive" : "a connection per request") + ", " + std::to_string(o.threads) +
-                   " server threads, median of " + std::to_string(o.runs) + " runs",
-               {
-                   {"saturation: submissions/s, " + devices + " in parallel, batches of " + std::to_string(o.batch),
-                    withUnit(saturated.throughput.median(), 0, "/s"), ">= 2,000 /s",
-                    saturated.throughput.median() >= 2000,
-                    spread(saturated.throughput, 0, " /s") + "; p99 " + withUnit(saturated.p99.median(), 0, "ms") +
-                        " with " + std::to_string(o.devices) + " requests always queued; " +
-                        formatNumber(saturated.perCommit.median(), 0) + " submissions per commit"},
-                   {"paced at " + formatNumber(o.rate, 0) + " submissions/s: request latency p99",
-                    withUnit(paced.p99.median(), 1, "ms"), "< 100 ms", paced.p99.median() < 100,
-                    "achieved " + withUnit(paced.throughput.median(), 0, "/s") + ", median request " +
-                        withUnit(paced.median.median(), 1, "ms") + "; " + spread(paced.p99, 1, " ms")},
-                   {"one submission per request, closed loop: submissions/s", withUnit(single.throughput.median(), 0, "/s"),
-                    ">= 2,000 /s", single.throughput.median() >= 2000,
-                    "p99 " + withUnit(single.p99.median(), 1, "ms") + " (" + spread(single.p99, 1, " ms") + ")"},
-               });
+    printTable(
+        "Server ingest: " + devices + ", " + std::to_string(o.rounds) + " batches each, " +
+            (o.keepAlive ? "keep-alive" : "a connection per request") + ", " +
+            std::to_string(o.threads) + " server threads, median of " + std::to_string(o.runs) +
+            " runs",
+        {
+            {"saturation: submissions/s, " + devices + " in parallel, batches of " +
+                 std::to_string(o.batch),
+             withUnit(saturated.throughput.median(), 0, "/s"), ">= 2,000 /s",
+             saturated.throughput.median() >= 2000,
+             spread(saturated.throughput, 0, " /s") + "; p99 " +
+                 withUnit(saturated.p99.median(), 0, "ms") + " with " + std::to_string(o.devices) +
+                 " requests always queued; " + formatNumber(saturated.perCommit.median(), 0) +
+                 " submissions per commit"},
+            {"paced at " + formatNumber(o.rate, 0) + " submissions/s: request latency p99",
+             withUnit(paced.p99.median(), 1, "ms"), "< 100 ms", paced.p99.median() < 100,
+             "achieved " + withUnit(paced.throughput.median(), 0, "/s") + ", median request " +
+                 withUnit(paced.median.median(), 1, "ms") + "; " + spread(paced.p99, 1, " ms")},
+            {"one submission per request, closed loop: submissions/s",
+             withUnit(single.throughput.median(), 0, "/s"), ">= 2,000 /s",
+             single.throughput.median() >= 2000,
+             "p99 " + withUnit(single.p99.median(), 1, "ms") + " (" + spread(single.p99, 1, " ms") +
+                 ")"},
+        });
     const std::size_t failures = saturated.failures + paced.failures + single.failures;
     if (failures > 0) {
         std::fprintf(stderr, "%zu submissions were not stored\n", failures);

@@ -22,7 +22,8 @@ using test::TestServer;
 
 namespace {
 
-std::string enrollBody(const std::string& code, const TestKiosk& kiosk, const std::string& name = "Kiosk") {
+std::string enrollBody(const std::string& code, const TestKiosk& kiosk,
+                       const std::string& name = "Kiosk") {
     protocol::EnrollRequest request;
     request.enrollmentCode = code;
     request.deviceName = name;
@@ -32,7 +33,8 @@ std::string enrollBody(const std::string& code, const TestKiosk& kiosk, const st
 }
 
 void publish(TestServer& server, const DirectoryData& data, int history = 30) {
-    server.store().publishDirectory(preparePublication(data), history, std::chrono::system_clock::now());
+    server.store().publishDirectory(preparePublication(data), history,
+                                    std::chrono::system_clock::now());
 }
 
 httplib::Result getDirectory(TestServer& server, const TestKiosk& kiosk, std::int64_t since,
@@ -66,7 +68,8 @@ TEST_CASE("happy path: enroll, push, pull, verify, ack", "[server_api]") {
     CHECK(isUuidV4(kiosk.deviceId));
     CHECK(isWellFormedToken(kiosk.token));
 
-    std::vector<protocol::Submission> items = {kiosk.submission(), kiosk.submission(), kiosk.submission()};
+    std::vector<protocol::Submission> items = {kiosk.submission(), kiosk.submission(),
+                                               kiosk.submission()};
     const auto results = server.push(kiosk, items);
     REQUIRE(results.results.size() == 3);
     for (std::size_t i = 0; i < 3; ++i) {
@@ -92,7 +95,8 @@ TEST_CASE("happy path: enroll, push, pull, verify, ack", "[server_api]") {
     auto client = server.client();
     protocol::AckRequest ack;
     ack.ids = {items[0].id, items[1].id, items[2].id};
-    auto acked = client.Post("/v1/submissions/ack", bearer(coordinator), protocol::toJson(ack), "application/json");
+    auto acked = client.Post("/v1/submissions/ack", bearer(coordinator), protocol::toJson(ack),
+                             "application/json");
     REQUIRE(statusOf(acked) == 200);
     const auto ackBody = nlohmann::json::parse(acked->body);
     CHECK(ackBody["acked"] == 3);
@@ -129,10 +133,12 @@ TEST_CASE("a blind re-push is answered duplicate and stored once", "[server_api]
     reenrolled.key.sign(resigned);
     CHECK(server.push(reenrolled, {resigned}).results[0].status == protocol::ItemStatus::Duplicate);
     CHECK(server.pull(server.coordinatorToken()).submissions.size() == 2);
-    CHECK(server.runtime().api().metrics().counter("signpost_submissions_total", "result", "duplicate") == 3);
+    CHECK(server.runtime().api().metrics().counter("signpost_submissions_total", "result",
+                                                   "duplicate") == 3);
 }
 
-TEST_CASE("same id with different content is rejected as a conflict and logged without content", "[server_api]") {
+TEST_CASE("same id with different content is rejected as a conflict and logged without content",
+          "[server_api]") {
     TestServer server("api-conflict");
     TestKiosk kiosk = server.enroll();
     protocol::Submission original = kiosk.submission();
@@ -144,7 +150,8 @@ TEST_CASE("same id with different content is rejected as a conflict and logged w
     const auto results = server.push(kiosk, {changed, fresh});
     CHECK(results.results[0].status == protocol::ItemStatus::Rejected);
     CHECK(results.results[0].error == "conflict");
-    CHECK(results.results[1].status == protocol::ItemStatus::Stored);  // the rest of the batch goes in
+    CHECK(results.results[1].status ==
+          protocol::ItemStatus::Stored);  // the rest of the batch goes in
     const auto page = server.pull(server.coordinatorToken());
     REQUIRE(page.submissions.size() == 2);
     CHECK(page.submissions[0].submission.sealed == original.sealed);  // the first version stands
@@ -233,7 +240,8 @@ TEST_CASE("400 names the offending field", "[server_api]") {
     auto push = [&](const std::string& body) {
         return client.Post("/v1/submissions", bearer(kiosk.token), body, "application/json");
     };
-    nlohmann::json missingSeq = nlohmann::json::parse(test::batchJson({kiosk.submission(), kiosk.submission()}));
+    nlohmann::json missingSeq =
+        nlohmann::json::parse(test::batchJson({kiosk.submission(), kiosk.submission()}));
     missingSeq["submissions"][1].erase("seq");
     nlohmann::json badSealed = nlohmann::json::parse(test::batchJson({kiosk.submission()}));
     badSealed["submissions"][0]["sealed"] = "not base64!";
@@ -242,29 +250,41 @@ TEST_CASE("400 names the offending field", "[server_api]") {
     shortKey["signing_public_key"] = toBase64(std::vector<std::uint8_t>(31, 1));
 
     const std::vector<Case> cases = {
-        {"not JSON", [&] { return push("{\"submissions\": ["); }, "invalid_json", "the body is not valid JSON"},
-        {"missing seq", [&] { return push(missingSeq.dump()); }, "invalid_field", "submissions[1].seq: is required"},
+        {"not JSON", [&] { return push("{\"submissions\": ["); }, "invalid_json",
+         "the body is not valid JSON"},
+        {"missing seq", [&] { return push(missingSeq.dump()); }, "invalid_field",
+         "submissions[1].seq: is required"},
         {"bad base64", [&] { return push(badSealed.dump()); }, "invalid_field",
          "submissions[0].sealed: is not valid base64"},
         {"empty batch", [&] { return push(R"({"submissions":[]})"); }, "invalid_field",
          "submissions: must hold at least one submission"},
-        {"since", [&] { return client.Get("/v1/directory?since=abc", bearer(kiosk.token)); }, "invalid_field",
-         "since: expected a whole number, 0 or more"},
-        {"negative after", [&] { return client.Get("/v1/submissions?after=-1", bearer(coordinator)); },
+        {"since", [&] { return client.Get("/v1/directory?since=abc", bearer(kiosk.token)); },
+         "invalid_field", "since: expected a whole number, 0 or more"},
+        {"negative after",
+         [&] { return client.Get("/v1/submissions?after=-1", bearer(coordinator)); },
          "invalid_field", "after: expected a cursor: a whole number, 0 or more"},
-        {"limit", [&] { return client.Get("/v1/submissions?limit=0", bearer(coordinator)); }, "invalid_field",
-         "limit: expected a whole number from 1 to 1000"},
+        {"limit", [&] { return client.Get("/v1/submissions?limit=0", bearer(coordinator)); },
+         "invalid_field", "limit: expected a whole number from 1 to 1000"},
         {"ack id",
-         [&] { return client.Post("/v1/submissions/ack", bearer(coordinator), R"({"ids":["x"]})", "application/json"); },
+         [&] {
+             return client.Post("/v1/submissions/ack", bearer(coordinator), R"({"ids":["x"]})",
+                                "application/json");
+         },
          "invalid_field", "ids[0]: must be a submission id (UUIDv4)"},
         {"heartbeat",
-         [&] { return client.Post("/v1/devices/heartbeat", bearer(kiosk.token), R"({"queue":{}})", "application/json"); },
+         [&] {
+             return client.Post("/v1/devices/heartbeat", bearer(kiosk.token), R"({"queue":{}})",
+                                "application/json");
+         },
          "invalid_field", "app_version: is required"},
         {"enroll key",
-         [&] { return client.Post("/v1/devices/enroll", shortKey.dump(), "application/json"); }, "invalid_field",
-         "signing_public_key: must be 32 bytes"},
+         [&] { return client.Post("/v1/devices/enroll", shortKey.dump(), "application/json"); },
+         "invalid_field", "signing_public_key: must be 32 bytes"},
         {"enroll code format",
-         [&] { return client.Post("/v1/devices/enroll", enrollBody("12-34", other), "application/json"); },
+         [&] {
+             return client.Post("/v1/devices/enroll", enrollBody("12-34", other),
+                                "application/json");
+         },
          "invalid_field", "enrollment_code: expected 12 letters and digits, like 7KQ3-M9XD-2F8H"},
     };
     for (const Case& c : cases) {
@@ -286,8 +306,8 @@ TEST_CASE("server limits: batch cap, sealed cap", "[server_api]") {
     for (int i = 0; i < 4; ++i) {
         four.push_back(kiosk.submission());
     }
-    auto result = server.client().Post("/v1/submissions", bearer(kiosk.token), test::batchJson(four),
-                                       "application/json");
+    auto result = server.client().Post("/v1/submissions", bearer(kiosk.token),
+                                       test::batchJson(four), "application/json");
     CHECK(statusOf(result) == 400);
     CHECK(errorMessage(result) ==
           "submissions: holds 4 submissions; this server takes at most 3 per request");
@@ -302,7 +322,8 @@ TEST_CASE("server limits: batch cap, sealed cap", "[server_api]") {
     CHECK(results.results[1].error == "invalid: sealed is larger than 100 bytes");
 }
 
-TEST_CASE("413 over the body cap, decided from Content-Length before the body is read", "[server_api]") {
+TEST_CASE("413 over the body cap, decided from Content-Length before the body is read",
+          "[server_api]") {
     TestServer server("api-413", [](ServerConfig& c) { c.maxBodyBytes = 4096; });
     TestKiosk kiosk = server.enroll();
     auto client = server.client();
@@ -318,30 +339,33 @@ TEST_CASE("413 over the body cap, decided from Content-Length before the body is
     // With Expect: 100-continue (libcurl does this for big bodies) the answer comes before any
     // body byte is sent: here no body is ever sent, yet the 413 arrives at once.
     const std::string response = test::rawHttp(
-        server.port(),
-        "POST /v1/submissions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + kiosk.token +
-            "\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\nExpect: 100-continue\r\n\r\n");
+        server.port(), "POST /v1/submissions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                           kiosk.token +
+                           "\r\nContent-Type: application/json\r\nContent-Length: "
+                           "1000000000\r\nExpect: 100-continue\r\n\r\n");
     CHECK(test::rawStatus(response) == 413);
     CHECK(response.find("\"too_large\"") != std::string::npos);
     // A body within the cap with Expect gets 100 Continue first.
-    const std::string ok = test::rawHttp(
-        server.port(), "POST /v1/submissions HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nExpect: 100-continue\r\n\r\n",
-        300ms);
+    const std::string ok = test::rawHttp(server.port(),
+                                         "POST /v1/submissions HTTP/1.1\r\nHost: "
+                                         "x\r\nContent-Length: 10\r\nExpect: 100-continue\r\n\r\n",
+                                         300ms);
     CHECK(test::rawStatus(ok) == 100);
 }
 
 TEST_CASE("chunked and compressed request bodies are refused", "[server_api]") {
     TestServer server("api-411");
-    const std::string chunked = test::rawHttp(
-        server.port(),
-        "POST /v1/submissions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-        "5\r\nhello\r\n0\r\n\r\n");
+    const std::string chunked =
+        test::rawHttp(server.port(),
+                      "POST /v1/submissions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+                      "chunked\r\nConnection: close\r\n\r\n"
+                      "5\r\nhello\r\n0\r\n\r\n");
     CHECK(test::rawStatus(chunked) == 411);
     CHECK(chunked.find("\"length_required\"") != std::string::npos);
-    const std::string gzipped = test::rawHttp(
-        server.port(),
-        "POST /v1/submissions HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\nContent-Length: 2\r\n"
-        "Connection: close\r\n\r\nab");
+    const std::string gzipped = test::rawHttp(server.port(),
+                                              "POST /v1/submissions HTTP/1.1\r\nHost: "
+                                              "x\r\nContent-Encoding: gzip\r\nContent-Length: 2\r\n"
+                                              "Connection: close\r\n\r\nab");
     CHECK(test::rawStatus(gzipped) == 415);
     CHECK(gzipped.find("\"unsupported_encoding\"") != std::string::npos);
 }
@@ -370,7 +394,8 @@ TEST_CASE("enrollment: expired and reused codes, the lost-response retry", "[ser
     CHECK(statusOf(result) == 401);
     CHECK(errorMessage(result) == "the enrollment code has expired; ask for a new one");
 
-    auto unknown = client.Post("/v1/devices/enroll", enrollBody("AAAA-BBBB-CCCC", first), "application/json");
+    auto unknown =
+        client.Post("/v1/devices/enroll", enrollBody("AAAA-BBBB-CCCC", first), "application/json");
     CHECK(statusOf(unknown) == 401);
     CHECK(errorMessage(unknown) == "the enrollment code is not valid");
 
@@ -396,7 +421,8 @@ TEST_CASE("enrollment: expired and reused codes, the lost-response retry", "[ser
     CHECK(reissued.deviceToken != enrolled.deviceToken);
     first.deviceId = reissued.deviceId;
     first.token = reissued.deviceToken;
-    CHECK(server.push(first, {first.submission()}).results[0].status == protocol::ItemStatus::Stored);
+    CHECK(server.push(first, {first.submission()}).results[0].status ==
+          protocol::ItemStatus::Stored);
     TestKiosk stale = first;
     stale.token = enrolled.deviceToken;
     CHECK(statusOf(server.client().Get("/v1/directory", bearer(stale.token))) == 401);
@@ -415,17 +441,20 @@ TEST_CASE("429 with Retry-After: enrollment attempts per address", "[server_api]
     auto client = server.client();
     TestKiosk kiosk;
     for (int i = 0; i < 2; ++i) {
-        auto result = client.Post("/v1/devices/enroll", enrollBody("AAAA-BBBB-CCCC", kiosk), "application/json");
+        auto result = client.Post("/v1/devices/enroll", enrollBody("AAAA-BBBB-CCCC", kiosk),
+                                  "application/json");
         CHECK(statusOf(result) == 401);
     }
     // The third attempt is refused even with a valid code; the limit protects guessing.
-    auto limited = client.Post("/v1/devices/enroll", enrollBody(server.enrollmentCode(), kiosk), "application/json");
+    auto limited = client.Post("/v1/devices/enroll", enrollBody(server.enrollmentCode(), kiosk),
+                               "application/json");
     REQUIRE(statusOf(limited) == 429);
     CHECK(errorCode(limited) == "rate_limited");
     const int retryAfter = std::stoi(limited->get_header_value("Retry-After"));
     CHECK(retryAfter >= 1);
     CHECK(retryAfter <= 900);  // 4 an hour: one every 15 minutes
-    CHECK(server.runtime().api().metrics().counter("signpost_rate_limited_total", "limit", "enroll") == 1);
+    CHECK(server.runtime().api().metrics().counter("signpost_rate_limited_total", "limit",
+                                                   "enroll") == 1);
 }
 
 TEST_CASE("429 with Retry-After: repeated bad tokens; good tokens still pass", "[server_api]") {
@@ -451,7 +480,8 @@ TEST_CASE("429 with Retry-After: repeated bad tokens; good tokens still pass", "
     CHECK(statusOf(client.Get("/v1/directory")) == 401);
 }
 
-TEST_CASE("device clocks at 1970 and 2099 are accepted and ordered by the server cursor", "[server_api]") {
+TEST_CASE("device clocks at 1970 and 2099 are accepted and ordered by the server cursor",
+          "[server_api]") {
     TestServer server("api-clocks");
     TestKiosk kiosk = server.enroll();
     const auto before = std::chrono::system_clock::now() - 1s;
@@ -494,7 +524,8 @@ TEST_CASE("acked submissions are purged after the retention by the periodic task
                                  "application/json")) == 200);
     // Waiting on an outcome, not timing: the purge runs every second and needs the ack to be
     // more than a second old.
-    const bool purged = test::waitUntil([&] { return server.pull(coordinator).submissions.size() == 1; }, 15s, 100ms);
+    const bool purged = test::waitUntil(
+        [&] { return server.pull(coordinator).submissions.size() == 1; }, 15s, 100ms);
     REQUIRE(purged);
     const auto page = server.pull(coordinator);
     CHECK(page.submissions[0].submission.id == pending.id);  // never purged while unacked
@@ -504,7 +535,8 @@ TEST_CASE("acked submissions are purged after the retention by the periodic task
 }
 
 TEST_CASE("runMaintenance purges by the configured retention", "[server_api]") {
-    TestServer server("api-purge-now", [](ServerConfig& c) { c.ackedRetention = std::chrono::hours(24 * 30); });
+    TestServer server("api-purge-now",
+                      [](ServerConfig& c) { c.ackedRetention = std::chrono::hours(24 * 30); });
     TestKiosk kiosk = server.enroll();
     protocol::Submission s = kiosk.submission();
     server.push(kiosk, {s});
@@ -527,10 +559,12 @@ TEST_CASE("heartbeats show in the fleet list", "[server_api]") {
     beat.freeDiskBytes = 123456789;
     beat.directoryVersion = 7;
     auto client = server.client();
-    auto result = client.Post("/v1/devices/heartbeat", bearer(kiosk.token), protocol::toJson(beat), "application/json");
+    auto result = client.Post("/v1/devices/heartbeat", bearer(kiosk.token), protocol::toJson(beat),
+                              "application/json");
     REQUIRE(statusOf(result) == 204);
     CHECK(result->body.empty());
-    const auto list = protocol::parseDeviceList(client.Get("/v1/devices", bearer(server.coordinatorToken()))->body);
+    const auto list = protocol::parseDeviceList(
+        client.Get("/v1/devices", bearer(server.coordinatorToken()))->body);
     REQUIRE(list.devices.size() == 1);
     const auto& shown = list.devices[0].lastHeartbeat;
     CHECK(shown.appVersion == "0.1.0");
@@ -553,7 +587,8 @@ TEST_CASE("last seen is written from any device request", "[server_api]") {
     CHECK(server.runtime().api().metrics().devicesSeen() == 1);
 }
 
-TEST_CASE("directory: full snapshot, delta, ETag/304, unknown and too-old since, gzip", "[server_api]") {
+TEST_CASE("directory: full snapshot, delta, ETag/304, unknown and too-old since, gzip",
+          "[server_api]") {
     TestServer server("api-directory", [](ServerConfig& c) { c.directoryHistory = 2; });
     TestKiosk kiosk = server.enroll();
 
@@ -585,7 +620,8 @@ TEST_CASE("directory: full snapshot, delta, ETag/304, unknown and too-old since,
     CHECK(statusOf(notModified) == 304);
     CHECK(notModified->body.empty());
     CHECK(notModified->get_header_value("ETag") == etag1);
-    CHECK(statusOf(getDirectory(server, kiosk, 1, {{"If-None-Match", "W/" + etag1 + ", \"x\""}})) == 304);
+    CHECK(statusOf(getDirectory(server, kiosk, 1, {{"If-None-Match", "W/" + etag1 + ", \"x\""}})) ==
+          304);
 
     // v2: one service changed and one removed.
     DirectoryData v2 = v1;
@@ -625,7 +661,9 @@ TEST_CASE("directory: full snapshot, delta, ETag/304, unknown and too-old since,
     REQUIRE(statusOf(fullGzip) == 200);
     CHECK(fullGzip->body.size() * 3 < getDirectory(server, kiosk, 0)->body.size());
     // "gzip;q=0" is a refusal.
-    CHECK(getDirectory(server, kiosk, 1, {{"Accept-Encoding", "gzip;q=0"}})->get_header_value("Content-Encoding").empty());
+    CHECK(getDirectory(server, kiosk, 1, {{"Accept-Encoding", "gzip;q=0"}})
+              ->get_header_value("Content-Encoding")
+              .empty());
 
     // since newer than current, or unknown: a full snapshot.
     for (std::int64_t since : {3, 1000}) {
@@ -675,11 +713,15 @@ TEST_CASE("probe, health and metrics", "[server_api]") {
     CHECK(metrics->get_header_value("Content-Type").rfind("text/plain; version=0.0.4", 0) == 0);
     const std::string& text = metrics->body;
     for (const char* expected : {
-             "signpost_http_requests_total{method=\"POST\",route=\"/v1/submissions\",status=\"200\"} 1\n",
-             "signpost_http_requests_total{method=\"POST\",route=\"/v1/devices/enroll\",status=\"201\"} 1\n",
-             "signpost_http_request_duration_seconds_bucket{method=\"POST\",route=\"/v1/submissions\","
+             "signpost_http_requests_total{method=\"POST\",route=\"/v1/"
+             "submissions\",status=\"200\"} 1\n",
+             "signpost_http_requests_total{method=\"POST\",route=\"/v1/devices/"
+             "enroll\",status=\"201\"} 1\n",
+             "signpost_http_request_duration_seconds_bucket{method=\"POST\",route=\"/v1/"
+             "submissions\","
              "status=\"200\",le=\"+Inf\"} 1\n",
-             "signpost_http_request_duration_seconds_count{method=\"GET\",route=\"/v1/probe\",status=\"204\"} 1\n",
+             "signpost_http_request_duration_seconds_count{method=\"GET\",route=\"/v1/"
+             "probe\",status=\"204\"} 1\n",
              "signpost_submissions_total{result=\"stored\"} 2\n",
              "signpost_submissions_total{result=\"duplicate\"} 0\n",
              "signpost_enrollments_total{result=\"enrolled\"} 1\n",
@@ -695,7 +737,8 @@ TEST_CASE("probe, health and metrics", "[server_api]") {
     const std::regex bucket(
         R"(signpost_http_request_duration_seconds_bucket\{method="GET",route="/healthz",status="200",le="[^"]+"\} (\d+))");
     std::vector<int> counts;
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), bucket); it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), bucket);
+         it != std::sregex_iterator(); ++it) {
         counts.push_back(std::stoi((*it)[1]));
     }
     REQUIRE(counts.size() == Metrics::kBuckets.size() + 1);
@@ -709,7 +752,8 @@ TEST_CASE("one log line per request, with no token, body or personal data", "[se
     protocol::Submission s = kiosk.submission();
     server.push(kiosk, {s});
     auto client = server.client();
-    client.Get(("/v1/directory?since=0&name=" + std::string("Jane%20Doe")).c_str(), bearer(kiosk.token));
+    client.Get(("/v1/directory?since=0&name=" + std::string("Jane%20Doe")).c_str(),
+               bearer(kiosk.token));
     std::vector<std::string> pushes;
     for (const std::string& line : logLinesContaining("POST /v1/submissions 200")) {
         if (line.find(kiosk.deviceId) != std::string::npos) {
@@ -717,7 +761,8 @@ TEST_CASE("one log line per request, with no token, body or personal data", "[se
         }
     }
     REQUIRE(pushes.size() == 1);
-    CHECK(std::regex_match(pushes[0], std::regex(R"(POST /v1/submissions 200 \d+\.\dms \d+B device=[0-9a-f-]{36})")));
+    CHECK(std::regex_match(
+        pushes[0], std::regex(R"(POST /v1/submissions 200 \d+\.\dms \d+B device=[0-9a-f-]{36})")));
     CHECK(pushes[0].find(kiosk.deviceId) != std::string::npos);
     const std::string sealedText = toBase64(s.sealed);
     for (const LogLine& line : recentLogLines(500)) {
@@ -735,9 +780,23 @@ TEST_CASE("HTTPS with a certificate made by the openssl CLI", "[server_api]") {
     REQUIRE(openssl);  // installer/install-deps.sh installs it
     test::ProcessOptions make;
     make.program = *openssl;
-    make.args = {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                 "-keyout", (certs / "key.pem").string(), "-out", (certs / "cert.pem").string(), "-days", "2",
-                 "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"};
+    make.args = {"req",
+                 "-x509",
+                 "-newkey",
+                 "ec",
+                 "-pkeyopt",
+                 "ec_paramgen_curve:prime256v1",
+                 "-nodes",
+                 "-keyout",
+                 (certs / "key.pem").string(),
+                 "-out",
+                 (certs / "cert.pem").string(),
+                 "-days",
+                 "2",
+                 "-subj",
+                 "/CN=127.0.0.1",
+                 "-addext",
+                 "subjectAltName=IP:127.0.0.1"};
     make.stderrFile = certs / "openssl.log";
     REQUIRE(test::runProcess(make, 30s).success());
 
@@ -756,14 +815,16 @@ TEST_CASE("HTTPS with a certificate made by the openssl CLI", "[server_api]") {
 
     // The whole flow over TLS.
     TestKiosk kiosk;
-    auto enrolled = tls.Post("/v1/devices/enroll", enrollBody(server.enrollmentCode(), kiosk), "application/json");
+    auto enrolled = tls.Post("/v1/devices/enroll", enrollBody(server.enrollmentCode(), kiosk),
+                             "application/json");
     REQUIRE(statusOf(enrolled) == 201);
     const auto response = protocol::parseEnrollResponse(enrolled->body);
     kiosk.token = response.deviceToken;
-    auto pushed = tls.Post("/v1/submissions", bearer(kiosk.token), test::batchJson({kiosk.submission()}),
-                           "application/json");
+    auto pushed = tls.Post("/v1/submissions", bearer(kiosk.token),
+                           test::batchJson({kiosk.submission()}), "application/json");
     REQUIRE(statusOf(pushed) == 200);
-    CHECK(protocol::parseSubmissionResults(pushed->body).results[0].status == protocol::ItemStatus::Stored);
+    CHECK(protocol::parseSubmissionResults(pushed->body).results[0].status ==
+          protocol::ItemStatus::Stored);
 
     // Plain HTTP to the TLS port gets no HTTP answer.
     auto plain = server.client().Get("/healthz");
@@ -804,7 +865,8 @@ TEST_CASE("a second server on a port in use fails to start with a clear error", 
         second.start();
         FAIL("bound a port already in use");
     } catch (const std::runtime_error& error) {
-        CHECK(std::string(error.what()).find("cannot listen on 127.0.0.1:" + std::to_string(first.port())) !=
+        CHECK(std::string(error.what())
+                  .find("cannot listen on 127.0.0.1:" + std::to_string(first.port())) !=
               std::string::npos);
     }
 }
@@ -821,5 +883,6 @@ TEST_CASE("storage trouble is a 503 with Retry-After, not a crash", "[server_api
     CHECK(errorCode(result) == "unavailable");
     CHECK(result->get_header_value("Retry-After") == "10");
     blocker.exec("ROLLBACK");
-    CHECK(server.push(kiosk, {kiosk.submission()}).results[0].status == protocol::ItemStatus::Stored);
+    CHECK(server.push(kiosk, {kiosk.submission()}).results[0].status ==
+          protocol::ItemStatus::Stored);
 }

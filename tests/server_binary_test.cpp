@@ -25,19 +25,18 @@ struct CliResult {
 
 class BinaryFixture {
 public:
-    BinaryFixture() : m_dir("server-binary") {
-        writeConfig("");
-    }
+    BinaryFixture() : m_dir("server-binary") { writeConfig(""); }
 
     const std::filesystem::path& dir() const { return m_dir.path(); }
     std::filesystem::path configFile() const { return m_dir / "server.toml"; }
 
     // A config on loopback with its data in the temp dir and relaxed rate limits.
     void writeConfig(const std::string& extraServerKeys, int port = 0) {
-        test::writeText(configFile(), "[server]\nlisten_address = \"127.0.0.1\"\nport = " + std::to_string(port) +
-                                          "\nlog_level = \"info\"\n" + extraServerKeys +
-                                          "\n[storage]\ndata_dir = \"" + (m_dir / "data").string() +
-                                          "\"\n\n[limits]\nenroll_burst = 1000\nbad_token_burst = 1000\n");
+        test::writeText(configFile(),
+                        "[server]\nlisten_address = \"127.0.0.1\"\nport = " + std::to_string(port) +
+                            "\nlog_level = \"info\"\n" + extraServerKeys +
+                            "\n[storage]\ndata_dir = \"" + (m_dir / "data").string() +
+                            "\"\n\n[limits]\nenroll_burst = 1000\nbad_token_burst = 1000\n");
     }
 
     CliResult run(std::vector<std::string> args, bool withConfig = true) {
@@ -69,7 +68,11 @@ public:
             options.stderrFile = m_dir / ("serve-" + std::to_string(attempt) + ".log");
             auto child = test::ChildProcess::spawn(options);
             const bool listening = test::waitUntil(
-                [&] { return child.stderrText().find("signpost-server: listening on") != std::string::npos || !child.running(); },
+                [&] {
+                    return child.stderrText().find("signpost-server: listening on") !=
+                               std::string::npos ||
+                           !child.running();
+                },
                 20s);
             if (listening && child.running()) {
                 return child;
@@ -115,9 +118,11 @@ TEST_CASE("every verb has --help and exits 0", "[server_binary]") {
         CHECK(r.status.exitedWith(server::exit_code::kOk));
         CHECK(r.out.rfind("usage: signpost-server", 0) == 0);
     }
-    CHECK(f.run({"admin", "devices", "--help"}, false).out.find("devices list") != std::string::npos);
-    CHECK(f.run({"--help"}, false).out.find("exit codes: 0 success, 1 operation failed, 2 usage error, 3 configuration error") !=
+    CHECK(f.run({"admin", "devices", "--help"}, false).out.find("devices list") !=
           std::string::npos);
+    CHECK(f.run({"--help"}, false)
+              .out.find("exit codes: 0 success, 1 operation failed, 2 usage error, 3 configuration "
+                        "error") != std::string::npos);
     const CliResult version = f.run({"--version"}, false);
     CHECK(version.status.success());
     CHECK(trimmed(version.out) == std::string("signpost-server ") + SIGNPOST_VERSION);
@@ -139,8 +144,10 @@ TEST_CASE("usage errors exit 2 with one clear line and the usage", "[server_bina
          "signpost-server: --expires: expected a duration such as 30m, 24h or 7d (at most 30d)"},
         {{"admin", "enrollment-code", "--venue", "X", "--expires", "31d"},
          "signpost-server: --expires: expected a duration such as 30m, 24h or 7d (at most 30d)"},
-        {{"admin", "coordinator-token"}, "signpost-server: missing an action: create, revoke or list"},
-        {{"admin", "coordinator-token", "create"}, "signpost-server: --name is required (1 to 100 characters)"},
+        {{"admin", "coordinator-token"},
+         "signpost-server: missing an action: create, revoke or list"},
+        {{"admin", "coordinator-token", "create"},
+         "signpost-server: --name is required (1 to 100 characters)"},
         {{"admin", "coordinator-token", "rotate"}, "signpost-server: unknown action \"rotate\""},
         {{"admin", "devices", "revoke"}, "signpost-server: missing the device id"},
         {{"admin", "devices", "list", "extra"}, "signpost-server: unexpected argument \"extra\""},
@@ -159,7 +166,8 @@ TEST_CASE("usage errors exit 2 with one clear line and the usage", "[server_bina
 
 TEST_CASE("configuration errors exit 3 naming file, line and key", "[server_binary]") {
     BinaryFixture f;
-    const CliResult missing = f.run({"admin", "devices", "list", "--config", (f.dir() / "nope.toml").string()}, false);
+    const CliResult missing =
+        f.run({"admin", "devices", "list", "--config", (f.dir() / "nope.toml").string()}, false);
     CHECK(missing.status.exitedWith(server::exit_code::kConfig));
     CHECK(missing.err.find("nope.toml: cannot read the configuration file") != std::string::npos);
 
@@ -170,11 +178,13 @@ TEST_CASE("configuration errors exit 3 naming file, line and key", "[server_bina
                                   ":2: server.threads: expected a whole number from 1 to 1024");
 
     // Plain HTTP on a non-loopback address: serve refuses, naming listen_address.
-    test::writeText(f.configFile(), "[server]\nport = 0\nlisten_address = \"0.0.0.0\"\n[storage]\ndata_dir = \"" +
-                                        (f.dir() / "data").string() + "\"\n");
+    test::writeText(f.configFile(),
+                    "[server]\nport = 0\nlisten_address = \"0.0.0.0\"\n[storage]\ndata_dir = \"" +
+                        (f.dir() / "data").string() + "\"\n");
     const CliResult open = f.run({"serve"});
     CHECK(open.status.exitedWith(server::exit_code::kConfig));
-    CHECK(open.err.find(":3: server.listen_address: plain HTTP on \"0.0.0.0\" is refused") != std::string::npos);
+    CHECK(open.err.find(":3: server.listen_address: plain HTTP on \"0.0.0.0\" is refused") !=
+          std::string::npos);
     // An unknown key is a warning only.
     f.writeConfig("colour = \"blue\"");
     const CliResult warned = f.run({"admin", "devices", "list"});
@@ -185,10 +195,15 @@ TEST_CASE("configuration errors exit 3 naming file, line and key", "[server_bina
 TEST_CASE("admin verbs: codes, coordinator tokens, devices, directory imports", "[server_binary]") {
     BinaryFixture f;
 
-    const CliResult code = f.run({"admin", "enrollment-code", "--venue", "Moss Side Library", "--expires", "2h"});
+    const CliResult code =
+        f.run({"admin", "enrollment-code", "--venue", "Moss Side Library", "--expires", "2h"});
     REQUIRE(code.status.success());
-    CHECK(std::regex_match(trimmed(code.out), std::regex("[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}")));
-    CHECK(code.err.find("enrollment code for venue \"Moss Side Library\", single use, valid until") != std::string::npos);
+    CHECK(std::regex_match(
+        trimmed(code.out),
+        std::regex("[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}")));
+    CHECK(
+        code.err.find("enrollment code for venue \"Moss Side Library\", single use, valid until") !=
+        std::string::npos);
 
     const CliResult created = f.run({"admin", "coordinator-token", "create", "--name", "alice"});
     REQUIRE(created.status.success());
@@ -233,7 +248,8 @@ TEST_CASE("admin verbs: codes, coordinator tokens, devices, directory imports", 
     CHECK(revoke.status.success());
     CHECK(revoke.err.find("(Reception kiosk, Moss Side Library) revoked") != std::string::npos);
     CHECK(f.run({"admin", "devices", "list"}).out.find("revoked") != std::string::npos);
-    CHECK(f.run({"admin", "devices", "revoke", deviceId}).status.exitedWith(server::exit_code::kFailed));
+    CHECK(f.run({"admin", "devices", "revoke", deviceId})
+              .status.exitedWith(server::exit_code::kFailed));
     const CliResult unknown = f.run({"admin", "devices", "revoke", "no-such-device"});
     CHECK(unknown.status.exitedWith(server::exit_code::kFailed));
     CHECK(unknown.err.find("no device has the id \"no-such-device\"") != std::string::npos);
@@ -244,7 +260,8 @@ TEST_CASE("admin verbs: codes, coordinator tokens, devices, directory imports", 
     const CliResult imported = f.run({"admin", "import-directory", file.string()});
     REQUIRE(imported.status.success());
     CHECK(trimmed(imported.out) ==
-          "directory version 1 published: 12 added, 0 changed, 0 removed, 0 unchanged, taxonomy terms updated");
+          "directory version 1 published: 12 added, 0 changed, 0 removed, 0 unchanged, taxonomy "
+          "terms updated");
     CHECK(trimmed(f.run({"admin", "import-directory", file.string()}).out) ==
           "no changes: the directory is still version 1");
     auto changed = test::sampleDirectoryJson(11, "2026-11-08");
@@ -260,12 +277,14 @@ TEST_CASE("admin verbs: codes, coordinator tokens, devices, directory imports", 
     CHECK(failed.status.exitedWith(server::exit_code::kFailed));
     CHECK(failed.err.find("services[1]") != std::string::npos);
     CHECK(failed.err.find("organization_id") != std::string::npos);
-    const CliResult absent = f.run({"admin", "import-directory", (f.dir() / "absent.json").string()});
+    const CliResult absent =
+        f.run({"admin", "import-directory", (f.dir() / "absent.json").string()});
     CHECK(absent.status.exitedWith(server::exit_code::kFailed));
     CHECK(absent.err.find("cannot read the file") != std::string::npos);
 }
 
-TEST_CASE("the real binary: serve, happy path, role matrix, admin while running, SIGTERM", "[server_binary]") {
+TEST_CASE("the real binary: serve, happy path, role matrix, admin while running, SIGTERM",
+          "[server_binary]") {
     BinaryFixture f;
     int port = 0;
     test::ChildProcess server = f.serve(port);
@@ -284,7 +303,8 @@ TEST_CASE("the real binary: serve, happy path, role matrix, admin while running,
         request.deviceName = name;
         request.venue = "Harpurhey Library";
         request.signingPublicKey.assign(kiosk.key.publicKey().begin(), kiosk.key.publicKey().end());
-        auto result = client.Post("/v1/devices/enroll", protocol::toJson(request), "application/json");
+        auto result =
+            client.Post("/v1/devices/enroll", protocol::toJson(request), "application/json");
         REQUIRE(statusOf(result) == 201);
         const auto response = protocol::parseEnrollResponse(result->body);
         kiosk.deviceId = response.deviceId;
@@ -295,7 +315,8 @@ TEST_CASE("the real binary: serve, happy path, role matrix, admin while running,
     // Happy path: enroll → push → pull → ack, with the coordinator token from the CLI.
     TestKiosk kiosk = enroll("Front desk");
     std::vector<protocol::Submission> items = {kiosk.submission(), kiosk.submission()};
-    auto pushed = client.Post("/v1/submissions", bearer(kiosk.token), test::batchJson(items), "application/json");
+    auto pushed = client.Post("/v1/submissions", bearer(kiosk.token), test::batchJson(items),
+                              "application/json");
     REQUIRE(statusOf(pushed) == 200);
     for (const auto& r : protocol::parseSubmissionResults(pushed->body).results) {
         CHECK(r.status == protocol::ItemStatus::Stored);
@@ -308,14 +329,17 @@ TEST_CASE("the real binary: serve, happy path, role matrix, admin while running,
     const auto page = protocol::parseSubmissionPage(pulled->body);
     REQUIRE(page.submissions.size() == 2);
     CHECK(page.submissions[0].submission.id == items[0].id);
-    CHECK(protocol::verifySubmission(page.submissions[1].submission, page.submissions[1].signingPublicKey));
+    CHECK(protocol::verifySubmission(page.submissions[1].submission,
+                                     page.submissions[1].signingPublicKey));
     protocol::AckRequest ack;
     ack.ids = {items[0].id, items[1].id};
-    CHECK(statusOf(client.Post("/v1/submissions/ack", bearer(coordinator), protocol::toJson(ack), "application/json")) ==
-          200);
+    CHECK(statusOf(client.Post("/v1/submissions/ack", bearer(coordinator), protocol::toJson(ack),
+                               "application/json")) == 200);
     // A blind re-push after the ack: duplicate.
-    auto again = client.Post("/v1/submissions", bearer(kiosk.token), test::batchJson(items), "application/json");
-    CHECK(protocol::parseSubmissionResults(again->body).results[0].status == protocol::ItemStatus::Duplicate);
+    auto again = client.Post("/v1/submissions", bearer(kiosk.token), test::batchJson(items),
+                             "application/json");
+    CHECK(protocol::parseSubmissionResults(again->body).results[0].status ==
+          protocol::ItemStatus::Duplicate);
 
     // A directory imported by the CLI while the server runs reaches the kiosk.
     const auto file = f.dir() / "directory.json";

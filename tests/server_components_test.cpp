@@ -42,11 +42,15 @@ TEST_CASE("enrollment codes are short, unambiguous and forgiving to type", "[ser
         CHECK(normal->size() == 12);
     }
     CHECK(normalizeEnrollmentCode("7kq3 m9xd 2f8h") == std::string("7KQ3M9XD2F8H"));
-    CHECK(normalizeEnrollmentCode("O1IL-0000-AAAA") == std::string("0111" "0000" "AAAA"));
-    CHECK(normalizeEnrollmentCode("o1il0000aaaa") == std::string("0111" "0000" "AAAA"));
-    CHECK_FALSE(normalizeEnrollmentCode("7KQ3-M9XD-2F8").has_value());     // too short
-    CHECK_FALSE(normalizeEnrollmentCode("7KQ3-M9XD-2F8HH").has_value());   // too long
-    CHECK_FALSE(normalizeEnrollmentCode("7KQ3-M9XD-2F8U").has_value());    // U is not Crockford
+    CHECK(normalizeEnrollmentCode("O1IL-0000-AAAA") == std::string("0111"
+                                                                   "0000"
+                                                                   "AAAA"));
+    CHECK(normalizeEnrollmentCode("o1il0000aaaa") == std::string("0111"
+                                                                 "0000"
+                                                                 "AAAA"));
+    CHECK_FALSE(normalizeEnrollmentCode("7KQ3-M9XD-2F8").has_value());    // too short
+    CHECK_FALSE(normalizeEnrollmentCode("7KQ3-M9XD-2F8HH").has_value());  // too long
+    CHECK_FALSE(normalizeEnrollmentCode("7KQ3-M9XD-2F8U").has_value());   // U is not Crockford
     CHECK_FALSE(normalizeEnrollmentCode("7KQ3_M9XD_2F8H").has_value());
     CHECK_FALSE(normalizeEnrollmentCode("").has_value());
 }
@@ -101,19 +105,23 @@ TEST_CASE("metrics: counters, histograms and escaping", "[server_components]") {
     CHECK(m.requestCount("GET", "/healthz", 200) == 3);
     CHECK(m.counter("signpost_submissions_total", "result", "stored") == 5);
     CHECK(m.devicesSeen() == 2);
-    const std::string text = m.render({{"signpost_directory_version", "The current directory version.", 7}});
-    CHECK(text.find("signpost_http_request_duration_seconds_bucket{method=\"GET\",route=\"/healthz\",status=\"200\","
+    const std::string text =
+        m.render({{"signpost_directory_version", "The current directory version.", 7}});
+    CHECK(text.find("signpost_http_request_duration_seconds_bucket{method=\"GET\",route=\"/"
+                    "healthz\",status=\"200\","
                     "le=\"0.0005\"} 1\n") != std::string::npos);
     CHECK(text.find("le=\"0.05\"} 2\n") != std::string::npos);
     CHECK(text.find("le=\"10\"} 2\n") != std::string::npos);
     CHECK(text.find("le=\"+Inf\"} 3\n") != std::string::npos);
-    CHECK(text.find("signpost_http_request_duration_seconds_count{method=\"GET\",route=\"/healthz\",status=\"200\"} 3\n") !=
+    CHECK(text.find("signpost_http_request_duration_seconds_count{method=\"GET\",route=\"/"
+                    "healthz\",status=\"200\"} 3\n") != std::string::npos);
+    CHECK(text.find("signpost_http_response_bytes_total{method=\"GET\",route=\"/healthz\"} 30\n") !=
           std::string::npos);
-    CHECK(text.find("signpost_http_response_bytes_total{method=\"GET\",route=\"/healthz\"} 30\n") != std::string::npos);
     CHECK(text.find("signpost_submissions_total{result=\"a\\\"b\\\\c\"} 1\n") != std::string::npos);
     CHECK(text.find("# TYPE signpost_submissions_total counter\n") != std::string::npos);
     CHECK(text.find("signpost_devices_seen 2\n") != std::string::npos);
-    CHECK(text.find("# TYPE signpost_directory_version gauge\nsignpost_directory_version 7\n") != std::string::npos);
+    CHECK(text.find("# TYPE signpost_directory_version gauge\nsignpost_directory_version 7\n") !=
+          std::string::npos);
     // Each metric family has one TYPE line.
     std::size_t types = 0;
     for (std::size_t at = text.find("# TYPE signpost_submissions_total"); at != std::string::npos;

@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include "core/config/toml.h"
-#include "sync/server/server_config.h"
 #include "support/test_support.h"
+#include "sync/server/server_config.h"
 
 using namespace signpost;
 using namespace signpost::server;
@@ -128,7 +128,8 @@ directory_history = 5
 }
 
 TEST_CASE("an absolute database path ignores data_dir", "[server_config]") {
-    const ServerConfig c = parseServerConfig("[storage]\ndata_dir = \"/a\"\ndatabase = \"/b/c.db\"\n", "s.toml");
+    const ServerConfig c =
+        parseServerConfig("[storage]\ndata_dir = \"/a\"\ndatabase = \"/b/c.db\"\n", "s.toml");
     CHECK(c.databasePath() == std::filesystem::path("/b/c.db"));
     ServerConfig defaults;
     CHECK(defaults.databasePath().filename() == "signpost-server.db");
@@ -144,11 +145,14 @@ TEST_CASE("bad values name the file, line and key", "[server_config]") {
     };
     const std::vector<Case> cases = {
         {"[server]\nport = 70000\n", "server.port", 2, "expected a whole number from 0 to 65535"},
-        {"[server]\nport = \"8443\"\n", "server.port", 2, "expected a whole number from 0 to 65535"},
+        {"[server]\nport = \"8443\"\n", "server.port", 2,
+         "expected a whole number from 0 to 65535"},
         {"[server]\nthreads = 0\n", "server.threads", 2, "expected a whole number from 1 to 1024"},
         {"[server]\nlisten_address = \"\"\n", "server.listen_address", 2, "must not be empty"},
-        {"[server]\nlisten_address = 127\n", "server.listen_address", 2, "expected a quoted string"},
-        {"[server]\nallow_plain_http = \"yes\"\n", "server.allow_plain_http", 2, "expected true or false"},
+        {"[server]\nlisten_address = 127\n", "server.listen_address", 2,
+         "expected a quoted string"},
+        {"[server]\nallow_plain_http = \"yes\"\n", "server.allow_plain_http", 2,
+         "expected true or false"},
         {"[server]\nlog_level = \"verbose\"\n", "server.log_level", 2,
          "expected \"debug\", \"info\", \"warning\" or \"error\""},
         {"\n[limits]\nmax_batch_items = 101\n", "limits.max_batch_items", 3,
@@ -231,7 +235,8 @@ TEST_CASE("plain HTTP is only served on loopback unless explicitly allowed", "[s
     const ConfigError error = servingError(open);
     CHECK(error.key() == "server.listen_address");
     CHECK(error.line() == 3);
-    CHECK(std::string(error.what()).find("plain HTTP on \"0.0.0.0\" is refused") != std::string::npos);
+    CHECK(std::string(error.what()).find("plain HTTP on \"0.0.0.0\" is refused") !=
+          std::string::npos);
 
     open.allowPlainHttp = true;
     CHECK_NOTHROW(validateForServing(open));
@@ -240,10 +245,10 @@ TEST_CASE("plain HTTP is only served on loopback unless explicitly allowed", "[s
 TEST_CASE("serving with TLS needs readable certificate and key files", "[server_config]") {
     test::TempDir dir("server-config-tls");
     test::writeText(dir / "cert.pem", "x");
-    ServerConfig c = parseServerConfig("[server]\nlisten_address = \"0.0.0.0\"\ntls_cert_file = \"" +
-                                           (dir / "cert.pem").string() + "\"\ntls_key_file = \"" +
-                                           (dir / "missing.pem").string() + "\"\n",
-                                       "server.toml");
+    ServerConfig c = parseServerConfig(
+        "[server]\nlisten_address = \"0.0.0.0\"\ntls_cert_file = \"" + (dir / "cert.pem").string() +
+            "\"\ntls_key_file = \"" + (dir / "missing.pem").string() + "\"\n",
+        "server.toml");
     const ConfigError error = servingError(c);
     CHECK(error.key() == "server.tls_key_file");
     CHECK(error.line() == 4);
@@ -268,7 +273,8 @@ TEST_CASE("durations", "[server_config]") {
     CHECK(parseDuration("30m") == 30min);
     CHECK(parseDuration("24h") == 24h);
     CHECK(parseDuration("7d") == std::chrono::hours(24 * 7));
-    for (const char* bad : {"", "s", "0s", "-5m", "1.5h", "10", "10w", "h10", "1 h", "1234567890d"}) {
+    for (const char* bad :
+         {"", "s", "0s", "-5m", "1.5h", "10", "10w", "h10", "1 h", "1234567890d"}) {
         INFO(bad);
         CHECK_FALSE(parseDuration(bad).has_value());
     }

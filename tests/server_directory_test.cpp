@@ -68,7 +68,8 @@ TEST_CASE("each service's canonical document is importable on its own", "[server
 TEST_CASE("content hashes follow what a service depends on, not the label", "[server_directory]") {
     const DirectoryData base = test::sampleDirectory(6);
     const DirectoryPublication before = preparePublication(base);
-    CHECK(preparePublication(base).services[0].contentHash == before.services[0].contentHash);  // stable
+    CHECK(preparePublication(base).services[0].contentHash ==
+          before.services[0].contentHash);  // stable
 
     DirectoryData relabelled = base;
     relabelled.version = "2027-01-01";
@@ -96,11 +97,13 @@ TEST_CASE("content hashes follow what a service depends on, not the label", "[se
     CHECK_THROWS_AS(preparePublication(duplicated), std::invalid_argument);
 }
 
-TEST_CASE("merging documents keeps the first record of each id and sets the label", "[server_directory]") {
+TEST_CASE("merging documents keeps the first record of each id and sets the label",
+          "[server_directory]") {
     const DirectoryPublication p = preparePublication(test::sampleDirectory(6));
     // svc-0001..0003 share org-1; merged, org-1 appears once.
     const std::string merged = mergeDirectoryDocuments(
-        {p.services[0].document, p.services[1].document, p.services[2].document, p.termsDocument}, "v9");
+        {p.services[0].document, p.services[1].document, p.services[2].document, p.termsDocument},
+        "v9");
     const DirectoryData data = parseHsdsJson(merged);
     CHECK(data.version == "v9");
     CHECK(data.services.size() == 3);
@@ -129,7 +132,8 @@ TEST_CASE("ETags and If-None-Match", "[server_directory]") {
     CHECK_FALSE(DirectoryFeed::etagMatches("12-0123456789abcdef", etag));  // unquoted
 }
 
-TEST_CASE("the directory feed caches per version and sees new versions at once", "[server_directory]") {
+TEST_CASE("the directory feed caches per version and sees new versions at once",
+          "[server_directory]") {
     test::TempDir dir("server-feed");
     SqliteServerStore store(dir / "s.db");
     DirectoryFeed feed(store, 10);
@@ -166,7 +170,8 @@ TEST_CASE("the directory feed caches per version and sees new versions at once",
 TEST_CASE("concurrent requests for an uncached response build it once", "[server_directory]") {
     test::TempDir dir("server-feed-flight");
     SqliteServerStore store(dir / "s.db");
-    store.publishDirectory(preparePublication(test::sampleDirectory(300)), 10, std::chrono::system_clock::now());
+    store.publishDirectory(preparePublication(test::sampleDirectory(300)), 10,
+                           std::chrono::system_clock::now());
     DirectoryFeed feed(store, 10);
     std::vector<std::shared_ptr<const DirectoryResponse>> answers(16);
     std::vector<std::thread> threads;

@@ -20,11 +20,11 @@
 
 #include "core/common/ids.h"
 #include "core/directory/hsds_import.h"
+#include "support/test_support.h"
 #include "sync/protocol/submission_signing.h"
 #include "sync/protocol/wire.h"
 #include "sync/server/server_runtime.h"
 #include "sync/server/tokens.h"
-#include "support/test_support.h"
 
 #ifndef CATCH_VERSION_MAJOR
 #include <catch2/catch.hpp>
@@ -69,24 +69,30 @@ inline nlohmann::json sampleDirectoryJson(int services, const std::string& label
         std::snprintf(id, sizeof id, "%04d", i + 1);
         const std::string org = "org-" + std::to_string(i / 3 + 1);
         if (i % 3 == 0) {
-            doc["organizations"].push_back({{"id", org}, {"name", "Organisation " + std::to_string(i / 3 + 1)}});
+            doc["organizations"].push_back(
+                {{"id", org}, {"name", "Organisation " + std::to_string(i / 3 + 1)}});
         }
-        doc["locations"].push_back({{"id", std::string("loc-") + id},
-                                    {"name", std::string("Hall ") + id},
-                                    {"addresses", json::array({{{"address_1", std::to_string(i + 1) + " Mill Lane"},
-                                                                {"city", "Manchester"},
-                                                                {"postal_code", "M9 4DH"},
-                                                                {"address_type", "physical"}}})}});
-        doc["services"].push_back({{"id", std::string("svc-") + id},
-                                   {"organization_id", org},
-                                   {"name", std::string("Service ") + id},
-                                   {"description", "A friendly group that meets every week."},
-                                   {"status", "active"},
-                                   {"phones", json::array({{{"number", "0161 496 0" + std::string(id + 1)}}})},
-                                   {"schedules", json::array({{{"freq", "WEEKLY"}, {"byday", "TU"},
-                                                               {"opens_at", "10:00"}, {"closes_at", "12:00"}}})},
-                                   {"service_at_locations", json::array({{{"location_id", std::string("loc-") + id}}})},
-                                   {"attributes", json::array({{{"taxonomy_term_id", std::string("need-") + needs[i % 3]}}})}});
+        doc["locations"].push_back(
+            {{"id", std::string("loc-") + id},
+             {"name", std::string("Hall ") + id},
+             {"addresses", json::array({{{"address_1", std::to_string(i + 1) + " Mill Lane"},
+                                         {"city", "Manchester"},
+                                         {"postal_code", "M9 4DH"},
+                                         {"address_type", "physical"}}})}});
+        doc["services"].push_back(
+            {{"id", std::string("svc-") + id},
+             {"organization_id", org},
+             {"name", std::string("Service ") + id},
+             {"description", "A friendly group that meets every week."},
+             {"status", "active"},
+             {"phones", json::array({{{"number", "0161 496 0" + std::string(id + 1)}}})},
+             {"schedules", json::array({{{"freq", "WEEKLY"},
+                                         {"byday", "TU"},
+                                         {"opens_at", "10:00"},
+                                         {"closes_at", "12:00"}}})},
+             {"service_at_locations", json::array({{{"location_id", std::string("loc-") + id}}})},
+             {"attributes",
+              json::array({{{"taxonomy_term_id", std::string("need-") + needs[i % 3]}}})}});
     }
     return doc;
 }
@@ -146,7 +152,9 @@ inline std::string errorMessage(const httplib::Result& result) {
     auto error = protocol::parseApiError(result->body);
     return error ? error->message : "";
 }
-inline int statusOf(const httplib::Result& result) { return result ? result->status : -1; }
+inline int statusOf(const httplib::Result& result) {
+    return result ? result->status : -1;
+}
 
 // Sends `request` as raw bytes to 127.0.0.1:port and returns everything read until the server
 // closes or `quiet` passes without data. For requests httplib's client cannot make (Expect,
@@ -197,34 +205,50 @@ inline int rawStatus(const std::string& response) {
 
 // --- The role matrix: every endpoint × every kind of caller, with the expected status. ---
 
-enum class Caller { None, Device, Coordinator, RevokedDevice, RevokedCoordinator, UnknownToken, Malformed };
+enum class Caller {
+    None,
+    Device,
+    Coordinator,
+    RevokedDevice,
+    RevokedCoordinator,
+    UnknownToken,
+    Malformed
+};
 
 inline const char* callerName(Caller caller) {
     switch (caller) {
-        case Caller::None: return "no token";
-        case Caller::Device: return "device token";
-        case Caller::Coordinator: return "coordinator token";
-        case Caller::RevokedDevice: return "revoked device token";
-        case Caller::RevokedCoordinator: return "revoked coordinator token";
-        case Caller::UnknownToken: return "unknown token";
-        case Caller::Malformed: return "malformed Authorization";
+        case Caller::None:
+            return "no token";
+        case Caller::Device:
+            return "device token";
+        case Caller::Coordinator:
+            return "coordinator token";
+        case Caller::RevokedDevice:
+            return "revoked device token";
+        case Caller::RevokedCoordinator:
+            return "revoked coordinator token";
+        case Caller::UnknownToken:
+            return "unknown token";
+        case Caller::Malformed:
+            return "malformed Authorization";
     }
     return "?";
 }
 
 struct MatrixCredentials {
-    TestKiosk* device = nullptr;            // an active enrolled kiosk
+    TestKiosk* device = nullptr;  // an active enrolled kiosk
     std::string coordinator;
-    TestKiosk* revokedDevice = nullptr;     // enrolled, then revoked
+    TestKiosk* revokedDevice = nullptr;  // enrolled, then revoked
     std::string revokedCoordinator;
     std::function<std::string()> freshEnrollmentCode;
 };
 
-inline void checkRoleMatrix(httplib::Client& client, const MatrixCredentials& who, bool metricsPublic = true) {
+inline void checkRoleMatrix(httplib::Client& client, const MatrixCredentials& who,
+                            bool metricsPublic = true) {
     struct Endpoint {
         std::string name;
         std::function<httplib::Result(const httplib::Headers&)> call;
-        Caller allowed;       // the one role that may call it (None = anyone)
+        Caller allowed;  // the one role that may call it (None = anyone)
         int okStatus;
     };
     const std::vector<Endpoint> endpoints = {
@@ -235,24 +259,29 @@ inline void checkRoleMatrix(httplib::Client& client, const MatrixCredentials& wh
              request.deviceName = "Matrix kiosk";
              request.venue = "Harpurhey Library";
              request.signingPublicKey.assign(32, 7);
-             return client.Post("/v1/devices/enroll", h, protocol::toJson(request), "application/json");
+             return client.Post("/v1/devices/enroll", h, protocol::toJson(request),
+                                "application/json");
          },
          Caller::None, 201},
         {"POST /v1/submissions",
          [&](const httplib::Headers& h) {
-             return client.Post("/v1/submissions", h, batchJson({who.device->submission()}), "application/json");
+             return client.Post("/v1/submissions", h, batchJson({who.device->submission()}),
+                                "application/json");
          },
          Caller::Device, 200},
-        {"GET /v1/directory", [&](const httplib::Headers& h) { return client.Get("/v1/directory?since=0", h); },
+        {"GET /v1/directory",
+         [&](const httplib::Headers& h) { return client.Get("/v1/directory?since=0", h); },
          Caller::Device, 200},
         {"POST /v1/devices/heartbeat",
          [&](const httplib::Headers& h) {
              protocol::Heartbeat beat;
              beat.appVersion = "0.1.0";
-             return client.Post("/v1/devices/heartbeat", h, protocol::toJson(beat), "application/json");
+             return client.Post("/v1/devices/heartbeat", h, protocol::toJson(beat),
+                                "application/json");
          },
          Caller::Device, 204},
-        {"GET /v1/submissions", [&](const httplib::Headers& h) { return client.Get("/v1/submissions?after=0", h); },
+        {"GET /v1/submissions",
+         [&](const httplib::Headers& h) { return client.Get("/v1/submissions?after=0", h); },
          Caller::Coordinator, 200},
         {"POST /v1/submissions/ack",
          [&](const httplib::Headers& h) {
@@ -261,31 +290,50 @@ inline void checkRoleMatrix(httplib::Client& client, const MatrixCredentials& wh
          Caller::Coordinator, 200},
         {"GET /v1/devices", [&](const httplib::Headers& h) { return client.Get("/v1/devices", h); },
          Caller::Coordinator, 200},
-        {"GET /v1/probe", [&](const httplib::Headers& h) { return client.Get("/v1/probe", h); }, Caller::None, 204},
-        {"GET /healthz", [&](const httplib::Headers& h) { return client.Get("/healthz", h); }, Caller::None, 200},
+        {"GET /v1/probe", [&](const httplib::Headers& h) { return client.Get("/v1/probe", h); },
+         Caller::None, 204},
+        {"GET /healthz", [&](const httplib::Headers& h) { return client.Get("/healthz", h); },
+         Caller::None, 200},
         {"GET /metrics", [&](const httplib::Headers& h) { return client.Get("/metrics", h); },
          metricsPublic ? Caller::None : Caller::Coordinator, 200},
     };
-    const std::vector<Caller> callers = {Caller::None,          Caller::Device,
-                                         Caller::Coordinator,   Caller::RevokedDevice,
-                                         Caller::RevokedCoordinator, Caller::UnknownToken,
+    const std::vector<Caller> callers = {Caller::None,
+                                         Caller::Device,
+                                         Caller::Coordinator,
+                                         Caller::RevokedDevice,
+                                         Caller::RevokedCoordinator,
+                                         Caller::UnknownToken,
                                          Caller::Malformed};
     for (const Endpoint& endpoint : endpoints) {
         for (Caller caller : callers) {
             httplib::Headers headers;
             switch (caller) {
-                case Caller::None: break;
-                case Caller::Device: headers = bearer(who.device->token); break;
-                case Caller::Coordinator: headers = bearer(who.coordinator); break;
-                case Caller::RevokedDevice: headers = bearer(who.revokedDevice->token); break;
-                case Caller::RevokedCoordinator: headers = bearer(who.revokedCoordinator); break;
-                case Caller::UnknownToken: headers = bearer(server::generateToken()); break;
-                case Caller::Malformed: headers = {{"Authorization", "Basic dXNlcjpwYXNz"}}; break;
+                case Caller::None:
+                    break;
+                case Caller::Device:
+                    headers = bearer(who.device->token);
+                    break;
+                case Caller::Coordinator:
+                    headers = bearer(who.coordinator);
+                    break;
+                case Caller::RevokedDevice:
+                    headers = bearer(who.revokedDevice->token);
+                    break;
+                case Caller::RevokedCoordinator:
+                    headers = bearer(who.revokedCoordinator);
+                    break;
+                case Caller::UnknownToken:
+                    headers = bearer(server::generateToken());
+                    break;
+                case Caller::Malformed:
+                    headers = {{"Authorization", "Basic dXNlcjpwYXNz"}};
+                    break;
             }
             int expected = endpoint.okStatus;
             std::string expectedCode;
             if (endpoint.allowed != Caller::None && caller != endpoint.allowed) {
-                const bool validOtherRole = caller == Caller::Device || caller == Caller::Coordinator;
+                const bool validOtherRole =
+                    caller == Caller::Device || caller == Caller::Coordinator;
                 expected = validOtherRole ? 403 : 401;
                 expectedCode = validOtherRole ? "forbidden" : "unauthorized";
             }
@@ -347,7 +395,8 @@ public:
 
     std::string coordinatorToken(const std::string& name = "coordinators") {
         const std::string token = server::generateToken();
-        store().addCoordinatorToken(name, server::hashToken(token), std::chrono::system_clock::now());
+        store().addCoordinatorToken(name, server::hashToken(token),
+                                    std::chrono::system_clock::now());
         return token;
     }
 
@@ -359,9 +408,11 @@ public:
         request.deviceName = name;
         request.venue = "Harpurhey Library";
         request.signingPublicKey.assign(kiosk.key.publicKey().begin(), kiosk.key.publicKey().end());
-        auto result = client().Post("/v1/devices/enroll", protocol::toJson(request), "application/json");
+        auto result =
+            client().Post("/v1/devices/enroll", protocol::toJson(request), "application/json");
         if (!result || result->status != 201) {
-            throw std::runtime_error("enroll failed: " + (result ? result->body : std::string("no response")));
+            throw std::runtime_error("enroll failed: " +
+                                     (result ? result->body : std::string("no response")));
         }
         auto response = protocol::parseEnrollResponse(result->body);
         kiosk.deviceId = response.deviceId;
@@ -370,12 +421,14 @@ public:
     }
 
     // Pushes and parses the per-item results; throws if the answer is not 200.
-    protocol::SubmissionResults push(const TestKiosk& kiosk, const std::vector<protocol::Submission>& items) {
+    protocol::SubmissionResults push(const TestKiosk& kiosk,
+                                     const std::vector<protocol::Submission>& items) {
         auto result = client().Post("/v1/submissions", bearer(kiosk.token), batchJson(items),
                                     "application/json");
         if (!result || result->status != 200) {
-            throw std::runtime_error("push failed: " + (result ? std::to_string(result->status) + " " + result->body
-                                                                : std::string("no response")));
+            throw std::runtime_error("push failed: " +
+                                     (result ? std::to_string(result->status) + " " + result->body
+                                             : std::string("no response")));
         }
         return protocol::parseSubmissionResults(result->body);
     }
@@ -383,7 +436,8 @@ public:
     protocol::SubmissionPage pull(const std::string& coordinator, std::int64_t after = 0,
                                   std::size_t limit = 1000) {
         auto result = client().Get(
-            ("/v1/submissions?after=" + std::to_string(after) + "&limit=" + std::to_string(limit)).c_str(),
+            ("/v1/submissions?after=" + std::to_string(after) + "&limit=" + std::to_string(limit))
+                .c_str(),
             bearer(coordinator));
         if (!result || result->status != 200) {
             throw std::runtime_error("pull failed");

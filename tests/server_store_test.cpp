@@ -18,7 +18,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-SystemTime at(const char* iso) { return *parseIsoUtc(iso); }
+SystemTime at(const char* iso) {
+    return *parseIsoUtc(iso);
+}
 
 struct StoreFixture {
     test::TempDir dir{"server-store"};
@@ -29,7 +31,8 @@ struct StoreFixture {
         test::TestKiosk kiosk;
         const std::string code = generateEnrollmentCode();
         const auto now = at("2026-11-23T10:00:00Z");
-        store.addEnrollmentCode(hashToken(*normalizeEnrollmentCode(code)), "Harpurhey Library", now + 24h, now);
+        store.addEnrollmentCode(hashToken(*normalizeEnrollmentCode(code)), "Harpurhey Library",
+                                now + 24h, now);
         EnrollmentAttempt attempt;
         attempt.codeHash = hashToken(*normalizeEnrollmentCode(code));
         attempt.deviceName = name;
@@ -54,7 +57,8 @@ struct StoreFixture {
 
 }  // namespace
 
-TEST_CASE("a new database is migrated to the current schema; a newer one is refused", "[server_store]") {
+TEST_CASE("a new database is migrated to the current schema; a newer one is refused",
+          "[server_store]") {
     test::TempDir dir("server-store-schema");
     {
         SqliteServerStore store(dir / "server.db");
@@ -84,7 +88,8 @@ TEST_CASE("a new database is migrated to the current schema; a newer one is refu
     REQUIRE(reopened.listCoordinatorTokens().size() == 1);
 }
 
-TEST_CASE("enrollment codes: unknown, expired, used, and the lost-response retry", "[server_store]") {
+TEST_CASE("enrollment codes: unknown, expired, used, and the lost-response retry",
+          "[server_store]") {
     StoreFixture f;
     const auto t0 = at("2026-11-23T10:00:00Z");
     const TokenHash code = hashToken("7KQ3M9XD2F8H");
@@ -117,7 +122,8 @@ TEST_CASE("enrollment codes: unknown, expired, used, and the lost-response retry
     CHECK(device->enrolledAt == "2026-11-23T10:01:00.000Z");
 
     // Another kiosk with the same code: refused.
-    CHECK(f.store.enrollDevice(attempt(code, keyB), t0 + 2min, 15min).status == EnrollStatus::UsedCode);
+    CHECK(f.store.enrollDevice(attempt(code, keyB), t0 + 2min, 15min).status ==
+          EnrollStatus::UsedCode);
 
     // The same kiosk retrying (its response was lost): same device, new token, old token dead.
     const EnrollmentAttempt retry = attempt(code, keyA);
@@ -131,7 +137,8 @@ TEST_CASE("enrollment codes: unknown, expired, used, and the lost-response retry
     CHECK(f.store.listDevices().size() == 1);
 
     // ...but not once the retry window has passed.
-    CHECK(f.store.enrollDevice(attempt(code, keyA), t0 + 20min, 15min).status == EnrollStatus::UsedCode);
+    CHECK(f.store.enrollDevice(attempt(code, keyA), t0 + 20min, 15min).status ==
+          EnrollStatus::UsedCode);
 
     // Expiry.
     const TokenHash shortCode = hashToken("AAAABBBBCCCC");
@@ -232,7 +239,8 @@ TEST_CASE("submissions: stored, duplicate, conflict, cursors in received order",
     CHECK(page.submissions[0].submission.neighbourhood == "Harpurhey");  // the original kept
     CHECK(page.submissions[0].deviceId == deviceId);
     CHECK(page.submissions[0].deviceName == "Kiosk");
-    CHECK(protocol::verifySubmission(page.submissions[0].submission, page.submissions[0].signingPublicKey));
+    CHECK(protocol::verifySubmission(page.submissions[0].submission,
+                                     page.submissions[0].signingPublicKey));
     CHECK(page.submissions[2].submission.sealed == c.sealed);
     CHECK(page.nextCursor == page.submissions[2].cursor);
     CHECK_FALSE(page.hasMore);
@@ -312,7 +320,8 @@ TEST_CASE("acks, and the purge after retention keeps a tombstone", "[server_stor
     // Nothing of the purged row's payload or metadata is left.
     Database db((f.dir / "server.db").string());
     Statement row = db.prepare(
-        "SELECT sealed IS NULL, signature IS NULL, venue, neighbourhood, service_id, created_at, purged_at "
+        "SELECT sealed IS NULL, signature IS NULL, venue, neighbourhood, service_id, created_at, "
+        "purged_at "
         "FROM submissions WHERE id = ?");
     row.bind(1, a.id);
     REQUIRE(row.step());
@@ -359,7 +368,8 @@ TEST_CASE("heartbeats, last seen and device settings", "[server_store]") {
     CHECK_THROWS_AS(f.store.setDeviceSetting("no-such-device", "k", "v", now), StorageError);
 }
 
-TEST_CASE("concurrent batches from many devices are all stored, sharing commits", "[server_store]") {
+TEST_CASE("concurrent batches from many devices are all stored, sharing commits",
+          "[server_store]") {
     StoreFixture f;
     constexpr int kDevices = 16;
     constexpr int kBatches = 10;
@@ -404,7 +414,8 @@ TEST_CASE("concurrent batches from many devices are all stored, sharing commits"
     CHECK(f.store.integrityCheck() == "ok");
 }
 
-TEST_CASE("the group-commit writer commits every job queued meanwhile in one transaction", "[server_store]") {
+TEST_CASE("the group-commit writer commits every job queued meanwhile in one transaction",
+          "[server_store]") {
     test::TempDir dir("server-writer-group");
     {
         Database setup((dir / "w.db").string());
@@ -426,7 +437,8 @@ TEST_CASE("the group-commit writer commits every job queued meanwhile in one tra
     std::vector<std::thread> others;
     for (int i = 0; i < 10; ++i) {
         others.emplace_back([&, i] {
-            writer.run([i](Database& db) { db.prepare("INSERT INTO t (v) VALUES (?)").bind(1, i).run(); });
+            writer.run(
+                [i](Database& db) { db.prepare("INSERT INTO t (v) VALUES (?)").bind(1, i).run(); });
         });
     }
     REQUIRE(test::waitUntil([&] { return writer.queued() == 10; }, 5s));
@@ -440,7 +452,8 @@ TEST_CASE("the group-commit writer commits every job queued meanwhile in one tra
     CHECK(writer.jobsRun() == 11);
 }
 
-TEST_CASE("the group-commit writer isolates a failing job and reports a failed commit", "[server_store]") {
+TEST_CASE("the group-commit writer isolates a failing job and reports a failed commit",
+          "[server_store]") {
     test::TempDir dir("server-writer");
     Database setup((dir / "w.db").string());
     setup.useDurableWal();
@@ -477,8 +490,9 @@ TEST_CASE("the group-commit writer isolates a failing job and reports a failed c
     CHECK(writer.jobsRun() == 20);
 
     // A constraint violation surfaces as the StorageError it is.
-    CHECK_THROWS_AS(writer.run([](Database& db) { db.prepare("INSERT INTO t (v) VALUES (1)").run(); }),
-                    StorageError);
+    CHECK_THROWS_AS(
+        writer.run([](Database& db) { db.prepare("INSERT INTO t (v) VALUES (1)").run(); }),
+        StorageError);
     // A commit that cannot happen (another connection holds the write lock past the busy
     // timeout) fails every job of the group, and none of their writes stay.
     Database blocker((dir / "w.db").string(), [] {
@@ -492,8 +506,9 @@ TEST_CASE("the group-commit writer isolates a failing job and reports a failed c
         o.busyTimeoutMs = 50;
         return Database((dir / "w.db").string(), o);
     }());
-    CHECK_THROWS_AS(impatient.run([](Database& db) { db.prepare("INSERT INTO t (v) VALUES (100)").run(); }),
-                    StorageError);
+    CHECK_THROWS_AS(
+        impatient.run([](Database& db) { db.prepare("INSERT INTO t (v) VALUES (100)").run(); }),
+        StorageError);
     blocker.exec("ROLLBACK");
     impatient.run([](Database& db) { db.prepare("INSERT INTO t (v) VALUES (101)").run(); });
     Statement after = setup.prepare("SELECT count(*) FROM t WHERE v >= 100");
@@ -501,7 +516,8 @@ TEST_CASE("the group-commit writer isolates a failing job and reports a failed c
     CHECK(after.columnInt(0) == 1);
 }
 
-TEST_CASE("directory versions: diff per service, no-change imports, deltas and history", "[server_store]") {
+TEST_CASE("directory versions: diff per service, no-change imports, deltas and history",
+          "[server_store]") {
     StoreFixture f;
     const auto now = at("2026-11-23T12:00:00Z");
     CHECK(f.store.currentDirectoryVersion().version == 0);
@@ -549,7 +565,8 @@ TEST_CASE("directory versions: diff per service, no-change imports, deltas and h
     CHECK(delta.changedDocuments.size() == 5);
     CHECK(delta.deletedServiceIds == std::vector<std::string>{"svc-0010"});
     CHECK(delta.termsDocument.empty());
-    const DirectoryData merged = parseHsdsJson(mergeDirectoryDocuments(delta.changedDocuments, delta.label));
+    const DirectoryData merged =
+        parseHsdsJson(mergeDirectoryDocuments(delta.changedDocuments, delta.label));
     std::set<std::string> ids;
     for (const Service& s : merged.services) {
         ids.insert(s.id);
@@ -606,7 +623,8 @@ TEST_CASE("directory versions: diff per service, no-change imports, deltas and h
     Statement stale = db.prepare("SELECT count(*) FROM directory_services WHERE removed_in <= 2");
     REQUIRE(stale.step());
     CHECK(stale.columnInt(0) == 0);
-    Statement snapshots = db.prepare("SELECT count(*) FROM directory_versions WHERE snapshot IS NOT NULL");
+    Statement snapshots =
+        db.prepare("SELECT count(*) FROM directory_versions WHERE snapshot IS NOT NULL");
     REQUIRE(snapshots.step());
     CHECK(snapshots.columnInt(0) == 1);
 }

@@ -42,11 +42,16 @@ struct RouteInfo {
     const char* method;
 };
 constexpr RouteInfo kRoutes[] = {
-    {"/v1/devices/enroll", "POST"},   {"/v1/submissions", "POST"},
-    {"/v1/submissions", "GET"},       {"/v1/submissions/ack", "POST"},
-    {"/v1/directory", "GET"},         {"/v1/devices/heartbeat", "POST"},
-    {"/v1/devices", "GET"},           {"/v1/probe", "GET"},
-    {"/healthz", "GET"},              {"/metrics", "GET"},
+    {"/v1/devices/enroll", "POST"},
+    {"/v1/submissions", "POST"},
+    {"/v1/submissions", "GET"},
+    {"/v1/submissions/ack", "POST"},
+    {"/v1/directory", "GET"},
+    {"/v1/devices/heartbeat", "POST"},
+    {"/v1/devices", "GET"},
+    {"/v1/probe", "GET"},
+    {"/healthz", "GET"},
+    {"/metrics", "GET"},
 };
 
 std::string routeTemplate(const std::string& path) {
@@ -99,18 +104,30 @@ void sendRetryLater(Response& res, int status, const std::string& code, const st
 
 const char* defaultCode(int status) {
     switch (status) {
-        case 400: return "invalid_request";
-        case 401: return "unauthorized";
-        case 403: return "forbidden";
-        case 404: return "not_found";
-        case 405: return "method_not_allowed";
-        case 411: return "length_required";
-        case 413: return "too_large";
-        case 414: return "too_large";
-        case 415: return "unsupported_encoding";
-        case 429: return "rate_limited";
-        case 503: return "unavailable";
-        default: return status >= 500 ? "internal" : "invalid_request";
+        case 400:
+            return "invalid_request";
+        case 401:
+            return "unauthorized";
+        case 403:
+            return "forbidden";
+        case 404:
+            return "not_found";
+        case 405:
+            return "method_not_allowed";
+        case 411:
+            return "length_required";
+        case 413:
+            return "too_large";
+        case 414:
+            return "too_large";
+        case 415:
+            return "unsupported_encoding";
+        case 429:
+            return "rate_limited";
+        case 503:
+            return "unavailable";
+        default:
+            return status >= 500 ? "internal" : "invalid_request";
     }
 }
 
@@ -132,11 +149,14 @@ bool acceptsGzip(const Request& req) {
         return false;
     }
     const auto end = accept.find(',', at);
-    const std::string item = accept.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    const std::string item =
+        accept.substr(at, end == std::string::npos ? std::string::npos : end - at);
     return item.find("q=0") == std::string::npos || item.find("q=0.") != std::string::npos;
 }
 
-std::string jsonString(const std::string& text) { return nlohmann::json(text).dump(); }
+std::string jsonString(const std::string& text) {
+    return nlohmann::json(text).dump();
+}
 
 // httplib 0.11 listens with a backlog of 5: when a fleet reconnects at once, the kernel drops
 // SYNs past that and clients wait a second or more to retry. The listening socket is a protected
@@ -204,7 +224,8 @@ struct ApiServer::Impl {
 
 void ApiServer::Impl::configure() {
     if (config.usesTls()) {
-        auto tls = std::make_unique<TlsServer>(config.tlsCertFile.c_str(), config.tlsKeyFile.c_str());
+        auto tls =
+            std::make_unique<TlsServer>(config.tlsCertFile.c_str(), config.tlsKeyFile.c_str());
         raiseBacklog = [server = tls.get()] { return server->raiseBacklog(); };
         http = std::move(tls);
     } else {
@@ -237,7 +258,8 @@ void ApiServer::Impl::configure() {
     http->set_pre_routing_handler([this](const Request& req, Response& res) {
         onRequestStart();
         const bool hasBody = req.method == "POST" || req.method == "PUT" || req.method == "PATCH";
-        if (hasBody && req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos) {
+        if (hasBody &&
+            req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos) {
             // Chunked bodies have no length to check before reading; kiosks always send one.
             sendError(res, 411, "length_required", "send the body with a Content-Length");
             return httplib::Server::HandlerResponse::Handled;
@@ -260,7 +282,8 @@ void ApiServer::Impl::configure() {
     http->set_logger([this](const Request& req, const Response& res) { logRequest(req, res); });
 
     auto bind = [this](void (Impl::*method)(const Request&, Response&)) {
-        return guarded([this, method](const Request& req, Response& res) { (this->*method)(req, res); });
+        return guarded(
+            [this, method](const Request& req, Response& res) { (this->*method)(req, res); });
     };
     http->Post("/v1/devices/enroll", bind(&Impl::enroll));
     http->Post("/v1/submissions", bind(&Impl::pushSubmissions));
@@ -300,15 +323,17 @@ httplib::Server::HandlerResponse ApiServer::Impl::onError(const Request& req, Re
         if (!allow.empty()) {
             res.status = 405;
             res.set_header("Allow", allow);
-            sendError(res, 405, "method_not_allowed", req.method + " is not allowed here; use " + allow);
+            sendError(res, 405, "method_not_allowed",
+                      req.method + " is not allowed here; use " + allow);
             return httplib::Server::HandlerResponse::Handled;
         }
         sendError(res, 404, "not_found", "no such route");
         return httplib::Server::HandlerResponse::Handled;
     }
     if (res.status == 413) {
-        sendError(res, 413, "too_large",
-                  "the request body is larger than " + std::to_string(config.maxBodyBytes) + " bytes");
+        sendError(
+            res, 413, "too_large",
+            "the request body is larger than " + std::to_string(config.maxBodyBytes) + " bytes");
         return httplib::Server::HandlerResponse::Handled;
     }
     sendError(res, res.status, defaultCode(res.status),
@@ -320,15 +345,16 @@ httplib::Server::HandlerResponse ApiServer::Impl::onError(const Request& req, Re
 void ApiServer::Impl::logRequest(const Request& req, const Response& res) {
     double seconds = 0;
     if (t_request.started) {
-        seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_request.start).count();
+        seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_request.start)
+                      .count();
     }
     const std::size_t bytes = res.body.size() + t_request.providedBytes;
     const std::string route = routeTemplate(req.path);
     metrics.observeRequest(req.method, route, res.status, seconds, bytes);
     char line[256];
     std::snprintf(line, sizeof line, "%s %s %d %.1fms %zuB%s%s", req.method.c_str(), route.c_str(),
-                  res.status, seconds * 1000.0, bytes, t_request.deviceId.empty() ? "" : " device=",
-                  t_request.deviceId.c_str());
+                  res.status, seconds * 1000.0, bytes,
+                  t_request.deviceId.empty() ? "" : " device=", t_request.deviceId.c_str());
     logMessage(res.status >= 500 ? LogLevel::Warning : LogLevel::Info, "http", line);
     t_request = RequestContext{};
 }
@@ -339,12 +365,14 @@ ApiServer::Impl::Handler ApiServer::Impl::guarded(Handler handler) {
             handler(req, res);
         } catch (const protocol::WireFormatError& error) {
             res.headers.clear();
-            sendError(res, 400, error.field().empty() ? "invalid_json" : "invalid_field", error.what());
+            sendError(res, 400, error.field().empty() ? "invalid_json" : "invalid_field",
+                      error.what());
         } catch (const StorageError& error) {
             // Busy, full or failing disk: transient from the client's side; it retries later.
             logError("http", std::string("storage failure: ") + error.what());
             res.headers.clear();
-            sendRetryLater(res, 503, "unavailable", "the server's storage is unavailable; try later",
+            sendRetryLater(res, 503, "unavailable",
+                           "the server's storage is unavailable; try later",
                            std::chrono::seconds(kUnavailableRetrySeconds));
         } catch (const std::exception& error) {
             logError("http", std::string("request failed: ") + error.what());
@@ -354,7 +382,8 @@ ApiServer::Impl::Handler ApiServer::Impl::guarded(Handler handler) {
     };
 }
 
-std::optional<Principal> ApiServer::Impl::authorize(const Request& req, Response& res, Access access) {
+std::optional<Principal> ApiServer::Impl::authorize(const Request& req, Response& res,
+                                                    Access access) {
     const std::string header = req.get_header_value("Authorization");
     if (header.empty()) {
         res.set_header("WWW-Authenticate", "Bearer");
@@ -416,7 +445,8 @@ void ApiServer::Impl::enroll(const Request& req, Response& res) {
     if (const auto wait = enrollLimiter.take(req.remote_addr); wait.count() > 0) {
         metrics.increment("signpost_rate_limited_total", "limit", "enroll");
         metrics.increment("signpost_enrollments_total", "result", "rate_limited");
-        sendRetryLater(res, 429, "rate_limited", "too many enrollment attempts; try again later", wait);
+        sendRetryLater(res, 429, "rate_limited", "too many enrollment attempts; try again later",
+                       wait);
         return;
     }
     protocol::EnrollRequest request = protocol::parseEnrollRequest(req.body);
@@ -440,8 +470,10 @@ void ApiServer::Impl::enroll(const Request& req, Response& res) {
         case EnrollStatus::Enrolled:
         case EnrollStatus::Reissued: {
             t_request.deviceId = result.deviceId;
-            logInfo("enroll", std::string(result.status == EnrollStatus::Enrolled ? "enrolled" : "re-issued a token for") +
-                                  " device " + result.deviceId);
+            logInfo("enroll",
+                    std::string(result.status == EnrollStatus::Enrolled ? "enrolled"
+                                                                        : "re-issued a token for") +
+                        " device " + result.deviceId);
             sendJson(res, 201, protocol::toJson(protocol::EnrollResponse{result.deviceId, token}));
             return;
         }
@@ -449,10 +481,12 @@ void ApiServer::Impl::enroll(const Request& req, Response& res) {
             sendError(res, 401, "unauthorized", "the enrollment code is not valid");
             return;
         case EnrollStatus::ExpiredCode:
-            sendError(res, 401, "unauthorized", "the enrollment code has expired; ask for a new one");
+            sendError(res, 401, "unauthorized",
+                      "the enrollment code has expired; ask for a new one");
             return;
         case EnrollStatus::UsedCode:
-            sendError(res, 401, "unauthorized", "the enrollment code was already used; ask for a new one");
+            sendError(res, 401, "unauthorized",
+                      "the enrollment code was already used; ask for a new one");
             return;
     }
 }
@@ -464,10 +498,10 @@ void ApiServer::Impl::pushSubmissions(const Request& req, Response& res) {
     }
     protocol::SubmissionBatch batch = protocol::parseSubmissionBatch(req.body);
     if (batch.submissions.size() > config.maxBatchItems) {
-        throw protocol::WireFormatError("submissions", "holds " + std::to_string(batch.submissions.size()) +
-                                                           " submissions; this server takes at most " +
-                                                           std::to_string(config.maxBatchItems) +
-                                                           " per request");
+        throw protocol::WireFormatError("submissions",
+                                        "holds " + std::to_string(batch.submissions.size()) +
+                                            " submissions; this server takes at most " +
+                                            std::to_string(config.maxBatchItems) + " per request");
     }
     // Checks that need no database run here, on the worker thread, so the single writer only
     // does the inserts.
@@ -489,7 +523,8 @@ void ApiServer::Impl::pushSubmissions(const Request& req, Response& res) {
             answer.results[i].status = protocol::ItemStatus::Rejected;
             answer.results[i].error = "bad_signature";
             metrics.increment("signpost_submission_rejections_total", "reason", "bad_signature");
-            logWarning("ingest", "bad signature on submission " + s.id + " from device " + principal->id);
+            logWarning("ingest",
+                       "bad signature on submission " + s.id + " from device " + principal->id);
             continue;
         }
         IncomingSubmission item;
@@ -503,7 +538,8 @@ void ApiServer::Impl::pushSubmissions(const Request& req, Response& res) {
         for (std::size_t k = 0; k < stored.size(); ++k) {
             answer.results[acceptedAt[k]] = stored[k];
             if (stored[k].status == protocol::ItemStatus::Rejected) {
-                metrics.increment("signpost_submission_rejections_total", "reason", stored[k].error);
+                metrics.increment("signpost_submission_rejections_total", "reason",
+                                  stored[k].error);
                 logWarning("ingest", "conflict: submission " + stored[k].id + " from device " +
                                          principal->id + " differs from the stored one; rejected");
             }
@@ -576,7 +612,8 @@ void ApiServer::Impl::pullSubmissions(const Request& req, Response& res) {
     if (req.has_param("after")) {
         const auto value = parseInteger(req.get_param_value("after"));
         if (!value || *value < 0) {
-            throw protocol::WireFormatError("after", "expected a cursor: a whole number, 0 or more");
+            throw protocol::WireFormatError("after",
+                                            "expected a cursor: a whole number, 0 or more");
         }
         after = *value;
     }
@@ -630,7 +667,8 @@ void ApiServer::Impl::listDevices(const Request& req, Response& res) {
 }
 
 void ApiServer::Impl::health(const Request&, Response& res) {
-    const DirectoryVersionInfo directoryVersion = store.currentDirectoryVersion();  // touches the DB
+    const DirectoryVersionInfo directoryVersion =
+        store.currentDirectoryVersion();  // touches the DB
     sendJson(res, 200,
              "{\"status\":\"ok\",\"version\":" + jsonString(SIGNPOST_VERSION) +
                  ",\"directory_version\":" + std::to_string(directoryVersion.version) + "}");
@@ -684,7 +722,8 @@ void ApiServer::start() {
     }
     if (port <= 0) {
         impl.http.reset();
-        throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(impl.config.port) +
+        throw std::runtime_error("cannot listen on " + host + ":" +
+                                 std::to_string(impl.config.port) +
                                  " (address in use, or not an address of this machine?)");
     }
     if (!impl.raiseBacklog()) {
@@ -707,13 +746,15 @@ void ApiServer::stop() {
     flushDeviceActivity();
 }
 
-int ApiServer::port() const noexcept { return m_impl->boundPort; }
+int ApiServer::port() const noexcept {
+    return m_impl->boundPort;
+}
 
 std::string ApiServer::baseUrl() const {
     const std::string& host = m_impl->config.listenAddress;
     const bool ipv6 = host.find(':') != std::string::npos;
-    return std::string(m_impl->config.usesTls() ? "https://" : "http://") + (ipv6 ? "[" : "") + host +
-           (ipv6 ? "]" : "") + ":" + std::to_string(port());
+    return std::string(m_impl->config.usesTls() ? "https://" : "http://") + (ipv6 ? "[" : "") +
+           host + (ipv6 ? "]" : "") + ":" + std::to_string(port());
 }
 
 void ApiServer::flushDeviceActivity() {
@@ -726,8 +767,12 @@ void ApiServer::flushDeviceActivity() {
     m_impl->store.touchDevices(seen);
 }
 
-Metrics& ApiServer::metrics() noexcept { return m_impl->metrics; }
+Metrics& ApiServer::metrics() noexcept {
+    return m_impl->metrics;
+}
 
-void ApiServer::setClock(std::function<SystemTime()> clock) { m_impl->clock = std::move(clock); }
+void ApiServer::setClock(std::function<SystemTime()> clock) {
+    m_impl->clock = std::move(clock);
+}
 
 }  // namespace signpost::server

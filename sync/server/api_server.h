@@ -5,11 +5,11 @@
 //   GET  /v1/directory?since=V   device                      200 DirectoryUpdate | 304
 //   POST /v1/devices/heartbeat   device                      204
 //   GET  /v1/submissions?after=C&limit=N  coordinator        200 SubmissionPage
-//   POST /v1/submissions/ack     coordinator                 200 {acked, already_acked, unknown_ids}
-//   GET  /v1/devices             coordinator                 200 DeviceList
-//   GET  /v1/probe               none                        204, no body (captive-portal probe)
-//   GET  /healthz                none                        200 {"status":"ok",...} | 503
-//   GET  /metrics                none (or coordinator)       200 Prometheus text
+//   POST /v1/submissions/ack     coordinator                 200 {acked, already_acked,
+//   unknown_ids} GET  /v1/devices             coordinator                 200 DeviceList GET
+//   /v1/probe               none                        204, no body (captive-portal probe) GET
+//   /healthz                none                        200 {"status":"ok",...} | 503 GET  /metrics
+//   none (or coordinator)       200 Prometheus text
 //
 // Enrollment: the code names the venue; the device is registered for the code's venue whatever
 // the request's `venue` says. A retry with the same code and signing key within 15 minutes (the

@@ -46,7 +46,8 @@ bool DirectoryFeed::etagMatches(std::string_view ifNoneMatch, std::string_view e
     while (!ifNoneMatch.empty()) {
         const auto comma = ifNoneMatch.find(',');
         std::string_view candidate = trim(ifNoneMatch.substr(0, comma));
-        ifNoneMatch = comma == std::string_view::npos ? std::string_view() : ifNoneMatch.substr(comma + 1);
+        ifNoneMatch =
+            comma == std::string_view::npos ? std::string_view() : ifNoneMatch.substr(comma + 1);
         if (candidate == "*") {
             return true;
         }

@@ -24,8 +24,9 @@ constexpr const char* kRecordLabel = "record";
 ContentHash hashText(const std::string& text) {
     ensureSodium();
     ContentHash hash{};
-    crypto_generichash(hash.data(), hash.size(), reinterpret_cast<const unsigned char*>(text.data()),
-                       text.size(), nullptr, 0);
+    crypto_generichash(hash.data(), hash.size(),
+                       reinterpret_cast<const unsigned char*>(text.data()), text.size(), nullptr,
+                       0);
     return hash;
 }
 

@@ -96,7 +96,8 @@ std::uint64_t Metrics::counter(const std::string& name, const std::string& label
 std::string Metrics::render(const std::vector<Gauge>& gauges) const {
     std::lock_guard lock(m_mutex);
     std::string out;
-    out += "# HELP signpost_http_requests_total HTTP requests by method, route template and status.\n";
+    out +=
+        "# HELP signpost_http_requests_total HTTP requests by method, route template and status.\n";
     out += "# TYPE signpost_http_requests_total counter\n";
     for (const auto& [key, h] : m_requests) {
         const auto& [method, route, status] = key;
@@ -109,7 +110,8 @@ std::string Metrics::render(const std::vector<Gauge>& gauges) const {
     for (const auto& [key, h] : m_requests) {
         const auto& [method, route, status] = key;
         const std::string labels = "method=\"" + escapeLabel(method) + "\",route=\"" +
-                                   escapeLabel(route) + "\",status=\"" + std::to_string(status) + "\"";
+                                   escapeLabel(route) + "\",status=\"" + std::to_string(status) +
+                                   "\"";
         std::uint64_t cumulative = 0;
         for (std::size_t i = 0; i < kBuckets.size(); ++i) {
             cumulative += h.buckets[i];
@@ -136,11 +138,12 @@ std::string Metrics::render(const std::vector<Gauge>& gauges) const {
             out += "# TYPE " + name + " counter\n";
             lastName = name;
         }
-        out += name + "{" + label + "=\"" + escapeLabel(labelValue) + "\"} " + std::to_string(value) +
-               "\n";
+        out += name + "{" + label + "=\"" + escapeLabel(labelValue) + "\"} " +
+               std::to_string(value) + "\n";
     }
-    out += "# HELP signpost_devices_seen Distinct devices that made an authenticated request since "
-           "the server started.\n";
+    out +=
+        "# HELP signpost_devices_seen Distinct devices that made an authenticated request since "
+        "the server started.\n";
     out += "# TYPE signpost_devices_seen gauge\n";
     out += "signpost_devices_seen " + std::to_string(m_devicesSeen.size()) + "\n";
     for (const Gauge& gauge : gauges) {

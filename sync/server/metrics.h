@@ -31,9 +31,8 @@ namespace signpost::server {
 
 class Metrics {
 public:
-    static constexpr std::array<double, 14> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                                        0.05,   0.1,   0.25,   0.5,   1,    2.5,
-                                                        5,      10};
+    static constexpr std::array<double, 14> kBuckets = {
+        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
     void observeRequest(const std::string& method, const std::string& route, int status,
                         double seconds, std::uint64_t responseBytes);
@@ -44,7 +43,8 @@ public:
     std::size_t devicesSeen() const;
 
     // Read back, for tests and /healthz.
-    std::uint64_t requestCount(const std::string& method, const std::string& route, int status) const;
+    std::uint64_t requestCount(const std::string& method, const std::string& route,
+                               int status) const;
     std::uint64_t counter(const std::string& name, const std::string& label,
                           const std::string& value) const;
 

@@ -89,7 +89,8 @@ constexpr const char* kImportUsage =
     "the services that changed.\n";
 
 constexpr const char* kAdminUsage =
-    "usage: signpost-server admin <enrollment-code | coordinator-token | devices | import-directory>\n"
+    "usage: signpost-server admin <enrollment-code | coordinator-token | devices | "
+    "import-directory>\n"
     "                             ... [--config FILE]\n"
     "\n"
     "Run `signpost-server admin <command> --help` for each command.\n";
@@ -171,7 +172,8 @@ ServerConfig loadConfig(const std::optional<std::string>& file) {
 
 void printWarnings(const ServerConfig& config, std::ostream& err) {
     for (const ServerConfigWarning& w : config.warnings) {
-        err << config.sourceFile.string() << ":" << w.line << ": " << w.key << ": " << w.message << "\n";
+        err << config.sourceFile.string() << ":" << w.line << ": " << w.key << ": " << w.message
+            << "\n";
     }
 }
 
@@ -181,9 +183,13 @@ std::unique_ptr<SqliteServerStore> openStore(const ServerConfig& config) {
     return std::make_unique<SqliteServerStore>(path);
 }
 
-SystemTime now() { return std::chrono::system_clock::now(); }
+SystemTime now() {
+    return std::chrono::system_clock::now();
+}
 
-std::string orDash(const std::string& text) { return text.empty() ? "-" : text; }
+std::string orDash(const std::string& text) {
+    return text.empty() ? "-" : text;
+}
 
 // --- verbs ---
 
@@ -219,7 +225,8 @@ int serve(Arguments& args, const std::optional<std::string>& configFile, std::os
     return exit_code::kOk;
 }
 
-int enrollmentCode(Arguments& args, const ServerConfig& config, std::ostream& out, std::ostream& err) {
+int enrollmentCode(Arguments& args, const ServerConfig& config, std::ostream& out,
+                   std::ostream& err) {
     const auto venue = args.takeOption("--venue", kEnrollmentCodeUsage);
     const auto expiresText = args.takeOption("--expires", kEnrollmentCodeUsage);
     args.expectEnd(kEnrollmentCodeUsage);
@@ -246,7 +253,8 @@ int enrollmentCode(Arguments& args, const ServerConfig& config, std::ostream& ou
     return exit_code::kOk;
 }
 
-int coordinatorToken(Arguments& args, const ServerConfig& config, std::ostream& out, std::ostream& err) {
+int coordinatorToken(Arguments& args, const ServerConfig& config, std::ostream& out,
+                     std::ostream& err) {
     const std::string action = args.required("an action: create, revoke or list", kTokenUsage);
     if (action == "create") {
         const auto name = args.takeOption("--name", kTokenUsage);
@@ -259,7 +267,8 @@ int coordinatorToken(Arguments& args, const ServerConfig& config, std::ostream& 
         try {
             store->addCoordinatorToken(*name, hashToken(token), now());
         } catch (const StoreConflict& conflict) {
-            err << "signpost-server: " << conflict.what() << "; revoke it first or pick another name\n";
+            err << "signpost-server: " << conflict.what()
+                << "; revoke it first or pick another name\n";
             return exit_code::kFailed;
         }
         out << token << "\n";
@@ -283,7 +292,8 @@ int coordinatorToken(Arguments& args, const ServerConfig& config, std::ostream& 
         args.expectEnd(kTokenUsage);
         auto store = openStore(config);
         const auto tokens = store->listCoordinatorTokens();
-        out << std::left << std::setw(24) << "NAME" << std::setw(26) << "CREATED" << "STATE\n";
+        out << std::left << std::setw(24) << "NAME" << std::setw(26) << "CREATED"
+            << "STATE\n";
         for (const CoordinatorTokenRecord& t : tokens) {
             out << std::setw(24) << t.name << std::setw(26) << t.createdAt
                 << (t.revokedAt.empty() ? "active" : "revoked " + t.revokedAt) << "\n";
@@ -299,10 +309,12 @@ int devices(Arguments& args, const ServerConfig& config, std::ostream& out, std:
         args.expectEnd(kDevicesUsage);
         auto store = openStore(config);
         out << std::left << std::setw(38) << "DEVICE" << std::setw(22) << "NAME" << std::setw(24)
-            << "VENUE" << std::setw(26) << "LAST SEEN" << "STATE\n";
+            << "VENUE" << std::setw(26) << "LAST SEEN"
+            << "STATE\n";
         for (const DeviceRecord& d : store->listDevices()) {
             out << std::setw(38) << d.id << std::setw(22) << d.name << std::setw(24) << d.venue
-                << std::setw(26) << orDash(d.lastSeenAt) << (d.revoked() ? "revoked" : "active") << "\n";
+                << std::setw(26) << orDash(d.lastSeenAt) << (d.revoked() ? "revoked" : "active")
+                << "\n";
         }
         return exit_code::kOk;
     }
@@ -312,7 +324,8 @@ int devices(Arguments& args, const ServerConfig& config, std::ostream& out, std:
         auto store = openStore(config);
         const auto device = store->findDevice(id);
         if (!device) {
-            err << "signpost-server: no device has the id \"" << id << "\" (see: admin devices list)\n";
+            err << "signpost-server: no device has the id \"" << id
+                << "\" (see: admin devices list)\n";
             return exit_code::kFailed;
         }
         if (!store->revokeDevice(id, now())) {
@@ -325,7 +338,8 @@ int devices(Arguments& args, const ServerConfig& config, std::ostream& out, std:
     throw UsageError{"unknown action \"" + action + "\"", kDevicesUsage};
 }
 
-int importDirectory(Arguments& args, const ServerConfig& config, std::ostream& out, std::ostream& err) {
+int importDirectory(Arguments& args, const ServerConfig& config, std::ostream& out,
+                    std::ostream& err) {
     const std::string file = args.required("the directory file", kImportUsage);
     args.expectEnd(kImportUsage);
     DirectoryPublication publication;
@@ -350,8 +364,8 @@ int importDirectory(Arguments& args, const ServerConfig& config, std::ostream& o
     return exit_code::kOk;
 }
 
-int admin(Arguments& args, const std::optional<std::string>& configFile, bool help, std::ostream& out,
-          std::ostream& err) {
+int admin(Arguments& args, const std::optional<std::string>& configFile, bool help,
+          std::ostream& out, std::ostream& err) {
     const auto command = args.next();
     const char* usage = kAdminUsage;
     if (command == "enrollment-code") {

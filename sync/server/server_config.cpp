@@ -27,20 +27,23 @@ using std::chrono::seconds;
 struct KeySpec {
     const char* table;
     const char* key;
-    const char* help;  // comment lines, '\n'-separated
+    const char* help;     // comment lines, '\n'-separated
     std::string allowed;  // "a whole number from 1 to 1024", for the example's comments
     std::function<TomlValue(const ServerConfig&)> value;
     std::function<void(ServerConfig&, const TomlEntry&, const std::string& file)> apply;
 };
 
-
-[[noreturn]] void fail(const std::string& file, const TomlEntry& entry, const std::string& problem) {
+[[noreturn]] void fail(const std::string& file, const TomlEntry& entry,
+                       const std::string& problem) {
     throw ConfigError(file, entry.line, entry.table + "." + entry.key, problem);
 }
 
 KeySpec stringKey(const char* table, const char* key, const char* help,
                   std::string ServerConfig::*member, bool allowEmpty) {
-    return {table, key, help, allowEmpty ? "text in quotes" : "text in quotes, not empty",
+    return {table,
+            key,
+            help,
+            allowEmpty ? "text in quotes" : "text in quotes, not empty",
             [member](const ServerConfig& c) { return TomlValue(c.*member); },
             [member, allowEmpty](ServerConfig& c, const TomlEntry& e, const std::string& file) {
                 const auto* text = std::get_if<std::string>(&e.value);
@@ -55,7 +58,10 @@ KeySpec stringKey(const char* table, const char* key, const char* help,
 }
 
 KeySpec boolKey(const char* table, const char* key, const char* help, bool ServerConfig::*member) {
-    return {table, key, help, "true or false",
+    return {table,
+            key,
+            help,
+            "true or false",
             [member](const ServerConfig& c) { return TomlValue(c.*member); },
             [member](ServerConfig& c, const TomlEntry& e, const std::string& file) {
                 const auto* flag = std::get_if<bool>(&e.value);
@@ -69,23 +75,30 @@ KeySpec boolKey(const char* table, const char* key, const char* help, bool Serve
 template <class Int>
 KeySpec integerKey(const char* table, const char* key, const char* help, Int ServerConfig::*member,
                    std::int64_t min, std::int64_t max) {
-    return {table, key, help,
-            "a whole number from " + std::to_string(min) + " to " + std::to_string(max),
-            [member](const ServerConfig& c) { return TomlValue(static_cast<std::int64_t>(c.*member)); },
-            [member, min, max](ServerConfig& c, const TomlEntry& e, const std::string& file) {
-                const auto* number = std::get_if<std::int64_t>(&e.value);
-                if (number == nullptr || *number < min || *number > max) {
-                    fail(file, e, "expected a whole number from " + std::to_string(min) + " to " +
-                                      std::to_string(max));
-                }
-                c.*member = static_cast<Int>(*number);
-            }};
+    return {
+        table,
+        key,
+        help,
+        "a whole number from " + std::to_string(min) + " to " + std::to_string(max),
+        [member](const ServerConfig& c) { return TomlValue(static_cast<std::int64_t>(c.*member)); },
+        [member, min, max](ServerConfig& c, const TomlEntry& e, const std::string& file) {
+            const auto* number = std::get_if<std::int64_t>(&e.value);
+            if (number == nullptr || *number < min || *number > max) {
+                fail(file, e,
+                     "expected a whole number from " + std::to_string(min) + " to " +
+                         std::to_string(max));
+            }
+            c.*member = static_cast<Int>(*number);
+        }};
 }
 
 KeySpec durationKey(const char* table, const char* key, const char* help,
                     seconds ServerConfig::*member, seconds min, seconds max) {
-    return {table, key, help,
-            "a duration in quotes from \"" + formatDuration(min) + "\" to \"" + formatDuration(max) + "\"",
+    return {table,
+            key,
+            help,
+            "a duration in quotes from \"" + formatDuration(min) + "\" to \"" +
+                formatDuration(max) + "\"",
             [member](const ServerConfig& c) { return TomlValue(formatDuration(c.*member)); },
             [member, min, max](ServerConfig& c, const TomlEntry& e, const std::string& file) {
                 const auto* text = std::get_if<std::string>(&e.value);
@@ -94,24 +107,31 @@ KeySpec durationKey(const char* table, const char* key, const char* help,
                     duration = parseDuration(*text);
                 }
                 if (!duration || *duration < min || *duration > max) {
-                    fail(file, e, "expected a duration such as \"45s\", \"30m\", \"24h\" or \"7d\", from " +
-                                      formatDuration(min) + " to " + formatDuration(max));
+                    fail(file, e,
+                         "expected a duration such as \"45s\", \"30m\", \"24h\" or \"7d\", from " +
+                             formatDuration(min) + " to " + formatDuration(max));
                 }
                 c.*member = *duration;
             }};
 }
 
 KeySpec logLevelKey() {
-    return {"server", "log_level",
-            "Lowest level logged to stderr (the journal): \"debug\", \"info\", \"warning\" or \"error\".\n"
+    return {"server",
+            "log_level",
+            "Lowest level logged to stderr (the journal): \"debug\", \"info\", \"warning\" or "
+            "\"error\".\n"
             "Requests are logged at info, one line each, never with a body or personal data.",
             "\"debug\", \"info\", \"warning\" or \"error\"",
             [](const ServerConfig& c) {
                 switch (c.logLevel) {
-                    case LogLevel::Debug: return TomlValue(std::string("debug"));
-                    case LogLevel::Info: return TomlValue(std::string("info"));
-                    case LogLevel::Warning: return TomlValue(std::string("warning"));
-                    case LogLevel::Error: return TomlValue(std::string("error"));
+                    case LogLevel::Debug:
+                        return TomlValue(std::string("debug"));
+                    case LogLevel::Info:
+                        return TomlValue(std::string("info"));
+                    case LogLevel::Warning:
+                        return TomlValue(std::string("warning"));
+                    case LogLevel::Error:
+                        return TomlValue(std::string("error"));
                 }
                 return TomlValue(std::string("info"));
             },
@@ -138,14 +158,15 @@ const std::vector<KeySpec>& keyTable() {
                   "Address to listen on: an IPv4 or IPv6 literal, or \"localhost\".\n"
                   "Use \"0.0.0.0\" or \"::\" to serve kiosks on other machines (needs TLS below).",
                   &ServerConfig::listenAddress, false),
-        integerKey("server", "port", "TCP port; 0 picks any free port (tests).", &ServerConfig::port,
-                   0, 65535),
+        integerKey("server", "port", "TCP port; 0 picks any free port (tests).",
+                   &ServerConfig::port, 0, 65535),
         stringKey("server", "tls_cert_file",
                   "TLS certificate chain (PEM). Set both tls_cert_file and tls_key_file to serve\n"
                   "HTTPS; leave both empty for plain HTTP, which is refused unless listen_address\n"
                   "is loopback or allow_plain_http = true.",
                   &ServerConfig::tlsCertFile, true),
-        stringKey("server", "tls_key_file", "TLS private key (PEM) for tls_cert_file; keep it mode 0600.",
+        stringKey("server", "tls_key_file",
+                  "TLS private key (PEM) for tls_cert_file; keep it mode 0600.",
                   &ServerConfig::tlsKeyFile, true),
         boolKey("server", "allow_plain_http",
                 "Serve plain HTTP on a non-loopback address. Only for a server behind a reverse\n"
@@ -202,16 +223,18 @@ const std::vector<KeySpec>& keyTable() {
                    "Failed token checks per address per hour after the burst is used.",
                    &ServerConfig::badTokenPerHour, 1, 1000000),
 
-        durationKey("retention", "acked_submissions",
-                    "How long an acknowledged submission's ciphertext is kept (so a coordinator can\n"
-                    "pull again after losing its output) before it is purged. Its id and content hash\n"
-                    "stay, so a late re-push is still answered \"duplicate\".",
-                    &ServerConfig::ackedRetention, seconds(1), seconds(3650LL * 86400)),
+        durationKey(
+            "retention", "acked_submissions",
+            "How long an acknowledged submission's ciphertext is kept (so a coordinator can\n"
+            "pull again after losing its output) before it is purged. Its id and content hash\n"
+            "stay, so a late re-push is still answered \"duplicate\".",
+            &ServerConfig::ackedRetention, seconds(1), seconds(3650LL * 86400)),
         durationKey("retention", "purge_interval", "How often the purge runs.",
                     &ServerConfig::purgeInterval, seconds(1), seconds(86400)),
-        integerKey("retention", "directory_history",
-                   "Directory versions kept for deltas; a kiosk further behind gets a full snapshot.",
-                   &ServerConfig::directoryHistory, 1, 10000),
+        integerKey(
+            "retention", "directory_history",
+            "Directory versions kept for deltas; a kiosk further behind gets a full snapshot.",
+            &ServerConfig::directoryHistory, 1, 10000),
     };
     return table;
 }
@@ -220,7 +243,8 @@ void validate(ServerConfig& config, const std::string& file) {
     if (config.tlsCertFile.empty() != config.tlsKeyFile.empty()) {
         const bool certSet = !config.tlsCertFile.empty();
         const std::string key = certSet ? "server.tls_key_file" : "server.tls_cert_file";
-        throw ConfigError(file, config.lineOf(certSet ? "server.tls_cert_file" : "server.tls_key_file"),
+        throw ConfigError(file,
+                          config.lineOf(certSet ? "server.tls_cert_file" : "server.tls_key_file"),
                           key, "must be set too: TLS needs both a certificate and its key");
     }
 }
@@ -262,10 +286,11 @@ ServerConfig parseServerConfig(std::string_view text, const std::string& fileNam
         }
         const std::string name = entry.table.empty() ? entry.key : entry.table + "." + entry.key;
         if (match == nullptr) {
-            config.warnings.push_back({entry.line, name,
-                                       tables.count(entry.table) != 0
-                                           ? "unknown key; it is ignored"
-                                           : "unknown table [" + entry.table + "]; the key is ignored"});
+            config.warnings.push_back(
+                {entry.line, name,
+                 tables.count(entry.table) != 0
+                     ? "unknown key; it is ignored"
+                     : "unknown table [" + entry.table + "]; the key is ignored"});
             continue;
         }
         match->apply(config, entry, fileName);
@@ -280,9 +305,10 @@ ServerConfig loadServerConfig(const std::filesystem::path& file) {
     try {
         text = readFile(file);
     } catch (const FileError& error) {
-        throw ConfigError(file.string(), 0, "",
-                          std::string("cannot read the configuration file: ") +
-                              (error.errnoValue() != 0 ? std::strerror(error.errnoValue()) : error.what()));
+        throw ConfigError(
+            file.string(), 0, "",
+            std::string("cannot read the configuration file: ") +
+                (error.errnoValue() != 0 ? std::strerror(error.errnoValue()) : error.what()));
     }
     ServerConfig config = parseServerConfig(text, file.string());
     config.sourceFile = file;
@@ -310,7 +336,8 @@ std::string exampleServerConfig() {
     std::string out =
         "# Signpost server configuration: signpost-server serve --config FILE\n"
         "#\n"
-        "# Every key is shown with its default value and what it may be set to; a key left out (or\n"
+        "# Every key is shown with its default value and what it may be set to; a key left out "
+        "(or\n"
         "# the whole file) takes its default. A bad value stops the server at start with one line\n"
         "# naming this file, the line and the key; an unknown key is a warning and is ignored.\n"
         "# Durations are written \"45s\", \"30m\", \"24h\" or \"7d\".\n"
@@ -386,11 +413,20 @@ std::optional<std::chrono::seconds> parseDuration(std::string_view text) {
     }
     std::int64_t unit = 0;
     switch (text.back()) {
-        case 's': unit = 1; break;
-        case 'm': unit = 60; break;
-        case 'h': unit = 3600; break;
-        case 'd': unit = 86400; break;
-        default: return std::nullopt;
+        case 's':
+            unit = 1;
+            break;
+        case 'm':
+            unit = 60;
+            break;
+        case 'h':
+            unit = 3600;
+            break;
+        case 'd':
+            unit = 86400;
+            break;
+        default:
+            return std::nullopt;
     }
     if (number <= 0) {
         return std::nullopt;

@@ -47,7 +47,7 @@ struct ServerConfig {
     LogLevel logLevel = LogLevel::Info;       // "debug" | "info" | "warning" | "error"
     bool metricsPublic = true;                // false: /metrics needs a coordinator token
     // [storage]
-    std::string dataDir;                      // "" = /var/lib/signpost-server installed, XDG otherwise
+    std::string dataDir;  // "" = /var/lib/signpost-server installed, XDG otherwise
     std::string database = "signpost-server.db";  // relative to dataDir, or absolute
     // [limits]
     std::size_t maxBodyBytes = 10 * 1024 * 1024;  // any request body (413 above)
@@ -61,10 +61,10 @@ struct ServerConfig {
     // [retention]
     std::chrono::seconds ackedRetention{std::chrono::hours(24 * 30)};  // acked → purged after
     std::chrono::seconds purgeInterval{std::chrono::hours(1)};         // how often purge runs
-    int directoryHistory = 30;                    // directory versions kept for deltas
+    int directoryHistory = 30;  // directory versions kept for deltas
 
-    std::filesystem::path sourceFile;             // where it was loaded from; "" = defaults
-    std::vector<ServerConfigWarning> warnings;    // unknown keys and tables
+    std::filesystem::path sourceFile;                   // where it was loaded from; "" = defaults
+    std::vector<ServerConfigWarning> warnings;          // unknown keys and tables
     std::vector<std::pair<std::string, int>> keyLines;  // "table.key" → line, for later errors
 
     bool usesTls() const noexcept { return !tlsCertFile.empty(); }

@@ -20,7 +20,9 @@ ServerRuntime::ServerRuntime(ServerConfig config) : m_config(std::move(config)) 
     m_api = std::make_unique<ApiServer>(m_config, *m_store);
 }
 
-ServerRuntime::~ServerRuntime() { stop(); }
+ServerRuntime::~ServerRuntime() {
+    stop();
+}
 
 void ServerRuntime::start() {
     m_api->start();
@@ -47,7 +49,8 @@ std::size_t ServerRuntime::runMaintenance(SystemTime now) {
     m_api->flushDeviceActivity();
     const std::size_t purged = m_store->purgeAckedBefore(now - m_config.ackedRetention, now);
     if (purged > 0) {
-        logInfo("purge", "purged " + std::to_string(purged) + " acknowledged submission(s) older than " +
+        logInfo("purge", "purged " + std::to_string(purged) +
+                             " acknowledged submission(s) older than " +
                              formatDuration(m_config.ackedRetention));
     }
     return purged;

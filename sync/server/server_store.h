@@ -42,10 +42,10 @@ enum class Role { Device, Coordinator };
 // Who a bearer token belongs to.
 struct Principal {
     Role role = Role::Device;
-    std::string id;                       // device id, or the coordinator token's name
-    std::string venue;                    // devices: the venue it was enrolled for
-    std::vector<std::uint8_t> signingKey; // devices: registered Ed25519 public key (32 bytes)
-    bool revoked = false;                 // revoked tokens are found so the answer can say so
+    std::string id;                        // device id, or the coordinator token's name
+    std::string venue;                     // devices: the venue it was enrolled for
+    std::vector<std::uint8_t> signingKey;  // devices: registered Ed25519 public key (32 bytes)
+    bool revoked = false;                  // revoked tokens are found so the answer can say so
 };
 
 struct DeviceRecord {
@@ -54,10 +54,10 @@ struct DeviceRecord {
     std::string venue;
     std::vector<std::uint8_t> signingKey;
     std::string enrolledAt;
-    std::string lastSeenAt;        // "" = never seen after enrolling
-    std::string revokedAt;         // "" = active
-    std::string lastHeartbeatAt;   // "" = no heartbeat yet
-    std::string lastHeartbeatJson; // the last heartbeat as its wire JSON (protocol::Heartbeat)
+    std::string lastSeenAt;         // "" = never seen after enrolling
+    std::string revokedAt;          // "" = active
+    std::string lastHeartbeatAt;    // "" = no heartbeat yet
+    std::string lastHeartbeatJson;  // the last heartbeat as its wire JSON (protocol::Heartbeat)
     bool revoked() const noexcept { return !revokedAt.empty(); }
 };
 
@@ -65,14 +65,6 @@ struct CoordinatorTokenRecord {
     std::string name;
     std::string createdAt;
     std::string revokedAt;  // "" = active
-};
-
-struct EnrollmentCodeRecord {
-    std::string venue;
-    std::string createdAt;
-    std::string expiresAt;
-    std::string usedAt;     // "" = unused
-    std::string deviceId;   // the device it enrolled
 };
 
 // One enrollment attempt, already validated and with the new device's id and token hash made.
@@ -85,9 +77,9 @@ struct EnrollmentAttempt {
 };
 
 enum class EnrollStatus {
-    Enrolled,     // a new device
-    Reissued,     // the code was used moments ago by this same key (a retry after a lost
-                  // response): the same device gets the new token, the old one stops working
+    Enrolled,  // a new device
+    Reissued,  // the code was used moments ago by this same key (a retry after a lost
+               // response): the same device gets the new token, the old one stops working
     UnknownCode,
     ExpiredCode,
     UsedCode,
@@ -107,7 +99,7 @@ struct IncomingSubmission {
 };
 
 struct AckResult {
-    std::size_t acked = 0;          // newly acknowledged
+    std::size_t acked = 0;  // newly acknowledged
     std::size_t alreadyAcked = 0;
     std::vector<std::string> unknownIds;
 };
@@ -124,13 +116,13 @@ struct ServiceRevision {
 
 // A whole directory prepared for publishing (directory_publisher.h).
 struct DirectoryPublication {
-    std::string label;                     // the publisher's version label
-    std::vector<ServiceRevision> services; // sorted by serviceId, ids unique
-    ContentHash termsHash{};               // over termsDocument
-    std::string termsDocument;             // all taxonomy terms, as an HSDS-shaped document
-    std::string snapshot;                  // the whole directory, HSDS-shaped
-    ContentHash snapshotHash{};            // over snapshot: tells versions of different
-                                           // databases apart in ETags
+    std::string label;                      // the publisher's version label
+    std::vector<ServiceRevision> services;  // sorted by serviceId, ids unique
+    ContentHash termsHash{};                // over termsDocument
+    std::string termsDocument;              // all taxonomy terms, as an HSDS-shaped document
+    std::string snapshot;                   // the whole directory, HSDS-shaped
+    ContentHash snapshotHash{};             // over snapshot: tells versions of different
+                                            // databases apart in ETags
 };
 
 struct DirectoryImportSummary {
@@ -145,23 +137,23 @@ struct DirectoryVersionInfo {
     std::string label;
     std::string createdAt;
     std::size_t serviceCount = 0;
-    std::string tag;           // first 16 hex digits of the snapshot's hash ("" for version 0)
+    std::string tag;  // first 16 hex digits of the snapshot's hash ("" for version 0)
 };
 
 // What a kiosk at version `since` needs.
 struct DirectoryChanges {
-    std::int64_t current = 0;                // 0 = nothing published yet
-    std::string label;                       // the current version's label
-    std::string tag;                         // the current version's tag
-    bool full = false;                       // `snapshot` holds everything; replace
-    std::string snapshot;                    // full only
-    std::vector<std::string> changedDocuments;  // delta: one document per added/changed service
-    std::vector<std::string> deletedServiceIds; // delta
-    std::string termsDocument;               // delta: all terms, when they changed since `since`
+    std::int64_t current = 0;                    // 0 = nothing published yet
+    std::string label;                           // the current version's label
+    std::string tag;                             // the current version's tag
+    bool full = false;                           // `snapshot` holds everything; replace
+    std::string snapshot;                        // full only
+    std::vector<std::string> changedDocuments;   // delta: one document per added/changed service
+    std::vector<std::string> deletedServiceIds;  // delta
+    std::string termsDocument;  // delta: all terms, when they changed since `since`
 };
 
 struct StoreStats {
-    std::int64_t submissionsStored = 0;   // rows with ciphertext (not purged)
+    std::int64_t submissionsStored = 0;  // rows with ciphertext (not purged)
     std::int64_t submissionsUnacked = 0;
     std::int64_t devicesActive = 0;
     std::int64_t devicesRevoked = 0;

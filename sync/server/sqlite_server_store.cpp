@@ -97,9 +97,13 @@ CREATE TABLE device_settings (
 };
 static_assert(std::size(kMigrations) == SqliteServerStore::kSchemaVersion);
 
-std::string stamp(SystemTime time) { return formatIsoUtcMillis(time); }
+std::string stamp(SystemTime time) {
+    return formatIsoUtcMillis(time);
+}
 
-std::span<const std::uint8_t> bytesOf(const std::array<std::uint8_t, 32>& hash) { return hash; }
+std::span<const std::uint8_t> bytesOf(const std::array<std::uint8_t, 32>& hash) {
+    return hash;
+}
 
 bool sameBytes(const std::vector<std::uint8_t>& blob, const std::array<std::uint8_t, 32>& hash) {
     return blob.size() == hash.size() && std::equal(blob.begin(), blob.end(), hash.begin());
@@ -140,8 +144,7 @@ DeviceRecord readDevice(Statement& row) {
     return d;
 }
 
-constexpr const char* kVersionColumns =
-    "version, label, created_at, service_count, snapshot_hash";
+constexpr const char* kVersionColumns = "version, label, created_at, service_count, snapshot_hash";
 
 DirectoryVersionInfo readVersion(Statement& row) {
     DirectoryVersionInfo v;
@@ -161,11 +164,16 @@ constexpr const char* kDeviceColumns =
 
 const char* toString(EnrollStatus status) {
     switch (status) {
-        case EnrollStatus::Enrolled: return "enrolled";
-        case EnrollStatus::Reissued: return "reissued";
-        case EnrollStatus::UnknownCode: return "unknown_code";
-        case EnrollStatus::ExpiredCode: return "expired_code";
-        case EnrollStatus::UsedCode: return "used_code";
+        case EnrollStatus::Enrolled:
+            return "enrolled";
+        case EnrollStatus::Reissued:
+            return "reissued";
+        case EnrollStatus::UnknownCode:
+            return "unknown_code";
+        case EnrollStatus::ExpiredCode:
+            return "expired_code";
+        case EnrollStatus::UsedCode:
+            return "used_code";
     }
     return "unknown_code";
 }
@@ -234,7 +242,9 @@ SqliteServerStore::SqliteServerStore(const std::filesystem::path& file) : m_path
 
 SqliteServerStore::~SqliteServerStore() = default;
 
-std::size_t SqliteServerStore::commitCount() const { return m_writer->commits(); }
+std::size_t SqliteServerStore::commitCount() const {
+    return m_writer->commits();
+}
 
 std::string SqliteServerStore::integrityCheck() {
     return read([](Database& db) { return db.integrityCheck(); });
@@ -245,7 +255,8 @@ std::string SqliteServerStore::integrityCheck() {
 std::optional<Principal> SqliteServerStore::authenticate(const TokenHash& tokenHash) {
     return read([&](Database& db) -> std::optional<Principal> {
         Statement device = db.prepare(
-            "SELECT id, venue, signing_key, revoked_at IS NOT NULL FROM devices WHERE token_hash = ?");
+            "SELECT id, venue, signing_key, revoked_at IS NOT NULL FROM devices WHERE token_hash = "
+            "?");
         device.bindBlob(1, bytesOf(tokenHash));
         if (device.step()) {
             Principal p;
@@ -273,8 +284,9 @@ std::optional<Principal> SqliteServerStore::authenticate(const TokenHash& tokenH
 void SqliteServerStore::addEnrollmentCode(const TokenHash& codeHash, const std::string& venue,
                                           SystemTime expiresAt, SystemTime now) {
     m_writer->run([&](Database& db) {
-        db.prepare("INSERT INTO enrollment_codes (code_hash, venue, created_at, expires_at) "
-                   "VALUES (?, ?, ?, ?)")
+        db.prepare(
+              "INSERT INTO enrollment_codes (code_hash, venue, created_at, expires_at) "
+              "VALUES (?, ?, ?, ?)")
             .bindBlob(1, bytesOf(codeHash))
             .bind(2, venue)
             .bind(3, stamp(now))
@@ -288,7 +300,8 @@ EnrollResult SqliteServerStore::enrollDevice(const EnrollmentAttempt& attempt, S
     EnrollResult result;
     m_writer->run([&](Database& db) {
         Statement code = db.prepare(
-            "SELECT venue, expires_at, used_at, device_id FROM enrollment_codes WHERE code_hash = ?");
+            "SELECT venue, expires_at, used_at, device_id FROM enrollment_codes WHERE code_hash = "
+            "?");
         code.bindBlob(1, bytesOf(attempt.codeHash));
         if (!code.step()) {
             result.status = EnrollStatus::UnknownCode;
@@ -324,8 +337,9 @@ EnrollResult SqliteServerStore::enrollDevice(const EnrollmentAttempt& attempt, S
             result.status = EnrollStatus::ExpiredCode;
             return;
         }
-        db.prepare("INSERT INTO devices (id, name, venue, signing_key, token_hash, enrolled_at) "
-                   "VALUES (?, ?, ?, ?, ?, ?)")
+        db.prepare(
+              "INSERT INTO devices (id, name, venue, signing_key, token_hash, enrolled_at) "
+              "VALUES (?, ?, ?, ?, ?, ?)")
             .bind(1, attempt.newDeviceId)
             .bind(2, attempt.deviceName)
             .bind(3, result.venue)
@@ -364,7 +378,8 @@ void SqliteServerStore::addCoordinatorToken(const std::string& name, const Token
 bool SqliteServerStore::revokeCoordinatorToken(const std::string& name, SystemTime now) {
     bool revoked = false;
     m_writer->run([&](Database& db) {
-        db.prepare("UPDATE coordinator_tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL")
+        db.prepare(
+              "UPDATE coordinator_tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL")
             .bind(1, stamp(now))
             .bind(2, name)
             .run();
@@ -426,8 +441,9 @@ bool SqliteServerStore::revokeDevice(const std::string& deviceId, SystemTime now
 void SqliteServerStore::recordHeartbeat(const std::string& deviceId,
                                         const std::string& heartbeatJson, SystemTime now) {
     m_writer->run([&](Database& db) {
-        db.prepare("UPDATE devices SET last_heartbeat = ?, last_heartbeat_at = ?, last_seen_at = ? "
-                   "WHERE id = ?")
+        db.prepare(
+              "UPDATE devices SET last_heartbeat = ?, last_heartbeat_at = ?, last_seen_at = ? "
+              "WHERE id = ?")
             .bind(1, heartbeatJson)
             .bind(2, stamp(now))
             .bind(3, stamp(now))
@@ -454,9 +470,10 @@ void SqliteServerStore::touchDevices(const std::vector<std::pair<std::string, Sy
 void SqliteServerStore::setDeviceSetting(const std::string& deviceId, const std::string& key,
                                          const std::string& value, SystemTime now) {
     m_writer->run([&](Database& db) {
-        db.prepare("INSERT INTO device_settings (device_id, key, value, updated_at) VALUES (?, ?, ?, ?) "
-                   "ON CONFLICT (device_id, key) DO UPDATE SET value = excluded.value, "
-                   "updated_at = excluded.updated_at")
+        db.prepare(
+              "INSERT INTO device_settings (device_id, key, value, updated_at) VALUES (?, ?, ?, ?) "
+              "ON CONFLICT (device_id, key) DO UPDATE SET value = excluded.value, "
+              "updated_at = excluded.updated_at")
             .bind(1, deviceId)
             .bind(2, key)
             .bind(3, value)
@@ -499,7 +516,8 @@ std::vector<protocol::ItemResult> SqliteServerStore::storeSubmissions(
             existing.bind(1, s.id);
             if (existing.step()) {
                 const bool same = sameBytes(existing.columnBlob(0), item.contentHash);
-                result.status = same ? protocol::ItemStatus::Duplicate : protocol::ItemStatus::Rejected;
+                result.status =
+                    same ? protocol::ItemStatus::Duplicate : protocol::ItemStatus::Rejected;
                 if (!same) {
                     result.error = "conflict";
                 }
@@ -602,9 +620,10 @@ AckResult SqliteServerStore::ackSubmissions(const std::vector<std::string>& ids,
 std::size_t SqliteServerStore::purgeAckedBefore(SystemTime cutoff, SystemTime now) {
     std::size_t purged = 0;
     m_writer->run([&](Database& db) {
-        db.prepare("UPDATE submissions SET sealed = NULL, signature = NULL, created_at = '', "
-                   "form_version = '', venue = '', neighbourhood = '', service_id = '', "
-                   "purged_at = ? WHERE acked_at IS NOT NULL AND acked_at < ? AND purged_at IS NULL")
+        db.prepare(
+              "UPDATE submissions SET sealed = NULL, signature = NULL, created_at = '', "
+              "form_version = '', venue = '', neighbourhood = '', service_id = '', "
+              "purged_at = ? WHERE acked_at IS NOT NULL AND acked_at < ? AND purged_at IS NULL")
             .bind(1, stamp(now))
             .bind(2, stamp(cutoff))
             .run();
@@ -669,9 +688,11 @@ DirectoryImportSummary SqliteServerStore::publishDirectory(const DirectoryPublic
         }
 
         const std::int64_t version = current + 1;
-        db.prepare("UPDATE directory_versions SET snapshot = NULL WHERE snapshot IS NOT NULL").run();
-        db.prepare("INSERT INTO directory_versions (version, label, created_at, service_count, "
-                   "terms_hash, terms_json, snapshot_hash, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        db.prepare("UPDATE directory_versions SET snapshot = NULL WHERE snapshot IS NOT NULL")
+            .run();
+        db.prepare(
+              "INSERT INTO directory_versions (version, label, created_at, service_count, "
+              "terms_hash, terms_json, snapshot_hash, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(1, version)
             .bind(2, publication.label)
             .bind(3, stamp(now))
@@ -682,7 +703,8 @@ DirectoryImportSummary SqliteServerStore::publishDirectory(const DirectoryPublic
             .bind(8, publication.snapshot)
             .run();
         Statement close = db.prepare(
-            "UPDATE directory_services SET removed_in = ? WHERE service_id = ? AND removed_in IS NULL");
+            "UPDATE directory_services SET removed_in = ? WHERE service_id = ? AND removed_in IS "
+            "NULL");
         for (const std::string& id : toClose) {
             close.bind(1, version).bind(2, id);
             close.run();
@@ -700,7 +722,8 @@ DirectoryImportSummary SqliteServerStore::publishDirectory(const DirectoryPublic
         // History a delta can still start from: versions >= version - depth. Older revisions and
         // version rows are never needed again (such kiosks get a full snapshot).
         const std::int64_t oldestKept = version - std::max(historyDepth, 1);
-        db.prepare("DELETE FROM directory_services WHERE removed_in IS NOT NULL AND removed_in <= ?")
+        db.prepare(
+              "DELETE FROM directory_services WHERE removed_in IS NOT NULL AND removed_in <= ?")
             .bind(1, oldestKept)
             .run();
         db.prepare("DELETE FROM directory_versions WHERE version < ?").bind(1, oldestKept).run();
@@ -752,7 +775,8 @@ DirectoryChanges SqliteServerStore::directoryChangesSince(std::int64_t since, in
         std::optional<std::vector<std::uint8_t>> sinceTermsHash;
         if (since > 0 && since <= changes.current &&
             since >= changes.current - std::max(historyDepth, 1)) {
-            Statement row = db.prepare("SELECT terms_hash FROM directory_versions WHERE version = ?");
+            Statement row =
+                db.prepare("SELECT terms_hash FROM directory_versions WHERE version = ?");
             row.bind(1, since);
             if (row.step()) {
                 sinceTermsHash = row.columnBlob(0);
@@ -763,9 +787,9 @@ DirectoryChanges SqliteServerStore::directoryChangesSince(std::int64_t since, in
             Statement row = db.prepare("SELECT snapshot FROM directory_versions WHERE version = ?");
             row.bind(1, changes.current);
             if (!row.step() || row.isNull(0)) {
-                throw StorageError("directory version " + std::to_string(changes.current) +
-                                       " has no snapshot",
-                                   SQLITE_CORRUPT, SQLITE_CORRUPT);
+                throw StorageError(
+                    "directory version " + std::to_string(changes.current) + " has no snapshot",
+                    SQLITE_CORRUPT, SQLITE_CORRUPT);
             }
             changes.snapshot = row.columnText(0);
             snapshot.commit();

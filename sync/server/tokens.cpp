@@ -36,8 +36,8 @@ bool isWellFormedToken(std::string_view text) {
         return false;
     }
     for (char c : text) {
-        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                        c == '-' || c == '_';
+        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                        (c >= '0' && c <= '9') || c == '-' || c == '_';
         if (!ok) {
             return false;
         }
@@ -48,9 +48,9 @@ bool isWellFormedToken(std::string_view text) {
 TokenHash hashToken(std::string_view token) {
     ensureSodium();
     TokenHash hash{};
-    crypto_generichash(hash.data(), hash.size(), reinterpret_cast<const unsigned char*>(token.data()),
-                       token.size(), reinterpret_cast<const unsigned char*>(kHashKey.data()),
-                       kHashKey.size());
+    crypto_generichash(hash.data(), hash.size(),
+                       reinterpret_cast<const unsigned char*>(token.data()), token.size(),
+                       reinterpret_cast<const unsigned char*>(kHashKey.data()), kHashKey.size());
     return hash;
 }
 
