@@ -476,6 +476,9 @@ TEST_CASE("429 with Retry-After: repeated bad tokens; good tokens still pass", "
     CHECK(retryAfter <= 60);
     // A kiosk on the same network address is not locked out.
     CHECK(statusOf(client.Get("/v1/directory", bearer(kiosk.token))) == 200);
+    // The scheme is case-insensitive.
+    CHECK(statusOf(client.Get("/v1/directory", {{"Authorization", "bearer " + kiosk.token}})) ==
+          200);
     // A request with no token at all is a plain 401, not counted.
     CHECK(statusOf(client.Get("/v1/directory")) == 401);
 }

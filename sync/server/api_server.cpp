@@ -4,7 +4,9 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <mutex>
@@ -391,8 +393,12 @@ std::optional<Principal> ApiServer::Impl::authorize(const Request& req, Response
         return std::nullopt;
     }
     std::optional<Principal> principal;
-    constexpr std::string_view kBearer = "Bearer ";
-    if (header.size() > kBearer.size() && header.compare(0, kBearer.size(), kBearer) == 0) {
+    constexpr std::string_view kBearer = "bearer ";  // the scheme is case-insensitive (RFC 9110)
+    std::string scheme = header.substr(0, std::min(header.size(), kBearer.size()));
+    for (char& c : scheme) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    if (header.size() > kBearer.size() && scheme == kBearer) {
         const std::string token = header.substr(kBearer.size());
         if (isWellFormedToken(token)) {
             principal = store.authenticate(hashToken(token));
