@@ -25,6 +25,7 @@ packages=(
     xvfb xauth           # a virtual X display for CI and the no-screen demo
     libx11-dev libxtst-dev  # the test driver sends real input events with XTest
     sqlite3              # PRAGMA integrity_check from scripts, and for people poking at data
+    openssl              # the CLI: test certificates for the server's HTTPS tests
 )
 
 missing=()
