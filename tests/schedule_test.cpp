@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/directory/compact_schedule.h"
 #include "core/directory/schedule.h"
 #include "core/i18n/i18n.h"
 #include "support/test_support.h"
@@ -399,5 +400,130 @@ TEST_CASE("schedule validity dates in plain words", "[schedule]") {
         CHECK(both({until}, i18n, date(2026, 3, 31)) ==
               Lines{"Tuesdays 10am–12pm, until 31 March", "Wtorki 10:00–12:00, do 31 marca"});
         CHECK(both({until}, i18n, date(2026, 4, 1)).empty());
+    }
+}
+
+TEST_CASE("the search cache's packed rules answer exactly as isOpenAt", "[schedule]") {
+    // A fixed-seed walk over random rules and moments, including overnight, monthly ordinals
+    // (more than four, which split into several packed rules), validity and every-day rules.
+    std::uint64_t state = 12345;
+    auto next = [&](std::uint64_t n) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        return (state >> 33) % n;
+    };
+    int compared = 0;
+    int open = 0;
+    for (int trial = 0; trial < 400; ++trial) {
+        std::vector<ScheduleRule> rules;
+        const std::uint64_t count = 1 + next(3);
+        for (std::uint64_t r = 0; r < count; ++r) {
+            ScheduleRule rule;
+            rule.frequency = next(2) == 0 ? ScheduleFrequency::Weekly : ScheduleFrequency::Monthly;
+            const std::uint64_t dayCount = next(7);
+            for (std::uint64_t d = 0; d < dayCount; ++d) {
+                int ordinal = 0;
+                if (rule.frequency == ScheduleFrequency::Monthly && next(3) != 0) {
+                    ordinal = static_cast<int>(next(10)) - 5;
+                    ordinal = ordinal >= 0 ? ordinal + 1 : ordinal;  // -5..-1, 1..5
+                }
+                rule.byDays.push_back({static_cast<unsigned>(1 + next(7)), ordinal});
+            }
+            rule.opensAtMinutes = static_cast<int>(next(96)) * 15;
+            rule.closesAtMinutes = static_cast<int>(next(97)) * 15;  // may be <= opens: overnight
+            if (next(4) == 0) {
+                rule.validFrom = sys_days{year{2026} / 3 / 1} + days{static_cast<int>(next(120))};
+            }
+            if (next(4) == 0) {
+                rule.validTo = sys_days{year{2026} / 4 / 1} + days{static_cast<int>(next(150))};
+            }
+            rules.push_back(rule);
+        }
+        std::vector<signpost::CompactRule> packed;
+        for (const ScheduleRule& rule : rules) {
+            signpost::appendCompactRules(rule, packed);
+        }
+        for (int sample = 0; sample < 60; ++sample) {
+            LocalTime t = at(2026, 1, 1, 0, 0);
+            const CivilDate date{sys_days{year{2026} / 1 / 1} + days{static_cast<int>(next(400))}};
+            t.date = date;
+            t.weekday = weekday{sys_days{date}}.iso_encoding();
+            t.minutesOfDay = static_cast<int>(next(1440));
+            const bool expected = isOpenAt(rules, t);
+            const signpost::OpenCheck check(t);
+            INFO("trial " << trial << " sample " << sample);
+            REQUIRE(check.isOpen(packed.data(), packed.data() + packed.size()) == expected);
+            ++compared;
+            open += expected ? 1 : 0;
+        }
+    }
+    CHECK(compared == 24000);
+    CHECK(open > 1000);  // the walk really visits open moments, not just closed ones
+}
+
+TEST_CASE("every schedule text key the code can ask for exists in English and Polish", "[schedule]") {
+    // Keys are built from numbers ("day.3.plural"), so no scan of the source finds them: list them.
+    std::vector<std::string> keys = {"time.clock", "time.am", "time.pm", "time.midnight", "schedule.every_day",
+                                     "schedule.days_range", "schedule.days_range_in_list", "schedule.list_separator",
+                                     "schedule.list_and", "schedule.hours", "schedule.weekly_line",
+                                     "schedule.all_day_line", "schedule.monthly_days", "schedule.monthly_line",
+                                     "schedule.with_dates", "schedule.with_note", "schedule.from_date",
+                                     "schedule.until_date", "schedule.between_dates", "schedule.date",
+                                     "schedule.date_year"};
+    for (int day = 1; day <= 7; ++day) {
+        for (const char* form : {"one", "plural", "range"}) {
+            keys.push_back("day." + std::to_string(day) + "." + form);
+        }
+    }
+    for (int month = 1; month <= 12; ++month) {
+        keys.push_back("schedule.month." + std::to_string(month));
+    }
+    I18n i18n = texts();
+    for (const std::string& key : keys) {
+        INFO(key);
+        CHECK(i18n.has("en", key));
+        if (key != "time.am" && key != "time.pm" && key != "time.midnight") {  // unused on a 24h clock
+            CHECK(i18n.has("pl", key));
+        }
+    }
+    for (int ordinal : {1, 2, 3, 4, 5, -1, -2, -3, -4, -5}) {
+        const std::string key = "schedule.ordinal." + std::to_string(ordinal);
+        INFO(key);
+        CHECK(i18n.has("en", key));
+        REQUIRE(i18n.setLanguage("pl"));
+        for (int day = 1; day <= 7; ++day) {
+            // Polish gives each day a gender and each ordinal a form per gender.
+            const std::string genderKey = "day." + std::to_string(day) + ".gender";
+            REQUIRE(i18n.has("pl", genderKey));
+            CHECK(i18n.has("pl", key + "." + i18n.tr(genderKey)));
+        }
+        REQUIRE(i18n.setLanguage("en"));
+    }
+    SECTION("no line ever shows a raw key, in either language") {
+        std::vector<ScheduleRule> rules;
+        for (const char* byday : {"MO", "MO,TU", "MO,TU,WE", "SA,SU", "", "MO,WE,FR,SU"}) {
+            rules.push_back(weekly(byday, "09:00", "17:00"));
+        }
+        for (const char* byday : {"1MO,-1MO", "2TU,-2TU", "3WE,-3WE", "4TH,-4TH", "5FR,-5FR", "1SA", "-1SU"}) {
+            rules.push_back(monthly(byday, "18:00", "20:00"));
+        }
+        rules.push_back(weekly("TH", "00:00", "24:00"));
+        for (unsigned month = 1; month <= 12; ++month) {
+            ScheduleRule dated = weekly("FR", "10:00", "11:00");
+            dated.validFrom = date(2026, month, 1);
+            dated.validTo = date(2027, month, 28);
+            rules.push_back(dated);
+        }
+        for (const char* language : {"en", "pl"}) {
+            REQUIRE(i18n.setLanguage(language));
+            const auto lines = describeSchedule(rules, i18n);
+            CHECK(lines.size() > 10);
+            for (const std::string& line : lines) {
+                INFO(language << ": " << line);
+                CHECK(line.find("schedule.") == std::string::npos);
+                CHECK(line.find("day.") == std::string::npos);
+                CHECK(line.find("time.") == std::string::npos);
+                CHECK(line.find('{') == std::string::npos);
+            }
+        }
     }
 }

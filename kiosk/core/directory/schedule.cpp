@@ -401,16 +401,21 @@ std::string formatClockTime(int minutesOfDay, const I18n& i18n) {
     const int clamped = std::clamp(minutesOfDay, 0, 1440);
     const int hours = clamped / 60;
     const int minutes = clamped % 60;
-    const std::string mm = (minutes < 10 ? "0" : "") + std::to_string(minutes);
+    char buffer[16];
     if (std::string_view(i18n.tr("time.clock")) == "24h") {
-        return std::to_string(hours) + ":" + mm;
+        std::snprintf(buffer, sizeof buffer, "%d:%02d", hours, minutes);
+        return buffer;
     }
     if (clamped == 0 || clamped == 1440) {
         return i18n.tr("time.midnight");
     }
     const int twelve = hours % 12 == 0 ? 12 : hours % 12;
-    const std::string time = minutes == 0 ? std::to_string(twelve) : std::to_string(twelve) + ":" + mm;
-    return i18n.format(hours < 12 ? "time.am" : "time.pm", {{"time", time}});
+    if (minutes == 0) {
+        std::snprintf(buffer, sizeof buffer, "%d", twelve);
+    } else {
+        std::snprintf(buffer, sizeof buffer, "%d:%02d", twelve, minutes);
+    }
+    return i18n.format(hours < 12 ? "time.am" : "time.pm", {{"time", buffer}});
 }
 
 std::vector<std::string> describeSchedule(const std::vector<ScheduleRule>& rules, const I18n& i18n) {
