@@ -91,10 +91,10 @@ TEST_CASE("a new outbox has the schema, WAL and synchronous=FULL", "[outbox]") {
     while (info.step()) {
         columns.push_back(info.columnText(0));
     }
-    CHECK(columns == std::vector<std::string>{"seq", "id", "reference", "created_at", "form_version",
-                                              "venue", "neighbourhood", "service_id", "sealed",
-                                              "status", "test", "attempts", "last_error",
-                                              "sent_at"});
+    CHECK(columns == std::vector<std::string>{"seq", "id", "reference", "created_at",
+                                              "form_version", "venue", "neighbourhood",
+                                              "service_id", "sealed", "status", "test", "attempts",
+                                              "last_error", "sent_at"});
     CHECK(outbox.counts().queued == 0);
     CHECK(outbox.allItems().empty());
 }
@@ -221,7 +221,7 @@ TEST_CASE("items without an id, reference or sealed bytes are programming errors
     CHECK(outbox.counts().queued == 0);
 }
 
-TEST_CASE("migrations: a version-0 file is migrated once; newer schemas are refused", "[outbox]") {
+TEST_CASE("migrations: a version-0 file is migrated once, newer schemas are refused", "[outbox]") {
     test::TempDir dir("outbox");
     const std::filesystem::path path = dir / "outbox.db";
 

@@ -162,7 +162,8 @@ TEST_CASE("strings are escaped correctly and UTF-8 passes through", "[referral_c
     const DecodedReferral decoded = parseReferral(document);
     CHECK(decoded.name == "Ann \"Nan\" O\\Brien");
     CHECK(decoded.needsText == "tab\there\nline\x01\x1F end");
-    CHECK(decoded.accessNeeds == "Zo\xC3\xAB \xC5\x81ukasz \xE2\x82\xAC \xF0\x9F\x98\x80 </script>");
+    CHECK(decoded.accessNeeds ==
+          "Zo\xC3\xAB \xC5\x81ukasz \xE2\x82\xAC \xF0\x9F\x98\x80 </script>");
 }
 
 TEST_CASE("invalid UTF-8 never makes invalid JSON", "[referral_codec]") {

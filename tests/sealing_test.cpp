@@ -85,7 +85,8 @@ TEST_CASE("public keys read back from the base64 keygen prints", "[sealing]") {
 TEST_CASE("a sealed box opens only with the coordinators' secret key", "[sealing]") {
     const CoordinatorKeyPair coordinators = CoordinatorKeyPair::generate();
     const std::vector<std::uint8_t> plaintext = bytesOf(R"({"name":"Ann Example"})");
-    const std::vector<std::uint8_t> sealed = sealForCoordinators(plaintext, coordinators.publicKey());
+    const std::vector<std::uint8_t> sealed =
+        sealForCoordinators(plaintext, coordinators.publicKey());
 
     CHECK(sealed.size() == plaintext.size() + 48);
     const SecureBytes opened = coordinators.open(sealed);
@@ -312,7 +313,8 @@ TEST_CASE("saving a key file: failures and replacement", "[sealing]") {
 
 TEST_CASE("sealing to a key read from the config matches the key pair", "[sealing]") {
     const CoordinatorKeyPair pair = CoordinatorKeyPair::generate();
-    const CoordinatorPublicKey fromConfig = CoordinatorPublicKey::fromBase64(pair.publicKey().toBase64());
+    const CoordinatorPublicKey fromConfig =
+        CoordinatorPublicKey::fromBase64(pair.publicKey().toBase64());
     const std::vector<std::uint8_t> message = bytesOf("hello");
     const SecureBytes opened = pair.open(sealForCoordinators(message, fromConfig));
     CHECK(std::vector<std::uint8_t>(opened.begin(), opened.end()) == message);

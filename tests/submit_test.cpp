@@ -177,7 +177,7 @@ TEST_CASE("submit stores one sealed referral with non-personal metadata", "[subm
     }
 }
 
-TEST_CASE("a general referral carries no service; a test referral says so", "[submit]") {
+TEST_CASE("a general referral carries no service, a test referral says so", "[submit]") {
     Kiosk kiosk;
     Outbox outbox(kiosk.path.string());
     ReferralForm form = sampleForm();
@@ -247,7 +247,7 @@ TEST_CASE("a context without a time uses the clock", "[submit]") {
     CHECK(*created <= std::chrono::system_clock::now());
 }
 
-TEST_CASE("ids and references are unique; sequence numbers count up", "[submit]") {
+TEST_CASE("ids and references are unique, sequence numbers count up", "[submit]") {
     Kiosk kiosk;
     Outbox outbox(kiosk.path.string());
     std::set<std::string> ids;

@@ -249,7 +249,8 @@ TEST_CASE("email addresses: a practical RFC 5321/5322 subset", "[validation]") {
 
 // ---- cleaning --------------------------------------------------------------------------------
 
-TEST_CASE("cleanText removes controls, bidi overrides and invalid UTF-8, and trims", "[validation]") {
+TEST_CASE("cleanText removes controls, bidi overrides and invalid UTF-8, and trims",
+          "[validation]") {
     struct Case {
         std::string input;
         bool allowNewlines;
@@ -270,7 +271,8 @@ TEST_CASE("cleanText removes controls, bidi overrides and invalid UTF-8, and tri
         {"A\xC2\x80n\xC2\x9Fn", false, "Ann"},         // C1 (U+0080, U+009F)
         {"\xE2\x80\xAE" "evil" "\xE2\x80\xAC", false, "evil"},  // RLO ... PDF
         {"a\xE2\x80\xAA" "b\xE2\x80\xAB" "c\xE2\x80\xAD" "d", false, "abcd"},  // LRE RLE LRO
-        {"a\xE2\x81\xA6" "b\xE2\x81\xA7" "c\xE2\x81\xA8" "d\xE2\x81\xA9", false, "abcd"},  // isolates
+        // isolates LRI RLI FSI PDI
+        {"a\xE2\x81\xA6" "b\xE2\x81\xA7" "c\xE2\x81\xA8" "d\xE2\x81\xA9", false, "abcd"},
         {"\xEF\xBB\xBF" "Ann", false, "Ann"},          // byte-order mark
         {"A\xEF\xBF\xBEnn\xEF\xBF\xBF", false, "Ann"}, // noncharacters
         {"Line\xE2\x80\xA8two", true, "Line\ntwo"},    // U+2028
@@ -444,7 +446,7 @@ TEST_CASE("optional steps never block", "[validation]") {
     CHECK(validateStep(ReferralStep::Access, empty).empty());
 }
 
-TEST_CASE("submit needs every step; the review step is the same check", "[validation]") {
+TEST_CASE("submit needs every step, and the review step is the same check", "[validation]") {
     ReferralForm empty;
     const std::vector<FieldError> expected{
         {ReferralField::Needs, "error.needs.required"},

@@ -247,8 +247,12 @@ int faultAccess(sqlite3_vfs*, const char* name, int flags, int* result) {
 int faultFullPathname(sqlite3_vfs*, const char* name, int size, char* out) {
     return g_real->xFullPathname(g_real, name, size, out);
 }
-void* faultDlOpen(sqlite3_vfs*, const char* file) { return g_real->xDlOpen(g_real, file); }
-void faultDlError(sqlite3_vfs*, int size, char* message) { g_real->xDlError(g_real, size, message); }
+void* faultDlOpen(sqlite3_vfs*, const char* file) {
+    return g_real->xDlOpen(g_real, file);
+}
+void faultDlError(sqlite3_vfs*, int size, char* message) {
+    g_real->xDlError(g_real, size, message);
+}
 void (*faultDlSym(sqlite3_vfs*, void* handle, const char* symbol))(void) {
     return g_real->xDlSym(g_real, handle, symbol);
 }
@@ -305,7 +309,8 @@ void registerVfs() {
     }
     const int rc = sqlite3_vfs_register(&g_vfs, 0);
     if (rc != SQLITE_OK) {
-        throw std::runtime_error(std::string("cannot register the fault VFS: ") + sqlite3_errstr(rc));
+        throw std::runtime_error(std::string("cannot register the fault VFS: ") +
+                                 sqlite3_errstr(rc));
     }
 }
 

@@ -283,8 +283,9 @@ std::int64_t Outbox::enqueue(const NewOutboxItem& item) {
                           std::to_string(item.sealed.size()) + " bytes sealed)");
         return seq;
     } catch (const StorageError& error) {
-        logWarning(kLog, std::string("could not store a referral: ") + sqlite3_errstr(error.code()) +
-                             " (extended code " + std::to_string(error.extendedCode()) + ")");
+        logWarning(kLog, std::string("could not store a referral: ") +
+                             sqlite3_errstr(error.code()) + " (extended code " +
+                             std::to_string(error.extendedCode()) + ")");
         throw;
     }
 }
@@ -311,8 +312,9 @@ OutboxCounts Outbox::counts() {
 
 std::vector<OutboxItem> Outbox::items(OutboxStatus status, std::size_t limit,
                                       std::int64_t afterSeq) {
-    Statement query = m_db.prepare(std::string("SELECT ") + kItemColumns +
-                                   " FROM outbox WHERE status = ? AND seq > ? ORDER BY seq LIMIT ?");
+    Statement query =
+        m_db.prepare(std::string("SELECT ") + kItemColumns +
+                     " FROM outbox WHERE status = ? AND seq > ? ORDER BY seq LIMIT ?");
     query.bind(1, toString(status));
     query.bind(2, afterSeq);
     query.bind(3, static_cast<std::int64_t>(limit));
@@ -324,7 +326,8 @@ std::vector<OutboxItem> Outbox::items(OutboxStatus status, std::size_t limit,
 }
 
 std::vector<OutboxItem> Outbox::allItems() {
-    Statement query = m_db.prepare(std::string("SELECT ") + kItemColumns + " FROM outbox ORDER BY seq");
+    Statement query =
+        m_db.prepare(std::string("SELECT ") + kItemColumns + " FROM outbox ORDER BY seq");
     std::vector<OutboxItem> result;
     while (query.step()) {
         result.push_back(readItem(query));

@@ -365,8 +365,8 @@ DecodedReferral parseReferral(std::string_view text) {
     decoded.name = stringMember(contact, "contact", "name");
     decoded.phone = stringMember(contact, "contact", "phone");
     decoded.email = stringMember(contact, "contact", "email");
-    decoded.bestTime =
-        oneOfMember(contact, "contact", "best_time", {"no_preference", "morning", "afternoon", "evening"});
+    decoded.bestTime = oneOfMember(contact, "contact", "best_time",
+                                   {"no_preference", "morning", "afternoon", "evening"});
     decoded.safeToLeaveMessage =
         oneOfMember(contact, "contact", "safe_to_leave_message", {"yes", "no", "not_answered"});
     if (decoded.name.empty()) {

@@ -118,8 +118,9 @@ CoordinatorPublicKey CoordinatorPublicKey::fromBase64(std::string_view text) {
     }
     CoordinatorPublicKey key;
     if (bytes->size() != key.bytes.size()) {
-        throw CryptoError("the coordinator public key must be 32 bytes (44 base64 characters), not " +
-                          std::to_string(bytes->size()) + " bytes");
+        throw CryptoError(
+            "the coordinator public key must be 32 bytes (44 base64 characters), not " +
+            std::to_string(bytes->size()) + " bytes");
     }
     std::copy(bytes->begin(), bytes->end(), key.bytes.begin());
     if (sodium_is_zero(key.bytes.data(), key.bytes.size()) == 1) {
@@ -210,7 +211,8 @@ CoordinatorKeyPair CoordinatorKeyPair::loadEncrypted(const std::filesystem::path
         malformed(file, "not a JSON object");
     }
     const auto format = root.find("format");
-    if (format == root.end() || !format->is_string() || format->get<std::string>() != kKeyFileFormat) {
+    if (format == root.end() || !format->is_string() ||
+        format->get<std::string>() != kKeyFileFormat) {
         malformed(file, "\"format\" is not \"signpost-coordinator-key\"");
     }
     const auto version = root.find("version");

@@ -42,7 +42,8 @@ std::vector<std::uint8_t> serialiseAndSeal(const ReferralForm& cleaned,
 ReferralInvalid::ReferralInvalid(std::vector<FieldError> errors)
     : std::runtime_error(describe(errors)), m_errors(std::move(errors)) {}
 
-SubmitReceipt submitReferral(const ReferralForm& form, const SubmitContext& context, Outbox& outbox) {
+SubmitReceipt submitReferral(const ReferralForm& form, const SubmitContext& context,
+                             Outbox& outbox) {
     ReferralForm cleaned = cleanedCopy(form);
     struct WipeOnExit {
         ReferralForm& form;

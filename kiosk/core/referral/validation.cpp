@@ -13,8 +13,8 @@ namespace {
 // ---- cleaning ------------------------------------------------------------------------------
 
 bool isTrimmedSpace(char32_t cp) {
-    return cp == ' ' || cp == '\n' || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200B) ||
-           cp == 0x202F || cp == 0x205F || cp == 0x3000;
+    return cp == ' ' || cp == '\n' || cp == 0xA0 || cp == 0x1680 ||
+           (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
 bool isRemovedFormatCharacter(char32_t cp) {
@@ -192,7 +192,8 @@ bool groupNationalNumber(std::string_view nsn, WipedChars<N>& out) {
             writeGrouped(nsn, {3, 3}, out);
             return true;
         case '8':
-            if (nsn.starts_with("800") || (ten && (nsn.starts_with("808") || oneOf(nsn[1], "47")))) {
+            if (nsn.starts_with("800") ||
+                (ten && (nsn.starts_with("808") || oneOf(nsn[1], "47")))) {
                 writeGrouped(nsn, {3, 3}, out);
                 return true;
             }
@@ -313,7 +314,8 @@ bool isDomain(std::string_view domain) {
     if (labels < 2 || last.size() < 2) {
         return false;
     }
-    const bool idn = last.size() > 4 && (last.substr(0, 4) == "xn--" || last.substr(0, 4) == "XN--");
+    const bool idn =
+        last.size() > 4 && (last.substr(0, 4) == "xn--" || last.substr(0, 4) == "XN--");
     return idn || std::all_of(last.begin(), last.end(), isLetter);
 }
 
@@ -366,9 +368,10 @@ void validateCleaned(ReferralStep step, const ReferralForm& form, std::vector<Fi
         case ReferralStep::Access:
             break;
         case ReferralStep::Review:
-            for (ReferralStep each : {ReferralStep::Needs, ReferralStep::Contact, ReferralStep::BestTime,
-                                      ReferralStep::Message, ReferralStep::Language,
-                                      ReferralStep::Access, ReferralStep::Consent}) {
+            for (ReferralStep each :
+                 {ReferralStep::Needs, ReferralStep::Contact, ReferralStep::BestTime,
+                  ReferralStep::Message, ReferralStep::Language, ReferralStep::Access,
+                  ReferralStep::Consent}) {
                 validateCleaned(each, form, errors);
             }
             break;
