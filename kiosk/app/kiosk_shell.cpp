@@ -15,6 +15,7 @@
 #include "app/exit_codes.h"
 #include "app/ui_map_file.h"
 #include "core/common/log.h"
+#include "core/runtime/directory_verification.h"
 #include "core/runtime/frame_pacer.h"
 #include "ui/kiosk_app.h"
 #include "ui/ui_map.h"
@@ -229,6 +230,7 @@ public:
             if (m_signals.stopRequested()) {
                 break;
             }
+            checkDirectory();
             const Clock::time_point frameStart = Clock::now();
             if (!m_state.pacer.frameDue(frameStart, hints(app))) {
                 continue;
@@ -240,6 +242,9 @@ public:
                 m_notifier.notifyReady();
                 const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - opened);
                 logInfo("shell", "first frame shown " + std::to_string(ms.count()) + " ms after the window opened");
+                // The directory was opened with the fast check; the thorough one reads the whole
+                // file, so it runs now, beside the first screen, and wakes the loop when done.
+                m_verification.emplace(m_runtime.directoryFile, [] { glfwPostEmptyEvent(); });
             }
             // Only here, after a frame really went out: a loop stuck anywhere sends nothing.
             m_notifier.pingWatchdog(Clock::now());
@@ -269,6 +274,29 @@ private:
         }
         result.watchdogDue = m_notifier.nextWatchdogPing();
         return result;
+    }
+
+    // Between frames, on this thread: the UI never sees a half-rebuilt directory.
+    void checkDirectory() {
+        if (!m_verification) {
+            return;
+        }
+        std::optional<std::string> problem = m_verification->takeResult();
+        if (!problem) {
+            return;
+        }
+        m_verification.reset();
+        if (problem->empty()) {
+            logDebug("shell", "directory passed the thorough check");
+            return;
+        }
+        try {
+            rebuildDirectory(m_runtime, *problem);
+        } catch (const std::exception& error) {
+            logError("shell", std::string("cannot rebuild the damaged directory: ") + error.what());
+            m_faultSince = Clock::now();
+        }
+        m_state.pacer.requestFrames(1);
     }
 
     void waitForWork(const ui::KioskApp& app) {
@@ -372,6 +400,7 @@ private:
     float m_pixelsPerMm;
     LoopState m_state;
     std::optional<UiMapFile> m_uiMapFile;
+    std::optional<DirectoryVerification> m_verification;
     std::optional<Clock::time_point> m_faultSince;
     std::string m_lastScreen;
     bool m_readySent = false;
