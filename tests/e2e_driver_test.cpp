@@ -106,6 +106,12 @@ TEST_CASE("half-written or foreign UI-map files are not maps", "[e2e_driver]") {
     CHECK_FALSE(parseUiMap(R"({"window":{"x":0,"y":0,"width":1,"height":1},"screen":"home","fr)"));
     CHECK_FALSE(parseUiMap(R"({"screen":"home"})"));
     CHECK_FALSE(parseUiMap(R"({"screen":"home","elements":[{"id":"a"}]})"));
+    // NaN coordinates arrive as null: the element is known but cannot be pressed.
+    const auto odd = parseUiMap(R"({"window":{"x":0,"y":0,"width":100,"height":100},"screen":"home",
+        "elements":[{"id":"a","x":null,"y":1,"w":10,"h":10,"enabled":true}]})");
+    REQUIRE(odd);
+    REQUIRE(odd->find("a"));
+    CHECK_FALSE(odd->pressable(*odd->find("a")));
     CHECK_FALSE(parseUiMap("[1,2,3]"));
     CHECK_FALSE(readUiMap(signpost::test::sourceDir() / "no-such-map.json"));
     const auto minimal = parseUiMap(R"({"screen":"home","elements":[]})");

@@ -117,6 +117,16 @@ ExitStatus runDriver(const KioskSetup& setup, const VirtualDisplay& display, con
     return runProcess(options, 600s);
 }
 
+// The kiosk's log and last UI map, next to the screenshots (the temp dir goes away).
+void keepArtifacts(const KioskSetup& setup, const std::filesystem::path& artifacts) {
+    for (const auto& [from, to] : {std::pair{setup.dir / "kiosk.err", "kiosk.log"},
+                                   std::pair{setup.uiMap, "ui-map.json"}}) {
+        std::error_code ignored;
+        std::filesystem::copy_file(from, artifacts / to, std::filesystem::copy_options::overwrite_existing,
+                                   ignored);
+    }
+}
+
 bool e2eEnabled() {
     if (!SIGNPOST_E2E_ENABLED) {
         WARN("SIGNPOST_E2E_TESTS is OFF; skipped");
@@ -220,6 +230,7 @@ TEST_CASE("a resident self-refers on the real kiosk with real input events", "[k
     RunningKiosk kiosk(setup, display, 1920, 1080);
 
     const auto walked = runDriver(setup, display, "self_referral.walk", artifacts);
+    keepArtifacts(setup, artifacts);
     {
         INFO("driver: " << walked.describe() << "\n" << readText(artifacts / "driver.log"));
         INFO(kiosk.process.report());
@@ -228,13 +239,15 @@ TEST_CASE("a resident self-refers on the real kiosk with real input events", "[k
     CHECK(std::filesystem::exists(artifacts / "01-home.png"));
     CHECK(std::filesystem::exists(artifacts / "12-referral-done.png"));
 
-    // SIGTERM is the service manager's stop: a clean exit 0, STOPPING=1 on the way out.
+    // SIGTERM is the service manager's stop: a clean exit 0, STOPPING=1 on the way out. (We did
+    // not read the STATUS messages sent during the walk; make room for STOPPING=1 first.)
+    kiosk.notify.drain();
+    CHECK(kiosk.notify.history().size() >= 2);  // READY=1, then STATUS=showing ... per screen
     const auto stopped = kiosk.process.stop(10s);
     INFO(kiosk.process.report());
     CHECK(stopped.success());
     CHECK(kiosk.notify.waitFor("STOPPING=1", 2s));
-    std::filesystem::copy_file(setup.dir / "kiosk.err", artifacts / "kiosk.log",
-                               std::filesystem::copy_options::overwrite_existing);
+    keepArtifacts(setup, artifacts);
 
     // Exactly one referral, sealed: only the coordinators' key opens it, and it holds what was typed.
     Outbox outbox((setup.data / "outbox.db").string());
@@ -275,6 +288,7 @@ TEST_CASE("the first screens work in portrait", "[kiosk_e2e][.]") {
     RunningKiosk kiosk(setup, display, 1080, 1920);
 
     const auto walked = runDriver(setup, display, "portrait_first_screens.walk", artifacts);
+    keepArtifacts(setup, artifacts);
     INFO("driver: " << walked.describe() << "\n" << readText(artifacts / "driver.log"));
     INFO(kiosk.process.report());
     REQUIRE(walked.success());

@@ -163,8 +163,14 @@ public:
                 }
             }
             if (Clock::now() >= deadline) {
+                std::string detail;
+                if (!map) {
+                    detail = std::filesystem::exists(m_options.uiMap)
+                                 ? " (the UI map file exists but cannot be read as a map now)"
+                                 : " (there is no UI map file)";
+                }
                 throw StepFailure("timed out after " + std::to_string(m_options.timeout.count()) +
-                                  " ms waiting for " + what);
+                                  " ms waiting for " + what + detail);
             }
             std::this_thread::sleep_for(milliseconds(10));
         }
