@@ -51,6 +51,9 @@ int main(int argc, char** argv) {
             // One line naming file, line and key; no window. Restarting cannot fix this.
             std::fprintf(stderr, "%s\n", error.what());
             return kExitBadConfig;
+        } catch (const std::exception& error) {
+            std::fprintf(stderr, "signpost-kiosk: cannot start: %s\n", error.what());
+            return kExitCannotStart;
         }
         if (signals.stopRequested()) {
             return kExitOk;
@@ -58,7 +61,8 @@ int main(int argc, char** argv) {
         SystemdNotifier notifier = SystemdNotifier::fromEnvironment();
         return runKioskShell(runtime, command.options, notifier, signals);
     } catch (const std::exception& error) {
-        std::fprintf(stderr, "signpost-kiosk: cannot start: %s\n", error.what());
+        // No display, no GL 3.0, or something that failed outside a frame.
+        std::fprintf(stderr, "signpost-kiosk: %s\n", error.what());
         return kExitCannotStart;
     }
 }
