@@ -15,6 +15,7 @@
 #include "core/referral/referral_codec.h"
 #include "core/referral/sealing.h"
 #include "core/referral/validation.h"
+#include "core/staff/staff_auth.h"
 #include "e2e/walk_script.h"
 #include "support/notify_listener.h"
 #include "support/process.h"
@@ -329,4 +330,38 @@ TEST_CASE("the kiosk feeds the systemd watchdog while idle, only after frames", 
         CHECK(kiosk.notify.waitFor("WATCHDOG=1", 5s, kiosk.process.pid()));
     }
     CHECK(kiosk.process.stop(10s).success());
+}
+
+TEST_CASE("staff set a PIN and restart the kiosk from the staff panel: exit code 75", "[kiosk_e2e][.]") {
+    if (!e2eEnabled()) {
+        return;
+    }
+    KioskSetup setup;
+    const auto artifacts = artifactsDir("staff");
+    VirtualDisplayOptions displayOptions;
+    displayOptions.logFile = artifacts / "xvfb.log";
+    VirtualDisplay display = VirtualDisplay::start(displayOptions);
+    RunningKiosk kiosk(setup, display, 1920, 1080);
+
+    // The 3 s hold only works if the render-on-demand loop keeps drawing while the finger rests.
+    const auto walked = runDriver(setup, display, "staff_restart.walk", artifacts);
+    keepArtifacts(setup, artifacts);
+    {
+        INFO("driver: " << walked.describe() << "\n" << readText(artifacts / "driver.log"));
+        INFO(kiosk.process.report());
+        REQUIRE(walked.success());
+    }
+    const auto status = kiosk.process.waitFor(30s);
+    INFO(kiosk.process.report());
+    REQUIRE(status);
+    CHECK(status->exitedWith(75));  // the systemd unit restarts the kiosk on this code
+
+    // The new PIN was saved into the config as an Argon2id hash, and it opens staff mode.
+    const TomlDocument config = TomlDocument::parse(readText(setup.config), "kiosk.toml");
+    const TomlEntry* pin = config.find("staff", "pin_hash");
+    REQUIRE(pin);
+    const std::string hash = std::get<std::string>(pin->value);
+    CHECK(hash.rfind("$argon2id$", 0) == 0);
+    StaffAuth auth(hash, setup.dir / "staff-check.json");
+    CHECK(auth.check("258046", std::chrono::system_clock::now()).outcome == PinCheck::Outcome::Accepted);
 }
