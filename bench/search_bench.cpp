@@ -16,6 +16,7 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "bench_support.h"
@@ -135,6 +136,14 @@ int main(int argc, char** argv) {
     const std::chrono::sys_seconds now =
         std::chrono::sys_days{std::chrono::year{2026} / 6 / 2} + std::chrono::hours{10} + std::chrono::minutes{30};
     const std::string neighbourhood = "Hulme, Moss Side & Rusholme";
+    {
+        // Other processes on the machine inflate wall-clock figures; say how busy it was.
+        std::ifstream loadavg("/proc/loadavg");
+        std::string one, five;
+        loadavg >> one >> five;
+        std::cout << "load average at start: " << one << " (1 min), " << five << " (5 min); "
+                  << std::thread::hardware_concurrency() << " cores\n";
+    }
 
     for (const std::size_t size : options.sizes) {
         std::vector<Row> rows;

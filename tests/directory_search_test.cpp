@@ -296,6 +296,18 @@ TEST_CASE("summaries carry what the results list shows", "[directory_search]") {
     CHECK_FALSE(housing.hasSchedule);
     CHECK_FALSE(housing.openNow);
     CHECK(item("svc-shelter").cityWide);  // no service area at all
+    SECTION("a service in several areas is labelled with the one filtered by") {
+        DirectoryData data = test::smallDirectory();
+        data.services[2].serviceAreas.push_back({kHulme, "neighbourhood"});  // meals: Gorton, then Hulme
+        f.store.replaceAll(data, "test");
+        SearchFilters filters;
+        filters.neighbourhood = kHulme;
+        const SearchResults hulme = f.find("gorton community meals", filters);
+        REQUIRE(hulme.items.size() == 1);
+        CHECK(hulme.items[0].id == "svc-meals");
+        CHECK(hulme.items[0].areaLabel == kHulme);
+        CHECK(f.find("gorton community meals").items.at(0).areaLabel == kGorton);
+    }
     CHECK_FALSE(item("svc-breakfast").openNow);
 }
 

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/common/log.h"
+#include "core/common/time_util.h"
 #include "core/session/kiosk_session.h"
 #include "support/test_support.h"
 #include "ui/testing/test_kiosk.h"
@@ -188,4 +189,27 @@ TEST_CASE("render on demand: idle frames are not needed until the timer", "[ui][
     const auto later = ui.app().nextWakeUp();
     REQUIRE(later);
     CHECK(*later == *wake);  // a frame with no input moves nothing
+}
+
+TEST_CASE("render on demand: a list with \"Open now\" wakes at the next minute", "[ui][idle]") {
+    setLogToStderr(false);
+    test::TempDir dir("ui-minute");
+    TestKiosk kiosk(dir.path(), test::assetsDir());  // idle timeout 90 s
+    UiDriver ui(kiosk.runtime);
+    ui.setWallClock(*parseIsoUtc("2026-11-23T11:00:20Z"));
+    ui.frame();
+    // Home shows no opening times: the next wake-up is the idle timer's, 90 s away.
+    const auto homeWake = ui.app().nextWakeUp();
+    REQUIRE(homeWake);
+    CHECK(*homeWake - ui.now() > std::chrono::seconds(85));
+    REQUIRE(ui.press("home.neighbourhood"));
+    REQUIRE(ui.press("home.neighbourhood.option.0"));
+    REQUIRE(ui.press("home.need.food"));
+    ui.settle();
+    CHECK_FALSE(ui.app().isAnimating());
+    // Results with opening hours: wake when the wall clock's minute turns (within 40 s of :20).
+    const auto wake = ui.app().nextWakeUp();
+    REQUIRE(wake);
+    CHECK(*wake - ui.now() <= std::chrono::seconds(41));
+    CHECK(*wake > ui.now());
 }

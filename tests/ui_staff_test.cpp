@@ -144,7 +144,7 @@ TEST_CASE("the staff panel shows the kiosk and saves settings", "[ui][staff]") {
     openPinPad(ui);
     REQUIRE(typePin(ui, "2580"));
     REQUIRE(ui.screen() == "staff.panel");
-    CHECK(ui.find("staff.sync"));  // the place kept for the sync status
+    CHECK(ui.scrollIntoView("staff.sync", "staff.scroll"));  // the place kept for the sync status
     CHECK(ui.find("staff.close"));
     CHECK(ui.find("staff.restart"));
     CHECK_FALSE(ui.find("staff.exit"));  // allow_exit is false

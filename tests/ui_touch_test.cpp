@@ -41,8 +41,10 @@ void reachContactStep(UiDriver& ui) {
     REQUIRE(ui.screen() == "referral.contact");
 }
 
-// Focuses `field` and checks it sits wholly above the keyboard, as tall as without it.
-void checkAboveKeyboard(UiDriver& ui, const std::string& field, const std::string& area, const char* typed) {
+// Focuses `field` and checks it sits wholly above the keyboard, as tall as without it, before
+// and after typing (`typedField`: where the text lands, when typing moves to another screen).
+void checkAboveKeyboard(UiDriver& ui, std::string field, const std::string& area, const char* typed,
+                        const std::string& typedField = {}) {
     INFO("field " << field);
     REQUIRE(ui.scrollIntoView(field, area));
     const float fullHeight = ui.find(field)->height;
@@ -59,6 +61,10 @@ void checkAboveKeyboard(UiDriver& ui, const std::string& field, const std::strin
     };
     check();
     REQUIRE(ui.typeKeys(typed));
+    if (!typedField.empty()) {
+        field = typedField;  // the same text field, on the screen typing opened
+        REQUIRE(ui.app().keyboardShown());
+    }
     check();
     REQUIRE(ui.press("keyboard.done"));
     CHECK_FALSE(ui.app().keyboardShown());
@@ -168,7 +174,7 @@ TEST_CASE("the keyboard never covers the field being typed into", "[ui]") {
             options.textSize = c.size;
             TestKiosk kiosk(dir.path(), test::assetsDir(), options);
             UiDriver ui(kiosk.runtime, c.width, c.height);
-            checkAboveKeyboard(ui, "home.search", "home.scroll", "x");
+            checkAboveKeyboard(ui, "home.search", "home.scroll", "x", "results.search");
             REQUIRE(ui.press("global.finish"));
             reachContactStep(ui);
             checkAboveKeyboard(ui, "referral.name", "referral.contact.scroll", "Ana");

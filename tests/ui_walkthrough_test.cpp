@@ -297,3 +297,79 @@ TEST_CASE("Polish end to end: texts, glyphs, the keyboard's letters", "[ui]") {
     CHECK(ui.app().session().language() == "en");
     CHECK(kiosk.runtime.i18n.language() == "en");
 }
+
+TEST_CASE("no results: related needs and a link worker are offered", "[ui]") {
+    setLogToStderr(false);
+    test::TempDir dir("ui-noresults");
+    TestKiosk kiosk(dir.path(), test::assetsDir());
+    UiDriver ui(kiosk.runtime);
+    REQUIRE(ui.press("home.search"));
+
+    SECTION("a misspelt word suggests the need it looks like") {
+        REQUIRE(ui.typeKeys("lonley"));
+        REQUIRE(ui.press("keyboard.done"));
+        REQUIRE(ui.screen() == "results");
+        CHECK_FALSE(ui.find("results.item.0"));
+        REQUIRE(ui.scrollIntoView("results.suggest.feeling-lonely", "results.list"));
+        REQUIRE(ui.press("results.suggest.feeling-lonely"));
+        // The need replaces the words: its services are listed.
+        CHECK(ui.app().session().filters().needCode == "feeling-lonely");
+        CHECK(ui.app().session().searchText().empty());
+        CHECK(ui.find("results.item.0"));
+    }
+    SECTION("nonsense still leads to a person") {
+        REQUIRE(ui.typeKeys("xyzzy plugh"));
+        REQUIRE(ui.press("keyboard.done"));
+        CHECK_FALSE(ui.find("results.item.0"));
+        CHECK_FALSE(ui.findFirst("results.suggest."));
+        REQUIRE(ui.scrollIntoView("results.ask_link_worker", "results.list"));
+        REQUIRE(ui.press("results.ask_link_worker"));
+        CHECK(ui.screen() == "referral.needs");
+        CHECK(ui.app().session().form().kind == ReferralKind::General);
+    }
+    SECTION("clearing the words brings the list back") {
+        REQUIRE(ui.typeKeys("xyzzy"));
+        REQUIRE(ui.press("keyboard.done"));
+        REQUIRE(ui.press("results.search.clear"));
+        CHECK(ui.app().session().searchText().empty());
+        CHECK(ui.find("results.item.0"));
+    }
+}
+
+TEST_CASE("filters narrow the list and show as switched on", "[ui]") {
+    setLogToStderr(false);
+    test::TempDir dir("ui-filters");
+    TestKiosk kiosk(dir.path(), test::assetsDir());
+    UiDriver ui(kiosk.runtime);
+    REQUIRE(ui.press("home.neighbourhood"));
+    REQUIRE(ui.press("home.neighbourhood.option.0"));  // anywhere
+    CHECK(ui.app().session().filters().neighbourhood.empty());
+    REQUIRE(ui.press("home.need.food"));
+    const auto count = [&] {
+        SearchRequest request = ui.app().session().searchRequest(100000);
+        return kiosk.runtime.directory
+            ->search(request, std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()))
+            .items.size();
+    };
+    const std::size_t all = count();
+    REQUIRE(all > 3);
+    REQUIRE(ui.press("results.filter.free"));
+    CHECK(ui.app().session().filters().freeOnly);
+    CHECK(count() <= all);
+    REQUIRE(ui.press("results.filter.drop_in"));
+    CHECK(ui.app().session().filters().dropInOnly);
+    REQUIRE(ui.press("results.filter.language"));
+    REQUIRE(ui.find("results.language.option.0"));
+    REQUIRE(ui.pressFirst("results.language.option.1"));
+    CHECK_FALSE(ui.app().session().filters().languageCode.empty());
+    REQUIRE(ui.press("results.filter.language"));
+    REQUIRE(ui.press("results.language.option.0"));
+    CHECK(ui.app().session().filters().languageCode.empty());
+    REQUIRE(ui.press("results.need.clear"));
+    CHECK(ui.app().session().filters().needCode.empty());
+    // Closing a chooser changes nothing.
+    REQUIRE(ui.press("results.neighbourhood"));
+    REQUIRE(ui.press("chooser.close"));
+    CHECK(ui.app().session().filters().neighbourhood.empty());
+    CHECK(ui.screen() == "results");
+}

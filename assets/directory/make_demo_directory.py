@@ -109,7 +109,7 @@ AREAS = [
                    "the Canal Side Hub"],
      "buses": "Buses 76 and 181 stop nearby; Newton Heath tram stop is ten minutes' walk"},
     {"name": "Ancoats, Miles Platting & City Centre", "short": "ancoats",
-     "places": ["Ancoats", "Miles Platting", "the city centre"], "postcodes": ["M4", "M1", "M40"],
+     "places": ["Ancoats", "Miles Platting", "City Centre"], "postcodes": ["M4", "M1", "M40"],
      "streets": ["Spinners Way", "Loom Street", "Cotton Court", "Bobbin Lane"],
      "buildings": ["the Spinners Mill Hub", "Loom House", "the Cotton Court Centre", "St Clement's Church Hall"],
      "buses": "Five minutes from Piccadilly; free city centre bus stops nearby"},
@@ -256,8 +256,7 @@ concept(key="warm-space", needs=["feeling-lonely", "money-debt"], names=["Warm W
             "bills.",
         ],
         eligibility="Anyone.", how="Just walk in.",
-        hours=[("WEEKLY", "MO,TU,WE,TH", "12:00", "16:00", {"valid_from": "2026-11-02", "valid_to": "2027-03-26",
-                                                               "description": "winter only"})],
+        hours=[("WEEKLY", "MO,TU,WE,TH", "12:00", "16:00", {"valid_from": "2026-11-02", "valid_to": "2027-03-26"})],
         access="drop-in", areas=["cheetham", "openshaw", "longsight", "moston", "chorlton"], accepts=False)
 concept(key="friendship-line", needs=["feeling-lonely"], names=["Night Owls Friendship Line"],
         descriptions=["A free evening phone line for anyone who feels alone. Volunteers answer until 10pm every "
@@ -446,7 +445,7 @@ concept(key="winter-shelter", needs=["housing", "crisis-support"], names=["Winte
                       "hot supper and breakfast."],
         eligibility="Adults sleeping rough.", how="Referral through the outreach team.",
         hours=[("WEEKLY", "FR,SA", "21:00", "08:00",
-                {"valid_from": "2026-12-01", "valid_to": "2027-02-28", "description": "December to February"})],
+                {"valid_from": "2026-12-01", "valid_to": "2027-02-28"})],
         access="referral", areas=["gorton"], org="harbour")
 concept(key="street-drop-in", needs=["housing", "food", "health-gp"], names=["Street Support Drop-in"],
         descriptions=["A morning drop-in for people sleeping rough or in temporary housing: breakfast, showers, "
@@ -556,7 +555,7 @@ concept(key="couch-5k", needs=["physical-activity", "mental-wellbeing"], names=[
                       "and no pressure."],
         eligibility="Adults who are new to running.", how="Register online or turn up at the first session.",
         hours=[("WEEKLY", "TU", "18:30", "19:30", {"valid_from": "2027-01-05", "valid_to": "2027-03-09",
-                                                     "description": "January to March course"})],
+                                                     "description": "nine-week course"})],
         access="drop-in", areas=["chorlton", "fallowfield"])
 concept(key="tai-chi", needs=["physical-activity", "older-people"], names=["Tai Chi in the Park"],
         descriptions=["Slow, flowing tai chi in the park, good for balance and calm. Indoors in bad weather."],

@@ -44,8 +44,12 @@ float padding(const Ui& ui) { return std::max(ui.layout().gap * 1.25f, ui.layout
 
 }  // namespace
 
+// Measured widths get a couple of pixels of slack so float rounding never wraps or cuts a label
+// that was measured to fit.
+constexpr float kSlack = 2.0f;
+
 float buttonWidth(Ui& ui, std::string_view label, const ButtonStyle& style) {
-    float width = ui.text().width(style.textStyle, label) + padding(ui) * 2;
+    float width = ui.text().width(style.textStyle, label) + padding(ui) * 2 + kSlack;
     if (style.icon != Icon::None) {
         width += iconSize(ui, style.textStyle) + (label.empty() ? 0 : ui.layout().smallGap * 1.5f);
     }
@@ -77,7 +81,7 @@ bool button(Ui& ui, std::string_view id, const Rect& rect, std::string_view labe
     const float pad = padding(ui);
     Rect inner = rect.shrink(pad, 0);
     const float icon = style.icon != Icon::None ? iconSize(ui, style.textStyle) : 0;
-    const float iconGap = label.empty() ? 0 : l.smallGap * 1.5f;
+    const float iconGap = label.empty() || icon == 0 ? 0 : l.smallGap * 1.5f;
     // Centre icon + (wrapped) label as one group.
     const std::vector<std::string_view> lines =
         ui.text().wrap(style.textStyle, label, std::max(1.0f, inner.width() - icon - iconGap));
@@ -190,9 +194,36 @@ bool tile(Ui& ui, std::string_view id, const Rect& rect, std::string_view title,
     return in.clicked;
 }
 
+bool actionTile(Ui& ui, std::string_view id, const Rect& rect, std::string_view title,
+                std::string_view subtitle, Icon icon) {
+    const Interaction in = ui.interact(id, rect);
+    const Palette& p = ui.palette();
+    const Layout& l = ui.layout();
+    ImDrawList* dl = ui.drawList();
+    dl->AddRectFilled(ImVec2(rect.x0, rect.y0), ImVec2(rect.x1, rect.y1), in.held ? p.primaryPressed : p.primary,
+                      l.radius);
+    if (in.held) {
+        dl->AddRect(ImVec2(rect.x0, rect.y0), ImVec2(rect.x1, rect.y1), p.focus, l.radius, ImDrawFlags_None, l.border * 2);
+    }
+    const float pad = tilePadding(ui);
+    Rect inner = rect.shrink(pad);
+    if (icon != Icon::None) {
+        const float m = markerSize(ui);
+        drawIcon(dl, icon, Rect::fromSize(inner.x1 - m, inner.y0, m, m), p.onPrimary, std::max(2.0f, l.border * 1.25f));
+        inner.x1 -= m + l.gap;
+    }
+    const float used = ui.text().drawWrapped(dl, TextStyle::Bold, inner, p.onPrimary, title);
+    if (!subtitle.empty()) {
+        Rect below = inner;
+        below.y0 += used + l.smallGap;
+        ui.text().drawWrapped(dl, TextStyle::Small, below, p.onPrimary, subtitle);
+    }
+    return in.clicked;
+}
+
 float toggleWidth(Ui& ui, std::string_view label) {
     return ui.text().width(TextStyle::Bold, label) + ui.layout().bodySize * 0.8f +
-           ui.layout().smallGap * 1.5f + tilePadding(ui) * 2;
+           ui.layout().smallGap * 1.5f + tilePadding(ui) * 2 + kSlack;
 }
 
 bool toggle(Ui& ui, std::string_view id, const Rect& rect, std::string_view label, bool on,

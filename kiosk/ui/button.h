@@ -46,6 +46,11 @@ float tileHeight(Ui& ui, float width, std::string_view title, std::string_view s
 bool tile(Ui& ui, std::string_view id, const Rect& rect, std::string_view title,
           std::string_view subtitle, bool selected, TileMarker marker = TileMarker::None);
 
+// A tile in the primary colour for an action among choices ("I'm not sure what I need");
+// same size rules as tile() with TileMarker::Check (the icon sits where the marker would).
+bool actionTile(Ui& ui, std::string_view id, const Rect& rect, std::string_view title,
+                std::string_view subtitle, Icon icon);
+
 // A pill that is on or off (results filters). Width from toggleWidth().
 float toggleWidth(Ui& ui, std::string_view label);
 bool toggle(Ui& ui, std::string_view id, const Rect& rect, std::string_view label, bool on,

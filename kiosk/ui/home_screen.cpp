@@ -26,22 +26,33 @@ public:
         flowText(ui, flow, TextStyle::Body, p.textMuted, ui.tr("home.intro"));
         flow.gap(l.gap * 1.5f);
 
-        // Search: tapping raises the keyboard; the first letter typed opens the results.
+        // Search: tapping raises the keyboard; the first letter typed opens the results. The area
+        // sits beside it when there is room, under it otherwise.
         TextFieldSpec search;
         search.focusKey = "search";
         search.placeholder = ui.tr("search.placeholder");
-        const float fieldWidth = std::min(inner.width(), l.readableWidth);
-        const Rect field = flow.take(textFieldHeight(ui, search), fieldWidth);
-        textField(ui, c.focus, c.keyboard, "home.search", field, search,
-                  sessionBinding(c.session, TextTarget::Search), &scroll, area, scrollArea.contentTop());
-        flow.gap(l.gap);
-
+        const float fieldHeight = textFieldHeight(ui, search);
         const std::string areaLabel =
             ui.format("home.area", {{"area", neighbourhoodLabel(c.runtime.i18n, c.session.filters().neighbourhood)}});
         const ButtonStyle areaStyle{ButtonKind::Secondary, Icon::ChevronDown, true};
-        const float areaWidth = std::min(fieldWidth, buttonWidth(ui, areaLabel, areaStyle));
-        if (button(ui, "home.neighbourhood", flow.take(buttonHeight(ui, areaLabel, areaWidth, areaStyle), areaWidth),
-                   areaLabel, areaStyle)) {
+        const float areaNatural = buttonWidth(ui, areaLabel, areaStyle);
+        const bool sideBySide = inner.width() - areaNatural - l.gap >= 640.0f * l.scale * l.textScale;
+        Rect field;
+        Rect areaRect;
+        if (sideBySide) {
+            const float height = std::max(fieldHeight, buttonHeight(ui, areaLabel, areaNatural, areaStyle));
+            const Rect row = flow.take(height);
+            areaRect = Rect{row.x1 - areaNatural, row.y0, row.x1, row.y1};
+            field = Rect{row.x0, row.y0, std::min(row.x0 + l.readableWidth, areaRect.x0 - l.gap), row.y1};
+        } else {
+            field = flow.take(fieldHeight, std::min(inner.width(), l.readableWidth));
+            flow.gap(l.gap);
+            const float width = std::min(inner.width(), areaNatural);
+            areaRect = flow.take(buttonHeight(ui, areaLabel, width, areaStyle), width);
+        }
+        textField(ui, c.focus, c.keyboard, "home.search", field, search,
+                  sessionBinding(c.session, TextTarget::Search), &scroll, area, scrollArea.contentTop());
+        if (button(ui, "home.neighbourhood", areaRect, areaLabel, areaStyle)) {
             openNeighbourhoodChooser(c);
         }
         flow.gap(l.gap * 2);
@@ -49,52 +60,56 @@ public:
         flowText(ui, flow, TextStyle::Heading, p.text, ui.tr("home.needs_title"));
         flow.gap(l.gap);
         drawNeedTiles(c, flow);
-        flow.gap(l.gap * 2);
-
-        // Not sure: a link worker can help work it out.
-        const char* notSure = ui.tr("home.general_referral");
-        const ButtonStyle notSureStyle{ButtonKind::Primary, Icon::Phone};
-        const float notSureWidth = std::min(fieldWidth, std::max(buttonWidth(ui, notSure, notSureStyle), fieldWidth * 0.5f));
-        const float notSureHeight = std::max(l.target * 1.4f, buttonHeight(ui, notSure, notSureWidth, notSureStyle));
-        if (button(ui, "home.general_referral", flow.take(notSureHeight, notSureWidth), notSure, notSureStyle)) {
-            KioskSession& session = c.session;
-            ui.defer([&session] { session.startGeneralReferral(); });
-        }
-        flow.gap(l.smallGap);
-        flowText(ui, flow, TextStyle::Small, p.textMuted, ui.tr("home.general_referral_hint"));
         flow.gap(l.margin);
     }
 
 private:
+    // The needs in the data's order, then "I'm not sure what I need" as the last tile: a link
+    // worker can help work it out. Four columns on a landscape screen (15 needs + 1 fill four
+    // rows, all above the fold at 1080 px), two in portrait.
     static void drawNeedTiles(ScreenContext& c, Flow& flow) {
         Ui& ui = c.ui;
         const Layout& l = ui.layout();
         const std::vector<TaxonomyTerm>& needs = c.directory.needs;
         if (needs.empty()) {
             flowText(ui, flow, TextStyle::Body, ui.palette().textMuted, ui.tr("home.no_needs"));
-            return;
+            flow.gap(l.gap);
         }
-        const float minimum = 330.0f * l.scale * l.textScale;
-        const int columns = std::clamp(static_cast<int>((flow.width() + l.gap) / (minimum + l.gap)), 1, 5);
+        const float minimum = 420.0f * l.scale * l.textScale;
+        const int columns = std::clamp(static_cast<int>((flow.width() + l.gap) / (minimum + l.gap)), 1, 4);
         const float width = (flow.width() - l.gap * static_cast<float>(columns - 1)) / static_cast<float>(columns);
-        for (std::size_t start = 0; start < needs.size(); start += static_cast<std::size_t>(columns)) {
-            const std::size_t end = std::min(needs.size(), start + static_cast<std::size_t>(columns));
+        const std::size_t count = needs.size() + 1;
+        const std::string notSure = ui.tr("home.general_referral");
+        const std::string notSureHint = ui.tr("home.general_referral_hint");
+        for (std::size_t start = 0; start < count; start += static_cast<std::size_t>(columns)) {
+            const std::size_t end = std::min(count, start + static_cast<std::size_t>(columns));
             std::vector<std::string> titles;
             std::vector<std::string> hints;
             float height = 0;
             for (std::size_t i = start; i < end; ++i) {
-                titles.push_back(needLabel(c.runtime.i18n, needs[i]));
-                hints.push_back(needHint(c.runtime.i18n, needs[i]));
-                height = std::max(height, tileHeight(ui, width, titles.back(), hints.back()));
+                const bool general = i == needs.size();
+                titles.push_back(general ? notSure : needLabel(c.runtime.i18n, needs[i]));
+                hints.push_back(general ? notSureHint : needHint(c.runtime.i18n, needs[i]));
+                height = std::max(height, tileHeight(ui, width, titles.back(), hints.back(),
+                                                     general ? TileMarker::Check : TileMarker::None));
             }
             const Rect row = flow.take(height);
             for (std::size_t i = start; i < end; ++i) {
                 const float x = row.x0 + static_cast<float>(i - start) * (width + l.gap);
+                const Rect cell{x, row.y0, x + width, row.y1};
+                KioskSession& session = c.session;
+                TextFocus& focus = c.focus;
+                if (i == needs.size()) {
+                    if (actionTile(ui, "home.general_referral", cell, titles[i - start], hints[i - start], Icon::Phone)) {
+                        ui.defer([&session, &focus] {
+                            focus.blur();
+                            session.startGeneralReferral();
+                        });
+                    }
+                    continue;
+                }
                 const std::string& code = needs[i].code;
-                if (tile(ui, "home.need." + code, Rect{x, row.y0, x + width, row.y1}, titles[i - start],
-                         hints[i - start], false)) {
-                    KioskSession& session = c.session;
-                    TextFocus& focus = c.focus;
+                if (tile(ui, "home.need." + code, cell, titles[i - start], hints[i - start], false)) {
                     ui.defer([&session, &focus, code] {
                         focus.blur();
                         session.chooseNeed(code);

@@ -49,7 +49,10 @@ public:
 
     // Builds the font atlas for the current text size into `io.Fonts` (call once after
     // ImGui::CreateContext(), and again whenever fontAtlasStale() says so, before NewFrame; the
-    // shell then re-uploads the texture).
+    // shell then re-uploads the texture, and may ClearTexData() after uploading). Clears the
+    // atlas first; bakes five faces (body, bold, small, heading, title) from assets/fonts.json
+    // with FreeType. Also sets io.IniFilename = nullptr (a kiosk keeps no window state) and
+    // ImGui's style to the current theme. Uses io.DisplaySize for the first build if set.
     void buildFonts(ImGuiIO& io);
     bool fontAtlasStale() const noexcept;
 
@@ -57,7 +60,8 @@ public:
     void drawFrame(const FrameInput& input);
 
     // Render-on-demand hints for the shell's frame loop:
-    // true while something moves (inertia scroll, transitions): keep drawing frames.
+    // true while something moves (inertia scroll, the keyboard sliding, a staff-corner hold),
+    // after a frame that changed state, and while the font atlas is stale: keep drawing frames.
     bool isAnimating() const noexcept;
     // The next moment a frame is needed without input (idle warning, countdown tick, the minute
     // "open now" changes); nullopt = only on input.

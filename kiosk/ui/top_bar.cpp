@@ -18,9 +18,11 @@ struct BarItem {
 };
 
 struct BarPlan {
-    bool twoRows = false;
     TextStyle style = TextStyle::Bold;
+    bool icons = true;
     float rowHeight = 0;
+    // Item indices per row; row 0 shares the first line with the staff corner and Back.
+    std::vector<std::vector<std::size_t>> rows;
 };
 
 bool showsBack(const KioskSession& session) {
@@ -38,35 +40,62 @@ std::vector<BarItem> rightItems(ScreenContext& c) {
     };
 }
 
-float itemsWidth(Ui& ui, const std::vector<BarItem>& items, TextStyle style) {
-    float total = 0;
-    for (const BarItem& item : items) {
-        total += buttonWidth(ui, item.label, ButtonStyle{ButtonKind::Header, item.icon, false, true, style}) +
-                 ui.layout().smallGap;
-    }
-    return total;
+ButtonStyle itemStyle(const BarItem& item, TextStyle style, bool icons) {
+    return ButtonStyle{ButtonKind::Header, icons ? item.icon : Icon::None, false, true, style};
 }
 
+// Fills rows greedily: the first row has what the corner and Back leave, the others the full
+// width. Tries the full-size labels first, then smaller ones, then without icons, and keeps
+// the first that needs at most two rows (or the most compact one).
 BarPlan plan(ScreenContext& c, float width) {
     Ui& ui = c.ui;
     const Layout& l = ui.layout();
-    BarPlan result;
-    result.rowHeight = l.target + l.smallGap * 2;
+    const float rowHeight = l.target + l.smallGap * 2;
     const std::vector<BarItem> items = rightItems(c);
-    const float corner = result.rowHeight;
     const float back = showsBack(c.session)
                            ? buttonWidth(ui, ui.tr("global.back"), ButtonStyle{ButtonKind::Header, Icon::Back}) + l.gap
                            : 0;
-    const float available = width - l.margin - corner - back;
-    for (TextStyle style : {TextStyle::Bold, TextStyle::Small}) {
-        if (itemsWidth(ui, items, style) <= available) {
-            result.style = style;
-            return result;
+    const float firstRow = width - l.margin * 0.5f - rowHeight - l.smallGap - back;
+    const float otherRows = width - l.margin;
+    BarPlan best;
+    const std::pair<TextStyle, bool> tries[] = {
+        {TextStyle::Bold, true}, {TextStyle::Small, true}, {TextStyle::Small, false}};
+    for (const auto& [style, icons] : tries) {
+        BarPlan candidate;
+        candidate.style = style;
+        candidate.icons = icons;
+        candidate.rowHeight = rowHeight;
+        candidate.rows.emplace_back();
+        float left = firstRow;
+        // Right-aligned items keep their order, so fill from the last one backwards.
+        for (std::size_t n = items.size(); n-- > 0;) {
+            const float w = buttonWidth(ui, items[n].label, itemStyle(items[n], style, icons)) + l.smallGap;
+            if (w > left && !(candidate.rows.size() > 1 && candidate.rows.back().empty())) {
+                candidate.rows.emplace_back();
+                left = otherRows;
+            }
+            candidate.rows.back().push_back(n);
+            left -= w;
+        }
+        for (auto& row : candidate.rows) {
+            std::reverse(row.begin(), row.end());  // filled right to left; keep reading order
+        }
+        // Rows were filled bottom-up from the right; show them top-down in reading order.
+        if (candidate.rows.size() > 1) {
+            std::vector<std::vector<std::size_t>> ordered{candidate.rows.front()};
+            for (std::size_t r = candidate.rows.size(); r-- > 1;) {
+                ordered.push_back(candidate.rows[r]);
+            }
+            candidate.rows = ordered;
+        }
+        if (best.rows.empty() || candidate.rows.size() < best.rows.size()) {
+            best = candidate;
+        }
+        if (candidate.rows.size() <= 2) {
+            return candidate;
         }
     }
-    result.twoRows = true;
-    result.style = itemsWidth(ui, items, TextStyle::Bold) <= width - l.margin * 2 ? TextStyle::Bold : TextStyle::Small;
-    return result;
+    return best;
 }
 
 void drawSignpostMark(ImDrawList* dl, const Rect& box, ImU32 colour, float thickness) {
@@ -90,7 +119,7 @@ void drawSignpostMark(ImDrawList* dl, const Rect& box, ImU32 colour, float thick
 
 float topBarHeight(ScreenContext& c, float width) {
     const BarPlan p = plan(c, width);
-    return p.rowHeight * (p.twoRows ? 2.0f : 1.0f);
+    return p.rowHeight * static_cast<float>(std::max<std::size_t>(1, p.rows.size()));
 }
 
 void openLanguageChooser(ScreenContext& c) {
@@ -120,8 +149,7 @@ void drawTopBar(ScreenContext& c, const Rect& rect, TopBarState& state) {
         dl->AddLine(ImVec2(rect.x0, rect.y1 - l.border), ImVec2(rect.x1, rect.y1 - l.border), p.border, l.border);
     }
     const BarPlan bar = plan(c, rect.width());
-    Rect row1{rect.x0, rect.y0, rect.x1, rect.y0 + bar.rowHeight};
-    Rect row2{rect.x0, row1.y1, rect.x1, row1.y1 + bar.rowHeight};
+    const Rect row1{rect.x0, rect.y0, rect.x1, rect.y0 + bar.rowHeight};
 
     // Staff corner: the top-left square. Press and hold opens staff mode.
     const Rect corner{row1.x0, row1.y0, row1.x0 + bar.rowHeight, row1.y1};
@@ -152,7 +180,7 @@ void drawTopBar(ScreenContext& c, const Rect& rect, TopBarState& state) {
 
     float left = corner.x1 + l.smallGap;
     if (showsBack(c.session)) {
-        const ButtonStyle style{ButtonKind::Header, Icon::Back, false, true, bar.style};
+        const ButtonStyle style{ButtonKind::Header, Icon::Back};
         const char* label = ui.tr("global.back");
         const float w = buttonWidth(ui, label, style);
         if (button(ui, "global.back", Rect{left, row1.y0 + l.smallGap, left + w, row1.y1 - l.smallGap}, label, style)) {
@@ -167,35 +195,33 @@ void drawTopBar(ScreenContext& c, const Rect& rect, TopBarState& state) {
     }
 
     const std::vector<BarItem> items = rightItems(c);
-    // Right-aligned in row 1, or spread over row 2.
-    Rect itemsRow = bar.twoRows ? row2 : row1;
-    float x = itemsRow.x1 - l.margin * 0.5f;
-    if (bar.twoRows) {
-        x = itemsRow.x0 + l.margin * 0.5f + itemsWidth(ui, items, bar.style);
-        x = std::min(x, itemsRow.x1 - l.margin * 0.5f);
-    }
-    for (auto it = items.rbegin(); it != items.rend(); ++it) {
-        const ButtonStyle style{ButtonKind::Header, it->icon, false, true, bar.style};
-        const float w = buttonWidth(ui, it->label, style);
-        const Rect r{x - w, itemsRow.y0 + l.smallGap, x, itemsRow.y1 - l.smallGap};
-        x -= w + l.smallGap;
-        if (!button(ui, it->id, r, it->label, style)) {
-            continue;
-        }
-        const std::string_view id = it->id;
-        KioskSession& session = c.session;
-        TextFocus& focus = c.focus;
-        if (id == "global.finish") {
-            ui.defer([&session, &focus] {
-                focus.drop();
-                session.finishAndClear();
-            });
-        } else if (id == "global.text_size") {
-            ui.defer([&session] { session.cycleTextSize(); });
-        } else if (id == "global.contrast") {
-            ui.defer([&session] { session.setHighContrast(!session.highContrast()); });
-        } else if (id == "global.language") {
-            openLanguageChooser(c);  // UI state only; the choice itself is an intent
+    for (std::size_t r = 0; r < bar.rows.size(); ++r) {
+        const float top = rect.y0 + bar.rowHeight * static_cast<float>(r);
+        float x = rect.x1 - l.margin * 0.5f;
+        for (auto it = bar.rows[r].rbegin(); it != bar.rows[r].rend(); ++it) {
+            const BarItem& item = items[*it];
+            const ButtonStyle style = itemStyle(item, bar.style, bar.icons);
+            const float w = buttonWidth(ui, item.label, style);
+            const Rect r_{x - w, top + l.smallGap, x, top + bar.rowHeight - l.smallGap};
+            x -= w + l.smallGap;
+            if (!button(ui, item.id, r_, item.label, style)) {
+                continue;
+            }
+            const std::string_view id = item.id;
+            KioskSession& session = c.session;
+            TextFocus& focus = c.focus;
+            if (id == "global.finish") {
+                ui.defer([&session, &focus] {
+                    focus.drop();
+                    session.finishAndClear();
+                });
+            } else if (id == "global.text_size") {
+                ui.defer([&session] { session.cycleTextSize(); });
+            } else if (id == "global.contrast") {
+                ui.defer([&session] { session.setHighContrast(!session.highContrast()); });
+            } else if (id == "global.language") {
+                openLanguageChooser(c);  // UI state only; the choice itself is an intent
+            }
         }
     }
 }

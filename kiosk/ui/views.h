@@ -147,9 +147,6 @@ bool referralFooter(ScreenContext& context, const Rect& footer, const char* next
 // The standard "Next" action: validates and moves on (as an intent).
 void deferNextStep(ScreenContext& context);
 
-}  // namespace signpost::ui
-
-namespace signpost::ui {
 
 // --- The top bar (top_bar.cpp) -----------------------------------------------------------------
 // Staff corner (press and hold 3 s), Back, and on the right the controls every screen has:
@@ -171,9 +168,6 @@ void drawContactDetails(ScreenContext& context, Flow& flow, const ServiceDetail&
 // A section heading and its wrapped text; nothing when `body` is empty.
 void drawSection(Ui& ui, Flow& flow, const char* titleKey, std::string_view body);
 
-}  // namespace signpost::ui
-
-namespace signpost::ui {
 
 // --- One self-referral step: progress, title, content, Back/Next, safety line ------------------
 struct StepSpec {

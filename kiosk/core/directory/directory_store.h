@@ -57,7 +57,8 @@ struct ServiceSummary {
     std::string id;
     std::string name;
     std::string organisationName;
-    std::string areaLabel;       // first neighbourhood, or "" when city-wide (UI shows "City-wide")
+    std::string areaLabel;       // its neighbourhood (the filtered one if it has several), or ""
+                                 // when city-wide (UI shows "City-wide")
     bool cityWide = false;
     bool isFree = true;
     std::string costDescription;

@@ -240,7 +240,15 @@ SecureString& KioskSession::field(TextTarget target) noexcept {
 }
 
 std::string_view KioskSession::text(TextTarget target) const noexcept {
-    return view(const_cast<KioskSession*>(this)->field(target));  // NOLINT: read-only use
+    switch (target) {
+        case TextTarget::Search: return view(m_searchText);
+        case TextTarget::NeedsText: return view(m_form.needsText);
+        case TextTarget::Name: return view(m_form.name);
+        case TextTarget::Phone: return view(m_form.phone);
+        case TextTarget::Email: return view(m_form.email);
+        case TextTarget::AccessNeeds: return view(m_form.accessNeeds);
+    }
+    return {};
 }
 
 std::size_t KioskSession::maxLength(TextTarget target) noexcept {

@@ -158,13 +158,12 @@ void UiDriver::drag(Point from, Point to, double seconds, int steps, bool lift) 
 }
 
 bool UiDriver::scrollIntoView(std::string_view id, std::string_view area, int maxDrags) {
+    // A clipped element is mapped cut to the view's edge, so "wholly" means clear of both edges.
     auto wholly = [&]() {
         const std::optional<UiElement> element = find(id);
         const std::optional<UiElement> view = find(area);
-        return element && view && element->y >= view->y - 0.5f &&
-               element->y + element->height <= view->y + view->height + 0.5f &&
-               // a clipped element is registered cut to the view: compare with a full row
-               element->height >= 1.0f;
+        return element && view && element->y > view->y + 0.5f &&
+               element->y + element->height < view->y + view->height - 0.5f;
     };
     for (int direction = 0; direction < 2; ++direction) {
         for (int i = 0; i < maxDrags && !wholly(); ++i) {

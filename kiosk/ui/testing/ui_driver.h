@@ -46,6 +46,8 @@ public:
 
     // The display changes size (rotation): the next frame lays out for it.
     void resize(float width, float height);
+    // The steady clock the app is fed (what nextWakeUp() is measured against).
+    std::chrono::steady_clock::time_point now() const noexcept { return m_now; }
     // Wall clock used for "open now" (default 2026-11-23 (a Monday) 11:00 UTC).
     void setWallClock(std::chrono::system_clock::time_point now) { m_wall = now; }
 
