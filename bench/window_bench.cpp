@@ -47,7 +47,20 @@ struct RunFigures {
     double startMs = 0;
     double idleCpuPercent = 0;
     double peakRssMb = 0;
+    std::string breakdown;  // the kiosk's own start-up log line, when it wrote one
 };
+
+// The kiosk logs where its start-up time went ("first frame shown ... (runtime ..., window ...)").
+std::string startupLine(const std::filesystem::path& log) {
+    std::ifstream in(log);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (const auto at = line.find("first frame shown"); at != std::string::npos) {
+            return line.substr(at);
+        }
+    }
+    return {};
+}
 
 struct Program {
     std::string name;
@@ -126,6 +139,7 @@ RunFigures measure(const Program& program, const test::VirtualDisplay& display,
         throw std::runtime_error(program.name + " exited during the run: " + child.report());
     }
     child.stop(5s);
+    figures.breakdown = startupLine(options.stderrFile);
     return figures;
 }
 
@@ -204,6 +218,9 @@ int main(int argc, char** argv) {
                 const RunFigures& f = program->runs.back();
                 std::printf("run %d %-15s start %7.1f ms  idle CPU %5.2f %%  peak RSS %6.1f MB\n", run + 1,
                             program->name.c_str(), f.startMs, f.idleCpuPercent, f.peakRssMb);
+                if (!f.breakdown.empty()) {
+                    std::printf("      %s\n", f.breakdown.c_str());
+                }
                 std::fflush(stdout);
             }
         }

@@ -19,9 +19,10 @@ TEST_CASE("walkthrough scripts parse into steps", "[e2e_driver]") {
         "screenshot 03-service\r\n"
         "expect-screen referral.done\n"
         "wait-element referral.next\n"
-        "sleep 250\n",
+        "sleep 250\n"
+        "hold global.staff_corner 3500\n",
         "t.walk");
-    REQUIRE(steps.size() == 9);
+    REQUIRE(steps.size() == 10);
     CHECK(steps[0].kind == WalkStep::Kind::WaitScreen);
     CHECK(steps[0].target == "home");
     CHECK(steps[0].line == 3);
@@ -39,6 +40,9 @@ TEST_CASE("walkthrough scripts parse into steps", "[e2e_driver]") {
     CHECK(steps[7].kind == WalkStep::Kind::WaitElement);
     CHECK(steps[8].kind == WalkStep::Kind::Sleep);
     CHECK(steps[8].text == "250");
+    CHECK(steps[9].kind == WalkStep::Kind::Hold);
+    CHECK(steps[9].target == "global.staff_corner");
+    CHECK(steps[9].text == "3500");
 
     CHECK(typedInto(steps, "referral.name") == "Ana Nowak");
     CHECK(typedInto(steps, "referral.email").empty());
@@ -55,11 +59,14 @@ TEST_CASE("script mistakes are reported with file and line", "[e2e_driver]") {
     fails("sleep soon\n", "sleep takes milliseconds");
     fails("sleep -1\n", "sleep takes milliseconds");
     fails("screenshot ../escape\n", "a screenshot name is a plain file name");
+    fails("hold global.staff_corner\n", "hold takes an element id and milliseconds");
+    fails("hold global.staff_corner long\n", "hold takes milliseconds");
+    fails("hold a 1 2\n", "hold takes an element id and milliseconds");
     CHECK_THROWS_AS(loadWalkScript(signpost::test::sourceDir() / "no-such.walk"), WalkScriptError);
 }
 
 TEST_CASE("the shipped walkthroughs parse", "[e2e_driver]") {
-    for (const char* name : {"self_referral.walk", "portrait_first_screens.walk"}) {
+    for (const char* name : {"self_referral.walk", "portrait_first_screens.walk", "staff_restart.walk"}) {
         INFO(name);
         const auto steps = loadWalkScript(std::filesystem::path(SIGNPOST_E2E_DIR) / name);
         CHECK(steps.size() > 3);
@@ -106,6 +113,12 @@ TEST_CASE("half-written or foreign UI-map files are not maps", "[e2e_driver]") {
     CHECK_FALSE(parseUiMap(R"({"window":{"x":0,"y":0,"width":1,"height":1},"screen":"home","fr)"));
     CHECK_FALSE(parseUiMap(R"({"screen":"home"})"));
     CHECK_FALSE(parseUiMap(R"({"screen":"home","elements":[{"id":"a"}]})"));
+    // NaN coordinates arrive as null: the element is known but cannot be pressed.
+    const auto odd = parseUiMap(R"({"window":{"x":0,"y":0,"width":100,"height":100},"screen":"home",
+        "elements":[{"id":"a","x":null,"y":1,"w":10,"h":10,"enabled":true}]})");
+    REQUIRE(odd);
+    REQUIRE(odd->find("a"));
+    CHECK_FALSE(odd->pressable(*odd->find("a")));
     CHECK_FALSE(parseUiMap("[1,2,3]"));
     CHECK_FALSE(readUiMap(signpost::test::sourceDir() / "no-such-map.json"));
     const auto minimal = parseUiMap(R"({"screen":"home","elements":[]})");

@@ -15,6 +15,7 @@
 #include "core/referral/referral_codec.h"
 #include "core/referral/sealing.h"
 #include "core/referral/validation.h"
+#include "core/staff/staff_auth.h"
 #include "e2e/walk_script.h"
 #include "support/notify_listener.h"
 #include "support/process.h"
@@ -115,6 +116,16 @@ ExitStatus runDriver(const KioskSetup& setup, const VirtualDisplay& display, con
     options.stdoutFile = screenshots / "driver.log";
     options.stderrFile = screenshots / "driver.log";
     return runProcess(options, 600s);
+}
+
+// The kiosk's log and last UI map, next to the screenshots (the temp dir goes away).
+void keepArtifacts(const KioskSetup& setup, const std::filesystem::path& artifacts) {
+    for (const auto& [from, to] : {std::pair{setup.dir / "kiosk.err", "kiosk.log"},
+                                   std::pair{setup.uiMap, "ui-map.json"}}) {
+        std::error_code ignored;
+        std::filesystem::copy_file(from, artifacts / to, std::filesystem::copy_options::overwrite_existing,
+                                   ignored);
+    }
 }
 
 bool e2eEnabled() {
@@ -220,6 +231,7 @@ TEST_CASE("a resident self-refers on the real kiosk with real input events", "[k
     RunningKiosk kiosk(setup, display, 1920, 1080);
 
     const auto walked = runDriver(setup, display, "self_referral.walk", artifacts);
+    keepArtifacts(setup, artifacts);
     {
         INFO("driver: " << walked.describe() << "\n" << readText(artifacts / "driver.log"));
         INFO(kiosk.process.report());
@@ -228,13 +240,15 @@ TEST_CASE("a resident self-refers on the real kiosk with real input events", "[k
     CHECK(std::filesystem::exists(artifacts / "01-home.png"));
     CHECK(std::filesystem::exists(artifacts / "12-referral-done.png"));
 
-    // SIGTERM is the service manager's stop: a clean exit 0, STOPPING=1 on the way out.
+    // SIGTERM is the service manager's stop: a clean exit 0, STOPPING=1 on the way out. (We did
+    // not read the STATUS messages sent during the walk; make room for STOPPING=1 first.)
+    kiosk.notify.drain();
+    CHECK(kiosk.notify.history().size() >= 2);  // READY=1, then STATUS=showing ... per screen
     const auto stopped = kiosk.process.stop(10s);
     INFO(kiosk.process.report());
     CHECK(stopped.success());
     CHECK(kiosk.notify.waitFor("STOPPING=1", 2s));
-    std::filesystem::copy_file(setup.dir / "kiosk.err", artifacts / "kiosk.log",
-                               std::filesystem::copy_options::overwrite_existing);
+    keepArtifacts(setup, artifacts);
 
     // Exactly one referral, sealed: only the coordinators' key opens it, and it holds what was typed.
     Outbox outbox((setup.data / "outbox.db").string());
@@ -275,6 +289,7 @@ TEST_CASE("the first screens work in portrait", "[kiosk_e2e][.]") {
     RunningKiosk kiosk(setup, display, 1080, 1920);
 
     const auto walked = runDriver(setup, display, "portrait_first_screens.walk", artifacts);
+    keepArtifacts(setup, artifacts);
     INFO("driver: " << walked.describe() << "\n" << readText(artifacts / "driver.log"));
     INFO(kiosk.process.report());
     REQUIRE(walked.success());
@@ -315,4 +330,38 @@ TEST_CASE("the kiosk feeds the systemd watchdog while idle, only after frames", 
         CHECK(kiosk.notify.waitFor("WATCHDOG=1", 5s, kiosk.process.pid()));
     }
     CHECK(kiosk.process.stop(10s).success());
+}
+
+TEST_CASE("staff set a PIN and restart the kiosk from the staff panel: exit code 75", "[kiosk_e2e][.]") {
+    if (!e2eEnabled()) {
+        return;
+    }
+    KioskSetup setup;
+    const auto artifacts = artifactsDir("staff");
+    VirtualDisplayOptions displayOptions;
+    displayOptions.logFile = artifacts / "xvfb.log";
+    VirtualDisplay display = VirtualDisplay::start(displayOptions);
+    RunningKiosk kiosk(setup, display, 1920, 1080);
+
+    // The 3 s hold only works if the render-on-demand loop keeps drawing while the finger rests.
+    const auto walked = runDriver(setup, display, "staff_restart.walk", artifacts);
+    keepArtifacts(setup, artifacts);
+    {
+        INFO("driver: " << walked.describe() << "\n" << readText(artifacts / "driver.log"));
+        INFO(kiosk.process.report());
+        REQUIRE(walked.success());
+    }
+    const auto status = kiosk.process.waitFor(30s);
+    INFO(kiosk.process.report());
+    REQUIRE(status);
+    CHECK(status->exitedWith(75));  // the systemd unit restarts the kiosk on this code
+
+    // The new PIN was saved into the config as an Argon2id hash, and it opens staff mode.
+    const TomlDocument config = TomlDocument::parse(readText(setup.config), "kiosk.toml");
+    const TomlEntry* pin = config.find("staff", "pin_hash");
+    REQUIRE(pin);
+    const std::string hash = std::get<std::string>(pin->value);
+    CHECK(hash.rfind("$argon2id$", 0) == 0);
+    StaffAuth auth(hash, setup.dir / "staff-check.json");
+    CHECK(auth.check("258046", std::chrono::system_clock::now()).outcome == PinCheck::Outcome::Accepted);
 }

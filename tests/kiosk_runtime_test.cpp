@@ -4,12 +4,16 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
 #include <cstdlib>
+#include <fstream>
+#include <thread>
 
 #include "core/common/ids.h"
 #include "core/config/kiosk_config.h"
 #include "core/config/toml.h"
 #include "core/referral/outbox.h"
+#include "core/runtime/directory_verification.h"
 #include "core/runtime/kiosk_runtime.h"
 #include "support/test_support.h"
 
@@ -86,6 +90,17 @@ private:
     bool m_had = false;
 };
 
+// Polls as the frame loop does (it never blocks on the check).
+bool waitForResult(DirectoryVerification& check, std::optional<std::string>& result) {
+    for (int i = 0; i < 3000 && !result; ++i) {
+        result = check.takeResult();
+        if (!result) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+    }
+    return result.has_value();
+}
+
 }  // namespace
 
 TEST_CASE("a fresh data dir gets everything the kiosk needs", "[kiosk_runtime]") {
@@ -135,12 +150,12 @@ TEST_CASE("the data dir comes from the flag, then the config, then the default",
         CHECK(runtime.dataDir == setup.data);
         CHECK_FALSE(std::filesystem::exists(setup.dir / "from-config"));
     }
-    SECTION("the config's path, relative to the config file") {
-        setup.document.set("paths", "data_dir", std::string("relative-data"));
+    SECTION("the config's path when there is no flag") {
+        setup.document.set("paths", "data_dir", (setup.dir / "from-config").string());
         setup.save();
         KioskRuntime runtime = openKioskRuntime(KioskOptions{setup.config, {}});
-        CHECK(std::filesystem::equivalent(runtime.dataDir, setup.dir / "relative-data"));
-        CHECK(std::filesystem::exists(setup.dir / "relative-data" / "outbox.db"));
+        CHECK(runtime.dataDir == setup.dir / "from-config");
+        CHECK(std::filesystem::exists(setup.dir / "from-config" / "outbox.db"));
     }
     SECTION("the default: $XDG_DATA_HOME/signpost when run from a build") {
         ScopedEnv xdg("XDG_DATA_HOME", (setup.dir / "xdg").string());
@@ -162,6 +177,45 @@ TEST_CASE("a damaged directory database is rebuilt from the bundle with a note",
     const StaffNote* note = findNote(runtime, "note.directory_rebuilt");
     REQUIRE(note);
     CHECK(note->detail.find(".json") != std::string::npos);  // names the bundle it came from
+}
+
+TEST_CASE("damage deep inside the directory is found by the background check and rebuilt", "[kiosk_runtime]") {
+    RuntimeSetup setup;
+    { KioskRuntime first = setup.open(); }
+    // One page in the middle overwritten: the fast start-up check (header, schema, counts) cannot
+    // see it; the thorough one (quick_check + FTS5 integrity-check) must.
+    const auto file = setup.data / "directory.db";
+    const auto pages = std::filesystem::file_size(file) / 4096;
+    REQUIRE(pages > 10);
+    {
+        std::fstream out(file, std::ios::in | std::ios::out | std::ios::binary);
+        out.seekp(static_cast<std::streamoff>(pages / 2 * 4096));
+        const std::string junk(4096, '\x77');
+        out.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+    }
+    KioskRuntime runtime = setup.open();
+    CHECK_FALSE(hasNote(runtime, "note.directory_rebuilt"));  // the fast start trusted it
+
+    std::atomic<int> wakes{0};
+    DirectoryVerification check(runtime.directoryFile, [&] { ++wakes; });
+    const std::string problem = check.wait();
+    CHECK_FALSE(problem.empty());
+    CHECK(wakes == 1);
+
+    DirectoryStore* before = runtime.directory.get();
+    rebuildDirectory(runtime, problem);
+    CHECK(runtime.directory.get() == before);  // the UI's pointer stays valid
+    CHECK(hasNote(runtime, "note.directory_rebuilt"));
+    CHECK(runtime.directory->stats().services >= 200);
+    CHECK(DirectoryStore::verify(runtime.directoryFile).empty());
+
+    SECTION("a sound directory passes, and the result is taken once") {
+        DirectoryVerification again(runtime.directoryFile, {});
+        std::optional<std::string> result;
+        REQUIRE(waitForResult(again, result));
+        CHECK(result->empty());
+        CHECK_FALSE(again.takeResult().has_value());
+    }
 }
 
 TEST_CASE("a damaged outbox is moved aside, never deleted, and a fresh one started", "[kiosk_runtime]") {

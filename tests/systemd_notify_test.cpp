@@ -125,6 +125,23 @@ TEST_CASE("without a usable NOTIFY_SOCKET nothing is sent and nothing fails", "[
     }
 }
 
+TEST_CASE("a listener that stops reading never blocks the sender", "[systemd_notify]") {
+    // A Unix datagram queue holds only a few messages; a blocking send would freeze the kiosk's
+    // frame loop (this test would then hang until ctest's timeout).
+    NotifyListener listener(abstractName("full"));
+    SystemdNotifier notifier(listener.address(), std::nullopt);
+    int sent = 0;
+    int dropped = 0;
+    for (int i = 0; i < 500; ++i) {
+        (notifier.notifyStatus("message " + std::to_string(i)) ? sent : dropped)++;
+    }
+    CHECK(sent > 0);
+    CHECK(dropped > 0);
+    listener.drain();
+    CHECK(listener.history().size() == static_cast<std::size_t>(sent));
+    CHECK(notifier.notifyReady());  // room again once the listener has read
+}
+
 TEST_CASE("the environment configures socket and watchdog like sd_watchdog_enabled", "[systemd_notify]") {
     NotifyListener listener(abstractName("env"));
     ScopedEnv socket("NOTIFY_SOCKET", listener.address().c_str());

@@ -7,14 +7,17 @@
 #include <imgui_internal.h>  // ErrorCheckEndFrameRecover: leave a frame that threw in a sane state
 
 #include <chrono>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "app/exit_codes.h"
 #include "app/ui_map_file.h"
 #include "core/common/log.h"
+#include "core/runtime/directory_verification.h"
 #include "core/runtime/frame_pacer.h"
 #include "ui/kiosk_app.h"
 #include "ui/ui_map.h"
@@ -204,6 +207,38 @@ void drawFaultNotice(const I18n& i18n) {
     ImGui::End();
 }
 
+// Where start-up time goes, logged once with the first frame (the journal keeps it).
+struct StartupTimes {
+    Clock::time_point started;        // main() entered
+    Clock::time_point runtimeOpened;  // config, directory, outbox, texts ready
+    Clock::time_point windowOpened;   // GLFW, window, GL context (fonts built meanwhile)
+    Clock::time_point fontsBuilt;     // font thread joined, ImGui backends up
+    Clock::duration fontTime{};       // the font thread's own time, overlapping the window's
+
+    std::string describe(Clock::time_point firstFrame) const {
+        const auto ms = [](Clock::duration duration) {
+            return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(duration).count());
+        };
+        return "first frame shown " + ms(firstFrame - started) + " ms after start (runtime " +
+               ms(runtimeOpened - started) + " ms, window " + ms(windowOpened - runtimeOpened) +
+               " ms with fonts alongside in " + ms(fontTime) + " ms, then " +
+               ms(fontsBuilt - windowOpened) + " ms waiting for them, first frame " +
+               ms(firstFrame - fontsBuilt) + " ms)";
+    }
+};
+
+// The size the window will have, known before it exists (the font atlas is built meanwhile).
+ImVec2 intendedWindowSize(const ShellOptions& options) {
+    if (!options.windowed) {
+        if (GLFWmonitor* primary = glfwGetPrimaryMonitor()) {
+            if (const GLFWvidmode* mode = glfwGetVideoMode(primary)) {
+                return ImVec2(static_cast<float>(mode->width), static_cast<float>(mode->height));
+            }
+        }
+    }
+    return ImVec2(static_cast<float>(options.width), static_cast<float>(options.height));
+}
+
 class FrameLoop {
 public:
     FrameLoop(KioskRuntime& runtime, const ShellOptions& options, SystemdNotifier& notifier,
@@ -221,14 +256,14 @@ public:
     FrameLoop(const FrameLoop&) = delete;
     FrameLoop& operator=(const FrameLoop&) = delete;
 
-    int run(ui::KioskApp& app) {
-        const Clock::time_point opened = Clock::now();
+    int run(ui::KioskApp& app, const StartupTimes& times) {
         m_state.pacer.requestFrames(1);
         while (!m_signals.stopRequested()) {
             waitForWork(app);
             if (m_signals.stopRequested()) {
                 break;
             }
+            checkDirectory();
             const Clock::time_point frameStart = Clock::now();
             if (!m_state.pacer.frameDue(frameStart, hints(app))) {
                 continue;
@@ -238,8 +273,10 @@ public:
             if (!m_readySent) {
                 m_readySent = true;
                 m_notifier.notifyReady();
-                const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - opened);
-                logInfo("shell", "first frame shown " + std::to_string(ms.count()) + " ms after the window opened");
+                logInfo("shell", times.describe(Clock::now()));
+                // The directory was opened with the fast check; the thorough one reads the whole
+                // file, so it runs now, beside the first screen, and wakes the loop when done.
+                m_verification.emplace(m_runtime.directoryFile, [] { glfwPostEmptyEvent(); });
             }
             // Only here, after a frame really went out: a loop stuck anywhere sends nothing.
             m_notifier.pingWatchdog(Clock::now());
@@ -269,6 +306,29 @@ private:
         }
         result.watchdogDue = m_notifier.nextWatchdogPing();
         return result;
+    }
+
+    // Between frames, on this thread: the UI never sees a half-rebuilt directory.
+    void checkDirectory() {
+        if (!m_verification) {
+            return;
+        }
+        std::optional<std::string> problem = m_verification->takeResult();
+        if (!problem) {
+            return;
+        }
+        m_verification.reset();
+        if (problem->empty()) {
+            logDebug("shell", "directory passed the thorough check");
+            return;
+        }
+        try {
+            rebuildDirectory(m_runtime, *problem);
+        } catch (const std::exception& error) {
+            logError("shell", std::string("cannot rebuild the damaged directory: ") + error.what());
+            m_faultSince = Clock::now();
+        }
+        m_state.pacer.requestFrames(1);
     }
 
     void waitForWork(const ui::KioskApp& app) {
@@ -372,6 +432,7 @@ private:
     float m_pixelsPerMm;
     LoopState m_state;
     std::optional<UiMapFile> m_uiMapFile;
+    std::optional<DirectoryVerification> m_verification;
     std::optional<Clock::time_point> m_faultSince;
     std::string m_lastScreen;
     bool m_readySent = false;
@@ -382,17 +443,55 @@ private:
 
 int runKioskShell(KioskRuntime& runtime, const ShellOptions& options, SystemdNotifier& notifier,
                   SignalWatcher& signals) {
+    StartupTimes times;
+    times.started = options.startedAt == Clock::time_point{} ? Clock::now() : options.startedAt;
+    times.runtimeOpened = Clock::now();
     GlfwSession glfw(signals);
+    // Declared before the ImGui session so that it outlives it (the backend's shutdown still
+    // talks to the window); filled in below.
+    WindowPtr window;
+    ImGuiSession imgui;
+    // The app lives inside the ImGui context (its fonts and theme are ImGui state).
+    ui::KioskApp app(runtime);
+    const ImVec2 size = intendedWindowSize(options);
+    ImGui::GetIO().DisplaySize = size;  // so the first atlas is built for this screen's shape
+
+    // Building the font atlas (FreeType, tens of ms) needs no GL, and creating the window and GL
+    // context (loading the GL driver: the longest part of start-up) needs no ImGui, so the two
+    // run side by side. Nothing on this thread touches ImGui until the join.
+    std::exception_ptr fontError;
+    Clock::duration fontTime{};
+    std::jthread fonts([&app, &fontError, &fontTime] {
+        const auto begin = Clock::now();
+        try {
+            ImGuiIO& io = ImGui::GetIO();
+            app.buildFonts(io);
+            unsigned char* pixels = nullptr;
+            int width = 0;
+            int height = 0;
+            io.Fonts->GetTexDataAsRGBA32(&pixels, &width, &height);  // converted here, not at upload
+        } catch (...) {
+            fontError = std::current_exception();
+        }
+        fontTime = Clock::now() - begin;
+    });
+
     GLFWmonitor* monitor = nullptr;
-    WindowPtr window = createWindow(options, monitor);
+    window = createWindow(options, monitor);
     glfwMakeContextCurrent(window.get());
     glfwSwapInterval(1);
     if (!options.windowed) {
         glfwSetInputMode(window.get(), GLFW_CURSOR, GLFW_CURSOR_HIDDEN);
     }
     glfwFocusWindow(window.get());
-    FrameLoop loop(runtime, options, notifier, signals, window.get(), monitor);
+    times.windowOpened = Clock::now();
+    fonts.join();
+    times.fontTime = fontTime;
+    if (fontError) {
+        std::rethrow_exception(fontError);
+    }
 
+    FrameLoop loop(runtime, options, notifier, signals, window.get(), monitor);
     // Ours first: the ImGui backend installs its own and chains to these.
     glfwSetCursorPosCallback(window.get(), onCursorPos);
     glfwSetMouseButtonCallback(window.get(), onMouseButton);
@@ -403,13 +502,9 @@ int runKioskShell(KioskRuntime& runtime, const ShellOptions& options, SystemdNot
     glfwSetWindowRefreshCallback(window.get(), onRefresh);
     glfwSetFramebufferSizeCallback(window.get(), onFramebufferSize);
     glfwSetWindowCloseCallback(window.get(), onClose);
-
-    ImGuiSession imgui;
-    // The app lives inside the ImGui context (its fonts and theme are ImGui state).
-    ui::KioskApp app(runtime);
-    app.buildFonts(ImGui::GetIO());
     imgui.initBackends(window.get());
-    return loop.run(app);
+    times.fontsBuilt = Clock::now();
+    return loop.run(app, times);
 }
 
 }  // namespace signpost::app

@@ -1,6 +1,7 @@
 // signpost-kiosk: flags, the start-up runtime, then the shell. Everything else lives in
 // signpost_core (data) and signpost_ui (screens); see kiosk_shell.h for the window and loop and
 // exit_codes.h for what each exit code means to the service manager.
+#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -17,6 +18,7 @@
 int main(int argc, char** argv) {
     using namespace signpost;
     using namespace signpost::app;
+    const auto startedAt = std::chrono::steady_clock::now();
     try {
         // First, before GLFW, Mesa or anything else can start a thread that would not inherit it.
         SignalWatcher::blockTerminationSignals();
@@ -25,7 +27,8 @@ int main(int argc, char** argv) {
         return kExitCannotStart;
     }
 
-    const ParsedCommandLine command = parseCommandLine(std::vector<std::string>(argv + 1, argv + argc));
+    ParsedCommandLine command = parseCommandLine(std::vector<std::string>(argv + 1, argv + argc));
+    command.options.startedAt = startedAt;
     switch (command.action) {
         case ParsedCommandLine::Action::Help:
             std::fputs(usageText().c_str(), stdout);
@@ -48,6 +51,9 @@ int main(int argc, char** argv) {
             // One line naming file, line and key; no window. Restarting cannot fix this.
             std::fprintf(stderr, "%s\n", error.what());
             return kExitBadConfig;
+        } catch (const std::exception& error) {
+            std::fprintf(stderr, "signpost-kiosk: cannot start: %s\n", error.what());
+            return kExitCannotStart;
         }
         if (signals.stopRequested()) {
             return kExitOk;
@@ -55,7 +61,8 @@ int main(int argc, char** argv) {
         SystemdNotifier notifier = SystemdNotifier::fromEnvironment();
         return runKioskShell(runtime, command.options, notifier, signals);
     } catch (const std::exception& error) {
-        std::fprintf(stderr, "signpost-kiosk: cannot start: %s\n", error.what());
+        // No display, no GL 3.0, or something that failed outside a frame.
+        std::fprintf(stderr, "signpost-kiosk: %s\n", error.what());
         return kExitCannotStart;
     }
 }

@@ -7,6 +7,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@ struct ShellOptions {
     int height = 1080;
     bool sizeGiven = false;
     std::filesystem::path uiMapFile;   // --ui-map: write the UiMap as JSON here when it changes
+    std::chrono::steady_clock::time_point startedAt;  // set by main: start-up times are logged from it
 };
 
 struct ParsedCommandLine {

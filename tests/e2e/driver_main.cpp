@@ -113,6 +113,7 @@ public:
             }
             case WalkStep::Kind::WaitElement: pressableElement(step.target); break;
             case WalkStep::Kind::Press: press(step.target); break;
+            case WalkStep::Kind::Hold: pressAt(pressableElement(step.target), milliseconds(std::stoi(step.text))); break;
             case WalkStep::Kind::PressFirst: pressFirst(step.target); break;
             case WalkStep::Kind::Type: type(step.target, step.text); break;
             case WalkStep::Kind::Screenshot: screenshot(step.target); break;
@@ -163,8 +164,14 @@ public:
                 }
             }
             if (Clock::now() >= deadline) {
+                std::string detail;
+                if (!map) {
+                    detail = std::filesystem::exists(m_options.uiMap)
+                                 ? " (the UI map file exists but cannot be read as a map now)"
+                                 : " (there is no UI map file)";
+                }
                 throw StepFailure("timed out after " + std::to_string(m_options.timeout.count()) +
-                                  " ms waiting for " + what);
+                                  " ms waiting for " + what + detail);
             }
             std::this_thread::sleep_for(milliseconds(10));
         }
@@ -228,7 +235,7 @@ private:
         return *map.find(id);
     }
 
-    void pressAt(const MapElement& element) {
+    void pressAt(const MapElement& element, milliseconds hold = milliseconds(0)) {
         const MapSnapshot map = current();
         const int x = map.windowX + static_cast<int>(std::lround(element.x + element.width / 2));
         const int y = map.windowY + static_cast<int>(std::lround(element.y + element.height / 2));
@@ -240,10 +247,11 @@ private:
         frame = current().frame;
         m_x.button(true);
         waitFrames(frame, 1, milliseconds(1000));
+        std::this_thread::sleep_for(hold);
         frame = current().frame;
         m_x.button(false);
         waitFrames(frame, 2, milliseconds(1000));
-        std::printf("    pressed %s at (%d, %d)\n", element.id.c_str(), x, y);
+        std::printf("    %s %s at (%d, %d)\n", hold.count() > 0 ? "held" : "pressed", element.id.c_str(), x, y);
     }
 
     void press(const std::string& id) { pressAt(pressableElement(id)); }

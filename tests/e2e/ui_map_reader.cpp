@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -51,6 +52,7 @@ std::vector<const MapElement*> MapSnapshot::withPrefix(std::string_view prefix) 
 bool MapSnapshot::pressable(const MapElement& element) const {
     const double cx = element.x + element.width / 2;
     const double cy = element.y + element.height / 2;
+    // Written so that NaN fails every comparison and so is never pressable.
     return element.enabled && element.width > 0 && element.height > 0 && cx >= 0 && cy >= 0 &&
            cx < windowWidth && cy < windowHeight;
 }
@@ -87,10 +89,16 @@ std::optional<MapSnapshot> parseUiMap(std::string_view json) {
         for (const auto& item : document.at("elements")) {
             MapElement element;
             element.id = item.at("id").get<std::string>();
-            element.x = item.at("x").get<double>();
-            element.y = item.at("y").get<double>();
-            element.width = item.at("w").get<double>();
-            element.height = item.at("h").get<double>();
+            // A number that was NaN or infinite in the kiosk is written as null: such an element
+            // is in the map but cannot be pressed.
+            const auto number = [&](const char* key) {
+                const auto& value = item.at(key);
+                return value.is_number() ? value.get<double>() : std::numeric_limits<double>::quiet_NaN();
+            };
+            element.x = number("x");
+            element.y = number("y");
+            element.width = number("w");
+            element.height = number("h");
             element.enabled = item.value("enabled", true);
             map.elements.push_back(std::move(element));
         }

@@ -53,7 +53,23 @@ std::vector<WalkStep> parseWalkScript(std::string_view text, const std::string& 
         WalkStep step;
         step.line = lineNumber;
         step.source = std::string(line);
-        if (command == "type") {
+        const auto parseMs = [&](std::string_view digits) {
+            int ms = 0;
+            auto [ptr, error] = std::from_chars(digits.data(), digits.data() + digits.size(), ms);
+            if (error != std::errc() || ptr != digits.data() + digits.size() || ms < 0 || ms > 600000) {
+                throw fail(std::string(command) + " takes milliseconds from 0 to 600000");
+            }
+            return std::to_string(ms);
+        };
+        if (command == "hold") {
+            const auto gap = rest.find(' ');
+            if (gap == std::string_view::npos || rest.find(' ', gap + 1) != std::string_view::npos) {
+                throw fail("hold takes an element id and milliseconds");
+            }
+            step.kind = WalkStep::Kind::Hold;
+            step.target = std::string(rest.substr(0, gap));
+            step.text = parseMs(rest.substr(gap + 1));
+        } else if (command == "type") {
             const auto gap = rest.find(' ');
             if (gap == std::string_view::npos) {
                 throw fail("type needs an element id and some text");
@@ -87,12 +103,7 @@ std::vector<WalkStep> parseWalkScript(std::string_view text, const std::string& 
                 }
             } else if (command == "sleep") {
                 step.kind = WalkStep::Kind::Sleep;
-                int ms = 0;
-                auto [ptr, error] = std::from_chars(rest.data(), rest.data() + rest.size(), ms);
-                if (error != std::errc() || ptr != rest.data() + rest.size() || ms < 0 || ms > 600000) {
-                    throw fail("sleep takes milliseconds from 0 to 600000");
-                }
-                step.text = step.target;
+                step.text = parseMs(rest);
             } else {
                 throw fail("unknown command '" + std::string(command) + "'");
             }

@@ -8,6 +8,8 @@
 //   expect-screen ID        once the screen has settled, it must be ID (fails at once otherwise)
 //   wait-element ID         wait until element ID is drawn and enabled
 //   press ID                a real pointer press/release (XTest) at the element's centre
+//   hold ID MS              press at the element's centre and keep it down for MS milliseconds
+//                           (the staff corner opens staff mode after a 3 s hold)
 //   press-first PREFIX      press the first element whose id starts with PREFIX (lowest
 //                           numeric suffix: results.item.0 before results.item.1)
 //   type ID TEXT            press field ID, then each character's on-screen keyboard key:
@@ -34,10 +36,10 @@ public:
 };
 
 struct WalkStep {
-    enum class Kind { WaitScreen, ExpectScreen, WaitElement, Press, PressFirst, Type, Screenshot, Sleep };
+    enum class Kind { WaitScreen, ExpectScreen, WaitElement, Press, Hold, PressFirst, Type, Screenshot, Sleep };
     Kind kind = Kind::Press;
     std::string target;  // screen id, element id, prefix, screenshot name
-    std::string text;    // Type: the text; Sleep: the milliseconds
+    std::string text;    // Type: the text; Sleep, Hold: the milliseconds
     int line = 0;        // 1-based, for messages
     std::string source;  // the line as written, for messages
 };

@@ -11,13 +11,6 @@
 namespace signpost {
 namespace {
 
-// Paths written in the config may be relative; they mean "next to the config file", not
-// "wherever the service manager happened to start us".
-std::filesystem::path resolveAgainst(const std::filesystem::path& base, const std::string& value) {
-    std::filesystem::path path(value);
-    return path.is_absolute() ? path : base / path;
-}
-
 // The config parser has checked the key's shape (base64 of 32 bytes); this is the last word.
 // A failure is still the config's fault, so it is reported the same way, with the line.
 CoordinatorPublicKey coordinatorKeyFrom(const KioskConfig& config) {
@@ -69,7 +62,6 @@ KioskRuntime openKioskRuntime(const KioskOptions& options) {
     if (runtime.config.sourceFile.empty()) {
         runtime.config.sourceFile = runtime.configFile;
     }
-    const std::filesystem::path configDir = std::filesystem::absolute(runtime.configFile).parent_path();
     for (const ConfigWarning& warning : runtime.config.warnings) {
         const std::string detail = runtime.configFile.filename().string() + ":" +
                                    std::to_string(warning.line) + ": " + warning.key + ": " +
@@ -82,13 +74,12 @@ KioskRuntime openKioskRuntime(const KioskOptions& options) {
     if (!options.dataDir.empty()) {
         runtime.dataDir = options.dataDir;
     } else if (!runtime.config.dataDir.empty()) {
-        runtime.dataDir = resolveAgainst(configDir, runtime.config.dataDir);
+        runtime.dataDir = runtime.config.dataDir;  // the config insists on an absolute path
     } else {
         runtime.dataDir = defaultDataDir();
     }
-    runtime.assetsDir = runtime.config.assetsDir.empty()
-                            ? defaultAssetsDir()
-                            : resolveAgainst(configDir, runtime.config.assetsDir);
+    runtime.assetsDir = runtime.config.assetsDir.empty() ? defaultAssetsDir()
+                                                         : std::filesystem::path(runtime.config.assetsDir);
     ensurePrivateDirectory(runtime.dataDir);
     logInfo("runtime", "data in " + runtime.dataDir.string() + ", assets in " + runtime.assetsDir.string());
 
@@ -102,9 +93,11 @@ KioskRuntime openKioskRuntime(const KioskOptions& options) {
     }
 
     DirectoryOpenOutcome directoryOutcome = DirectoryOpenOutcome::Opened;
-    const std::filesystem::path bundle = runtime.assetsDir / runtime.config.directoryBundle;
+    runtime.directoryFile = runtime.dataDir / "directory.db";
+    runtime.directoryBundle = runtime.assetsDir / runtime.config.directoryBundle;
+    const std::filesystem::path& bundle = runtime.directoryBundle;
     runtime.directory = std::make_unique<DirectoryStore>(DirectoryStore::openOrRebuild(
-        runtime.dataDir / "directory.db", bundle, *runtime.zone, directoryOutcome));
+        runtime.directoryFile, bundle, *runtime.zone, directoryOutcome, options.directoryCheck));
     switch (directoryOutcome) {
         case DirectoryOpenOutcome::Opened: break;
         case DirectoryOpenOutcome::CreatedFromBundle:
@@ -129,6 +122,18 @@ KioskRuntime openKioskRuntime(const KioskOptions& options) {
 
     runtime.staff = std::make_unique<StaffAuth>(runtime.config.pinHash, runtime.dataDir / "staff-lock.json");
     return runtime;
+}
+
+void rebuildDirectory(KioskRuntime& runtime, const std::string& problem) {
+    logWarning("runtime", "background check found the directory damaged (" + problem + "); rebuilding");
+    DirectoryOpenOutcome outcome = DirectoryOpenOutcome::Opened;
+    // The UI's connection goes first: the rebuild deletes and re-creates the file underneath it.
+    *runtime.directory = DirectoryStore(":memory:", *runtime.zone);
+    *runtime.directory = DirectoryStore::openOrRebuild(runtime.directoryFile, runtime.directoryBundle,
+                                                       *runtime.zone, outcome, DirectoryCheck::Thorough);
+    if (outcome != DirectoryOpenOutcome::Opened) {
+        runtime.notes.push_back({"note.directory_rebuilt", runtime.directoryBundle.filename().string()});
+    }
 }
 
 }  // namespace signpost

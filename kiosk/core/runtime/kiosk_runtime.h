@@ -3,7 +3,10 @@
 //
 // openKioskRuntime() does the start-up recoveries the issue asks for: a missing or damaged
 // directory is rebuilt from the bundled data; a damaged outbox is moved aside (never deleted) and
-// a fresh one started; each leaves a StaffNote for the staff panel.
+// a fresh one started; a damaged device-id file gets a new id; each leaves a StaffNote for the
+// staff panel (keys note.directory_created, note.directory_rebuilt, note.outbox_recovered,
+// note.config_warning, note.device_id_replaced). Damage deep inside the directory file is found
+// by a background check after the first frame (directory_verification.h, rebuildDirectory()).
 //
 // Thread-safety: owned by the UI thread. Other threads open their own connections by path.
 #pragma once
@@ -34,6 +37,9 @@ struct StaffNote {
 struct KioskOptions {
     std::filesystem::path configFile;  // --config; empty = defaultKioskConfigFile()
     std::filesystem::path dataDir;     // --data-dir; empty = config paths.data_dir or default
+    // How the existing directory database is checked before it is trusted. Fast keeps start-up
+    // quick; the shell then runs the Thorough check in the background (directory_verification.h).
+    DirectoryCheck directoryCheck = DirectoryCheck::Fast;
 };
 
 struct KioskRuntime {
@@ -43,6 +49,8 @@ struct KioskRuntime {
     std::filesystem::path assetsDir;
     std::optional<TimeZone> zone;               // always set after openKioskRuntime()
     std::unique_ptr<DirectoryStore> directory;  // <dataDir>/directory.db
+    std::filesystem::path directoryFile;        // <dataDir>/directory.db
+    std::filesystem::path directoryBundle;      // <assetsDir>/<paths.directory_bundle>
     std::unique_ptr<Outbox> outbox;             // <dataDir>/outbox.db
     std::unique_ptr<StaffAuth> staff;           // lock state in <dataDir>/staff-lock.json
     I18n i18n;
@@ -55,5 +63,10 @@ struct KioskRuntime {
 // line naming file, line and key — and exits non-zero), I18nError, TimeZoneError, FileError or
 // StorageError for what cannot be recovered from.
 KioskRuntime openKioskRuntime(const KioskOptions& options);
+
+// After a background check (DirectoryVerification) found the directory damaged: rebuilds it from
+// the bundle in place (the DirectoryStore object stays the same, so pointers to it stay valid)
+// and adds a note.directory_rebuilt StaffNote. UI thread only. Throws ImportError/StorageError.
+void rebuildDirectory(KioskRuntime& runtime, const std::string& problem);
 
 }  // namespace signpost

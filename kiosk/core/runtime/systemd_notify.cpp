@@ -132,8 +132,10 @@ bool SystemdNotifier::notify(std::string_view state) {
     int error = 0;
     if (ensureSocket()) {
         // Unconnected sendto: if the manager re-creates its socket, the next datagram still
-        // reaches it. MSG_NOSIGNAL: never die of SIGPIPE over a notification.
-        const ssize_t written = ::sendto(m_fd, state.data(), state.size(), MSG_NOSIGNAL,
+        // reaches it. MSG_NOSIGNAL: never die of SIGPIPE over a notification. MSG_DONTWAIT: a
+        // listener that stops reading fills its queue (only 10 datagrams by default); the frame
+        // loop must never block on that, so the notification is dropped instead.
+        const ssize_t written = ::sendto(m_fd, state.data(), state.size(), MSG_NOSIGNAL | MSG_DONTWAIT,
                                          reinterpret_cast<const sockaddr*>(&address), length);
         sent = written == static_cast<ssize_t>(state.size());
         error = sent ? 0 : errno;

@@ -16,8 +16,9 @@
 // the same way (it lives in signpost_core because it needs neither GL nor ImGui).
 //
 // Thread-safety: one SystemdNotifier per thread; it is meant to be owned by the main loop.
-// Never throws after construction: a notification that cannot be sent is logged once and
-// reported as false; the service keeps running.
+// Never throws after construction and never blocks: a notification that cannot be sent at once
+// (no listener, or a listener whose queue is full) is logged once and reported as false; the
+// service keeps running.
 #pragma once
 
 #include <chrono>
