@@ -13,14 +13,20 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/runtime/kiosk_runtime.h"
 
 struct ImGuiIO;
 
+namespace signpost {
+class KioskSession;
+}
+
 namespace signpost::ui {
 
 class UiMap;
+class Text;
 
 struct FrameInput {
     std::chrono::steady_clock::time_point now;      // drives idle timer and animations
@@ -63,6 +69,19 @@ public:
     // Where every touchable element was drawn in the last frame (tests and the e2e driver use it
     // to press things by id). Always kept; it costs a vector of rects per frame.
     const UiMap& uiMap() const;
+
+    // --- Read-only views for tests and the e2e tooling (no resident data leaves through these
+    // except via the session, which tests inspect to prove it was wiped). ---
+    // The visit's state: screen, search, filters, the referral form.
+    const KioskSession& session() const noexcept;
+    // Scroll position of a scrolling area by its UiMap id ("results.list", "home.scroll"); 0 if
+    // never drawn or reset.
+    float scrollOffset(std::string_view area) const;
+    bool keyboardShown() const noexcept;
+    // The focus key of the text field being typed into ("" = none).
+    const std::string& focusedField() const noexcept;
+    // The fonts as built (glyph coverage checks).
+    const Text& text() const noexcept;
 
 private:
     struct Impl;

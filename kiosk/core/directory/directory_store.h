@@ -2,10 +2,36 @@
 //
 // Schema: one table per HSDS object (organizations, services, locations, service_at_locations,
 // phones, schedules, taxonomy_terms, service_taxonomy, service_languages, service_areas,
-// location_accessibility) plus directory_meta (version, imported_at, source) and an FTS5 index
-// over name, description, organisation and needs (unicode61, remove_diacritics 2, prefix
-// indexes). Search is "as you type": every word is a prefix, case- and accent-insensitive,
-// ranked by bm25 with name weighted highest.
+// location_accessibility) plus directory_meta (version, imported_at, updated_at, source) and a
+// contentless FTS5 index over name, needs (need names and keywords), organisation, description
+// and places (area names, venue, street, postcode) — unicode61 remove_diacritics 2, prefix
+// indexes for 1-3 characters. Letters Unicode cannot decompose (ł, ø, æ, ß, ...) are folded
+// before indexing, so "zolc" finds "Żółć" and "cafe" finds "Café".
+//
+// Search is "as you type": the text is split by the index's own tokenizer (so quotes, brackets,
+// `*`, AND/OR/NOT and NEAR( typed by a resident are plain characters, never query syntax), every
+// word becomes a prefix ("foo" -> "foo"*), all words are required, and finished filler words
+// ("and", "the", "help", "with", ...) are dropped when other words remain. Results are ranked by
+// bm25 with weights name 10, needs 5, organisation 3, places 1.5, description 1 (ties by name).
+// The scores are SQLite's bm25() formula, computed from one internal FTS5 pass per word rather
+// than one SQL step per row (see phrase_scan.h), so even a single letter over 100k services ranks
+// in milliseconds. An empty text (or one with no letters or digits) browses everything in name
+// order (case- and accent-insensitive).
+//
+// Visibility: only services with status "active" are searched, browsed or counted as offered
+// (needs, neighbourhoods, languages). Inactive, defunct and temporarily closed services stay in
+// the database (a sync may reopen them) and service(id) still returns them with their status, so a
+// page already open can say "closed" rather than vanish.
+//
+// Filters: a neighbourhood matches services in that area plus city-wide ones (extent_type "city",
+// or no service area at all); a neighbourhood with no services of its own gives only city-wide
+// ones. Language "en" also matches services that list no languages. An unknown need or language
+// code matches nothing. "Open now" uses the TimeZone given at construction; services without
+// hours are never "open now".
+//
+// Memory: search keeps a compact cache of every active service's summary, filters and hours
+// (about 100 bytes a service); it is built on first use and dropped after writes or when
+// refreshIfChanged() sees another connection's commit.
 //
 // Thread-safety: one DirectoryStore per thread. The kiosk's UI thread owns one; the sync thread
 // opens its own connection to apply updates (SQLite WAL lets the UI keep reading meanwhile).
@@ -74,9 +100,11 @@ struct SearchResults {
 
 struct DirectoryStats {
     std::string version;        // directory_version of the data loaded
-    std::string importedAt;     // UTC ISO 8601
+    std::string importedAt;     // UTC ISO 8601 of the last replaceAll()
+    std::string updatedAt;      // UTC ISO 8601 of the last replaceAll() or applyChanges()
     std::string source;         // file path or "server"
-    std::size_t services = 0;
+    std::size_t services = 0;        // active services (the ones residents can find)
+    std::size_t hiddenServices = 0;  // inactive, defunct or temporarily closed
     std::size_t organisations = 0;
     std::size_t locations = 0;
 };
@@ -87,41 +115,56 @@ enum class DirectoryOpenOutcome { Opened, CreatedFromBundle, RebuiltAfterDamage 
 class DirectoryStore {
 public:
     // Opens an existing directory database at `path` (":memory:" allowed). Creates the schema if
-    // the file is new. Throws StorageError (corrupt file, unreadable).
+    // the file is new. File databases use WAL (synchronous=NORMAL: the directory is re-fetchable).
+    // Throws StorageError (corrupt file, unreadable, another application's database, or a
+    // directory schema this build does not read — code SQLITE_MISMATCH for the last two).
     explicit DirectoryStore(const std::string& path, const TimeZone& zone);
     ~DirectoryStore();
     DirectoryStore(DirectoryStore&&) noexcept;
     DirectoryStore& operator=(DirectoryStore&&) noexcept;
 
-    // Opens `path`; if it is missing, empty or damaged (fails integrity_check or holds no
-    // services), rebuilds it from the bundled HSDS file `bundledJson`. A damaged file is deleted
-    // first (the directory is not precious; referrals live elsewhere). `outcome` says what happened.
+    // Opens `path`; if it is missing, empty or damaged (not a database, fails PRAGMA quick_check or
+    // the FTS5 integrity-check, or holds no services), rebuilds it from the bundled HSDS file
+    // `bundledJson`. A damaged file is deleted first with its -wal/-shm/-journal (the directory is
+    // not precious; referrals live elsewhere). `outcome` says what happened: CreatedFromBundle
+    // for a missing or zero-length file or an older schema, RebuiltAfterDamage for damage (logged
+    // as a warning with the reason). The bundle is parsed before anything is deleted; a broken
+    // bundle throws ImportError and leaves the file alone.
     static DirectoryStore openOrRebuild(const std::filesystem::path& path,
                                         const std::filesystem::path& bundledJson,
                                         const TimeZone& zone, DirectoryOpenOutcome& outcome);
 
-    // Replaces the whole directory with `data` in one transaction; `source` is recorded.
+    // Replaces the whole directory with `data` in one transaction; `source` is recorded. `data`
+    // must be consistent (as parseHsdsJson() guarantees): a service naming an unknown
+    // organisation, location or need code throws ImportError and nothing changes.
     void replaceAll(const DirectoryData& data, const std::string& source);
-    // Applies a partial update in one transaction: upserts `changed` services (with their
-    // organisations, locations and terms included in `data`), deletes `deletedServiceIds`, and
-    // records `newVersion`. Readers never see half an update.
+    // Applies a partial update in one transaction: upserts the services in `data` (with their
+    // organisations, locations and terms included in `data`, or already stored), deletes
+    // `deletedServiceIds` (unknown ids are ignored), and records `newVersion`. Services whose
+    // organisation, need terms or locations changed are re-indexed. Readers never see half an
+    // update; any error (ImportError for a dangling reference, StorageError) rolls it all back.
     void applyChanges(const DirectoryData& data, const std::vector<std::string>& deletedServiceIds,
                       const std::string& newVersion);
 
+    // See the top of this file. Never throws for anything a resident can type; StorageError only
+    // if the database itself fails.
     SearchResults search(const SearchRequest& request, std::chrono::sys_seconds now) const;
+    // Everything about one service (any status); nullopt if no such id.
     std::optional<ServiceDetail> service(const std::string& id) const;
 
     // Need terms (vocabulary "signpost-needs"), in the order the data lists them.
     std::vector<TaxonomyTerm> needs() const;
-    // Distinct neighbourhood names (service areas with extentType "neighbourhood"), sorted.
+    // Distinct neighbourhood names (service areas with extentType "neighbourhood") of active
+    // services, sorted. Runs a query: call it when a screen opens, not every frame.
     std::vector<std::string> neighbourhoods() const;
-    // Distinct language codes any service offers, sorted.
+    // Distinct language codes any active service offers, sorted.
     std::vector<std::string> languagesOffered() const;
     DirectoryStats stats() const;
 
     // Drops cached state after another connection changed the database (the sync thread); cheap
     // when nothing changed. The UI calls it once per frame at most.
     void refreshIfChanged();
+
 
 private:
     struct Impl;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace signpost {
@@ -126,6 +127,26 @@ struct Service {
     std::optional<CivilDate> lastChecked;  // HSDS assured_date
     bool acceptsReferrals = true;          // false = signposting only, no "ask them to contact me"
 };
+
+// --- Conversions to and from the HSDS text forms (directory_types.cpp). -------------------------
+
+// "active", "inactive", "defunct", "temporarily closed".
+std::string_view toHsds(ServiceStatus status);
+// Accepts the HSDS names case-insensitively ("temporarily_closed" too); nullopt otherwise.
+std::optional<ServiceStatus> parseServiceStatus(std::string_view text);
+// "drop-in", "appointment", "referral", "membership"; "" for Unknown.
+std::string_view toHsds(AttendingAccess access);
+// Accepts the names above case-insensitively, with ' ' or '_' for '-' ("Drop in"); nullopt for
+// anything else (including "").
+std::optional<AttendingAccess> parseAttendingAccess(std::string_view text);
+// "venue", "phone", "online", "home visit" for one AttendingTypeFlags bit; "" for others.
+std::string_view attendingTypeName(unsigned flag);
+// One attending type name (case-insensitive, '-'/'_' as spaces; "in person" = venue) to its flag;
+// 0 if unknown.
+unsigned parseAttendingType(std::string_view text);
+// "2026-03-29" <-> CivilDate. parseCivilDate is strict (YYYY-MM-DD, a real calendar date).
+std::string formatCivilDate(const CivilDate& date);
+std::optional<CivilDate> parseCivilDate(std::string_view text);
 
 // A whole directory as imported from an HSDS-shaped JSON file.
 struct DirectoryData {

@@ -4,6 +4,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,18 +22,31 @@ class I18n;
 bool isOpenAt(const std::vector<ScheduleRule>& rules, const LocalTime& local);
 
 // Parses HSDS schedule fields. Each throws std::invalid_argument with a short reason.
-std::vector<ByDay> parseByDay(std::string_view byday);   // "MO,TU", "1MO", "-1FR"
+std::vector<ByDay> parseByDay(std::string_view byday);   // "MO,TU", "1MO", "-1FR"; "" = every day
 int parseClockMinutes(std::string_view hhmm);             // "09:30" or "09:30:00" -> 570; "24:00" -> 1440
+                                                          // (seconds are checked, then dropped)
 ScheduleFrequency parseFrequency(std::string_view freq);  // "WEEKLY" | "MONTHLY"
+// The inverse forms, as HSDS writes them: "1MO,-1FR" ("" for every day), "09:30", "WEEKLY".
+std::string formatByDay(const std::vector<ByDay>& days);
+std::string formatClockHhmm(int minutesOfDay);            // 0..1440 -> "00:00".."24:00"
+std::string_view formatFrequency(ScheduleFrequency frequency);
 
 // Plain-words description of a set of rules, one line per group of days with the same hours,
 // in the I18n's current language, days in Monday-first order. Consecutive weekdays with the same
-// hours merge ("Mondays to Fridays 9am–5pm"); all seven become "Every day". Rules with a
-// description append it in brackets. Returns an empty vector for no rules.
+// hours merge ("Mondays to Fridays 9am–5pm"); all seven become "Every day"; days with the same
+// set of sessions list them ("Mondays 9am–12pm and 1pm–5pm"); 00:00–24:00 reads "open 24 hours".
+// Monthly rules follow the weekly lines ("First and third Monday of the month, 6pm–8pm").
+// valid_from / valid_to appear as ", from 5 January 2027" / ", until 31 March 2027". Rules with
+// a description append it in brackets. Each line starts with a capital letter. Uses the i18n keys
+// "schedule.*", "day.*" and "time.*". Returns an empty vector for no rules.
 std::vector<std::string> describeSchedule(const std::vector<ScheduleRule>& rules, const I18n& i18n);
+// As above, as seen on `today` (the venue's local date): rules that ended before today are left
+// out, a start date already passed is not mentioned, and dates in today's year omit the year.
+std::vector<std::string> describeSchedule(const std::vector<ScheduleRule>& rules, const I18n& i18n,
+                                          std::optional<CivilDate> today);
 
-// "10am", "12:30pm", "midnight" in English (12-hour), "10:00" in languages whose i18n file sets
-// "time.clock" to "24h".
+// "10am", "12:30pm", "12pm" (noon), "midnight" (0 or 1440) in English (12-hour); "9:00", "24:00"
+// in languages whose i18n file sets "time.clock" to "24h". Minutes are clamped to 0..1440.
 std::string formatClockTime(int minutesOfDay, const I18n& i18n);
 
 }  // namespace signpost

@@ -1,0 +1,61 @@
+// signpost-kiosk: flags, the start-up runtime, then the shell. Everything else lives in
+// signpost_core (data) and signpost_ui (screens); see kiosk_shell.h for the window and loop and
+// exit_codes.h for what each exit code means to the service manager.
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "app/exit_codes.h"
+#include "app/kiosk_shell.h"
+#include "app/shell_options.h"
+#include "app/signal_watcher.h"
+#include "core/config/toml.h"
+#include "core/runtime/kiosk_runtime.h"
+#include "core/runtime/systemd_notify.h"
+
+int main(int argc, char** argv) {
+    using namespace signpost;
+    using namespace signpost::app;
+    try {
+        // First, before GLFW, Mesa or anything else can start a thread that would not inherit it.
+        SignalWatcher::blockTerminationSignals();
+    } catch (const std::exception& error) {
+        std::fprintf(stderr, "signpost-kiosk: %s\n", error.what());
+        return kExitCannotStart;
+    }
+
+    const ParsedCommandLine command = parseCommandLine(std::vector<std::string>(argv + 1, argv + argc));
+    switch (command.action) {
+        case ParsedCommandLine::Action::Help:
+            std::fputs(usageText().c_str(), stdout);
+            return kExitOk;
+        case ParsedCommandLine::Action::Version:
+            std::printf("%s\n", versionText().c_str());
+            return kExitOk;
+        case ParsedCommandLine::Action::Error:
+            std::fprintf(stderr, "signpost-kiosk: %s\n\n%s", command.error.c_str(), usageText().c_str());
+            return kExitUsage;
+        case ParsedCommandLine::Action::Run: break;
+    }
+
+    try {
+        SignalWatcher signals;
+        KioskRuntime runtime;
+        try {
+            runtime = openKioskRuntime(KioskOptions{command.options.configFile, command.options.dataDir});
+        } catch (const ConfigError& error) {
+            // One line naming file, line and key; no window. Restarting cannot fix this.
+            std::fprintf(stderr, "%s\n", error.what());
+            return kExitBadConfig;
+        }
+        if (signals.stopRequested()) {
+            return kExitOk;
+        }
+        SystemdNotifier notifier = SystemdNotifier::fromEnvironment();
+        return runKioskShell(runtime, command.options, notifier, signals);
+    } catch (const std::exception& error) {
+        std::fprintf(stderr, "signpost-kiosk: cannot start: %s\n", error.what());
+        return kExitCannotStart;
+    }
+}

@@ -1,0 +1,36 @@
+// Signpost — the kiosk's command line.
+//
+//   signpost-kiosk [--config FILE] [--data-dir DIR] [--windowed] [--size WxH] [--ui-map FILE]
+//   signpost-kiosk --help | --version
+//
+// Options take their value as the next argument or after '=' (--size=1080x1920).
+// Thread-safety: pure functions.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace signpost::app {
+
+struct ShellOptions {
+    std::filesystem::path configFile;  // --config; "" = the default config file (core/common/paths.h)
+    std::filesystem::path dataDir;     // --data-dir; "" = config paths.data_dir, then the default
+    bool windowed = false;             // --windowed: a normal window instead of full screen
+    int width = 1920;                  // --size WxH: the window's size in windowed mode
+    int height = 1080;
+    bool sizeGiven = false;
+    std::filesystem::path uiMapFile;   // --ui-map: write the UiMap as JSON here when it changes
+};
+
+struct ParsedCommandLine {
+    enum class Action { Run, Help, Version, Error } action = Action::Run;
+    ShellOptions options;
+    std::string error;  // for Action::Error: one line, e.g. "unknown option '--fullscreen'"
+};
+
+ParsedCommandLine parseCommandLine(const std::vector<std::string>& args);  // args without argv[0]
+std::string usageText();    // the --help text
+std::string versionText();  // "signpost-kiosk 0.1.0"
+
+}  // namespace signpost::app

@@ -1,0 +1,134 @@
+#include "core/runtime/kiosk_runtime.h"
+
+#include <string>
+#include <utility>
+
+#include "core/common/atomic_file.h"
+#include "core/common/ids.h"
+#include "core/common/log.h"
+#include "core/common/paths.h"
+
+namespace signpost {
+namespace {
+
+// Paths written in the config may be relative; they mean "next to the config file", not
+// "wherever the service manager happened to start us".
+std::filesystem::path resolveAgainst(const std::filesystem::path& base, const std::string& value) {
+    std::filesystem::path path(value);
+    return path.is_absolute() ? path : base / path;
+}
+
+// The config parser has checked the key's shape (base64 of 32 bytes); this is the last word.
+// A failure is still the config's fault, so it is reported the same way, with the line.
+CoordinatorPublicKey coordinatorKeyFrom(const KioskConfig& config) {
+    try {
+        return CoordinatorPublicKey::fromBase64(config.coordinatorPublicKey);
+    } catch (const CryptoError& error) {
+        int line = 0;
+        try {
+            const TomlDocument document =
+                TomlDocument::parse(readFile(config.sourceFile), config.sourceFile.filename().string());
+            if (const TomlEntry* entry = document.find("referral", "coordinator_public_key")) {
+                line = entry->line;
+            }
+        } catch (const std::exception&) {
+            // The line number is a courtesy; the message below still names the key.
+        }
+        throw ConfigError(config.sourceFile.string(), line, "referral.coordinator_public_key", error.what());
+    }
+}
+
+// The device id is made once and kept: the sync server knows the kiosk by it. A damaged file
+// gets a fresh id (the kiosk must start) and staff are told, since the server will see a new
+// device.
+std::string loadOrCreateDeviceId(const std::filesystem::path& file, std::vector<StaffNote>& notes) {
+    std::error_code error;
+    if (std::filesystem::exists(file, error)) {
+        std::string text = readFile(file);
+        while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
+            text.pop_back();
+        }
+        if (isUuidV4(text)) {
+            return text;
+        }
+        logWarning("runtime", "device id file is damaged; a new device id was made");
+        notes.push_back({"note.device_id_replaced", file.filename().string()});
+    }
+    std::string id = uuidV4();
+    writeFileAtomically(file, id + "\n", 0644);
+    logInfo("runtime", "new device id " + id);
+    return id;
+}
+
+}  // namespace
+
+KioskRuntime openKioskRuntime(const KioskOptions& options) {
+    KioskRuntime runtime;
+    runtime.configFile = options.configFile.empty() ? defaultKioskConfigFile() : options.configFile;
+    runtime.config = loadKioskConfig(runtime.configFile);
+    if (runtime.config.sourceFile.empty()) {
+        runtime.config.sourceFile = runtime.configFile;
+    }
+    const std::filesystem::path configDir = std::filesystem::absolute(runtime.configFile).parent_path();
+    for (const ConfigWarning& warning : runtime.config.warnings) {
+        const std::string detail = runtime.configFile.filename().string() + ":" +
+                                   std::to_string(warning.line) + ": " + warning.key + ": " +
+                                   warning.message;
+        logWarning("config", detail);
+        runtime.notes.push_back({"note.config_warning", detail});
+    }
+    runtime.coordinatorKey = coordinatorKeyFrom(runtime.config);
+
+    if (!options.dataDir.empty()) {
+        runtime.dataDir = options.dataDir;
+    } else if (!runtime.config.dataDir.empty()) {
+        runtime.dataDir = resolveAgainst(configDir, runtime.config.dataDir);
+    } else {
+        runtime.dataDir = defaultDataDir();
+    }
+    runtime.assetsDir = runtime.config.assetsDir.empty()
+                            ? defaultAssetsDir()
+                            : resolveAgainst(configDir, runtime.config.assetsDir);
+    ensurePrivateDirectory(runtime.dataDir);
+    logInfo("runtime", "data in " + runtime.dataDir.string() + ", assets in " + runtime.assetsDir.string());
+
+    runtime.deviceId = loadOrCreateDeviceId(runtime.dataDir / "device-id", runtime.notes);
+    runtime.zone = TimeZone::load(runtime.config.timeZone);
+
+    runtime.i18n = I18n::load(runtime.assetsDir / "i18n", runtime.config.languages);
+    if (!runtime.i18n.setLanguage(runtime.config.defaultLanguage)) {
+        logWarning("runtime", "default language " + runtime.config.defaultLanguage +
+                                  " has no text file; showing English");
+    }
+
+    DirectoryOpenOutcome directoryOutcome = DirectoryOpenOutcome::Opened;
+    const std::filesystem::path bundle = runtime.assetsDir / runtime.config.directoryBundle;
+    runtime.directory = std::make_unique<DirectoryStore>(DirectoryStore::openOrRebuild(
+        runtime.dataDir / "directory.db", bundle, *runtime.zone, directoryOutcome));
+    switch (directoryOutcome) {
+        case DirectoryOpenOutcome::Opened: break;
+        case DirectoryOpenOutcome::CreatedFromBundle:
+            logInfo("runtime", "directory created from " + bundle.filename().string());
+            runtime.notes.push_back({"note.directory_created", bundle.filename().string()});
+            break;
+        case DirectoryOpenOutcome::RebuiltAfterDamage:
+            logWarning("runtime", "directory database was damaged; rebuilt from " + bundle.filename().string());
+            runtime.notes.push_back({"note.directory_rebuilt", bundle.filename().string()});
+            break;
+    }
+
+    OutboxOpenReport outboxReport;
+    runtime.outbox = std::make_unique<Outbox>(Outbox::openOrRecover(runtime.dataDir / "outbox.db", outboxReport));
+    if (outboxReport.outcome == OutboxOpenReport::Outcome::RecoveredFromDamage) {
+        // Never deleted: the damaged file keeps whatever referrals it still holds for recovery.
+        const std::string detail = outboxReport.movedAsideTo.filename().string() +
+                                   (outboxReport.problem.empty() ? "" : " (" + outboxReport.problem + ")");
+        logError("runtime", "outbox database was damaged; moved aside to " + detail + "; a fresh one was started");
+        runtime.notes.push_back({"note.outbox_recovered", detail});
+    }
+
+    runtime.staff = std::make_unique<StaffAuth>(runtime.config.pinHash, runtime.dataDir / "staff-lock.json");
+    return runtime;
+}
+
+}  // namespace signpost

@@ -1,0 +1,180 @@
+#include "core/runtime/systemd_notify.h"
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstddef>
+#include <cstdlib>
+#include <cstring>
+#include <utility>
+
+#include "core/common/log.h"
+
+namespace signpost {
+namespace {
+
+// Fills `address` for a path or '@'-abstract name; returns the length to pass to sendto(), or 0
+// when the text is not an address we can use.
+socklen_t makeAddress(const std::string& text, sockaddr_un& address) {
+    std::memset(&address, 0, sizeof address);
+    address.sun_family = AF_UNIX;
+    if (text.size() < 2 || (text[0] != '/' && text[0] != '@')) {
+        return 0;
+    }
+    // A path needs room for its terminating NUL; an abstract name is length-delimited.
+    const std::size_t limit = sizeof address.sun_path - (text[0] == '/' ? 1 : 0);
+    if (text.size() > limit) {
+        return 0;
+    }
+    std::memcpy(address.sun_path, text.data(), text.size());
+    if (text[0] == '@') {
+        address.sun_path[0] = '\0';
+    }
+    return static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + text.size() +
+                                  (text[0] == '/' ? 1 : 0));
+}
+
+std::optional<std::chrono::microseconds> parseMicroseconds(const char* text) {
+    if (text == nullptr || *text == '\0') {
+        return std::nullopt;
+    }
+    unsigned long long value = 0;
+    const char* end = text + std::strlen(text);
+    auto [ptr, error] = std::from_chars(text, end, value);
+    if (error != std::errc() || ptr != end || value == 0) {
+        return std::nullopt;
+    }
+    return std::chrono::microseconds(value);
+}
+
+}  // namespace
+
+SystemdNotifier::SystemdNotifier(std::string socketAddress,
+                                 std::optional<std::chrono::microseconds> watchdogInterval)
+    : m_address(std::move(socketAddress)) {
+    if (watchdogInterval && watchdogInterval->count() > 0) {
+        m_watchdog = watchdogInterval;
+    }
+    if (m_address.empty()) {
+        return;
+    }
+    sockaddr_un probe{};
+    if (makeAddress(m_address, probe) == 0) {
+        logWarning("systemd", "NOTIFY_SOCKET is not a path or abstract socket; notifications are off");
+        m_address.clear();
+    }
+}
+
+SystemdNotifier SystemdNotifier::fromEnvironment() {
+    const char* socket = std::getenv("NOTIFY_SOCKET");
+    std::optional<std::chrono::microseconds> watchdog = parseMicroseconds(std::getenv("WATCHDOG_USEC"));
+    if (const char* pid = std::getenv("WATCHDOG_PID"); watchdog && pid != nullptr && *pid != '\0') {
+        long value = 0;
+        const char* end = pid + std::strlen(pid);
+        auto [ptr, error] = std::from_chars(pid, end, value);
+        // The watchdog belongs to another process (e.g. a wrapper script that exec'd us is fine,
+        // a parent that spawned us is not): do not ping on its behalf.
+        if (error != std::errc() || ptr != end || value != static_cast<long>(::getpid())) {
+            watchdog.reset();
+        }
+    }
+    return SystemdNotifier(socket != nullptr ? socket : "", watchdog);
+}
+
+SystemdNotifier::~SystemdNotifier() {
+    if (m_fd >= 0) {
+        ::close(m_fd);
+    }
+}
+
+SystemdNotifier::SystemdNotifier(SystemdNotifier&& other) noexcept
+    : m_address(std::move(other.m_address)),
+      m_watchdog(other.m_watchdog),
+      m_lastPing(other.m_lastPing),
+      m_fd(std::exchange(other.m_fd, -1)),
+      m_warned(other.m_warned) {
+    other.m_address.clear();
+}
+
+SystemdNotifier& SystemdNotifier::operator=(SystemdNotifier&& other) noexcept {
+    if (this != &other) {
+        if (m_fd >= 0) {
+            ::close(m_fd);
+        }
+        m_address = std::move(other.m_address);
+        other.m_address.clear();
+        m_watchdog = other.m_watchdog;
+        m_lastPing = other.m_lastPing;
+        m_fd = std::exchange(other.m_fd, -1);
+        m_warned = other.m_warned;
+    }
+    return *this;
+}
+
+bool SystemdNotifier::ensureSocket() {
+    if (m_fd >= 0) {
+        return true;
+    }
+    m_fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    return m_fd >= 0;
+}
+
+bool SystemdNotifier::notify(std::string_view state) {
+    if (!enabled() || state.empty()) {
+        return false;
+    }
+    sockaddr_un address{};
+    const socklen_t length = makeAddress(m_address, address);
+    bool sent = false;
+    int error = 0;
+    if (ensureSocket()) {
+        // Unconnected sendto: if the manager re-creates its socket, the next datagram still
+        // reaches it. MSG_NOSIGNAL: never die of SIGPIPE over a notification.
+        const ssize_t written = ::sendto(m_fd, state.data(), state.size(), MSG_NOSIGNAL,
+                                         reinterpret_cast<const sockaddr*>(&address), length);
+        sent = written == static_cast<ssize_t>(state.size());
+        error = sent ? 0 : errno;
+    } else {
+        error = errno;
+    }
+    if (!sent && !m_warned) {
+        m_warned = true;
+        logWarning("systemd", std::string("cannot send to NOTIFY_SOCKET: ") + std::strerror(error));
+    }
+    return sent;
+}
+
+bool SystemdNotifier::notifyStatus(std::string_view text) {
+    std::string message = "STATUS=";
+    for (char c : text) {
+        message.push_back(c == '\n' || c == '\r' ? ' ' : c);
+    }
+    return notify(message);
+}
+
+bool SystemdNotifier::pingWatchdog(Clock::time_point now) {
+    if (!m_watchdog) {
+        return false;
+    }
+    if (m_lastPing && now - *m_lastPing < *m_watchdog / 2) {
+        return false;
+    }
+    // Counted as a ping even if the send failed, so a broken socket is not retried every frame.
+    m_lastPing = now;
+    return notify("WATCHDOG=1");
+}
+
+std::optional<SystemdNotifier::Clock::time_point> SystemdNotifier::nextWatchdogPing() const noexcept {
+    if (!m_watchdog) {
+        return std::nullopt;
+    }
+    if (!m_lastPing) {
+        return Clock::time_point{};  // due now (the clock's epoch is always in the past)
+    }
+    return *m_lastPing + std::chrono::duration_cast<Clock::duration>(*m_watchdog / 2);
+}
+
+}  // namespace signpost

@@ -1,0 +1,616 @@
+#include "core/session/kiosk_session.h"
+
+#include <algorithm>
+#include <exception>
+
+#include "core/common/log.h"
+#include "core/referral/outbox.h"
+#include "core/referral/sealing.h"
+#include "core/session/utf8.h"
+#include "core/storage/database.h"
+
+namespace signpost {
+
+namespace {
+
+constexpr std::size_t kMaxSearchLength = 100;
+
+std::optional<ReferralStep> stepOfField(ReferralField field) noexcept {
+    switch (field) {
+        case ReferralField::Needs:
+        case ReferralField::NeedsText: return ReferralStep::Needs;
+        case ReferralField::Name:
+        case ReferralField::Phone:
+        case ReferralField::Email: return ReferralStep::Contact;
+        case ReferralField::BestTime: return ReferralStep::BestTime;
+        case ReferralField::SafeToLeaveMessage: return ReferralStep::Message;
+        case ReferralField::Language: return ReferralStep::Language;
+        case ReferralField::AccessNeeds: return ReferralStep::Access;
+        case ReferralField::Consent: return ReferralStep::Consent;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+const char* screenId(Screen screen) noexcept {
+    switch (screen) {
+        case Screen::Home: return "home";
+        case Screen::Results: return "results";
+        case Screen::Service: return "service";
+        case Screen::ReferralNeeds: return "referral.needs";
+        case Screen::ReferralContact: return "referral.contact";
+        case Screen::ReferralContactSelf: return "referral.contact_self";
+        case Screen::ReferralBestTime: return "referral.best_time";
+        case Screen::ReferralMessage: return "referral.message";
+        case Screen::ReferralLanguage: return "referral.language";
+        case Screen::ReferralAccess: return "referral.access";
+        case Screen::ReferralConsent: return "referral.consent";
+        case Screen::ReferralReview: return "referral.review";
+        case Screen::ReferralDone: return "referral.done";
+        case Screen::StaffPin: return "staff.pin";
+        case Screen::StaffPanel: return "staff.panel";
+    }
+    return "home";
+}
+
+bool isReferralScreen(Screen screen) noexcept {
+    return screen >= Screen::ReferralNeeds && screen <= Screen::ReferralDone;
+}
+
+bool isStaffScreen(Screen screen) noexcept {
+    return screen == Screen::StaffPin || screen == Screen::StaffPanel;
+}
+
+std::optional<ReferralStep> stepOfScreen(Screen screen) noexcept {
+    switch (screen) {
+        case Screen::ReferralNeeds: return ReferralStep::Needs;
+        case Screen::ReferralContact: return ReferralStep::Contact;
+        case Screen::ReferralBestTime: return ReferralStep::BestTime;
+        case Screen::ReferralMessage: return ReferralStep::Message;
+        case Screen::ReferralLanguage: return ReferralStep::Language;
+        case Screen::ReferralAccess: return ReferralStep::Access;
+        case Screen::ReferralConsent: return ReferralStep::Consent;
+        case Screen::ReferralReview: return ReferralStep::Review;
+        default: return std::nullopt;
+    }
+}
+
+Screen screenOfStep(ReferralStep step) noexcept {
+    switch (step) {
+        case ReferralStep::Needs: return Screen::ReferralNeeds;
+        case ReferralStep::Contact: return Screen::ReferralContact;
+        case ReferralStep::BestTime: return Screen::ReferralBestTime;
+        case ReferralStep::Message: return Screen::ReferralMessage;
+        case ReferralStep::Language: return Screen::ReferralLanguage;
+        case ReferralStep::Access: return Screen::ReferralAccess;
+        case ReferralStep::Consent: return Screen::ReferralConsent;
+        case ReferralStep::Review: return Screen::ReferralReview;
+    }
+    return Screen::ReferralNeeds;
+}
+
+KioskSession::KioskSession(SessionDefaults defaults) : m_defaults(std::move(defaults)) {
+    resetSession();
+    m_resetCount = 0;
+}
+
+// --- State -----------------------------------------------------------------------------------
+
+SearchRequest KioskSession::searchRequest(std::size_t limit) const {
+    SearchRequest request;
+    request.text.assign(m_searchText.data(), m_searchText.size());
+    request.filters = m_filters;
+    request.limit = limit;
+    return request;
+}
+
+const char* KioskSession::fieldError(ReferralField field) const noexcept {
+    for (const FieldError& error : m_fieldErrors) {
+        if (error.field == field) {
+            return error.messageKey.c_str();
+        }
+    }
+    return nullptr;
+}
+
+std::vector<ReferralStep> KioskSession::steps() const {
+    std::vector<ReferralStep> result{ReferralStep::Needs, ReferralStep::Contact,
+                                     ReferralStep::BestTime};
+    // Until the contact step is done we cannot know whether a phone number will be given, so the
+    // message step counts; afterwards it counts only with a phone number.
+    const std::optional<ReferralStep> current = stepOfScreen(m_screen);
+    const bool beforeContactDone =
+        !current || *current == ReferralStep::Needs || *current == ReferralStep::Contact;
+    if (!m_form.phone.empty() || (beforeContactDone && !m_changingFromReview)) {
+        result.push_back(ReferralStep::Message);
+    }
+    result.insert(result.end(), {ReferralStep::Language, ReferralStep::Access,
+                                 ReferralStep::Consent, ReferralStep::Review});
+    return result;
+}
+
+int KioskSession::stepNumber() const {
+    const std::optional<ReferralStep> current = stepOfScreen(m_screen);
+    if (!current) {
+        return 0;
+    }
+    const std::vector<ReferralStep> all = steps();
+    auto at = std::find(all.begin(), all.end(), *current);
+    return at == all.end() ? 0 : static_cast<int>(at - all.begin()) + 1;
+}
+
+int KioskSession::stepCount() const {
+    return stepOfScreen(m_screen) ? static_cast<int>(steps().size()) : 0;
+}
+
+// --- Navigation ------------------------------------------------------------------------------
+
+void KioskSession::navigate(Screen screen) {
+    m_pristine = false;
+    if (screen == m_screen) {
+        return;
+    }
+    m_backStack.push_back(m_screen);
+    m_screen = screen;
+}
+
+bool KioskSession::back() {
+    m_pristine = false;
+    if (m_changingFromReview && stepOfScreen(m_screen)) {
+        returnToReview();
+        return true;
+    }
+    if (m_backStack.empty()) {
+        return false;
+    }
+    m_screen = m_backStack.back();
+    m_backStack.pop_back();
+    return true;
+}
+
+void KioskSession::goHome() {
+    m_pristine = false;
+    m_backStack.clear();
+    m_screen = Screen::Home;
+    m_changingFromReview = false;
+}
+
+void KioskSession::chooseNeed(const std::string& needCode) {
+    m_filters.needCode = needCode;
+    wipe(m_searchText);
+    touchSearch();
+    navigate(Screen::Results);
+}
+
+void KioskSession::clearNeed() {
+    m_filters.needCode.clear();
+    touchSearch();
+}
+
+void KioskSession::chooseService(const std::string& serviceId) {
+    m_serviceId = serviceId;
+    navigate(Screen::Service);
+}
+
+// --- Filters ---------------------------------------------------------------------------------
+
+void KioskSession::setNeighbourhood(const std::string& name) {
+    m_filters.neighbourhood = name;
+    touchSearch();
+}
+
+void KioskSession::setOpenNowFilter(bool on) {
+    m_filters.openNow = on;
+    touchSearch();
+}
+
+void KioskSession::setFreeOnlyFilter(bool on) {
+    m_filters.freeOnly = on;
+    touchSearch();
+}
+
+void KioskSession::setDropInFilter(bool on) {
+    m_filters.dropInOnly = on;
+    touchSearch();
+}
+
+void KioskSession::setLanguageFilter(const std::string& code) {
+    m_filters.languageCode = code;
+    touchSearch();
+}
+
+void KioskSession::touchSearch() {
+    m_pristine = false;
+    ++m_searchRevision;
+}
+
+// --- Text ------------------------------------------------------------------------------------
+
+SecureString& KioskSession::field(TextTarget target) noexcept {
+    switch (target) {
+        case TextTarget::Search: return m_searchText;
+        case TextTarget::NeedsText: return m_form.needsText;
+        case TextTarget::Name: return m_form.name;
+        case TextTarget::Phone: return m_form.phone;
+        case TextTarget::Email: return m_form.email;
+        case TextTarget::AccessNeeds: return m_form.accessNeeds;
+    }
+    return m_searchText;
+}
+
+std::string_view KioskSession::text(TextTarget target) const noexcept {
+    return view(const_cast<KioskSession*>(this)->field(target));  // NOLINT: read-only use
+}
+
+std::size_t KioskSession::maxLength(TextTarget target) noexcept {
+    switch (target) {
+        case TextTarget::Search: return kMaxSearchLength;
+        case TextTarget::NeedsText: return kMaxFreeTextLength;
+        case TextTarget::Name: return kMaxNameLength;
+        case TextTarget::Phone: return kMaxPhoneLength;
+        case TextTarget::Email: return kMaxEmailLength;
+        case TextTarget::AccessNeeds: return kMaxAccessNeedsLength;
+    }
+    return 0;
+}
+
+bool KioskSession::typeText(TextTarget target, std::string_view utf8Text) {
+    SecureString& text = field(target);
+    const std::size_t cap = maxLength(target);
+    std::size_t length = utf8::count(view(text));
+    bool everythingTaken = true;
+    bool changed = false;
+    for (std::size_t at = 0; at < utf8Text.size();) {
+        const std::size_t start = at;
+        const char32_t cp = utf8::next(utf8Text, at);
+        // A space is kept as typed; everything else goes through the same cleaning as submit
+        // (cleanText trims, so a lone space would vanish there).
+        if (cp != U' ') {
+            if (cp == utf8::kReplacement) {
+                everythingTaken = false;
+                continue;
+            }
+            const SecureString cleaned = cleanText(utf8Text.substr(start, at - start), 1, false);
+            if (cleaned.empty()) {
+                everythingTaken = false;
+                continue;
+            }
+        }
+        if (length >= cap) {
+            everythingTaken = false;
+            break;
+        }
+        text.append(utf8Text.data() + start, at - start);
+        ++length;
+        changed = true;
+    }
+    if (changed) {
+        textChanged(target);
+    }
+    return everythingTaken;
+}
+
+bool KioskSession::eraseLast(TextTarget target) {
+    SecureString& text = field(target);
+    if (text.empty()) {
+        return false;
+    }
+    const std::size_t length = utf8::lastLength(view(text));
+    const std::size_t keep = text.size() - length;
+    // Overwrite the removed bytes first: shrinking a string leaves them in its buffer.
+    secureWipe(text.data() + keep, length);
+    text.resize(keep);
+    textChanged(target);
+    return true;
+}
+
+void KioskSession::clearText(TextTarget target) {
+    SecureString& text = field(target);
+    if (text.empty()) {
+        return;
+    }
+    wipe(text);
+    textChanged(target);
+}
+
+void KioskSession::finishEditing(TextTarget target) {
+    SecureString& text = field(target);
+    SecureString cleaned = cleanText(view(text), maxLength(target), false);
+    if (cleaned != text) {
+        wipe(text);
+        text.assign(cleaned.data(), cleaned.size());
+        wipe(cleaned);
+        if (target == TextTarget::Search) {
+            touchSearch();
+        }
+    }
+}
+
+void KioskSession::textChanged(TextTarget target) {
+    m_pristine = false;
+    switch (target) {
+        case TextTarget::Search:
+            touchSearch();
+            if (m_screen == Screen::Home && !m_searchText.empty()) {
+                // Typing on the home screen starts a fresh search: results update as you type.
+                m_filters.needCode.clear();
+                navigate(Screen::Results);
+            }
+            break;
+        case TextTarget::NeedsText:
+            clearFieldError(ReferralField::Needs);
+            clearFieldError(ReferralField::NeedsText);
+            break;
+        case TextTarget::Name: clearFieldError(ReferralField::Name); break;
+        case TextTarget::Phone:
+        case TextTarget::Email:
+            // "Give a phone number or an email" may sit on either field.
+            clearFieldError(ReferralField::Phone);
+            clearFieldError(ReferralField::Email);
+            break;
+        case TextTarget::AccessNeeds: clearFieldError(ReferralField::AccessNeeds); break;
+    }
+}
+
+void KioskSession::clearFieldError(ReferralField field) {
+    std::erase_if(m_fieldErrors, [field](const FieldError& error) { return error.field == field; });
+}
+
+// --- The self-referral -----------------------------------------------------------------------
+
+void KioskSession::startServiceReferral(const std::string& serviceId,
+                                        const std::string& serviceName,
+                                        const std::vector<std::string>& serviceNeedCodes) {
+    if (m_form.kind != ReferralKind::Service || m_form.serviceId != serviceId) {
+        m_form.needCodes.clear();
+    }
+    m_form.kind = ReferralKind::Service;
+    m_form.serviceId = serviceId;
+    m_form.serviceName = serviceName;
+    const std::string& need = m_filters.needCode;
+    if (m_form.needCodes.empty() && !need.empty() &&
+        std::find(serviceNeedCodes.begin(), serviceNeedCodes.end(), need) !=
+            serviceNeedCodes.end()) {
+        m_form.needCodes.push_back(need);
+    }
+    if (m_form.preferredLanguage == "en") {
+        m_form.preferredLanguage = m_language;
+    }
+    m_fieldErrors.clear();
+    m_submitErrorKey.clear();
+    m_changingFromReview = false;
+    navigate(Screen::ReferralNeeds);
+}
+
+void KioskSession::startGeneralReferral() {
+    if (m_form.kind != ReferralKind::General) {
+        m_form.needCodes.clear();
+    }
+    m_form.kind = ReferralKind::General;
+    m_form.serviceId.clear();
+    m_form.serviceName.clear();
+    if (m_form.needCodes.empty() && !m_filters.needCode.empty()) {
+        m_form.needCodes.push_back(m_filters.needCode);
+    }
+    if (m_form.preferredLanguage == "en") {
+        m_form.preferredLanguage = m_language;
+    }
+    m_fieldErrors.clear();
+    m_submitErrorKey.clear();
+    m_changingFromReview = false;
+    navigate(Screen::ReferralNeeds);
+}
+
+void KioskSession::toggleReferralNeed(const std::string& needCode) {
+    m_pristine = false;
+    auto at = std::find(m_form.needCodes.begin(), m_form.needCodes.end(), needCode);
+    if (at == m_form.needCodes.end()) {
+        m_form.needCodes.push_back(needCode);
+    } else {
+        m_form.needCodes.erase(at);
+    }
+    clearFieldError(ReferralField::Needs);
+}
+
+void KioskSession::chooseContactThemselves() { navigate(Screen::ReferralContactSelf); }
+
+void KioskSession::setBestTime(ContactTime time) {
+    m_pristine = false;
+    m_form.bestTime = time;
+    clearFieldError(ReferralField::BestTime);
+}
+
+void KioskSession::setSafeToLeaveMessage(Answer answer) {
+    m_pristine = false;
+    m_form.safeToLeaveMessage = answer;
+    clearFieldError(ReferralField::SafeToLeaveMessage);
+}
+
+void KioskSession::setPreferredLanguage(const std::string& code) {
+    m_pristine = false;
+    m_form.preferredLanguage = code;
+    clearFieldError(ReferralField::Language);
+}
+
+void KioskSession::setInterpreterNeeded(bool needed) {
+    m_pristine = false;
+    m_form.interpreterNeeded = needed;
+}
+
+void KioskSession::setConsent(bool given) {
+    m_pristine = false;
+    m_form.consentGiven = given;
+    clearFieldError(ReferralField::Consent);
+}
+
+Screen KioskSession::nextScreenAfter(ReferralStep step) const {
+    const std::vector<ReferralStep> all = steps();
+    auto at = std::find(all.begin(), all.end(), step);
+    if (at == all.end() || at + 1 == all.end()) {
+        return Screen::ReferralReview;
+    }
+    // The message step is only for people who gave a phone number.
+    if (*(at + 1) == ReferralStep::Message && m_form.phone.empty()) {
+        return screenOfStep(*(at + 2));
+    }
+    return screenOfStep(*(at + 1));
+}
+
+void KioskSession::returnToReview() {
+    // Unwind to the review screen already on the stack (it was there when "Change" was pressed),
+    // so Back from the review still leads to the step before it.
+    auto at = std::find(m_backStack.rbegin(), m_backStack.rend(), Screen::ReferralReview);
+    if (at != m_backStack.rend()) {
+        m_backStack.erase(std::prev(at.base()), m_backStack.end());
+    }
+    m_screen = Screen::ReferralReview;
+    m_changingFromReview = false;
+}
+
+bool KioskSession::nextStep() {
+    m_pristine = false;
+    const std::optional<ReferralStep> step = stepOfScreen(m_screen);
+    if (!step || *step == ReferralStep::Review) {
+        return false;
+    }
+    for (TextTarget target : {TextTarget::NeedsText, TextTarget::Name, TextTarget::Phone,
+                              TextTarget::Email, TextTarget::AccessNeeds}) {
+        finishEditing(target);
+    }
+    std::vector<FieldError> errors = validateStep(*step, m_form);
+    if (!errors.empty()) {
+        // Keep errors from other steps; replace this step's.
+        std::erase_if(m_fieldErrors,
+                      [&](const FieldError& error) { return stepOfField(error.field) == step; });
+        m_fieldErrors.insert(m_fieldErrors.end(), errors.begin(), errors.end());
+        return false;
+    }
+    std::erase_if(m_fieldErrors,
+                  [&](const FieldError& error) { return stepOfField(error.field) == step; });
+    if (*step == ReferralStep::Contact && m_form.phone.empty()) {
+        // An answer given for a phone number that has since been removed means nothing.
+        m_form.safeToLeaveMessage = Answer::NotAnswered;
+    }
+    if (m_changingFromReview) {
+        if (*step == ReferralStep::Contact && !m_form.phone.empty() &&
+            m_form.safeToLeaveMessage == Answer::NotAnswered) {
+            navigate(Screen::ReferralMessage);  // still changing: its Next returns to review
+            return true;
+        }
+        returnToReview();
+        return true;
+    }
+    navigate(nextScreenAfter(*step));
+    return true;
+}
+
+void KioskSession::changeFromReview(ReferralStep step) {
+    if (m_screen != Screen::ReferralReview || step == ReferralStep::Review) {
+        return;
+    }
+    m_submitErrorKey.clear();
+    navigate(screenOfStep(step));
+    m_changingFromReview = true;
+}
+
+SubmitOutcome KioskSession::submit(const SubmitContext& context, Outbox& outbox) {
+    m_pristine = false;
+    m_submitErrorKey.clear();
+    SubmitReceipt receipt;
+    try {
+        receipt = submitReferral(m_form, context, outbox);
+    } catch (const ReferralInvalid& invalid) {
+        m_fieldErrors = invalid.errors();
+        // Show the first step that needs attention; its Next comes back to the review.
+        std::optional<ReferralStep> first;
+        for (ReferralStep step : steps()) {
+            for (const FieldError& error : m_fieldErrors) {
+                if (stepOfField(error.field) == step && !first) {
+                    first = step;
+                }
+            }
+        }
+        if (first && m_screen == Screen::ReferralReview) {
+            navigate(screenOfStep(*first));
+            m_changingFromReview = true;
+        }
+        return SubmitOutcome::Invalid;
+    } catch (const StorageError& error) {
+        logError("session", std::string("referral not saved (storage): ") + error.what());
+        m_submitErrorKey = "error.submit.failed";
+        return SubmitOutcome::Failed;
+    } catch (const CryptoError& error) {
+        logError("session", std::string("referral not saved (sealing): ") + error.what());
+        m_submitErrorKey = "error.submit.failed";
+        return SubmitOutcome::Failed;
+    } catch (const std::exception& error) {
+        logError("session", std::string("referral not saved: ") + error.what());
+        m_submitErrorKey = "error.submit.failed";
+        return SubmitOutcome::Failed;
+    }
+    m_reference = receipt.reference;
+    // Durable now: nothing typed needs to stay in memory, and Back must not lead into the form.
+    m_form.wipe();
+    m_fieldErrors.clear();
+    m_backStack.clear();
+    m_changingFromReview = false;
+    m_screen = Screen::ReferralDone;
+    return SubmitOutcome::Submitted;
+}
+
+// --- Display ---------------------------------------------------------------------------------
+
+void KioskSession::setTextSize(TextSize size) {
+    m_pristine = false;
+    m_textSize = size;
+}
+
+void KioskSession::cycleTextSize() {
+    switch (m_textSize) {
+        case TextSize::Normal: setTextSize(TextSize::Large); break;
+        case TextSize::Large: setTextSize(TextSize::Largest); break;
+        case TextSize::Largest: setTextSize(TextSize::Normal); break;
+    }
+}
+
+void KioskSession::setHighContrast(bool on) {
+    m_pristine = false;
+    m_highContrast = on;
+}
+
+void KioskSession::setLanguage(const std::string& code) {
+    m_pristine = false;
+    m_language = code;
+}
+
+// --- End of a visit --------------------------------------------------------------------------
+
+void KioskSession::resetSession() {
+    m_form.wipe();
+    wipe(m_searchText);
+    m_filters = SearchFilters{};
+    m_filters.neighbourhood = m_defaults.neighbourhood;
+    m_serviceId.clear();
+    m_backStack.clear();
+    m_screen = Screen::Home;
+    m_fieldErrors.clear();
+    m_submitErrorKey.clear();
+    m_reference.clear();
+    m_changingFromReview = false;
+    m_textSize = m_defaults.textSize;
+    m_highContrast = m_defaults.highContrast;
+    m_language = m_defaults.language;
+    ++m_searchRevision;
+    ++m_resetCount;
+    m_pristine = true;
+}
+
+void KioskSession::setDefaults(SessionDefaults defaults) {
+    m_defaults = std::move(defaults);
+    if (m_pristine) {
+        resetSession();
+    }
+}
+
+}  // namespace signpost

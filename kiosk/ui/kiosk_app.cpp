@@ -1,0 +1,336 @@
+#include "ui/kiosk_app.h"
+
+#include <imgui.h>
+
+#include <array>
+#include <cmath>
+
+#include "core/common/log.h"
+#include "core/session/idle_timer.h"
+#include "core/session/kiosk_session.h"
+#include "core/session/utf8.h"
+#include "ui/layer_window.h"
+#include "ui/layout.h"
+#include "ui/text.h"
+#include "ui/theme.h"
+#include "ui/ui_context.h"
+#include "ui/ui_map.h"
+#include "ui/views.h"
+
+namespace signpost::ui {
+
+namespace {
+
+constexpr std::size_t kScreenCount = static_cast<std::size_t>(Screen::StaffPanel) + 1;
+
+SessionDefaults defaultsFrom(const KioskConfig& config) {
+    SessionDefaults defaults;
+    defaults.neighbourhood = config.neighbourhood;
+    defaults.textSize = config.textSize;
+    defaults.highContrast = config.highContrast;
+    defaults.language = config.defaultLanguage.empty() ? "en" : config.defaultLanguage;
+    return defaults;
+}
+
+bool keyPressed(const ImGuiIO& io, ImGuiKey key) {
+    const int index = io.KeyMap[key];
+    return index >= 0 && ImGui::IsKeyPressed(index, true);
+}
+
+}  // namespace
+
+struct KioskApp::Impl {
+    explicit Impl(KioskRuntime& rt)
+        : runtime(rt),
+          session(defaultsFrom(rt.config)),
+          text(loadFontConfig(rt.assetsDir)),
+          ui(map, text, rt.i18n),
+          idle(std::chrono::seconds(rt.config.idleTimeoutSeconds),
+               std::chrono::seconds(rt.config.idleWarningSeconds), SteadyClock::now()) {
+        views = {makeHomeView(),           makeResultsView(),          makeServiceView(),
+                 makeReferralNeedsView(),  makeReferralContactView(),  makeReferralContactSelfView(),
+                 makeReferralBestTimeView(), makeReferralMessageView(), makeReferralLanguageView(),
+                 makeReferralAccessView(), makeReferralConsentView(),  makeReferralReviewView(),
+                 makeReferralDoneView(),   makeStaffPinView(),         makeStaffPanelView()};
+        directory.reload(runtime.directory.get());
+        layout = computeLayout(1920, 1080, 0, session.textSize(), session.highContrast());
+    }
+
+    View& view() { return *views[static_cast<std::size_t>(session.screen())]; }
+
+    void dropVisitState() {
+        focus.drop();
+        keyboard.reset();
+        chooser.reset();
+        scrolls.resetAll();
+        for (auto& v : views) {
+            v->resetVisit();
+        }
+        directory.reload(runtime.directory.get());
+        seenResetCount = session.resetCount();
+    }
+
+    void applyLanguage() {
+        if (runtime.i18n.language() != session.language() && !runtime.i18n.setLanguage(session.language())) {
+            runtime.i18n.setLanguage("en");
+        }
+    }
+
+    void handlePhysicalKeys(ImGuiIO& io) {
+        if (!focus.active()) {
+            return;
+        }
+        bool typed = false;
+        for (int i = 0; i < io.InputQueueCharacters.Size; ++i) {
+            const ImWchar c = io.InputQueueCharacters[i];
+            if (c >= 0x20 && c != 0x7F && focus.binding().type) {
+                focus.binding().type(utf8::encode(c));
+                typed = true;
+            }
+        }
+        if (keyPressed(io, ImGuiKey_Backspace) && focus.binding().erase) {
+            focus.binding().erase();
+            typed = true;
+        }
+        if (keyPressed(io, ImGuiKey_Enter) || keyPressed(io, ImGuiKey_KeyPadEnter) ||
+            keyPressed(io, ImGuiKey_Escape)) {
+            focus.blur();
+            keyboard.hide();
+        } else if (typed) {
+            focus.requestReveal();
+        }
+    }
+
+    void applyKeyEvents(const std::vector<KeyEvent>& events) {
+        for (const KeyEvent& event : events) {
+            if (!focus.active()) {
+                break;
+            }
+            switch (event.kind) {
+                case KeyEvent::Kind::Text:
+                    if (focus.binding().type) {
+                        focus.binding().type(event.text);
+                    }
+                    break;
+                case KeyEvent::Kind::Backspace:
+                    if (focus.binding().erase) {
+                        focus.binding().erase();
+                    }
+                    break;
+                case KeyEvent::Kind::Done:
+                    focus.blur();
+                    keyboard.hide();
+                    break;
+            }
+            session.noteInteraction();
+            focus.requestReveal();
+        }
+    }
+
+    KioskRuntime& runtime;
+    KioskSession session;
+    UiMap map;
+    Text text;
+    Ui ui;
+    IdleTimer idle;
+    OnScreenKeyboard keyboard;
+    TextFocus focus;
+    Chooser chooser;
+    ScrollStore scrolls;
+    DirectoryCache directory;
+    TopBarState topBar;
+    std::array<std::unique_ptr<View>, kScreenCount> views;
+    Layout layout;
+    ShellRequest request = ShellRequest::None;
+    std::uint64_t seenResetCount = 0;
+    bool firstFrame = true;
+    bool animating = false;
+    bool redrawWanted = false;
+    SteadyClock::time_point lastNow{};
+    std::chrono::system_clock::time_point lastWallNow{};
+    float displayWidth = 1920;
+    float displayHeight = 1080;
+    float pixelsPerMm = 0;
+};
+
+KioskApp::KioskApp(KioskRuntime& runtime) : m_impl(std::make_unique<Impl>(runtime)) {}
+
+KioskApp::~KioskApp() = default;
+
+void KioskApp::buildFonts(ImGuiIO& io) {
+    io.IniFilename = nullptr;  // a kiosk keeps no window state between runs
+    io.LogFilename = nullptr;
+    Impl& s = *m_impl;
+    if (io.DisplaySize.x > 0 && io.DisplaySize.y > 0 && s.firstFrame) {
+        s.displayWidth = io.DisplaySize.x;
+        s.displayHeight = io.DisplaySize.y;
+    }
+    s.layout = computeLayout(s.displayWidth, s.displayHeight, s.pixelsPerMm, s.session.textSize(),
+                             s.session.highContrast());
+    s.text.build(*io.Fonts, s.layout);
+    applyImGuiStyle(ImGui::GetStyle(), paletteFor(s.session.highContrast()));
+}
+
+bool KioskApp::fontAtlasStale() const noexcept { return m_impl->text.needsRebuild(m_impl->layout); }
+
+void KioskApp::drawFrame(const FrameInput& input) {
+    Impl& s = *m_impl;
+    const SteadyClock::time_point now = input.now;
+    if (s.firstFrame) {
+        s.idle.reset(now);
+        s.firstFrame = false;
+    }
+    s.displayWidth = input.displayWidth;
+    s.displayHeight = input.displayHeight;
+    s.pixelsPerMm = input.pixelsPerMillimetre;
+    s.lastNow = now;
+    s.lastWallNow = input.wallNow;
+    if (s.session.resetCount() != s.seenResetCount) {
+        s.dropVisitState();
+    }
+
+    ImGuiIO& io = ImGui::GetIO();
+    const bool pointerDown = io.MouseDown[0];
+    // The idle clock: any touch or key restarts it (ignored by the timer during the warning).
+    if (input.hadInput || pointerDown) {
+        s.idle.noteInput(now);
+    }
+    IdlePhase phase = s.idle.update(now);
+    if (phase == IdlePhase::Warning && s.session.isPristine()) {
+        // Nobody touched anything since the last reset: nothing to protect, no question to ask.
+        s.idle.reset(now);
+        phase = IdlePhase::Active;
+    }
+    if (phase == IdlePhase::Expired) {
+        logInfo("ui", "idle timeout: session cleared");
+        s.session.resetSession();
+        s.dropVisitState();
+        s.idle.reset(now);
+        phase = IdlePhase::Active;
+    }
+    s.applyLanguage();
+
+    s.layout = computeLayout(input.displayWidth, input.displayHeight, input.pixelsPerMillimetre,
+                             s.session.textSize(), s.session.highContrast());
+    const Palette& palette = paletteFor(s.session.highContrast());
+    applyImGuiStyle(ImGui::GetStyle(), palette);
+    s.ui.beginFrame(s.layout, palette, io.MousePos, pointerDown, now);
+    if (s.ui.pointer().pressed) {
+        s.session.noteInteraction();
+    }
+    s.keyboard.advance(s.ui.deltaSeconds());
+
+    const bool warning = phase == IdlePhase::Warning;
+    const int topLayer = warning ? 2 : s.chooser.isOpen() ? 1 : 0;
+    s.ui.setTopLayer(topLayer);
+    std::string screenId = signpost::screenId(s.session.screen());
+    if (warning) {
+        screenId += "+idle";
+    }
+    s.map.beginFrame(std::move(screenId));
+    if (topLayer == 0) {
+        s.handlePhysicalKeys(io);
+    }
+
+    ScreenContext context{s.ui,    s.session, s.runtime, s.focus, s.keyboard, s.chooser,
+                          s.directory, s.scrolls, s.idle, s.request, input.wallNow};
+    const Rect screen{0, 0, s.layout.width, s.layout.height};
+    {
+        LayerWindow window("##signpost", screen, false, true);
+        s.ui.setLayer(0);
+        Rect rest = screen;
+        const Rect bar = rest.cutTop(topBarHeight(context, screen.width()));
+        if (s.keyboard.shown()) {
+            rest.y1 -= s.keyboard.panelHeight(s.layout);
+        }
+        if (s.keyboard.visible()) {
+            s.ui.setBlockers({s.keyboard.panelRect(s.layout, screen)});
+        }
+        s.focus.beginFrame();
+        s.view().draw(context, rest);
+        s.ui.clearBlockers();
+        drawTopBar(context, bar, s.topBar);
+    }
+    if (s.focus.active() && !s.focus.drawnThisFrame()) {
+        s.focus.blur();  // its screen has gone
+        s.keyboard.hide();
+    }
+    if (!s.focus.active() && s.keyboard.shown()) {
+        s.keyboard.hide();
+    }
+    if (s.keyboard.visible()) {
+        const Rect panel = s.keyboard.panelRect(s.layout, screen);
+        LayerWindow window("##keyboard", panel, true);
+        s.ui.setLayer(0);
+        s.applyKeyEvents(s.keyboard.draw(s.ui, screen));
+    }
+    if (s.keyboard.shown() && s.focus.revealIfWanted(s.layout.gap * 2)) {
+        s.ui.requestAnimationFrame();
+    }
+    if (s.chooser.isOpen()) {
+        LayerWindow window("##chooser", screen, true);
+        s.ui.setLayer(1);
+        s.chooser.draw(s.ui, screen);
+    }
+    if (warning) {
+        LayerWindow window("##idle", screen, true);
+        s.ui.setLayer(2);
+        drawIdleOverlay(context, screen, s.idle.warningSecondsLeft(now));
+    }
+    s.ui.endFrame();
+
+    const auto actions = s.ui.takeActions();
+    for (const auto& action : actions) {
+        action();
+    }
+    if (s.session.resetCount() != s.seenResetCount) {
+        s.dropVisitState();
+    }
+    s.applyLanguage();
+    // The text size or contrast may have changed: say so now, so the shell rebuilds the atlas.
+    s.layout = computeLayout(input.displayWidth, input.displayHeight, input.pixelsPerMillimetre,
+                             s.session.textSize(), s.session.highContrast());
+    s.animating = s.ui.animationRequested() || s.keyboard.isAnimating() || s.scrolls.anyMoving() ||
+                  !actions.empty() || s.text.needsRebuild(s.layout);
+}
+
+bool KioskApp::isAnimating() const noexcept { return m_impl->animating; }
+
+std::optional<std::chrono::steady_clock::time_point> KioskApp::nextWakeUp() const {
+    const Impl& s = *m_impl;
+    std::optional<SteadyClock::time_point> wake = s.idle.nextWakeUp(s.lastNow);
+    auto consider = [&wake](std::optional<SteadyClock::time_point> candidate) {
+        if (candidate && (!wake || *candidate < *wake)) {
+            wake = candidate;
+        }
+    };
+    const View& view = *s.views[static_cast<std::size_t>(s.session.screen())];
+    consider(view.nextWakeUp(s.lastNow));
+    if (view.showsOpenNow()) {
+        // "Open now" can change at each minute boundary of the wall clock.
+        const auto sinceEpoch = s.lastWallNow.time_since_epoch();
+        const auto intoMinute = sinceEpoch - std::chrono::floor<std::chrono::minutes>(sinceEpoch);
+        const auto untilNext = std::chrono::minutes(1) - intoMinute;
+        consider(s.lastNow + std::chrono::duration_cast<SteadyClock::duration>(untilNext) +
+                 std::chrono::milliseconds(50));
+    }
+    return wake;
+}
+
+ShellRequest KioskApp::shellRequest() const noexcept { return m_impl->request; }
+
+std::string KioskApp::currentScreenId() const { return m_impl->map.screenId(); }
+
+const UiMap& KioskApp::uiMap() const { return m_impl->map; }
+
+const KioskSession& KioskApp::session() const noexcept { return m_impl->session; }
+
+float KioskApp::scrollOffset(std::string_view area) const { return m_impl->scrolls.offset(area); }
+
+bool KioskApp::keyboardShown() const noexcept { return m_impl->keyboard.shown(); }
+
+const std::string& KioskApp::focusedField() const noexcept { return m_impl->focus.id(); }
+
+const Text& KioskApp::text() const noexcept { return m_impl->text; }
+
+}  // namespace signpost::ui

@@ -1,0 +1,124 @@
+#include "sync/server/directory_feed.h"
+
+#include "sync/protocol/wire.h"
+#include "sync/server/directory_publisher.h"
+#include "sync/server/gzip.h"
+
+namespace signpost::server {
+
+namespace {
+std::size_t sizeOf(const DirectoryResponse& response) {
+    return response.body.size() + response.gzipBody.size() + 256;
+}
+
+std::string_view trim(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+        text.remove_prefix(1);
+    }
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+        text.remove_suffix(1);
+    }
+    return text;
+}
+}  // namespace
+
+DirectoryFeed::DirectoryFeed(ServerStore& store, int historyDepth, std::size_t cacheBytes)
+    : m_store(store), m_historyDepth(historyDepth), m_cacheBytes(cacheBytes) {}
+
+std::string DirectoryFeed::etagFor(std::int64_t version, const std::string& tag) {
+    // Appended piece by piece: GCC 12's -Wrestrict misfires on "literal" + std::string&&.
+    std::string etag = "\"";
+    etag += std::to_string(version);
+    if (!tag.empty()) {
+        etag += '-';
+        etag += tag;
+    }
+    etag += '"';
+    return etag;
+}
+
+std::string DirectoryFeed::etagFor(const DirectoryVersionInfo& version) {
+    return etagFor(version.version, version.tag);
+}
+
+bool DirectoryFeed::etagMatches(std::string_view ifNoneMatch, std::string_view etag) {
+    // Weak comparison (RFC 9110 §13.1.2): W/ prefixes are ignored.
+    while (!ifNoneMatch.empty()) {
+        const auto comma = ifNoneMatch.find(',');
+        std::string_view candidate = trim(ifNoneMatch.substr(0, comma));
+        ifNoneMatch = comma == std::string_view::npos ? std::string_view() : ifNoneMatch.substr(comma + 1);
+        if (candidate == "*") {
+            return true;
+        }
+        if (candidate.substr(0, 2) == "W/") {
+            candidate.remove_prefix(2);
+        }
+        if (candidate == etag) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::shared_ptr<const DirectoryResponse> DirectoryFeed::responseFor(std::int64_t since) {
+    const Key key{etagFor(m_store.currentDirectoryVersion()), since};
+    {
+        std::lock_guard lock(m_mutex);
+        if (auto it = m_index.find(key); it != m_index.end()) {
+            m_lru.splice(m_lru.begin(), m_lru, it->second);
+            return it->second->response;
+        }
+    }
+    // Built outside the lock: a 10k-service snapshot takes a while, other kiosks' cached
+    // answers must not wait for it. Two threads may build the same one; the second is dropped.
+    auto response = build(since);
+    const Key builtKey{response->etag, since};
+    std::lock_guard lock(m_mutex);
+    if (m_index.count(builtKey) == 0 && sizeOf(*response) <= m_cacheBytes) {
+        m_lru.push_front({builtKey, response});
+        m_index.emplace(builtKey, m_lru.begin());
+        m_bytes += sizeOf(*response);
+        while (m_bytes > m_cacheBytes && !m_lru.empty()) {
+            m_bytes -= sizeOf(*m_lru.back().response);
+            m_index.erase(m_lru.back().key);
+            m_lru.pop_back();
+        }
+    }
+    return response;
+}
+
+std::shared_ptr<const DirectoryResponse> DirectoryFeed::build(std::int64_t since) {
+    DirectoryChanges changes = m_store.directoryChangesSince(since, m_historyDepth);
+    auto response = std::make_shared<DirectoryResponse>();
+    response->version = changes.current;
+    response->since = since;
+    response->full = changes.full;
+    response->etag = etagFor(changes.current, changes.tag);
+
+    protocol::DirectoryUpdate update;
+    update.version = changes.current;
+    update.since = since;
+    update.full = changes.full;
+    if (changes.full) {
+        update.directoryJson = std::move(changes.snapshot);
+    } else if (!changes.changedDocuments.empty() || !changes.termsDocument.empty()) {
+        std::vector<std::string> documents = std::move(changes.changedDocuments);
+        response->changedServices = documents.size();
+        if (!changes.termsDocument.empty()) {
+            documents.push_back(std::move(changes.termsDocument));
+        }
+        update.directoryJson = mergeDirectoryDocuments(documents, changes.label);
+    }
+    update.deletedServiceIds = std::move(changes.deletedServiceIds);
+    response->deletedServices = update.deletedServiceIds.size();
+    response->body = protocol::toJson(update);
+    response->gzipBody = gzipCompress(response->body);
+    return response;
+}
+
+std::size_t DirectoryFeed::cachedResponses() const {
+    std::lock_guard lock(m_mutex);
+    return m_lru.size();
+}
+
+}  // namespace signpost::server

@@ -1,0 +1,438 @@
+#include "sync/server/server_cli.h"
+
+#include <signal.h>
+
+#include <filesystem>
+#include <iomanip>
+#include <optional>
+#include <ostream>
+#include <sstream>
+
+#include "core/common/atomic_file.h"
+#include "core/common/log.h"
+#include "core/common/paths.h"
+#include "core/common/time_util.h"
+#include "core/directory/hsds_import.h"
+#include "core/storage/database.h"
+#include "sync/server/directory_publisher.h"
+#include "sync/server/server_config.h"
+#include "sync/server/server_runtime.h"
+#include "sync/server/sqlite_server_store.h"
+#include "sync/server/tokens.h"
+
+namespace signpost::server {
+
+namespace {
+
+// Thrown for a bad command line; becomes exit code 2 with the verb's usage.
+struct UsageError {
+    std::string message;
+    std::string usage;
+};
+
+constexpr const char* kMainUsage =
+    "usage: signpost-server <command> [--config FILE]\n"
+    "\n"
+    "The Signpost central server: kiosks push sealed referrals to it, coordinators pull them.\n"
+    "\n"
+    "commands:\n"
+    "  serve                                  run the server until SIGINT/SIGTERM\n"
+    "  admin enrollment-code --venue V [--expires 24h]\n"
+    "                                         make a single-use code to enroll one kiosk\n"
+    "  admin coordinator-token create --name N | revoke N | list\n"
+    "                                         manage coordinators' pull tokens\n"
+    "  admin devices list | revoke ID         the kiosk fleet\n"
+    "  admin import-directory FILE            publish a new directory version (HSDS JSON)\n"
+    "\n"
+    "options:\n"
+    "  --config FILE   server.toml to use (default: /etc/signpost/server.toml installed,\n"
+    "                  config/server.toml in a build tree; built-in defaults if missing)\n"
+    "  --help          help for any command\n"
+    "  --version       print the version\n"
+    "\n"
+    "exit codes: 0 success, 1 operation failed, 2 usage error, 3 configuration error\n";
+
+constexpr const char* kServeUsage =
+    "usage: signpost-server serve [--config FILE]\n"
+    "\n"
+    "Serves the sync API (HTTPS with the configured certificate; plain HTTP only on loopback or\n"
+    "with allow_plain_http) until SIGINT or SIGTERM, purging acknowledged submissions after the\n"
+    "configured retention. Logs one line per request to stderr.\n";
+
+constexpr const char* kEnrollmentCodeUsage =
+    "usage: signpost-server admin enrollment-code --venue VENUE [--expires DURATION]\n"
+    "\n"
+    "Prints a single-use enrollment code (like 7KQ3-M9XD-2F8H) for one kiosk at VENUE. Staff\n"
+    "type it into the kiosk's staff panel with the server's address. DURATION is how long the\n"
+    "code stays valid: 30m, 24h, 7d (default 24h, at most 30d).\n";
+
+constexpr const char* kTokenUsage =
+    "usage: signpost-server admin coordinator-token create --name NAME\n"
+    "       signpost-server admin coordinator-token revoke NAME\n"
+    "       signpost-server admin coordinator-token list\n"
+    "\n"
+    "A coordinator token lets `signpost pull` fetch and acknowledge submissions and list the\n"
+    "fleet. create prints the token once (only its hash is kept); revoke stops it at once.\n";
+
+constexpr const char* kDevicesUsage =
+    "usage: signpost-server admin devices list\n"
+    "       signpost-server admin devices revoke DEVICE_ID\n"
+    "\n"
+    "list shows every enrolled kiosk with its venue, last contact and state. revoke makes the\n"
+    "kiosk's token stop working (401); its submissions already received are kept.\n";
+
+constexpr const char* kImportUsage =
+    "usage: signpost-server admin import-directory FILE\n"
+    "\n"
+    "Reads an HSDS-shaped JSON directory (the kiosk's format, assets/directory/README.md) and,\n"
+    "if any service changed, publishes it as the next directory version. Kiosks then fetch only\n"
+    "the services that changed.\n";
+
+constexpr const char* kAdminUsage =
+    "usage: signpost-server admin <enrollment-code | coordinator-token | devices | import-directory>\n"
+    "                             ... [--config FILE]\n"
+    "\n"
+    "Run `signpost-server admin <command> --help` for each command.\n";
+
+class Arguments {
+public:
+    explicit Arguments(std::vector<std::string> args) : m_args(std::move(args)) {}
+
+    // Removes "--name VALUE" or "--name=VALUE" wherever it is; nullopt if absent.
+    std::optional<std::string> takeOption(const std::string& name, const char* usage) {
+        for (std::size_t i = 0; i < m_args.size(); ++i) {
+            if (m_args[i] == name) {
+                if (i + 1 >= m_args.size()) {
+                    throw UsageError{name + " needs a value", usage};
+                }
+                std::string value = m_args[i + 1];
+                m_args.erase(m_args.begin() + static_cast<std::ptrdiff_t>(i),
+                             m_args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+                return value;
+            }
+            if (m_args[i].rfind(name + "=", 0) == 0) {
+                std::string value = m_args[i].substr(name.size() + 1);
+                m_args.erase(m_args.begin() + static_cast<std::ptrdiff_t>(i));
+                return value;
+            }
+        }
+        return std::nullopt;
+    }
+
+    bool takeFlag(const std::string& name) {
+        for (std::size_t i = 0; i < m_args.size(); ++i) {
+            if (m_args[i] == name) {
+                m_args.erase(m_args.begin() + static_cast<std::ptrdiff_t>(i));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // The next positional word; nullopt when none are left.
+    std::optional<std::string> next() {
+        if (m_args.empty()) {
+            return std::nullopt;
+        }
+        std::string word = m_args.front();
+        m_args.erase(m_args.begin());
+        return word;
+    }
+
+    std::string required(const std::string& what, const char* usage) {
+        auto word = next();
+        if (!word || word->empty() || (*word)[0] == '-') {
+            throw UsageError{"missing " + what, usage};
+        }
+        return *word;
+    }
+
+    void expectEnd(const char* usage) const {
+        if (!m_args.empty()) {
+            throw UsageError{"unexpected argument \"" + m_args.front() + "\"", usage};
+        }
+    }
+
+private:
+    std::vector<std::string> m_args;
+};
+
+ServerConfig loadConfig(const std::optional<std::string>& file) {
+    if (file) {
+        return loadServerConfig(*file);
+    }
+    const auto fallback = defaultServerConfigFile();
+    std::error_code ignored;
+    if (std::filesystem::exists(fallback, ignored)) {
+        return loadServerConfig(fallback);
+    }
+    return ServerConfig{};
+}
+
+void printWarnings(const ServerConfig& config, std::ostream& err) {
+    for (const ServerConfigWarning& w : config.warnings) {
+        err << config.sourceFile.string() << ":" << w.line << ": " << w.key << ": " << w.message << "\n";
+    }
+}
+
+std::unique_ptr<SqliteServerStore> openStore(const ServerConfig& config) {
+    const auto path = config.databasePath();
+    ensurePrivateDirectory(path.parent_path());
+    return std::make_unique<SqliteServerStore>(path);
+}
+
+SystemTime now() { return std::chrono::system_clock::now(); }
+
+std::string orDash(const std::string& text) { return text.empty() ? "-" : text; }
+
+// --- verbs ---
+
+int serve(Arguments& args, const std::optional<std::string>& configFile, std::ostream& err) {
+    args.expectEnd(kServeUsage);
+    ServerConfig config = loadConfig(configFile);
+    printWarnings(config, err);
+    setMinimumLogLevel(config.logLevel);
+
+    // Block the stop signals in every thread (they inherit this mask), then wait for them here.
+    sigset_t stopSignals;
+    sigemptyset(&stopSignals);
+    sigaddset(&stopSignals, SIGINT);
+    sigaddset(&stopSignals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+    // A client that disconnects mid-response must not kill the server.
+    signal(SIGPIPE, SIG_IGN);
+
+    ServerRuntime runtime(config);
+    try {
+        runtime.start();
+    } catch (const std::runtime_error& error) {
+        err << "signpost-server: " << error.what() << "\n";
+        return exit_code::kFailed;
+    }
+    // The one line tests and scripts wait for; the port matters when the config said 0.
+    err << "signpost-server: listening on " << runtime.baseUrl() << " (database "
+        << config.databasePath().string() << ")" << std::endl;
+    int received = 0;
+    sigwait(&stopSignals, &received);
+    logInfo("server", std::string("stopping on ") + (received == SIGINT ? "SIGINT" : "SIGTERM"));
+    runtime.stop();
+    return exit_code::kOk;
+}
+
+int enrollmentCode(Arguments& args, const ServerConfig& config, std::ostream& out, std::ostream& err) {
+    const auto venue = args.takeOption("--venue", kEnrollmentCodeUsage);
+    const auto expiresText = args.takeOption("--expires", kEnrollmentCodeUsage);
+    args.expectEnd(kEnrollmentCodeUsage);
+    if (!venue || venue->empty()) {
+        throw UsageError{"--venue is required", kEnrollmentCodeUsage};
+    }
+    std::chrono::seconds lifetime = std::chrono::hours(24);
+    if (expiresText) {
+        const auto parsed = parseDuration(*expiresText);
+        if (!parsed || *parsed > std::chrono::hours(24 * 30)) {
+            throw UsageError{"--expires: expected a duration such as 30m, 24h or 7d (at most 30d)",
+                             kEnrollmentCodeUsage};
+        }
+        lifetime = *parsed;
+    }
+    auto store = openStore(config);
+    const std::string code = generateEnrollmentCode();
+    const SystemTime issued = now();
+    const SystemTime expires = issued + lifetime;
+    store->addEnrollmentCode(hashToken(*normalizeEnrollmentCode(code)), *venue, expires, issued);
+    out << code << "\n";
+    err << "enrollment code for venue \"" << *venue << "\", single use, valid until "
+        << formatIsoUtc(expires) << "\n";
+    return exit_code::kOk;
+}
+
+int coordinatorToken(Arguments& args, const ServerConfig& config, std::ostream& out, std::ostream& err) {
+    const std::string action = args.required("an action: create, revoke or list", kTokenUsage);
+    if (action == "create") {
+        const auto name = args.takeOption("--name", kTokenUsage);
+        args.expectEnd(kTokenUsage);
+        if (!name || name->empty() || name->size() > 100) {
+            throw UsageError{"--name is required (1 to 100 characters)", kTokenUsage};
+        }
+        auto store = openStore(config);
+        const std::string token = generateToken();
+        try {
+            store->addCoordinatorToken(*name, hashToken(token), now());
+        } catch (const StoreConflict& conflict) {
+            err << "signpost-server: " << conflict.what() << "; revoke it first or pick another name\n";
+            return exit_code::kFailed;
+        }
+        out << token << "\n";
+        err << "coordinator token \"" << *name
+            << "\" created. Save it now (for example in a file with mode 0600): it cannot be shown "
+               "again.\n";
+        return exit_code::kOk;
+    }
+    if (action == "revoke") {
+        const std::string name = args.required("the token's name", kTokenUsage);
+        args.expectEnd(kTokenUsage);
+        auto store = openStore(config);
+        if (!store->revokeCoordinatorToken(name, now())) {
+            err << "signpost-server: no active coordinator token is named \"" << name << "\"\n";
+            return exit_code::kFailed;
+        }
+        err << "coordinator token \"" << name << "\" revoked\n";
+        return exit_code::kOk;
+    }
+    if (action == "list") {
+        args.expectEnd(kTokenUsage);
+        auto store = openStore(config);
+        const auto tokens = store->listCoordinatorTokens();
+        out << std::left << std::setw(24) << "NAME" << std::setw(26) << "CREATED" << "STATE\n";
+        for (const CoordinatorTokenRecord& t : tokens) {
+            out << std::setw(24) << t.name << std::setw(26) << t.createdAt
+                << (t.revokedAt.empty() ? "active" : "revoked " + t.revokedAt) << "\n";
+        }
+        return exit_code::kOk;
+    }
+    throw UsageError{"unknown action \"" + action + "\"", kTokenUsage};
+}
+
+int devices(Arguments& args, const ServerConfig& config, std::ostream& out, std::ostream& err) {
+    const std::string action = args.required("an action: list or revoke", kDevicesUsage);
+    if (action == "list") {
+        args.expectEnd(kDevicesUsage);
+        auto store = openStore(config);
+        out << std::left << std::setw(38) << "DEVICE" << std::setw(22) << "NAME" << std::setw(24)
+            << "VENUE" << std::setw(26) << "LAST SEEN" << "STATE\n";
+        for (const DeviceRecord& d : store->listDevices()) {
+            out << std::setw(38) << d.id << std::setw(22) << d.name << std::setw(24) << d.venue
+                << std::setw(26) << orDash(d.lastSeenAt) << (d.revoked() ? "revoked" : "active") << "\n";
+        }
+        return exit_code::kOk;
+    }
+    if (action == "revoke") {
+        const std::string id = args.required("the device id", kDevicesUsage);
+        args.expectEnd(kDevicesUsage);
+        auto store = openStore(config);
+        const auto device = store->findDevice(id);
+        if (!device) {
+            err << "signpost-server: no device has the id \"" << id << "\" (see: admin devices list)\n";
+            return exit_code::kFailed;
+        }
+        if (!store->revokeDevice(id, now())) {
+            err << "signpost-server: device " << id << " was already revoked\n";
+            return exit_code::kFailed;
+        }
+        err << "device " << id << " (" << device->name << ", " << device->venue << ") revoked\n";
+        return exit_code::kOk;
+    }
+    throw UsageError{"unknown action \"" + action + "\"", kDevicesUsage};
+}
+
+int importDirectory(Arguments& args, const ServerConfig& config, std::ostream& out, std::ostream& err) {
+    const std::string file = args.required("the directory file", kImportUsage);
+    args.expectEnd(kImportUsage);
+    DirectoryPublication publication;
+    try {
+        publication = preparePublication(loadHsdsFile(file));
+    } catch (const ImportError& error) {
+        err << "signpost-server: " << file << ": " << error.what() << "\n";
+        return exit_code::kFailed;
+    } catch (const std::invalid_argument& error) {
+        err << "signpost-server: " << file << ": " << error.what() << "\n";
+        return exit_code::kFailed;
+    }
+    auto store = openStore(config);
+    const auto summary = store->publishDirectory(publication, config.directoryHistory, now());
+    if (!summary.created) {
+        out << "no changes: the directory is still version " << summary.version << "\n";
+        return exit_code::kOk;
+    }
+    out << "directory version " << summary.version << " published: " << summary.added << " added, "
+        << summary.changed << " changed, " << summary.removed << " removed, " << summary.unchanged
+        << " unchanged" << (summary.termsChanged ? ", taxonomy terms updated" : "") << "\n";
+    return exit_code::kOk;
+}
+
+int admin(Arguments& args, const std::optional<std::string>& configFile, bool help, std::ostream& out,
+          std::ostream& err) {
+    const auto command = args.next();
+    const char* usage = kAdminUsage;
+    if (command == "enrollment-code") {
+        usage = kEnrollmentCodeUsage;
+    } else if (command == "coordinator-token") {
+        usage = kTokenUsage;
+    } else if (command == "devices") {
+        usage = kDevicesUsage;
+    } else if (command == "import-directory") {
+        usage = kImportUsage;
+    } else if (command && !help) {
+        throw UsageError{"unknown admin command \"" + *command + "\"", kAdminUsage};
+    }
+    if (help) {
+        out << usage;
+        return exit_code::kOk;
+    }
+    if (!command) {
+        throw UsageError{"missing admin command", kAdminUsage};
+    }
+    ServerConfig config = loadConfig(configFile);
+    printWarnings(config, err);
+    setMinimumLogLevel(LogLevel::Warning);  // an admin command's output is its own
+    if (*command == "enrollment-code") {
+        return enrollmentCode(args, config, out, err);
+    }
+    if (*command == "coordinator-token") {
+        return coordinatorToken(args, config, out, err);
+    }
+    if (*command == "devices") {
+        return devices(args, config, out, err);
+    }
+    return importDirectory(args, config, out, err);
+}
+
+}  // namespace
+
+int runServerCli(const std::vector<std::string>& rawArgs, std::ostream& out, std::ostream& err) {
+    try {
+        Arguments args(rawArgs);
+        const bool help = args.takeFlag("--help") || args.takeFlag("-h");
+        if (args.takeFlag("--version")) {
+            out << "signpost-server " << SIGNPOST_VERSION << "\n";
+            return exit_code::kOk;
+        }
+        const auto configFile = args.takeOption("--config", kMainUsage);
+        const auto verb = args.next();
+        if (!verb) {
+            if (help) {
+                out << kMainUsage;
+                return exit_code::kOk;
+            }
+            throw UsageError{"missing command", kMainUsage};
+        }
+        if (*verb == "serve") {
+            if (help) {
+                out << kServeUsage;
+                return exit_code::kOk;
+            }
+            return serve(args, configFile, err);
+        }
+        if (*verb == "admin") {
+            return admin(args, configFile, help, out, err);
+        }
+        throw UsageError{"unknown command \"" + *verb + "\"", kMainUsage};
+    } catch (const UsageError& error) {
+        err << "signpost-server: " << error.message << "\n\n" << error.usage;
+        return exit_code::kUsage;
+    } catch (const ConfigError& error) {
+        err << "signpost-server: " << error.what() << "\n";
+        return exit_code::kConfig;
+    } catch (const StorageError& error) {
+        err << "signpost-server: database error: " << error.what() << "\n";
+        return exit_code::kFailed;
+    } catch (const FileError& error) {
+        err << "signpost-server: " << error.what() << "\n";
+        return exit_code::kFailed;
+    } catch (const std::exception& error) {
+        err << "signpost-server: " << error.what() << "\n";
+        return exit_code::kFailed;
+    }
+}
+
+}  // namespace signpost::server

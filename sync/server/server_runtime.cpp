@@ -1,0 +1,78 @@
+#include "sync/server/server_runtime.h"
+
+#include <algorithm>
+
+#include "core/common/log.h"
+#include "core/common/paths.h"
+
+namespace signpost::server {
+
+namespace {
+// "Last seen" times reach the database at least this often.
+constexpr std::chrono::seconds kActivityFlush{10};
+}  // namespace
+
+ServerRuntime::ServerRuntime(ServerConfig config) : m_config(std::move(config)) {
+    validateForServing(m_config);
+    const auto databasePath = m_config.databasePath();
+    ensurePrivateDirectory(databasePath.parent_path());
+    m_store = std::make_unique<SqliteServerStore>(databasePath);
+    m_api = std::make_unique<ApiServer>(m_config, *m_store);
+}
+
+ServerRuntime::~ServerRuntime() { stop(); }
+
+void ServerRuntime::start() {
+    m_api->start();
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = false;
+    }
+    m_maintenance = std::thread([this] { maintenanceLoop(); });
+}
+
+void ServerRuntime::stop() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_wake.notify_all();
+    if (m_maintenance.joinable()) {
+        m_maintenance.join();
+    }
+    m_api->stop();
+}
+
+std::size_t ServerRuntime::runMaintenance(SystemTime now) {
+    m_api->flushDeviceActivity();
+    const std::size_t purged = m_store->purgeAckedBefore(now - m_config.ackedRetention, now);
+    if (purged > 0) {
+        logInfo("purge", "purged " + std::to_string(purged) + " acknowledged submission(s) older than " +
+                             formatDuration(m_config.ackedRetention));
+    }
+    return purged;
+}
+
+void ServerRuntime::maintenanceLoop() {
+    const auto tick = std::min<std::chrono::seconds>(kActivityFlush, m_config.purgeInterval);
+    auto nextPurge = std::chrono::steady_clock::now();  // purge once at start
+    std::unique_lock lock(m_mutex);
+    while (!m_stopping) {
+        lock.unlock();
+        try {
+            if (std::chrono::steady_clock::now() >= nextPurge) {
+                runMaintenance(std::chrono::system_clock::now());
+                nextPurge = std::chrono::steady_clock::now() + m_config.purgeInterval;
+            } else {
+                m_api->flushDeviceActivity();
+            }
+        } catch (const std::exception& error) {
+            // Try again next tick; the server keeps serving meanwhile.
+            logError("purge", std::string("maintenance failed: ") + error.what());
+        }
+        lock.lock();
+        m_wake.wait_for(lock, tick, [this] { return m_stopping; });
+    }
+}
+
+}  // namespace signpost::server

@@ -1,0 +1,248 @@
+// openKioskRuntime (core/runtime/kiosk_runtime.h): everything the kiosk opens at start, and the
+// recoveries it makes when what it finds on disk is missing or damaged.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <cstdlib>
+
+#include "core/common/ids.h"
+#include "core/config/kiosk_config.h"
+#include "core/config/toml.h"
+#include "core/referral/outbox.h"
+#include "core/runtime/kiosk_runtime.h"
+#include "support/test_support.h"
+
+using namespace signpost;
+using namespace signpost::test;
+
+namespace {
+
+struct RuntimeSetup {
+    TempDir dir{"runtime"};
+    CoordinatorKeyPair key = CoordinatorKeyPair::generate();
+    std::filesystem::path config = dir / "kiosk.toml";
+    std::filesystem::path data = dir / "data";
+    TomlDocument document = TomlDocument::parse(exampleKioskConfig(), "kiosk.toml");
+
+    RuntimeSetup() {
+        document.set("referral", "coordinator_public_key", key.publicKey().toBase64());
+        save();
+    }
+    void save() { writeText(config, document.toString()); }
+    KioskRuntime open() { return openKioskRuntime(KioskOptions{config, data}); }
+};
+
+bool hasNote(const KioskRuntime& runtime, const std::string& key) {
+    for (const auto& note : runtime.notes) {
+        if (note.key == key) {
+            return true;
+        }
+    }
+    return false;
+}
+
+const StaffNote* findNote(const KioskRuntime& runtime, const std::string& key) {
+    for (const auto& note : runtime.notes) {
+        if (note.key == key) {
+            return &note;
+        }
+    }
+    return nullptr;
+}
+
+std::vector<std::filesystem::path> filesStartingWith(const std::filesystem::path& dir, const std::string& prefix) {
+    std::vector<std::filesystem::path> found;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        if (entry.path().filename().string().rfind(prefix, 0) == 0) {
+            found.push_back(entry.path());
+        }
+    }
+    return found;
+}
+
+// Sets an environment variable for one test.
+class ScopedEnv {
+public:
+    ScopedEnv(const char* name, const std::string& value) : m_name(name) {
+        if (const char* old = std::getenv(name)) {
+            m_old = old;
+            m_had = true;
+        }
+        ::setenv(name, value.c_str(), 1);
+    }
+    ~ScopedEnv() {
+        if (m_had) {
+            ::setenv(m_name.c_str(), m_old.c_str(), 1);
+        } else {
+            ::unsetenv(m_name.c_str());
+        }
+    }
+    ScopedEnv(const ScopedEnv&) = delete;
+    ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+private:
+    std::string m_name, m_old;
+    bool m_had = false;
+};
+
+}  // namespace
+
+TEST_CASE("a fresh data dir gets everything the kiosk needs", "[kiosk_runtime]") {
+    RuntimeSetup setup;
+    KioskRuntime runtime = setup.open();
+
+    CHECK(runtime.dataDir == setup.data);
+    CHECK(runtime.configFile == setup.config);
+    struct stat info {};
+    REQUIRE(::stat(setup.data.c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == 0700);  // referrals and the device id are private
+
+    REQUIRE(runtime.zone);
+    CHECK(runtime.zone->name() == runtime.config.timeZone);
+    REQUIRE(runtime.directory);
+    CHECK(runtime.directory->stats().services >= 200);  // the bundled Manchester demo
+    CHECK(hasNote(runtime, "note.directory_created"));
+    REQUIRE(runtime.outbox);
+    CHECK(runtime.outbox->allItems().empty());
+    CHECK(std::filesystem::exists(setup.data / "outbox.db"));
+    REQUIRE(runtime.staff);
+    CHECK(runtime.coordinatorKey.bytes == setup.key.publicKey().bytes);
+    CHECK(runtime.i18n.language() == runtime.config.defaultLanguage);
+    CHECK(std::string(runtime.i18n.tr("note.directory_created")) != "");
+
+    CHECK(isUuidV4(runtime.deviceId));
+    CHECK(readText(setup.data / "device-id") == runtime.deviceId + "\n");
+    CHECK_FALSE(hasNote(runtime, "note.outbox_recovered"));
+    CHECK_FALSE(hasNote(runtime, "note.directory_rebuilt"));
+
+    SECTION("a second start opens the same things quietly and keeps the device id") {
+        const std::string deviceId = runtime.deviceId;
+        runtime = KioskRuntime{};  // closes the databases, as a restart would
+        KioskRuntime again = setup.open();
+        CHECK(again.deviceId == deviceId);
+        CHECK(again.notes.empty());
+        CHECK(again.directory->stats().services >= 200);
+    }
+}
+
+TEST_CASE("the data dir comes from the flag, then the config, then the default", "[kiosk_runtime]") {
+    RuntimeSetup setup;
+    SECTION("the flag wins over the config") {
+        setup.document.set("paths", "data_dir", (setup.dir / "from-config").string());
+        setup.save();
+        KioskRuntime runtime = setup.open();
+        CHECK(runtime.dataDir == setup.data);
+        CHECK_FALSE(std::filesystem::exists(setup.dir / "from-config"));
+    }
+    SECTION("the config's path, relative to the config file") {
+        setup.document.set("paths", "data_dir", std::string("relative-data"));
+        setup.save();
+        KioskRuntime runtime = openKioskRuntime(KioskOptions{setup.config, {}});
+        CHECK(std::filesystem::equivalent(runtime.dataDir, setup.dir / "relative-data"));
+        CHECK(std::filesystem::exists(setup.dir / "relative-data" / "outbox.db"));
+    }
+    SECTION("the default: $XDG_DATA_HOME/signpost when run from a build") {
+        ScopedEnv xdg("XDG_DATA_HOME", (setup.dir / "xdg").string());
+        KioskRuntime runtime = openKioskRuntime(KioskOptions{setup.config, {}});
+        CHECK(runtime.dataDir == setup.dir / "xdg" / "signpost");
+        CHECK(std::filesystem::exists(setup.dir / "xdg" / "signpost" / "device-id"));
+    }
+}
+
+TEST_CASE("a damaged directory database is rebuilt from the bundle with a note", "[kiosk_runtime]") {
+    RuntimeSetup setup;
+    { KioskRuntime first = setup.open(); }
+    writeText(setup.data / "directory.db", std::string(8192, '\x5a'));  // not a database any more
+
+    KioskRuntime runtime = setup.open();
+    CHECK(hasNote(runtime, "note.directory_rebuilt"));
+    CHECK_FALSE(hasNote(runtime, "note.directory_created"));
+    CHECK(runtime.directory->stats().services >= 200);
+    const StaffNote* note = findNote(runtime, "note.directory_rebuilt");
+    REQUIRE(note);
+    CHECK(note->detail.find(".json") != std::string::npos);  // names the bundle it came from
+}
+
+TEST_CASE("a damaged outbox is moved aside, never deleted, and a fresh one started", "[kiosk_runtime]") {
+    RuntimeSetup setup;
+    { KioskRuntime first = setup.open(); }
+    const std::string garbage(16384, '\x13');
+    writeText(setup.data / "outbox.db", garbage);
+    std::filesystem::remove(setup.data / "outbox.db-wal");
+    std::filesystem::remove(setup.data / "outbox.db-shm");
+
+    KioskRuntime runtime = setup.open();
+    const StaffNote* note = findNote(runtime, "note.outbox_recovered");
+    REQUIRE(note);
+    const auto aside = filesStartingWith(setup.data, "outbox.db.damaged-");
+    REQUIRE(aside.size() == 1);
+    CHECK(note->detail.find(aside[0].filename().string()) != std::string::npos);
+    CHECK(readText(aside[0]) == garbage);  // kept byte for byte for whoever recovers it
+    CHECK(runtime.outbox->allItems().empty());
+    CHECK(runtime.outbox->database().integrityCheck() == "ok");
+}
+
+TEST_CASE("config problems stop the start with the config's own error", "[kiosk_runtime]") {
+    RuntimeSetup setup;
+    SECTION("missing config file") {
+        try {
+            openKioskRuntime(KioskOptions{setup.dir / "nowhere.toml", setup.data});
+            FAIL("expected ConfigError");
+        } catch (const ConfigError& error) {
+            CHECK(error.line() == 0);
+            CHECK(std::string(error.what()).find("nowhere.toml") != std::string::npos);
+        }
+    }
+    SECTION("a bad value: file, line and key, and nothing created") {
+        setup.document.set("kiosk", "idle_timeout", std::string("ninety"));
+        setup.save();
+        const int line = setup.document.find("kiosk", "idle_timeout")->line;
+        try {
+            setup.open();
+            FAIL("expected ConfigError");
+        } catch (const ConfigError& error) {
+            CHECK(error.line() == line);
+            CHECK(error.key() == "kiosk.idle_timeout");
+            CHECK(std::string(error.what()).find("kiosk.toml:" + std::to_string(line)) != std::string::npos);
+        }
+        CHECK_FALSE(std::filesystem::exists(setup.data));
+    }
+    SECTION("no coordinator key: nothing could ever be sealed") {
+        writeText(setup.config, exampleKioskConfig());
+        CHECK_THROWS_AS(setup.open(), ConfigError);
+        CHECK_FALSE(std::filesystem::exists(setup.data));
+    }
+}
+
+TEST_CASE("config warnings and a damaged device id reach the staff panel", "[kiosk_runtime]") {
+    RuntimeSetup setup;
+    SECTION("an unknown key is a warning with its line") {
+        setup.document.set("kiosk", "screensaver", true);
+        setup.save();
+        KioskRuntime runtime = setup.open();
+        const StaffNote* note = findNote(runtime, "note.config_warning");
+        REQUIRE(note);
+        const int line = setup.document.find("kiosk", "screensaver")->line;
+        CHECK(note->detail.find("kiosk.toml:" + std::to_string(line)) != std::string::npos);
+        CHECK(note->detail.find("kiosk.screensaver") != std::string::npos);
+    }
+    SECTION("a damaged device-id file gets a new id and a note") {
+        std::filesystem::create_directories(setup.data);
+        writeText(setup.data / "device-id", "not-a-uuid\n");
+        KioskRuntime runtime = setup.open();
+        CHECK(isUuidV4(runtime.deviceId));
+        CHECK(hasNote(runtime, "note.device_id_replaced"));
+        CHECK(readText(setup.data / "device-id") == runtime.deviceId + "\n");
+    }
+}
+
+TEST_CASE("the staff lock lives in the data dir", "[kiosk_runtime]") {
+    RuntimeSetup setup;
+    setup.document.set("staff", "pin_hash", StaffAuth::hashPin("258046"));
+    setup.save();
+    KioskRuntime runtime = setup.open();
+    REQUIRE(runtime.staff->hasPin());
+    CHECK(runtime.staff->check("000000", std::chrono::system_clock::now()).outcome == PinCheck::Outcome::Wrong);
+    CHECK(std::filesystem::exists(setup.data / "staff-lock.json"));
+}

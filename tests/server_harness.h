@@ -1,0 +1,399 @@
+// Signpost server tests — a server on a random loopback port in a temp dir, simulated kiosks
+// that sign their submissions, and small HTTP helpers over cpp-httplib's client.
+// Header-only; included by tests/server_*_test.cpp (they link signpost_server).
+#pragma once
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <httplib.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/common/ids.h"
+#include "core/directory/hsds_import.h"
+#include "sync/protocol/submission_signing.h"
+#include "sync/protocol/wire.h"
+#include "sync/server/server_runtime.h"
+#include "sync/server/tokens.h"
+#include "support/test_support.h"
+
+#ifndef CATCH_VERSION_MAJOR
+#include <catch2/catch.hpp>
+#endif
+
+namespace signpost::test {
+
+// A config for tests: loopback, any free port, data in `dir`, generous rate limits (tests that
+// exercise the limits lower them).
+inline server::ServerConfig testServerConfig(const std::filesystem::path& dir) {
+    server::ServerConfig config;
+    config.listenAddress = "127.0.0.1";
+    config.port = 0;
+    config.dataDir = (dir / "data").string();
+    config.threads = 16;
+    config.enrollBurst = 1000;
+    config.enrollPerHour = 100000;
+    config.badTokenBurst = 1000;
+    config.badTokenPerHour = 100000;
+    return config;
+}
+
+// A small directory through the real importer: `services` services (ids svc-0001...), each with
+// an organisation (one per three services), a location and one of three needs.
+inline nlohmann::json sampleDirectoryJson(int services, const std::string& label = "2026-11-01") {
+    using nlohmann::json;
+    json doc;
+    doc["directory_version"] = label;
+    doc["taxonomy_terms"] = json::array();
+    const char* needs[] = {"feeling-lonely", "food", "money"};
+    for (int i = 0; i < 3; ++i) {
+        doc["taxonomy_terms"].push_back({{"id", std::string("need-") + needs[i]},
+                                         {"code", needs[i]},
+                                         {"name", std::string("Need ") + needs[i]},
+                                         {"taxonomy", "signpost-needs"}});
+    }
+    doc["organizations"] = json::array();
+    doc["locations"] = json::array();
+    doc["services"] = json::array();
+    for (int i = 0; i < services; ++i) {
+        char id[16];
+        std::snprintf(id, sizeof id, "%04d", i + 1);
+        const std::string org = "org-" + std::to_string(i / 3 + 1);
+        if (i % 3 == 0) {
+            doc["organizations"].push_back({{"id", org}, {"name", "Organisation " + std::to_string(i / 3 + 1)}});
+        }
+        doc["locations"].push_back({{"id", std::string("loc-") + id},
+                                    {"name", std::string("Hall ") + id},
+                                    {"addresses", json::array({{{"address_1", std::to_string(i + 1) + " Mill Lane"},
+                                                                {"city", "Manchester"},
+                                                                {"postal_code", "M9 4DH"},
+                                                                {"address_type", "physical"}}})}});
+        doc["services"].push_back({{"id", std::string("svc-") + id},
+                                   {"organization_id", org},
+                                   {"name", std::string("Service ") + id},
+                                   {"description", "A friendly group that meets every week."},
+                                   {"status", "active"},
+                                   {"phones", json::array({{{"number", "0161 496 0" + std::string(id + 1)}}})},
+                                   {"schedules", json::array({{{"freq", "WEEKLY"}, {"byday", "TU"},
+                                                               {"opens_at", "10:00"}, {"closes_at", "12:00"}}})},
+                                   {"service_at_locations", json::array({{{"location_id", std::string("loc-") + id}}})},
+                                   {"attributes", json::array({{{"taxonomy_term_id", std::string("need-") + needs[i % 3]}}})}});
+    }
+    return doc;
+}
+
+inline DirectoryData sampleDirectory(int services, const std::string& label = "2026-11-01") {
+    return parseHsdsJson(sampleDirectoryJson(services, label).dump());
+}
+
+inline httplib::Headers bearer(const std::string& token) {
+    return {{"Authorization", "Bearer " + token}};
+}
+
+// A simulated kiosk: its enrollment, signing key and sequence counter.
+struct TestKiosk {
+    std::string deviceId;
+    std::string token;
+    protocol::DeviceSigningKey key = protocol::DeviceSigningKey::generate();
+    std::int64_t nextSeq = 1;
+
+    // A signed submission with a random 200-byte "sealed" payload.
+    protocol::Submission submission(const std::string& createdAt = "2026-11-23T14:03:07Z") {
+        protocol::Submission s;
+        s.id = uuidV4();
+        s.seq = nextSeq++;
+        s.createdAt = createdAt;
+        s.formVersion = "2026.11";
+        s.venue = "Harpurhey Library";
+        s.neighbourhood = "Harpurhey";
+        s.serviceId = "svc-1";
+        s.sealed.resize(200);
+        for (auto& byte : s.sealed) {
+            byte = static_cast<std::uint8_t>(randomBelow(256));
+        }
+        key.sign(s);
+        return s;
+    }
+};
+
+inline std::string batchJson(const std::vector<protocol::Submission>& items) {
+    protocol::SubmissionBatch batch;
+    batch.submissions = items;
+    return protocol::toJson(batch);
+}
+
+// The error code of an error response ("" if the body is not an error body).
+inline std::string errorCode(const httplib::Result& result) {
+    if (!result) {
+        return "";
+    }
+    auto error = protocol::parseApiError(result->body);
+    return error ? error->code : "";
+}
+inline std::string errorMessage(const httplib::Result& result) {
+    if (!result) {
+        return "";
+    }
+    auto error = protocol::parseApiError(result->body);
+    return error ? error->message : "";
+}
+inline int statusOf(const httplib::Result& result) { return result ? result->status : -1; }
+
+// Sends `request` as raw bytes to 127.0.0.1:port and returns everything read until the server
+// closes or `quiet` passes without data. For requests httplib's client cannot make (Expect,
+// chunked, lying Content-Length).
+inline std::string rawHttp(int port, const std::string& request,
+                           std::chrono::milliseconds quiet = std::chrono::milliseconds(1500)) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        throw std::runtime_error("socket failed");
+    }
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+        ::close(fd);
+        throw std::runtime_error("connect failed");
+    }
+    std::size_t sent = 0;
+    while (sent < request.size()) {
+        const ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+        if (n <= 0) {
+            break;  // the server may close early (that is what some tests check)
+        }
+        sent += static_cast<std::size_t>(n);
+    }
+    std::string response;
+    char buffer[4096];
+    pollfd p{fd, POLLIN, 0};
+    while (::poll(&p, 1, static_cast<int>(quiet.count())) > 0) {
+        const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+        if (n <= 0) {
+            break;
+        }
+        response.append(buffer, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return response;
+}
+
+// "HTTP/1.1 413 Payload Too Large\r\n..." → 413; -1 if not an HTTP response.
+inline int rawStatus(const std::string& response) {
+    if (response.rfind("HTTP/1.", 0) != 0 || response.size() < 12) {
+        return -1;
+    }
+    return std::atoi(response.substr(9, 3).c_str());
+}
+
+// --- The role matrix: every endpoint × every kind of caller, with the expected status. ---
+
+enum class Caller { None, Device, Coordinator, RevokedDevice, RevokedCoordinator, UnknownToken, Malformed };
+
+inline const char* callerName(Caller caller) {
+    switch (caller) {
+        case Caller::None: return "no token";
+        case Caller::Device: return "device token";
+        case Caller::Coordinator: return "coordinator token";
+        case Caller::RevokedDevice: return "revoked device token";
+        case Caller::RevokedCoordinator: return "revoked coordinator token";
+        case Caller::UnknownToken: return "unknown token";
+        case Caller::Malformed: return "malformed Authorization";
+    }
+    return "?";
+}
+
+struct MatrixCredentials {
+    TestKiosk* device = nullptr;            // an active enrolled kiosk
+    std::string coordinator;
+    TestKiosk* revokedDevice = nullptr;     // enrolled, then revoked
+    std::string revokedCoordinator;
+    std::function<std::string()> freshEnrollmentCode;
+};
+
+inline void checkRoleMatrix(httplib::Client& client, const MatrixCredentials& who, bool metricsPublic = true) {
+    struct Endpoint {
+        std::string name;
+        std::function<httplib::Result(const httplib::Headers&)> call;
+        Caller allowed;       // the one role that may call it (None = anyone)
+        int okStatus;
+    };
+    const std::vector<Endpoint> endpoints = {
+        {"POST /v1/devices/enroll",
+         [&](const httplib::Headers& h) {
+             protocol::EnrollRequest request;
+             request.enrollmentCode = who.freshEnrollmentCode();
+             request.deviceName = "Matrix kiosk";
+             request.venue = "Harpurhey Library";
+             request.signingPublicKey.assign(32, 7);
+             return client.Post("/v1/devices/enroll", h, protocol::toJson(request), "application/json");
+         },
+         Caller::None, 201},
+        {"POST /v1/submissions",
+         [&](const httplib::Headers& h) {
+             return client.Post("/v1/submissions", h, batchJson({who.device->submission()}), "application/json");
+         },
+         Caller::Device, 200},
+        {"GET /v1/directory", [&](const httplib::Headers& h) { return client.Get("/v1/directory?since=0", h); },
+         Caller::Device, 200},
+        {"POST /v1/devices/heartbeat",
+         [&](const httplib::Headers& h) {
+             protocol::Heartbeat beat;
+             beat.appVersion = "0.1.0";
+             return client.Post("/v1/devices/heartbeat", h, protocol::toJson(beat), "application/json");
+         },
+         Caller::Device, 204},
+        {"GET /v1/submissions", [&](const httplib::Headers& h) { return client.Get("/v1/submissions?after=0", h); },
+         Caller::Coordinator, 200},
+        {"POST /v1/submissions/ack",
+         [&](const httplib::Headers& h) {
+             return client.Post("/v1/submissions/ack", h, R"({"ids":[]})", "application/json");
+         },
+         Caller::Coordinator, 200},
+        {"GET /v1/devices", [&](const httplib::Headers& h) { return client.Get("/v1/devices", h); },
+         Caller::Coordinator, 200},
+        {"GET /v1/probe", [&](const httplib::Headers& h) { return client.Get("/v1/probe", h); }, Caller::None, 204},
+        {"GET /healthz", [&](const httplib::Headers& h) { return client.Get("/healthz", h); }, Caller::None, 200},
+        {"GET /metrics", [&](const httplib::Headers& h) { return client.Get("/metrics", h); },
+         metricsPublic ? Caller::None : Caller::Coordinator, 200},
+    };
+    const std::vector<Caller> callers = {Caller::None,          Caller::Device,
+                                         Caller::Coordinator,   Caller::RevokedDevice,
+                                         Caller::RevokedCoordinator, Caller::UnknownToken,
+                                         Caller::Malformed};
+    for (const Endpoint& endpoint : endpoints) {
+        for (Caller caller : callers) {
+            httplib::Headers headers;
+            switch (caller) {
+                case Caller::None: break;
+                case Caller::Device: headers = bearer(who.device->token); break;
+                case Caller::Coordinator: headers = bearer(who.coordinator); break;
+                case Caller::RevokedDevice: headers = bearer(who.revokedDevice->token); break;
+                case Caller::RevokedCoordinator: headers = bearer(who.revokedCoordinator); break;
+                case Caller::UnknownToken: headers = bearer(server::generateToken()); break;
+                case Caller::Malformed: headers = {{"Authorization", "Basic dXNlcjpwYXNz"}}; break;
+            }
+            int expected = endpoint.okStatus;
+            std::string expectedCode;
+            if (endpoint.allowed != Caller::None && caller != endpoint.allowed) {
+                const bool validOtherRole = caller == Caller::Device || caller == Caller::Coordinator;
+                expected = validOtherRole ? 403 : 401;
+                expectedCode = validOtherRole ? "forbidden" : "unauthorized";
+            }
+            INFO(endpoint.name << " with " << callerName(caller));
+            const httplib::Result result = endpoint.call(headers);
+            REQUIRE(result);
+            CHECK(result->status == expected);
+            if (!expectedCode.empty()) {
+                CHECK(errorCode(result) == expectedCode);
+            }
+            if (expected == 204) {
+                CHECK(result->body.empty());
+            }
+            if (caller == Caller::RevokedDevice && expected == 401) {
+                CHECK(errorMessage(result).find("revoked") != std::string::npos);
+            }
+        }
+    }
+}
+
+// An in-process server (real sockets, real SQLite file) for one test.
+class TestServer {
+public:
+    explicit TestServer(const std::string& label = "server")
+        : TestServer(label, [](server::ServerConfig&) {}) {}
+
+    template <class Tweak>
+    TestServer(const std::string& label, Tweak tweak) : m_dir(label) {
+        server::ServerConfig config = testServerConfig(m_dir.path());
+        tweak(config);
+        // Request lines go to the in-memory ring only (tests read it), not to the test's stderr.
+        setLogToStderr(false);
+        setMinimumLogLevel(LogLevel::Info);
+        m_runtime = std::make_unique<server::ServerRuntime>(config);
+        m_runtime->start();
+    }
+
+    server::ServerRuntime& runtime() { return *m_runtime; }
+    server::SqliteServerStore& store() { return m_runtime->store(); }
+    const std::filesystem::path& dir() const { return m_dir.path(); }
+    int port() const { return m_runtime->port(); }
+
+    httplib::Client client() const {
+        httplib::Client c("127.0.0.1", m_runtime->port());
+        c.set_connection_timeout(std::chrono::seconds(5));
+        c.set_read_timeout(std::chrono::seconds(30));
+        return c;
+    }
+
+    // A single-use code made the way `admin enrollment-code` makes one.
+    std::string enrollmentCode(const std::string& venue = "Harpurhey Library",
+                               std::chrono::seconds lifetime = std::chrono::hours(24)) {
+        const std::string code = server::generateEnrollmentCode();
+        const auto now = std::chrono::system_clock::now();
+        store().addEnrollmentCode(server::hashToken(*server::normalizeEnrollmentCode(code)), venue,
+                                  now + lifetime, now);
+        return code;
+    }
+
+    std::string coordinatorToken(const std::string& name = "coordinators") {
+        const std::string token = server::generateToken();
+        store().addCoordinatorToken(name, server::hashToken(token), std::chrono::system_clock::now());
+        return token;
+    }
+
+    // Enrolls over HTTP; REQUIREs success.
+    TestKiosk enroll(const std::string& name = "Kiosk 1") {
+        TestKiosk kiosk;
+        protocol::EnrollRequest request;
+        request.enrollmentCode = enrollmentCode();
+        request.deviceName = name;
+        request.venue = "Harpurhey Library";
+        request.signingPublicKey.assign(kiosk.key.publicKey().begin(), kiosk.key.publicKey().end());
+        auto result = client().Post("/v1/devices/enroll", protocol::toJson(request), "application/json");
+        if (!result || result->status != 201) {
+            throw std::runtime_error("enroll failed: " + (result ? result->body : std::string("no response")));
+        }
+        auto response = protocol::parseEnrollResponse(result->body);
+        kiosk.deviceId = response.deviceId;
+        kiosk.token = response.deviceToken;
+        return kiosk;
+    }
+
+    // Pushes and parses the per-item results; throws if the answer is not 200.
+    protocol::SubmissionResults push(const TestKiosk& kiosk, const std::vector<protocol::Submission>& items) {
+        auto result = client().Post("/v1/submissions", bearer(kiosk.token), batchJson(items),
+                                    "application/json");
+        if (!result || result->status != 200) {
+            throw std::runtime_error("push failed: " + (result ? std::to_string(result->status) + " " + result->body
+                                                                : std::string("no response")));
+        }
+        return protocol::parseSubmissionResults(result->body);
+    }
+
+    protocol::SubmissionPage pull(const std::string& coordinator, std::int64_t after = 0,
+                                  std::size_t limit = 1000) {
+        auto result = client().Get(
+            ("/v1/submissions?after=" + std::to_string(after) + "&limit=" + std::to_string(limit)).c_str(),
+            bearer(coordinator));
+        if (!result || result->status != 200) {
+            throw std::runtime_error("pull failed");
+        }
+        return protocol::parseSubmissionPage(result->body);
+    }
+
+private:
+    TempDir m_dir;
+    std::unique_ptr<server::ServerRuntime> m_runtime;
+};
+
+}  // namespace signpost::test
