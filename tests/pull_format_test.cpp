@@ -376,7 +376,7 @@ TEST_CASE("resume cursor and clean-up of what an interrupted run left", "[pull_f
     test::writeText(temp / outputFileName(11, 30, PullFormat::Json), "x");
     test::writeText(temp / errorsFileName(31, 40), "x");     // its run died before committing
     test::writeText(temp / ".signpost-pull-123-0.tmp", "x");  // a half-written file
-    test::writeText(temp / ".signpost-pull.json.tmp-99-abc", "x");
+    test::writeText(temp / "..signpost-pull.json.tmp-99-abc", "x");  // writeFileAtomically's name
     test::writeText(temp / "notes.txt", "mine");
     test::writeText(temp / "referrals-1-99.csv.bak", "mine");
     CHECK(dir.highestOutputCursor() == 30);  // errors files do not count

@@ -209,9 +209,9 @@ std::size_t PullDirectory::cleanUpInterruptedRun(std::int64_t resumeCursor) cons
     std::error_code error;
     for (const auto& entry : std::filesystem::directory_iterator(m_dir, error)) {
         const std::string name = entry.path().filename().string();
-        // Ours, and writeFileAtomically's for the state file.
+        // Ours, and writeFileAtomically's for the state file ("." + name + ".tmp-<pid>-<hex>").
         if ((name.starts_with(kTempPrefix) && name.ends_with(kTempSuffix)) ||
-            name.starts_with(std::string(kPullStateFileName) + ".tmp-")) {
+            name.starts_with("." + std::string(kPullStateFileName) + ".tmp-")) {
             leftovers.push_back(entry.path());
             continue;
         }

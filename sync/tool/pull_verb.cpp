@@ -54,6 +54,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <limits>
@@ -122,6 +123,35 @@ Exit status:
 namespace {
 
 constexpr std::size_t kPageSize = protocol::kMaxPullPage;
+
+// Fault injection for the crash tests (tests/pull_test.cpp): with SIGNPOST_PULL_TEST_KILL_AT
+// set to a point's name, the process SIGKILLs itself there, so every window the argument above
+// walks through is exercised on purpose, not only when a random kill happens to land in it.
+// Points: page-written, errors-committed, referrals-committed, state-saved, acked-some,
+// acked-all, catch-up-acked.
+void killPoint(const char* name) {
+    static const char* const wanted = std::getenv("SIGNPOST_PULL_TEST_KILL_AT");
+    if (wanted != nullptr && std::strcmp(wanted, name) == 0) {
+        ::raise(SIGKILL);
+    }
+}
+
+// Acks in requests of at most kMaxPullPage ids.
+AckSummary ackAll(CoordinatorClient& client, const std::vector<std::string>& ids) {
+    AckSummary total;
+    for (std::size_t start = 0; start < ids.size(); start += protocol::kMaxPullPage) {
+        const std::size_t end = std::min(ids.size(), start + protocol::kMaxPullPage);
+        const std::vector<std::string> chunk(ids.begin() + static_cast<std::ptrdiff_t>(start),
+                                             ids.begin() + static_cast<std::ptrdiff_t>(end));
+        const AckSummary acked = client.ack(chunk);
+        total.acked += acked.acked;
+        total.alreadyAcked += acked.alreadyAcked;
+        total.unknownIds.insert(total.unknownIds.end(), acked.unknownIds.begin(),
+                                acked.unknownIds.end());
+        killPoint("acked-some");
+    }
+    return total;
+}
 
 struct PullSettings {
     CoordinatorConnection connection;
@@ -195,8 +225,9 @@ void catchUpAcks(const PullSettings& settings, const CoordinatorKeyPair& key, Wo
         }
     }
     if (!ids.empty()) {
-        client.ack(ids);
+        ackAll(client, ids);
     }
+    killPoint("catch-up-acked");
     std::cerr << "Acknowledged " << plural(ids.size(), "referral", "referrals")
               << " written by an earlier, interrupted pull";
     if (unreadable > 0) {
@@ -263,6 +294,9 @@ RunSummary fetchAndWrite(const PullSettings& settings, const CoordinatorKeyPair&
                 }
             }
             fetched += outcomes.size();
+            if (output) {
+                killPoint("page-written");
+            }
             if (progress) {
                 std::cerr << "\rFetched " << fetched << " item(s)..." << std::flush;
             }
@@ -281,12 +315,14 @@ RunSummary fetchAndWrite(const PullSettings& settings, const CoordinatorKeyPair&
             const std::string name = errorsFileName(run.first, run.last);
             errors.commit(name);
             run.errorsFile = dir.path() / name;
+            killPoint("errors-committed");
         }
         if (output) {
             output->write(fileFooter(settings.format, run.written > 0));
             const std::string name = outputFileName(run.first, run.last, settings.format);
             output->commit(name);
             run.referralsFile = dir.path() / name;
+            killPoint("referrals-committed");
         }
     } catch (const FileError& error) {
         throwWriteFailure(dir.path(), error);
@@ -419,10 +455,12 @@ int runPull(std::span<const std::string> args) {
     }
     state.cursor = run.last;
     dir.saveState(state);
+    killPoint("state-saved");
 
     if (!run.ackIds.empty()) {
         try {
-            const AckSummary acked = client.ack(run.ackIds);
+            const AckSummary acked = ackAll(client, run.ackIds);
+            killPoint("acked-all");
             if (!acked.unknownIds.empty()) {
                 std::cerr << "warning: the server did not know "
                           << plural(acked.unknownIds.size(), "acknowledged id", "acknowledged ids")
