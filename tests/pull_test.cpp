@@ -599,7 +599,7 @@ TEST_CASE("--skip-tests leaves test referrals out but still acknowledges them", 
     const auto real = world.pushReferrals(kiosk, 2);
     const auto tests = world.pushReferrals(kiosk, 2, testSpec);
 
-    const CliResult run = world.pull(world.outDir(), "csv", {"--skip-tests"});
+    const CliResult run = world.pull(world.outDir(), "csv", {"--skip-tests", "--threads", "1"});
     INFO(run.err);
     REQUIRE(run.status.exitedWith(0));
     CHECK(run.err.find("Pulled 2 new referrals") != std::string::npos);
@@ -969,6 +969,8 @@ TEST_CASE("pull usage errors exit 2 and --help exits 0", "[pull]") {
     usage({"pull", "--server", world.url(), "--key", "k", "--out", "o"}, "--token-file is required");
     usage({"pull", "--server", world.url(), "--token-file", "t", "--out", "o"}, "--key is required");
     usage({"pull", "--server", world.url(), "--token-file", "t", "--key", "k"}, "--out is required");
+    usage(world.pullArgs(world.outDir(), "csv", {"--threads", "0"}), "--threads must be a whole number from 1 to 64");
+    usage(world.pullArgs(world.outDir(), "csv", {"--threads", "two"}), "--threads must be a whole number from 1 to 64");
     usage({"devices", "--server", world.url()}, "--token-file is required");
     usage({"devices", "--server", world.url(), "--token-file", "t", "--format", "csv"}, "unknown option --format");
 

@@ -95,15 +95,22 @@ std::string readTokenFile(const std::filesystem::path& file, std::string& warnin
 }
 
 CoordinatorClient::CoordinatorClient(CoordinatorConnection connection)
-    : m_connection(std::move(connection)), m_http(clientOptions(m_connection)) {}
+    : m_connection(std::move(connection)),
+      m_http(clientOptions(m_connection)),
+      m_loopback(isLoopbackUrl(m_connection.server)) {}
 
 HttpResponse CoordinatorClient::call(const std::string& method, const std::string& path,
                                      const std::string& body, const char* what) {
     HttpRequest request;
     request.method = method;
     request.url = m_connection.server + path;
+    // Offered every encoding curl knows, cpp-httplib 0.11 picks brotli at its slowest quality
+    // (measured: 4.5 s to compress one 2 MB page of 1,000 submissions, against 0.07 s for gzip).
+    // So: gzip only, and nothing on loopback where compressing costs more than it saves. Naming
+    // the encoding here overrides curl's list, and curl still decodes the answer.
     request.headers = {{"Authorization", "Bearer " + m_connection.token},
-                       {"Accept", "application/json"}};
+                       {"Accept", "application/json"},
+                       {"Accept-Encoding", m_loopback ? "identity" : "gzip"}};
     if (method == "POST") {
         request.headers.emplace_back("Content-Type", "application/json");
     }

@@ -9,6 +9,8 @@
 //     coordinator token; 429/5xx after retries: the server is busy or failing, try later
 //   - a 200 that is not the expected JSON: not a Signpost server (a captive portal, a proxy)
 // 429, 502, 503 and 504 are retried twice, waiting Retry-After (at most 10 s, default 1 s).
+// Responses are asked for gzip-compressed (never brotli: see pull_client.cpp), or uncompressed
+// from a loopback server.
 //
 // Thread-safety: one CoordinatorClient per thread (it owns an HttpClient).
 #pragma once
@@ -59,6 +61,7 @@ private:
 
     CoordinatorConnection m_connection;
     HttpClient m_http;
+    bool m_loopback = false;
 };
 
 // Checks a --server value: http:// or https:// and a host. Returns it without trailing '/'.

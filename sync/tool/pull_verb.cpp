@@ -74,7 +74,7 @@ namespace signpost::tool {
 const char* const kPullUsage =
     R"(Usage: signpost pull --server URL --token-file FILE --key KEYFILE --out DIR
                      [--format csv|json|ndjson] [--skip-tests] [--ca-file FILE]
-                     [--passphrase-file FILE]
+                     [--passphrase-file FILE] [--threads N]
 
 Fetches every referral the kiosks have sent since the last pull, checks each kiosk's signature,
 decrypts it with the coordinator key, writes the new ones to one file in DIR, and only then
@@ -99,6 +99,7 @@ Options:
                           still acknowledged); without it they are included, marked Test = yes
   --ca-file FILE          trust this PEM certificate authority for the server's certificate
   --passphrase-file FILE  read the key's passphrase from FILE's first line instead of asking
+  --threads N             check and decrypt on N threads (default: one per core, at most 8)
   --help                  show this help
 
 The passphrase is asked on the terminal without echo, unless --passphrase-file is given or
@@ -158,11 +159,22 @@ struct PullSettings {
     std::filesystem::path out;
     PullFormat format = PullFormat::Csv;
     bool skipTests = false;
+    unsigned threads = 1;
 };
 
-unsigned workerCount() {
+unsigned defaultWorkerCount() {
     const unsigned cores = std::thread::hardware_concurrency();
     return std::clamp(cores, 1u, 8u);
+}
+
+unsigned parseThreads(const std::string& text) {
+    if (text.size() <= 2 && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        const int value = std::stoi(text);
+        if (value >= 1 && value <= 64) {
+            return static_cast<unsigned>(value);
+        }
+    }
+    throw UsageError("--threads must be a whole number from 1 to 64, not '" + text + "'");
 }
 
 std::string plural(std::size_t count, const char* one, const char* many) {
@@ -376,6 +388,7 @@ int runPull(std::span<const std::string> args) {
                                  {"skip-tests", false},
                                  {"ca-file", true},
                                  {"passphrase-file", true},
+                                 {"threads", true},
                                  {"help", false}});
     if (options.has("help")) {
         std::cout << kPullUsage;
@@ -393,6 +406,8 @@ int runPull(std::span<const std::string> args) {
     }
     settings.format = *format;
     settings.skipTests = options.has("skip-tests");
+    const std::optional<std::string> threads = options.value("threads");
+    settings.threads = threads ? parseThreads(*threads) : defaultWorkerCount();
     settings.connection.caFile = options.value("ca-file").value_or("");
     std::optional<std::filesystem::path> passphraseFile;
     if (std::optional<std::string> file = options.value("passphrase-file")) {
@@ -440,7 +455,7 @@ int runPull(std::span<const std::string> args) {
         dir.saveState(state);
     }
 
-    WorkerPool pool(workerCount());
+    WorkerPool pool(settings.threads);
     CoordinatorClient client(settings.connection);
     if (state.ackedThrough < state.cursor) {
         catchUpAcks(settings, key, pool, state.ackedThrough, state.cursor, client);
