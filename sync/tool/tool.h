@@ -29,7 +29,7 @@ enum ExitCode : int {
     kExitOk = 0,
     kExitFailed = 1,
     kExitUsage = 2,
-    kExitPartial = 3,  // `open`: some items could not be opened (reported in the output)
+    kExitPartial = 3,  // `open`, `pull`: some items could not be read (reported, never dropped)
 };
 
 class UsageError : public std::runtime_error {
@@ -87,5 +87,9 @@ extern const char* const kKeygenUsage;  // keygen_verb.cpp
 int runKeygen(std::span<const std::string> args);
 extern const char* const kOpenUsage;    // open_verb.cpp
 int runOpen(std::span<const std::string> args);
+extern const char* const kPullUsage;    // pull_verb.cpp
+int runPull(std::span<const std::string> args);
+extern const char* const kDevicesUsage;  // devices_verb.cpp
+int runDevices(std::span<const std::string> args);
 
 }  // namespace signpost::tool

@@ -8,9 +8,12 @@ namespace signpost::tool {
 namespace {
 
 // One row per verb. The sync issue adds pull, devices, gen-directory... here.
-const std::array<Verb, 2> kVerbs = {{
+const std::array<Verb, 4> kVerbs = {{
     {"keygen", "create the coordinators' key pair (a passphrase-protected key file)", kKeygenUsage,
      runKeygen},
+    {"pull", "fetch new referrals from the sync server into a CSV/JSON file, exactly once",
+     kPullUsage, runPull},
+    {"devices", "list the kiosks enrolled with the sync server", kDevicesUsage, runDevices},
     {"open", "decrypt a kiosk's outbox to JSON, for checking", kOpenUsage, runOpen},
 }};
 
