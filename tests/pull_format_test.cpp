@@ -13,6 +13,7 @@
 
 #include "core/common/atomic_file.h"
 #include "core/common/ids.h"
+#include "support/csv_reader.h"
 #include "support/test_support.h"
 #include "sync/tool/pull_directory.h"
 #include "sync/tool/pull_format.h"
@@ -80,44 +81,6 @@ PulledRecord sampleRecord(const protocol::PulledSubmission& item) {
     return record;
 }
 
-// A minimal RFC 4180 reader for checking what we wrote.
-std::vector<std::vector<std::string>> parseCsv(std::string_view text) {
-    std::vector<std::vector<std::string>> rows(1);
-    std::string cell;
-    bool quoted = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-                cell += '"';
-                ++i;
-            } else if (c == '"') {
-                quoted = false;
-            } else {
-                cell += c;
-            }
-        } else if (c == '"') {
-            quoted = true;
-        } else if (c == ',') {
-            rows.back().push_back(std::move(cell));
-            cell.clear();
-        } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
-            rows.back().push_back(std::move(cell));
-            cell.clear();
-            rows.emplace_back();
-            ++i;
-        } else {
-            cell += c;
-        }
-    }
-    if (!cell.empty() || !rows.back().empty()) {
-        rows.back().push_back(std::move(cell));
-    } else {
-        rows.pop_back();
-    }
-    return rows;
-}
-
 }  // namespace
 
 TEST_CASE("CSV cells are quoted per RFC 4180", "[pull_format]") {
@@ -164,7 +127,7 @@ TEST_CASE("a CSV record has the documented columns in order, and reads back", "[
     appendRecord(PullFormat::Csv, record, row);
     const std::string text = header.substr(3) + std::string(view(row));
     REQUIRE(text.ends_with("\r\n"));
-    const auto rows = parseCsv(text);
+    const auto rows = test::parseCsv(text);
     REQUIRE(rows.size() == 2);
     REQUIRE(rows[0].size() == kCsvColumns.size());
     REQUIRE(rows[1].size() == kCsvColumns.size());
@@ -249,7 +212,7 @@ TEST_CASE("the errors CSV lists every failure with its reason and no formula", "
     failure.reason = "the device signature does not verify, really";
     const std::string text = errorsCsv({failure, failure});
     REQUIRE(text.rfind("\xEF\xBB\xBF", 0) == 0);
-    const auto rows = parseCsv(text.substr(3));
+    const auto rows = test::parseCsv(text.substr(3));
     REQUIRE(rows.size() == 3);
     CHECK(rows[0] == std::vector<std::string>{"Cursor", "ID", "Device", "Device ID", "Venue",
                                               "Received at", "Reason code", "Reason"});

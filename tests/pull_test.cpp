@@ -23,6 +23,7 @@
 #include "core/referral/sealing.h"
 #include "core/storage/database.h"
 #include "support/process.h"
+#include "support/csv_reader.h"
 #include "support/test_support.h"
 #include "sync/net/http_client.h"
 #include "sync/protocol/submission_signing.h"
@@ -70,41 +71,7 @@ struct Pushed {
 
 // A CSV file as header → value maps (RFC 4180, BOM stripped).
 std::vector<std::map<std::string, std::string>> readCsvRecords(const std::string& raw) {
-    std::string_view text(raw);
-    if (text.starts_with("\xEF\xBB\xBF")) {
-        text.remove_prefix(3);
-    }
-    std::vector<std::vector<std::string>> rows(1);
-    std::string cell;
-    bool quoted = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-                cell += '"';
-                ++i;
-            } else if (c == '"') {
-                quoted = false;
-            } else {
-                cell += c;
-            }
-        } else if (c == '"') {
-            quoted = true;
-        } else if (c == ',') {
-            rows.back().push_back(std::move(cell));
-            cell.clear();
-        } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
-            rows.back().push_back(std::move(cell));
-            cell.clear();
-            rows.emplace_back();
-            ++i;
-        } else {
-            cell += c;
-        }
-    }
-    REQUIRE(cell.empty());
-    REQUIRE(rows.back().empty());  // every row ended with CRLF
-    rows.pop_back();
+    const std::vector<std::vector<std::string>> rows = test::parseCsv(raw);
     REQUIRE_FALSE(rows.empty());
     std::vector<std::map<std::string, std::string>> records;
     for (std::size_t r = 1; r < rows.size(); ++r) {

@@ -110,22 +110,7 @@ int runOpen(std::span<const std::string> args) {
     if (!std::filesystem::exists(db, error)) {
         throw ToolError("no outbox at " + db);
     }
-    SecureString passphrase =
-        readPassphrase(passphraseFile, "Passphrase for " + keyFile.string() + ": ");
-    const CoordinatorKeyPair key = [&] {
-        struct WipeOnExit {
-            SecureString& text;
-            ~WipeOnExit() { wipe(text); }
-        } guard{passphrase};
-        try {
-            return CoordinatorKeyPair::loadEncrypted(keyFile, view(passphrase));
-        } catch (const KeyFileError& failure) {
-            if (failure.reason() == KeyFileError::Reason::WrongPassphrase) {
-                throw ToolError("wrong passphrase for " + keyFile.string());
-            }
-            throw ToolError(failure.what());
-        }
-    }();
+    const CoordinatorKeyPair key = loadCoordinatorKey(keyFile, passphraseFile);
 
     std::vector<OutboxItem> items;
     try {

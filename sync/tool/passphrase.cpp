@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "core/common/atomic_file.h"
+#include "core/referral/sealing.h"
 #include "sync/tool/tool.h"
 
 namespace signpost::tool {
@@ -150,6 +151,25 @@ SecureString readPassphrase(const std::optional<std::filesystem::path>& passphra
         }
     }
     return passphrase;
+}
+
+CoordinatorKeyPair loadCoordinatorKey(const std::filesystem::path& keyFile,
+                                      const std::optional<std::filesystem::path>& passphraseFile,
+                                      std::string_view wrongNote) {
+    SecureString passphrase =
+        readPassphrase(passphraseFile, "Passphrase for " + keyFile.string() + ": ");
+    struct WipeOnExit {
+        SecureString& text;
+        ~WipeOnExit() { wipe(text); }
+    } guard{passphrase};
+    try {
+        return CoordinatorKeyPair::loadEncrypted(keyFile, view(passphrase));
+    } catch (const KeyFileError& failure) {
+        if (failure.reason() == KeyFileError::Reason::WrongPassphrase) {
+            throw ToolError("wrong passphrase for " + keyFile.string() + std::string(wrongNote));
+        }
+        throw ToolError(failure.what());
+    }
 }
 
 }  // namespace signpost::tool

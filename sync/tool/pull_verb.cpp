@@ -193,24 +193,6 @@ std::string plural(std::size_t count, const char* one, const char* many) {
                     "); nothing new was acknowledged, so run again once this is fixed");
 }
 
-CoordinatorKeyPair loadKey(const std::filesystem::path& keyFile,
-                           const std::optional<std::filesystem::path>& passphraseFile) {
-    SecureString passphrase =
-        readPassphrase(passphraseFile, "Passphrase for " + keyFile.string() + ": ");
-    struct WipeOnExit {
-        SecureString& text;
-        ~WipeOnExit() { wipe(text); }
-    } guard{passphrase};
-    try {
-        return CoordinatorKeyPair::loadEncrypted(keyFile, view(passphrase));
-    } catch (const KeyFileError& failure) {
-        if (failure.reason() == KeyFileError::Reason::WrongPassphrase) {
-            throw ToolError("wrong passphrase for " + keyFile.string() + "; nothing was fetched");
-        }
-        throw ToolError(failure.what());
-    }
-}
-
 // Step 2: acknowledge the readable items in (from, to] that an interrupted run wrote.
 void catchUpAcks(const PullSettings& settings, const CoordinatorKeyPair& key, WorkerPool& pool,
                  std::int64_t from, std::int64_t to, CoordinatorClient& client) {
@@ -434,7 +416,7 @@ int runPull(std::span<const std::string> args) {
                   << " is plain HTTP: the token and the sealed referrals cross the network "
                      "unencrypted by TLS; use https://\n";
     }
-    const CoordinatorKeyPair key = loadKey(keyFile, passphraseFile);
+    const CoordinatorKeyPair key = loadCoordinatorKey(keyFile, passphraseFile, "; nothing was fetched");
 
     PullDirectory dir(settings.out);
     PullState state = dir.loadState();

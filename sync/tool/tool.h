@@ -23,6 +23,10 @@
 
 #include "core/common/secure_buffer.h"
 
+namespace signpost {
+class CoordinatorKeyPair;
+}
+
 namespace signpost::tool {
 
 enum ExitCode : int {
@@ -81,6 +85,13 @@ SecureString readPassphrase(const std::optional<std::filesystem::path>& passphra
                             const std::string& prompt, const char* confirmPrompt = nullptr);
 
 inline constexpr const char* kPassphraseEnv = "SIGNPOST_PASSPHRASE";
+
+// Asks for the passphrase (as readPassphrase) and opens the coordinator key file with it; the
+// passphrase is wiped either way. Throws ToolError "wrong passphrase for FILE" + `wrongNote`
+// (what that means for this verb, e.g. "; nothing was fetched"), or the key file's own error.
+CoordinatorKeyPair loadCoordinatorKey(const std::filesystem::path& keyFile,
+                                      const std::optional<std::filesystem::path>& passphraseFile,
+                                      std::string_view wrongNote = {});
 
 // ---- the verbs, one file each ----------------------------------------------------------------
 extern const char* const kKeygenUsage;  // keygen_verb.cpp
