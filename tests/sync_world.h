@@ -334,8 +334,10 @@ public:
         });
     }
 
-    void enroll(SyncServer& server) {
-        waitForEnrollment(m_engine->enroll(server.url(), server.enrollmentCode()));
+    // Enrolls with `server`, reached at `url` (default: the server's own, not through a proxy).
+    void enroll(SyncServer& server, const std::string& url = "") {
+        waitForEnrollment(
+            m_engine->enroll(url.empty() ? server.url() : url, server.enrollmentCode()));
         const auto status = m_engine->status();
         INFO(status->enrollError << ": " << status->enrollMessage);
         REQUIRE(status->enrollPhase == sync::EnrollPhase::Succeeded);
