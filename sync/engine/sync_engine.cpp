@@ -265,19 +265,18 @@ struct SyncEngine::Worker {
                 body.submissions.push_back(toSubmission(item));
                 seqs.push_back(item.seq);
             }
-            ledger->recordAttempt(seqs, std::chrono::system_clock::now());
             status.state = SyncState::Syncing;
             publish();
             Result<HttpResponse> sent = request("POST", "/v1/submissions", protocol::toJson(body));
             if (!sent) {
-                ledger->recordFailure(seqs, sent.error().code);
+                ledger->recordFailure(seqs, sent.error().code, std::chrono::system_clock::now());
                 failed(sent.error().code, sent.error().message);
                 return false;
             }
             const HttpResponse& response = sent.value();
             if (response.status != 200) {
                 unexpected(response);
-                ledger->recordFailure(seqs, status.lastError);
+                ledger->recordFailure(seqs, status.lastError, std::chrono::system_clock::now());
                 return false;
             }
             protocol::SubmissionResults results;
@@ -285,7 +284,7 @@ struct SyncEngine::Worker {
                 results = protocol::parseSubmissionResults(response.body);
             } catch (const std::exception&) {
                 oddResponse(response);
-                ledger->recordFailure(seqs, status.lastError);
+                ledger->recordFailure(seqs, status.lastError, std::chrono::system_clock::now());
                 return false;
             }
             const MarkOutcome outcome =

@@ -42,28 +42,17 @@ std::vector<OutboxItem> SyncLedger::nextBatch(std::size_t limit) {
     return m_outbox.items(OutboxStatus::Queued, limit);
 }
 
-void SyncLedger::recordAttempt(const std::vector<std::int64_t>& seqs, SystemTime at) {
+void SyncLedger::recordFailure(const std::vector<std::int64_t>& seqs, const std::string& errorCode,
+                               SystemTime at) {
     Database& db = m_outbox.database();
     Transaction transaction(db);
     Statement update = db.prepare(
-        "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ? WHERE seq = ?");
+        "UPDATE outbox SET last_error = ?, attempts = attempts + 1, last_attempt_at = ? "
+        "WHERE seq = ? AND status = 'queued'");
     const std::string stamp = formatIsoUtc(at);
     for (std::int64_t seq : seqs) {
         update.reset();
-        update.bindAll(stamp, seq);
-        update.run();
-    }
-    transaction.commit();
-}
-
-void SyncLedger::recordFailure(const std::vector<std::int64_t>& seqs, const std::string& errorCode) {
-    Database& db = m_outbox.database();
-    Transaction transaction(db);
-    Statement update =
-        db.prepare("UPDATE outbox SET last_error = ? WHERE seq = ? AND status = 'queued'");
-    for (std::int64_t seq : seqs) {
-        update.reset();
-        update.bindAll(errorCode, seq);
+        update.bindAll(errorCode, stamp, seq);
         update.run();
     }
     transaction.commit();
@@ -79,20 +68,22 @@ MarkOutcome SyncLedger::markResults(const std::vector<OutboxItem>& batch,
     Database& db = m_outbox.database();
     Transaction transaction(db);
     // Only a queued row changes: a row the staff or an earlier round already settled stays so.
+    // The try is counted with its outcome, in the same transaction: one fsync per batch, not two.
     Statement sent = db.prepare(
-        "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = '' "
-        "WHERE seq = ? AND id = ? AND status = 'queued'");
+        "UPDATE outbox SET status = 'sent', sent_at = ?1, last_error = '', attempts = attempts + 1, "
+        "last_attempt_at = ?1 WHERE seq = ?2 AND id = ?3 AND status = 'queued'");
     Statement rejected = db.prepare(
-        "UPDATE outbox SET status = 'rejected', last_error = ? "
-        "WHERE seq = ? AND id = ? AND status = 'queued'");
+        "UPDATE outbox SET status = 'rejected', last_error = ?1, attempts = attempts + 1, "
+        "last_attempt_at = ?4 WHERE seq = ?2 AND id = ?3 AND status = 'queued'");
     Statement unanswered = db.prepare(
-        "UPDATE outbox SET last_error = 'no_result' WHERE seq = ? AND status = 'queued'");
+        "UPDATE outbox SET last_error = 'no_result', attempts = attempts + 1, last_attempt_at = ?2 "
+        "WHERE seq = ?1 AND status = 'queued'");
     const std::string stamp = formatIsoUtc(at);
     for (const OutboxItem& item : batch) {
         const auto found = byId.find(item.id);
         if (found == byId.end()) {
             unanswered.reset();
-            unanswered.bind(1, item.seq);
+            unanswered.bindAll(item.seq, stamp);
             unanswered.run();
             ++outcome.unanswered;
             continue;
@@ -101,7 +92,7 @@ MarkOutcome SyncLedger::markResults(const std::vector<OutboxItem>& batch,
         if (result.status == protocol::ItemStatus::Rejected) {
             rejected.reset();
             rejected.bindAll(result.error.empty() ? std::string("rejected") : result.error,
-                             item.seq, item.id);
+                             item.seq, item.id, stamp);
             rejected.run();
             outcome.rejected += static_cast<std::size_t>(db.changes());
         } else {

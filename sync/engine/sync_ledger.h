@@ -37,13 +37,14 @@ public:
 
     // Queued items in sequence order, at most `limit`.
     std::vector<OutboxItem> nextBatch(std::size_t limit);
-    // Before a push: attempts + 1 and last_attempt_at for each seq (so a crash mid-push still
-    // counts the try).
-    void recordAttempt(const std::vector<std::int64_t>& seqs, SystemTime at);
-    // A whole-request failure: `errorCode` (non-personal) into last_error of each seq.
-    void recordFailure(const std::vector<std::int64_t>& seqs, const std::string& errorCode);
+    // A whole-request failure: attempts + 1, last_attempt_at and `errorCode` (non-personal) in
+    // last_error for each queued seq.
+    void recordFailure(const std::vector<std::int64_t>& seqs, const std::string& errorCode,
+                       SystemTime at);
     // Applies the server's per-item results to the items of `batch` (matched by id; results for
-    // ids not in the batch are ignored).
+    // ids not in the batch are ignored), counting the try (attempts + 1, last_attempt_at) in the
+    // same transaction: one commit per batch. A try cut short by a crash is not counted (the
+    // counter is for staff, not for correctness).
     MarkOutcome markResults(const std::vector<OutboxItem>& batch,
                             const protocol::SubmissionResults& results, SystemTime at);
     // Overwrites the ciphertext of sent items whose sent_at is at or before `cutoff` (the grace
