@@ -221,3 +221,27 @@ TEST_CASE("Every fault between kiosk and server: reported, then delivered exactl
         CHECK_FALSE(world.kiosk.engine().status()->lastHeartbeatAt.empty());
     }
 }
+
+TEST_CASE("stop() interrupts a request stuck on a stalled connection", "[sync_faults]") {
+    test::TempDir dir("sync-stop");
+    test::SyncServer server(dir / "server");
+    test::FaultProxy proxy(server.port());
+    test::SyncKiosk kiosk(dir / "kiosk", server.publicKey());
+    sync::SyncEngineOptions options = kiosk.engineOptions();
+    options.http.lowSpeedTime = std::chrono::seconds(120);  // libcurl alone would wait two minutes
+    kiosk.startEngine(options);
+    kiosk.enroll(server, proxy.url());
+    kiosk.waitFor([](const sync::SyncStatus& s) { return s.state == sync::SyncState::Idle; });
+
+    proxy.setRule({test::Fault::StallMidBody, "/v1/submissions"});
+    kiosk.submit();
+    kiosk.waitFor([&](const sync::SyncStatus& s) {
+        return proxy.faultsApplied() == 1 && s.state == sync::SyncState::Syncing;
+    });
+    const auto before = std::chrono::steady_clock::now();
+    kiosk.stopEngine();
+    // Cancelled through the transfer's progress callback: well under the stall's two minutes.
+    CHECK(std::chrono::steady_clock::now() - before < 20s);
+    CHECK(kiosk.engine().status()->state == sync::SyncState::Stopped);
+    CHECK(kiosk.outbox().counts().queued == 1);  // still waiting, nothing lost
+}
