@@ -60,6 +60,12 @@ ParsedCommandLine parseCommandLine(const std::vector<std::string>& args) {
                 return fail("--windowed takes no value");
             }
             parsed.options.windowed = true;
+        } else if (name == "--enroll" || name == "--enrollment-code") {
+            auto given = value();
+            if (!given || given->empty()) {
+                return fail(name + " needs a value");
+            }
+            (name == "--enroll" ? parsed.options.enrollServer : parsed.options.enrollCode) = *given;
         } else if (name == "--config" || name == "--data-dir" || name == "--ui-map" || name == "--size") {
             auto given = value();
             if (!given || given->empty()) {
@@ -90,6 +96,12 @@ ParsedCommandLine parseCommandLine(const std::vector<std::string>& args) {
             return fail("unexpected argument '" + name + "'");
         }
     }
+    if (parsed.options.enrollServer.empty() != parsed.options.enrollCode.empty()) {
+        return fail("--enroll and --enrollment-code go together");
+    }
+    if (!parsed.options.enrollServer.empty()) {
+        parsed.action = ParsedCommandLine::Action::Enroll;
+    }
     return parsed;
 }
 
@@ -108,6 +120,10 @@ std::string usageText() {
            "                    portrait)\n"
            "  --ui-map FILE     write where every touchable element is (JSON) whenever it changes,\n"
            "                    for the end-to-end test driver\n"
+           "  --enroll URL --enrollment-code CODE\n"
+           "                    enroll this kiosk with the sync server at URL using a single-use\n"
+           "                    code (signpost-server admin enrollment-code), then exit; staff can\n"
+           "                    also enroll from the staff panel\n"
            "  --help            show this help\n"
            "  --version         show the version\n"
            "\n"

@@ -1,6 +1,7 @@
 // Signpost — the kiosk's command line.
 //
 //   signpost-kiosk [--config FILE] [--data-dir DIR] [--windowed] [--size WxH] [--ui-map FILE]
+//   signpost-kiosk [--config FILE] [--data-dir DIR] --enroll URL --enrollment-code CODE
 //   signpost-kiosk --help | --version
 //
 // Options take their value as the next argument or after '=' (--size=1080x1920).
@@ -23,10 +24,12 @@ struct ShellOptions {
     bool sizeGiven = false;
     std::filesystem::path uiMapFile;   // --ui-map: write the UiMap as JSON here when it changes
     std::chrono::steady_clock::time_point startedAt;  // set by main: start-up times are logged from it
+    std::string enrollServer;          // --enroll: enroll with this sync server, then exit
+    std::string enrollCode;            // --enrollment-code: the single-use code for --enroll
 };
 
 struct ParsedCommandLine {
-    enum class Action { Run, Help, Version, Error } action = Action::Run;
+    enum class Action { Run, Enroll, Help, Version, Error } action = Action::Run;
     ShellOptions options;
     std::string error;  // for Action::Error: one line, e.g. "unknown option '--fullscreen'"
 };

@@ -11,6 +11,7 @@
 #include "core/session/utf8.h"
 #include "ui/layer_window.h"
 #include "ui/layout.h"
+#include "sync/engine/sync_engine.h"
 #include "ui/text.h"
 #include "ui/theme.h"
 #include "ui/ui_context.h"
@@ -142,6 +143,7 @@ struct KioskApp::Impl {
     std::array<std::unique_ptr<View>, kScreenCount> views;
     Layout layout;
     ShellRequest request = ShellRequest::None;
+    sync::SyncEngine* syncEngine = nullptr;
     std::uint64_t seenResetCount = 0;
     bool firstFrame = true;
     bool animating = false;
@@ -232,8 +234,10 @@ void KioskApp::drawFrame(const FrameInput& input) {
         s.handlePhysicalKeys(io);
     }
 
-    ScreenContext context{s.ui,    s.session, s.runtime, s.focus, s.keyboard, s.chooser,
-                          s.directory, s.scrolls, s.idle, s.request, input.wallNow};
+    ScreenContext context{s.ui,      s.session, s.runtime, s.focus,   s.keyboard,
+                          s.chooser, s.directory, s.scrolls, s.idle, s.request,
+                          input.wallNow, s.syncEngine,
+                          s.syncEngine != nullptr ? s.syncEngine->status() : nullptr};
     const Rect screen{0, 0, s.layout.width, s.layout.height};
     {
         LayerWindow window("##signpost", screen, false, true);
@@ -318,6 +322,8 @@ std::optional<std::chrono::steady_clock::time_point> KioskApp::nextWakeUp() cons
 }
 
 ShellRequest KioskApp::shellRequest() const noexcept { return m_impl->request; }
+
+void KioskApp::setSyncEngine(sync::SyncEngine* engine) noexcept { m_impl->syncEngine = engine; }
 
 std::string KioskApp::currentScreenId() const { return m_impl->map.screenId(); }
 
