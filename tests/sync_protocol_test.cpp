@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include "core/common/ids.h"
 #include "support/test_support.h"
 #include "sync/protocol/submission_signing.h"
@@ -182,4 +184,56 @@ TEST_CASE("pull pages, directory updates, heartbeats and device lists round-trip
     CHECK_THROWS_WITH(parseEnrollRequest(R"({"enrollment_code": "A", "device_name": "k", "venue": "v",
                                             "signing_public_key": "AAAA"})"),
                       Catch::Contains("signing_public_key: must be 32 bytes"));
+}
+
+TEST_CASE("a pull page written directly is the JSON a DOM would write", "[protocol]") {
+    // The page is written without nlohmann (the pull's hot path); nlohmann is the reference.
+    SubmissionPage page;
+    page.nextCursor = 9;
+    page.hasMore = false;
+    const std::string awkward = std::string("quote \" back\\slash \n\r\t tab, bell \x07, nul ") +
+                                std::string(1, '\0') + " and Łódź — ✓";
+    for (std::size_t size : {49, 50, 51, 52, 300}) {  // every base64 tail: one, two, no bytes left
+        PulledSubmission p;
+        p.cursor = static_cast<std::int64_t>(size) + 1;
+        p.submission = sampleSubmission();
+        p.submission.seq = static_cast<std::int64_t>(size) * 1000000007 + 1;
+        p.submission.venue = awkward;
+        p.submission.test = size % 2 == 1;
+        p.submission.sealed.resize(size);
+        for (std::size_t i = 0; i < size; ++i) {
+            p.submission.sealed[i] = static_cast<std::uint8_t>(i * 37 + 255);
+        }
+        p.submission.signature = std::vector<std::uint8_t>(64, 0xFF);
+        p.deviceId = "dev-" + std::to_string(size);
+        p.deviceName = awkward;
+        p.signingPublicKey = std::vector<std::uint8_t>(32, 0x3E);
+        p.receivedAt = "2026-11-23T10:15:02Z";
+        page.submissions.push_back(p);
+    }
+
+    nlohmann::json items = nlohmann::json::array();
+    for (const PulledSubmission& p : page.submissions) {
+        const Submission& s = p.submission;
+        items.push_back({{"id", s.id}, {"seq", s.seq}, {"created_at", s.createdAt},
+                         {"form_version", s.formVersion}, {"venue", s.venue},
+                         {"neighbourhood", s.neighbourhood}, {"service_id", s.serviceId},
+                         {"test", s.test}, {"sealed", toBase64(s.sealed)},
+                         {"signature", toBase64(s.signature)}, {"cursor", p.cursor},
+                         {"device_id", p.deviceId}, {"device_name", p.deviceName},
+                         {"signing_public_key", toBase64(p.signingPublicKey)},
+                         {"received_at", p.receivedAt}});
+    }
+    const std::string expected =
+        nlohmann::json{{"submissions", items}, {"next_cursor", 9}, {"has_more", false}}.dump();
+    CHECK(toJson(page) == expected);
+
+    const SubmissionPage back = parseSubmissionPage(toJson(page));
+    REQUIRE(back.submissions.size() == page.submissions.size());
+    for (std::size_t i = 0; i < back.submissions.size(); ++i) {
+        CHECK(back.submissions[i].submission.sealed == page.submissions[i].submission.sealed);
+        CHECK(back.submissions[i].submission.venue == awkward);
+        CHECK(back.submissions[i].deviceName == awkward);
+    }
+    CHECK(toJson(SubmissionPage{}) == R"({"has_more":false,"next_cursor":0,"submissions":[]})");
 }

@@ -1,5 +1,7 @@
 #include "sync/protocol/wire.h"
 
+#include "sync/protocol/json_text.h"
+
 #include <nlohmann/json.hpp>
 
 #include "core/common/ids.h"
@@ -376,21 +378,72 @@ Heartbeat parseHeartbeat(std::string_view text) {
     return readHeartbeat(document, "");
 }
 
+// Written directly, not through a DOM: this is the pull's hot path (see json_text.h). Keys come
+// in the order nlohmann's std::map-backed objects use (sorted), so the text is the same as every
+// other response's style.
 std::string toJson(const SubmissionPage& v) {
-    json items = json::array();
+    std::string out;
+    std::size_t estimate = 64;
     for (const PulledSubmission& p : v.submissions) {
-        json entry = submissionJson(p.submission);
-        entry["cursor"] = p.cursor;
-        entry["device_id"] = p.deviceId;
-        entry["device_name"] = p.deviceName;
-        entry["signing_public_key"] = toBase64(p.signingPublicKey);
-        entry["received_at"] = p.receivedAt;
-        items.push_back(std::move(entry));
+        estimate += 400 + p.submission.sealed.size() * 4 / 3 + p.submission.venue.size() +
+                    p.submission.neighbourhood.size() + p.deviceName.size();
     }
-    return json{{"submissions", std::move(items)},
-                {"next_cursor", v.nextCursor},
-                {"has_more", v.hasMore}}
-        .dump();
+    out.reserve(estimate);
+    // Each writes `,"name":value`; the first field of an object drops its comma.
+    const auto name = [&out](std::string_view field) {
+        if (out.back() != '{') {
+            out.push_back(',');
+        }
+        out.push_back('"');
+        out.append(field);
+        out.append("\":", 2);
+    };
+    const auto text = [&](std::string_view field, std::string_view value) {
+        name(field);
+        appendJsonString(out, value);
+    };
+    const auto number = [&](std::string_view field, std::int64_t value) {
+        name(field);
+        out.append(std::to_string(value));
+    };
+    const auto boolean = [&](std::string_view field, bool value) {
+        name(field);
+        out.append(value ? "true" : "false");
+    };
+    const auto bytes = [&](std::string_view field, std::span<const std::uint8_t> value) {
+        name(field);
+        appendPublicBase64String(out, value);
+    };
+    out.push_back('{');
+    boolean("has_more", v.hasMore);
+    number("next_cursor", v.nextCursor);
+    name("submissions");
+    out.push_back('[');
+    for (const PulledSubmission& p : v.submissions) {
+        const Submission& s = p.submission;
+        if (out.back() != '[') {
+            out.push_back(',');
+        }
+        out.push_back('{');
+        text("created_at", s.createdAt);
+        number("cursor", p.cursor);
+        text("device_id", p.deviceId);
+        text("device_name", p.deviceName);
+        text("form_version", s.formVersion);
+        text("id", s.id);
+        text("neighbourhood", s.neighbourhood);
+        text("received_at", p.receivedAt);
+        bytes("sealed", s.sealed);
+        number("seq", s.seq);
+        text("service_id", s.serviceId);
+        bytes("signature", s.signature);
+        bytes("signing_public_key", p.signingPublicKey);
+        boolean("test", s.test);
+        text("venue", s.venue);
+        out.push_back('}');
+    }
+    out.append("]}");
+    return out;
 }
 
 SubmissionPage parseSubmissionPage(std::string_view text) {

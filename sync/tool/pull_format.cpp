@@ -199,33 +199,6 @@ void appendCsvCell(SecureString& out, std::string_view text) {
     }
 }
 
-void appendJsonString(SecureString& out, std::string_view text) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    out.push_back('"');
-    // Every string here came out of a JSON parser (the page, the referral), which accepts only
-    // valid UTF-8, so bytes from 0x80 up pass through unchanged.
-    for (char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out.push_back('\\');
-            out.push_back(c);
-        } else if (byte < 0x20) {
-            switch (c) {
-                case '\n': append(out, "\\n"); break;
-                case '\r': append(out, "\\r"); break;
-                case '\t': append(out, "\\t"); break;
-                default:
-                    append(out, "\\u00");
-                    out.push_back(kHex[byte >> 4]);
-                    out.push_back(kHex[byte & 0xF]);
-            }
-        } else {
-            out.push_back(c);
-        }
-    }
-    out.push_back('"');
-}
-
 std::string fileHeader(PullFormat format) {
     switch (format) {
         case PullFormat::Csv: {

@@ -28,6 +28,7 @@
 
 #include "core/common/secure_buffer.h"
 #include "core/referral/referral_codec.h"
+#include "sync/protocol/json_text.h"
 #include "sync/protocol/wire.h"
 
 namespace signpost::tool {
@@ -54,9 +55,9 @@ struct PulledRecord {
 
 // Appends one CSV cell (quoted when needed, with the formula guard) — no separator.
 void appendCsvCell(SecureString& out, std::string_view text);
-// Appends a JSON string literal: quotes, backslashes and control characters escaped; invalid
-// UTF-8 bytes become U+FFFD so the output is always valid JSON.
-void appendJsonString(SecureString& out, std::string_view text);
+// Appends a JSON string literal (protocol/json_text.h): quotes, backslashes and control
+// characters escaped; the text is valid UTF-8 (it came out of a JSON parser).
+using protocol::appendJsonString;
 
 // What a file of `format` starts with: CSV the BOM and the header row, JSON "[", NDJSON nothing.
 std::string fileHeader(PullFormat format);
