@@ -503,7 +503,7 @@ TEST_CASE("A version-1 outbox from the field is migrated with its referrals inta
     CHECK(outbox.database().integrityCheck() == "ok");
 }
 
-TEST_CASE("[sync] config keys become the engine's options", "[sync_engine]") {
+TEST_CASE("sync config keys become the engine options", "[sync_engine]") {
     const std::string key = "[referral]\ncoordinator_public_key = \"" +
                             CoordinatorKeyPair::generate().publicKey().toBase64() + "\"\n";
     const std::string pin = "sha256//" + toBase64(std::vector<std::uint8_t>(32, 9));
@@ -545,4 +545,46 @@ TEST_CASE("[sync] config keys become the engine's options", "[sync_engine]") {
     CHECK_THAT(refused("backup_pin = \"sha256//AAAA\""), Catch::Contains("sync.backup_pin"));
     CHECK_THAT(refused("batch_size = 101"), Catch::Contains("from 1 to 100"));
     CHECK_THAT(refused("ca_file = \"relative.pem\""), Catch::Contains("sync.ca_file"));
+}
+
+TEST_CASE("the kiosk program enrolls from its command line without a window", "[sync_engine]") {
+    std::filesystem::path kioskProgram;
+    try {
+        kioskProgram = test::builtProgram("signpost-kiosk");
+    } catch (const std::exception&) {
+        SUCCEED("the kiosk is not part of this build (SIGNPOST_BUILD_KIOSK=OFF)");
+        return;
+    }
+    test::TempDir dir("sync-cli");
+    test::SyncServer server(dir / "server");
+    std::string config = exampleKioskConfig();
+    const std::string empty = "coordinator_public_key = \"\"";
+    config.replace(config.find(empty), empty.size(),
+                   "coordinator_public_key = \"" + server.publicKey().toBase64() + "\"");
+    test::writeText(dir / "kiosk.toml", config);
+    const auto run = [&](std::vector<std::string> args, const std::string& tag) {
+        test::ProcessOptions options;
+        options.program = kioskProgram;
+        options.args = {"--config", (dir / "kiosk.toml").string(), "--data-dir", (dir / "data").string()};
+        options.args.insert(options.args.end(), args.begin(), args.end());
+        options.stdoutFile = dir / (tag + ".out");
+        options.stderrFile = dir / (tag + ".err");
+        return test::runProcess(options, 60s);
+    };
+    const auto refused = run({"--enroll", server.url(), "--enrollment-code", "AAAA-BBBB-CCCC"}, "bad");
+    CHECK(refused.exitedWith(1));
+    CHECK_THAT(test::readText(dir / "bad.err"), Catch::Contains("enrollment failed (enroll_refused)"));
+    CHECK_FALSE(sync::loadDeviceIdentity(dir / "data"));
+
+    const auto usage = run({"--enroll", server.url()}, "usage");
+    CHECK(usage.exitedWith(2));
+
+    const auto enrolled = run({"--enroll", server.url(), "--enrollment-code", server.enrollmentCode()}, "ok");
+    INFO(test::readText(dir / "ok.err"));
+    REQUIRE(enrolled.success());
+    const auto identity = sync::loadDeviceIdentity(dir / "data");
+    REQUIRE(identity);
+    CHECK(identity->enrollment.serverUrl == server.url());
+    CHECK_THAT(test::readText(dir / "ok.out"), Catch::Contains(identity->enrollment.deviceId));
+    CHECK(identity->enrollment.venue == "Demo venue");
 }
