@@ -4,6 +4,7 @@
 
 #include "core/common/ids.h"
 #include "support/test_support.h"
+#include "sync/protocol/json_text.h"
 #include "sync/protocol/submission_signing.h"
 #include "sync/protocol/wire.h"
 
@@ -236,4 +237,29 @@ TEST_CASE("a pull page written directly is the JSON a DOM would write", "[protoc
         CHECK(back.submissions[i].deviceName == awkward);
     }
     CHECK(toJson(SubmissionPage{}) == R"({"has_more":false,"next_cursor":0,"submissions":[]})");
+}
+
+TEST_CASE("public base64 decodes as libsodium does, and refuses what it refuses", "[protocol]") {
+    for (std::size_t size = 0; size <= 70; ++size) {
+        std::vector<std::uint8_t> bytes(size);
+        for (std::size_t i = 0; i < size; ++i) {
+            bytes[i] = static_cast<std::uint8_t>(i * 73 + size);
+        }
+        const std::string text = toBase64(bytes);  // libsodium's encoder
+        INFO(text);
+        const auto decoded = decodePublicBase64(text);
+        REQUIRE(decoded);
+        CHECK(*decoded == bytes);
+        std::string written;
+        appendPublicBase64String(written, bytes);
+        CHECK(written == "\"" + text + "\"");
+    }
+    for (const char* bad : {"A", "AB", "ABC", "AB=C", "A===", "====", "AB==CD==", "AB$D", "AB D",
+                            "QR==", "QUJ=", "QUJ=x===", "QUJD\n"}) {
+        INFO(bad);
+        CHECK_FALSE(decodePublicBase64(bad));
+        CHECK_FALSE(fromBase64(bad));  // the reference agrees
+    }
+    CHECK(decodePublicBase64("QQ==") == std::vector<std::uint8_t>{'A'});
+    CHECK(decodePublicBase64("QUI=") == std::vector<std::uint8_t>{'A', 'B'});
 }

@@ -94,7 +94,7 @@ public:
         if (text.size() > (maxBytes + 2) / 3 * 4 + 4) {
             throw WireFormatError(field(name), "is larger than " + std::to_string(maxBytes) + " bytes");
         }
-        auto bytes = fromBase64(text);
+        auto bytes = decodePublicBase64(text);  // every base64 field on the wire is public
         if (!bytes) {
             throw WireFormatError(field(name), "is not valid base64");
         }
