@@ -247,7 +247,12 @@ public:
           m_notifier(notifier),
           m_signals(signals),
           m_window(window),
-          m_pixelsPerMm(pixelsPerMillimetre(monitor)) {
+          m_pixelsPerMm(pixelsPerMillimetre(monitor)),
+          m_hangAfterFrames(options.testHangAfterFrames) {
+        if (m_hangAfterFrames > 0) {
+            logWarning("shell", "TEST ONLY: --test-hang-after-frames " + std::to_string(m_hangAfterFrames) +
+                                    " given; the frame loop will stop drawing after that many frames");
+        }
         if (!options.uiMapFile.empty()) {
             m_uiMapFile.emplace(options.uiMapFile);
         }
@@ -280,6 +285,10 @@ public:
             }
             // Only here, after a frame really went out: a loop stuck anywhere sends nothing.
             m_notifier.pingWatchdog(Clock::now());
+            if (m_hangAfterFrames > 0 && ++m_framesDrawn >= m_hangAfterFrames) {
+                hangForTest();
+                break;
+            }
             afterFrame(app);
             if (m_faultSince && Clock::now() - *m_faultSince >= kFaultNoticeTime) {
                 return finish(kExitUiFailure, "the UI failed; exiting so the service manager restarts it");
@@ -419,6 +428,15 @@ private:
         }
     }
 
+    // --test-hang-after-frames: stuck like a render loop blocked in a driver call — no frames, no
+    // pings — but still ending on SIGTERM so the test's clean-up stays polite.
+    void hangForTest() {
+        logWarning("shell", "TEST ONLY: frame loop hung after " + std::to_string(m_framesDrawn) + " frames");
+        while (!m_signals.stopRequested()) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    }
+
     int finish(int code, const std::string& why) {
         logInfo("shell", why + " (exit code " + std::to_string(code) + ")");
         m_notifier.notifyStopping();
@@ -437,6 +455,8 @@ private:
     std::string m_lastScreen;
     bool m_readySent = false;
     bool m_fontsUploaded = false;
+    int m_hangAfterFrames = 0;
+    int m_framesDrawn = 0;
 };
 
 }  // namespace
