@@ -14,6 +14,7 @@
 #include <thread>
 #include <utility>
 
+#include "app/display_power.h"
 #include "app/exit_codes.h"
 #include "app/ui_map_file.h"
 #include "core/common/log.h"
@@ -248,7 +249,8 @@ public:
           m_signals(signals),
           m_window(window),
           m_pixelsPerMm(pixelsPerMillimetre(monitor)),
-          m_hangAfterFrames(options.testHangAfterFrames) {
+          m_hangAfterFrames(options.testHangAfterFrames),
+          m_displayPower(DisplayPower::forGlfw()) {
         if (m_hangAfterFrames > 0) {
             logWarning("shell", "TEST ONLY: --test-hang-after-frames " + std::to_string(m_hangAfterFrames) +
                                     " given; the frame loop will stop drawing after that many frames");
@@ -290,6 +292,7 @@ public:
                 break;
             }
             afterFrame(app);
+            m_displayPower.set(app.displayAwake());
             if (m_faultSince && Clock::now() - *m_faultSince >= kFaultNoticeTime) {
                 return finish(kExitUiFailure, "the UI failed; exiting so the service manager restarts it");
             }
@@ -457,6 +460,7 @@ private:
     bool m_fontsUploaded = false;
     int m_hangAfterFrames = 0;
     int m_framesDrawn = 0;
+    DisplayPower m_displayPower;
 };
 
 }  // namespace

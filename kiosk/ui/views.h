@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/directory/directory_types.h"
+#include "core/operations/opening_hours.h"
 #include "core/runtime/kiosk_runtime.h"
 #include "core/session/idle_timer.h"
 #include "core/session/kiosk_session.h"
@@ -26,6 +27,10 @@
 #include "ui/text_field.h"
 #include "ui/touch_scroll.h"
 #include "ui/ui_context.h"
+
+namespace signpost {
+class ClosedState;
+}
 
 namespace signpost::ui {
 
@@ -98,6 +103,13 @@ std::unique_ptr<View> makeReferralReviewView();
 std::unique_ptr<View> makeReferralDoneView();
 std::unique_ptr<View> makeStaffPinView();
 std::unique_ptr<View> makeStaffPanelView();
+
+// --- Venue operations (operations) ----------------------------------------------------------
+// The closed screen (closed_screen.cpp): drawn instead of the home screen outside the opening
+// hours; UiMap screen id "closed".
+void drawClosedScreen(ScreenContext& context, const Rect& area, const ClosedState& state);
+// "We open again tomorrow at 9am." in the current language (closed.next_* keys).
+std::string nextOpeningText(const I18n& i18n, const std::optional<NextOpening>& next);
 
 // The idle question over everything ("Do you need more time?"); idle_overlay.cpp.
 void drawIdleOverlay(ScreenContext& context, const Rect& screen, int secondsLeft);
