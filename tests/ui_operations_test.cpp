@@ -7,6 +7,7 @@
 
 #include "core/common/log.h"
 #include "core/config/kiosk_config.h"
+#include "core/operations/device_actions.h"
 #include "core/operations/opening_hours.h"
 #include "core/session/kiosk_session.h"
 #include "core/staff/staff_auth.h"
@@ -155,4 +156,151 @@ TEST_CASE("always open (the default) never shows the closed screen", "[ui][opera
     }
     ui.wait(600, 30);
     CHECK(ui.app().displayAwake());
+}
+
+namespace {
+
+const std::string& knownPinHash() {
+    static const std::string hash = StaffAuth::hashPin("2580");
+    return hash;
+}
+
+bool typePin(UiDriver& ui, std::string_view pin) {
+    for (char digit : pin) {
+        if (!ui.press(std::string("staff.pin.key.") + digit)) {
+            return false;
+        }
+    }
+    return ui.press("staff.pin.ok");
+}
+
+void openStaffPanel(UiDriver& ui) {
+    REQUIRE(ui.hold("global.staff_corner", 3.2));
+    REQUIRE(ui.screen() == "staff.pin");
+    REQUIRE(typePin(ui, "2580"));
+    ui.settle();
+    REQUIRE(ui.screen() == "staff.panel");
+}
+
+// A stand-in `systemctl` first on $PATH for the duration of a test.
+class FakeSystemctl {
+public:
+    FakeSystemctl(const std::filesystem::path& dir, const std::string& body) : m_oldPath(std::getenv("PATH")) {
+        std::filesystem::create_directories(dir);
+        test::writeText(dir / "systemctl", "#!/bin/sh\n" + body);
+        std::filesystem::permissions(dir / "systemctl", std::filesystem::perms::owner_all);
+        ::setenv("PATH", (dir.string() + ":" + m_oldPath).c_str(), 1);
+    }
+    ~FakeSystemctl() { ::setenv("PATH", m_oldPath.c_str(), 1); }
+
+private:
+    std::string m_oldPath;
+};
+
+}  // namespace
+
+TEST_CASE("staff panel: remote settings are marked and their controls disabled; a save keeps the file's own",
+          "[ui][operations]") {
+    setLogToStderr(false);
+    test::TempDir dir("ui-remote");
+    TestKioskOptions options;
+    options.pinHash = knownPinHash();
+    options.idleTimeoutSeconds = 300;
+    TestKiosk kiosk(dir.path(), test::assetsDir(), options);
+    const auto problems = applyRemoteSettings(kiosk.runtime.config, {{"kiosk.idle_timeout", std::int64_t{120}},
+                                                                     {"venue.name", std::string("Central Library")}});
+    REQUIRE(problems.empty());
+    UiDriver ui(kiosk.runtime);
+    ui.app().settingsChanged();
+    openStaffPanel(ui);
+
+    CHECK(ui.scrollIntoView("staff.remote", "staff.scroll"));
+    REQUIRE(ui.scrollIntoView("staff.settings.idle.remote", "staff.scroll"));
+    CHECK_FALSE(ui.find("staff.settings.idle_minus"));
+    CHECK_FALSE(ui.find("staff.settings.idle_plus"));
+    REQUIRE(ui.scrollIntoView("staff.settings.venue_name.remote", "staff.scroll"));
+    CHECK_FALSE(ui.find("staff.settings.venue_name"));
+    // Local settings keep their controls.
+    REQUIRE(ui.scrollIntoView("staff.settings.high_contrast", "staff.scroll"));
+    REQUIRE(ui.press("staff.settings.high_contrast"));
+    REQUIRE(ui.scrollIntoView("staff.settings.save", "staff.scroll"));
+    REQUIRE(ui.press("staff.settings.save"));
+    ui.settle();
+    REQUIRE(ui.scrollIntoView("staff.settings.saved", "staff.scroll"));
+
+    const KioskConfig saved = loadKioskConfig(kiosk.runtime.configFile);
+    CHECK(saved.highContrast);
+    CHECK(saved.idleTimeoutSeconds == 300);   // the file's own value, for when it is cleared
+    CHECK(saved.venueName == "Test Library");
+    CHECK(kiosk.runtime.config.idleTimeoutSeconds == 120);  // the remote value still applies
+}
+
+TEST_CASE("staff panel: network, recent log, change PIN", "[ui][operations]") {
+    setLogToStderr(false);
+    test::TempDir dir("ui-staff-ops");
+    TestKioskOptions options;
+    options.pinHash = knownPinHash();
+    TestKiosk kiosk(dir.path(), test::assetsDir(), options);
+    UiDriver ui(kiosk.runtime);
+    logInfo("test", "a line staff should see");
+    openStaffPanel(ui);
+    CHECK(ui.scrollIntoView("staff.network", "staff.scroll"));
+    CHECK(ui.scrollIntoView("staff.log", "staff.scroll"));
+    const auto lines = recentLogLines(50);
+    CHECK(lines.size() <= 50);
+
+    // Change PIN: the PIN pad asks for a new one twice, then the panel is back and the new PIN works.
+    REQUIRE(ui.press("staff.change_pin"));
+    ui.settle();
+    REQUIRE(ui.screen() == "staff.pin");
+    REQUIRE(typePin(ui, "731946"));
+    REQUIRE(typePin(ui, "731946"));
+    ui.settle();
+    CHECK(ui.screen() == "staff.panel");
+    const KioskConfig saved = loadKioskConfig(kiosk.runtime.configFile);
+    StaffAuth auth(saved.pinHash, dir / "check-lock.json");
+    CHECK(auth.check("731946", std::chrono::system_clock::now()).outcome == PinCheck::Outcome::Accepted);
+    CHECK(auth.check("2580", std::chrono::system_clock::now()).outcome != PinCheck::Outcome::Accepted);
+}
+
+TEST_CASE("reboot: systemctl --no-ask-password reboot; a refusal is said plainly", "[ui][operations]") {
+    setLogToStderr(false);
+    test::TempDir dir("ui-reboot");
+    SECTION("accepted") {
+        FakeSystemctl fake(dir / "bin", "echo \"$@\" > '" + (dir / "args").string() + "'\nexit 0\n");
+        const RebootOutcome outcome = runRebootCommand();
+        CHECK(outcome.accepted);
+        CHECK(test::readText(dir / "args") == "--no-ask-password reboot\n");
+    }
+    SECTION("refused (no polkit rule): the staff panel shows why") {
+        FakeSystemctl fake(dir / "bin",
+                           "echo 'Failed to reboot system via logind: Interactive authentication required.' >&2\nexit 1\n");
+        const RebootOutcome outcome = runRebootCommand();
+        CHECK_FALSE(outcome.accepted);
+        CHECK(outcome.error == "Failed to reboot system via logind: Interactive authentication required.");
+
+        test::TempDir kioskDir("ui-reboot-kiosk");
+        TestKioskOptions options;
+        options.pinHash = knownPinHash();
+        TestKiosk kiosk(kioskDir.path(), test::assetsDir(), options);
+        UiDriver ui(kiosk.runtime);
+        openStaffPanel(ui);
+        REQUIRE(ui.press("staff.reboot"));
+        bool shown = false;
+        for (int i = 0; i < 300 && !shown; ++i) {
+            ui.frame(0.05);
+            shown = ui.find("staff.reboot.failed").has_value() ||
+                    ui.scrollIntoView("staff.reboot.failed", "staff.scroll", 2);
+        }
+        CHECK(shown);
+        CHECK(ui.screen() == "staff.panel");
+    }
+    SECTION("systemctl missing") {
+        const std::string oldPath = std::getenv("PATH");
+        ::setenv("PATH", (dir / "empty").string().c_str(), 1);
+        const RebootOutcome outcome = runRebootCommand();
+        ::setenv("PATH", oldPath.c_str(), 1);
+        CHECK_FALSE(outcome.accepted);
+        CHECK_THAT(outcome.error, Catch::StartsWith("cannot run systemctl"));
+    }
 }

@@ -111,6 +111,16 @@ void drawClosedScreen(ScreenContext& context, const Rect& area, const ClosedStat
 // "We open again tomorrow at 9am." in the current language (closed.next_* keys).
 std::string nextOpeningText(const I18n& i18n, const std::optional<NextOpening>& next);
 
+// Staff panel sections (staff_operations.cpp): interface addresses; the last 50 log lines,
+// newest first; and for a remote setting `key` ("kiosk.idle_timeout") its value with "Set by
+// your coordinator", returning true — the caller then draws no control for it.
+void drawStaffNetwork(ScreenContext& context, Flow& flow);
+void drawStaffLog(ScreenContext& context, Flow& flow);
+bool drawRemoteMark(ScreenContext& context, Flow& flow, std::string_view key, std::string_view id,
+                    std::string_view value);
+// The next staff PIN screen starts at "Set a staff PIN" (the staff panel's "Change PIN").
+void requestStaffPinChange();
+
 // The idle question over everything ("Do you need more time?"); idle_overlay.cpp.
 void drawIdleOverlay(ScreenContext& context, const Rect& screen, int secondsLeft);
 
