@@ -281,6 +281,20 @@ TEST_CASE("every key refuses bad values with a message naming its line", "[confi
         {"paths", "assets_dir", "\"assets\"", "an absolute path"},
         {"paths", "directory_bundle", "\"\"", "a file path in quotes, got \"\""},
         {"paths", "directory_bundle", "false", "a file path"},
+        // [sync] (helper "engine")
+        {"sync", "server_url", "\"sync.example.org\"", "starting https://"},
+        {"sync", "server_url", "\"https://\"", "starting https://"},
+        {"sync", "server_url", "\"https://a b\"", "got \"https://a b\""},
+        {"sync", "ca_file", "\"ca.pem\"", "an absolute path"},
+        {"sync", "pin", "\"md5//abc\"", "\"sha256//\" followed by base64 of 32 bytes"},
+        {"sync", "backup_pin", "\"sha256//AAAA\"", "base64 of 32 bytes"},
+        {"sync", "proxy", "\"" + std::string(201, 'p') + "\"", "at most 200 characters"},
+        {"sync", "batch_size", "0", "whole number of referrals from 1 to 100, got 0"},
+        {"sync", "batch_size", "101", "got 101"},
+        {"sync", "retry_max", "29", "from 30 to 3600"},
+        {"sync", "directory_interval", "59", "from 60 to 86400"},
+        {"sync", "heartbeat_interval", "29", "from 30 to 86400"},
+        {"sync", "sent_grace", "-1", "whole number of hours from 0 to 8760"},
     };
     std::set<std::string> covered;
     for (const Bad& bad : cases) {
@@ -401,8 +415,8 @@ TEST_CASE("unknown keys and tables are warnings with their lines", "[config]") {
         "name = \"Central Library\"\n"    // 3
         "nme = \"typo\"\n"                // 4
         "idle_timeout = 60\n"             // 5: right key, wrong table
-        "[sync]\n"                        // 6: a table this version does not know
-        "server = \"https://x\"\n"        // 7: covered by the table's warning
+        "[printer]\n"                     // 6: a table this version does not know
+        "model = \"x\"\n"                 // 7: covered by the table's warning
         "[referral]\n" +                  // 8
         keyLine();                        // 9
     const KioskConfig config = parseKioskConfig(text, "kiosk.toml");
@@ -420,8 +434,8 @@ TEST_CASE("unknown keys and tables are warnings with their lines", "[config]") {
     CHECK(config.warnings[2].message ==
           "unknown key; it is ignored (did you mean kiosk.idle_timeout?)");
     CHECK(config.warnings[3].line == 6);
-    CHECK(config.warnings[3].key == "sync");
-    CHECK(config.warnings[3].message == "unknown table [sync]; it and its keys are ignored");
+    CHECK(config.warnings[3].key == "printer");
+    CHECK(config.warnings[3].message == "unknown table [printer]; it and its keys are ignored");
 }
 
 TEST_CASE("English is always offered", "[config]") {

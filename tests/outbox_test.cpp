@@ -94,7 +94,8 @@ TEST_CASE("a new outbox has the schema, WAL and synchronous=FULL", "[outbox]") {
     CHECK(columns == std::vector<std::string>{"seq", "id", "reference", "created_at",
                                               "form_version", "venue", "neighbourhood",
                                               "service_id", "sealed", "status", "test", "attempts",
-                                              "last_error", "sent_at"});
+                                              "last_error", "sent_at", "last_attempt_at",
+                                              "purged_at"});
     CHECK(outbox.counts().queued == 0);
     CHECK(outbox.allItems().empty());
 }

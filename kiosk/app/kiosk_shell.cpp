@@ -20,6 +20,8 @@
 #include "core/common/log.h"
 #include "core/runtime/directory_verification.h"
 #include "core/runtime/frame_pacer.h"
+#include "sync/engine/engine_options.h"
+#include "sync/engine/sync_engine.h"
 #include "ui/kiosk_app.h"
 #include "ui/ui_map.h"
 
@@ -260,6 +262,7 @@ public:
         }
         glfwSetWindowUserPointer(m_window, &m_state);
     }
+    void setSyncEngine(sync::SyncEngine* engine) noexcept { m_sync = engine; }
     FrameLoop(const FrameLoop&) = delete;
     FrameLoop& operator=(const FrameLoop&) = delete;
 
@@ -271,6 +274,7 @@ public:
                 break;
             }
             checkDirectory();
+            checkSync();
             const Clock::time_point frameStart = Clock::now();
             if (!m_state.pacer.frameDue(frameStart, hints(app))) {
                 continue;
@@ -339,6 +343,30 @@ private:
         } catch (const std::exception& error) {
             logError("shell", std::string("cannot rebuild the damaged directory: ") + error.what());
             m_faultSince = Clock::now();
+        }
+        m_state.pacer.requestFrames(1);
+    }
+
+    // The engine posted an empty event: draw its new status, and let the UI's directory
+    // connection pick up an update the engine applied (between frames, never half-way).
+    void checkSync() {
+        if (m_sync == nullptr) {
+            return;
+        }
+        const auto status = m_sync->status();
+        if (status->generation == m_syncGeneration) {
+            return;
+        }
+        m_syncGeneration = status->generation;
+        if (status->directoryUpdatedAt != m_syncDirectoryStamp) {
+            m_syncDirectoryStamp = status->directoryUpdatedAt;
+            if (m_runtime.directory) {
+                try {
+                    m_runtime.directory->refreshIfChanged();
+                } catch (const std::exception& error) {
+                    logError("shell", std::string("directory refresh after sync: ") + error.what());
+                }
+            }
         }
         m_state.pacer.requestFrames(1);
     }
@@ -455,6 +483,9 @@ private:
     std::optional<UiMapFile> m_uiMapFile;
     std::optional<DirectoryVerification> m_verification;
     std::optional<Clock::time_point> m_faultSince;
+    sync::SyncEngine* m_sync = nullptr;
+    std::uint64_t m_syncGeneration = 0;
+    std::string m_syncDirectoryStamp;
     std::string m_lastScreen;
     bool m_readySent = false;
     bool m_fontsUploaded = false;
@@ -528,7 +559,19 @@ int runKioskShell(KioskRuntime& runtime, const ShellOptions& options, SystemdNot
     glfwSetWindowCloseCallback(window.get(), onClose);
     imgui.initBackends(window.get());
     times.fontsBuilt = Clock::now();
-    return loop.run(app, times);
+
+    // The sync engine: its own thread and connections; it wakes this loop when its status
+    // changes. Declared after GlfwSession, so it is stopped before GLFW is terminated.
+    sync::SyncEngineOptions syncOptions = sync::syncEngineOptions(runtime.config, runtime.dataDir);
+    syncOptions.onStatusChanged = [] { glfwPostEmptyEvent(); };
+    sync::SyncEngine engine(std::move(syncOptions));
+    app.setSyncEngine(&engine);
+    loop.setSyncEngine(&engine);
+    engine.start();
+    const int code = loop.run(app, times);
+    engine.stop();
+    app.setSyncEngine(nullptr);
+    return code;
 }
 
 }  // namespace signpost::app

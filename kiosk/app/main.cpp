@@ -14,6 +14,8 @@
 #include "core/config/toml.h"
 #include "core/runtime/kiosk_runtime.h"
 #include "core/runtime/systemd_notify.h"
+#include "sync/engine/device_identity.h"
+#include "sync/engine/engine_options.h"
 
 int main(int argc, char** argv) {
     using namespace signpost;
@@ -39,7 +41,8 @@ int main(int argc, char** argv) {
         case ParsedCommandLine::Action::Error:
             std::fprintf(stderr, "signpost-kiosk: %s\n\n%s", command.error.c_str(), usageText().c_str());
             return kExitUsage;
-        case ParsedCommandLine::Action::Run: break;
+        case ParsedCommandLine::Action::Run:
+        case ParsedCommandLine::Action::Enroll: break;
     }
 
     try {
@@ -56,6 +59,23 @@ int main(int argc, char** argv) {
             return kExitCannotStart;
         }
         if (signals.stopRequested()) {
+            return kExitOk;
+        }
+        if (command.action == ParsedCommandLine::Action::Enroll) {
+            // No window: enroll the way the staff panel does, with the [sync] settings.
+            const sync::SyncEngineOptions syncOptions = sync::syncEngineOptions(runtime.config, runtime.dataDir);
+            HttpClient http(syncOptions.http);
+            const auto enrolled = sync::enrollDevice(
+                http, {command.options.enrollServer, command.options.enrollCode, syncOptions.deviceName,
+                       syncOptions.venue},
+                runtime.dataDir);
+            if (!enrolled) {
+                std::fprintf(stderr, "signpost-kiosk: enrollment failed (%s): %s\n", enrolled.error().code.c_str(),
+                             enrolled.error().message.c_str());
+                return kExitCannotStart;
+            }
+            std::printf("enrolled with %s as device %s\n", enrolled.value().enrollment.serverUrl.c_str(),
+                        enrolled.value().enrollment.deviceId.c_str());
             return kExitOk;
         }
         SystemdNotifier notifier = SystemdNotifier::fromEnvironment();

@@ -70,6 +70,12 @@ ParsedCommandLine parseCommandLine(const std::vector<std::string>& args) {
                 return fail("--test-hang-after-frames expects a whole number of frames from 1 to 1000000");
             }
             parsed.options.testHangAfterFrames = frames;
+        } else if (name == "--enroll" || name == "--enrollment-code") {
+            auto given = value();
+            if (!given || given->empty()) {
+                return fail(name + " needs a value");
+            }
+            (name == "--enroll" ? parsed.options.enrollServer : parsed.options.enrollCode) = *given;
         } else if (name == "--config" || name == "--data-dir" || name == "--ui-map" || name == "--size") {
             auto given = value();
             if (!given || given->empty()) {
@@ -100,6 +106,12 @@ ParsedCommandLine parseCommandLine(const std::vector<std::string>& args) {
             return fail("unexpected argument '" + name + "'");
         }
     }
+    if (parsed.options.enrollServer.empty() != parsed.options.enrollCode.empty()) {
+        return fail("--enroll and --enrollment-code go together");
+    }
+    if (!parsed.options.enrollServer.empty()) {
+        parsed.action = ParsedCommandLine::Action::Enroll;
+    }
     return parsed;
 }
 
@@ -121,6 +133,10 @@ std::string usageText() {
            "  --test-hang-after-frames N\n"
            "                    TESTS ONLY: after N frames the frame loop stops drawing (as if hung)\n"
            "                    until SIGTERM, to prove the systemd watchdog stops being fed\n"
+           "  --enroll URL --enrollment-code CODE\n"
+           "                    enroll this kiosk with the sync server at URL using a single-use\n"
+           "                    code (signpost-server admin enrollment-code), then exit; staff can\n"
+           "                    also enroll from the staff panel\n"
            "  --help            show this help\n"
            "  --version         show the version\n"
            "\n"

@@ -1,6 +1,7 @@
 // Signpost — the kiosk's command line.
 //
 //   signpost-kiosk [--config FILE] [--data-dir DIR] [--windowed] [--size WxH] [--ui-map FILE]
+//   signpost-kiosk [--config FILE] [--data-dir DIR] --enroll URL --enrollment-code CODE
 //   signpost-kiosk --help | --version
 //   signpost-kiosk ... --test-hang-after-frames N   (tests only: see below)
 //
@@ -30,10 +31,12 @@ struct ShellOptions {
     // it is logged as a warning at start. Never put it in a unit file.
     int testHangAfterFrames = 0;
     std::chrono::steady_clock::time_point startedAt;  // set by main: start-up times are logged from it
+    std::string enrollServer;          // --enroll: enroll with this sync server, then exit
+    std::string enrollCode;            // --enrollment-code: the single-use code for --enroll
 };
 
 struct ParsedCommandLine {
-    enum class Action { Run, Help, Version, Error } action = Action::Run;
+    enum class Action { Run, Enroll, Help, Version, Error } action = Action::Run;
     ShellOptions options;
     std::string error;  // for Action::Error: one line, e.g. "unknown option '--fullscreen'"
 };

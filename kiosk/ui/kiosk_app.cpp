@@ -7,11 +7,13 @@
 
 #include "core/common/log.h"
 #include "core/operations/closed_state.h"
+#include "ui/remote_settings_poller.h"
 #include "core/session/idle_timer.h"
 #include "core/session/kiosk_session.h"
 #include "core/session/utf8.h"
 #include "ui/layer_window.h"
 #include "ui/layout.h"
+#include "sync/engine/sync_engine.h"
 #include "ui/text.h"
 #include "ui/theme.h"
 #include "ui/ui_context.h"
@@ -137,6 +139,7 @@ struct KioskApp::Impl {
     Ui ui;
     IdleTimer idle;
     ClosedState closed;  // opening hours: the closed screen and display sleep (operations)
+    RemoteSettingsPoller remoteSettings;  // remote settings at sync (operations)
     OnScreenKeyboard keyboard;
     TextFocus focus;
     Chooser chooser;
@@ -146,6 +149,7 @@ struct KioskApp::Impl {
     std::array<std::unique_ptr<View>, kScreenCount> views;
     Layout layout;
     ShellRequest request = ShellRequest::None;
+    sync::SyncEngine* syncEngine = nullptr;
     std::uint64_t seenResetCount = 0;
     bool firstFrame = true;
     bool animating = false;
@@ -183,6 +187,11 @@ void KioskApp::drawFrame(const FrameInput& input) {
     if (s.firstFrame) {
         s.idle.reset(now);
         s.firstFrame = false;
+    }
+    // Remote settings (operations): fetched after each successful sync, applied here, between
+    // frames, so no screen ever sees half of them.
+    if (s.remoteSettings.update(s.runtime, s.syncEngine != nullptr ? s.syncEngine->status().get() : nullptr)) {
+        settingsChanged();
     }
     s.displayWidth = input.displayWidth;
     s.displayHeight = input.displayHeight;
@@ -240,8 +249,10 @@ void KioskApp::drawFrame(const FrameInput& input) {
         s.handlePhysicalKeys(io);
     }
 
-    ScreenContext context{s.ui,    s.session, s.runtime, s.focus, s.keyboard, s.chooser,
-                          s.directory, s.scrolls, s.idle, s.request, input.wallNow};
+    ScreenContext context{s.ui,      s.session, s.runtime, s.focus,   s.keyboard,
+                          s.chooser, s.directory, s.scrolls, s.idle, s.request,
+                          input.wallNow, s.syncEngine,
+                          s.syncEngine != nullptr ? s.syncEngine->status() : nullptr};
     const Rect screen{0, 0, s.layout.width, s.layout.height};
     {
         LayerWindow window("##signpost", screen, false, true);
@@ -364,6 +375,7 @@ void KioskApp::settingsChanged() {
     s.session.setDefaults(defaults);
     s.animating = true;  // draw once more with the new settings
 }
+void KioskApp::setSyncEngine(sync::SyncEngine* engine) noexcept { m_impl->syncEngine = engine; }
 
 std::string KioskApp::currentScreenId() const { return m_impl->map.screenId(); }
 

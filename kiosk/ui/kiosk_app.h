@@ -22,6 +22,9 @@ struct ImGuiIO;
 namespace signpost {
 class KioskSession;
 }
+namespace signpost::sync {
+class SyncEngine;
+}
 
 namespace signpost::ui {
 
@@ -55,6 +58,10 @@ public:
     // ImGui's style to the current theme. Uses io.DisplaySize for the first build if set.
     void buildFonts(ImGuiIO& io);
     bool fontAtlasStale() const noexcept;
+
+    // The sync engine the staff panel and the status line read (null = none; the default). The
+    // engine must outlive the app's use of it; the shell stops it before destroying it.
+    void setSyncEngine(sync::SyncEngine* engine) noexcept;
 
     // Draws the current screen. Call between ImGui::NewFrame() and ImGui::Render().
     void drawFrame(const FrameInput& input);

@@ -6,6 +6,7 @@
 
 #include "core/common/log.h"
 #include "core/i18n/i18n.h"
+#include "sync/engine/sync_engine.h"
 #include "ui/views.h"
 
 namespace signpost::ui {
@@ -50,7 +51,8 @@ private:
         context.deviceId = runtime.deviceId;
         context.coordinatorKey = runtime.coordinatorKey;
         context.now = c.wallNow;
-        c.ui.defer([this, &runtime, &session, context] {
+        sync::SyncEngine* engine = c.syncEngine;
+        c.ui.defer([this, &runtime, &session, context, engine] {
             if (!runtime.outbox) {
                 logError("ui", "no outbox is open; the referral cannot be stored");
                 m_noOutbox = true;
@@ -58,6 +60,9 @@ private:
             }
             m_noOutbox = false;
             session.submit(context, *runtime.outbox);
+            if (engine != nullptr) {
+                engine->notifySubmission();  // push it now rather than at the next poll
+            }
         });
     }
 

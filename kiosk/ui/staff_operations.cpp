@@ -4,6 +4,8 @@
 // "set by your coordinator" mark for settings that arrived as remote settings.
 #include "core/common/log.h"
 #include "core/operations/device_actions.h"
+#include "sync/engine/sync_status.h"
+#include "ui/sync_text.h"
 #include "ui/views.h"
 
 namespace signpost::ui {
@@ -18,6 +20,39 @@ void drawStaffNetwork(ScreenContext& c, Flow& flow) {
     for (const InterfaceAddress& address : addresses) {
         flowText(ui, flow, TextStyle::Body, ui.palette().text, address.interface + ": " + address.address);
         flow.gap(ui.layout().smallGap);
+    }
+    // Server reachable / captive portal: the sync engine's own findings (it probes GET /v1/probe
+    // when an answer looks like a login page), not a second probe of ours.
+    if (const auto& status = c.syncStatus) {
+        using sync::SyncState;
+        std::string line;
+        bool bad = true;
+        switch (status->state) {
+            case SyncState::CaptivePortal: line = ui.tr("staff.network.captive"); break;
+            case SyncState::NotEnrolled: line = ui.tr("staff.network.not_enrolled"); break;
+            case SyncState::Revoked: line = ui.tr("staff.network.revoked"); break;
+            case SyncState::Offline:
+                if (const char* reason = syncErrorKey(status->lastError)) {
+                    line = ui.format("staff.network.server_down", {{"error", ui.tr(reason)}});
+                } else {
+                    line = ui.format("staff.network.server_down", {{"error", status->lastError}});
+                }
+                break;
+            case SyncState::Idle:
+            case SyncState::Syncing:
+            case SyncState::Stopped:
+                if (!status->lastSuccessAt.empty()) {
+                    line = ui.format("staff.network.server_ok", {{"time", status->lastSuccessAt}});
+                    bad = false;
+                }
+                break;
+        }
+        if (!line.empty()) {
+            const float at = flow.y();
+            flowText(ui, flow, TextStyle::Body, bad ? ui.palette().error : ui.palette().text, line);
+            ui.registerElement(std::string("staff.network.") + toString(status->state),
+                               Rect{flow.left(), at, flow.left() + flow.width(), flow.y()});
+        }
     }
     ui.registerElement("staff.network", Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
 }

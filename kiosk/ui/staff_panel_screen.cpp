@@ -1,5 +1,5 @@
 // Staff panel: what this kiosk is and holds (venue, device, versions, directory, referrals waiting,
-// free disk, start-up notes and config warnings), a place for the sync status (next issue), and
+// free disk, start-up notes and config warnings), the sync section (staff_sync_section.cpp), and
 // the settings staff may change — saved atomically to the config — plus restart and exit.
 #include <sys/statvfs.h>
 
@@ -54,6 +54,7 @@ public:
         m_loaded = false;
         m_saveMessage.clear();
         m_saveFailed = false;
+        m_syncDrafts = {};
     }
 
     void draw(ScreenContext& c, const Rect& area) override {
@@ -73,7 +74,7 @@ public:
             flowText(ui, flow, TextStyle::Title, ui.palette().text, ui.tr("staff.title"));
             flow.gap(l.gap * 1.5f);
             drawFacts(c, flow);
-            drawSync(c, flow);
+            drawSync(c, flow, scroll, scrollArea);
             drawNotes(c, flow);
             drawOperations(c, flow);
             drawSettings(c, flow, scroll, scrollArea);
@@ -182,12 +183,16 @@ private:
         }
     }
 
-    // Kept apart on purpose: the sync issue fills this section in.
-    static void drawSync(ScreenContext& c, Flow& flow) {
+    // The section itself lives in staff_sync_section.cpp.
+    void drawSync(ScreenContext& c, Flow& flow, TouchScroll& scroll, const ScrollArea& area) {
         Ui& ui = c.ui;
         heading(ui, flow, textKey("staff.section.sync"));
         const float top = flow.y();
-        flowText(ui, flow, TextStyle::Body, ui.palette().textMuted, ui.tr("staff.sync.not_configured"));
+        if (c.syncStatus) {
+            drawStaffSyncSection(c, flow, scroll, area, m_syncDrafts);
+        } else {
+            flowText(ui, flow, TextStyle::Body, ui.palette().textMuted, ui.tr("staff.sync.not_configured"));
+        }
         ui.registerElement("staff.sync", Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
     }
 
@@ -511,6 +516,7 @@ private:
     std::string m_saveMessage;
     bool m_saveFailed = false;
     RebootRequest m_reboot;
+    StaffSyncDrafts m_syncDrafts;
 };
 
 }  // namespace

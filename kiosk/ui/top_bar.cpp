@@ -195,6 +195,7 @@ void drawTopBar(ScreenContext& c, const Rect& rect, TopBarState& state) {
     }
 
     const std::vector<BarItem> items = rightItems(c);
+    float firstRowRight = rect.x1 - l.margin * 0.5f;  // where row 0's controls begin
     for (std::size_t r = 0; r < bar.rows.size(); ++r) {
         const float top = rect.y0 + bar.rowHeight * static_cast<float>(r);
         float x = rect.x1 - l.margin * 0.5f;
@@ -204,6 +205,9 @@ void drawTopBar(ScreenContext& c, const Rect& rect, TopBarState& state) {
             const float w = buttonWidth(ui, item.label, style);
             const Rect r_{x - w, top + l.smallGap, x, top + bar.rowHeight - l.smallGap};
             x -= w + l.smallGap;
+            if (r == 0) {
+                firstRowRight = x;
+            }
             if (!button(ui, item.id, r_, item.label, style)) {
                 continue;
             }
@@ -224,6 +228,8 @@ void drawTopBar(ScreenContext& c, const Rect& rect, TopBarState& state) {
             }
         }
     }
+    // The sync status in what row 0 leaves free (nothing if too narrow).
+    drawSyncStatusLine(c, Rect{left, row1.y0, firstRowRight - l.gap, row1.y1});
 }
 
 }  // namespace signpost::ui

@@ -31,6 +31,10 @@
 namespace signpost {
 class ClosedState;
 }
+namespace signpost::sync {
+class SyncEngine;
+struct SyncStatus;
+}  // namespace signpost::sync
 
 namespace signpost::ui {
 
@@ -67,6 +71,8 @@ struct ScreenContext {
     IdleTimer& idle;
     ShellRequest& shellRequest;
     std::chrono::system_clock::time_point wallNow;
+    sync::SyncEngine* syncEngine;                          // null when the kiosk runs without one
+    std::shared_ptr<const sync::SyncStatus> syncStatus;    // this frame's snapshot; null without
 
     std::chrono::sys_seconds wallSeconds() const {
         return std::chrono::time_point_cast<std::chrono::seconds>(wallNow);
@@ -169,6 +175,22 @@ bool referralFooter(ScreenContext& context, const Rect& footer, const char* next
 // The standard "Next" action: validates and moves on (as an intent).
 void deferNextStep(ScreenContext& context);
 
+
+// --- Sync (sync_status_line.cpp, staff_sync_section.cpp) -------------------------------------
+// The calm one-line status residents see in the top bar ("Online · all sent", "Offline · 2 waiting
+// · last sent 14:03"), drawn into `space` if it fits; registered as "global.sync_status".
+void drawSyncStatusLine(ScreenContext& context, const Rect& space);
+// The staff panel's sync section: state in plain words, queue, last success and error, next try,
+// "Sync now", and enrollment (server address + enrollment code). Its drafts live in `drafts`.
+struct StaffSyncDrafts {
+    std::string serverUrl;
+    std::string code;
+    bool loaded = false;
+    std::size_t rejectedShownFor = static_cast<std::size_t>(-1);  // counts.rejected last listed
+    std::string rejectedReferences;  // "MCR-4K7Q, MCR-9PZT" (read from the outbox when it changes)
+};
+void drawStaffSyncSection(ScreenContext& context, Flow& flow, TouchScroll& scroll,
+                          const ScrollArea& area, StaffSyncDrafts& drafts);
 
 // --- The top bar (top_bar.cpp) -----------------------------------------------------------------
 // Staff corner (press and hold 3 s), Back, and on the right the controls every screen has:

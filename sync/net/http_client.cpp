@@ -182,7 +182,9 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
         curl_easy_setopt(curl, CURLOPT_PROXY, m_options.proxy.c_str());
     }
     if (m_options.acceptGzip) {
-        curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // all encodings curl can decode
+        // gzip only: offered "" (every encoding curl decodes), cpp-httplib 0.11 answers with brotli
+        // at its slowest setting, which costs the server more than the bytes it saves.
+        curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "gzip");
     }
     const std::string agent =
         m_options.userAgent.empty() ? std::string("signpost/") + SIGNPOST_VERSION : m_options.userAgent;

@@ -1,5 +1,7 @@
 #include "sync/server/api_server.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <httplib.h>
@@ -246,9 +248,12 @@ void ApiServer::Impl::configure() {
     http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     // httplib's default also sets SO_REUSEPORT, which lets a second server bind the same port
     // and silently take half the traffic. SO_REUSEADDR alone still allows a quick restart.
+    // TCP_NODELAY (inherited by accepted sockets): httplib writes a response's headers and body
+    // separately, and with Nagle the body waits for the client's delayed ACK, ~40 ms a request.
     http->set_socket_options([](int sock) {
         int yes = 1;
         ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+        ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
     });
     http->set_payload_max_length(config.maxBodyBytes);
     http->set_read_timeout(config.readTimeoutSeconds, 0);

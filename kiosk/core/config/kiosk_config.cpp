@@ -42,6 +42,8 @@ enum class Kind {
     LanguageList,   // std::vector<std::string>: ISO 639-1 codes, "en" always added
     DayHours,       // std::string: a day's opening hours (core/operations/opening_hours.h)
     HoursExceptions,// std::vector<std::string>: dated exceptions, one date each at most
+    Url,            // std::string: "" or an http(s):// URL with a host
+    KeyPin,         // std::string: "" or "sha256//" + base64 of 32 bytes
 };
 
 struct Rule {
@@ -87,6 +89,8 @@ const TableSpec kTables[] = {
     {"staff", "Staff mode: press and hold a corner of the screen for 3 seconds, then enter the PIN."},
     {"referral", "Self-referrals: who can read them and what residents are told."},
     {"paths", "Where the kiosk keeps its data and finds its bundled files."},
+    // [sync] (helper "engine")
+    {"sync", "Sending referrals to the sync server and fetching directory updates. The kiosk works fully offline without it."},
 };
 
 // clang-format off
@@ -146,6 +150,27 @@ const KeySpec kKeys[] = {
      "Where the bundled directory, translations and fonts are. \"\": /usr/share/signpost when installed, the source tree when run from a build."},
     {"paths", "directory_bundle", &KioskConfig::directoryBundle, rule(Kind::Path),
      "The directory data loaded when the local directory is missing or damaged, relative to assets_dir (or absolute)."},
+    // [sync] (helper "engine")
+    {"sync", "server_url", &KioskConfig::syncServerUrl, rule(Kind::Url),
+     "The sync server's address, offered when staff enroll the kiosk (the staff panel can change it). \"\" = none offered."},
+    {"sync", "ca_file", &KioskConfig::syncCaFile, rule(Kind::AbsolutePath),
+     "A PEM file of certificate authorities to trust for the sync server. \"\" = the system's. Certificates are always checked."},
+    {"sync", "pin", &KioskConfig::syncPin, rule(Kind::KeyPin),
+     "Pin the sync server's public key: \"sha256//\" and the base64 SHA-256 of its key. \"\" = no pinning."},
+    {"sync", "backup_pin", &KioskConfig::syncBackupPin, rule(Kind::KeyPin),
+     "A second accepted pin, for the server's next key, so a key change does not cut kiosks off."},
+    {"sync", "proxy", &KioskConfig::syncProxy, text(0, 200),
+     "An HTTP proxy such as \"http://proxy.example:3128\". \"\" = from the environment (https_proxy); \"none\" = connect directly."},
+    {"sync", "batch_size", &KioskConfig::syncBatchSize, wholeNumber(1, 100, "referrals"),
+     "How many referrals go in one request."},
+    {"sync", "retry_max", &KioskConfig::syncRetryMaxSeconds, wholeNumber(30, 3600, "seconds"),
+     "After failures the kiosk waits longer each time (with random jitter), up to this many seconds."},
+    {"sync", "directory_interval", &KioskConfig::syncDirectoryIntervalSeconds, wholeNumber(60, 86400, "seconds"),
+     "How often to ask the server for directory changes (also after each successful send)."},
+    {"sync", "heartbeat_interval", &KioskConfig::syncHeartbeatIntervalSeconds, wholeNumber(30, 86400, "seconds"),
+     "How often to tell the server the kiosk is alive, with its queue length and free disk."},
+    {"sync", "sent_grace", &KioskConfig::syncSentGraceHours, wholeNumber(0, 8760, "hours"),
+     "How long the sealed copy of a sent referral is kept before it is wiped (its reference and status stay for staff)."},
 };
 // clang-format on
 
@@ -276,6 +301,8 @@ std::string describe(const Rule& rule) {
             return "opening hours in quotes: \"09:00-17:00\", \"09:00-12:30, 13:30-17:00\" or \"closed\"";
         case Kind::HoursExceptions:
             return "a list of dates with their hours, like [\"2026-12-25 closed\", \"2026-12-24 09:00-13:00\"]";
+        case Kind::Url: return "\"\" or an address in quotes starting https:// (or http://)";
+        case Kind::KeyPin: return "\"\" or \"sha256//\" followed by base64 of 32 bytes";
     }
     return "a valid value";
 }
@@ -322,6 +349,27 @@ bool checkString(const Rule& rule, const std::string& value) {
         }
         case Kind::Language: return isLanguageCode(value);
         case Kind::DayHours: return OpeningHours::parseDay(value).has_value();
+        case Kind::Url: {
+            if (value.empty()) {
+                return true;
+            }
+            const bool https = value.rfind("https://", 0) == 0;
+            const std::size_t host = https ? 8 : 7;
+            return (https || value.rfind("http://", 0) == 0) && value.size() > host &&
+                   value[host] != '/' && value.size() <= 200 &&
+                   value.find_first_of(" \"<>\\") == std::string::npos &&
+                   !hasControlCharacters(value);
+        }
+        case Kind::KeyPin: {
+            if (value.empty()) {
+                return true;
+            }
+            if (value.rfind("sha256//", 0) != 0) {
+                return false;
+            }
+            const auto bytes = fromBase64(std::string_view(value).substr(8));
+            return bytes && bytes->size() == 32;
+        }
         default: return false;
     }
 }

@@ -71,6 +71,18 @@ struct KioskConfig {
     std::string dataDir;                           // "" = /var/lib/signpost installed, XDG otherwise
     std::string assetsDir;                         // "" = /usr/share/signpost or the source tree
     std::string directoryBundle = "directory/manchester-demo.json";  // relative to assetsDir
+    // [sync] (the sync engine, sync/engine/sync_engine.h)
+    std::string syncServerUrl;                     // offered in the staff panel's enrollment; the
+                                                   // enrolled URL lives in <dataDir>/enrollment.json
+    std::string syncCaFile;                        // PEM bundle; "" = the system's trust store
+    std::string syncPin;                           // "sha256//<base64>" or "": the server key pin
+    std::string syncBackupPin;                     // a second accepted pin (the next key)
+    std::string syncProxy;                         // "" = from the environment; "none" = direct
+    int syncBatchSize = 100;                       // 1..100 referrals per request
+    int syncRetryMaxSeconds = 900;                 // 30..3600: backoff ceiling after failures
+    int syncDirectoryIntervalSeconds = 900;        // 60..86400: directory poll
+    int syncHeartbeatIntervalSeconds = 300;        // 30..86400
+    int syncSentGraceHours = 168;                  // 0..8760: keep sent ciphertext, then wipe
 
     std::filesystem::path sourceFile;              // where it was loaded from
     std::vector<ConfigWarning> warnings;           // unknown keys and tables, in line order

@@ -22,7 +22,6 @@ struct Migration {
 };
 
 // Append-only: a step, once released, is never edited, because kiosks in the field have run it.
-// The sync issue adds e.g. {2, "ALTER TABLE outbox ADD COLUMN signature BLOB; ..."}.
 constexpr Migration kMigrations[] = {
     {1, R"sql(
         CREATE TABLE outbox (
@@ -43,6 +42,18 @@ constexpr Migration kMigrations[] = {
             sent_at       TEXT
         );
         CREATE INDEX outbox_status_seq ON outbox(status, seq);
+    )sql"},
+    // The sync engine's bookkeeping (sync/engine/sync_ledger.h): when an item was last tried,
+    // when its ciphertext was wiped after the grace period, and a small key/value table for the
+    // engine's own state (directory version and ETag it holds).
+    {2, R"sql(
+        ALTER TABLE outbox ADD COLUMN last_attempt_at TEXT;
+        ALTER TABLE outbox ADD COLUMN purged_at TEXT;
+        CREATE INDEX outbox_sent_purge ON outbox(status, purged_at, sent_at);
+        CREATE TABLE sync_state (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
     )sql"},
 };
 

@@ -5,14 +5,15 @@
 // survives a crash or power cut. If a write fails (disk full, read-only, corrupt), it throws and
 // nothing of it is left in the database.
 //
-// Schema (user_version 1): outbox(seq INTEGER PRIMARY KEY AUTOINCREMENT — the per-device
+// Schema (user_version 2): outbox(seq INTEGER PRIMARY KEY AUTOINCREMENT — the per-device
 // monotonic sequence, never reused; id TEXT UNIQUE — UUIDv4; reference TEXT UNIQUE; created_at;
 // form_version; venue; neighbourhood; service_id; sealed BLOB; status queued|sent|rejected;
-// test; attempts; last_error; sent_at), index outbox_status_seq(status, seq).
+// test; attempts; last_error; sent_at; since version 2 last_attempt_at, purged_at), index
+// outbox_status_seq(status, seq); since version 2 sync_state(key, value), the sync engine's own
+// state (sync/engine/sync_ledger.h does all sync-side writes).
 // Migrations: outbox.cpp keeps an ordered list of steps, each taking user_version from N-1 to N
 // in its own BEGIN IMMEDIATE transaction (the version is re-read inside it, so two processes
-// opening at once cannot both migrate). The sync issue appends steps (ALTER TABLE ... ADD COLUMN
-// signature / server_status / acked_at ...). A database with a newer user_version than this build
+// opening at once cannot both migrate). A database with a newer user_version than this build
 // knows is refused (StorageError, not "corrupt"), never rewritten or moved aside.
 //
 // Thread-safety: one Outbox per thread (each opens its own connection; WAL lets the UI thread
@@ -28,7 +29,7 @@
 
 namespace signpost {
 
-inline constexpr int kOutboxSchemaVersion = 1;  // PRAGMA user_version this build writes
+inline constexpr int kOutboxSchemaVersion = 2;  // PRAGMA user_version this build writes
 
 enum class OutboxStatus { Queued, Sent, Rejected };
 const char* toString(OutboxStatus status);  // "queued", "sent", "rejected"
