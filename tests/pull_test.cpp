@@ -591,7 +591,7 @@ TEST_CASE("pull writes new referrals once per run, in each format, then acknowle
     requireAcked(world, idsOf(later), true);
 }
 
-TEST_CASE("--skip-tests leaves test referrals out but still acknowledges them", "[pull]") {
+TEST_CASE("pull --skip-tests leaves test referrals out but still acknowledges them", "[pull]") {
     PullWorld world;
     Kiosk kiosk = world.enroll("Harpurhey kiosk");
     ReferralSpec testSpec;
