@@ -80,6 +80,21 @@ TEST_CASE("remote settings: set on the server, sync, applied and shown; cleared,
     // The network section says the server answered.
     CHECK(ui.scrollIntoView("staff.network.idle", "staff.scroll"));
 
+    // Send a test referral: marked TEST, sent end to end, the panel shows when the server stored it.
+    REQUIRE(ui.scrollIntoView("staff.test_referral.send", "staff.scroll"));
+    REQUIRE(ui.press("staff.test_referral.send"));
+    const bool testStored = frameUntil([&] { return ui.scrollIntoView("staff.test_referral.stored", "staff.scroll", 3); });
+    INFO("outbox: " << kiosk.runtime.outbox->counts().queued << " queued, " << kiosk.runtime.outbox->counts().sent
+                    << " sent");
+    REQUIRE(testStored);
+    const auto onServer = server.pullAll();
+    REQUIRE(onServer.size() == 1);
+    CHECK(onServer.front().submission.test);
+    const auto sealedItems = kiosk.runtime.outbox->allItems();
+    REQUIRE(sealedItems.size() == 1);
+    CHECK(sealedItems.front().test);
+    CHECK(onServer.front().submission.id == sealedItems.front().id);
+
     // Cleared on the server: at the next sync the kiosk's own value applies again.
     server.admin({"device", "clear", deviceId, "idle_timeout"});
     std::this_thread::sleep_for(1100ms);
@@ -87,7 +102,7 @@ TEST_CASE("remote settings: set on the server, sync, applied and shown; cleared,
     REQUIRE(frameUntil([&] { return kiosk.runtime.config.idleTimeoutSeconds == 90; }));
     CHECK_FALSE(kiosk.runtime.config.isRemote("kiosk.idle_timeout"));
     CHECK(kiosk.runtime.config.isRemote("venue.name"));
-    REQUIRE(frameUntil([&] { return ui.scrollIntoView("staff.settings.idle_minus", "staff.scroll", 5); }));
+    REQUIRE(frameUntil([&] { return ui.scrollIntoView("staff.settings.idle_minus", "staff.scroll"); }));
 
     engine.stop();
     ui.app().setSyncEngine(nullptr);

@@ -4,6 +4,8 @@
 // "set by your coordinator" mark for settings that arrived as remote settings.
 #include "core/common/log.h"
 #include "core/operations/device_actions.h"
+#include "core/referral/submit.h"
+#include "sync/engine/sync_engine.h"
 #include "sync/engine/sync_status.h"
 #include "ui/sync_text.h"
 #include "ui/views.h"
@@ -70,6 +72,91 @@ void drawStaffLog(ScreenContext& c, Flow& flow) {
                  line->level >= LogLevel::Warning ? ui.palette().error : ui.palette().textMuted, formatLogLine(*line));
     }
     ui.registerElement("staff.log", Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
+}
+
+void drawStaffTestReferral(ScreenContext& c, Flow& flow, TestReferralState& state) {
+    Ui& ui = c.ui;
+    const Layout& l = ui.layout();
+    flowText(ui, flow, TextStyle::Body, ui.palette().textMuted, ui.tr("staff.test_referral.intro"));
+    flow.gap(l.smallGap);
+    const char* label = ui.tr("staff.test_referral.send");
+    const ButtonStyle style{ButtonKind::Secondary, Icon::None};
+    if (button(ui, "staff.test_referral.send", flow.take(l.target, std::max(buttonWidth(ui, label, style), flow.width() * 0.4f)),
+               label, style)) {
+        KioskRuntime& runtime = c.runtime;
+        sync::SyncEngine* engine = c.syncEngine;
+        const auto now = c.wallNow;
+        ui.defer([&runtime, &state, engine, now] {
+            ReferralForm form;
+            form.kind = ReferralKind::General;
+            form.needsText = SecureString("TEST referral from the staff panel: please ignore. It checks that this kiosk reaches the coordinators.");
+            form.name = SecureString("TEST");
+            form.phone = SecureString(runtime.config.linkWorkerPhone);
+            form.safeToLeaveMessage = Answer::No;  // nobody to leave a message for
+            form.consentGiven = true;
+            SubmitContext context;
+            context.venue = runtime.config.venueName;
+            context.neighbourhood = runtime.config.neighbourhood;
+            context.formVersion = runtime.config.formVersion;
+            context.consentVersion = runtime.config.consentVersion;
+            context.referencePrefix = runtime.config.referencePrefix;
+            context.deviceId = runtime.deviceId;
+            context.coordinatorKey = runtime.coordinatorKey;
+            context.test = true;
+            context.now = now;
+            state = TestReferralState{};
+            try {
+                if (!runtime.outbox) {
+                    throw std::runtime_error("no outbox is open");
+                }
+                const SubmitReceipt receipt = submitReferral(form, context, *runtime.outbox);
+                state.id = receipt.id;
+                state.reference = receipt.reference;
+                state.seq = receipt.seq;
+                logInfo("staff", "test referral " + receipt.reference + " queued");
+            } catch (const std::exception& error) {
+                state.error = error.what();
+                logWarning("staff", std::string("test referral not made: ") + error.what());
+            }
+            form.wipe();
+            if (engine != nullptr) {
+                engine->notifySubmission();
+            }
+        });
+    }
+    if (state.reference.empty() && state.error.empty()) {
+        return;
+    }
+    flow.gap(l.smallGap);
+    std::string line;
+    std::string id = "staff.test_referral.queued";
+    bool bad = false;
+    if (!state.error.empty()) {
+        line = ui.format("staff.test_referral.failed", {{"error", state.error}});
+        id = "staff.test_referral.failed";
+        bad = true;
+    } else {
+        line = ui.format("staff.test_referral.queued", {{"reference", state.reference}});
+        try {
+            // Sent is set only on the server's own "stored" (or "duplicate") for this item.
+            const auto sent = c.runtime.outbox->items(OutboxStatus::Sent, 1, state.seq - 1);
+            const auto rejected = c.runtime.outbox->items(OutboxStatus::Rejected, 1, state.seq - 1);
+            if (!sent.empty() && sent.front().seq == state.seq) {
+                line = ui.format("staff.test_referral.stored", {{"reference", state.reference}, {"time", sent.front().sentAt}});
+                id = "staff.test_referral.stored";
+            } else if (!rejected.empty() && rejected.front().seq == state.seq) {
+                line = ui.format("staff.test_referral.rejected",
+                                 {{"reference", state.reference}, {"error", rejected.front().lastError}});
+                id = "staff.test_referral.rejected";
+                bad = true;
+            }
+        } catch (const std::exception& error) {
+            logError("staff", std::string("test referral state: ") + error.what());
+        }
+    }
+    const float top = flow.y();
+    flowText(ui, flow, TextStyle::Bold, bad ? ui.palette().error : ui.palette().text, line);
+    ui.registerElement(id, Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
 }
 
 bool drawRemoteMark(ScreenContext& c, Flow& flow, std::string_view key, std::string_view id, std::string_view value) {

@@ -246,6 +246,8 @@ private:
         flowText(ui, flow, TextStyle::Body, ui.palette().textMuted,
                  keys.empty() ? std::string(ui.tr("staff.remote.none")) : ui.format("staff.remote.keys", {{"keys", keys}}));
         ui.registerElement("staff.remote", Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
+        flow.gap(ui.layout().gap);
+        drawStaffTestReferral(c, flow, m_testReferral);
         heading(ui, flow, textKey("staff.section.logs"));
         drawStaffLog(c, flow);
     }
@@ -516,6 +518,7 @@ private:
     std::string m_saveMessage;
     bool m_saveFailed = false;
     RebootRequest m_reboot;
+    TestReferralState m_testReferral;
     StaffSyncDrafts m_syncDrafts;
 };
 

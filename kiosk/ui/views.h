@@ -124,6 +124,15 @@ void drawStaffNetwork(ScreenContext& context, Flow& flow);
 void drawStaffLog(ScreenContext& context, Flow& flow);
 bool drawRemoteMark(ScreenContext& context, Flow& flow, std::string_view key, std::string_view id,
                     std::string_view value);
+// "Send a test referral": a referral marked TEST (SubmitContext::test, and "TEST" in its text),
+// queued like any other and pushed at once; the panel follows it until the server stored it.
+struct TestReferralState {
+    std::string id;
+    std::string reference;
+    std::int64_t seq = 0;
+    std::string error;  // making it failed
+};
+void drawStaffTestReferral(ScreenContext& context, Flow& flow, TestReferralState& state);
 // The next staff PIN screen starts at "Set a staff PIN" (the staff panel's "Change PIN").
 void requestStaffPinChange();
 
