@@ -304,3 +304,25 @@ TEST_CASE("reboot: systemctl --no-ask-password reboot; a refusal is said plainly
         CHECK_THAT(outcome.error, Catch::StartsWith("cannot run systemctl"));
     }
 }
+
+TEST_CASE("the staff panel's footer buttons all fit on screen, landscape and portrait", "[ui][operations]") {
+    setLogToStderr(false);
+    for (const auto& [width, height] : {std::pair{1920.0f, 1080.0f}, std::pair{1080.0f, 1920.0f}, std::pair{1280.0f, 1024.0f}}) {
+        test::TempDir dir("ui-footer");
+        TestKioskOptions options;
+        options.pinHash = knownPinHash();
+        options.allowExit = true;
+        TestKiosk kiosk(dir.path(), test::assetsDir(), options);
+        UiDriver ui(kiosk.runtime, width, height);
+        openStaffPanel(ui);
+        for (const char* id : {"staff.close", "staff.restart", "staff.change_pin", "staff.reboot", "staff.exit"}) {
+            INFO(width << "x" << height << " " << id);
+            const auto element = ui.find(id);
+            REQUIRE(element);
+            CHECK(element->x >= 0);
+            CHECK(element->x + element->width <= width + 0.5f);
+            CHECK(element->y + element->height <= height + 0.5f);
+            CHECK(element->height >= 44);
+        }
+    }
+}

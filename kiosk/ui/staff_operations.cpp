@@ -65,13 +65,17 @@ void drawStaffLog(ScreenContext& c, Flow& flow) {
     const auto lines = recentLogLines(50);
     if (lines.empty()) {
         flowText(ui, flow, TextStyle::Body, ui.palette().textMuted, ui.tr("staff.logs.none"));
+        ui.registerElement("staff.log", Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
     }
-    // Newest first: what staff look for is what just happened.
+    // Newest first: what staff look for is what just happened. "staff.log" is the newest line
+    // (the whole list is taller than a screen).
     for (auto line = lines.rbegin(); line != lines.rend(); ++line) {
         flowText(ui, flow, TextStyle::Small,
                  line->level >= LogLevel::Warning ? ui.palette().error : ui.palette().textMuted, formatLogLine(*line));
+        if (line == lines.rbegin()) {
+            ui.registerElement("staff.log", Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
+        }
     }
-    ui.registerElement("staff.log", Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
 }
 
 void drawStaffTestReferral(ScreenContext& c, Flow& flow, TestReferralState& state) {

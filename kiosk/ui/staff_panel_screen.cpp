@@ -64,7 +64,8 @@ public:
         Ui& ui = c.ui;
         const Layout& l = ui.layout();
         Rect rest = area;
-        const Rect footer = rest.cutBottom(l.target + l.gap * 2);
+        const int rows = footerRows(c, rest.shrink(l.margin, 0).width());
+        const Rect footer = rest.cutBottom(l.target * static_cast<float>(rows) + l.gap * static_cast<float>(rows + 1));
         {
             TouchScroll& scroll = c.scrolls["staff.scroll"];
             ScrollArea scrollArea(ui, scroll, "staff.scroll", rest);
@@ -460,6 +461,33 @@ private:
         logInfo("staff", "settings saved");
     }
 
+    // The footer's buttons in order, with their label keys; wrapped into as many rows as the
+    // width needs (portrait screens take two).
+    static std::vector<std::pair<const char*, const char*>> footerButtons(const ScreenContext& c) {
+        std::vector<std::pair<const char*, const char*>> buttons{
+            {"staff.close", textKey("staff.close")}, {"staff.restart", textKey("staff.restart")},
+            {"staff.change_pin", textKey("staff.change_pin")}, {"staff.reboot", textKey("staff.reboot")}};
+        if (c.runtime.config.allowExit) {
+            buttons.emplace_back("staff.exit", textKey("staff.exit"));
+        }
+        return buttons;
+    }
+
+    static int footerRows(ScreenContext& c, float width) {
+        Ui& ui = c.ui;
+        int rows = 1;
+        float x = 0;
+        for (const auto& [id, key] : footerButtons(c)) {
+            const float w = buttonWidth(ui, ui.tr(key), ButtonStyle{ButtonKind::Secondary, Icon::Cross});
+            if (x > 0 && x + w > width) {
+                ++rows;
+                x = 0;
+            }
+            x += w + ui.layout().gap;
+        }
+        return rows;
+    }
+
     void drawFooter(ScreenContext& c, const Rect& footer) {
         Ui& ui = c.ui;
         const Layout& l = ui.layout();
@@ -467,11 +495,16 @@ private:
         ui.drawList()->AddLine(ImVec2(footer.x0, footer.y0), ImVec2(footer.x1, footer.y0), ui.palette().surfaceSunken, l.border);
         const Rect inner = footer.shrink(l.margin, l.gap);
         float x = inner.x0;
+        float y = inner.y0;
         auto place = [&](const char* id, const char* key, ButtonKind kind, Icon icon) {
             const char* label = ui.tr(key);
             const ButtonStyle style{kind, icon};
             const float w = buttonWidth(ui, label, style);
-            const bool pressed = button(ui, id, Rect{x, inner.y0, x + w, inner.y1}, label, style);
+            if (x > inner.x0 && x + w > inner.x1) {
+                x = inner.x0;
+                y += l.target + l.gap;
+            }
+            const bool pressed = button(ui, id, Rect{x, y, x + w, y + l.target}, label, style);
             x += w + l.gap;
             return pressed;
         };
