@@ -274,6 +274,7 @@ TEST_CASE("reboot: systemctl --no-ask-password reboot; a refusal is said plainly
     }
     SECTION("refused (no polkit rule): the staff panel shows why") {
         FakeSystemctl fake(dir / "bin",
+                           "touch '" + (dir / "ran").string() + "'\n"
                            "echo 'Failed to reboot system via logind: Interactive authentication required.' >&2\nexit 1\n");
         const RebootOutcome outcome = runRebootCommand();
         CHECK_FALSE(outcome.accepted);
@@ -285,7 +286,13 @@ TEST_CASE("reboot: systemctl --no-ask-password reboot; a refusal is said plainly
         TestKiosk kiosk(kioskDir.path(), test::assetsDir(), options);
         UiDriver ui(kiosk.runtime);
         openStaffPanel(ui);
+        REQUIRE(ui.press("staff.reboot"));  // arms only: a slip never restarts the computer
+        ui.wait(6);
+        CHECK_FALSE(ui.scrollIntoView("staff.reboot.failed", "staff.scroll", 2));
+        std::filesystem::remove(dir / "ran");  // from the direct call above
+        CHECK_FALSE(std::filesystem::exists(dir / "ran"));
         REQUIRE(ui.press("staff.reboot"));
+        REQUIRE(ui.press("staff.reboot"));  // armed: now it runs
         bool shown = false;
         for (int i = 0; i < 300 && !shown; ++i) {
             ui.frame(0.05);
@@ -293,6 +300,7 @@ TEST_CASE("reboot: systemctl --no-ask-password reboot; a refusal is said plainly
                     ui.scrollIntoView("staff.reboot.failed", "staff.scroll", 2);
         }
         CHECK(shown);
+        CHECK(std::filesystem::exists(dir / "ran"));
         CHECK(ui.screen() == "staff.panel");
     }
     SECTION("systemctl missing") {

@@ -531,8 +531,22 @@ private:
                 session.navigate(Screen::StaffPin);
             });
         }
-        if (place("staff.reboot", textKey("staff.reboot"), ButtonKind::Secondary, Icon::None)) {
-            ui.defer([this] { m_reboot.start(); });
+        // Two taps, so a slip of the finger never restarts the computer: the first arms it for 5 s.
+        const SteadyClock::time_point now = ui.now();
+        const bool armed = m_rebootArmedUntil && now < *m_rebootArmedUntil;
+        if (armed) {
+            ui.requestAnimationFrame();  // to disarm on time
+        }
+        if (place("staff.reboot", armed ? textKey("staff.reboot.confirm") : textKey("staff.reboot"),
+                  armed ? ButtonKind::Primary : ButtonKind::Secondary, Icon::None)) {
+            ui.defer([this, armed, now] {
+                if (armed) {
+                    m_rebootArmedUntil.reset();
+                    m_reboot.start();
+                } else {
+                    m_rebootArmedUntil = now + std::chrono::seconds(5);
+                }
+            });
         }
         if (c.runtime.config.allowExit && place("staff.exit", textKey("staff.exit"), ButtonKind::Secondary, Icon::None)) {
             ui.defer([&request] {
@@ -551,6 +565,7 @@ private:
     std::string m_saveMessage;
     bool m_saveFailed = false;
     RebootRequest m_reboot;
+    std::optional<SteadyClock::time_point> m_rebootArmedUntil;
     TestReferralState m_testReferral;
     StaffSyncDrafts m_syncDrafts;
 };
