@@ -26,6 +26,7 @@ packages=(
     libx11-dev libxtst-dev  # the test driver sends real input events with XTest
     sqlite3              # PRAGMA integrity_check from scripts, and for people poking at data
     openssl              # the CLI: test certificates for the server's HTTPS tests
+    libxext-dev          # the kiosk's DPMS calls: the display sleeps outside opening hours
 )
 
 missing=()

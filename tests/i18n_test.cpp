@@ -54,4 +54,9 @@ TEST_CASE("malformed language files are refused with the file named", "[i18n]") 
     CHECK_THROWS_WITH(I18n::fromJsonTexts({{"en", "{not json"}}), Catch::Contains("not valid JSON"));
     CHECK_THROWS_WITH(I18n::fromJsonTexts({{"en", "{}"}, {"pl", R"({"_meta": {"code": "de"}})"}}),
                       Catch::Contains("expected \"pl\""));
+    // A repeated key would silently lose one of the two texts.
+    CHECK_THROWS_WITH(I18n::fromJsonTexts({{"en", R"({"a": "one", "b": "two", "a": "three"})"}}),
+                      Catch::Contains("en.json: key \"a\" appears twice"));
+    // The same key in _meta and at the top level is not a repeat.
+    CHECK_NOTHROW(I18n::fromJsonTexts({{"en", R"({"_meta": {"code": "en"}, "code": "Code"})"}}));
 }

@@ -14,6 +14,7 @@
 #include <thread>
 #include <utility>
 
+#include "app/display_power.h"
 #include "app/exit_codes.h"
 #include "app/ui_map_file.h"
 #include "core/common/log.h"
@@ -249,7 +250,13 @@ public:
           m_notifier(notifier),
           m_signals(signals),
           m_window(window),
-          m_pixelsPerMm(pixelsPerMillimetre(monitor)) {
+          m_pixelsPerMm(pixelsPerMillimetre(monitor)),
+          m_hangAfterFrames(options.testHangAfterFrames),
+          m_displayPower(DisplayPower::forGlfw()) {
+        if (m_hangAfterFrames > 0) {
+            logWarning("shell", "TEST ONLY: --test-hang-after-frames " + std::to_string(m_hangAfterFrames) +
+                                    " given; the frame loop will stop drawing after that many frames");
+        }
         if (!options.uiMapFile.empty()) {
             m_uiMapFile.emplace(options.uiMapFile);
         }
@@ -284,7 +291,12 @@ public:
             }
             // Only here, after a frame really went out: a loop stuck anywhere sends nothing.
             m_notifier.pingWatchdog(Clock::now());
+            if (m_hangAfterFrames > 0 && ++m_framesDrawn >= m_hangAfterFrames) {
+                hangForTest();
+                break;
+            }
             afterFrame(app);
+            m_displayPower.set(app.displayAwake());
             if (m_faultSince && Clock::now() - *m_faultSince >= kFaultNoticeTime) {
                 return finish(kExitUiFailure, "the UI failed; exiting so the service manager restarts it");
             }
@@ -447,6 +459,15 @@ private:
         }
     }
 
+    // --test-hang-after-frames: stuck like a render loop blocked in a driver call — no frames, no
+    // pings — but still ending on SIGTERM so the test's clean-up stays polite.
+    void hangForTest() {
+        logWarning("shell", "TEST ONLY: frame loop hung after " + std::to_string(m_framesDrawn) + " frames");
+        while (!m_signals.stopRequested()) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    }
+
     int finish(int code, const std::string& why) {
         logInfo("shell", why + " (exit code " + std::to_string(code) + ")");
         m_notifier.notifyStopping();
@@ -468,6 +489,9 @@ private:
     std::string m_lastScreen;
     bool m_readySent = false;
     bool m_fontsUploaded = false;
+    int m_hangAfterFrames = 0;
+    int m_framesDrawn = 0;
+    DisplayPower m_displayPower;
 };
 
 }  // namespace

@@ -13,6 +13,8 @@
 // systemd: "READY=1" after the first frame was swapped; "WATCHDOG=1" after frames that really
 // completed, throttled to half of $WATCHDOG_USEC (the loop wakes for it, so an idle kiosk still
 // proves it can draw; a hung one gets no pings and is restarted); "STOPPING=1" on the way out.
+// Tests prove the last part with --test-hang-after-frames N (shell_options.h: test only), which
+// makes the loop stop drawing after N frames; tests/operations_kiosk_test.cpp.
 //
 // Exit codes (app/exit_codes.h): ShellRequest::Exit and SIGTERM/SIGINT → 0; ShellRequest::Restart
 // → 75; an exception out of a frame → a notice on screen for a few seconds, then 70.

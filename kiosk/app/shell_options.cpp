@@ -60,6 +60,16 @@ ParsedCommandLine parseCommandLine(const std::vector<std::string>& args) {
                 return fail("--windowed takes no value");
             }
             parsed.options.windowed = true;
+        } else if (name == "--test-hang-after-frames") {
+            auto given = value();
+            int frames = 0;
+            const auto parsedNumber = given ? std::from_chars(given->data(), given->data() + given->size(), frames)
+                                            : std::from_chars_result{nullptr, std::errc::invalid_argument};
+            if (!given || parsedNumber.ec != std::errc() || parsedNumber.ptr != given->data() + given->size() ||
+                frames < 1 || frames > 1000000) {
+                return fail("--test-hang-after-frames expects a whole number of frames from 1 to 1000000");
+            }
+            parsed.options.testHangAfterFrames = frames;
         } else if (name == "--enroll" || name == "--enrollment-code") {
             auto given = value();
             if (!given || given->empty()) {
@@ -120,6 +130,9 @@ std::string usageText() {
            "                    portrait)\n"
            "  --ui-map FILE     write where every touchable element is (JSON) whenever it changes,\n"
            "                    for the end-to-end test driver\n"
+           "  --test-hang-after-frames N\n"
+           "                    TESTS ONLY: after N frames the frame loop stops drawing (as if hung)\n"
+           "                    until SIGTERM, to prove the systemd watchdog stops being fed\n"
            "  --enroll URL --enrollment-code CODE\n"
            "                    enroll this kiosk with the sync server at URL using a single-use\n"
            "                    code (signpost-server admin enrollment-code), then exit; staff can\n"

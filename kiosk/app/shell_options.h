@@ -3,6 +3,7 @@
 //   signpost-kiosk [--config FILE] [--data-dir DIR] [--windowed] [--size WxH] [--ui-map FILE]
 //   signpost-kiosk [--config FILE] [--data-dir DIR] --enroll URL --enrollment-code CODE
 //   signpost-kiosk --help | --version
+//   signpost-kiosk ... --test-hang-after-frames N   (tests only: see below)
 //
 // Options take their value as the next argument or after '=' (--size=1080x1920).
 // Thread-safety: pure functions.
@@ -23,6 +24,12 @@ struct ShellOptions {
     int height = 1080;
     bool sizeGiven = false;
     std::filesystem::path uiMapFile;   // --ui-map: write the UiMap as JSON here when it changes
+    // --test-hang-after-frames N (0 = off): TEST ONLY. After N frames the frame loop stops
+    // drawing and sleeps (until SIGTERM/SIGINT), exactly like a render loop stuck in a driver
+    // call, so a test can prove that no "WATCHDOG=1" is sent while no frame completes. It exists
+    // only on the command line: nothing on screen, no config key and no input can turn it on, and
+    // it is logged as a warning at start. Never put it in a unit file.
+    int testHangAfterFrames = 0;
     std::chrono::steady_clock::time_point startedAt;  // set by main: start-up times are logged from it
     std::string enrollServer;          // --enroll: enroll with this sync server, then exit
     std::string enrollCode;            // --enrollment-code: the single-use code for --enroll

@@ -6,6 +6,8 @@
 #include <cmath>
 
 #include "core/common/log.h"
+#include "core/operations/closed_state.h"
+#include "ui/remote_settings_poller.h"
 #include "core/session/idle_timer.h"
 #include "core/session/kiosk_session.h"
 #include "core/session/utf8.h"
@@ -47,7 +49,9 @@ struct KioskApp::Impl {
           text(loadFontConfig(rt.assetsDir)),
           ui(map, text, rt.i18n),
           idle(std::chrono::seconds(rt.config.idleTimeoutSeconds),
-               std::chrono::seconds(rt.config.idleWarningSeconds), SteadyClock::now()) {
+               std::chrono::seconds(rt.config.idleWarningSeconds), SteadyClock::now()),
+          closed(openingHoursOf(rt.config), rt.zone ? *rt.zone : TimeZone::load(rt.config.timeZone),
+                 rt.config.sleepWhenClosed, std::chrono::seconds(rt.config.closedWakeSeconds)) {
         views = {makeHomeView(),           makeResultsView(),          makeServiceView(),
                  makeReferralNeedsView(),  makeReferralContactView(),  makeReferralContactSelfView(),
                  makeReferralBestTimeView(), makeReferralMessageView(), makeReferralLanguageView(),
@@ -134,6 +138,8 @@ struct KioskApp::Impl {
     Text text;
     Ui ui;
     IdleTimer idle;
+    ClosedState closed;  // opening hours: the closed screen and display sleep (operations)
+    RemoteSettingsPoller remoteSettings;  // remote settings at sync (operations)
     OnScreenKeyboard keyboard;
     TextFocus focus;
     Chooser chooser;
@@ -182,6 +188,11 @@ void KioskApp::drawFrame(const FrameInput& input) {
         s.idle.reset(now);
         s.firstFrame = false;
     }
+    // Remote settings (operations): fetched after each successful sync, applied here, between
+    // frames, so no screen ever sees half of them.
+    if (s.remoteSettings.update(s.runtime, s.syncEngine != nullptr ? s.syncEngine->status().get() : nullptr)) {
+        settingsChanged();
+    }
     s.displayWidth = input.displayWidth;
     s.displayHeight = input.displayHeight;
     s.pixelsPerMm = input.pixelsPerMillimetre;
@@ -225,7 +236,11 @@ void KioskApp::drawFrame(const FrameInput& input) {
     const bool warning = phase == IdlePhase::Warning;
     const int topLayer = warning ? 2 : s.chooser.isOpen() ? 1 : 0;
     s.ui.setTopLayer(topLayer);
-    std::string screenId = signpost::screenId(s.session.screen());
+    // Outside opening hours the home screen gives way to the closed screen; a visit elsewhere
+    // and staff mode are never interrupted.
+    s.closed.update(input.wallNow, now, input.hadInput || pointerDown, s.session.screen() == Screen::Home);
+    const bool closedScreen = s.closed.showClosedScreen();
+    std::string screenId = closedScreen ? std::string("closed") : signpost::screenId(s.session.screen());
     if (warning) {
         screenId += "+idle";
     }
@@ -251,7 +266,11 @@ void KioskApp::drawFrame(const FrameInput& input) {
             s.ui.setBlockers({s.keyboard.panelRect(s.layout, screen)});
         }
         s.focus.beginFrame();
-        s.view().draw(context, rest);
+        if (closedScreen) {
+            drawClosedScreen(context, rest, s.closed);
+        } else {
+            s.view().draw(context, rest);
+        }
         s.ui.clearBlockers();
         drawTopBar(context, bar, s.topBar);
     }
@@ -310,6 +329,7 @@ std::optional<std::chrono::steady_clock::time_point> KioskApp::nextWakeUp() cons
     };
     const View& view = *s.views[static_cast<std::size_t>(s.session.screen())];
     consider(view.nextWakeUp(s.lastNow));
+    consider(s.closed.nextWakeUp());
     if (view.showsOpenNow()) {
         // "Open now" can change at each minute boundary of the wall clock.
         const auto sinceEpoch = s.lastWallNow.time_since_epoch();
@@ -323,6 +343,38 @@ std::optional<std::chrono::steady_clock::time_point> KioskApp::nextWakeUp() cons
 
 ShellRequest KioskApp::shellRequest() const noexcept { return m_impl->request; }
 
+bool KioskApp::displayAwake() const noexcept { return m_impl->closed.displayAwake(); }
+
+bool KioskApp::venueClosed() const noexcept { return m_impl->closed.venueClosed(); }
+
+void KioskApp::settingsChanged() {
+    Impl& s = *m_impl;
+    const KioskConfig& config = s.runtime.config;
+    s.closed.configure(openingHoursOf(config), config.sleepWhenClosed, std::chrono::seconds(config.closedWakeSeconds));
+    s.idle.setDurations(std::chrono::seconds(config.idleTimeoutSeconds), std::chrono::seconds(config.idleWarningSeconds));
+    std::vector<std::string> loaded;
+    for (const LanguageInfo& language : s.runtime.i18n.languages()) {
+        loaded.push_back(language.code);
+    }
+    if (loaded != config.languages) {
+        try {
+            const std::string current = s.runtime.i18n.language();
+            s.runtime.i18n = I18n::load(s.runtime.assetsDir / "i18n", config.languages);
+            if (!s.runtime.i18n.setLanguage(current)) {
+                s.runtime.i18n.setLanguage("en");
+            }
+        } catch (const I18nError& error) {
+            logError("ui", std::string("texts not reloaded: ") + error.what());
+        }
+    }
+    SessionDefaults defaults = s.session.defaults();
+    defaults.neighbourhood = config.neighbourhood;
+    defaults.textSize = config.textSize;
+    defaults.highContrast = config.highContrast;
+    defaults.language = config.defaultLanguage.empty() ? "en" : config.defaultLanguage;
+    s.session.setDefaults(defaults);
+    s.animating = true;  // draw once more with the new settings
+}
 void KioskApp::setSyncEngine(sync::SyncEngine* engine) noexcept { m_impl->syncEngine = engine; }
 
 std::string KioskApp::currentScreenId() const { return m_impl->map.screenId(); }

@@ -75,6 +75,14 @@ public:
     std::optional<std::chrono::steady_clock::time_point> nextWakeUp() const;
 
     ShellRequest shellRequest() const noexcept;
+    // Opening hours (operations): false while the closed screen shows and nobody touched it for
+    // hours.closed_wake seconds (with hours.sleep_when_closed) — the shell then lets the display
+    // sleep (DPMS) and wakes it when this turns true again. Always true while the venue is open.
+    bool displayAwake() const noexcept;
+    bool venueClosed() const noexcept;
+    // Call after runtime.config changed underneath (remote settings arrived, staff saved): applies
+    // opening hours, idle durations, languages and session defaults. UI thread, between frames.
+    void settingsChanged();
     // The screen shown, as a stable id ("home", "results", "service", "referral.contact", ...).
     std::string currentScreenId() const;
     // Where every touchable element was drawn in the last frame (tests and the e2e driver use it

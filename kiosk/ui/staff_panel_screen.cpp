@@ -11,6 +11,7 @@
 #include "core/common/log.h"
 #include "core/config/toml.h"
 #include "core/i18n/i18n.h"
+#include "core/operations/device_actions.h"
 #include "core/session/utf8.h"
 #include "core/storage/database.h"
 #include "ui/views.h"
@@ -63,7 +64,8 @@ public:
         Ui& ui = c.ui;
         const Layout& l = ui.layout();
         Rect rest = area;
-        const Rect footer = rest.cutBottom(l.target + l.gap * 2);
+        const int rows = footerRows(c, rest.shrink(l.margin, 0).width());
+        const Rect footer = rest.cutBottom(l.target * static_cast<float>(rows) + l.gap * static_cast<float>(rows + 1));
         {
             TouchScroll& scroll = c.scrolls["staff.scroll"];
             ScrollArea scrollArea(ui, scroll, "staff.scroll", rest);
@@ -75,6 +77,7 @@ public:
             drawFacts(c, flow);
             drawSync(c, flow, scroll, scrollArea);
             drawNotes(c, flow);
+            drawOperations(c, flow);
             drawSettings(c, flow, scroll, scrollArea);
             flow.gap(l.margin);
         }
@@ -219,6 +222,37 @@ private:
         }
     }
 
+    // operations: network, reboot outcome, remote settings, recent log.
+    void drawOperations(ScreenContext& c, Flow& flow) {
+        Ui& ui = c.ui;
+        heading(ui, flow, textKey("staff.section.network"));
+        drawStaffNetwork(c, flow);
+        if (auto outcome = m_reboot.poll(); outcome && !outcome->accepted) {
+            flow.gap(ui.layout().smallGap);
+            const float top = flow.y();
+            flowText(ui, flow, TextStyle::Bold, ui.palette().error,
+                     ui.format("staff.reboot.failed", {{"error", outcome->error}}));
+            ui.registerElement("staff.reboot.failed", Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
+        }
+        if (m_reboot.running()) {
+            ui.requestAnimationFrame();  // keep drawing until systemctl answers
+        }
+        flow.gap(ui.layout().smallGap);
+        const KioskConfig& config = c.runtime.config;
+        std::string keys;
+        for (const std::string& key : config.remoteKeys) {
+            keys += (keys.empty() ? "" : ", ") + key;
+        }
+        const float top = flow.y();
+        flowText(ui, flow, TextStyle::Body, ui.palette().textMuted,
+                 keys.empty() ? std::string(ui.tr("staff.remote.none")) : ui.format("staff.remote.keys", {{"keys", keys}}));
+        ui.registerElement("staff.remote", Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
+        flow.gap(ui.layout().gap);
+        drawStaffTestReferral(c, flow, m_testReferral);
+        heading(ui, flow, textKey("staff.section.logs"));
+        drawStaffLog(c, flow);
+    }
+
     TextBinding venueBinding() {
         TextBinding binding;
         binding.value = [this] { return std::string_view(m_draft.venueName); };
@@ -259,15 +293,17 @@ private:
         flowText(ui, flow, TextStyle::Bold, ui.palette().text, ui.tr("staff.settings.venue_name"));
         flow.gap(l.smallGap);
         TextFieldSpec venue;
-        textField(ui, c.focus, c.keyboard, "staff.settings.venue_name", flow.take(textFieldHeight(ui, venue)), venue,
-                  venueBinding(), &scroll, area.viewport(), area.contentTop());
+        if (!drawRemoteMark(c, flow, "venue.name", "staff.settings.venue_name", c.runtime.config.venueName)) {
+            textField(ui, c.focus, c.keyboard, "staff.settings.venue_name", flow.take(textFieldHeight(ui, venue)), venue,
+                      venueBinding(), &scroll, area.viewport(), area.contentTop());
+        }
         flow.gap(l.gap * 1.5f);
 
         flowText(ui, flow, TextStyle::Bold, ui.palette().text, ui.tr("staff.settings.neighbourhood"));
         flow.gap(l.smallGap);
         const std::string area_ = neighbourhoodLabel(c.runtime.i18n, m_draft.neighbourhood);
         const ButtonStyle chooserStyle{ButtonKind::Secondary, Icon::ChevronDown, true};
-        if (button(ui, "staff.settings.neighbourhood", flow.take(buttonHeight(ui, area_, flow.width(), chooserStyle)),
+        if (!drawRemoteMark(c, flow, "venue.neighbourhood", "staff.settings.neighbourhood", area_) && button(ui, "staff.settings.neighbourhood", flow.take(buttonHeight(ui, area_, flow.width(), chooserStyle)),
                    area_, chooserStyle)) {
             std::vector<ChooserOption> options{{"staff.neighbourhood.option.0", ui.tr("home.anywhere"),
                                                 m_draft.neighbourhood.empty()}};
@@ -285,7 +321,8 @@ private:
         // Idle timeout: − value +
         flowText(ui, flow, TextStyle::Bold, ui.palette().text, ui.tr("staff.settings.idle"));
         flow.gap(l.smallGap);
-        {
+        if (!drawRemoteMark(c, flow, "kiosk.idle_timeout", "staff.settings.idle",
+                            durationText(ui, c.runtime.config.idleTimeoutSeconds))) {
             const Rect row = flow.take(l.target);
             const float w = std::max(l.target * 1.5f, buttonWidth(ui, "\xE2\x88\x92"));
             if (button(ui, "staff.settings.idle_minus", Rect{row.x0, row.y0, row.x0 + w, row.y1}, "\xE2\x88\x92",
@@ -332,6 +369,11 @@ private:
 
         flowText(ui, flow, TextStyle::Bold, ui.palette().text, ui.tr("staff.settings.languages"));
         flow.gap(l.smallGap);
+        std::string offered;
+        for (const std::string& code : c.runtime.config.languages) {
+            offered += (offered.empty() ? "" : ", ") + languageName(c.runtime.i18n, code);
+        }
+        const bool languagesRemote = drawRemoteMark(c, flow, "kiosk.languages", "staff.settings.languages", offered);
         std::vector<ChoiceTile> languageTiles;
         for (const std::string& code : m_available) {
             const bool on = code == "en" ||
@@ -339,7 +381,7 @@ private:
             languageTiles.push_back({"staff.settings.language." + code, languageName(c.runtime.i18n, code),
                                      code == "en" ? ui.tr("staff.settings.always_on") : "", on});
         }
-        const int language = drawChoiceTiles(ui, flow, languageTiles, TileMarker::Check, 300.0f, 3);
+        const int language = languagesRemote ? -1 : drawChoiceTiles(ui, flow, languageTiles, TileMarker::Check, 300.0f, 3);
         if (language >= 0 && m_available[static_cast<std::size_t>(language)] != "en") {
             ui.defer([this, code = m_available[static_cast<std::size_t>(language)]] {
                 auto at = std::find(m_draft.languages.begin(), m_draft.languages.end(), code);
@@ -380,7 +422,9 @@ private:
             settings.languages.insert(settings.languages.begin(), "en");
         }
         try {
-            saveKioskSettings(runtime.configFile, settings);
+            // Remote settings stay out of kiosk.toml: the file keeps its own value for when the
+            // coordinators clear theirs (precedence: kiosk_config.h).
+            saveKioskSettings(runtime.configFile, settings, runtime.config.remoteKeys);
         } catch (const std::exception& error) {
             // Staff-facing and technical on purpose: it names the file and what was wrong.
             m_saveFailed = true;
@@ -417,6 +461,33 @@ private:
         logInfo("staff", "settings saved");
     }
 
+    // The footer's buttons in order, with their label keys; wrapped into as many rows as the
+    // width needs (portrait screens take two).
+    static std::vector<std::pair<const char*, const char*>> footerButtons(const ScreenContext& c) {
+        std::vector<std::pair<const char*, const char*>> buttons{
+            {"staff.close", textKey("staff.close")}, {"staff.restart", textKey("staff.restart")},
+            {"staff.change_pin", textKey("staff.change_pin")}, {"staff.reboot", textKey("staff.reboot")}};
+        if (c.runtime.config.allowExit) {
+            buttons.emplace_back("staff.exit", textKey("staff.exit"));
+        }
+        return buttons;
+    }
+
+    static int footerRows(ScreenContext& c, float width) {
+        Ui& ui = c.ui;
+        int rows = 1;
+        float x = 0;
+        for (const auto& [id, key] : footerButtons(c)) {
+            const float w = buttonWidth(ui, ui.tr(key), ButtonStyle{ButtonKind::Secondary, Icon::Cross});
+            if (x > 0 && x + w > width) {
+                ++rows;
+                x = 0;
+            }
+            x += w + ui.layout().gap;
+        }
+        return rows;
+    }
+
     void drawFooter(ScreenContext& c, const Rect& footer) {
         Ui& ui = c.ui;
         const Layout& l = ui.layout();
@@ -424,11 +495,16 @@ private:
         ui.drawList()->AddLine(ImVec2(footer.x0, footer.y0), ImVec2(footer.x1, footer.y0), ui.palette().surfaceSunken, l.border);
         const Rect inner = footer.shrink(l.margin, l.gap);
         float x = inner.x0;
+        float y = inner.y0;
         auto place = [&](const char* id, const char* key, ButtonKind kind, Icon icon) {
             const char* label = ui.tr(key);
             const ButtonStyle style{kind, icon};
             const float w = buttonWidth(ui, label, style);
-            const bool pressed = button(ui, id, Rect{x, inner.y0, x + w, inner.y1}, label, style);
+            if (x > inner.x0 && x + w > inner.x1) {
+                x = inner.x0;
+                y += l.target + l.gap;
+            }
+            const bool pressed = button(ui, id, Rect{x, y, x + w, y + l.target}, label, style);
             x += w + l.gap;
             return pressed;
         };
@@ -448,6 +524,30 @@ private:
                 request = ShellRequest::Restart;
             });
         }
+        if (place("staff.change_pin", textKey("staff.change_pin"), ButtonKind::Secondary, Icon::None)) {
+            ui.defer([&session] {
+                logInfo("staff", "PIN change started from the staff panel");
+                requestStaffPinChange();
+                session.navigate(Screen::StaffPin);
+            });
+        }
+        // Two taps, so a slip of the finger never restarts the computer: the first arms it for 5 s.
+        const SteadyClock::time_point now = ui.now();
+        const bool armed = m_rebootArmedUntil && now < *m_rebootArmedUntil;
+        if (armed) {
+            ui.requestAnimationFrame();  // to disarm on time
+        }
+        if (place("staff.reboot", armed ? textKey("staff.reboot.confirm") : textKey("staff.reboot"),
+                  armed ? ButtonKind::Primary : ButtonKind::Secondary, Icon::None)) {
+            ui.defer([this, armed, now] {
+                if (armed) {
+                    m_rebootArmedUntil.reset();
+                    m_reboot.start();
+                } else {
+                    m_rebootArmedUntil = now + std::chrono::seconds(5);
+                }
+            });
+        }
         if (c.runtime.config.allowExit && place("staff.exit", textKey("staff.exit"), ButtonKind::Secondary, Icon::None)) {
             ui.defer([&request] {
                 logInfo("staff", "exit requested from the staff panel");
@@ -464,6 +564,9 @@ private:
     std::string m_freeDisk;
     std::string m_saveMessage;
     bool m_saveFailed = false;
+    RebootRequest m_reboot;
+    std::optional<SteadyClock::time_point> m_rebootArmedUntil;
+    TestReferralState m_testReferral;
     StaffSyncDrafts m_syncDrafts;
 };
 

@@ -13,6 +13,14 @@
 namespace signpost::ui {
 
 namespace {
+// Set by the staff panel's "Change PIN" (UI thread only), taken by the PIN screen's next frame.
+bool g_pinChangeRequested = false;
+bool takePinChangeRequest() { return std::exchange(g_pinChangeRequested, false); }
+}  // namespace
+
+void requestStaffPinChange() { g_pinChangeRequested = true; }
+
+namespace {
 
 constexpr std::size_t kMaxPinDigits = 8;
 
@@ -39,6 +47,11 @@ public:
         const Layout& l = ui.layout();
         const Palette& p = ui.palette();
         StaffAuth* staff = c.runtime.staff.get();
+        if (takePinChangeRequest()) {
+            resetVisit();
+            m_started = true;
+            m_mode = Mode::SetNew;
+        }
         if (!m_started) {
             m_started = true;
             m_mode = staff != nullptr && staff->hasPin() ? Mode::Enter : Mode::SetNew;

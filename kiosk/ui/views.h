@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/directory/directory_types.h"
+#include "core/operations/opening_hours.h"
 #include "core/runtime/kiosk_runtime.h"
 #include "core/session/idle_timer.h"
 #include "core/session/kiosk_session.h"
@@ -27,6 +28,9 @@
 #include "ui/touch_scroll.h"
 #include "ui/ui_context.h"
 
+namespace signpost {
+class ClosedState;
+}
 namespace signpost::sync {
 class SyncEngine;
 struct SyncStatus;
@@ -105,6 +109,32 @@ std::unique_ptr<View> makeReferralReviewView();
 std::unique_ptr<View> makeReferralDoneView();
 std::unique_ptr<View> makeStaffPinView();
 std::unique_ptr<View> makeStaffPanelView();
+
+// --- Venue operations (operations) ----------------------------------------------------------
+// The closed screen (closed_screen.cpp): drawn instead of the home screen outside the opening
+// hours; UiMap screen id "closed".
+void drawClosedScreen(ScreenContext& context, const Rect& area, const ClosedState& state);
+// "We open again tomorrow at 9am." in the current language (closed.next_* keys).
+std::string nextOpeningText(const I18n& i18n, const std::optional<NextOpening>& next);
+
+// Staff panel sections (staff_operations.cpp): interface addresses; the last 50 log lines,
+// newest first; and for a remote setting `key` ("kiosk.idle_timeout") its value with "Set by
+// your coordinator", returning true — the caller then draws no control for it.
+void drawStaffNetwork(ScreenContext& context, Flow& flow);
+void drawStaffLog(ScreenContext& context, Flow& flow);
+bool drawRemoteMark(ScreenContext& context, Flow& flow, std::string_view key, std::string_view id,
+                    std::string_view value);
+// "Send a test referral": a referral marked TEST (SubmitContext::test, and "TEST" in its text),
+// queued like any other and pushed at once; the panel follows it until the server stored it.
+struct TestReferralState {
+    std::string id;
+    std::string reference;
+    std::int64_t seq = 0;
+    std::string error;  // making it failed
+};
+void drawStaffTestReferral(ScreenContext& context, Flow& flow, TestReferralState& state);
+// The next staff PIN screen starts at "Set a staff PIN" (the staff panel's "Change PIN").
+void requestStaffPinChange();
 
 // The idle question over everything ("Do you need more time?"); idle_overlay.cpp.
 void drawIdleOverlay(ScreenContext& context, const Rect& screen, int secondsLeft);

@@ -20,6 +20,7 @@
 
 #include "core/common/ids.h"
 #include "core/common/log.h"
+#include "core/operations/remote_settings.h"
 #include "core/storage/database.h"
 #include "sync/protocol/submission_signing.h"
 #include "sync/protocol/wire.h"
@@ -52,6 +53,7 @@ constexpr RouteInfo kRoutes[] = {
     {"/v1/submissions/ack", "POST"},
     {"/v1/directory", "GET"},
     {"/v1/devices/heartbeat", "POST"},
+    {"/v1/devices/settings", "GET"},
     {"/v1/devices", "GET"},
     {"/v1/probe", "GET"},
     {"/healthz", "GET"},
@@ -219,6 +221,7 @@ struct ApiServer::Impl {
     void pushSubmissions(const Request& req, Response& res);
     void getDirectory(const Request& req, Response& res);
     void heartbeat(const Request& req, Response& res);
+    void deviceSettings(const Request& req, Response& res);
     void pullSubmissions(const Request& req, Response& res);
     void ackSubmissions(const Request& req, Response& res);
     void listDevices(const Request& req, Response& res);
@@ -298,6 +301,7 @@ void ApiServer::Impl::configure() {
     http->Post("/v1/submissions/ack", bind(&Impl::ackSubmissions));
     http->Get("/v1/directory", bind(&Impl::getDirectory));
     http->Post("/v1/devices/heartbeat", bind(&Impl::heartbeat));
+    http->Get("/v1/devices/settings", bind(&Impl::deviceSettings));
     http->Get("/v1/devices", bind(&Impl::listDevices));
     http->Get("/v1/probe", [](const Request&, Response& res) { res.status = 204; });
     http->Get("/healthz", bind(&Impl::health));
@@ -612,6 +616,31 @@ void ApiServer::Impl::heartbeat(const Request& req, Response& res) {
     const protocol::Heartbeat beat = protocol::parseHeartbeat(req.body);
     store.recordHeartbeat(principal->id, protocol::toJson(beat), clock());
     res.status = 204;
+}
+
+// Remote settings (operations): the calling device's own settings, as
+// core/operations/remote_settings.h describes, with a strong ETag; 304 when unchanged.
+void ApiServer::Impl::deviceSettings(const Request& req, Response& res) {
+    const auto principal = authorize(req, res, Access::Device);
+    if (!principal) {
+        return;
+    }
+    RemoteSettings settings;
+    for (const auto& [key, value] : store.deviceSettings(principal->id)) {
+        try {
+            settings.values.emplace_back(key, remoteValueFromJson(value));
+        } catch (const RemoteSettingsError&) {
+            logError("api", "device setting " + key + " is not valid JSON in the database; skipped");
+        }
+    }
+    const std::string etag = remoteSettingsEtag(settings);
+    res.set_header("ETag", etag);
+    res.set_header("Cache-Control", "no-cache");
+    if (req.get_header_value("If-None-Match") == etag) {
+        res.status = 304;
+        return;
+    }
+    sendJson(res, 200, remoteSettingsToJson(settings, false));
 }
 
 void ApiServer::Impl::pullSubmissions(const Request& req, Response& res) {

@@ -12,7 +12,9 @@
 #include "core/common/log.h"
 #include "core/common/paths.h"
 #include "core/common/time_util.h"
+#include "core/config/kiosk_config.h"
 #include "core/directory/hsds_import.h"
+#include "core/operations/remote_settings.h"
 #include "core/storage/database.h"
 #include "sync/server/directory_publisher.h"
 #include "sync/server/server_config.h"
@@ -42,6 +44,8 @@ constexpr const char* kMainUsage =
     "  admin coordinator-token create --name N | revoke N | list\n"
     "                                         manage coordinators' pull tokens\n"
     "  admin devices list | revoke ID         the kiosk fleet\n"
+    "  admin device set ID KEY=VALUE... | clear ID KEY... | show ID\n"
+    "                                         one kiosk's remote settings\n"
     "  admin import-directory FILE            publish a new directory version (HSDS JSON)\n"
     "\n"
     "options:\n"
@@ -81,6 +85,21 @@ constexpr const char* kDevicesUsage =
     "list shows every enrolled kiosk with its venue, last contact and state. revoke makes the\n"
     "kiosk's token stop working (401); its submissions already received are kept.\n";
 
+constexpr const char* kDeviceUsage =
+    "usage: signpost-server admin device set DEVICE_ID KEY=VALUE [KEY=VALUE...]\n"
+    "       signpost-server admin device clear DEVICE_ID KEY [KEY...]\n"
+    "       signpost-server admin device show DEVICE_ID\n"
+    "\n"
+    "Remote settings for one kiosk, applied at its next sync. They win over the kiosk's own\n"
+    "kiosk.toml (its staff panel shows them as \"set by your coordinator\") until cleared here.\n"
+    "Each value is checked with the kiosk's own rules before anything is stored; one bad value\n"
+    "stores nothing. KEY is a kiosk.toml key, in full or short:\n"
+    "  venue (venue.name), neighbourhood, idle_timeout (seconds), languages (en,pl,ur),\n"
+    "  default_language, monday .. sunday (\"09:00-17:00\", \"09:00-12:30, 13:30-17:00\",\n"
+    "  \"closed\"), exceptions (\"2026-12-25 closed; 2026-12-24 09:00-13:00\"),\n"
+    "  sleep_when_closed (true/false), closed_wake (seconds)\n"
+    "Example: signpost-server admin device set 3f2c... idle_timeout=120 monday=09:00-17:00\n";
+
 constexpr const char* kImportUsage =
     "usage: signpost-server admin import-directory FILE\n"
     "\n"
@@ -89,7 +108,7 @@ constexpr const char* kImportUsage =
     "the services that changed.\n";
 
 constexpr const char* kAdminUsage =
-    "usage: signpost-server admin <enrollment-code | coordinator-token | devices | "
+    "usage: signpost-server admin <enrollment-code | coordinator-token | devices | device | "
     "import-directory>\n"
     "                             ... [--config FILE]\n"
     "\n"
@@ -338,6 +357,84 @@ int devices(Arguments& args, const ServerConfig& config, std::ostream& out, std:
     throw UsageError{"unknown action \"" + action + "\"", kDevicesUsage};
 }
 
+// admin device set|clear|show (operations): remote settings, validated with the kiosk's own
+// config spec table (core/config/kiosk_config.h), stored as JSON values per key.
+int device(Arguments& args, const ServerConfig& config, std::ostream& out, std::ostream& err) {
+    const std::string action = args.required("an action: set, clear or show", kDeviceUsage);
+    const std::string id = args.required("the device id", kDeviceUsage);
+    std::vector<std::string> words;
+    while (auto word = args.next()) {
+        words.push_back(*word);
+    }
+    if (action != "set" && action != "clear" && action != "show") {
+        throw UsageError{"unknown action \"" + action + "\"", kDeviceUsage};
+    }
+    if (action == "show" && !words.empty()) {
+        throw UsageError{"show takes only the device id", kDeviceUsage};
+    }
+    if (action != "show" && words.empty()) {
+        throw UsageError{action == "set" ? "nothing to set: give KEY=VALUE" : "nothing to clear: give KEY",
+                         kDeviceUsage};
+    }
+    // Everything is checked before the database is opened: one bad value stores nothing.
+    std::vector<std::pair<std::string, std::string>> changes;  // key → JSON value ("" = clear)
+    for (const std::string& word : words) {
+        const auto equals = word.find('=');
+        if ((action == "set") != (equals != std::string::npos)) {
+            throw UsageError{action == "set" ? "expected KEY=VALUE, got \"" + word + "\""
+                                             : "expected a KEY without a value, got \"" + word + "\"",
+                             kDeviceUsage};
+        }
+        const std::string name = word.substr(0, equals);
+        const auto key = remoteSettingName(name);
+        if (!key) {
+            err << "signpost-server: \"" << name << "\" is not a setting coordinators can set; see "
+                << "admin device --help\n";
+            return exit_code::kFailed;
+        }
+        std::string json;
+        if (action == "set") {
+            try {
+                json = remoteValueToJson(parseRemoteSettingText(*key, std::string_view(word).substr(equals + 1)));
+            } catch (const ConfigError& error) {
+                err << "signpost-server: " << *key << ": " << error.what() << "\n";
+                return exit_code::kFailed;
+            }
+        }
+        changes.emplace_back(*key, json);
+    }
+    auto store = openStore(config);
+    const auto record = store->findDevice(id);
+    if (!record) {
+        err << "signpost-server: no device has the id \"" << id << "\" (see: admin devices list)\n";
+        return exit_code::kFailed;
+    }
+    for (const auto& [key, json] : changes) {
+        if (action == "set") {
+            store->setDeviceSetting(id, key, json, now());
+            err << key << " = " << json << "\n";
+        } else if (store->clearDeviceSetting(id, key)) {
+            err << key << " cleared: the kiosk's own value applies again\n";
+        } else {
+            err << key << " was not set\n";
+        }
+    }
+    if (action != "show") {
+        err << "device " << id << " (" << record->venue << ") gets these at its next sync\n";
+        return exit_code::kOk;
+    }
+    const auto settings = store->deviceSettings(id);
+    out << "device " << id << " (" << record->name << ", " << record->venue << ")"
+        << (record->revoked() ? " revoked" : "") << "\n";
+    if (settings.empty()) {
+        out << "no remote settings: the kiosk uses its own kiosk.toml\n";
+    }
+    for (const auto& [key, json] : settings) {
+        out << "  " << std::left << std::setw(26) << key << json << "\n";
+    }
+    return exit_code::kOk;
+}
+
 int importDirectory(Arguments& args, const ServerConfig& config, std::ostream& out,
                     std::ostream& err) {
     const std::string file = args.required("the directory file", kImportUsage);
@@ -374,6 +471,8 @@ int admin(Arguments& args, const std::optional<std::string>& configFile, bool he
         usage = kTokenUsage;
     } else if (command == "devices") {
         usage = kDevicesUsage;
+    } else if (command == "device") {
+        usage = kDeviceUsage;
     } else if (command == "import-directory") {
         usage = kImportUsage;
     } else if (command && !help) {
@@ -397,6 +496,9 @@ int admin(Arguments& args, const std::optional<std::string>& configFile, bool he
     }
     if (*command == "devices") {
         return devices(args, config, out, err);
+    }
+    if (*command == "device") {
+        return device(args, config, out, err);
     }
     return importDirectory(args, config, out, err);
 }

@@ -195,6 +195,8 @@ public:
                                   const std::string& value, SystemTime now) = 0;
     virtual std::vector<std::pair<std::string, std::string>> deviceSettings(
         const std::string& deviceId) = 0;
+    // Removes one remote setting (operations); false if it was not set.
+    virtual bool clearDeviceSetting(const std::string& deviceId, const std::string& key) = 0;
 
     // --- Submissions ---
     // Stores a device's batch in one transaction and answers per item, in order: new id →

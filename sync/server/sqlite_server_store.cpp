@@ -482,6 +482,18 @@ void SqliteServerStore::setDeviceSetting(const std::string& deviceId, const std:
     });
 }
 
+bool SqliteServerStore::clearDeviceSetting(const std::string& deviceId, const std::string& key) {
+    bool removed = false;
+    m_writer->run([&](Database& db) {
+        db.prepare("DELETE FROM device_settings WHERE device_id = ? AND key = ?")
+            .bind(1, deviceId)
+            .bind(2, key)
+            .run();
+        removed = db.changes() > 0;
+    });
+    return removed;
+}
+
 std::vector<std::pair<std::string, std::string>> SqliteServerStore::deviceSettings(
     const std::string& deviceId) {
     return read([&](Database& db) {

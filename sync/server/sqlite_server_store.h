@@ -53,6 +53,7 @@ public:
     void touchDevices(const std::vector<std::pair<std::string, SystemTime>>& seen) override;
     void setDeviceSetting(const std::string& deviceId, const std::string& key,
                           const std::string& value, SystemTime now) override;
+    bool clearDeviceSetting(const std::string& deviceId, const std::string& key) override;
     std::vector<std::pair<std::string, std::string>> deviceSettings(
         const std::string& deviceId) override;
 

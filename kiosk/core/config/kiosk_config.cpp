@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <functional>
 #include <sstream>
@@ -12,6 +13,7 @@
 
 #include "core/common/atomic_file.h"
 #include "core/common/ids.h"
+#include "core/operations/opening_hours.h"
 
 namespace signpost {
 
@@ -38,6 +40,8 @@ enum class Kind {
     TextSizeChoice, // TextSize
     Language,       // std::string: an ISO 639-1 code
     LanguageList,   // std::vector<std::string>: ISO 639-1 codes, "en" always added
+    DayHours,       // std::string: a day's opening hours (core/operations/opening_hours.h)
+    HoursExceptions,// std::vector<std::string>: dated exceptions, one date each at most
     Url,            // std::string: "" or an http(s):// URL with a host
     KeyPin,         // std::string: "" or "sha256//" + base64 of 32 bytes
 };
@@ -59,6 +63,7 @@ constexpr Rule rule(Kind kind) { return Rule{kind, 0, 0, {}}; }
 
 constexpr unsigned Required = 1;  // absent is an error
 constexpr unsigned Staff = 2;     // set from the staff panel (KioskSettings)
+constexpr unsigned Remote = 4;    // coordinators may set it per device on the server
 
 struct KeySpec {
     std::string_view table;
@@ -79,6 +84,8 @@ struct TableSpec {
 const TableSpec kTables[] = {
     {"venue", "Where this kiosk stands."},
     {"kiosk", "How the touchscreen behaves for residents."},
+    // operations: opening hours
+    {"hours", "The venue's opening hours, on its own clock (venue.time_zone). Outside them the kiosk shows a calm \"We're closed\" screen with where to get help now (999, 111, Samaritans, the link workers) and when the venue opens again, and lets the display sleep; a touch wakes it. A visit in progress at closing time is never cut short: the closed screen waits until it ends."},
     {"staff", "Staff mode: press and hold a corner of the screen for 3 seconds, then enter the PIN."},
     {"referral", "Self-referrals: who can read them and what residents are told."},
     {"paths", "Where the kiosk keeps its data and finds its bundled files."},
@@ -89,15 +96,15 @@ const TableSpec kTables[] = {
 // clang-format off
 const KeySpec kKeys[] = {
     {"venue", "name", &KioskConfig::venueName, text(1, 80),
-     "The venue's name, shown to staff and sent with each referral so coordinators know where it came from.", Staff},
+     "The venue's name, shown to staff and sent with each referral so coordinators know where it came from.", Staff | Remote},
     {"venue", "neighbourhood", &KioskConfig::neighbourhood, text(0, 60),
-     "The venue's neighbourhood, preselected on the home screen (residents can change it). Use a neighbourhood name from the directory; \"\" shows all of Manchester.", Staff},
+     "The venue's neighbourhood, preselected on the home screen (residents can change it). Use a neighbourhood name from the directory; \"\" shows all of Manchester.", Staff | Remote},
     {"venue", "reference_prefix", &KioskConfig::referencePrefix, letters(2, 5),
      "The start of each referral reference that residents read aloud, as in MCR-4K7Q."},
     {"venue", "time_zone", &KioskConfig::timeZone, rule(Kind::TimeZone),
      "The venue's time zone (a name from /usr/share/zoneinfo), for \"open now\" and the times shown."},
     {"kiosk", "idle_timeout", &KioskConfig::idleTimeoutSeconds, wholeNumber(30, 3600, "seconds"),
-     "Seconds without a touch before the kiosk asks \"Do you need more time?\".", Staff},
+     "Seconds without a touch before the kiosk asks \"Do you need more time?\".", Staff | Remote},
     {"kiosk", "idle_warning", &KioskConfig::idleWarningSeconds, wholeNumber(20, 120, "seconds"),
      "Seconds the \"Do you need more time?\" countdown lasts before everything on screen is cleared (WCAG 2.2.1 asks for at least 20)."},
     {"kiosk", "text_size", &KioskConfig::textSize, rule(Kind::TextSizeChoice),
@@ -105,11 +112,26 @@ const KeySpec kKeys[] = {
     {"kiosk", "high_contrast", &KioskConfig::highContrast, rule(Kind::Flag),
      "Start each session in the high-contrast theme; residents can change it on every screen.", Staff},
     {"kiosk", "languages", &KioskConfig::languages, rule(Kind::LanguageList),
-     "Languages offered on the language button. English (\"en\") is always offered.", Staff},
+     "Languages offered on the language button. English (\"en\") is always offered.", Staff | Remote},
     {"kiosk", "default_language", &KioskConfig::defaultLanguage, rule(Kind::Language),
-     "The language each session starts in; one of the languages above."},
+     "The language each session starts in; one of the languages above.", Remote},
     {"kiosk", "allow_exit", &KioskConfig::allowExit, rule(Kind::Flag),
      "Show \"Exit kiosk\" in the staff panel. Keep false on a public kiosk so it cannot be closed."},
+    // operations: opening hours
+    {"hours", "monday", &KioskConfig::hoursMonday, rule(Kind::DayHours),
+     "Monday's hours. \"00:00-24:00\" is open all day; with the default on every day the kiosk never closes.", Remote},
+    {"hours", "tuesday", &KioskConfig::hoursTuesday, rule(Kind::DayHours), "Tuesday's hours.", Remote},
+    {"hours", "wednesday", &KioskConfig::hoursWednesday, rule(Kind::DayHours), "Wednesday's hours.", Remote},
+    {"hours", "thursday", &KioskConfig::hoursThursday, rule(Kind::DayHours), "Thursday's hours.", Remote},
+    {"hours", "friday", &KioskConfig::hoursFriday, rule(Kind::DayHours), "Friday's hours.", Remote},
+    {"hours", "saturday", &KioskConfig::hoursSaturday, rule(Kind::DayHours), "Saturday's hours.", Remote},
+    {"hours", "sunday", &KioskConfig::hoursSunday, rule(Kind::DayHours), "Sunday's hours.", Remote},
+    {"hours", "exceptions", &KioskConfig::hoursExceptions, rule(Kind::HoursExceptions),
+     "Dates whose hours differ from their weekday's (bank holidays, Christmas), each \"YYYY-MM-DD hours\".", Remote},
+    {"hours", "sleep_when_closed", &KioskConfig::sleepWhenClosed, rule(Kind::Flag),
+     "Let the display sleep (DPMS) while the venue is closed. The app turns the display off and on itself; the kiosk session keeps screen blanking off while open.", Remote},
+    {"hours", "closed_wake", &KioskConfig::closedWakeSeconds, wholeNumber(15, 600, "seconds"),
+     "While closed, how long the display stays on after a touch before it sleeps again.", Remote},
     {"staff", "pin_hash", &KioskConfig::pinHash, rule(Kind::PinHash),
      "The staff PIN as an Argon2id hash, written by the staff panel. Leave it \"\" and staff mode asks for a new PIN the first time. Never write a PIN itself here."},
     {"referral", "coordinator_public_key", &KioskConfig::coordinatorPublicKey, rule(Kind::PublicKey),
@@ -275,6 +297,10 @@ std::string describe(const Rule& rule) {
         case Kind::Language: return "a two-letter ISO 639-1 language code in quotes, like \"en\"";
         case Kind::LanguageList:
             return "a list of two-letter ISO 639-1 language codes, like [\"en\", \"pl\"]";
+        case Kind::DayHours:
+            return "opening hours in quotes: \"09:00-17:00\", \"09:00-12:30, 13:30-17:00\" or \"closed\"";
+        case Kind::HoursExceptions:
+            return "a list of dates with their hours, like [\"2026-12-25 closed\", \"2026-12-24 09:00-13:00\"]";
         case Kind::Url: return "\"\" or an address in quotes starting https:// (or http://)";
         case Kind::KeyPin: return "\"\" or \"sha256//\" followed by base64 of 32 bytes";
     }
@@ -322,6 +348,7 @@ bool checkString(const Rule& rule, const std::string& value) {
             return bytes && bytes->size() == 32;
         }
         case Kind::Language: return isLanguageCode(value);
+        case Kind::DayHours: return OpeningHours::parseDay(value).has_value();
         case Kind::Url: {
             if (value.empty()) {
                 return true;
@@ -421,6 +448,29 @@ std::optional<std::string> apply(const KeySpec& spec, const TomlValue& value, Ki
                 }
             }
             config.*std::get<std::vector<std::string> KioskConfig::*>(spec.member) = std::move(codes);
+            return std::nullopt;
+        }
+        case Kind::HoursExceptions: {
+            const auto* items = std::get_if<TomlArray>(&value);
+            if (items == nullptr) {
+                return expected();
+            }
+            std::vector<std::string> entries;
+            std::vector<std::chrono::year_month_day> dates;
+            for (const auto& item : *items) {
+                const auto* entry = std::get_if<std::string>(&item);
+                std::string problem = "expected text in quotes";
+                const auto exception = entry ? OpeningHours::parseException(*entry, &problem) : std::nullopt;
+                if (!exception) {
+                    return problem + "; expected " + describe(rule);
+                }
+                if (std::find(dates.begin(), dates.end(), exception->date) != dates.end()) {
+                    return shown(*entry) + ": that date is listed twice";
+                }
+                dates.push_back(exception->date);
+                entries.push_back(*entry);
+            }
+            config.*std::get<std::vector<std::string> KioskConfig::*>(spec.member) = std::move(entries);
             return std::nullopt;
         }
         default: {
@@ -658,7 +708,8 @@ KioskSettings settingsOf(const KioskConfig& config) {
     return settings;
 }
 
-void saveKioskSettings(const std::filesystem::path& file, const KioskSettings& settings) {
+void saveKioskSettings(const std::filesystem::path& file, const KioskSettings& settings,
+                       const std::vector<std::string>& leaveAlone) {
     KioskConfig staged;
     staged.venueName = settings.venueName;
     staged.neighbourhood = settings.neighbourhood;
@@ -666,7 +717,10 @@ void saveKioskSettings(const std::filesystem::path& file, const KioskSettings& s
     staged.textSize = settings.textSize;
     staged.highContrast = settings.highContrast;
     staged.languages = settings.languages;
-    saveKeys(file, staged, [](const KeySpec& spec) { return (spec.flags & Staff) != 0; });
+    saveKeys(file, staged, [&leaveAlone](const KeySpec& spec) {
+        return (spec.flags & Staff) != 0 &&
+               std::find(leaveAlone.begin(), leaveAlone.end(), spec.name()) == leaveAlone.end();
+    });
 }
 
 void savePinHash(const std::filesystem::path& file, const std::string& pinHash) {
@@ -707,7 +761,11 @@ std::string exampleKioskConfig() {
             appendComment(out, spec.help);
             appendComment(out, "Allowed: " + describe(spec.rule) + '.' +
                                    ((spec.flags & Staff) != 0 ? " Also set from the staff panel."
-                                                              : ""));
+                                                              : "") +
+                                   ((spec.flags & Remote) != 0
+                                        ? " Coordinators may set it for this kiosk on the server; "
+                                          "their value then wins over this file until they clear it."
+                                        : ""));
             if ((spec.flags & Required) != 0) {
                 appendComment(out, "Required: no default; the kiosk will not start until it is set.");
             } else {
@@ -742,6 +800,145 @@ std::string kioskConfigReferenceMarkdown() {
         }
     }
     return out;
+}
+
+// --- Remote settings (operations) -----------------------------------------------------------
+
+bool KioskConfig::isRemote(std::string_view key) const {
+    return std::find(remoteKeys.begin(), remoteKeys.end(), key) != remoteKeys.end();
+}
+
+std::vector<std::string> remoteSettingKeys() {
+    std::vector<std::string> names;
+    for (const KeySpec& spec : kKeys) {
+        if ((spec.flags & Remote) != 0) {
+            names.push_back(spec.name());
+        }
+    }
+    return names;
+}
+
+std::optional<std::string> remoteSettingName(std::string_view name) {
+    if (name == "venue") {
+        return std::string("venue.name");
+    }
+    for (const KeySpec& spec : kKeys) {
+        if ((spec.flags & Remote) != 0 && (spec.name() == name || spec.key == name)) {
+            return spec.name();
+        }
+    }
+    return std::nullopt;
+}
+
+namespace {
+
+const KeySpec* remoteSpec(std::string_view key) {
+    for (const KeySpec& spec : kKeys) {
+        if ((spec.flags & Remote) != 0 && spec.name() == key) {
+            return &spec;
+        }
+    }
+    return nullptr;
+}
+
+std::string trimmed(std::string_view text) {
+    while (!text.empty() && text.front() == ' ') {
+        text.remove_prefix(1);
+    }
+    while (!text.empty() && text.back() == ' ') {
+        text.remove_suffix(1);
+    }
+    return std::string(text);
+}
+
+}  // namespace
+
+TomlValue parseRemoteSettingText(const std::string& key, std::string_view text) {
+    const KeySpec* spec = remoteSpec(key);
+    if (spec == nullptr) {
+        throw ConfigError("remote setting", 0, key, "cannot be set remotely");
+    }
+    TomlValue value;
+    const std::string clean = trimmed(text);
+    const bool list = spec->rule.kind == Kind::LanguageList || spec->rule.kind == Kind::HoursExceptions;
+    if (list && !clean.empty() && clean.front() == '[') {
+        // TOML syntax, as in kiosk.toml: parsed by the same reader.
+        const TomlDocument document = TomlDocument::parse("v = " + clean + "\n", "remote setting");
+        value = document.entries().at(0).value;
+    } else if (list) {
+        // Plain text: languages split on ',', exceptions on ';' (their hours may hold commas).
+        const char separator = spec->rule.kind == Kind::LanguageList ? ',' : ';';
+        TomlArray items;
+        std::size_t start = 0;
+        while (start <= clean.size() && !clean.empty()) {
+            const std::size_t at = clean.find(separator, start);
+            const std::string item = trimmed(std::string_view(clean).substr(start, at == std::string::npos ? std::string::npos : at - start));
+            if (!item.empty()) {
+                items.emplace_back(item);
+            }
+            if (at == std::string::npos) {
+                break;
+            }
+            start = at + 1;
+        }
+        value = std::move(items);
+    } else if (spec->rule.kind == Kind::WholeNumber) {
+        std::int64_t number = 0;
+        const auto [end, error] = std::from_chars(clean.data(), clean.data() + clean.size(), number);
+        if (error != std::errc() || end != clean.data() + clean.size() || clean.empty()) {
+            throw ConfigError("remote setting", 0, key, "expected " + describe(spec->rule) + ", got \"" + clean + "\"");
+        }
+        value = number;
+    } else if (spec->rule.kind == Kind::Flag) {
+        if (clean != "true" && clean != "false") {
+            throw ConfigError("remote setting", 0, key, "expected true or false, got \"" + clean + "\"");
+        }
+        value = clean == "true";
+    } else {
+        value = clean;
+    }
+    return normaliseRemoteSetting(key, value);
+}
+
+TomlValue normaliseRemoteSetting(const std::string& key, const TomlValue& value) {
+    const KeySpec* spec = remoteSpec(key);
+    if (spec == nullptr) {
+        throw ConfigError("remote setting", 0, key, "cannot be set remotely");
+    }
+    KioskConfig scratch;
+    if (auto problem = apply(*spec, value, scratch, nullptr)) {
+        throw ConfigError("remote setting", 0, key, *problem);
+    }
+    return valueOf(*spec, scratch);
+}
+
+std::vector<std::string> applyRemoteSettings(KioskConfig& config,
+                                             const std::vector<std::pair<std::string, TomlValue>>& settings) {
+    std::vector<std::string> problems;
+    for (const auto& [key, value] : settings) {
+        const KeySpec* spec = remoteSpec(key);
+        if (spec == nullptr) {
+            problems.push_back(key + ": not a remote setting this kiosk knows; ignored");
+            continue;
+        }
+        KioskConfig staged = config;
+        if (auto problem = apply(*spec, value, staged, nullptr)) {
+            problems.push_back(key + ": " + *problem + "; ignored");
+            continue;
+        }
+        config = std::move(staged);
+        if (!config.isRemote(key)) {
+            config.remoteKeys.push_back(key);
+        }
+    }
+    // The one rule across keys: sessions must start in an offered language.
+    const auto& languages = config.languages;
+    if (std::find(languages.begin(), languages.end(), config.defaultLanguage) == languages.end()) {
+        problems.push_back("kiosk.default_language: \"" + config.defaultLanguage +
+                           "\" is not among the languages offered; sessions start in English");
+        config.defaultLanguage = "en";
+    }
+    return problems;
 }
 
 }  // namespace signpost

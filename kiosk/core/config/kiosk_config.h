@@ -48,6 +48,17 @@ struct KioskConfig {
                                                    // "en" always (added, with a warning, if left out)
     std::string defaultLanguage = "en";            // one of `languages`
     bool allowExit = false;                        // staff panel shows "Exit kiosk" only if true
+    // [hours] (operations): the venue's opening hours, core/operations/opening_hours.h forms
+    std::string hoursMonday = "00:00-24:00";       // "09:00-17:00", "09:00-12:30, 13:30-17:00",
+    std::string hoursTuesday = "00:00-24:00";      // "closed"; the default is open all day
+    std::string hoursWednesday = "00:00-24:00";
+    std::string hoursThursday = "00:00-24:00";
+    std::string hoursFriday = "00:00-24:00";
+    std::string hoursSaturday = "00:00-24:00";
+    std::string hoursSunday = "00:00-24:00";
+    std::vector<std::string> hoursExceptions;      // "2026-12-25 closed", "2026-12-24 09:00-13:00"
+    bool sleepWhenClosed = true;                   // DPMS: the display sleeps while closed
+    int closedWakeSeconds = 60;                    // 15..600: a touch wakes it this long
     // [staff]
     std::string pinHash;                           // Argon2id (crypto_pwhash_str); "" = not set
     // [referral]
@@ -75,6 +86,10 @@ struct KioskConfig {
 
     std::filesystem::path sourceFile;              // where it was loaded from
     std::vector<ConfigWarning> warnings;           // unknown keys and tables, in line order
+    // Keys ("kiosk.idle_timeout") whose value came from remote-settings.json (set by the
+    // coordinators on the server) rather than from the file; see applyRemoteSettings().
+    std::vector<std::string> remoteKeys;
+    bool isRemote(std::string_view key) const;
 };
 
 // Loads and validates. A missing or unreadable file is a ConfigError (line 0) naming the file as
@@ -102,10 +117,40 @@ KioskSettings settingsOf(const KioskConfig& config);
 // missing. The edited file is validated as a whole before writing, so a save never leaves a
 // config the kiosk would refuse at start. Throws ConfigError, or FileError if the file cannot be
 // read or written (the old file is then left as it was).
-void saveKioskSettings(const std::filesystem::path& file, const KioskSettings& settings);
+// Keys named in `leaveAlone` ("kiosk.idle_timeout": those set remotely) are not written: the
+// file keeps its own value for when the coordinators clear theirs.
+void saveKioskSettings(const std::filesystem::path& file, const KioskSettings& settings,
+                       const std::vector<std::string>& leaveAlone = {});
 // Saves only staff.pin_hash the same way ("" removes the PIN; anything else must be an Argon2id
 // hash string from StaffAuth::hashPin).
 void savePinHash(const std::filesystem::path& file, const std::string& pinHash);
+
+// --- Remote settings (operations) -------------------------------------------------------------
+// Coordinators set some keys per device on the server (`signpost-server admin device set`); the
+// kiosk keeps the last set it received in <data dir>/remote-settings.json
+// (core/operations/remote_settings.h) and lays it over kiosk.toml at start and after each sync.
+// PRECEDENCE: a remote value wins over kiosk.toml until the coordinators clear it on the server;
+// the staff panel shows "Set by your coordinator" and disables that control, and a staff save
+// leaves the file's own value alone, so it applies again once the remote one is cleared.
+
+// Every key that may be set remotely, as "table.key", in spec order: venue.name,
+// venue.neighbourhood, kiosk.idle_timeout, kiosk.languages, kiosk.default_language, hours.*.
+std::vector<std::string> remoteSettingKeys();
+// "table.key" for a remote key given in full or by its short name ("idle_timeout", "monday",
+// "venue" for venue.name); nullopt if it cannot be set remotely.
+std::optional<std::string> remoteSettingName(std::string_view name);
+// A value as typed on the server's command line — a number, true/false, plain text, a list
+// separated by ',' (languages) or ';' (hours exceptions), or a TOML array — checked with the
+// same rules as kiosk.toml and returned normalised. Throws ConfigError naming the key.
+TomlValue parseRemoteSettingText(const std::string& key, std::string_view text);
+// Checks a typed value with the same rules; returns it normalised ("en" added to languages).
+// Throws ConfigError naming the key.
+TomlValue normaliseRemoteSetting(const std::string& key, const TomlValue& value);
+// Lays `settings` over `config` (each valid one replaces the value and joins remoteKeys).
+// Returns one line per setting ignored (unknown key, bad value — e.g. from a newer server) and
+// per cross-key fix (a default language not offered falls back to "en"). Never throws.
+std::vector<std::string> applyRemoteSettings(KioskConfig& config,
+                                             const std::vector<std::pair<std::string, TomlValue>>& settings);
 
 // The documented example config (config/kiosk.toml is this text; a test keeps them equal). Every
 // key is present with its default and a comment; coordinator_public_key is "" so the example

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <set>
 #include <unordered_map>
 
 #include "core/common/atomic_file.h"
@@ -33,10 +34,30 @@ MissingKeys& missingKeys() {
 std::shared_ptr<I18n::Table> parseTable(const std::string& expectedCode, const std::string& text,
                                         const std::string& fileName) {
     nlohmann::json document;
+    // JSON parsers keep the last of two equal keys; in a translation file that silently drops a
+    // text (a merge or a translator's copy-paste), so a repeated key is an error here.
+    std::vector<std::set<std::string>> keysPerObject;
+    std::string repeated;
+    const nlohmann::json::parser_callback_t noteKeys = [&](int, nlohmann::json::parse_event_t event,
+                                                           nlohmann::json& parsed) {
+        using Event = nlohmann::json::parse_event_t;
+        if (event == Event::object_start) {
+            keysPerObject.emplace_back();
+        } else if (event == Event::object_end && !keysPerObject.empty()) {
+            keysPerObject.pop_back();
+        } else if (event == Event::key && !keysPerObject.empty() &&
+                   !keysPerObject.back().insert(parsed.get<std::string>()).second && repeated.empty()) {
+            repeated = parsed.get<std::string>();
+        }
+        return true;
+    };
     try {
-        document = nlohmann::json::parse(text);
+        document = nlohmann::json::parse(text, noteKeys);
     } catch (const nlohmann::json::parse_error& error) {
         throw I18nError(fileName + ": not valid JSON: " + error.what());
+    }
+    if (!repeated.empty()) {
+        throw I18nError(fileName + ": key \"" + repeated + "\" appears twice");
     }
     if (!document.is_object()) {
         throw I18nError(fileName + ": must be a JSON object of \"key\": \"text\"");

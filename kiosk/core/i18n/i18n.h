@@ -36,7 +36,7 @@ struct LanguageInfo {
 class I18n {
 public:
     // Loads en.json and each of `languages` from `directory`. Throws I18nError naming the file if
-    // en.json is missing or any file is not a flat object of strings. A requested language with no
+    // en.json is missing or any file is not a flat object of strings (or repeats a key). A requested language with no
     // file is skipped with a warning in the log.
     static I18n load(const std::filesystem::path& directory, const std::vector<std::string>& languages);
     // From in-memory JSON texts keyed by language code (tests). Must include "en". Throws.

@@ -7,6 +7,7 @@
 #include "core/common/ids.h"
 #include "core/common/log.h"
 #include "core/common/paths.h"
+#include "core/operations/remote_settings.h"
 
 namespace signpost {
 namespace {
@@ -81,6 +82,8 @@ KioskRuntime openKioskRuntime(const KioskOptions& options) {
     runtime.assetsDir = runtime.config.assetsDir.empty() ? defaultAssetsDir()
                                                          : std::filesystem::path(runtime.config.assetsDir);
     ensurePrivateDirectory(runtime.dataDir);
+    // Remote settings (set by the coordinators on the server) win over kiosk.toml.
+    layRemoteSettings(runtime.config, runtime.dataDir, runtime.notes);
     logInfo("runtime", "data in " + runtime.dataDir.string() + ", assets in " + runtime.assetsDir.string());
 
     runtime.deviceId = loadOrCreateDeviceId(runtime.dataDir / "device-id", runtime.notes);

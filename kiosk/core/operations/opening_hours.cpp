@@ -1,0 +1,251 @@
+#include "core/operations/opening_hours.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "core/config/kiosk_config.h"
+
+namespace signpost {
+
+namespace {
+
+constexpr std::size_t kMaxSessions = 4;
+
+std::string_view trim(std::string_view text) {
+    while (!text.empty() && text.front() == ' ') {
+        text.remove_prefix(1);
+    }
+    while (!text.empty() && text.back() == ' ') {
+        text.remove_suffix(1);
+    }
+    return text;
+}
+
+bool digits(std::string_view text) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// "HH:MM" → minutes; "24:00" only when `closing`.
+std::optional<int> clockMinutes(std::string_view text, bool closing) {
+    if (text.size() != 5 || text[2] != ':' || !digits(text.substr(0, 2)) || !digits(text.substr(3, 2))) {
+        return std::nullopt;
+    }
+    const int hours = (text[0] - '0') * 10 + (text[1] - '0');
+    const int minutes = (text[3] - '0') * 10 + (text[4] - '0');
+    if (minutes > 59 || hours > 24 || (hours == 24 && (minutes != 0 || !closing))) {
+        return std::nullopt;
+    }
+    return hours * 60 + minutes;
+}
+
+std::string clockText(int minutes) {
+    const int clamped = std::clamp(minutes, 0, 1440);
+    const char text[] = {static_cast<char>('0' + clamped / 600), static_cast<char>('0' + clamped / 60 % 10), ':',
+                         static_cast<char>('0' + clamped % 60 / 10), static_cast<char>('0' + clamped % 10), '\0'};
+    return text;
+}
+
+bool fail(std::string* problem, std::string reason) {
+    if (problem != nullptr) {
+        *problem = std::move(reason);
+    }
+    return false;
+}
+
+std::chrono::sys_days dayOf(const LocalTime& local) { return std::chrono::sys_days(local.date); }
+
+}  // namespace
+
+OpeningHours::OpeningHours() {
+    for (DayHours& day : m_week) {
+        day.sessions = {OpeningSession{0, 1440}};
+    }
+}
+
+OpeningHours::OpeningHours(std::array<DayHours, 7> week, std::vector<HoursException> exceptions)
+    : m_week(std::move(week)), m_exceptions(std::move(exceptions)) {
+    std::stable_sort(m_exceptions.begin(), m_exceptions.end(),
+                     [](const HoursException& a, const HoursException& b) { return a.date < b.date; });
+    // Later entries for the same date are dropped: the config refuses duplicates anyway.
+    m_exceptions.erase(std::unique(m_exceptions.begin(), m_exceptions.end(),
+                                   [](const HoursException& a, const HoursException& b) { return a.date == b.date; }),
+                       m_exceptions.end());
+}
+
+std::optional<DayHours> OpeningHours::parseDay(std::string_view text, std::string* problem) {
+    text = trim(text);
+    DayHours day;
+    if (text == "closed") {
+        return day;
+    }
+    if (text.empty()) {
+        fail(problem, "empty; write hours like \"09:00-17:00\" or \"closed\"");
+        return std::nullopt;
+    }
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t comma = text.find(',', start);
+        const std::string_view part = trim(text.substr(start, comma == std::string_view::npos ? text.npos : comma - start));
+        const std::size_t dash = part.find('-');
+        const auto opens = dash == std::string_view::npos ? std::nullopt : clockMinutes(trim(part.substr(0, dash)), false);
+        const auto closes = dash == std::string_view::npos ? std::nullopt : clockMinutes(trim(part.substr(dash + 1)), true);
+        if (!opens || !closes) {
+            fail(problem, "\"" + std::string(part) + "\" is not a time range like 09:00-17:00");
+            return std::nullopt;
+        }
+        if (*closes <= *opens) {
+            fail(problem, "\"" + std::string(part) + "\" closes before it opens (use 24:00 for midnight)");
+            return std::nullopt;
+        }
+        if (!day.sessions.empty() && *opens < day.sessions.back().closes) {
+            fail(problem, "\"" + std::string(part) + "\" starts before the session before it ends");
+            return std::nullopt;
+        }
+        if (day.sessions.size() == kMaxSessions) {
+            fail(problem, "more than 4 sessions in one day");
+            return std::nullopt;
+        }
+        day.sessions.push_back(OpeningSession{*opens, *closes});
+        if (comma == std::string_view::npos) {
+            break;
+        }
+        start = comma + 1;
+    }
+    return day;
+}
+
+std::optional<HoursException> OpeningHours::parseException(std::string_view text, std::string* problem) {
+    text = trim(text);
+    const std::size_t space = text.find(' ');
+    const std::string_view date = text.substr(0, space);
+    if (date.size() != 10 || date[4] != '-' || date[7] != '-' || !digits(date.substr(0, 4)) ||
+        !digits(date.substr(5, 2)) || !digits(date.substr(8, 2))) {
+        fail(problem, "\"" + std::string(text) + "\" does not start with a date like 2026-12-25");
+        return std::nullopt;
+    }
+    const auto number = [&](std::size_t at, std::size_t length) {
+        int value = 0;
+        for (char c : date.substr(at, length)) {
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    };
+    const std::chrono::year_month_day ymd{std::chrono::year(number(0, 4)),
+                                          std::chrono::month(static_cast<unsigned>(number(5, 2))),
+                                          std::chrono::day(static_cast<unsigned>(number(8, 2)))};
+    if (!ymd.ok()) {
+        fail(problem, "\"" + std::string(date) + "\" is not a real date");
+        return std::nullopt;
+    }
+    if (space == std::string_view::npos) {
+        fail(problem, "\"" + std::string(text) + "\" needs hours after the date, like \"2026-12-25 closed\"");
+        return std::nullopt;
+    }
+    std::string dayProblem;
+    auto hours = parseDay(text.substr(space + 1), &dayProblem);
+    if (!hours) {
+        fail(problem, std::string(date) + ": " + dayProblem);
+        return std::nullopt;
+    }
+    return HoursException{ymd, std::move(*hours)};
+}
+
+std::string OpeningHours::formatDay(const DayHours& day) {
+    if (day.closed()) {
+        return "closed";
+    }
+    std::string text;
+    for (const OpeningSession& session : day.sessions) {
+        text += (text.empty() ? "" : ", ") + clockText(session.opens) + '-' + clockText(session.closes);
+    }
+    return text;
+}
+
+bool OpeningHours::alwaysOpen() const noexcept {
+    const DayHours allDay{{OpeningSession{0, 1440}}};
+    return std::all_of(m_week.begin(), m_week.end(), [&](const DayHours& day) { return day == allDay; }) &&
+           std::all_of(m_exceptions.begin(), m_exceptions.end(),
+                       [&](const HoursException& exception) { return exception.hours == allDay; });
+}
+
+const DayHours& OpeningHours::hoursOn(std::chrono::year_month_day date, unsigned isoWeekday) const {
+    const auto found = std::lower_bound(m_exceptions.begin(), m_exceptions.end(), date,
+                                        [](const HoursException& e, const std::chrono::year_month_day& d) { return e.date < d; });
+    if (found != m_exceptions.end() && found->date == date) {
+        return found->hours;
+    }
+    return m_week[(std::clamp(isoWeekday, 1u, 7u) - 1) % 7];
+}
+
+bool OpeningHours::isOpenAt(const LocalTime& local) const {
+    const DayHours& day = hoursOn(local.date, local.weekday);
+    return std::any_of(day.sessions.begin(), day.sessions.end(), [&](const OpeningSession& session) {
+        return local.minutesOfDay >= session.opens && local.minutesOfDay < session.closes;
+    });
+}
+
+bool OpeningHours::isOpenAt(std::chrono::sys_seconds instant, const TimeZone& zone) const {
+    return isOpenAt(zone.toLocal(instant));
+}
+
+std::optional<std::chrono::sys_seconds> OpeningHours::nextChange(std::chrono::sys_seconds now, const TimeZone& zone,
+                                                                 std::chrono::days horizon) const {
+    const bool openNow = isOpenAt(now, zone);
+    const auto limit = now + horizon;
+    std::chrono::sys_seconds at = now;
+    // Step from one boundary of the local day (an opening, a closing, midnight) to the next and
+    // look at the state there. A daylight-saving jump only moves a step's landing point; the
+    // state is always read at the instant itself, so the answer is right either way.
+    while (at < limit) {
+        const LocalTime local = zone.toLocal(at);
+        const DayHours& day = hoursOn(local.date, local.weekday);
+        int boundary = 1440;
+        for (const OpeningSession& session : day.sessions) {
+            for (int edge : {session.opens, session.closes}) {
+                if (edge > local.minutesOfDay && edge < boundary) {
+                    boundary = edge;
+                }
+            }
+        }
+        at += std::chrono::seconds((boundary - local.minutesOfDay) * 60 - local.secondsOfMinute);
+        if (isOpenAt(at, zone) != openNow) {
+            return at;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<NextOpening> OpeningHours::nextOpening(std::chrono::sys_seconds now, const TimeZone& zone) const {
+    if (isOpenAt(now, zone)) {
+        return std::nullopt;
+    }
+    const auto at = nextChange(now, zone);
+    if (!at) {
+        return std::nullopt;
+    }
+    NextOpening next;
+    next.at = *at;
+    next.local = zone.toLocal(*at);
+    next.daysAhead = static_cast<int>((dayOf(next.local) - dayOf(zone.toLocal(now))).count());
+    return next;
+}
+
+OpeningHours openingHoursOf(const KioskConfig& config) {
+    const std::string* days[7] = {&config.hoursMonday,   &config.hoursTuesday, &config.hoursWednesday,
+                                  &config.hoursThursday, &config.hoursFriday,  &config.hoursSaturday,
+                                  &config.hoursSunday};
+    std::array<DayHours, 7> week;
+    for (std::size_t i = 0; i < 7; ++i) {
+        auto day = OpeningHours::parseDay(*days[i]);
+        week[i] = day ? std::move(*day) : DayHours{{OpeningSession{0, 1440}}};
+    }
+    std::vector<HoursException> exceptions;
+    for (const std::string& text : config.hoursExceptions) {
+        if (auto exception = OpeningHours::parseException(text)) {
+            exceptions.push_back(std::move(*exception));
+        }
+    }
+    return OpeningHours(std::move(week), std::move(exceptions));
+}
+
+}  // namespace signpost

@@ -1,0 +1,166 @@
+// Venue operations on the real signpost-kiosk under Xvfb: the systemd watchdog proof (a fake
+// service manager listens on $NOTIFY_SOCKET: READY=1, then WATCHDOG=1 while frames complete, and
+// none at all once the render loop is stuck), and the test-only hang switch's command line.
+//
+// The X runs are tagged [.] (slow; CI runs them through the "[slow suites]" ctest entry).
+#include <catch2/catch.hpp>
+
+#include <csignal>
+
+#include "core/config/kiosk_config.h"
+#include "core/config/toml.h"
+#include "core/referral/sealing.h"
+#include "support/notify_listener.h"
+#include "support/process.h"
+#include "support/test_support.h"
+#include "support/virtual_display.h"
+
+using namespace std::chrono_literals;
+using namespace signpost;
+using namespace signpost::test;
+
+namespace {
+
+struct KioskSetup {
+    TempDir dir{"operations-kiosk"};
+    CoordinatorKeyPair key = CoordinatorKeyPair::generate();
+    std::filesystem::path config = dir / "kiosk.toml";
+    std::filesystem::path data = dir / "data";
+
+    KioskSetup() {
+        TomlDocument document = TomlDocument::parse(exampleKioskConfig(), "kiosk.toml");
+        document.set("referral", "coordinator_public_key", key.publicKey().toBase64());
+        writeText(config, document.toString());
+    }
+};
+
+ProcessOptions kioskProcess(const KioskSetup& setup, std::vector<std::string> extraArgs) {
+    ProcessOptions options;
+    options.program = builtProgram("signpost-kiosk");
+    options.args = {"--config", setup.config.string(), "--data-dir", setup.data.string()};
+    options.args.insert(options.args.end(), extraArgs.begin(), extraArgs.end());
+    options.unsetEnv = {"NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"};
+    options.stdoutFile = setup.dir / "kiosk.out";
+    options.stderrFile = setup.dir / "kiosk.err";
+    return options;
+}
+
+bool e2eEnabled() {
+    if (!SIGNPOST_E2E_ENABLED) {
+        WARN("SIGNPOST_E2E_TESTS is OFF; skipped");
+        return false;
+    }
+    if (!VirtualDisplay::xvfbAvailable() && std::getenv("DISPLAY") == nullptr) {
+        FAIL("no X display and no Xvfb: run installer/install-deps.sh");
+    }
+    return true;
+}
+
+}  // namespace
+
+TEST_CASE("the test-only hang switch takes a frame count and nothing else", "[operations_kiosk]") {
+    KioskSetup setup;
+    for (const std::vector<std::string>& bad :
+         {std::vector<std::string>{"--test-hang-after-frames"}, {"--test-hang-after-frames", "0"},
+          {"--test-hang-after-frames", "-3"}, {"--test-hang-after-frames", "ten"},
+          {"--test-hang-after-frames=5x"}}) {
+        ProcessOptions options = kioskProcess(setup, bad);
+        options.unsetEnv.push_back("DISPLAY");
+        const ExitStatus status = runProcess(options, 60s);
+        INFO(bad.back() << ": " << status.describe());
+        CHECK(status.exitedWith(2));
+        CHECK(readText(setup.dir / "kiosk.err").find("--test-hang-after-frames expects") != std::string::npos);
+    }
+    // --help documents it as a test aid.
+    ProcessOptions help = kioskProcess(setup, {"--help"});
+    REQUIRE(runProcess(help, 60s).success());
+    const std::string usage = readText(setup.dir / "kiosk.out");
+    CHECK(usage.find("--test-hang-after-frames N") != std::string::npos);
+    CHECK(usage.find("TESTS ONLY") != std::string::npos);
+}
+
+TEST_CASE("watchdog proof: READY=1, pings while frames complete, none once the loop is stuck",
+          "[operations_kiosk][.]") {
+    if (!e2eEnabled()) {
+        return;
+    }
+    KioskSetup setup;
+    VirtualDisplayOptions displayOptions;
+    displayOptions.width = 1280;
+    displayOptions.height = 1024;
+    VirtualDisplay display = VirtualDisplay::start(displayOptions);
+
+    // A fake service manager: our own datagram socket, a 600 ms watchdog (a ping due every
+    // 300 ms). An idle kiosk draws a frame for each ping, so 40 frames last about 12 s.
+    NotifyListener notify((setup.dir / "notify.sock").string());
+    ProcessOptions options = kioskProcess(setup, {"--windowed", "--size", "1280x1024",
+                                                  "--test-hang-after-frames", "40"});
+    options.env["DISPLAY"] = display.display();
+    options.env["NOTIFY_SOCKET"] = notify.address();
+    options.env["WATCHDOG_USEC"] = "600000";
+    ChildProcess kiosk = ChildProcess::spawn(options);
+
+    const auto ready = notify.waitFor("READY=1", 120s, kiosk.pid());
+    INFO(kiosk.report());
+    REQUIRE(ready);
+
+    // Pings while frames complete: collect until a silence twice the watchdog interval long.
+    std::vector<NotifyListener::Message> pings;
+    const auto giveUp = std::chrono::steady_clock::now() + 90s;
+    while (std::chrono::steady_clock::now() < giveUp) {
+        auto ping = notify.waitFor("WATCHDOG=1", 1200ms, kiosk.pid());
+        if (!ping) {
+            break;
+        }
+        pings.push_back(*ping);
+    }
+    INFO(kiosk.report());
+    REQUIRE(pings.size() >= 5);  // fed while frames completed
+    for (std::size_t i = 1; i < pings.size(); ++i) {
+        CHECK(pings[i].receivedAt - pings[i - 1].receivedAt < 600ms);  // never let it expire
+    }
+    CHECK(pings.front().receivedAt >= ready->receivedAt);
+
+    // Stuck: the process is alive, but for several watchdog intervals nothing arrives — a real
+    // service manager would now kill and restart it.
+    REQUIRE(kiosk.running());
+    notify.drain();
+    CHECK_FALSE(notify.waitFor("WATCHDOG=1", 3s, kiosk.pid()));
+    CHECK(kiosk.running());
+    CHECK(readText(setup.dir / "kiosk.err").find("TEST ONLY: frame loop hung after 40 frames") !=
+          std::string::npos);
+
+    // SIGTERM still ends it (the hang switch keeps clean-up polite), saying STOPPING=1.
+    const ExitStatus status = kiosk.stop(10s);
+    CHECK(status.success());
+    CHECK(notify.waitFor("STOPPING=1", 2s));
+}
+
+TEST_CASE("without the switch an idle kiosk never stops feeding the watchdog", "[operations_kiosk][.]") {
+    if (!e2eEnabled()) {
+        return;
+    }
+    KioskSetup setup;
+    VirtualDisplay display = VirtualDisplay::start();
+    NotifyListener notify((setup.dir / "notify.sock").string());
+    ProcessOptions options = kioskProcess(setup, {"--windowed", "--size", "1024x768"});
+    options.env["DISPLAY"] = display.display();
+    options.env["NOTIFY_SOCKET"] = notify.address();
+    options.env["WATCHDOG_USEC"] = "600000";
+    ChildProcess kiosk = ChildProcess::spawn(options);
+    INFO(kiosk.report());
+    REQUIRE(notify.waitFor("READY=1", 120s, kiosk.pid()));
+    // Longer than the hang run above takes to go quiet: every gap stays under the interval.
+    auto last = std::chrono::steady_clock::now();
+    const auto until = last + 15s;
+    int pings = 0;
+    while (std::chrono::steady_clock::now() < until) {
+        auto ping = notify.waitFor("WATCHDOG=1", 1200ms, kiosk.pid());
+        REQUIRE(ping);
+        CHECK(ping->receivedAt - last < 1200ms);
+        last = ping->receivedAt;
+        ++pings;
+    }
+    CHECK(pings >= 25);
+    CHECK(kiosk.stop(10s).success());
+}
