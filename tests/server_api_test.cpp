@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <regex>
 #include <set>
 
@@ -711,11 +712,10 @@ TEST_CASE("probe, health and metrics", "[server_api]") {
     CHECK(body["status"] == "ok");
     CHECK(body["version"] == SIGNPOST_VERSION);
 
-    auto metrics = client.Get("/metrics");
-    REQUIRE(statusOf(metrics) == 200);
-    CHECK(metrics->get_header_value("Content-Type").rfind("text/plain; version=0.0.4", 0) == 0);
-    const std::string& text = metrics->body;
-    for (const char* expected : {
+    // A request is counted by httplib's logger, which runs after its response was written, so
+    // a scrape on another connection can trail the last request by a moment: scrape until every
+    // expected line is there (or time runs out and the checks below say which is missing).
+    const std::vector<std::string> expectedLines = {
              "signpost_http_requests_total{method=\"POST\",route=\"/v1/"
              "submissions\",status=\"200\"} 1\n",
              "signpost_http_requests_total{method=\"POST\",route=\"/v1/devices/"
@@ -732,7 +732,27 @@ TEST_CASE("probe, health and metrics", "[server_api]") {
              "signpost_submissions_unacked 2\n",
              "signpost_devices_active 1\n",
              "# TYPE signpost_http_request_duration_seconds histogram\n",
-         }) {
+    };
+    httplib::Result metrics = client.Get("/metrics");
+    const auto hasAll = [&] {
+        return statusOf(metrics) == 200 &&
+               std::all_of(expectedLines.begin(), expectedLines.end(), [&](const std::string& e) {
+                   return metrics->body.find(e) != std::string::npos;
+               });
+    };
+    test::waitUntil(
+        [&] {
+            if (hasAll()) {
+                return true;
+            }
+            metrics = client.Get("/metrics");
+            return false;
+        },
+        std::chrono::seconds(5));
+    REQUIRE(statusOf(metrics) == 200);
+    CHECK(metrics->get_header_value("Content-Type").rfind("text/plain; version=0.0.4", 0) == 0);
+    const std::string& text = metrics->body;
+    for (const std::string& expected : expectedLines) {
         INFO(expected);
         CHECK(text.find(expected) != std::string::npos);
     }
@@ -757,12 +777,19 @@ TEST_CASE("one log line per request, with no token, body or personal data", "[se
     auto client = server.client();
     client.Get(("/v1/directory?since=0&name=" + std::string("Jane%20Doe")).c_str(),
                bearer(kiosk.token));
+    // The request line is written by httplib's logger after the response went out: wait for it.
     std::vector<std::string> pushes;
-    for (const std::string& line : logLinesContaining("POST /v1/submissions 200")) {
-        if (line.find(kiosk.deviceId) != std::string::npos) {
-            pushes.push_back(line);
-        }
-    }
+    test::waitUntil(
+        [&] {
+            pushes.clear();
+            for (const std::string& line : logLinesContaining("POST /v1/submissions 200")) {
+                if (line.find(kiosk.deviceId) != std::string::npos) {
+                    pushes.push_back(line);
+                }
+            }
+            return !pushes.empty() && !logLinesContaining("GET /v1/directory").empty();
+        },
+        std::chrono::seconds(5));
     REQUIRE(pushes.size() == 1);
     CHECK(std::regex_match(
         pushes[0], std::regex(R"(POST /v1/submissions 200 \d+\.\dms \d+B device=[0-9a-f-]{36})")));
