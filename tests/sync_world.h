@@ -104,14 +104,29 @@ inline ReferralForm syncTestForm(const std::string& name = "Zofia Wójcik") {
     return form;
 }
 
+// HTTPS for a SyncServer: the certificate and key it serves, and the CA file its own coordinator
+// client trusts. All empty (the default) = plain HTTP on loopback.
+struct SyncServerTls {
+    std::filesystem::path certFile;
+    std::filesystem::path keyFile;
+    std::filesystem::path caFile;
+};
+
 // The server, its admin verbs and the coordinator's view.
 class SyncServer {
 public:
-    explicit SyncServer(const std::filesystem::path& dir) : m_dir(dir) {
+    explicit SyncServer(const std::filesystem::path& dir, const SyncServerTls& tls = {})
+        : m_dir(dir), m_http(coordinatorHttpOptions(tls)) {
         std::filesystem::create_directories(m_dir);
-        writeText(configFile(), "[server]\nlisten_address = \"127.0.0.1\"\nport = 0\nthreads = 8\n"
-                                "\n[storage]\ndata_dir = \"" + (m_dir / "data").string() +
-                                "\"\n\n[limits]\nenroll_burst = 1000\nbad_token_burst = 1000\n");
+        std::string tlsKeys;
+        if (!tls.certFile.empty()) {
+            tlsKeys = "tls_cert_file = \"" + tls.certFile.string() + "\"\ntls_key_file = \"" +
+                      tls.keyFile.string() + "\"\n";
+        }
+        writeText(configFile(),
+                  "[server]\nlisten_address = \"127.0.0.1\"\nport = 0\nthreads = 8\n" + tlsKeys +
+                      "\n[storage]\ndata_dir = \"" + (m_dir / "data").string() +
+                      "\"\n\n[limits]\nenroll_burst = 1000\nbad_token_burst = 1000\n");
         start();
         m_coordinatorKey.emplace(CoordinatorKeyPair::generate());
         m_coordinatorToken = admin({"coordinator-token", "create", "--name", "coordinators"});
@@ -137,7 +152,7 @@ public:
         options.program = builtProgram("signpost-server");
         options.args = {"serve", "--config", configFile().string()};
         options.stderrFile = m_dir / ("serve-" + std::to_string(m_runs++) + ".log");
-        const std::regex listening("listening on (http://127\\.0\\.0\\.1:([0-9]+))");
+        const std::regex listening("listening on (https?://127\\.0\\.0\\.1:([0-9]+))");
         for (int attempt = 0; attempt < 50; ++attempt) {
             m_server = ChildProcess::spawn(options);
             std::smatch match;
@@ -237,6 +252,12 @@ public:
     }
 
 private:
+    static HttpClientOptions coordinatorHttpOptions(const SyncServerTls& tls) {
+        HttpClientOptions options;
+        options.caFile = tls.caFile.string();
+        return options;
+    }
+
     std::filesystem::path m_dir;
     ChildProcess m_server;
     std::string m_url;
