@@ -48,7 +48,7 @@ private:
 
 }  // namespace
 
-TEST_CASE("requests carry method, headers and body; responses carry status and headers", "[http]") {
+TEST_CASE("requests carry method, headers and body, responses carry status and headers", "[http]") {
     LoopbackServer loopback;
     loopback.server().Post("/echo", [](const httplib::Request& request, httplib::Response& response) {
         response.status = 201;

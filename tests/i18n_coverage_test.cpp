@@ -131,7 +131,7 @@ TEST_CASE("keys built at run time exist in English and Polish", "[i18n]") {
     }
 }
 
-TEST_CASE("Polish has no keys English lacks (but grammatical forms); Polish gaps are reported", "[i18n]") {
+TEST_CASE("Polish has no keys English lacks (but grammatical forms), Polish gaps are reported", "[i18n]") {
     const I18n texts = loadTexts();
     const std::vector<std::string> english = texts.keys("en");
     const std::vector<std::string> polish = texts.keys("pl");

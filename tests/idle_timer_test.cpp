@@ -90,7 +90,7 @@ TEST_CASE("extend() returns to Active with a full timeout", "[idle]") {
     CHECK(active.update(kStart + 139s) == IdlePhase::Active);
 }
 
-TEST_CASE("extend() is too late once Expired; reset() starts again", "[idle]") {
+TEST_CASE("extend() is too late once Expired, reset() starts again", "[idle]") {
     IdleTimer timer(90s, 30s, kStart);
     REQUIRE(timer.update(kStart + 120s) == IdlePhase::Expired);
     timer.extend(kStart + 121s);

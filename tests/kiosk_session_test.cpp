@@ -328,7 +328,7 @@ TEST_CASE("Change from the review comes straight back to the review", "[session]
     }
 }
 
-TEST_CASE("\"I'd rather contact them myself\" sends nothing", "[session]") {
+TEST_CASE("choosing \"I'd rather contact them myself\" sends nothing", "[session]") {
     KioskSession session(venueDefaults());
     session.startGeneralReferral();
     session.toggleReferralNeed("housing");

@@ -458,7 +458,7 @@ TEST_CASE("429 with Retry-After: enrollment attempts per address", "[server_api]
                                                    "enroll") == 1);
 }
 
-TEST_CASE("429 with Retry-After: repeated bad tokens; good tokens still pass", "[server_api]") {
+TEST_CASE("429 with Retry-After: repeated bad tokens, good tokens still pass", "[server_api]") {
     TestServer server("api-429-token", [](ServerConfig& c) {
         c.badTokenBurst = 3;
         c.badTokenPerHour = 60;

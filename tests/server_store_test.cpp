@@ -57,7 +57,7 @@ struct StoreFixture {
 
 }  // namespace
 
-TEST_CASE("a new database is migrated to the current schema; a newer one is refused",
+TEST_CASE("a new database is migrated to the current schema, a newer one is refused",
           "[server_store]") {
     test::TempDir dir("server-store-schema");
     {

@@ -32,7 +32,7 @@ SystemTime utc(int year, unsigned month, unsigned day, int hour = 12) {
 
 }  // namespace
 
-TEST_CASE("Backoff: full jitter under a doubling ceiling, capped; Retry-After honoured", "[sync_engine]") {
+TEST_CASE("Backoff: full jitter under a doubling ceiling, capped, Retry-After honoured", "[sync_engine]") {
     sync::BackoffPolicy policy;
     policy.initial = 5s;
     policy.cap = 15min;
@@ -390,7 +390,7 @@ TEST_CASE("Device clocks at 1970 and 2099: accepted, ordered by the server's cur
     }
 }
 
-TEST_CASE("Sent ciphertext is wiped after the grace period; the row stays", "[sync_engine]") {
+TEST_CASE("Sent ciphertext is wiped after the grace period, the row stays", "[sync_engine]") {
     test::TempDir dir("sync-purge");
     test::SyncServer server(dir / "server");
     test::SyncKiosk kiosk(dir / "kiosk", server.publicKey());

@@ -64,7 +64,7 @@ TEST_CASE("signatures catch any change to any stored field", "[protocol]") {
     CHECK(contentHash(changed) != contentHash(s));
 }
 
-TEST_CASE("another device's key does not verify; signatures are deterministic", "[protocol]") {
+TEST_CASE("another device's key does not verify, signatures are deterministic", "[protocol]") {
     DeviceSigningKey key = DeviceSigningKey::generate();
     DeviceSigningKey other = DeviceSigningKey::generate();
     Submission s = sampleSubmission();

@@ -146,7 +146,7 @@ TEST_CASE("after the idle timeout and its countdown, everything is wiped", "[ui]
     }
 }
 
-TEST_CASE("\"Finish and clear\" wipes everything at once", "[ui][idle]") {
+TEST_CASE("the \"Finish and clear\" button wipes everything at once", "[ui][idle]") {
     setLogToStderr(false);
     test::TempDir dir("ui-finish");
     TestKiosk kiosk(dir.path(), test::assetsDir(), idleOptions());
@@ -157,7 +157,7 @@ TEST_CASE("\"Finish and clear\" wipes everything at once", "[ui][idle]") {
     CHECK(ui.app().session().resetCount() == 1);
 }
 
-TEST_CASE("an untouched kiosk never asks; it resets silently", "[ui][idle]") {
+TEST_CASE("an untouched kiosk never asks, it resets silently", "[ui][idle]") {
     setLogToStderr(false);
     test::TempDir dir("ui-pristine");
     TestKiosk kiosk(dir.path(), test::assetsDir(), idleOptions());

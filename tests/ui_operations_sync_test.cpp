@@ -21,7 +21,7 @@ using signpost::ui::testing::TestKiosk;
 using signpost::ui::testing::TestKioskOptions;
 using signpost::ui::testing::UiDriver;
 
-TEST_CASE("remote settings: set on the server, sync, applied and shown; cleared, the local value is back",
+TEST_CASE("remote settings: set on the server, sync, applied and shown, cleared, the local value is back",
           "[ui][operations]") {
     setLogToStderr(false);
     test::TempDir dir("ui-remote-e2e");

@@ -199,7 +199,7 @@ private:
 
 }  // namespace
 
-TEST_CASE("staff panel: remote settings are marked and their controls disabled; a save keeps the file's own",
+TEST_CASE("staff panel: remote settings are marked and their controls disabled, a save keeps the file's own",
           "[ui][operations]") {
     setLogToStderr(false);
     test::TempDir dir("ui-remote");
@@ -263,7 +263,7 @@ TEST_CASE("staff panel: network, recent log, change PIN", "[ui][operations]") {
     CHECK(auth.check("2580", std::chrono::system_clock::now()).outcome != PinCheck::Outcome::Accepted);
 }
 
-TEST_CASE("reboot: systemctl --no-ask-password reboot; a refusal is said plainly", "[ui][operations]") {
+TEST_CASE("reboot: systemctl --no-ask-password reboot, a refusal is said plainly", "[ui][operations]") {
     setLogToStderr(false);
     test::TempDir dir("ui-reboot");
     SECTION("accepted") {

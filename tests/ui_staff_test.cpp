@@ -58,7 +58,7 @@ TEST_CASE("the staff corner opens the PIN pad only after a 3-second hold", "[ui]
     CHECK(ui.screen() == "home");
 }
 
-TEST_CASE("with no PIN configured, staff set one; it is saved as a hash", "[ui][staff]") {
+TEST_CASE("with no PIN configured, staff set one, it is saved as a hash", "[ui][staff]") {
     setLogToStderr(false);
     test::TempDir dir("ui-setpin");
     TestKiosk kiosk(dir.path(), test::assetsDir());

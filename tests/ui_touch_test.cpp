@@ -72,7 +72,7 @@ void checkAboveKeyboard(UiDriver& ui, std::string field, const std::string& area
 
 }  // namespace
 
-TEST_CASE("a drag scrolls the list with inertia and presses nothing; a tap presses", "[ui]") {
+TEST_CASE("a drag scrolls the list with inertia and presses nothing, a tap presses", "[ui]") {
     setLogToStderr(false);
     test::TempDir dir("ui-drag");
     TestKioskOptions options;
@@ -186,7 +186,7 @@ TEST_CASE("the keyboard never covers the field being typed into", "[ui]") {
     }
 }
 
-TEST_CASE("each field gets its keyboard; shift, accents, symbols, backspace", "[ui]") {
+TEST_CASE("each field gets its keyboard, shift, accents, symbols, backspace", "[ui]") {
     setLogToStderr(false);
     test::TempDir dir("ui-keys");
     TestKiosk kiosk(dir.path(), test::assetsDir());
