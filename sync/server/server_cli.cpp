@@ -1,6 +1,8 @@
 #include "sync/server/server_cli.h"
 
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <iomanip>
@@ -16,6 +18,7 @@
 #include "core/directory/hsds_import.h"
 #include "core/operations/remote_settings.h"
 #include "core/storage/database.h"
+#include "sync/server/backup.h"
 #include "sync/server/directory_publisher.h"
 #include "sync/server/server_config.h"
 #include "sync/server/server_runtime.h"
@@ -47,6 +50,8 @@ constexpr const char* kMainUsage =
     "  admin device set ID KEY=VALUE... | clear ID KEY... | show ID\n"
     "                                         one kiosk's remote settings\n"
     "  admin import-directory FILE            publish a new directory version (HSDS JSON)\n"
+    "  backup --to FILE                       copy the database, consistent, while serving\n"
+    "  restore --from FILE                    replace the database with a backup (stop first)\n"
     "\n"
     "options:\n"
     "  --config FILE   server.toml to use (default: /etc/signpost/server.toml installed,\n"
@@ -106,6 +111,23 @@ constexpr const char* kImportUsage =
     "Reads an HSDS-shaped JSON directory (the kiosk's format, assets/directory/README.md) and,\n"
     "if any service changed, publishes it as the next directory version. Kiosks then fetch only\n"
     "the services that changed.\n";
+
+constexpr const char* kBackupUsage =
+    "usage: signpost-server backup --to FILE [--config FILE]\n"
+    "\n"
+    "Copies the server's database to FILE while the server keeps running (SQLite's online\n"
+    "backup: one consistent snapshot; kiosks are not held up). The copy is checked with\n"
+    "integrity_check and only then renamed to FILE (mode 0600), replacing an older FILE.\n"
+    "It holds sealed referrals and token hashes: keep it as safe as the server.\n"
+    "Run it as the server's user: runuser -u signpost-server -- signpost-server backup ...\n";
+
+constexpr const char* kRestoreUsage =
+    "usage: signpost-server restore --from FILE [--config FILE]\n"
+    "\n"
+    "Replaces the server's database with the backup FILE, after checking it is an intact\n"
+    "Signpost server database no newer than this program. Everything stored after the backup\n"
+    "was taken is lost. Stop the server first (systemctl stop signpost-server), run this as\n"
+    "the server's user, then start it again.\n";
 
 constexpr const char* kAdminUsage =
     "usage: signpost-server admin <enrollment-code | coordinator-token | devices | device | "
@@ -461,6 +483,50 @@ int importDirectory(Arguments& args, const ServerConfig& config, std::ostream& o
     return exit_code::kOk;
 }
 
+// Root would leave root-owned -wal/-shm files that the server's own user cannot open.
+void refuseRootForeignDirectory(const std::filesystem::path& database, const char* usage) {
+    struct stat info {};
+    if (::geteuid() == 0 && ::stat(database.parent_path().c_str(), &info) == 0 && info.st_uid != 0) {
+        throw UsageError{"run this as the owner of " + database.parent_path().string() +
+                             " (runuser -u signpost-server -- signpost-server ...), not as root",
+                         usage};
+    }
+}
+
+int backup(Arguments& args, const std::optional<std::string>& configFile, std::ostream& out,
+           std::ostream& err) {
+    const auto to = args.takeOption("--to", kBackupUsage);
+    args.expectEnd(kBackupUsage);
+    if (!to || to->empty()) {
+        throw UsageError{"--to FILE is required", kBackupUsage};
+    }
+    ServerConfig config = loadConfig(configFile);
+    printWarnings(config, err);
+    refuseRootForeignDirectory(config.databasePath(), kBackupUsage);
+    const DatabaseCopySummary summary = backupDatabase(config.databasePath(), *to);
+    out << "backup " << *to << ": " << summary.bytes << " bytes, " << summary.submissions
+        << " submissions, " << summary.devices << " devices, schema " << summary.schemaVersion
+        << ", integrity ok\n";
+    return exit_code::kOk;
+}
+
+int restore(Arguments& args, const std::optional<std::string>& configFile, std::ostream& out,
+            std::ostream& err) {
+    const auto from = args.takeOption("--from", kRestoreUsage);
+    args.expectEnd(kRestoreUsage);
+    if (!from || from->empty()) {
+        throw UsageError{"--from FILE is required", kRestoreUsage};
+    }
+    ServerConfig config = loadConfig(configFile);
+    printWarnings(config, err);
+    refuseRootForeignDirectory(config.databasePath(), kRestoreUsage);
+    const DatabaseCopySummary summary = restoreDatabase(*from, config.databasePath());
+    out << "restored " << config.databasePath().string() << " from " << *from << ": "
+        << summary.submissions << " submissions, " << summary.devices
+        << " devices, integrity ok\n";
+    return exit_code::kOk;
+}
+
 int admin(Arguments& args, const std::optional<std::string>& configFile, bool help,
           std::ostream& out, std::ostream& err) {
     const auto command = args.next();
@@ -531,6 +597,14 @@ int runServerCli(const std::vector<std::string>& rawArgs, std::ostream& out, std
         }
         if (*verb == "admin") {
             return admin(args, configFile, help, out, err);
+        }
+        if (*verb == "backup" || *verb == "restore") {
+            if (help) {
+                out << (*verb == "backup" ? kBackupUsage : kRestoreUsage);
+                return exit_code::kOk;
+            }
+            return *verb == "backup" ? backup(args, configFile, out, err)
+                                     : restore(args, configFile, out, err);
         }
         throw UsageError{"unknown command \"" + *verb + "\"", kMainUsage};
     } catch (const UsageError& error) {

@@ -5,6 +5,7 @@
 //   signpost-server admin coordinator-token create --name N | revoke N | list
 //   signpost-server admin devices list | revoke ID
 //   signpost-server admin import-directory FILE
+//   signpost-server backup --to FILE | restore --from FILE   (sync/server/backup.h)
 //   signpost-server --help | --version          (every verb also takes --help)
 //
 // --config FILE may appear anywhere; without it the default file is used if it exists

@@ -1,0 +1,47 @@
+// Signpost server — back up and restore the database while it is in use.
+//
+//   signpost-server backup --to FILE        (server_cli.cpp; this file does the work)
+//   signpost-server restore --from FILE
+//
+// Backup copies the live database with SQLite's online backup API in one step, inside one read
+// transaction: in WAL mode that does not stop the server's writers, and the copy is the
+// database exactly as it was at one commit (every submission the server answered "stored"
+// before the backup began is in it; nothing half-written is). The copy is written beside FILE
+// under a temporary name, switched to a rollback journal (one self-contained file), checked with
+// PRAGMA integrity_check, fsynced and only then renamed over FILE, mode 0600: a failed backup
+// never leaves a partial FILE, and never replaces a good older FILE.
+//
+// Restore checks the backup (integrity_check, a Signpost server schema no newer than this
+// program) and then copies it INTO the live database with the same API, under SQLite's locks,
+// so the database file is never swapped beneath an open connection. Stop the server first
+// (installer/README.md, "Back up and restore"): a running server would keep answering from its
+// in-memory state (rate limits, the directory cache) that no longer matches. Everything written
+// after the backup was taken is replaced by the backup's contents.
+//
+// Thread-safety: free functions; each opens its own connections.
+// Throws: StorageError (SQLite failures, a damaged or foreign backup), FileError (paths).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+
+namespace signpost::server {
+
+struct DatabaseCopySummary {
+    std::uintmax_t bytes = 0;        // size of the file written (backup) or restored from
+    std::int64_t submissions = 0;    // rows in submissions
+    std::int64_t devices = 0;        // rows in devices
+    int schemaVersion = 0;           // PRAGMA user_version of the copy
+};
+
+// Copies the database at `live` into `destination` (see above). `live` must exist.
+DatabaseCopySummary backupDatabase(const std::filesystem::path& live,
+                                   const std::filesystem::path& destination);
+
+// Replaces the contents of the database at `live` (created if missing; its directory too, mode
+// 0700) with the backup `backup`, after checking the backup. On a failed check `live` is left
+// untouched.
+DatabaseCopySummary restoreDatabase(const std::filesystem::path& backup,
+                                    const std::filesystem::path& live);
+
+}  // namespace signpost::server
