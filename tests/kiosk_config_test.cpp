@@ -523,6 +523,18 @@ TEST_CASE("settingsOf copies the staff-editable fields", "[config]") {
     CHECK(settings.languages == std::vector<std::string>{"en", "ur"});
 }
 
+TEST_CASE("a save takes away other users' access: the file holds the PIN's hash", "[config]") {
+    test::TempDir dir("config");
+    const fs::path file = dir / "kiosk.toml";
+    test::writeText(file, deployedExample());
+    ::chmod(file.c_str(), 0664);
+    savePinHash(file, StaffAuth::hashPin("2580"));
+    CHECK(modeOf(file) == 0660u);
+    ::chmod(file.c_str(), 0644);
+    savePinHash(file, "");
+    CHECK(modeOf(file) == 0640u);
+}
+
 TEST_CASE("a settings save changes only its values and keeps the rest byte for byte",
           "[config]") {
     test::TempDir dir("config");

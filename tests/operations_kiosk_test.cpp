@@ -10,6 +10,7 @@
 #include "core/config/kiosk_config.h"
 #include "core/config/toml.h"
 #include "core/referral/sealing.h"
+#include "core/staff/staff_auth.h"
 #include "support/notify_listener.h"
 #include "support/process.h"
 #include "support/test_support.h"
@@ -77,6 +78,45 @@ TEST_CASE("the test-only hang switch takes a frame count and nothing else", "[op
     const std::string usage = readText(setup.dir / "kiosk.out");
     CHECK(usage.find("--test-hang-after-frames N") != std::string::npos);
     CHECK(usage.find("TESTS ONLY") != std::string::npos);
+}
+
+TEST_CASE("a forgotten PIN: --reset-pin clears it and its lock-out, keeps the rest of the config",
+          "[operations_kiosk]") {
+    KioskSetup setup;
+    savePinHash(setup.config, StaffAuth::hashPin("2580"));
+    // Locked out by wrong guesses.
+    {
+        StaffAuth auth(loadKioskConfig(setup.config).pinHash, setup.data / "staff-lock.json", 2);
+        std::filesystem::create_directories(setup.data);
+        auth.check("1111", std::chrono::system_clock::now());
+        REQUIRE(auth.check("2222", std::chrono::system_clock::now()).outcome == PinCheck::Outcome::LockedOut);
+    }
+    REQUIRE(std::filesystem::exists(setup.data / "staff-lock.json"));
+    const std::string before = readText(setup.config);
+
+    ProcessOptions reset = kioskProcess(setup, {"--reset-pin"});
+    reset.unsetEnv.push_back("DISPLAY");  // no window is opened for this
+    const ExitStatus status = runProcess(reset, 60s);
+    INFO(status.describe() << readText(setup.dir / "kiosk.err"));
+    REQUIRE(status.success());
+    CHECK(readText(setup.dir / "kiosk.out").find("choose a new PIN") != std::string::npos);
+
+    const KioskConfig after = loadKioskConfig(setup.config);
+    CHECK(after.pinHash.empty());
+    CHECK_FALSE(std::filesystem::exists(setup.data / "staff-lock.json"));
+    StaffAuth fresh(after.pinHash, setup.data / "staff-lock.json");
+    CHECK(fresh.status(std::chrono::system_clock::now()).outcome == PinCheck::Outcome::NoPinSet);
+    // Only the pin_hash line changed: comments and every other key are as they were.
+    std::string expected = before;
+    const auto line = expected.find("pin_hash = \"$argon2id");
+    REQUIRE(line != std::string::npos);
+    expected.replace(line, expected.find('\n', line) - line, "pin_hash = \"\"");
+    CHECK(readText(setup.config) == expected);
+
+    // It is a step of its own.
+    ProcessOptions both = kioskProcess(setup, {"--reset-pin", "--enroll", "http://127.0.0.1:9",
+                                               "--enrollment-code", "ABCD-EFGH"});
+    CHECK(runProcess(both, 60s).exitedWith(2));
 }
 
 TEST_CASE("watchdog proof: READY=1, pings while frames complete, none once the loop is stuck",

@@ -42,9 +42,27 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "signpost-kiosk: %s\n\n%s", command.error.c_str(), usageText().c_str());
             return kExitUsage;
         case ParsedCommandLine::Action::Run:
-        case ParsedCommandLine::Action::Enroll: break;
+        case ParsedCommandLine::Action::Enroll:
+        case ParsedCommandLine::Action::ResetPin: break;
     }
 
+    if (command.action == ParsedCommandLine::Action::ResetPin) {
+        try {
+            const auto configFile =
+                resetStaffPin(KioskOptions{command.options.configFile, command.options.dataDir});
+            std::printf("The staff PIN is cleared in %s.\n"
+                        "Restart the kiosk (sudo systemctl restart signpost-kiosk, or switch it off and on);\n"
+                        "then hold the top-left corner for 3 seconds and choose a new PIN.\n",
+                        configFile.c_str());
+            return kExitOk;
+        } catch (const ConfigError& error) {
+            std::fprintf(stderr, "%s\n", error.what());
+            return kExitBadConfig;
+        } catch (const std::exception& error) {
+            std::fprintf(stderr, "signpost-kiosk: the PIN was not reset: %s\n", error.what());
+            return kExitCannotStart;
+        }
+    }
     try {
         SignalWatcher signals;
         KioskRuntime runtime;

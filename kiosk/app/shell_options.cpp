@@ -55,6 +55,13 @@ ParsedCommandLine parseCommandLine(const std::vector<std::string>& args) {
             parsed.action = ParsedCommandLine::Action::Version;
             return parsed;
         }
+        if (name == "--reset-pin") {
+            if (!noValue()) {
+                return fail("--reset-pin takes no value");
+            }
+            parsed.action = ParsedCommandLine::Action::ResetPin;
+            continue;
+        }
         if (name == "--windowed") {
             if (!noValue()) {
                 return fail("--windowed takes no value");
@@ -110,6 +117,9 @@ ParsedCommandLine parseCommandLine(const std::vector<std::string>& args) {
         return fail("--enroll and --enrollment-code go together");
     }
     if (!parsed.options.enrollServer.empty()) {
+        if (parsed.action == ParsedCommandLine::Action::ResetPin) {
+            return fail("--reset-pin and --enroll are separate steps: run one, then the other");
+        }
         parsed.action = ParsedCommandLine::Action::Enroll;
     }
     return parsed;
@@ -137,6 +147,9 @@ std::string usageText() {
            "                    enroll this kiosk with the sync server at URL using a single-use\n"
            "                    code (signpost-server admin enrollment-code), then exit; staff can\n"
            "                    also enroll from the staff panel\n"
+           "  --reset-pin       forget the staff PIN (and any lock-out from wrong PINs), then exit;\n"
+           "                    staff mode asks for a new PIN next time. For a forgotten PIN: run it\n"
+           "                    as root or the user signpost, then restart the kiosk\n"
            "  --help            show this help\n"
            "  --version         show the version\n"
            "\n"

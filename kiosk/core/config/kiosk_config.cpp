@@ -617,10 +617,12 @@ void saveKeys(const std::filesystem::path& file, const KioskConfig& staged,
     // 3. The whole result must still start the kiosk (e.g. default_language still offered).
     (void)parseKioskConfig(updated, fileName);
 
+    // The file keeps its mode, minus any access for other users: it holds the staff PIN's hash,
+    // and an Argon2id hash of a 4-8 digit PIN can be brute-forced offline by whoever reads it.
     struct stat status {};
-    unsigned mode = 0644;
+    unsigned mode = 0640;
     if (::stat(target.c_str(), &status) == 0) {
-        mode = static_cast<unsigned>(status.st_mode) & 07777u;
+        mode = static_cast<unsigned>(status.st_mode) & 0770u;
     }
     writeFileAtomically(target, updated, mode);
 }

@@ -54,11 +54,40 @@ std::string loadOrCreateDeviceId(const std::filesystem::path& file, std::vector<
     return id;
 }
 
+std::filesystem::path configFileOf(const KioskOptions& options) {
+    return options.configFile.empty() ? defaultKioskConfigFile() : options.configFile;
+}
+
+std::filesystem::path dataDirOf(const KioskOptions& options, const KioskConfig& config) {
+    if (!options.dataDir.empty()) {
+        return options.dataDir;
+    }
+    if (!config.dataDir.empty()) {
+        return config.dataDir;  // the config insists on an absolute path
+    }
+    return defaultDataDir();
+}
+
 }  // namespace
+
+std::filesystem::path resetStaffPin(const KioskOptions& options) {
+    const std::filesystem::path configFile = configFileOf(options);
+    const KioskConfig config = loadKioskConfig(configFile);
+    savePinHash(configFile, "");
+    // The lock-out goes too, or a locked staff mode would wait out its lock with no PIN to enter.
+    const std::filesystem::path lockFile = dataDirOf(options, config) / "staff-lock.json";
+    std::error_code error;
+    std::filesystem::remove(lockFile, error);
+    if (error) {
+        throw FileError(lockFile, "cannot delete", error.value());
+    }
+    logWarning("staff", "staff PIN reset from the command line");
+    return configFile;
+}
 
 KioskRuntime openKioskRuntime(const KioskOptions& options) {
     KioskRuntime runtime;
-    runtime.configFile = options.configFile.empty() ? defaultKioskConfigFile() : options.configFile;
+    runtime.configFile = configFileOf(options);
     runtime.config = loadKioskConfig(runtime.configFile);
     if (runtime.config.sourceFile.empty()) {
         runtime.config.sourceFile = runtime.configFile;
@@ -72,13 +101,7 @@ KioskRuntime openKioskRuntime(const KioskOptions& options) {
     }
     runtime.coordinatorKey = coordinatorKeyFrom(runtime.config);
 
-    if (!options.dataDir.empty()) {
-        runtime.dataDir = options.dataDir;
-    } else if (!runtime.config.dataDir.empty()) {
-        runtime.dataDir = runtime.config.dataDir;  // the config insists on an absolute path
-    } else {
-        runtime.dataDir = defaultDataDir();
-    }
+    runtime.dataDir = dataDirOf(options, runtime.config);
     runtime.assetsDir = runtime.config.assetsDir.empty() ? defaultAssetsDir()
                                                          : std::filesystem::path(runtime.config.assetsDir);
     ensurePrivateDirectory(runtime.dataDir);

@@ -64,6 +64,13 @@ struct KioskRuntime {
 // StorageError for what cannot be recovered from.
 KioskRuntime openKioskRuntime(const KioskOptions& options);
 
+// "We forgot the PIN" (signpost-kiosk --reset-pin): clears staff.pin_hash in the config file
+// (keeping every comment and other key) and deletes the wrong-PIN lock-out state in the data
+// directory, so staff mode asks for a new PIN. Opens nothing else, so it is safe while the kiosk
+// runs (which keeps the old PIN until it restarts). Returns the config file it changed.
+// Throws ConfigError (the config does not load) or FileError (it cannot be written).
+std::filesystem::path resetStaffPin(const KioskOptions& options);
+
 // After a background check (DirectoryVerification) found the directory damaged: rebuilds it from
 // the bundle in place (the DirectoryStore object stays the same, so pointers to it stay valid)
 // and adds a note.directory_rebuilt StaffNote. UI thread only. Throws ImportError/StorageError.
