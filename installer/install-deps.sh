@@ -27,6 +27,11 @@ packages=(
     sqlite3              # PRAGMA integrity_check from scripts, and for people poking at data
     openssl              # the CLI: test certificates for the server's HTTPS tests
     libxext-dev          # the kiosk's DPMS calls: the display sleeps outside opening hours
+    # Packages (installer/packaging/) and their tests
+    dpkg-dev             # dpkg-shlibdeps: the .debs' library Depends come from the binaries
+    lintian              # the packages must be lintian clean (CI fails on errors and warnings)
+    file                 # checks that packaged binaries are stripped
+    systemd              # systemd-analyze verify/security on the units
 )
 
 missing=()
