@@ -22,6 +22,10 @@ if [ "${SIGNPOST_IN_NAMESPACE:-}" != 1 ]; then
         echo "SKIP: needs root and unshare (for a private overlay root)"
         exit 77
     fi
+    if ! unshare --mount --propagation private true 2>/dev/null; then
+        echo "SKIP: this machine does not allow a private mount namespace (a container without CAP_SYS_ADMIN?)"
+        exit 77
+    fi
     exec env SIGNPOST_IN_NAMESPACE=1 unshare --mount --propagation private "$0" "$@"
 fi
 
@@ -29,7 +33,11 @@ base="$out/install-root"
 rm -rf "$base"; mkdir -p "$base"
 mount -t tmpfs -o size=2g tmpfs "$base"
 mkdir -p "$base/upper" "$base/work" "$base/root"
-mount -t overlay overlay -o "lowerdir=/,upperdir=$base/upper,workdir=$base/work" "$base/root"
+if ! mount -t overlay overlay -o "lowerdir=/,upperdir=$base/upper,workdir=$base/work" "$base/root"; then
+    echo "SKIP: this kernel or container does not allow an overlay mount of /"
+    umount "$base"
+    exit 77
+fi
 root="$base/root"
 mount -t proc proc "$root/proc"
 mount --rbind /dev "$root/dev"
