@@ -20,6 +20,7 @@
 
 #include "core/common/ids.h"
 #include "core/directory/hsds_import.h"
+#include "support/sample_directory.h"
 #include "support/test_support.h"
 #include "sync/protocol/submission_signing.h"
 #include "sync/protocol/wire.h"
@@ -45,56 +46,6 @@ inline server::ServerConfig testServerConfig(const std::filesystem::path& dir) {
     config.badTokenBurst = 1000;
     config.badTokenPerHour = 100000;
     return config;
-}
-
-// A small directory through the real importer: `services` services (ids svc-0001...), each with
-// an organisation (one per three services), a location and one of three needs.
-inline nlohmann::json sampleDirectoryJson(int services, const std::string& label = "2026-11-01") {
-    using nlohmann::json;
-    json doc;
-    doc["directory_version"] = label;
-    doc["taxonomy_terms"] = json::array();
-    const char* needs[] = {"feeling-lonely", "food", "money"};
-    for (int i = 0; i < 3; ++i) {
-        doc["taxonomy_terms"].push_back({{"id", std::string("need-") + needs[i]},
-                                         {"code", needs[i]},
-                                         {"name", std::string("Need ") + needs[i]},
-                                         {"taxonomy", "signpost-needs"}});
-    }
-    doc["organizations"] = json::array();
-    doc["locations"] = json::array();
-    doc["services"] = json::array();
-    for (int i = 0; i < services; ++i) {
-        char id[16];
-        std::snprintf(id, sizeof id, "%04d", i + 1);
-        const std::string org = "org-" + std::to_string(i / 3 + 1);
-        if (i % 3 == 0) {
-            doc["organizations"].push_back(
-                {{"id", org}, {"name", "Organisation " + std::to_string(i / 3 + 1)}});
-        }
-        doc["locations"].push_back(
-            {{"id", std::string("loc-") + id},
-             {"name", std::string("Hall ") + id},
-             {"addresses", json::array({{{"address_1", std::to_string(i + 1) + " Mill Lane"},
-                                         {"city", "Manchester"},
-                                         {"postal_code", "M9 4DH"},
-                                         {"address_type", "physical"}}})}});
-        doc["services"].push_back(
-            {{"id", std::string("svc-") + id},
-             {"organization_id", org},
-             {"name", std::string("Service ") + id},
-             {"description", "A friendly group that meets every week."},
-             {"status", "active"},
-             {"phones", json::array({{{"number", "0161 496 0" + std::string(id + 1)}}})},
-             {"schedules", json::array({{{"freq", "WEEKLY"},
-                                         {"byday", "TU"},
-                                         {"opens_at", "10:00"},
-                                         {"closes_at", "12:00"}}})},
-             {"service_at_locations", json::array({{{"location_id", std::string("loc-") + id}}})},
-             {"attributes",
-              json::array({{{"taxonomy_term_id", std::string("need-") + needs[i % 3]}}})}});
-    }
-    return doc;
 }
 
 inline DirectoryData sampleDirectory(int services, const std::string& label = "2026-11-01") {

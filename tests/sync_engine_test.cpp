@@ -322,7 +322,7 @@ TEST_CASE("A referral the server refuses goes to the dead-letter state and is no
 TEST_CASE("Directory: snapshot, then a delta, applied where the UI's connection sees it", "[sync_engine]") {
     test::TempDir dir("sync-directory");
     test::SyncServer server(dir / "server");
-    server.importDirectory(test::syncDirectoryJson(8, "2026-11-20"));
+    server.importDirectory(test::sampleDirectoryJson(8, "2026-11-20").dump());
     test::SyncKiosk kiosk(dir / "kiosk", server.publicKey(), 4);
     REQUIRE(kiosk.directory().stats().services == 4);
     sync::SyncEngine& engine = kiosk.startEngine();
@@ -336,7 +336,7 @@ TEST_CASE("Directory: snapshot, then a delta, applied where the UI's connection 
     CHECK(kiosk.directory().service("svc-0002")->service.name == "Service 0002");
 
     // One service renamed, one removed.
-    server.importDirectory(test::syncDirectoryJson(7, "2026-11-21", {2}));
+    server.importDirectory(test::sampleDirectoryJson(7, "2026-11-21", {2}).dump());
     engine.syncNow();
     kiosk.waitFor([&](const sync::SyncStatus& s) { return s.directoryVersion > first; });
     kiosk.directory().refreshIfChanged();

@@ -24,6 +24,7 @@
 #include "core/referral/submit.h"
 #include "core/storage/database.h"
 #include "support/process.h"
+#include "support/sample_directory.h"
 #include "support/test_support.h"
 #include "sync/engine/sync_engine.h"
 #include "sync/net/http_client.h"
@@ -35,52 +36,6 @@
 #endif
 
 namespace signpost::test {
-
-// An HSDS-shaped directory: `services` services (svc-0001 ...), one organisation per three, a
-// location each, one of three needs. `renamed` services get " (moved)" added to their names.
-inline std::string syncDirectoryJson(int services, const std::string& label,
-                                     const std::set<int>& renamed = {}) {
-    using nlohmann::json;
-    json doc;
-    doc["directory_version"] = label;
-    doc["taxonomy_terms"] = json::array();
-    const char* needs[] = {"feeling-lonely", "food", "money"};
-    for (const char* need : needs) {
-        doc["taxonomy_terms"].push_back({{"id", std::string("need-") + need},
-                                         {"code", need},
-                                         {"name", std::string("Need ") + need},
-                                         {"taxonomy", "signpost-needs"}});
-    }
-    doc["organizations"] = json::array();
-    doc["locations"] = json::array();
-    doc["services"] = json::array();
-    for (int i = 0; i < services; ++i) {
-        char id[16];
-        std::snprintf(id, sizeof id, "%04d", i + 1);
-        const std::string org = "org-" + std::to_string(i / 3 + 1);
-        if (i % 3 == 0) {
-            doc["organizations"].push_back(
-                {{"id", org}, {"name", "Organisation " + std::to_string(i / 3 + 1)}});
-        }
-        doc["locations"].push_back(
-            {{"id", std::string("loc-") + id},
-             {"name", std::string("Hall ") + id},
-             {"addresses", json::array({{{"address_1", std::to_string(i + 1) + " Mill Lane"},
-                                         {"city", "Manchester"},
-                                         {"postal_code", "M9 4DH"},
-                                         {"address_type", "physical"}}})}});
-        doc["services"].push_back(
-            {{"id", std::string("svc-") + id},
-             {"organization_id", org},
-             {"name", std::string("Service ") + id + (renamed.contains(i + 1) ? " (moved)" : "")},
-             {"description", "A friendly group that meets every week."},
-             {"status", "active"},
-             {"service_at_locations", json::array({{{"location_id", std::string("loc-") + id}}})},
-             {"attributes",
-              json::array({{{"taxonomy_term_id", std::string("need-") + needs[i % 3]}}})}});
-    }
-    return doc.dump();
-}
 
 inline TimeZone syncTestZone() {
     return TimeZone::fromPosixRule("Europe/London", "GMT0BST,M3.5.0/1,M10.5.0");
@@ -279,7 +234,7 @@ public:
         if (directoryServices > 0) {
             m_directory = std::make_unique<DirectoryStore>((m_dataDir / "directory.db").string(),
                                                            syncTestZone());
-            m_directory->replaceAll(parseHsdsJson(syncDirectoryJson(directoryServices, "bundle")),
+            m_directory->replaceAll(parseHsdsJson(sampleDirectoryJson(directoryServices, "bundle").dump()),
                                     "bundle");
         }
     }

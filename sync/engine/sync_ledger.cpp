@@ -4,36 +4,6 @@
 
 namespace signpost::sync {
 
-namespace {
-
-constexpr const char* kColumns =
-    "seq, id, reference, created_at, form_version, venue, neighbourhood, service_id, sealed, "
-    "status, test, attempts, last_error, sent_at";
-
-OutboxItem readRow(const Statement& row) {
-    OutboxItem item;
-    item.seq = row.columnInt64(0);
-    item.id = row.columnText(1);
-    item.reference = row.columnText(2);
-    item.createdAt = row.columnText(3);
-    item.formVersion = row.columnText(4);
-    item.venue = row.columnText(5);
-    item.neighbourhood = row.columnText(6);
-    item.serviceId = row.columnText(7);
-    item.sealed = row.columnBlob(8);
-    const std::string_view status = row.columnTextView(9);
-    item.status = status == "sent"       ? OutboxStatus::Sent
-                  : status == "rejected" ? OutboxStatus::Rejected
-                                         : OutboxStatus::Queued;
-    item.test = row.columnInt(10) != 0;
-    item.attempts = row.columnInt(11);
-    item.lastError = row.columnText(12);
-    item.sentAt = row.columnText(13);
-    return item;
-}
-
-}  // namespace
-
 SyncLedger::SyncLedger(Outbox& outbox) : m_outbox(outbox) {
     m_outbox.database().exec("PRAGMA secure_delete = ON");
 }
@@ -125,15 +95,7 @@ std::size_t SyncLedger::purgeSentBefore(SystemTime cutoff) {
 }
 
 std::vector<OutboxItem> SyncLedger::rejectedItems(std::size_t limit) {
-    Statement query = m_outbox.database().prepare(
-        std::string("SELECT ") + kColumns +
-        " FROM outbox WHERE status = 'rejected' ORDER BY seq DESC LIMIT ?");
-    query.bind(1, static_cast<std::int64_t>(limit));
-    std::vector<OutboxItem> items;
-    while (query.step()) {
-        items.push_back(readRow(query));
-    }
-    return items;
+    return m_outbox.newestItems(OutboxStatus::Rejected, limit);
 }
 
 std::optional<std::string> SyncLedger::value(const std::string& key) {

@@ -336,6 +336,18 @@ std::vector<OutboxItem> Outbox::items(OutboxStatus status, std::size_t limit,
     return result;
 }
 
+std::vector<OutboxItem> Outbox::newestItems(OutboxStatus status, std::size_t limit) {
+    Statement query = m_db.prepare(std::string("SELECT ") + kItemColumns +
+                                   " FROM outbox WHERE status = ? ORDER BY seq DESC LIMIT ?");
+    query.bind(1, toString(status));
+    query.bind(2, static_cast<std::int64_t>(limit));
+    std::vector<OutboxItem> result;
+    while (query.step()) {
+        result.push_back(readItem(query));
+    }
+    return result;
+}
+
 std::vector<OutboxItem> Outbox::allItems() {
     Statement query =
         m_db.prepare(std::string("SELECT ") + kItemColumns + " FROM outbox ORDER BY seq");

@@ -99,6 +99,8 @@ public:
     // Items with `status`, in sequence order, seq > afterSeq, at most `limit`.
     std::vector<OutboxItem> items(OutboxStatus status, std::size_t limit = 100,
                                   std::int64_t afterSeq = 0);
+    // The newest `limit` items with `status`, newest first (the staff panel's dead letters).
+    std::vector<OutboxItem> newestItems(OutboxStatus status, std::size_t limit);
     // Every item in sequence order (for `signpost open`).
     std::vector<OutboxItem> allItems();
 
