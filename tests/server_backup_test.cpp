@@ -10,9 +10,9 @@
 
 #include "core/storage/database.h"
 #include "server_harness.h"
+#include "support/process.h"
 #include "sync/server/server_cli.h"
 #include "sync/server/sqlite_server_store.h"
-#include "support/process.h"
 
 using namespace signpost;
 using test::TestKiosk;
@@ -152,8 +152,7 @@ TEST_CASE("restore: a server started from the backup knows the kiosks, tokens an
     std::vector<protocol::Submission> kept;
     {
         TestServer original("backup-original");
-        const std::filesystem::path config =
-            writeConfig(original.dir(), original.dir() / "data");
+        const std::filesystem::path config = writeConfig(original.dir(), original.dir() / "data");
         kiosk = original.enroll();
         coordinator = original.coordinatorToken();
         for (int i = 0; i < 5; ++i) {
@@ -204,8 +203,7 @@ TEST_CASE("restore: a server started from the backup knows the kiosks, tokens an
     CHECK(restored.pull(coordinator, page.nextCursor).submissions.size() == 1);
 }
 
-TEST_CASE("backup and restore refuse bad input and leave everything as it was",
-          "[server_backup]") {
+TEST_CASE("backup and restore refuse bad input and leave everything as it was", "[server_backup]") {
     TestServer server("backup-errors");
     const std::filesystem::path data = server.dir() / "data";
     const std::filesystem::path config = writeConfig(server.dir(), data);

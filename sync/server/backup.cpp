@@ -25,8 +25,8 @@ namespace {
 void copyDatabase(Database& from, Database& to, const std::string& what) {
     sqlite3_backup* backup = sqlite3_backup_init(to.handle(), "main", from.handle(), "main");
     if (backup == nullptr) {
-        throw StorageError(what + ": " + sqlite3_errmsg(to.handle()),
-                           sqlite3_errcode(to.handle()), sqlite3_extended_errcode(to.handle()));
+        throw StorageError(what + ": " + sqlite3_errmsg(to.handle()), sqlite3_errcode(to.handle()),
+                           sqlite3_extended_errcode(to.handle()));
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     int rc = SQLITE_OK;

@@ -28,10 +28,10 @@
 namespace signpost::server {
 
 struct DatabaseCopySummary {
-    std::uintmax_t bytes = 0;        // size of the file written (backup) or restored from
-    std::int64_t submissions = 0;    // rows in submissions
-    std::int64_t devices = 0;        // rows in devices
-    int schemaVersion = 0;           // PRAGMA user_version of the copy
+    std::uintmax_t bytes = 0;      // size of the file written (backup) or restored from
+    std::int64_t submissions = 0;  // rows in submissions
+    std::int64_t devices = 0;      // rows in devices
+    int schemaVersion = 0;         // PRAGMA user_version of the copy
 };
 
 // Copies the database at `live` into `destination` (see above). `live` must exist.
