@@ -126,21 +126,6 @@ private:
         }
     }
 
-    static void fact(Ui& ui, Flow& flow, const char* labelKey, std::string_view value) {
-        const Layout& l = ui.layout();
-        const float labelWidth = flow.width() * 0.38f;
-        const float valueWidth = flow.width() - labelWidth - l.gap;
-        const char* label = ui.tr(labelKey);
-        const float height = std::max(ui.text().height(TextStyle::Bold, label, labelWidth),
-                                      ui.text().height(TextStyle::Body, value, valueWidth));
-        const Rect row = flow.take(height);
-        ui.text().drawWrapped(ui.drawList(), TextStyle::Bold, Rect{row.x0, row.y0, row.x0 + labelWidth, row.y1},
-                              ui.palette().text, label);
-        ui.text().drawWrapped(ui.drawList(), TextStyle::Body,
-                              Rect{row.x0 + labelWidth + l.gap, row.y0, row.x1, row.y1}, ui.palette().text, value);
-        flow.gap(l.smallGap);
-    }
-
     static void heading(Ui& ui, Flow& flow, const char* key) {
         flow.gap(ui.layout().gap);
         flowText(ui, flow, TextStyle::Heading, ui.palette().text, ui.tr(key));
@@ -154,19 +139,19 @@ private:
         Ui& ui = c.ui;
         const KioskRuntime& rt = c.runtime;
         heading(ui, flow, textKey("staff.section.kiosk"));
-        fact(ui, flow, textKey("staff.venue"), rt.config.venueName);
-        fact(ui, flow, textKey("staff.neighbourhood"), neighbourhoodLabel(rt.i18n, rt.config.neighbourhood));
-        fact(ui, flow, textKey("staff.device"), rt.deviceId);
-        fact(ui, flow, textKey("staff.version"), SIGNPOST_VERSION);
-        fact(ui, flow, textKey("staff.config_file"), rt.configFile.string());
-        fact(ui, flow, textKey("staff.disk"), m_freeDisk.empty() ? std::string(ui.tr("staff.unknown")) : m_freeDisk);
+        flowFactRow(ui, flow, textKey("staff.venue"), rt.config.venueName);
+        flowFactRow(ui, flow, textKey("staff.neighbourhood"), neighbourhoodLabel(rt.i18n, rt.config.neighbourhood));
+        flowFactRow(ui, flow, textKey("staff.device"), rt.deviceId);
+        flowFactRow(ui, flow, textKey("staff.version"), SIGNPOST_VERSION);
+        flowFactRow(ui, flow, textKey("staff.config_file"), rt.configFile.string());
+        flowFactRow(ui, flow, textKey("staff.disk"), m_freeDisk.empty() ? std::string(ui.tr("staff.unknown")) : m_freeDisk);
 
         heading(ui, flow, textKey("staff.section.directory"));
         if (m_stats) {
-            fact(ui, flow, textKey("staff.directory_version"), m_stats->version);
-            fact(ui, flow, textKey("staff.directory_imported"), m_stats->importedAt);
-            fact(ui, flow, textKey("staff.directory_source"), m_stats->source);
-            fact(ui, flow, textKey("staff.directory_counts"),
+            flowFactRow(ui, flow, textKey("staff.directory_version"), m_stats->version);
+            flowFactRow(ui, flow, textKey("staff.directory_imported"), m_stats->importedAt);
+            flowFactRow(ui, flow, textKey("staff.directory_source"), m_stats->source);
+            flowFactRow(ui, flow, textKey("staff.directory_counts"),
                  ui.format("staff.directory_counts_value", {{"services", groupedNumber(m_stats->services)},
                                                             {"organisations", groupedNumber(m_stats->organisations)},
                                                             {"locations", groupedNumber(m_stats->locations)}}));
@@ -176,9 +161,9 @@ private:
 
         heading(ui, flow, textKey("staff.section.outbox"));
         if (m_counts) {
-            fact(ui, flow, textKey("staff.outbox_queued"), groupedNumber(m_counts->queued));
-            fact(ui, flow, textKey("staff.outbox_sent"), groupedNumber(m_counts->sent));
-            fact(ui, flow, textKey("staff.outbox_rejected"), groupedNumber(m_counts->rejected));
+            flowFactRow(ui, flow, textKey("staff.outbox_queued"), groupedNumber(m_counts->queued));
+            flowFactRow(ui, flow, textKey("staff.outbox_sent"), groupedNumber(m_counts->sent));
+            flowFactRow(ui, flow, textKey("staff.outbox_rejected"), groupedNumber(m_counts->rejected));
         } else {
             flowText(ui, flow, TextStyle::Body, ui.palette().error, ui.tr("staff.unavailable"));
         }

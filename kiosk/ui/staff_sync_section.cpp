@@ -15,21 +15,6 @@ namespace {
 constexpr std::size_t kMaxUrl = 200;
 constexpr std::size_t kMaxCode = 40;
 
-void row(Ui& ui, Flow& flow, const char* labelKey, std::string_view value) {
-    const Layout& l = ui.layout();
-    const float labelWidth = flow.width() * 0.38f;
-    const float valueWidth = flow.width() - labelWidth - l.gap;
-    const char* label = ui.tr(labelKey);
-    const float height = std::max(ui.text().height(TextStyle::Bold, label, labelWidth),
-                                  ui.text().height(TextStyle::Body, value, valueWidth));
-    const Rect r = flow.take(height);
-    ui.text().drawWrapped(ui.drawList(), TextStyle::Bold, Rect{r.x0, r.y0, r.x0 + labelWidth, r.y1},
-                          ui.palette().text, label);
-    ui.text().drawWrapped(ui.drawList(), TextStyle::Body, Rect{r.x0 + labelWidth + l.gap, r.y0, r.x1, r.y1},
-                          ui.palette().text, value);
-    flow.gap(l.smallGap);
-}
-
 // A field bound to a draft string: printable ASCII without spaces, capped.
 TextBinding draftBinding(std::string& draft, std::size_t cap) {
     TextBinding binding;
@@ -105,23 +90,23 @@ void drawStaffSyncSection(ScreenContext& c, Flow& flow, TouchScroll& scroll, con
         return text.empty() ? std::string(ui.tr("staff.sync.never")) : text;
     };
     if (status.enrolled) {
-        row(ui, flow, textKey("staff.sync.server"), status.serverUrl);
-        row(ui, flow, textKey("staff.sync.device"), status.deviceId);
-        row(ui, flow, textKey("staff.sync.enrolled_at"), when(status.enrolledAt));
+        flowFactRow(ui, flow, textKey("staff.sync.server"), status.serverUrl);
+        flowFactRow(ui, flow, textKey("staff.sync.device"), status.deviceId);
+        flowFactRow(ui, flow, textKey("staff.sync.enrolled_at"), when(status.enrolledAt));
     }
-    row(ui, flow, textKey("staff.sync.queue"),
+    flowFactRow(ui, flow, textKey("staff.sync.queue"),
         ui.format("staff.sync.queue_value", {{"queued", groupedNumber(status.counts.queued)},
                                              {"sent", groupedNumber(status.counts.sent)},
                                              {"rejected", groupedNumber(status.counts.rejected)}}));
-    row(ui, flow, textKey("staff.sync.last_success"), when(status.lastSuccessAt));
+    flowFactRow(ui, flow, textKey("staff.sync.last_success"), when(status.lastSuccessAt));
     if (const char* errorKey = syncErrorKey(status.lastError)) {
-        row(ui, flow, textKey("staff.sync.last_error"),
+        flowFactRow(ui, flow, textKey("staff.sync.last_error"),
             std::string(ui.tr(errorKey)) + " (" + status.lastError + ", " + when(status.lastErrorAt) + ")");
     }
     if (status.nextAttemptAt && status.state != sync::SyncState::Idle) {
-        row(ui, flow, textKey("staff.sync.next_attempt"), durationUntil(i18n, *status.nextAttemptAt, ui.now()));
+        flowFactRow(ui, flow, textKey("staff.sync.next_attempt"), durationUntil(i18n, *status.nextAttemptAt, ui.now()));
     }
-    row(ui, flow, textKey("staff.sync.directory"),
+    flowFactRow(ui, flow, textKey("staff.sync.directory"),
         status.directoryVersion > 0
             ? ui.format("staff.sync.directory_value", {{"version", std::to_string(status.directoryVersion)},
                                                        {"time", when(status.directoryUpdatedAt)}})

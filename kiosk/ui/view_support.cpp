@@ -128,6 +128,21 @@ float flowText(Ui& ui, Flow& flow, TextStyle style, ImU32 colour, std::string_vi
     return height;
 }
 
+void flowFactRow(Ui& ui, Flow& flow, const char* labelKey, std::string_view value) {
+    const Layout& l = ui.layout();
+    const float labelWidth = flow.width() * 0.38f;
+    const float valueWidth = flow.width() - labelWidth - l.gap;
+    const char* label = ui.tr(labelKey);
+    const float height = std::max(ui.text().height(TextStyle::Bold, label, labelWidth),
+                                  ui.text().height(TextStyle::Body, value, valueWidth));
+    const Rect row = flow.take(height);
+    ui.text().drawWrapped(ui.drawList(), TextStyle::Bold, Rect{row.x0, row.y0, row.x0 + labelWidth, row.y1},
+                          ui.palette().text, label);
+    ui.text().drawWrapped(ui.drawList(), TextStyle::Body, Rect{row.x0 + labelWidth + l.gap, row.y0, row.x1, row.y1},
+                          ui.palette().text, value);
+    flow.gap(l.smallGap);
+}
+
 void flowError(Ui& ui, Flow& flow, const char* key) {
     if (key == nullptr) {
         return;

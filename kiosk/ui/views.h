@@ -158,6 +158,9 @@ std::string neighbourhoodLabel(const I18n& i18n, const std::string& name);
 float flowText(Ui& ui, Flow& flow, TextStyle style, ImU32 colour, std::string_view text);
 // An error message with a warning icon, in the error colour; nothing when key is null.
 void flowError(Ui& ui, Flow& flow, const char* key);
+// A "label: value" row of the staff panel: the translated label in bold on the left (38 % of the
+// width), the value wrapped beside it, then a small gap.
+void flowFactRow(Ui& ui, Flow& flow, const char* labelKey, std::string_view value);
 // Label (bold), optional hint, the field, and its error: the whole group.
 void labelledField(ScreenContext& context, Flow& flow, TouchScroll* scroll, const Rect& viewport,
                    float contentTop, std::string_view id, const char* labelKey, const char* hintKey,
