@@ -17,6 +17,7 @@
 #include "core/referral/validation.h"
 #include "core/staff/staff_auth.h"
 #include "e2e/walk_script.h"
+#include "kiosk_harness.h"
 #include "support/notify_listener.h"
 #include "support/process.h"
 #include "support/test_support.h"
@@ -28,37 +29,11 @@ using namespace signpost::test;
 
 namespace {
 
-// A data dir and a config with a fresh coordinator key, as an installer would set up a kiosk.
-struct KioskSetup {
-    TempDir dir{"kiosk-e2e"};
-    CoordinatorKeyPair key = CoordinatorKeyPair::generate();
-    std::filesystem::path config = dir / "kiosk.toml";
-    std::filesystem::path data = dir / "data";
-    std::filesystem::path uiMap = dir / "ui-map.json";
-
-    KioskSetup() {
-        TomlDocument document = TomlDocument::parse(exampleKioskConfig(), "kiosk.toml");
-        document.set("referral", "coordinator_public_key", key.publicKey().toBase64());
-        writeText(config, document.toString());
-    }
-};
-
 std::filesystem::path artifactsDir(const std::string& run) {
     auto dir = binaryDir() / "test-artifacts" / "e2e" / run;
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     return dir;
-}
-
-ProcessOptions kioskProcess(const KioskSetup& setup, const std::vector<std::string>& extraArgs) {
-    ProcessOptions options;
-    options.program = builtProgram("signpost-kiosk");
-    options.args = {"--config", setup.config.string(), "--data-dir", setup.data.string()};
-    options.args.insert(options.args.end(), extraArgs.begin(), extraArgs.end());
-    options.unsetEnv = {"NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"};
-    options.stdoutFile = setup.dir / "kiosk.out";
-    options.stderrFile = setup.dir / "kiosk.err";
-    return options;
 }
 
 ExitStatus runKiosk(const KioskSetup& setup, const std::vector<std::string>& args,
@@ -126,17 +101,6 @@ void keepArtifacts(const KioskSetup& setup, const std::filesystem::path& artifac
         std::filesystem::copy_file(from, artifacts / to, std::filesystem::copy_options::overwrite_existing,
                                    ignored);
     }
-}
-
-bool e2eEnabled() {
-    if (!SIGNPOST_E2E_ENABLED) {
-        WARN("SIGNPOST_E2E_TESTS is OFF; skipped");
-        return false;
-    }
-    if (!VirtualDisplay::xvfbAvailable() && std::getenv("DISPLAY") == nullptr) {
-        FAIL("no X display and no Xvfb: run installer/install-deps.sh");
-    }
-    return true;
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "core/config/toml.h"
 #include "core/referral/sealing.h"
 #include "core/staff/staff_auth.h"
+#include "kiosk_harness.h"
 #include "support/notify_listener.h"
 #include "support/process.h"
 #include "support/test_support.h"
@@ -19,45 +20,6 @@
 using namespace std::chrono_literals;
 using namespace signpost;
 using namespace signpost::test;
-
-namespace {
-
-struct KioskSetup {
-    TempDir dir{"operations-kiosk"};
-    CoordinatorKeyPair key = CoordinatorKeyPair::generate();
-    std::filesystem::path config = dir / "kiosk.toml";
-    std::filesystem::path data = dir / "data";
-
-    KioskSetup() {
-        TomlDocument document = TomlDocument::parse(exampleKioskConfig(), "kiosk.toml");
-        document.set("referral", "coordinator_public_key", key.publicKey().toBase64());
-        writeText(config, document.toString());
-    }
-};
-
-ProcessOptions kioskProcess(const KioskSetup& setup, std::vector<std::string> extraArgs) {
-    ProcessOptions options;
-    options.program = builtProgram("signpost-kiosk");
-    options.args = {"--config", setup.config.string(), "--data-dir", setup.data.string()};
-    options.args.insert(options.args.end(), extraArgs.begin(), extraArgs.end());
-    options.unsetEnv = {"NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"};
-    options.stdoutFile = setup.dir / "kiosk.out";
-    options.stderrFile = setup.dir / "kiosk.err";
-    return options;
-}
-
-bool e2eEnabled() {
-    if (!SIGNPOST_E2E_ENABLED) {
-        WARN("SIGNPOST_E2E_TESTS is OFF; skipped");
-        return false;
-    }
-    if (!VirtualDisplay::xvfbAvailable() && std::getenv("DISPLAY") == nullptr) {
-        FAIL("no X display and no Xvfb: run installer/install-deps.sh");
-    }
-    return true;
-}
-
-}  // namespace
 
 TEST_CASE("the test-only hang switch takes a frame count and nothing else", "[operations_kiosk]") {
     KioskSetup setup;
