@@ -14,6 +14,7 @@
 #include "ui/kiosk_app.h"
 #include "ui/testing/test_kiosk.h"
 #include "ui/testing/ui_driver.h"
+#include "ui_staff_harness.h"
 
 using namespace signpost;
 using namespace std::chrono_literals;
@@ -28,7 +29,7 @@ TEST_CASE("remote settings: set on the server, sync, applied and shown, cleared,
     test::SyncServer server(dir / "server");
     std::filesystem::create_directories(dir / "kiosk");
     TestKioskOptions options;
-    options.pinHash = StaffAuth::hashPin("2580");
+    options.pinHash = test::knownPinHash();
     TestKiosk kiosk(dir / "kiosk", test::assetsDir(), options);
     const std::string ownConfig = test::readText(kiosk.runtime.configFile);
 
@@ -68,12 +69,7 @@ TEST_CASE("remote settings: set on the server, sync, applied and shown, cleared,
     CHECK_FALSE(stored->etag.empty());
 
     // Shown: staff see the value marked as the coordinator's, with no control for it.
-    REQUIRE(ui.hold("global.staff_corner", 3.2));
-    for (char digit : std::string("2580")) {
-        REQUIRE(ui.press(std::string("staff.pin.key.") + digit));
-    }
-    REQUIRE(ui.press("staff.pin.ok"));
-    REQUIRE(ui.screen() == "staff.panel");
+    test::openStaffPanel(ui);
     CHECK(ui.scrollIntoView("staff.settings.idle.remote", "staff.scroll"));
     CHECK_FALSE(ui.find("staff.settings.idle_minus"));
     CHECK(ui.scrollIntoView("staff.settings.venue_name.remote", "staff.scroll"));

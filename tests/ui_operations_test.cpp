@@ -16,12 +16,14 @@
 #include "ui/testing/test_kiosk.h"
 #include "ui/testing/ui_driver.h"
 #include "ui/views.h"
+#include "ui_staff_harness.h"
 
 using namespace signpost;
 using namespace std::chrono;
 using signpost::ui::testing::TestKiosk;
 using signpost::ui::testing::TestKioskOptions;
 using signpost::ui::testing::UiDriver;
+using namespace signpost::test;
 
 namespace {
 
@@ -159,28 +161,6 @@ TEST_CASE("always open (the default) never shows the closed screen", "[ui][opera
 }
 
 namespace {
-
-const std::string& knownPinHash() {
-    static const std::string hash = StaffAuth::hashPin("2580");
-    return hash;
-}
-
-bool typePin(UiDriver& ui, std::string_view pin) {
-    for (char digit : pin) {
-        if (!ui.press(std::string("staff.pin.key.") + digit)) {
-            return false;
-        }
-    }
-    return ui.press("staff.pin.ok");
-}
-
-void openStaffPanel(UiDriver& ui) {
-    REQUIRE(ui.hold("global.staff_corner", 3.2));
-    REQUIRE(ui.screen() == "staff.pin");
-    REQUIRE(typePin(ui, "2580"));
-    ui.settle();
-    REQUIRE(ui.screen() == "staff.panel");
-}
 
 // A stand-in `systemctl` first on $PATH for the duration of a test.
 class FakeSystemctl {

@@ -12,34 +12,13 @@
 #include "support/test_support.h"
 #include "ui/testing/test_kiosk.h"
 #include "ui/testing/ui_driver.h"
+#include "ui_staff_harness.h"
 
 using namespace signpost;
 using signpost::ui::testing::TestKiosk;
 using signpost::ui::testing::TestKioskOptions;
 using signpost::ui::testing::UiDriver;
-
-namespace {
-
-const std::string& knownPinHash() {
-    static const std::string hash = StaffAuth::hashPin("2580");
-    return hash;
-}
-
-bool typePin(UiDriver& ui, std::string_view pin) {
-    for (char digit : pin) {
-        if (!ui.press(std::string("staff.pin.key.") + digit)) {
-            return false;
-        }
-    }
-    return ui.press("staff.pin.ok");
-}
-
-void openPinPad(UiDriver& ui) {
-    REQUIRE(ui.hold("global.staff_corner", 3.2));
-    REQUIRE(ui.screen() == "staff.pin");
-}
-
-}  // namespace
+using namespace signpost::test;
 
 TEST_CASE("the staff corner opens the PIN pad only after a 3-second hold", "[ui][staff]") {
     setLogToStderr(false);

@@ -14,6 +14,7 @@
 #include "ui/sync_text.h"
 #include "ui/testing/test_kiosk.h"
 #include "ui/testing/ui_driver.h"
+#include "ui_staff_harness.h"
 
 using namespace signpost;
 using namespace std::chrono_literals;
@@ -107,7 +108,7 @@ TEST_CASE("staff enroll the kiosk from the panel, then see it connected", "[ui][
     test::SyncServer server(dir / "server");
     std::filesystem::create_directories(dir / "kiosk");
     TestKioskOptions options;
-    options.pinHash = StaffAuth::hashPin("2580");
+    options.pinHash = test::knownPinHash();
     TestKiosk kiosk(dir / "kiosk", test::assetsDir(), options);
 
     sync::SyncEngineOptions engineOptions = sync::syncEngineOptions(kiosk.runtime.config, kiosk.runtime.dataDir);
@@ -129,12 +130,7 @@ TEST_CASE("staff enroll the kiosk from the panel, then see it connected", "[ui][
     ui.frame();
     REQUIRE(ui.find("global.sync_status"));
 
-    REQUIRE(ui.hold("global.staff_corner", 3.2));
-    for (char digit : std::string("2580")) {
-        REQUIRE(ui.press(std::string("staff.pin.key.") + digit));
-    }
-    REQUIRE(ui.press("staff.pin.ok"));
-    REQUIRE(ui.screen() == "staff.panel");
+    test::openStaffPanel(ui);
     REQUIRE(ui.scrollIntoView("staff.sync.state.not_enrolled", "staff.scroll"));
 
     // A wrong code first: refused, with the reason.
