@@ -4,6 +4,7 @@
 // is back. Plus the network section's server / captive-portal line from the engine's status.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <thread>
 
 #include "core/common/log.h"
@@ -40,6 +41,8 @@ TEST_CASE("remote settings: set on the server, sync, applied and shown, cleared,
     engine.start();
     UiDriver ui(kiosk.runtime);
     ui.app().setSyncEngine(&engine);
+    std::atomic<int> wakes{0};
+    ui.app().setWake([&] { ++wakes; });
     const auto frameUntil = [&](const std::function<bool()>& done) {
         return test::waitUntil([&] {
             ui.frame();
@@ -58,6 +61,8 @@ TEST_CASE("remote settings: set on the server, sync, applied and shown, cleared,
     server.admin({"device", "set", deviceId, "idle_timeout=120", "venue=Central Library", "sunday=closed"});
     std::this_thread::sleep_for(1100ms);  // lastSuccessAt has a one-second resolution
     engine.syncNow();
+    // The fetch that brings them wakes the frame loop (which would otherwise sleep until a touch).
+    REQUIRE(frameUntil([&] { return wakes.load() > 0; }));
     REQUIRE(frameUntil([&] { return kiosk.runtime.config.idleTimeoutSeconds == 120; }));
     CHECK(kiosk.runtime.config.venueName == "Central Library");
     CHECK(kiosk.runtime.config.hoursSunday == "closed");

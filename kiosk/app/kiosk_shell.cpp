@@ -566,6 +566,7 @@ int runKioskShell(KioskRuntime& runtime, const ShellOptions& options, SystemdNot
     syncOptions.onStatusChanged = [] { glfwPostEmptyEvent(); };
     sync::SyncEngine engine(std::move(syncOptions));
     app.setSyncEngine(&engine);
+    app.setWake([] { glfwPostEmptyEvent(); });
     loop.setSyncEngine(&engine);
     engine.start();
     const int code = loop.run(app, times);

@@ -377,6 +377,8 @@ void KioskApp::settingsChanged() {
 }
 void KioskApp::setSyncEngine(sync::SyncEngine* engine) noexcept { m_impl->syncEngine = engine; }
 
+void KioskApp::setWake(std::function<void()> wake) { m_impl->remoteSettings.setWake(std::move(wake)); }
+
 std::string KioskApp::currentScreenId() const { return m_impl->map.screenId(); }
 
 const UiMap& KioskApp::uiMap() const { return m_impl->map; }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -62,6 +63,10 @@ public:
     // The sync engine the staff panel and the status line read (null = none; the default). The
     // engine must outlive the app's use of it; the shell stops it before destroying it.
     void setSyncEngine(sync::SyncEngine* engine) noexcept;
+    // Called from the app's background threads (remote settings fetched) when they have
+    // something for the next frame; the shell passes glfwPostEmptyEvent. Set before the first
+    // frame; it must be safe to call from any thread. Default: none.
+    void setWake(std::function<void()> wake);
 
     // Draws the current screen. Call between ImGui::NewFrame() and ImGui::Render().
     void drawFrame(const FrameInput& input);

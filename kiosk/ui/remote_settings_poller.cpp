@@ -53,6 +53,9 @@ bool RemoteSettingsPoller::update(KioskRuntime& runtime, const sync::SyncStatus*
                 } else if (fetched.value() == sync::RemoteSettingsFetch::Updated) {
                     logInfo("config", "new remote settings received");
                     m_changed = true;
+                    if (m_wake) {
+                        m_wake();
+                    }
                 }
             }
         } catch (const std::exception& error) {

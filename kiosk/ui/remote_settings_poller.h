@@ -9,6 +9,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -32,12 +33,17 @@ public:
     // runtime.config was replaced with new remote settings applied.
     bool update(KioskRuntime& runtime, const sync::SyncStatus* status);
     bool fetching() const noexcept { return m_running.load(); }
+    // Called on the poller's thread when a fetch brought new settings, so a frame loop that
+    // sleeps until input can wake and apply them (the shell passes glfwPostEmptyEvent). Set it
+    // before the first update(); it must be safe to call from any thread.
+    void setWake(std::function<void()> wake) { m_wake = std::move(wake); }
 
 private:
     std::string m_seenSuccess;
     std::thread m_thread;
     std::atomic<bool> m_running{false};
     std::atomic<bool> m_changed{false};
+    std::function<void()> m_wake;
 };
 
 }  // namespace signpost::ui
