@@ -131,7 +131,19 @@ expect_user signpost /var/lib/signpost
 expect_user signpost-server /var/lib/signpost-server
 expect_stat /var/lib/signpost "700 signpost signpost"
 expect_stat /var/lib/signpost-server "700 signpost-server signpost-server"
-expect_stat /etc/signpost "775 root signpost"
+expect_stat /etc/signpost "1775 root signpost"
+# The sticky bit: the kiosk's user may replace its own kiosk.toml, not the server's config.
+if inroot runuser -u signpost -- sh -c 'echo x >/etc/signpost/.probe && mv /etc/signpost/.probe /etc/signpost/server.toml' 2>/dev/null; then
+    bad "the kiosk's user could replace /etc/signpost/server.toml"
+else
+    ok "the kiosk's user cannot replace server.toml"
+fi
+rm -f "$root/etc/signpost/.probe"
+if inroot runuser -u signpost -- sh -c 'cp /etc/signpost/kiosk.toml /etc/signpost/.k && mv /etc/signpost/.k /etc/signpost/kiosk.toml'; then
+    ok "the kiosk's user can save kiosk.toml atomically (temporary file, then rename)"
+else
+    bad "the kiosk's user cannot save kiosk.toml"
+fi
 expect_stat /etc/signpost/kiosk.toml "640 signpost signpost"
 expect_stat /etc/signpost/server.toml "644 root root"
 expect_stat /usr/bin/signpost-kiosk "755 root root"
