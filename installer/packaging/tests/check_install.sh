@@ -275,23 +275,16 @@ tail -1 "$root/etc/signpost/kiosk.toml" | grep -q 'edited by staff' || bad "rein
 tail -1 "$root/etc/signpost/server.toml" | grep -q 'edited by the admin' || bad "reinstall replaced server.toml"
 ok "reinstall keeps edited kiosk.toml and server.toml"
 
-# --- An outbox with referrals. The table is the kiosk's own (kiosk/core/referral/outbox.cpp).
+# --- An outbox with referrals. Only what postrm reads: the status column. That its query fits
+# the kiosk's real outbox is checked by tests/outbox_test.cpp ("the package's purge script...").
 make_outbox() {  # queued-count sent-count
     inroot runuser -u signpost -- sqlite3 /var/lib/signpost/outbox.db "
         PRAGMA journal_mode = WAL;
-        CREATE TABLE IF NOT EXISTS outbox (
-            seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
-            reference TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL,
-            form_version TEXT NOT NULL, venue TEXT NOT NULL, neighbourhood TEXT NOT NULL,
-            service_id TEXT NOT NULL DEFAULT '', sealed BLOB NOT NULL,
-            status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'sent', 'rejected')),
-            test INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,
-            last_error TEXT NOT NULL DEFAULT '', sent_at TEXT);
+        CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                                           status TEXT NOT NULL);
         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1 + $2)
-        INSERT INTO outbox (id, reference, created_at, form_version, venue, neighbourhood,
-                            sealed, status)
-        SELECT 'id-' || i, 'MCR-' || i, '2026-11-23T12:00:00Z', '2026.11', 'Test venue', '',
-               randomblob(200), CASE WHEN i <= $1 THEN 'queued' ELSE 'sent' END FROM n;" >/dev/null
+        INSERT INTO outbox (status)
+        SELECT CASE WHEN i <= $1 THEN 'queued' ELSE 'sent' END FROM n;" >/dev/null
 }
 unsent_dirs() { ls -d "$root"/var/lib/signpost.unsent-* 2>/dev/null | wc -l; }
 
