@@ -460,7 +460,9 @@ TEST_CASE("the package's purge script counts unsent referrals with a query the r
     Statement count = outbox.database().prepare(match[1].str());
     REQUIRE(count.step());
     CHECK(count.columnInt64(0) == 6);
-    outbox.database().exec("UPDATE outbox SET status = 'sent' WHERE seq <= 4");
+    // Rejected referrals count: the server refused them, so the outbox holds their only copy.
+    outbox.database().exec(
+        "UPDATE outbox SET status = 'sent' WHERE seq <= 4; UPDATE outbox SET status = 'rejected' WHERE seq = 5");
     Statement again = outbox.database().prepare(match[1].str());
     REQUIRE(again.step());
     CHECK(again.columnInt64(0) == 2);

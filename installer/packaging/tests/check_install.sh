@@ -277,18 +277,19 @@ ok "reinstall keeps edited kiosk.toml and server.toml"
 
 # --- An outbox with referrals. Only what postrm reads: the status column. That its query fits
 # the kiosk's real outbox is checked by tests/outbox_test.cpp ("the package's purge script...").
-make_outbox() {  # queued-count sent-count
+make_outbox() {  # queued-count sent-count [rejected-count]
     inroot runuser -u signpost -- sqlite3 /var/lib/signpost/outbox.db "
         PRAGMA journal_mode = WAL;
         CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT,
                                            status TEXT NOT NULL);
-        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1 + $2)
+        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1 + $2 + ${3:-0})
         INSERT INTO outbox (status)
-        SELECT CASE WHEN i <= $1 THEN 'queued' ELSE 'sent' END FROM n;" >/dev/null
+        SELECT CASE WHEN i <= $1 THEN 'queued' WHEN i <= $1 + $2 THEN 'sent' ELSE 'rejected' END
+        FROM n;" >/dev/null
 }
 unsent_dirs() { ls -d "$root"/var/lib/signpost.unsent-* 2>/dev/null | wc -l; }
 
-make_outbox 2 3
+make_outbox 1 3 1   # a queued referral and one the server rejected: neither reached anyone
 # remove: config and data stay.
 inroot dpkg -r signpost-kiosk >"$base/remove.log" 2>&1 || { bad "dpkg -r:"; cat "$base/remove.log" >&2; }
 [ ! -e "$root/usr/bin/signpost-kiosk" ] || bad "remove left the binary"
@@ -300,10 +301,10 @@ ok "remove keeps /etc/signpost/kiosk.toml and /var/lib/signpost"
 inroot dpkg -P signpost-kiosk >"$base/purge.log" 2>&1 || { bad "dpkg -P:"; cat "$base/purge.log" >&2; }
 aside=$(ls -d "$root"/var/lib/signpost.unsent-* 2>/dev/null | head -1)
 if [ -n "$aside" ] && [ ! -e "$root/var/lib/signpost" ] &&
-   [ "$(sqlite3 "$aside/outbox.db" "SELECT count(*) FROM outbox WHERE status = 'queued'")" = 2 ] &&
+   [ "$(sqlite3 "$aside/outbox.db" "SELECT count(*) FROM outbox WHERE status <> 'sent'")" = 2 ] &&
    grep -q "holds 2 referral(s) not yet sent" "$base/purge.log" &&
    grep -q "moved to ${aside#"$root"}" "$base/purge.log"; then
-    ok "purge with 2 unsent referrals: moved to ${aside#"$root"} and said so"
+    ok "purge with 1 queued and 1 rejected referral: moved to ${aside#"$root"} and said so"
 else
     bad "purge with unsent referrals: aside='$aside'"; cat "$base/purge.log" >&2
 fi
