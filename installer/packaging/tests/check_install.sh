@@ -116,6 +116,7 @@ expect_user() {  # name home
     entry=$(inroot getent passwd "$1" || true)
     uid=$(echo "$entry" | cut -d: -f3)
     if [ -z "$entry" ]; then bad "user $1 missing"; return; fi
+    failed_before=$fail; fail=0
     [ "$uid" -lt 1000 ] || bad "user $1 is not a system user (uid $uid)"
     [ "$(echo "$entry" | cut -d: -f6)" = "$2" ] || bad "user $1 home: $entry"
     [ "$(echo "$entry" | cut -d: -f7)" = /usr/sbin/nologin ] || bad "user $1 shell: $entry"
@@ -125,7 +126,8 @@ expect_user() {  # name home
         '*'|'!'|'!*') ;;
         *) bad "user $1 has a password" ;;
     esac
-    ok "user $1: system uid $uid, home $2, no login shell, no password"
+    [ "$fail" = 1 ] || ok "user $1: system uid $uid, home $2, no login shell, no password"
+    [ "$failed_before" = 0 ] || fail=1
 }
 expect_user signpost /var/lib/signpost
 expect_user signpost-server /var/lib/signpost-server
