@@ -110,7 +110,8 @@ TEST_CASE("parsing HSDS schedule fields", "[schedule]") {
     SECTION("frequency") {
         CHECK(parseFrequency("WEEKLY") == ScheduleFrequency::Weekly);
         CHECK(parseFrequency("monthly") == ScheduleFrequency::Monthly);
-        CHECK_THROWS_AS(parseFrequency("DAILY"), std::invalid_argument);
+        CHECK(parseFrequency("DAILY") == ScheduleFrequency::Daily);
+        CHECK_THROWS_AS(parseFrequency("YEARLY"), std::invalid_argument);
         CHECK_THROWS_AS(parseFrequency(""), std::invalid_argument);
     }
 }
