@@ -627,6 +627,10 @@ void eachRecord(Context& ctx, const std::vector<FlatRecord>& records, Parse&& pa
                                    ? record.value["id"].get<std::string>()
                                    : std::string();
         try {
+            if (record.notARecord) {
+                throw ImportError(record.name,
+                                  "not an HSDS service, organization or service_at_location");
+            }
             if (!record.value.is_object()) {
                 throw ImportError(record.name,
                                   std::string("expected an object, got ") + typeName(record.value));
@@ -649,7 +653,7 @@ ImportResult importDocument(std::string_view jsonText, const ImportOptions& opti
         throw ImportError("document", std::string("not valid JSON: ") + error.what());
     }
     ImportLog log(strict);
-    FlatDocument flat = flattenHsdsDocument(document, log);
+    FlatDocument flat = flattenHsdsDocument(document);
     ImportResult result;
     result.shape = flat.shape;
     DirectoryData& data = result.data;
@@ -726,7 +730,9 @@ ImportResult importDocument(std::string_view jsonText, const ImportOptions& opti
         ctx.serviceIndex.emplace(service.id, data.services.size());
         data.services.push_back(std::move(service));
     });
-    result.servicesRead = flat.services.size();
+    result.servicesRead = static_cast<std::size_t>(
+        std::count_if(flat.services.begin(), flat.services.end(),
+                      [](const FlatRecord& record) { return !record.notARecord; }));
     result.problems = std::move(log.problems());
     return result;
 }

@@ -83,7 +83,8 @@ struct ImportOptions {
 
 struct ImportResult {
     DirectoryData data;
-    std::vector<ImportProblem> problems;  // in document order
+    std::vector<ImportProblem> problems;  // terms, organisations, locations, then services; each in
+                                          // document order
     // "directory", "service", "services", "page", "organization", "service_at_location"
     std::string shape;
     std::size_t servicesRead = 0;  // service records seen, imported or not

@@ -148,7 +148,7 @@ public:
     }
 
     // Any record of a list or page, by its kind; unknown items are skipped with a report.
-    void item(json value, const std::string& name, ImportLog& log) {
+    void item(json value, const std::string& name) {
         switch (kindOf(value)) {
             case Kind::Service:
                 service(std::move(value), name);
@@ -162,12 +162,8 @@ public:
             case Kind::Unknown:
                 break;
         }
-        log.report(name,
-                   value.is_object() && value.contains("id") && value["id"].is_string()
-                       ? value["id"].get<std::string>()
-                       : std::string(),
-                   "", "not an HSDS service, organization or service_at_location",
-                   ImportEffect::RecordSkipped);
+        // Kept in place among the services, so its report comes in document order.
+        m_out.services.push_back({std::move(value), name, true});
     }
 
 private:
@@ -208,7 +204,7 @@ constexpr const char* kNotHsds =
 
 }  // namespace
 
-FlatDocument flattenHsdsDocument(const json& document, ImportLog& log) {
+FlatDocument flattenHsdsDocument(const json& document) {
     FlatDocument out;
     Flattener flat(out);
     if (document.is_object() && document.contains("directory_version")) {
@@ -249,7 +245,7 @@ FlatDocument flattenHsdsDocument(const json& document, ImportLog& log) {
                 "document", std::string("contents: expected an array, got ") + typeName(contents));
         }
         for (std::size_t i = 0; i < contents.size(); ++i) {
-            flat.item(contents[i], recordName("contents", i, contents[i]), log);
+            flat.item(contents[i], recordName("contents", i, contents[i]));
         }
         return out;
     }
@@ -263,7 +259,7 @@ FlatDocument flattenHsdsDocument(const json& document, ImportLog& log) {
             throw ImportError("document", kNotHsds);
         }
         for (std::size_t i = 0; i < document.size(); ++i) {
-            flat.item(document[i], recordName("", i, document[i]), log);
+            flat.item(document[i], recordName("", i, document[i]));
         }
         return out;
     }

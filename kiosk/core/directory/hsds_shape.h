@@ -22,6 +22,7 @@ namespace signpost::hsds_detail {
 struct FlatRecord {
     json value;
     std::string name;  // "contents[2] (id \"…\")", "services[0] (id \"…\"): organization"
+    bool notARecord = false;  // an item of a list or page that is no HSDS record: reported, skipped
 };
 
 struct FlatDocument {
@@ -32,7 +33,7 @@ struct FlatDocument {
 };
 
 // Throws ImportError("document", ...) if `document` is none of the accepted shapes. Items of a
-// list or page that are not HSDS records are reported to `log` as skipped.
-FlatDocument flattenHsdsDocument(const json& document, ImportLog& log);
+// list or page that are not HSDS records are kept among the services with notARecord set.
+FlatDocument flattenHsdsDocument(const json& document);
 
 }  // namespace signpost::hsds_detail
