@@ -235,6 +235,16 @@ const std::vector<KeySpec>& keyTable() {
             "retention", "directory_history",
             "Directory versions kept for deltas; a kiosk further behind gets a full snapshot.",
             &ServerConfig::directoryHistory, 1, 10000),
+
+        boolKey("oruk", "enabled",
+                "Serve the directory as a read-only Open Referral UK 3.0 API: GET /, /services,\n"
+                "/services/{id}, /taxonomies, /taxonomy_terms, /organizations,\n"
+                "/service_at_locations (README \"ORUK API\").",
+                &ServerConfig::orukEnabled),
+        boolKey("oruk", "public",
+                "Serve the ORUK API without a token (the directory is public information).\n"
+                "false = it needs a coordinator token.",
+                &ServerConfig::orukPublic),
     };
     return table;
 }

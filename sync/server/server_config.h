@@ -62,6 +62,9 @@ struct ServerConfig {
     std::chrono::seconds ackedRetention{std::chrono::hours(24 * 30)};  // acked → purged after
     std::chrono::seconds purgeInterval{std::chrono::hours(1)};         // how often purge runs
     int directoryHistory = 30;  // directory versions kept for deltas
+    // [oruk]
+    bool orukEnabled = true;  // serve the ORUK 3.0 API (oruk_api.h)
+    bool orukPublic = true;   // false: it needs a coordinator token
 
     std::filesystem::path sourceFile;                   // where it was loaded from; "" = defaults
     std::vector<ServerConfigWarning> warnings;          // unknown keys and tables

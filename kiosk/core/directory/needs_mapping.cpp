@@ -4,6 +4,7 @@
 
 #include "core/common/atomic_file.h"
 #include "core/config/toml.h"
+#include "core/directory/stable_id.h"
 
 namespace signpost {
 
@@ -170,7 +171,7 @@ std::vector<TaxonomyTerm> NeedsMapping::needTerms() const {
     std::vector<TaxonomyTerm> terms;
     for (const NeedDefinition& need : m_needs) {
         TaxonomyTerm term;
-        term.id = "need-" + need.code;
+        term.id = stableUuid("need", {need.code});  // ORUK ids are UUIDs
         term.code = need.code;
         term.name = need.name;
         term.description = need.description;

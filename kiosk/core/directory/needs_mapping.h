@@ -46,7 +46,7 @@ public:
     const NeedDefinition* otherNeed() const noexcept;
     // Codes of the needs `term` stands for, in mapping order; empty if none.
     std::vector<std::string> needsFor(const TaxonomyTerm& term) const;
-    // The needs as "signpost-needs" taxonomy terms (id "need-<code>"), in tile order.
+    // The needs as "signpost-needs" taxonomy terms (id stableUuid("need", {code})), in tile order.
     std::vector<TaxonomyTerm> needTerms() const;
 
 private:
