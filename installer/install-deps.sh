@@ -26,6 +26,7 @@ packages=(
     libx11-dev libxtst-dev  # the test driver sends real input events with XTest
     sqlite3              # PRAGMA integrity_check from scripts, and for people poking at data
     openssl              # the CLI: test certificates for the server's HTTPS tests
+    python3-jsonschema python3-rfc3987  # tests: ORUK API responses checked against the ORUK 3.0 schemas
     libxext-dev          # the kiosk's DPMS calls: the display sleeps outside opening hours
     # Packages (installer/packaging/) and their tests
     dpkg-dev             # dpkg-shlibdeps: the .debs' library Depends come from the binaries

@@ -185,11 +185,21 @@ TEST_CASE("RFC 5545 schedules from a feed are open exactly when they say",
         CHECK_FALSE(openAtLondon(rules, 2026, 11, 8, 12, 30));
         CHECK_FALSE(openAtLondon(rules, 2027, 8, 1, 12, 30));  // a 1st, after until
     }
+    SECTION("DAILY limited by byday, from dtstart") {
+        CHECK(openAtLondon(rules, 2026, 3, 2, 8, 10));  // Monday
+        CHECK(openAtLondon(rules, 2026, 3, 4, 8, 10));  // Wednesday
+        CHECK_FALSE(openAtLondon(rules, 2026, 3, 3, 8, 10));
+        CHECK_FALSE(openAtLondon(rules, 2026, 2, 27, 8, 10));  // a Friday before dtstart
+    }
     SECTION("DAILY every third day from dtstart") {
-        CHECK(openAtLondon(rules, 2026, 3, 2, 8, 10));
-        CHECK(openAtLondon(rules, 2026, 3, 5, 8, 10));
-        CHECK_FALSE(openAtLondon(rules, 2026, 3, 4, 8, 10));
-        CHECK_FALSE(openAtLondon(rules, 2026, 3, 1, 8, 10));
+        json doc = json::parse(document("services_page.json"))["contents"][0];
+        doc["schedules"] = json::parse(R"([{"freq": "DAILY", "interval": 3, "dtstart": "2026-03-02",
+                                            "opens_at": "08:00:00", "closes_at": "08:30:00"}])");
+        const auto daily = importHsds(doc.dump()).data.services.at(0).schedules;
+        CHECK(openAtLondon(daily, 2026, 3, 2, 8, 10));
+        CHECK(openAtLondon(daily, 2026, 3, 5, 8, 10));
+        CHECK_FALSE(openAtLondon(daily, 2026, 3, 4, 8, 10));
+        CHECK_FALSE(openAtLondon(daily, 2026, 3, 1, 8, 10));
     }
 }
 
