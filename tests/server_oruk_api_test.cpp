@@ -27,7 +27,8 @@ using namespace signpost::server;
 
 namespace {
 
-OrukResponse get(OrukApi& api, const std::string& target, const std::string& ifNoneMatch = "", bool gzip = false) {
+OrukResponse get(OrukApi& api, const std::string& target, const std::string& ifNoneMatch = "",
+                 bool gzip = false) {
     OrukRequest request;
     const std::size_t question = target.find('?');
     request.path = target.substr(0, question);
@@ -37,7 +38,8 @@ OrukResponse get(OrukApi& api, const std::string& target, const std::string& ifN
             const std::size_t amp = rest.find('&');
             const std::string pair = rest.substr(0, amp);
             const std::size_t eq = pair.find('=');
-            request.query.emplace_back(pair.substr(0, eq), eq == std::string::npos ? "" : pair.substr(eq + 1));
+            request.query.emplace_back(pair.substr(0, eq),
+                                       eq == std::string::npos ? "" : pair.substr(eq + 1));
             rest = amp == std::string::npos ? "" : rest.substr(amp + 1);
         }
     }
@@ -46,7 +48,9 @@ OrukResponse get(OrukApi& api, const std::string& target, const std::string& ifN
     return api.handle(request);
 }
 
-json body(const OrukResponse& response) { return json::parse(response.body); }
+json body(const OrukResponse& response) {
+    return json::parse(response.body);
+}
 
 std::string header(const OrukResponse& response, const std::string& name) {
     for (const auto& [key, value] : response.headers) {
@@ -64,13 +68,15 @@ struct Published {
 
     explicit Published(const DirectoryData& directory) : data(directory) {
         store = std::make_unique<SqliteServerStore>(dir / "server.db");
-        store->publishDirectory(preparePublication(directory), 30, std::chrono::system_clock::now());
+        store->publishDirectory(preparePublication(directory), 30,
+                                std::chrono::system_clock::now());
     }
 };
 
 // Runs the schema check over saved responses; returns the validator's output, REQUIREs success
 // when `expectValid`.
-std::string validate(const test::TempDir& dir, const std::vector<std::pair<json, std::string>>& responses,
+std::string validate(const test::TempDir& dir,
+                     const std::vector<std::pair<json, std::string>>& responses,
                      bool expectValid = true) {
     json manifest = json::array();
     for (std::size_t i = 0; i < responses.size(); ++i) {
@@ -86,9 +92,10 @@ std::string validate(const test::TempDir& dir, const std::vector<std::pair<json,
     test::writeText(dir / "manifest.json", manifest.dump());
     test::ProcessOptions options;
     options.program = "/usr/bin/python3";  // Debian's, with python3-jsonschema (install-deps.sh)
-    options.args = {(test::sourceDir() / "tests" / "tools" / "validate_oruk.py").string(),
-                    (test::sourceDir() / "tests" / "data" / "oruk-schema" / "oruk-3.0-uk.schema.json").string(),
-                    (dir / "manifest.json").string()};
+    options.args = {
+        (test::sourceDir() / "tests" / "tools" / "validate_oruk.py").string(),
+        (test::sourceDir() / "tests" / "data" / "oruk-schema" / "oruk-3.0-uk.schema.json").string(),
+        (dir / "manifest.json").string()};
     options.stdoutFile = dir / "validator.out";
     options.stderrFile = dir / "validator.out";
     const test::ExitStatus status = test::runProcess(options, std::chrono::seconds(120));
@@ -130,7 +137,8 @@ TEST_CASE("every ORUK response is valid against the ORUK 3.0 UK profile schemas"
     keep("/organizations/" + organisations["contents"][0]["id"].get<std::string>(), "organization");
     const json sals = keep("/service_at_locations", "page:service_at_location_list");
     REQUIRE_FALSE(sals["contents"].empty());
-    keep("/service_at_locations/" + sals["contents"][0]["id"].get<std::string>(), "service_at_location_list");
+    keep("/service_at_locations/" + sals["contents"][0]["id"].get<std::string>(),
+         "service_at_location_list");
     test::TempDir dir("oruk-schema");
     const std::string output = validate(dir, responses);
     CHECK(output.find(" 0 problems") != std::string::npos);
@@ -159,7 +167,8 @@ TEST_CASE("ORUK /services pages and filters", "[oruk_api]") {
         CHECK(first["first_page"] == true);
         CHECK(first["last_page"] == false);
         CHECK(first["empty"] == false);
-        const json last = body(get(api, "/services?per_page=2&page=" + std::to_string((total + 1) / 2)));
+        const json last =
+            body(get(api, "/services?per_page=2&page=" + std::to_string((total + 1) / 2)));
         CHECK(last["last_page"] == true);
         const json beyond = body(get(api, "/services?per_page=2&page=99"));
         CHECK(beyond["empty"] == true);
@@ -169,13 +178,19 @@ TEST_CASE("ORUK /services pages and filters", "[oruk_api]") {
         const json counselling = body(get(api, "/services?text=COUNSELLING"));
         REQUIRE(counselling["total_items"] == 1);
         CHECK(counselling["contents"][0]["name"] == "Talking Space Counselling");
-        CHECK(body(get(api, "/services?search=gorton"))["total_items"] == 2);  // by organisation name
+        CHECK(body(get(api, "/services?search=gorton"))["total_items"] ==
+              2);  // by organisation name
         const std::string food = stableUuid("need", {"food"});
-        const json lonely = body(get(api, "/services?taxonomy_term_id=" + stableUuid("need", {"feeling-lonely"})));
+        const json lonely =
+            body(get(api, "/services?taxonomy_term_id=" + stableUuid("need", {"feeling-lonely"})));
         REQUIRE(lonely["total_items"] == 1);
         CHECK(lonely["contents"][0]["name"] == "Talking Space Counselling");
         CHECK(body(get(api, "/services?taxonomy_term_id=" + food))["total_items"] == 0);
-        CHECK(body(get(api, "/services?organization_id=b2000000-0000-4000-8000-0000000000b1"))["total_items"] == 2);
+        CHECK(
+            body(get(
+                api,
+                "/services?organization_id=b2000000-0000-4000-8000-0000000000b1"))["total_items"] ==
+            2);
     }
     SECTION("modified_after sees only what changed in a later version") {
         const json everything = body(get(api, "/services?modified_after=2000-01-01"));
@@ -185,18 +200,21 @@ TEST_CASE("ORUK /services pages and filters", "[oruk_api]") {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
         DirectoryData changed = published.data;
         changed.services[0].description += " Now with evening sessions.";
-        published.store->publishDirectory(preparePublication(changed), 30, std::chrono::system_clock::now());
+        published.store->publishDirectory(preparePublication(changed), 30,
+                                          std::chrono::system_clock::now());
         const json after = body(get(api, "/services?modified_after=" + between));
         REQUIRE(after["total_items"] == 1);
         CHECK(after["contents"][0]["id"] == uuidFor("service", changed.services[0].id));
         const json minimal = body(get(api, "/services?minimal=true&modified_after=" + between));
         CHECK(minimal["contents"][0].size() == 2);  // id and last_modified
         // The offset form names the same instant.
-        CHECK(body(get(api, "/services?modified_after=2000-01-01T01:00:00+01:00"))["total_items"] == total);
+        CHECK(body(get(api, "/services?modified_after=2000-01-01T01:00:00+01:00"))["total_items"] ==
+              total);
     }
     SECTION("bad parameters name themselves; unknown records are 404") {
-        for (const char* target : {"/services?per_page=0", "/services?per_page=1001", "/services?page=x",
-                                   "/services?modified_after=yesterday", "/services?full=maybe"}) {
+        for (const char* target :
+             {"/services?per_page=0", "/services?per_page=1001", "/services?page=x",
+              "/services?modified_after=yesterday", "/services?full=maybe"}) {
             INFO(target);
             const OrukResponse response = get(api, target);
             CHECK(response.status == 400);
@@ -229,7 +247,8 @@ TEST_CASE("the ORUK API over HTTP: public or token-protected, ETag and gzip", "[
     const DirectoryData directory = test::orukFixtureDirectory();
     SECTION("public by default") {
         test::TestServer server("oruk-http");
-        server.store().publishDirectory(preparePublication(directory), 30, std::chrono::system_clock::now());
+        server.store().publishDirectory(preparePublication(directory), 30,
+                                        std::chrono::system_clock::now());
         httplib::Client client = server.client();
         auto root = client.Get("/");
         REQUIRE(root);
@@ -253,19 +272,24 @@ TEST_CASE("the ORUK API over HTTP: public or token-protected, ETag and gzip", "[
         CHECK(test::statusOf(client.Get("/nothing/here/at/all")) == 404);
     }
     SECTION("token-protected when [oruk] public = false") {
-        test::TestServer server("oruk-private", [](ServerConfig& config) { config.orukPublic = false; });
-        server.store().publishDirectory(preparePublication(directory), 30, std::chrono::system_clock::now());
+        test::TestServer server("oruk-private",
+                                [](ServerConfig& config) { config.orukPublic = false; });
+        server.store().publishDirectory(preparePublication(directory), 30,
+                                        std::chrono::system_clock::now());
         httplib::Client client = server.client();
         CHECK(test::statusOf(client.Get("/services")) == 401);
-        CHECK(test::statusOf(client.Get("/services", test::bearer(server.coordinatorToken()))) == 200);
+        CHECK(test::statusOf(client.Get("/services", test::bearer(server.coordinatorToken()))) ==
+              200);
     }
     SECTION("off when [oruk] enabled = false") {
-        test::TestServer server("oruk-off", [](ServerConfig& config) { config.orukEnabled = false; });
+        test::TestServer server("oruk-off",
+                                [](ServerConfig& config) { config.orukEnabled = false; });
         CHECK(test::statusOf(server.client().Get("/services")) == 404);
     }
 }
 
-TEST_CASE("importing the server's own /services gives back the directory Signpost shows", "[oruk_api]") {
+TEST_CASE("importing the server's own /services gives back the directory Signpost shows",
+          "[oruk_api]") {
     const DirectoryData original = test::orukFixtureDirectory();
     Published published(original);
     OrukApi api(*published.store);

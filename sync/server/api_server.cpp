@@ -198,6 +198,7 @@ struct ApiServer::Impl {
     RateLimiter enrollLimiter;
     RateLimiter badTokenLimiter;
     std::function<SystemTime()> clock = [] { return std::chrono::system_clock::now(); };
+    std::function<std::string()> extraMetrics;
 
     std::unique_ptr<httplib::Server> http;
     std::function<bool()> raiseBacklog;
@@ -766,7 +767,8 @@ void ApiServer::Impl::renderMetrics(const Request& req, Response& res) {
          static_cast<double>(stats.directoryVersion)},
     };
     res.status = 200;
-    res.set_content(metrics.render(gauges), "text/plain; version=0.0.4; charset=utf-8");
+    res.set_content(metrics.render(gauges) + (extraMetrics ? extraMetrics() : std::string()),
+                    "text/plain; version=0.0.4; charset=utf-8");
 }
 
 // --- ApiServer ---
@@ -844,6 +846,10 @@ void ApiServer::flushDeviceActivity() {
 
 Metrics& ApiServer::metrics() noexcept {
     return m_impl->metrics;
+}
+
+void ApiServer::setExtraMetrics(std::function<std::string()> render) {
+    m_impl->extraMetrics = std::move(render);
 }
 
 void ApiServer::setClock(std::function<SystemTime()> clock) {

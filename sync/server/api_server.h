@@ -63,6 +63,9 @@ public:
     void flushDeviceActivity();
 
     Metrics& metrics() noexcept;
+    // More Prometheus text for GET /metrics, rendered at each scrape (the directory feeds').
+    // Call before start().
+    void setExtraMetrics(std::function<std::string()> render);
     // The clock stamped on received_at, acked_at, enrollments... Default: system_clock::now.
     // Tests set it before start().
     void setClock(std::function<SystemTime()> clock);

@@ -40,7 +40,8 @@ std::optional<Route> parseRoute(std::string_view path) {
     }
     const std::size_t slash = path.find('/');
     const std::string_view collection = path.substr(0, slash);
-    if (std::find(std::begin(kCollections), std::end(kCollections), collection) == std::end(kCollections)) {
+    if (std::find(std::begin(kCollections), std::end(kCollections), collection) ==
+        std::end(kCollections)) {
         return std::nullopt;
     }
     Route route{std::string(collection), ""};
@@ -60,7 +61,8 @@ struct BadParameter {
 
 class Query {
 public:
-    explicit Query(const std::vector<std::pair<std::string, std::string>>& pairs) : m_pairs(pairs) {}
+    explicit Query(const std::vector<std::pair<std::string, std::string>>& pairs)
+        : m_pairs(pairs) {}
 
     std::string text(std::string_view name) const {
         for (const auto& [key, value] : m_pairs) {
@@ -76,9 +78,12 @@ public:
             return fallback;
         }
         std::size_t result = 0;
-        const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), result);
-        if (error != std::errc() || end != value.data() + value.size() || result < 1 || result > maximum) {
-            throw BadParameter{std::string(name), "expected a whole number from 1 to " + std::to_string(maximum)};
+        const auto [end, error] =
+            std::from_chars(value.data(), value.data() + value.size(), result);
+        if (error != std::errc() || end != value.data() + value.size() || result < 1 ||
+            result > maximum) {
+            throw BadParameter{std::string(name),
+                               "expected a whole number from 1 to " + std::to_string(maximum)};
         }
         return result;
     }
@@ -109,12 +114,14 @@ std::optional<SystemTime> parseModifiedAfter(const std::string& text) {
     if (auto utc = parseIsoUtc(text)) {
         return utc;
     }
-    if (text.size() > 6 && (text[text.size() - 6] == '+' || text[text.size() - 6] == '-') && text[text.size() - 3] == ':') {
+    if (text.size() > 6 && (text[text.size() - 6] == '+' || text[text.size() - 6] == '-') &&
+        text[text.size() - 3] == ':') {
         const std::string offset = text.substr(text.size() - 6);
         auto local = parseIsoUtc(text.substr(0, text.size() - 6) + "Z");
         int hours = 0;
         int minutes = 0;
-        if (!local || std::sscanf(offset.c_str() + 1, "%2d:%2d", &hours, &minutes) != 2 || hours > 18 || minutes > 59) {
+        if (!local || std::sscanf(offset.c_str() + 1, "%2d:%2d", &hours, &minutes) != 2 ||
+            hours > 18 || minutes > 59) {
             return std::nullopt;
         }
         const auto shift = std::chrono::hours(hours) + std::chrono::minutes(minutes);
@@ -124,8 +131,9 @@ std::optional<SystemTime> parseModifiedAfter(const std::string& text) {
 }
 
 std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; });
+    std::transform(text.begin(), text.end(), text.begin(), [](char c) {
+        return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    });
     return text;
 }
 
@@ -142,14 +150,10 @@ json page(const std::vector<json>& items, std::size_t pageNumber, std::size_t pe
     for (std::size_t i = begin; i < end; ++i) {
         contents.push_back(items[i]);
     }
-    return {{"total_items", total},
-            {"total_pages", totalPages},
-            {"page_number", pageNumber},
-            {"size", end - begin},
-            {"first_page", pageNumber == 1},
-            {"last_page", pageNumber >= totalPages},
-            {"empty", end == begin},
-            {"contents", std::move(contents)}};
+    return {{"total_items", total},          {"total_pages", totalPages},
+            {"page_number", pageNumber},     {"size", end - begin},
+            {"first_page", pageNumber == 1}, {"last_page", pageNumber >= totalPages},
+            {"empty", end == begin},         {"contents", std::move(contents)}};
 }
 
 std::string bodyTag(const std::string& body) {
@@ -157,7 +161,8 @@ std::string bodyTag(const std::string& body) {
         throw std::runtime_error("libsodium failed to start");
     }
     unsigned char hash[16];
-    crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(body.data()), body.size(), nullptr, 0);
+    crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(body.data()),
+                       body.size(), nullptr, 0);
     static constexpr char kHex[] = "0123456789abcdef";
     std::string tag = "\"oruk-";
     for (unsigned char byte : hash) {
@@ -169,7 +174,8 @@ std::string bodyTag(const std::string& body) {
 
 }  // namespace
 
-OrukApi::OrukApi(ServerStore& store, OrukApiOptions options) : m_store(store), m_options(std::move(options)) {}
+OrukApi::OrukApi(ServerStore& store, OrukApiOptions options)
+    : m_store(store), m_options(std::move(options)) {}
 
 std::string OrukApi::routeTemplate(std::string_view path) {
     const auto route = parseRoute(path);
@@ -194,7 +200,8 @@ std::shared_ptr<const DirectoryIndex> OrukApi::current() {
         const DirectoryChanges changes = m_store.directoryChangesSince(0, 1);
         data = parseHsdsJson(changes.snapshot);  // the server's own snapshot: strict
     }
-    m_index = std::make_shared<const DirectoryIndex>(DirectoryIndex::build(std::move(data), m_store.serviceModifiedTimes()));
+    m_index = std::make_shared<const DirectoryIndex>(
+        DirectoryIndex::build(std::move(data), m_store.serviceModifiedTimes()));
     m_tag = key;
     return m_index;
 }
@@ -220,12 +227,15 @@ OrukResponse OrukApi::handle(const OrukRequest& request) {
     json body;
     try {
         const std::size_t pageNumber = query.number("page", 1, 1000000);
-        const std::size_t perPage = query.number("per_page", m_options.defaultPerPage, m_options.maxPerPage);
+        const std::size_t perPage =
+            query.number("per_page", m_options.defaultPerPage, m_options.maxPerPage);
         std::vector<json> items;
         if (route->collection.empty()) {
             body = {{"version", "3.0"},
                     {"profile", "https://github.com/OpenReferralUK/uk-profile"},
-                    {"openapi_url", "https://raw.githubusercontent.com/OpenReferralUK/uk-profile/main/schema/openapi.json"},
+                    {"openapi_url",
+                     "https://raw.githubusercontent.com/OpenReferralUK/uk-profile/main/schema/"
+                     "openapi.json"},
                     {"description", m_options.description}};
         } else if (route->collection == "services") {
             if (!route->id.empty()) {
@@ -235,22 +245,26 @@ OrukResponse OrukApi::handle(const OrukRequest& request) {
                 }
                 body = orukServiceFull(*index, data.services[it->second]);
             } else {
-                const std::string text = lower(query.text("text").empty() ? query.text("search") : query.text("text"));
+                const std::string text =
+                    lower(query.text("text").empty() ? query.text("search") : query.text("text"));
                 const std::string termId = query.text("taxonomy_term_id");
                 const std::string taxonomyId = query.text("taxonomy_id");
                 const std::string organisationId = query.text("organization_id");
                 const std::string modifiedText = query.text("modified_after");
                 std::optional<SystemTime> modifiedAfter;
                 if (!modifiedText.empty() && !(modifiedAfter = parseModifiedAfter(modifiedText))) {
-                    throw BadParameter{"modified_after", "expected an RFC 3339 date-time like 2026-11-01T09:00:00Z, or a date"};
+                    throw BadParameter{
+                        "modified_after",
+                        "expected an RFC 3339 date-time like 2026-11-01T09:00:00Z, or a date"};
                 }
                 const bool full = query.flag("full");
                 const bool minimal = query.flag("minimal");
                 for (const Service& service : data.services) {
                     if (!text.empty()) {
                         const Organisation* org = index->organisation(service.organisationId);
-                        const std::string haystack = lower(service.name + "\n" + service.description + "\n" +
-                                                           (org != nullptr ? org->name : std::string()));
+                        const std::string haystack =
+                            lower(service.name + "\n" + service.description + "\n" +
+                                  (org != nullptr ? org->name : std::string()));
                         if (haystack.find(text) == std::string::npos) {
                             continue;
                         }
@@ -260,16 +274,20 @@ OrukResponse OrukApi::handle(const OrukRequest& request) {
                         continue;
                     }
                     if (!termId.empty() || !taxonomyId.empty()) {
-                        const bool linked = std::any_of(service.needCodes.begin(), service.needCodes.end(), [&](const std::string& code) {
-                            auto need = index->needByCode.find(code);
-                            if (need == index->needByCode.end()) {
-                                return false;
-                            }
-                            const TaxonomyTerm& term = *need->second;
-                            return (termId.empty() || term.id == termId || uuidFor("taxonomy_term", term.id) == termId) &&
-                                   (taxonomyId.empty() || stableUuid("taxonomy", {term.taxonomy}) == taxonomyId ||
-                                    term.taxonomy == taxonomyId);
-                        });
+                        const bool linked = std::any_of(
+                            service.needCodes.begin(), service.needCodes.end(),
+                            [&](const std::string& code) {
+                                auto need = index->needByCode.find(code);
+                                if (need == index->needByCode.end()) {
+                                    return false;
+                                }
+                                const TaxonomyTerm& term = *need->second;
+                                return (termId.empty() || term.id == termId ||
+                                        uuidFor("taxonomy_term", term.id) == termId) &&
+                                       (taxonomyId.empty() ||
+                                        stableUuid("taxonomy", {term.taxonomy}) == taxonomyId ||
+                                        term.taxonomy == taxonomyId);
+                            });
                         if (!linked) {
                             continue;
                         }
@@ -288,14 +306,16 @@ OrukResponse OrukApi::handle(const OrukRequest& request) {
                         }
                         items.push_back(std::move(item));
                     } else {
-                        items.push_back(full ? orukServiceFull(*index, service) : orukServiceListItem(*index, service));
+                        items.push_back(full ? orukServiceFull(*index, service)
+                                             : orukServiceListItem(*index, service));
                     }
                 }
                 body = page(items, pageNumber, perPage);
             }
         } else if (route->collection == "taxonomies") {
             for (const std::string& name : index->taxonomies) {
-                if (route->id.empty() || route->id == stableUuid("taxonomy", {name}) || route->id == name) {
+                if (route->id.empty() || route->id == stableUuid("taxonomy", {name}) ||
+                    route->id == name) {
                     items.push_back(orukTaxonomy(name));
                 }
             }
@@ -318,11 +338,15 @@ OrukResponse OrukApi::handle(const OrukRequest& request) {
                 const std::string taxonomyId = query.text("taxonomy_id");
                 const std::string parentId = query.text("parent_id");
                 for (const TaxonomyTerm& term : data.taxonomyTerms) {
-                    if (!taxonomyId.empty() && stableUuid("taxonomy", {term.taxonomy}) != taxonomyId && term.taxonomy != taxonomyId) {
+                    if (!taxonomyId.empty() &&
+                        stableUuid("taxonomy", {term.taxonomy}) != taxonomyId &&
+                        term.taxonomy != taxonomyId) {
                         continue;
                     }
-                    if (!parentId.empty() && (term.parentId.empty() ||
-                                              (term.parentId != parentId && uuidFor("taxonomy_term", term.parentId) != parentId))) {
+                    if (!parentId.empty() &&
+                        (term.parentId.empty() ||
+                         (term.parentId != parentId &&
+                          uuidFor("taxonomy_term", term.parentId) != parentId))) {
                         continue;
                     }
                     items.push_back(orukTaxonomyTerm(term));
@@ -356,7 +380,8 @@ OrukResponse OrukApi::handle(const OrukRequest& request) {
                     if (location == index->locationById.end()) {
                         continue;
                     }
-                    json item = orukServiceAtLocation(*index, service, data.locations[location->second]);
+                    json item =
+                        orukServiceAtLocation(*index, service, data.locations[location->second]);
                     if (route->id.empty() || item["id"] == route->id) {
                         items.push_back(std::move(item));
                     }

@@ -21,11 +21,15 @@ void putIfSet(json& out, const char* key, const std::string& value) {
     }
 }
 
-std::string hhmmss(int minutes) { return formatClockHhmm(minutes) + ":00"; }
+std::string hhmmss(int minutes) {
+    return formatClockHhmm(minutes) + ":00";
+}
 
 json organisationJson(const Organisation& org) {
     // The UK profile requires a description; an empty one is written empty, never invented.
-    json out = {{"id", uuidFor("organization", org.id)}, {"name", org.name}, {"description", org.description}};
+    json out = {{"id", uuidFor("organization", org.id)},
+                {"name", org.name},
+                {"description", org.description}};
     putIfSet(out, "email", org.email);
     putIfSet(out, "website", org.website);
     return out;
@@ -120,7 +124,8 @@ std::string derivedId(std::string_view kind, std::initializer_list<std::string_v
     return stableUuid(kind, parts);
 }
 
-DirectoryIndex DirectoryIndex::build(DirectoryData data, const std::vector<std::pair<std::string, std::string>>& modified) {
+DirectoryIndex DirectoryIndex::build(
+    DirectoryData data, const std::vector<std::pair<std::string, std::string>>& modified) {
     DirectoryIndex index;
     index.data = std::move(data);
     const DirectoryData& d = index.data;
@@ -162,7 +167,8 @@ json orukSchedule(const ScheduleRule& rule, const std::string& id) {
     ScheduleFrequency frequency = rule.frequency;
     if (frequency == ScheduleFrequency::Daily && rule.interval == 1) {
         // Every day that matches the filters: the same as WEEKLY (no month days) or MONTHLY.
-        frequency = rule.byMonthDays.empty() ? ScheduleFrequency::Weekly : ScheduleFrequency::Monthly;
+        frequency =
+            rule.byMonthDays.empty() ? ScheduleFrequency::Weekly : ScheduleFrequency::Monthly;
     }
     json out = {{"id", id},
                 {"freq", formatFrequency(frequency)},
@@ -170,8 +176,9 @@ json orukSchedule(const ScheduleRule& rule, const std::string& id) {
                 {"closes_at", hhmmss(rule.closesAtMinutes)}};
     // Signpost reads a WEEKLY rule with no byday as every day; ORUK readers may read it as
     // dtstart's weekday (RFC 5545), so the days are always written out.
-    out["byday"] = rule.byDays.empty() && rule.byMonthDays.empty() ? std::string("MO,TU,WE,TH,FR,SA,SU")
-                                                                    : formatByDay(rule.byDays);
+    out["byday"] = rule.byDays.empty() && rule.byMonthDays.empty()
+                       ? std::string("MO,TU,WE,TH,FR,SA,SU")
+                       : formatByDay(rule.byDays);
     if (out["byday"].get<std::string>().empty()) {
         out.erase("byday");
     }
@@ -213,14 +220,16 @@ json orukServiceFull(const DirectoryIndex& index, const Service& service) {
     }
     json phones = json::array();
     for (std::size_t i = 0; i < service.phones.size(); ++i) {
-        json phone = {{"id", stableUuid("phone", {service.id, std::to_string(i)})}, {"number", service.phones[i].number}};
+        json phone = {{"id", stableUuid("phone", {service.id, std::to_string(i)})},
+                      {"number", service.phones[i].number}};
         putIfSet(phone, "description", service.phones[i].description);
         phones.push_back(std::move(phone));
     }
     out["phones"] = std::move(phones);
     json schedules = json::array();
     for (std::size_t i = 0; i < service.schedules.size(); ++i) {
-        schedules.push_back(orukSchedule(service.schedules[i], stableUuid("schedule", {service.id, std::to_string(i)})));
+        schedules.push_back(orukSchedule(service.schedules[i],
+                                         stableUuid("schedule", {service.id, std::to_string(i)})));
     }
     out["schedules"] = std::move(schedules);
     json areas = json::array();
@@ -255,7 +264,10 @@ json orukServiceFull(const DirectoryIndex& index, const Service& service) {
     out["languages"] = std::move(languages);
     json costs = json::array();
     if (service.isFree) {
-        costs.push_back({{"id", stableUuid("cost_option", {service.id})}, {"option", "Free"}, {"amount", 0}, {"currency", "GBP"}});
+        costs.push_back({{"id", stableUuid("cost_option", {service.id})},
+                         {"option", "Free"},
+                         {"amount", 0},
+                         {"currency", "GBP"}});
     } else if (service.costKnown) {
         // The amount is not kept, only the words: an option without an amount is "not free".
         json option = {{"id", stableUuid("cost_option", {service.id})}};
@@ -284,20 +296,28 @@ json orukServiceFull(const DirectoryIndex& index, const Service& service) {
     return out;
 }
 
-json orukServiceListItem(const DirectoryIndex& index, const Service& service) { return serviceBase(index, service); }
+json orukServiceListItem(const DirectoryIndex& index, const Service& service) {
+    return serviceBase(index, service);
+}
 
-json orukOrganisation(const Organisation& organisation) { return organisationJson(organisation); }
+json orukOrganisation(const Organisation& organisation) {
+    return organisationJson(organisation);
+}
 
 json orukTaxonomy(const std::string& name) {
     return {{"id", stableUuid("taxonomy", {name})},
             {"name", name},
-            {"description", name == kNeedsVocabulary ? "Signpost's needs: the tiles on the kiosk's home screen"
-                                                     : "Terms from the " + name + " vocabulary"}};
+            {"description", name == kNeedsVocabulary
+                                ? "Signpost's needs: the tiles on the kiosk's home screen"
+                                : "Terms from the " + name + " vocabulary"}};
 }
 
-json orukTaxonomyTerm(const TaxonomyTerm& term) { return termJson(term); }
+json orukTaxonomyTerm(const TaxonomyTerm& term) {
+    return termJson(term);
+}
 
-json orukServiceAtLocation(const DirectoryIndex& index, const Service& service, const Location& location) {
+json orukServiceAtLocation(const DirectoryIndex& index, const Service& service,
+                           const Location& location) {
     return {{"id", stableUuid("service_at_location", {service.id, location.id})},
             {"service_id", uuidFor("service", service.id)},
             {"location_id", uuidFor("location", location.id)},

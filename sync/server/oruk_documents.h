@@ -31,13 +31,15 @@ std::string derivedId(std::string_view kind, std::initializer_list<std::string_v
 // The published directory with the lookups the ORUK documents need.
 struct DirectoryIndex {
     DirectoryData data;
-    std::unordered_map<std::string, std::size_t> serviceById, organisationById, locationById, termById;
+    std::unordered_map<std::string, std::size_t> serviceById, organisationById, locationById,
+        termById;
     std::unordered_map<std::string, const TaxonomyTerm*> needByCode;
     std::unordered_map<std::string, std::string> lastModified;  // service id -> RFC 3339 time
-    std::vector<std::string> taxonomies;                         // distinct vocabulary names, sorted
+    std::vector<std::string> taxonomies;                        // distinct vocabulary names, sorted
 
     // Builds the lookups; `modified` is ServerStore::serviceModifiedTimes().
-    static DirectoryIndex build(DirectoryData data, const std::vector<std::pair<std::string, std::string>>& modified);
+    static DirectoryIndex build(DirectoryData data,
+                                const std::vector<std::pair<std::string, std::string>>& modified);
     const Organisation* organisation(const std::string& id) const;
 };
 
@@ -47,7 +49,8 @@ nlohmann::json orukOrganisation(const Organisation& organisation);  // the list 
 nlohmann::json orukTaxonomy(const std::string& name);
 nlohmann::json orukTaxonomyTerm(const TaxonomyTerm& term);
 // One service at one of its locations (the list shape: location and service one-to-one fields).
-nlohmann::json orukServiceAtLocation(const DirectoryIndex& index, const Service& service, const Location& location);
+nlohmann::json orukServiceAtLocation(const DirectoryIndex& index, const Service& service,
+                                     const Location& location);
 // The schedule as ORUK writes it; freq DAILY with interval 1 becomes the WEEKLY or MONTHLY rule
 // it equals (the UK profile lists only those two).
 nlohmann::json orukSchedule(const ScheduleRule& rule, const std::string& id);

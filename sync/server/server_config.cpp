@@ -381,6 +381,13 @@ std::filesystem::path defaultServerConfigFile() {
     return std::filesystem::path(SIGNPOST_SOURCE_DIR) / "config/server.toml";
 }
 
+std::filesystem::path defaultNeedsMappingFile() {
+    if (runningInstalled()) {
+        return "/etc/signpost/needs-mapping.toml";
+    }
+    return std::filesystem::path(SIGNPOST_SOURCE_DIR) / "config/needs-mapping.toml";
+}
+
 std::filesystem::path defaultServerDataDir() {
     if (runningInstalled()) {
         return "/var/lib/signpost-server";

@@ -14,7 +14,8 @@
 namespace signpost::test {
 
 const NeedsMapping& orukNeedsMapping() {
-    static const NeedsMapping mapping = NeedsMapping::load(sourceDir() / "config" / "needs-mapping.toml");
+    static const NeedsMapping mapping =
+        NeedsMapping::load(sourceDir() / "config" / "needs-mapping.toml");
     return mapping;
 }
 
@@ -26,7 +27,8 @@ DirectoryData orukFixtureDirectory() {
                              "service_at_location_full.json", "quirks_service.json"}) {
         ImportOptions options;
         options.needsMapping = &orukNeedsMapping();
-        const ImportResult result = importHsds(readText(sourceDir() / "tests" / "data" / "oruk" / name), options);
+        const ImportResult result =
+            importHsds(readText(sourceDir() / "tests" / "data" / "oruk" / name), options);
         if (result.data.services.empty()) {
             throw std::runtime_error(std::string(name) + " imported no services");
         }
@@ -103,9 +105,9 @@ std::string shownDifference(const DirectoryData& a, const DirectoryData& b) {
         }
         const Service& y = *found->second;
         const std::string at = "service " + x.id + ": ";
-#define SAME(field)                                   \
-    if (!(x.field == y.field)) {                      \
-        return at + #field + " differs";              \
+#define SAME(field)                      \
+    if (!(x.field == y.field)) {         \
+        return at + #field + " differs"; \
     }
         SAME(name)
         SAME(description)
@@ -139,8 +141,9 @@ std::string shownDifference(const DirectoryData& a, const DirectoryData& b) {
         }
         const Organisation* ox = orgOf(a, x.organisationId);
         const Organisation* oy = orgOf(b, y.organisationId);
-        if (ox == nullptr || oy == nullptr || ox->name != oy->name || ox->description != oy->description ||
-            ox->website != oy->website || ox->email != oy->email) {
+        if (ox == nullptr || oy == nullptr || ox->name != oy->name ||
+            ox->description != oy->description || ox->website != oy->website ||
+            ox->email != oy->email) {
             return at + "organisation differs";
         }
         if (x.locationIds.size() != y.locationIds.size()) {
@@ -149,9 +152,11 @@ std::string shownDifference(const DirectoryData& a, const DirectoryData& b) {
         for (std::size_t i = 0; i < x.locationIds.size(); ++i) {
             const Location* lx = locationOf(a, x.locationIds[i]);
             const Location* ly = locationOf(b, y.locationIds[i]);
-            if (lx == nullptr || ly == nullptr || lx->name != ly->name || lx->address.line1 != ly->address.line1 ||
-                lx->address.line2 != ly->address.line2 || lx->address.city != ly->address.city ||
-                lx->address.postcode != ly->address.postcode || lx->accessibility != ly->accessibility ||
+            if (lx == nullptr || ly == nullptr || lx->name != ly->name ||
+                lx->address.line1 != ly->address.line1 || lx->address.line2 != ly->address.line2 ||
+                lx->address.city != ly->address.city ||
+                lx->address.postcode != ly->address.postcode ||
+                lx->accessibility != ly->accessibility ||
                 lx->transportation != ly->transportation || lx->latitude != ly->latitude ||
                 lx->longitude != ly->longitude) {
                 return at + "location " + show(i) + " differs";
@@ -163,14 +168,16 @@ std::string shownDifference(const DirectoryData& a, const DirectoryData& b) {
             return at + "hours read differently:\n" + wordsX + "---\n" + wordsY;
         }
         for (int day = 0; day < 730; ++day) {
-            const CivilDate date{std::chrono::sys_days{std::chrono::year{2026} / 1 / 1} + std::chrono::days{day}};
+            const CivilDate date{std::chrono::sys_days{std::chrono::year{2026} / 1 / 1} +
+                                 std::chrono::days{day}};
             for (int minute = 0; minute < 1440; minute += 30) {
                 LocalTime t;
                 t.date = date;
                 t.weekday = std::chrono::weekday{std::chrono::sys_days{date}}.iso_encoding();
                 t.minutesOfDay = minute;
                 if (isOpenAt(x.schedules, t) != isOpenAt(y.schedules, t)) {
-                    return at + "open now differs on " + formatCivilDate(date) + " at minute " + show(minute);
+                    return at + "open now differs on " + formatCivilDate(date) + " at minute " +
+                           show(minute);
                 }
             }
         }

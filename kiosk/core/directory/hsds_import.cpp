@@ -667,17 +667,8 @@ ImportResult importDocument(std::string_view jsonText, const ImportOptions& opti
     ctx.terms = &data.taxonomyTerms;
     const NeedsMapping* mapping = options.needsMapping;
 
-    if (mapping != nullptr) {
-        for (TaxonomyTerm& need : mapping->needTerms()) {
-            ctx.termIndex.emplace(need.id, data.taxonomyTerms.size());
-            data.taxonomyTerms.push_back(std::move(need));
-        }
-    }
     std::map<std::pair<std::string, std::string>, std::string> codes;  // (taxonomy, code) -> record
-    for (const TaxonomyTerm& need : data.taxonomyTerms) {
-        codes.emplace(std::make_pair(need.taxonomy, need.code), "the needs mapping");
-    }
-    std::vector<std::string> termRecords(data.taxonomyTerms.size(), "the needs mapping");
+    std::vector<std::string> termRecords;
     eachRecord(ctx, flat.terms, [&](const Fields& f) {
         TaxonomyTerm term = parseTerm(f);
         if (auto seen = ctx.termIndex.find(term.id); seen != ctx.termIndex.end()) {
@@ -693,6 +684,18 @@ ImportResult importDocument(std::string_view jsonText, const ImportOptions& opti
         data.taxonomyTerms.push_back(std::move(term));
         termRecords.push_back(f.record());
     });
+    if (mapping != nullptr) {
+        // The mapping's needs, unless the document defines a need with that code (or id) itself.
+        for (TaxonomyTerm& need : mapping->needTerms()) {
+            if (codes.emplace(std::make_pair(need.taxonomy, need.code), "the needs mapping")
+                    .second &&
+                !ctx.termIndex.count(need.id)) {
+                ctx.termIndex.emplace(need.id, data.taxonomyTerms.size());
+                data.taxonomyTerms.push_back(std::move(need));
+                termRecords.push_back("the needs mapping");
+            }
+        }
+    }
     for (std::size_t i = 0; i < data.taxonomyTerms.size(); ++i) {
         TaxonomyTerm& term = data.taxonomyTerms[i];
         if (!term.parentId.empty() && !ctx.termIndex.count(term.parentId)) {

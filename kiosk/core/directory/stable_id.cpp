@@ -18,8 +18,10 @@ std::string stableUuid(std::string_view kind, std::initializer_list<std::string_
     // Each part is length-prefixed so ("ab", "c") and ("a", "bc") differ.
     auto add = [&](std::string_view part) {
         const std::uint64_t length = part.size();
-        crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(&length), sizeof length);
-        crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(part.data()), part.size());
+        crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(&length),
+                                  sizeof length);
+        crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(part.data()),
+                                  part.size());
     };
     add(kind);
     for (std::string_view part : parts) {
