@@ -70,6 +70,7 @@ public:
             std::chrono::duration_cast<std::chrono::microseconds>(options.readTimeout));
         m_client->set_write_timeout(std::chrono::seconds(30));
         m_client->set_keep_alive(true);
+        m_client->set_tcp_nodelay(true);  // small requests on one connection: no Nagle delay
         m_client->set_follow_location(false);
         m_client->set_decompress(true);
         if (!options.caFile.empty()) {

@@ -210,12 +210,16 @@ FakeOrukApi::FakeOrukApi(std::size_t services, std::size_t maxPerPage)
                         }
                         impl.send(req, res, impl.fullRecord(index).dump());
                     });
+    impl.server.set_tcp_nodelay(true);
     impl.port = impl.server.bind_to_any_port("127.0.0.1");
     if (impl.port <= 0) {
         throw std::runtime_error("fake ORUK API: cannot bind");
     }
     impl.thread = std::thread([&impl] { impl.server.listen_after_bind(); });
-    impl.server.wait_until_ready();
+    // Requests are queued on the bound socket until the loop runs; wait for it anyway.
+    for (int i = 0; i < 500 && !impl.server.is_running(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
 }
 
 FakeOrukApi::~FakeOrukApi() {
