@@ -283,3 +283,38 @@ TEST_CASE("durations", "[server_config]") {
     CHECK(formatDuration(3h) == "3h");
     CHECK(formatDuration(61s) == "61s");
 }
+
+TEST_CASE("server.toml is real TOML: literal strings, dotted keys, nested tables",
+          "[server][config]") {
+    const std::string text =
+        "storage.database = 'signpost.db'\n"
+        "[server]\n"
+        "port = 9000\n"
+        "listen_address = '127.0.0.1'\n"
+        "[limits]\n"
+        "max_batch_items = 50\n"
+        "[limits.per_route]   # not a key the server knows\n"
+        "enroll = 1\n"
+        "[experimental]\n"
+        "feeds = [\n"
+        "  { name = \"council\", url = \"https://a.example\" },\n"
+        "]\n";
+    const ServerConfig config = parseServerConfig(text, "server.toml");
+    CHECK(config.database == "signpost.db");
+    CHECK(config.port == 9000);
+    CHECK(config.listenAddress == "127.0.0.1");
+    CHECK(config.maxBatchItems == 50);
+    REQUIRE(config.warnings.size() == 2);
+    CHECK(config.warnings[0].key == "limits.per_route");
+    CHECK(config.warnings[0].line == 7);
+    CHECK(config.warnings[1].line == 10);
+    // A type no key takes is the key's own error, with its line.
+    try {
+        (void)parseServerConfig("[server]\nport = [8443]\n", "server.toml");
+        FAIL("expected a ConfigError");
+    } catch (const ConfigError& error) {
+        CHECK(error.line() == 2);
+        CHECK_THAT(error.what(),
+                   Catch::StartsWith("server.toml:2: server.port: expected a whole number"));
+    }
+}

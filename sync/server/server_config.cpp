@@ -352,7 +352,7 @@ std::string exampleServerConfig() {
         "# naming this file, the line and the key; an unknown key is a warning and is ignored.\n"
         "# Durations are written \"45s\", \"30m\", \"24h\" or \"7d\".\n"
         "#\n"
-        "# Format: TOML (a subset): one level of [tables], text in \"quotes\", no inline tables.\n";
+        "# Format: TOML 1.0 (https://toml.io): [tables], text in \"quotes\", lists in [].\n";
     std::string currentTable;
     for (const KeySpec& spec : keyTable()) {
         if (spec.table != currentTable) {
