@@ -35,6 +35,7 @@ packages=(
     lintian              # the packages must be lintian clean (CI fails on errors and warnings)
     file                 # checks that packaged binaries are stripped
     systemd              # systemd-analyze verify/security on the units
+    mmdebstrap           # the package install test installs the .debs into a fresh minimal Debian 12 root
 )
 
 if [ "${1:-}" = --list ]; then
