@@ -249,8 +249,15 @@ TEST_CASE("the server refreshes its feeds, shows them in /metrics, and the admin
         config.directorySources = {{"Council", feed.baseUrl()}};
         config.directoryRefresh = std::chrono::hours(6);
     });
-    REQUIRE(test::waitUntil([&] { return server.store().currentDirectoryVersion().version > 0; },
-                            std::chrono::seconds(60)));
+    // Published, and the status the admin command reads written (it is saved last).
+    const auto stateDir = server.runtime().config().resolvedDataDir() / "feeds";
+    REQUIRE(test::waitUntil(
+        [&] {
+            const auto saved = DirectorySources::readStatus(stateDir);
+            return server.store().currentDirectoryVersion().version > 0 && !saved.empty() &&
+                   saved[0].up;
+        },
+        std::chrono::seconds(60)));
     CHECK(server.store().currentDirectoryVersion().serviceCount == 12);
     auto metrics = server.client().Get("/metrics");
     REQUIRE(metrics);

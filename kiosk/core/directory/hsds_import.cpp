@@ -540,12 +540,17 @@ Service parseService(Context& ctx, const Fields& f, const NeedsMapping* mapping)
     const json& sals = f.array("service_at_locations");
     for (std::size_t i = 0; i < sals.size(); ++i) {
         Fields s = f.child(sals[i], "service_at_locations", i);
-        const std::string locationId = s.text("location_id", true);
-        if (!ctx.locationIndex.count(locationId)) {
-            s.fail("location_id", "no location with id " + quotedValue(locationId));
-        }
-        if (std::find(service.locationIds.begin(), service.locationIds.end(), locationId) ==
-            service.locationIds.end()) {
+        // A link to no known place is left out (the UK profile's own example has one with only an
+        // id); its hours and phones still count.
+        const std::string locationId = optionalField(ctx, s, [&] {
+            std::string id = s.text("location_id", true);
+            if (!ctx.locationIndex.count(id)) {
+                s.fail("location_id", "no location with id " + quotedValue(id));
+            }
+            return id;
+        });
+        if (!locationId.empty() && std::find(service.locationIds.begin(), service.locationIds.end(),
+                                             locationId) == service.locationIds.end()) {
             service.locationIds.push_back(locationId);
         }
         readSchedules(ctx, s, service, attending);

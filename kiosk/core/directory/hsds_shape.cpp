@@ -24,8 +24,11 @@ Kind kindOf(const json& record) {
     if (!record.is_object() || !has(record, "id")) {
         return Kind::Unknown;
     }
-    if ((hasObject(record, "service") || has(record, "service_id")) &&
-        (hasObject(record, "location") || has(record, "location_id")) && !has(record, "status")) {
+    // (The UK profile's own example has a service and no location at all.)
+    if ((hasObject(record, "service") ||
+         (has(record, "service_id") &&
+          (hasObject(record, "location") || has(record, "location_id")))) &&
+        !has(record, "status")) {
         return Kind::ServiceAtLocation;
     }
     if (!has(record, "name")) {
