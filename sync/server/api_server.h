@@ -11,6 +11,10 @@
 //   /healthz                none                        200 {"status":"ok",...} | 503 GET  /metrics
 //   none (or coordinator)       200 Prometheus text
 //
+// Also, unless [oruk] enabled = false: the read-only ORUK 3.0 API (oruk_api.h) at GET /,
+// /services[/{id}], /taxonomies, /taxonomy_terms, /organizations, /service_at_locations —
+// public, or coordinator token with [oruk] public = false.
+//
 // Enrollment: the code names the venue; the device is registered for the code's venue whatever
 // the request's `venue` says. A retry with the same code and signing key within 15 minutes (the
 // first answer was lost) re-issues the token for the same device instead of failing.
