@@ -108,7 +108,7 @@ for package in signpost-kiosk signpost-server signpost-tools; do
 done
 ok "file lists, modes and owners"
 
-# /etc: only the server's config, and it is a conffile; the kiosk's is made by postinst.
+# /etc: only the server's configs, and they are conffiles; the kiosk's is made by postinst.
 for package in signpost-kiosk signpost-server signpost-tools; do
     dpkg-deb -e "$(deb_of "$package")" "$work/$package.control"
     etc_files=$(grep -E '^-.* /etc/' "$work/$package.files" | awk '{ print $3 }' | sort)
@@ -117,9 +117,12 @@ for package in signpost-kiosk signpost-server signpost-tools; do
         bad "$package: files in /etc ($etc_files) differ from conffiles ($conffiles)"
     fi
 done
-[ "$(cat "$work/signpost-server.control/conffiles")" = "/etc/signpost/server.toml" ] ||
-    bad "signpost-server: conffiles is not exactly /etc/signpost/server.toml"
-ok "conffiles: signpost-server: $(cat "$work/signpost-server.control/conffiles"); others: none"
+# The server's config and the need-code mapping its feed import reads (issue 11): both are
+# edited by the operator, so both must survive an upgrade as conffiles.
+expected_server_conffiles=$(printf '%s\n' /etc/signpost/needs-mapping.toml /etc/signpost/server.toml)
+[ "$(sort "$work/signpost-server.control/conffiles")" = "$expected_server_conffiles" ] ||
+    bad "signpost-server: conffiles are not exactly server.toml and needs-mapping.toml"
+ok "conffiles: signpost-server: $(tr '\n' ' ' < "$work/signpost-server.control/conffiles"); others: none"
 
 # Maintainer scripts.
 for pair in signpost-kiosk:postinst signpost-kiosk:prerm signpost-kiosk:postrm \
