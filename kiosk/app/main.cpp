@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
             const auto configFile =
                 resetStaffPin(KioskOptions{command.options.configFile, command.options.dataDir});
             std::printf("The staff PIN is cleared in %s.\n"
-                        "Restart the kiosk (sudo systemctl restart signpost-kiosk, or switch it off and on);\n"
+                        "Restart the kiosk (as root: systemctl restart signpost-kiosk; or switch it off and on);\n"
                         "then hold the top-left corner for 3 seconds and choose a new PIN.\n",
                         configFile.c_str());
             return kExitOk;
