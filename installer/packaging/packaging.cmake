@@ -9,8 +9,8 @@
 # Packages (installer/README.md says what each holds):
 #   signpost-kiosk   the touchscreen app, its assets, unit, X session files, polkit rule,
 #                    signpost-setup-kiosk (installer/setup-kiosk.sh)
-#   signpost-server  the central server, its unit, the daily backup timer, server.toml
-#                    (conffile), signpost-setup-server (installer/setup-server.sh)
+#   signpost-server  the central server, its unit, the daily backup timer, server.toml and
+#                    needs-mapping.toml (conffiles), signpost-setup-server (installer/setup-server.sh)
 #   signpost-tools   `signpost`, the coordinators' tool
 
 include(GNUInstallDirs)
@@ -83,8 +83,8 @@ function(signpost_packaging_finish)
 
     # --- signpost-server
     install(TARGETS signpost-server RUNTIME DESTINATION bin COMPONENT server)
-    install(FILES ${SIGNPOST_SOURCE_DIR}/config/server.toml DESTINATION /etc/signpost
-            COMPONENT server)
+    install(FILES ${SIGNPOST_SOURCE_DIR}/config/server.toml ${SIGNPOST_SOURCE_DIR}/config/needs-mapping.toml
+            DESTINATION /etc/signpost COMPONENT server)
     install(FILES ${inst}/systemd/signpost-server.service ${inst}/systemd/signpost-server-backup.service
                   ${inst}/systemd/signpost-server-backup.timer
             DESTINATION ${unit_dir} COMPONENT server)

@@ -9,6 +9,8 @@
 #include <system_error>
 #include <vector>
 
+#include "core/common/atomic_file.h"
+
 namespace signpost::server {
 
 namespace {
@@ -93,6 +95,13 @@ std::optional<std::string> dataDirAccessProblem(const std::filesystem::path& dat
     }
     return "this user cannot use " + dataDir.string() + ": run the command as root (it then acts " +
            "as " + owner + ") or as " + owner;
+}
+
+void actAsDataOwner(const std::filesystem::path& dataDir) {
+    becomeDataOwner(dataDir);
+    if (const auto problem = dataDirAccessProblem(dataDir)) {
+        throw FileError(dataDir, *problem, 0);
+    }
 }
 
 }  // namespace signpost::server

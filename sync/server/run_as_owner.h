@@ -43,4 +43,8 @@ std::optional<DataOwner> becomeDataOwner(const std::filesystem::path& dataDir);
 // when it can, or when `dataDir` does not exist yet.
 std::optional<std::string> dataDirAccessProblem(const std::filesystem::path& dataDir);
 
+// becomeDataOwner(dataDir), then dataDirAccessProblem(dataDir) as a FileError: what every admin
+// verb calls once it has read what it needs from root's side and before it opens the database.
+void actAsDataOwner(const std::filesystem::path& dataDir);
+
 }  // namespace signpost::server

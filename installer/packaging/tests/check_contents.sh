@@ -94,6 +94,7 @@ expect_file signpost-kiosk -rw-r--r-- /usr/share/doc/signpost-kiosk/copyright
 expect_file signpost-kiosk -rw-r--r-- /usr/share/man/man1/signpost-kiosk.1.gz
 expect_file signpost-server -rwxr-xr-x /usr/bin/signpost-server
 expect_file signpost-server -rw-r--r-- /etc/signpost/server.toml
+expect_file signpost-server -rw-r--r-- /etc/signpost/needs-mapping.toml
 expect_file signpost-server -rw-r--r-- /lib/systemd/system/signpost-server.service
 expect_file signpost-server -rw-r--r-- /lib/systemd/system/signpost-server-backup.service
 expect_file signpost-server -rw-r--r-- /lib/systemd/system/signpost-server-backup.timer
@@ -139,9 +140,9 @@ for package in signpost-kiosk signpost-server signpost-tools; do
         bad "$package: files in /etc ($etc_files) differ from conffiles ($conffiles)"
     fi
 done
-[ "$(cat "$work/signpost-server.control/conffiles")" = "/etc/signpost/server.toml" ] ||
-    bad "signpost-server: conffiles is not exactly /etc/signpost/server.toml"
-ok "conffiles: signpost-server: $(cat "$work/signpost-server.control/conffiles"); others: none"
+[ "$(sort "$work/signpost-server.control/conffiles" | tr '\n' ' ')" = "/etc/signpost/needs-mapping.toml /etc/signpost/server.toml " ] ||
+    bad "signpost-server: conffiles are not exactly server.toml and needs-mapping.toml: $(cat "$work/signpost-server.control/conffiles")"
+ok "conffiles: signpost-server: $(cat "$work/signpost-server.control/conffiles" | tr '\n' ' '); others: none"
 
 # Maintainer scripts.
 for pair in signpost-kiosk:postinst signpost-kiosk:prerm signpost-kiosk:postrm \
