@@ -38,6 +38,7 @@ packages=(
     file                 # checks that packaged binaries are stripped
     systemd              # systemd-analyze verify/security on the units
     mmdebstrap           # the package install test installs the .debs into a fresh minimal Debian 12 root
+    systemd-container    # systemd-nspawn: that root boots with systemd as PID 1, so the units really run
 )
 
 if [ "${1:-}" = --list ]; then

@@ -1,12 +1,12 @@
 #!/bin/sh
 # Turns a fresh Debian 12 install into a Signpost kiosk (installer/README.md, "Install a kiosk").
+# Installed as signpost-setup-kiosk by the signpost-kiosk package; run it as root.
 #
-#   sudo installer/setup-kiosk.sh --package signpost-kiosk_0.1.0-1_amd64.deb \
-#        [--coordinator-key KEY] [--user kiosk]
-#   sudo installer/setup-kiosk.sh                 # signpost-kiosk already installed
+#   signpost-setup-kiosk [--coordinator-key KEY] [--user kiosk] [--package FILE.deb]
+#   signpost-setup-kiosk --undo
 #
 # What it does (each step is safe to repeat; running the script again changes nothing):
-#   1. installs the signpost-kiosk package with apt (which pulls in Xorg, xinit, fonts...)
+#   1. with --package: installs that signpost-kiosk .deb with apt (from a source tree)
 #   2. makes the kiosk login user (default "kiosk"): it only runs the X server; the app runs
 #      as the system user "signpost", which alone can read the referrals
 #   3. logs that user in automatically on tty1 (a getty drop-in) and starts X from its
@@ -14,14 +14,19 @@
 #   4. closes the ways out: no VT switching or Ctrl+Alt+Backspace (Xorg), no text consoles on
 #      other VTs (logind), no Ctrl+Alt+Del reboot, no magic SysRq keys
 #   5. boots to multi-user.target (no display manager) and enables signpost-kiosk.service
-# Then reboot. Environment: SIGNPOST_ROOT_OK=1 skips the "running in a chroot" checks (tests).
+# Then reboot. What it changed is noted in /var/lib/signpost-kiosk-setup/state, so that
+# --undo can put back exactly that: it removes the autologin, the X link, the logind and sysctl
+# files, unmasks Ctrl+Alt+Del, restores the boot target and display managers it changed,
+# disables signpost-kiosk.service, and deletes the kiosk login it made (with its home). Removing
+# the signpost-kiosk package runs --undo itself.
 set -eu
 
 user=kiosk
 package=
 coordinator_key=
+undo=0
 usage() {
-    sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '5,6p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 while [ $# -gt 0 ]; do
@@ -29,23 +34,136 @@ while [ $# -gt 0 ]; do
         --package) [ $# -ge 2 ] || usage; package="$2"; shift 2 ;;
         --coordinator-key) [ $# -ge 2 ] || usage; coordinator_key="$2"; shift 2 ;;
         --user) [ $# -ge 2 ] || usage; user="$2"; shift 2 ;;
-        -h|--help) usage ;;
-        *) echo "setup-kiosk: unknown option $1" >&2; usage ;;
+        --undo) undo=1; shift ;;
+        -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "signpost-setup-kiosk: unknown option $1" >&2; usage ;;
     esac
 done
 case "$user" in
-    ''|*[!a-z0-9_-]*|signpost) echo "setup-kiosk: --user must be a lower-case login name other than signpost" >&2; exit 2 ;;
+    ''|*[!a-z0-9_-]*|signpost) echo "signpost-setup-kiosk: --user must be a lower-case login name other than signpost" >&2; exit 2 ;;
 esac
 
 if [ "$(id -u)" != 0 ]; then
-    echo "setup-kiosk: run as root (sudo $0 ...)" >&2
+    echo "signpost-setup-kiosk: run as root (log in as root, or su -, or sudo if you have it)" >&2
     exit 1
 fi
-if ! grep -q '^VERSION_ID="12"' /etc/os-release 2>/dev/null; then
-    echo "setup-kiosk: warning: this is not Debian 12; continuing anyway" >&2
-fi
-say() { echo "setup-kiosk: $*"; }
+say() { echo "signpost-setup-kiosk: $*"; }
 systemd_running() { [ -d /run/systemd/system ]; }
+
+state_dir=/var/lib/signpost-kiosk-setup
+state=$state_dir/state
+autologin=/etc/systemd/system/getty@tty1.service.d/signpost-autologin.conf
+xorg_link=/etc/X11/xorg.conf.d/10-signpost-kiosk.conf
+xorg_target=/usr/share/signpost/kiosk-session/10-signpost-kiosk.conf
+logind=/etc/systemd/logind.conf.d/signpost-kiosk.conf
+sysctl_file=/etc/sysctl.d/60-signpost-kiosk.conf
+marker='# Signpost kiosk'
+
+# The state file: "key=value" lines. note() records a key only the first time, so a second run
+# cannot overwrite what the machine was like before the first.
+recorded() { if [ -f "$state" ]; then sed -n "s/^$1=//p" "$state" | head -n 1; fi; }
+note() {
+    if [ -f "$state" ] && grep -q "^$1=" "$state"; then return 0; fi
+    mkdir -p "$state_dir"
+    printf '%s=%s\n' "$1" "$2" >>"$state"
+}
+# Removes FILE if it is one of ours (it starts with the marker line).
+remove_ours() {
+    if [ -f "$1" ] && head -n 1 "$1" | grep -q "^$marker"; then
+        rm -f "$1"
+        rmdir "$(dirname "$1")" 2>/dev/null || true
+        say "removed $1"
+        changed=1
+    fi
+}
+
+# ---------------------------------------------------------------------------------------------
+if [ "$undo" = 1 ]; then
+    changed=0
+    if [ -n "$(recorded user)" ]; then user=$(recorded user); fi
+    if systemctl is-enabled signpost-kiosk.service >/dev/null 2>&1; then
+        systemctl disable signpost-kiosk.service >/dev/null 2>&1 || true
+        say "disabled signpost-kiosk.service"
+        changed=1
+    fi
+    if systemd_running; then
+        systemctl stop signpost-kiosk.service >/dev/null 2>&1 || true
+    fi
+    remove_ours "$autologin"
+    if [ "$(readlink "$xorg_link" 2>/dev/null)" = "$xorg_target" ]; then
+        rm -f "$xorg_link"
+        rmdir /etc/X11/xorg.conf.d 2>/dev/null || true
+        say "removed $xorg_link"
+        changed=1
+    fi
+    remove_ours "$logind"
+    remove_ours "$sysctl_file"
+    if [ "$(recorded masked_ctrl_alt_del)" = yes ] &&
+       [ "$(readlink /etc/systemd/system/ctrl-alt-del.target 2>/dev/null)" = /dev/null ]; then
+        systemctl unmask ctrl-alt-del.target >/dev/null 2>&1 || rm -f /etc/systemd/system/ctrl-alt-del.target
+        say "unmasked ctrl-alt-del.target"
+        changed=1
+    fi
+    previous=$(recorded previous_default)
+    current=$(readlink /etc/systemd/system/default.target 2>/dev/null || echo none)
+    if [ -n "$previous" ] && [ "$current" != "$previous" ]; then
+        if [ "$previous" = none ]; then
+            rm -f /etc/systemd/system/default.target
+            say "default target: the system's own again ($(systemctl get-default 2>/dev/null || echo graphical.target))"
+        else
+            ln -sfn "$previous" /etc/systemd/system/default.target
+            say "default target: $(basename "$previous") again"
+        fi
+        changed=1
+    fi
+    for dm in $(recorded disabled_display_managers); do
+        if [ -f "/lib/systemd/system/$dm.service" ]; then
+            systemctl enable "$dm.service" >/dev/null 2>&1 && say "enabled display manager $dm again"
+            changed=1
+        fi
+    done
+    if systemd_running; then
+        systemctl daemon-reload
+        # The autologin session on tty1 ends; a plain login prompt takes its place.
+        if [ "$changed" = 1 ]; then systemctl restart getty@tty1.service >/dev/null 2>&1 || true; fi
+    fi
+    if getent passwd "$user" >/dev/null; then
+        home=$(getent passwd "$user" | cut -d: -f6)
+        if [ "$(recorded made_user)" = yes ]; then
+            if systemd_running; then loginctl terminate-user "$user" >/dev/null 2>&1 || true; fi
+            # userdel, not deluser: deluser --remove-home needs the full perl, which a minimal
+            # Debian does not have.
+            if userdel --remove "$user" 2>/dev/null || userdel --force --remove "$user"; then
+                say "deleted the login $user and its home $home"
+                changed=1
+            fi
+        else
+            # Someone else's login: take out only what this script put in.
+            for file in "$home/.profile" "$home/.bash_profile"; do
+                if [ -f "$file" ] && grep -q 'signpost' "$file"; then
+                    sed -i '/^# >>> signpost kiosk/,/^# <<< signpost kiosk/d; /# signpost kiosk$/d' "$file"
+                    say "took the kiosk session out of $file"
+                    changed=1
+                fi
+            done
+            for group in $(recorded added_groups); do
+                gpasswd -d "$user" "$group" >/dev/null 2>&1 && say "took $user out of group $group"
+            done
+        fi
+    fi
+    if [ -d "$state_dir" ]; then rm -rf "$state_dir"; fi
+    if [ "$changed" = 1 ]; then
+        say "undone. The magic SysRq setting returns to Debian's default at the next boot."
+    else
+        say "nothing to undo: this machine is not set up as a Signpost kiosk"
+    fi
+    exit 0
+fi
+
+# ---------------------------------------------------------------------------------------------
+if ! grep -q '^VERSION_ID="12"' /etc/os-release 2>/dev/null; then
+    echo "signpost-setup-kiosk: warning: this is not Debian 12; continuing anyway" >&2
+fi
 
 # Writes $2 to file $1 only if it differs (so a second run changes nothing, not even mtimes).
 put() {
@@ -70,24 +188,31 @@ if [ -n "$package" ]; then
     fi
 fi
 if ! dpkg-query -W -f='${Status}' signpost-kiosk 2>/dev/null | grep -q 'install ok installed'; then
-    echo "setup-kiosk: signpost-kiosk is not installed; pass --package signpost-kiosk_*.deb" >&2
+    echo "signpost-setup-kiosk: signpost-kiosk is not installed; first: apt install ./signpost-kiosk_*.deb" >&2
     exit 1
 fi
 
 # 2. The login user for the X session. No password: it is only ever logged in by getty on tty1.
+note user "$user"
 if ! getent passwd "$user" >/dev/null; then
     adduser --disabled-password --gecos "Signpost kiosk screen" "$user" >/dev/null
+    note made_user yes
     say "made user $user"
+else
+    note made_user no
 fi
+added=
 for group in video render input; do
     if getent group "$group" >/dev/null && ! id -nG "$user" | tr ' ' '\n' | grep -qx "$group"; then
         adduser --quiet "$user" "$group"
+        added="$added $group"
     fi
 done
+note added_groups "${added# }"
 home=$(getent passwd "$user" | cut -d: -f6)
 
 # 3. Automatic login on tty1, and X from the login shell.
-put /etc/systemd/system/getty@tty1.service.d/signpost-autologin.conf "# Signpost kiosk: log $user in on tty1 without a password (installer/setup-kiosk.sh).
+put "$autologin" "$marker: log $user in on tty1 without a password (signpost-setup-kiosk).
 [Service]
 ExecStart=
 ExecStart=-/sbin/agetty --autologin $user --noclear --noissue %I \$TERM
@@ -96,9 +221,10 @@ Type=idle"
 profile="$home/.profile"
 [ -f "$profile" ] || { cp /etc/skel/.profile "$profile" 2>/dev/null || : >"$profile"; chown "$user:" "$profile"; }
 if ! grep -q '^# >>> signpost kiosk' "$profile"; then
+    # Guarded: if the package is ever removed without --undo, the login still works.
     cat >>"$profile" <<'PROFILE'
-# >>> signpost kiosk (installer/setup-kiosk.sh): start the kiosk's X session on tty1
-. /usr/share/signpost/kiosk-session/kiosk-profile
+# >>> signpost kiosk (signpost-setup-kiosk; signpost-setup-kiosk --undo removes it)
+[ ! -r /usr/share/signpost/kiosk-session/kiosk-profile ] || . /usr/share/signpost/kiosk-session/kiosk-profile
 # <<< signpost kiosk
 PROFILE
     say "added the X session to $profile"
@@ -111,31 +237,38 @@ fi
 
 # 4. No ways out.
 mkdir -p /etc/X11/xorg.conf.d
-if [ "$(readlink /etc/X11/xorg.conf.d/10-signpost-kiosk.conf 2>/dev/null)" != /usr/share/signpost/kiosk-session/10-signpost-kiosk.conf ]; then
-    ln -sfn /usr/share/signpost/kiosk-session/10-signpost-kiosk.conf /etc/X11/xorg.conf.d/10-signpost-kiosk.conf
-    say "linked /etc/X11/xorg.conf.d/10-signpost-kiosk.conf"
+if [ "$(readlink "$xorg_link" 2>/dev/null)" != "$xorg_target" ]; then
+    ln -sfn "$xorg_target" "$xorg_link"
+    say "linked $xorg_link"
 fi
-put /etc/systemd/logind.conf.d/signpost-kiosk.conf "# Signpost kiosk: no login prompts on other virtual terminals (installer/setup-kiosk.sh).
+put "$logind" "$marker: no login prompts on other virtual terminals (signpost-setup-kiosk).
 [Login]
 NAutoVTs=0
 ReserveVT=0"
-put /etc/sysctl.d/60-signpost-kiosk.conf "# Signpost kiosk: no magic SysRq key combinations from a keyboard (installer/setup-kiosk.sh).
+put "$sysctl_file" "$marker: no magic SysRq key combinations from a keyboard (signpost-setup-kiosk).
 kernel.sysrq = 0"
 if [ "$(readlink /etc/systemd/system/ctrl-alt-del.target 2>/dev/null)" != /dev/null ]; then
+    note masked_ctrl_alt_del yes
     systemctl mask ctrl-alt-del.target >/dev/null 2>&1 || ln -sfn /dev/null /etc/systemd/system/ctrl-alt-del.target
     say "masked ctrl-alt-del.target"
+else
+    note masked_ctrl_alt_del no
 fi
 
 # 5. Boot to the console (getty starts X), never to a display manager, and start the app.
+note previous_default "$(readlink /etc/systemd/system/default.target 2>/dev/null || echo none)"
 if [ "$(systemctl get-default 2>/dev/null)" != multi-user.target ]; then
     systemctl set-default multi-user.target >/dev/null 2>&1
     say "default target: multi-user.target"
 fi
+disabled=
 for dm in gdm3 lightdm sddm xdm; do
     if systemctl is-enabled "$dm.service" >/dev/null 2>&1; then
         systemctl disable "$dm.service" >/dev/null 2>&1 && say "disabled display manager $dm"
+        disabled="$disabled $dm"
     fi
 done
+note disabled_display_managers "${disabled# }"
 if ! systemctl is-enabled signpost-kiosk.service >/dev/null 2>&1; then
     systemctl enable signpost-kiosk.service >/dev/null 2>&1
     say "enabled signpost-kiosk.service"
@@ -143,12 +276,12 @@ fi
 
 # Optional: the coordinators' public key, if the config still has none.
 if [ -n "$coordinator_key" ]; then
-    case "$coordinator_key" in *[!A-Za-z0-9+/=]*) echo "setup-kiosk: --coordinator-key is not base64" >&2; exit 2 ;; esac
+    case "$coordinator_key" in *[!A-Za-z0-9+/=]*) echo "signpost-setup-kiosk: --coordinator-key is not base64" >&2; exit 2 ;; esac
     if grep -q '^coordinator_public_key = ""' /etc/signpost/kiosk.toml; then
         sed -i "s|^coordinator_public_key = \"\"|coordinator_public_key = \"$coordinator_key\"|" /etc/signpost/kiosk.toml
         say "set the coordinators' public key in /etc/signpost/kiosk.toml"
     elif ! grep -q "^coordinator_public_key = \"$coordinator_key\"" /etc/signpost/kiosk.toml; then
-        echo "setup-kiosk: warning: kiosk.toml already has a different coordinators' key; left it alone" >&2
+        echo "signpost-setup-kiosk: warning: kiosk.toml already has a different coordinators' key; left it alone" >&2
     fi
 fi
 

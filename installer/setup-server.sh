@@ -1,20 +1,21 @@
 #!/bin/sh
 # Sets up a Signpost server on Debian 12 (installer/README.md, "Install a server").
+# Installed as signpost-setup-server by the signpost-server package; run it as root.
 #
-#   sudo installer/setup-server.sh --package signpost-server_0.1.0-1_amd64.deb \
-#        [--tools signpost-tools_0.1.0-1_amd64.deb] \
-#        [--listen 0.0.0.0 --tls-cert fullchain.pem --tls-key privkey.pem] [--port 8443]
+#   signpost-setup-server [--listen 0.0.0.0 --tls-cert fullchain.pem --tls-key privkey.pem]
+#        [--port 8443] [--package signpost-server_*.deb] [--tools signpost-tools_*.deb]
 #
 # What it does (safe to repeat; a second run with the same options changes nothing):
-#   1. installs signpost-server (and signpost-tools) with apt
+#   1. with --package/--tools: installs those .debs with apt (from a source tree)
 #   2. with --tls-cert/--tls-key: copies them to /etc/signpost/tls (key readable only by root
 #      and the server's group) and points server.toml at them
 #   3. with --listen/--port: sets the address and port in /etc/signpost/server.toml
-#   4. checks the config loads, then enables and (re)starts signpost-server.service
+#   4. checks the config loads, then enables and (re)starts signpost-server.service and waits
+#      until the server says it is listening (or says why it is not)
 set -eu
 
 package=; tools=; listen=; port=; cert=; key=
-usage() { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '5,6p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
     case "$1" in
         --package) [ $# -ge 2 ] || usage; package="$2"; shift 2 ;;
@@ -23,17 +24,19 @@ while [ $# -gt 0 ]; do
         --port) [ $# -ge 2 ] || usage; port="$2"; shift 2 ;;
         --tls-cert) [ $# -ge 2 ] || usage; cert="$2"; shift 2 ;;
         --tls-key) [ $# -ge 2 ] || usage; key="$2"; shift 2 ;;
-        -h|--help) usage ;;
-        *) echo "setup-server: unknown option $1" >&2; usage ;;
+        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "signpost-setup-server: unknown option $1" >&2; usage ;;
     esac
 done
-if [ "$(id -u)" != 0 ]; then echo "setup-server: run as root" >&2; exit 1; fi
+if [ "$(id -u)" != 0 ]; then
+    echo "signpost-setup-server: run as root (log in as root, or su -, or sudo if you have it)" >&2; exit 1
+fi
 if { [ -n "$cert" ] && [ -z "$key" ]; } || { [ -z "$cert" ] && [ -n "$key" ]; }; then
-    echo "setup-server: give both --tls-cert and --tls-key" >&2; exit 2
+    echo "signpost-setup-server: give both --tls-cert and --tls-key" >&2; exit 2
 fi
 case "$port" in ''|[0-9]|[0-9][0-9]|[0-9][0-9][0-9]|[0-9][0-9][0-9][0-9]|[0-9][0-9][0-9][0-9][0-9]) ;;
-    *) echo "setup-server: --port must be a number" >&2; exit 2 ;; esac
-say() { echo "setup-server: $*"; }
+    *) echo "signpost-setup-server: --port must be a number" >&2; exit 2 ;; esac
+say() { echo "signpost-setup-server: $*"; }
 config=/etc/signpost/server.toml
 changed=0
 
@@ -50,7 +53,7 @@ install_deb() {
 install_deb "$package"
 install_deb "$tools"
 if ! dpkg-query -W -f='${Status}' signpost-server 2>/dev/null | grep -q 'install ok installed'; then
-    echo "setup-server: signpost-server is not installed; pass --package signpost-server_*.deb" >&2
+    echo "signpost-setup-server: signpost-server is not installed; first: apt install ./signpost-server_*.deb" >&2
     exit 1
 fi
 
@@ -58,7 +61,7 @@ fi
 set_key() {
     if grep -qx "$1 = $2" "$config"; then return 0; fi
     if ! grep -q "^$1 = " "$config"; then
-        echo "setup-server: $config has no '$1 =' line; edit it by hand" >&2; exit 1
+        echo "signpost-setup-server: $config has no '$1 =' line; edit it by hand" >&2; exit 1
     fi
     sed -i "s|^$1 = .*|$1 = $2|" "$config"
     say "$config: $1 = $2"
@@ -83,20 +86,41 @@ fi
 
 # The config must load before the service is restarted with it (exit 3 names file, line, key).
 if ! runuser -u signpost-server -- signpost-server admin devices list --config "$config" >/dev/null; then
-    echo "setup-server: $config does not load (see the message above); the service was not restarted" >&2
+    echo "signpost-setup-server: $config does not load (see the message above); the service was not restarted" >&2
     exit 1
 fi
 
 if [ -d /run/systemd/system ]; then
     systemctl enable signpost-server.service >/dev/null 2>&1
+    restarted=0
+    since=$(date +%s)
     if [ "$changed" = 1 ] || ! systemctl is-active --quiet signpost-server.service; then
         systemctl restart signpost-server.service
+        restarted=1
         say "restarted signpost-server.service"
     fi
-    sleep 1
-    systemctl is-active --quiet signpost-server.service || {
-        echo "setup-server: the service did not start: journalctl -u signpost-server -n 50" >&2; exit 1; }
-    say "signpost-server.service is running; see: systemctl status signpost-server"
+    # After a restart the server logs "listening on URL" once it has bound its port and loaded
+    # its certificate; one that cannot (a port in use, an unreadable key) is inactive instead.
+    listening=
+    if [ "$restarted" = 1 ]; then
+        for _ in $(seq 1 30); do
+            listening=$(journalctl -u signpost-server.service --since "@$since" -o cat --no-pager 2>/dev/null |
+                sed -n 's/^signpost-server: listening on \([^ ]*\).*/\1/p' | tail -n 1)
+            [ -z "$listening" ] || break
+            sleep 1
+        done
+    fi
+    if ! systemctl is-active --quiet signpost-server.service; then
+        echo "signpost-setup-server: the service did not start: journalctl -u signpost-server -n 50" >&2; exit 1
+    fi
+    if [ -n "$listening" ]; then
+        say "signpost-server.service is serving on $listening"
+    elif [ "$restarted" = 1 ]; then
+        echo "signpost-setup-server: the service runs but has not said it is listening: journalctl -u signpost-server -n 50" >&2; exit 1
+    else
+        say "signpost-server.service is running; see: systemctl status signpost-server"
+    fi
 fi
 say "next: a coordinator token (signpost-server admin coordinator-token create --name NAME)"
 say "      and an enrollment code per kiosk (signpost-server admin enrollment-code --venue VENUE)"
+say "      daily backups: systemctl list-timers signpost-server-backup (installer/README.md)"

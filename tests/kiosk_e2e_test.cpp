@@ -4,10 +4,11 @@
 // every screen are kept in <build>/test-artifacts/e2e/ as artifacts.
 //
 // The X runs are tagged [.] (slow; CI runs them through the "[slow suites]" ctest entry). They
-// start their own Xvfb, or use the desktop's $DISPLAY when SIGNPOST_TEST_HEADLESS is unset.
+// always start their own Xvfb of the size they need (windowTestDisplay), whatever $DISPLAY says.
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <cstdlib>
 
 #include "core/config/kiosk_config.h"
 #include "core/config/toml.h"
@@ -17,6 +18,7 @@
 #include "core/referral/validation.h"
 #include "core/staff/staff_auth.h"
 #include "e2e/walk_script.h"
+#include "e2e/x_screen.h"
 #include "kiosk_harness.h"
 #include "support/notify_listener.h"
 #include "support/process.h"
@@ -175,6 +177,35 @@ TEST_CASE("a bad config stops the kiosk with one line and exit 78 before any win
     }
 }
 
+TEST_CASE(
+    "issue 13: a window test gets its own 1920x1080 Xvfb even when $DISPLAY names another screen",
+    "[kiosk_e2e]") {
+    if (!VirtualDisplay::xvfbAvailable()) {
+        WARN("Xvfb is not installed; skipped");
+        return;
+    }
+    // What xvfb-run gives a whole ctest run: a 1280x1024 screen in $DISPLAY.
+    VirtualDisplayOptions xvfbRun;
+    xvfbRun.width = 1280;
+    xvfbRun.height = 1024;
+    VirtualDisplay ambient = VirtualDisplay::start(xvfbRun);
+    const char* before = std::getenv("DISPLAY");
+    const std::string saved = before != nullptr ? before : "";
+    ::setenv("DISPLAY", ambient.display().c_str(), 1);
+    VirtualDisplay own = windowTestDisplay();
+    if (before != nullptr) {
+        ::setenv("DISPLAY", saved.c_str(), 1);
+    } else {
+        ::unsetenv("DISPLAY");
+    }
+    CHECK(own.ownsServer());
+    CHECK(own.display() != ambient.display());
+    const auto size = e2e::screenSize(own.display());
+    REQUIRE(size);
+    CHECK(size->first == 1920);
+    CHECK(size->second == 1080);
+}
+
 TEST_CASE("with no display the kiosk says so and exits 1", "[kiosk_e2e]") {
     KioskSetup setup;
     const auto status = runKiosk(setup, {"--config", setup.config.string(), "--data-dir", setup.data.string(),
@@ -191,7 +222,7 @@ TEST_CASE("a resident self-refers on the real kiosk with real input events", "[k
     const auto artifacts = artifactsDir("landscape");
     VirtualDisplayOptions displayOptions;
     displayOptions.logFile = artifacts / "xvfb.log";
-    VirtualDisplay display = VirtualDisplay::forTests(displayOptions);
+    VirtualDisplay display = windowTestDisplay(displayOptions);
     RunningKiosk kiosk(setup, display, 1920, 1080);
 
     const auto walked = runDriver(setup, display, "self_referral.walk", artifacts);
@@ -249,7 +280,7 @@ TEST_CASE("the first screens work in portrait", "[kiosk_e2e][.]") {
     displayOptions.height = 1920;
     displayOptions.logFile = artifacts / "xvfb.log";
     // Always a virtual display of the right shape: a desktop's may be too short for 1920 rows.
-    VirtualDisplay display = VirtualDisplay::start(displayOptions);
+    VirtualDisplay display = windowTestDisplay(displayOptions);
     RunningKiosk kiosk(setup, display, 1080, 1920);
 
     const auto walked = runDriver(setup, display, "portrait_first_screens.walk", artifacts);
@@ -270,7 +301,7 @@ TEST_CASE("the kiosk feeds the systemd watchdog while idle, only after frames", 
     VirtualDisplayOptions displayOptions;
     displayOptions.width = 1280;
     displayOptions.height = 1024;
-    VirtualDisplay display = VirtualDisplay::start(displayOptions);
+    VirtualDisplay display = windowTestDisplay(displayOptions);
     // 1 s watchdog: a ping at least every 0.5 s although nobody touches the screen.
     RunningKiosk kiosk(setup, display, 1280, 1024, {{"WATCHDOG_USEC", "1000000"}});
     std::vector<NotifyListener::Message> pings;
@@ -304,7 +335,7 @@ TEST_CASE("staff set a PIN and restart the kiosk from the staff panel: exit code
     const auto artifacts = artifactsDir("staff");
     VirtualDisplayOptions displayOptions;
     displayOptions.logFile = artifacts / "xvfb.log";
-    VirtualDisplay display = VirtualDisplay::start(displayOptions);
+    VirtualDisplay display = windowTestDisplay(displayOptions);
     RunningKiosk kiosk(setup, display, 1920, 1080);
 
     // The 3 s hold only works if the render-on-demand loop keeps drawing while the finger rests.

@@ -1,14 +1,19 @@
 // Venue operations on the real signpost-kiosk under Xvfb: the systemd watchdog proof (a fake
 // service manager listens on $NOTIFY_SOCKET: READY=1, then WATCHDOG=1 while frames complete, and
-// none at all once the render loop is stuck), and the test-only hang switch's command line.
+// none at all once the render loop is stuck), the test-only hang switch's command line, and the
+// wait for a display that is not there yet (issue 13).
 //
 // The X runs are tagged [.] (slow; CI runs them through the "[slow suites]" ctest entry).
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <optional>
+#include <thread>
 
+#include "core/common/ids.h"
 #include "core/config/kiosk_config.h"
 #include "core/config/toml.h"
+#include "core/referral/outbox.h"
 #include "core/referral/sealing.h"
 #include "core/staff/staff_auth.h"
 #include "kiosk_harness.h"
@@ -90,7 +95,7 @@ TEST_CASE("watchdog proof: READY=1, pings while frames complete, none once the l
     VirtualDisplayOptions displayOptions;
     displayOptions.width = 1280;
     displayOptions.height = 1024;
-    VirtualDisplay display = VirtualDisplay::start(displayOptions);
+    VirtualDisplay display = windowTestDisplay(displayOptions);
 
     // A fake service manager: our own datagram socket, a 600 ms watchdog (a ping due every
     // 300 ms). An idle kiosk draws a frame for each ping, so 40 frames last about 12 s.
@@ -143,7 +148,7 @@ TEST_CASE("without the switch an idle kiosk never stops feeding the watchdog", "
         return;
     }
     KioskSetup setup;
-    VirtualDisplay display = VirtualDisplay::start();
+    VirtualDisplay display = windowTestDisplay();
     NotifyListener notify((setup.dir / "notify.sock").string());
     ProcessOptions options = kioskProcess(setup, {"--windowed", "--size", "1024x768"});
     options.env["DISPLAY"] = display.display();
@@ -165,4 +170,137 @@ TEST_CASE("without the switch an idle kiosk never stops feeding the watchdog", "
     }
     CHECK(pings >= 25);
     CHECK(kiosk.stop(10s).success());
+}
+
+namespace {
+
+std::size_t occurrences(const std::string& text, const std::string& needle) {
+    std::size_t count = 0;
+    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
+        ++count;
+    }
+    return count;
+}
+
+// The next STATUS= message starting with `prefix`, from `pid`, within `timeout`.
+std::optional<NotifyListener::Message> waitForStatus(NotifyListener& notify,
+                                                     const std::string& prefix,
+                                                     std::chrono::milliseconds timeout, pid_t pid) {
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    for (auto left = timeout; left.count() > 0;
+         left = std::chrono::duration_cast<std::chrono::milliseconds>(
+             until - std::chrono::steady_clock::now())) {
+        auto message = notify.receive(left);
+        if (message && message->senderPid == pid &&
+            message->text.rfind("STATUS=" + prefix, 0) == 0) {
+            return message;
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+TEST_CASE("issue 13: with no display yet the kiosk waits quietly and stops cleanly when asked",
+          "[operations_kiosk]") {
+    // No X server on this number: before issue 13 the kiosk exited 1 at once, and under the
+    // unit that meant a failed start and a restart every two minutes, forever.
+    KioskSetup setup;
+    NotifyListener notify((setup.dir / "notify.sock").string());
+    const std::string display = ":" + std::to_string(VirtualDisplay::freeDisplayNumber());
+    ProcessOptions options = kioskProcess(setup, {"--windowed", "--size", "1024x768"});
+    options.env["DISPLAY"] = display;
+    options.env["NOTIFY_SOCKET"] = notify.address();
+    ChildProcess kiosk = ChildProcess::spawn(options);
+    INFO(kiosk.report());
+    REQUIRE(waitForStatus(notify, "Waiting for display " + display + " since ", 60s, kiosk.pid()));
+    CHECK(notify.waitFor("EXTEND_TIMEOUT_USEC=60000000", 5s, kiosk.pid()));
+    std::this_thread::sleep_for(3s);
+    CHECK(kiosk.running());
+    const ExitStatus status = kiosk.stop(10s);
+    CHECK(status.success());  // SIGTERM while waiting: exit 0, nothing for systemd to restart
+    const std::string err = readText(setup.dir / "kiosk.err");
+    CHECK(occurrences(err, "display " + display + " is not available yet") == 1);
+    CHECK(err.find("cannot open the display") == std::string::npos);
+}
+
+TEST_CASE("issue 13: the kiosk waiting for its display starts as soon as the display appears",
+          "[operations_kiosk][.]") {
+    if (!e2eEnabled()) {
+        return;
+    }
+    KioskSetup setup;
+    NotifyListener notify((setup.dir / "notify.sock").string());
+    VirtualDisplayOptions displayOptions;
+    displayOptions.number = VirtualDisplay::freeDisplayNumber();
+    displayOptions.width = 1024;
+    displayOptions.height = 768;
+    const std::string display = ":" + std::to_string(displayOptions.number);
+    ProcessOptions options = kioskProcess(setup, {"--windowed", "--size", "1024x768"});
+    options.env["DISPLAY"] = display;
+    options.env["NOTIFY_SOCKET"] = notify.address();
+    ChildProcess kiosk = ChildProcess::spawn(options);
+    INFO(kiosk.report());
+    REQUIRE(waitForStatus(notify, "Waiting for display " + display, 60s, kiosk.pid()));
+    std::this_thread::sleep_for(3s);  // a few probes fail first
+    REQUIRE(kiosk.running());
+
+    VirtualDisplay xvfb = windowTestDisplay(displayOptions);
+    REQUIRE(xvfb.display() == display);
+    CHECK(notify.waitFor("READY=1", 120s, kiosk.pid()));
+    const std::string err = readText(setup.dir / "kiosk.err");
+    CHECK(occurrences(err, "display " + display + " is not available yet") == 1);
+    CHECK(err.find("display " + display + " is available after") != std::string::npos);
+    CHECK(kiosk.stop(10s).success());
+}
+
+TEST_CASE("issue 13: --count-unsent answers the package's removal scripts from the kiosk itself",
+          "[operations_kiosk]") {
+    KioskSetup setup;
+    std::filesystem::create_directories(setup.data);
+    auto count = [&](const std::vector<std::string>& extra) {
+        ProcessOptions options = kioskProcess(setup, extra);
+        options.unsetEnv.push_back("DISPLAY");  // no window is opened for this
+        const ExitStatus status = runProcess(options, 60s);
+        return std::make_pair(status, readText(setup.dir / "kiosk.out"));
+    };
+    SECTION("an empty data directory: 0") {
+        const auto [status, out] = count({"--count-unsent"});
+        CHECK(status.success());
+        CHECK(out == "0\n");
+    }
+    SECTION("two unsent referrals: 2, without reading the config when --data-dir is given") {
+        {
+            Outbox outbox((setup.data / "outbox.db").string());
+            for (int n = 0; n < 3; ++n) {
+                NewOutboxItem item;
+                item.id = uuidV4();
+                item.reference = "MCR-AAA" + std::to_string(n);
+                item.createdAt = "2026-11-23T14:03:07Z";
+                item.formVersion = "2026.11";
+                item.venue = "Chorlton Library";
+                item.neighbourhood = "Chorlton";
+                item.sealed.assign(64, 1);
+                outbox.enqueue(item);
+            }
+            outbox.database().exec("UPDATE outbox SET status = 'sent' WHERE seq = 1");
+        }
+        writeText(setup.config, "this is = not [ toml");
+        const auto [status, out] = count({"--count-unsent"});
+        INFO(readText(setup.dir / "kiosk.err"));
+        CHECK(status.success());
+        CHECK(out == "2\n");
+    }
+    SECTION("an outbox that cannot be read: exit 1 and no number") {
+        writeText(setup.data / "outbox.db", std::string(8192, 'x'));
+        const auto [status, out] = count({"--count-unsent"});
+        CHECK(status.exitedWith(1));
+        CHECK(out.empty());
+        CHECK(readText(setup.dir / "kiosk.err").find("cannot count the unsent referrals") !=
+              std::string::npos);
+    }
+    SECTION("--count-unsent takes no value") {
+        const auto [status, out] = count({"--count-unsent=3"});
+        CHECK(status.exitedWith(2));
+    }
 }

@@ -7,7 +7,6 @@
 
 #include <chrono>
 #include <fstream>
-#include <regex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -443,27 +442,4 @@ TEST_CASE("a writer killed mid-write leaves a consistent outbox", "[outbox]") {
         previous = static_cast<std::int64_t>(items.size());
     }
     CHECK(rowCount(path) == previous);
-}
-
-TEST_CASE("the package's purge script counts unsent referrals with a query the real outbox answers",
-          "[outbox]") {
-    // installer/packaging/kiosk/postrm decides from this count whether `apt purge` may delete
-    // the data directory: it must read this schema, not an imagined one.
-    const std::string script = test::readText(test::sourceDir() / "installer/packaging/kiosk/postrm");
-    std::smatch match;
-    REQUIRE(std::regex_search(script, match, std::regex(R"re("(SELECT count\(\*\) FROM outbox[^"]*);")re")));
-    test::TempDir dir("outbox-purge");
-    Outbox outbox((dir / "outbox.db").string());
-    for (int n = 1; n <= 6; ++n) {
-        outbox.enqueue(sampleItem(n));
-    }
-    Statement count = outbox.database().prepare(match[1].str());
-    REQUIRE(count.step());
-    CHECK(count.columnInt64(0) == 6);
-    // Rejected referrals count: the server refused them, so the outbox holds their only copy.
-    outbox.database().exec(
-        "UPDATE outbox SET status = 'sent' WHERE seq <= 4; UPDATE outbox SET status = 'rejected' WHERE seq = 5");
-    Statement again = outbox.database().prepare(match[1].str());
-    REQUIRE(again.step());
-    CHECK(again.columnInt64(0) == 2);
 }

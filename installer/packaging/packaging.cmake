@@ -7,9 +7,10 @@
 #   (cd build-release && cpack -G DEB)        -> signpost-kiosk_0.1.0-1_amd64.deb, ...
 #
 # Packages (installer/README.md says what each holds):
-#   signpost-kiosk   the touchscreen app, its assets, unit, X session files, polkit rule
-#   signpost-server  the central server, its unit, /etc/signpost/server.toml and
-#                    needs-mapping.toml (conffiles)
+#   signpost-kiosk   the touchscreen app, its assets, unit, X session files, polkit rule,
+#                    signpost-setup-kiosk (installer/setup-kiosk.sh)
+#   signpost-server  the central server, its unit, the daily backup timer, server.toml and
+#                    needs-mapping.toml (conffiles), signpost-setup-server (installer/setup-server.sh)
 #   signpost-tools   `signpost`, the coordinators' tool
 
 include(GNUInstallDirs)
@@ -45,7 +46,8 @@ function(signpost_packaging_finish)
     file(MAKE_DIRECTORY ${gen})
     execute_process(COMMAND gzip -9nc ${pkg}/changelog OUTPUT_FILE ${gen}/changelog.Debian.gz
                     COMMAND_ERROR_IS_FATAL ANY)
-    foreach(page signpost-kiosk.1 signpost-server.1 signpost.1)
+    foreach(page signpost-kiosk.1 signpost-server.1 signpost.1 signpost-setup-kiosk.8
+                 signpost-setup-server.8)
         execute_process(COMMAND gzip -9nc ${pkg}/man/${page} OUTPUT_FILE ${gen}/${page}.gz
                         COMMAND_ERROR_IS_FATAL ANY)
     endforeach()
@@ -65,8 +67,10 @@ function(signpost_packaging_finish)
                 DESTINATION share/signpost/kiosk-session COMPONENT kiosk)
         install(PROGRAMS ${inst}/kiosk-session/xinitrc
                 DESTINATION share/signpost/kiosk-session COMPONENT kiosk)
-        install(PROGRAMS ${inst}/kiosk-session/wait-for-display
-                DESTINATION libexec/signpost COMPONENT kiosk)
+        # The README's steps need nothing but the package: the setup script comes with it.
+        install(PROGRAMS ${inst}/setup-kiosk.sh RENAME signpost-setup-kiosk
+                DESTINATION sbin COMPONENT kiosk)
+        install(FILES ${gen}/signpost-setup-kiosk.8.gz DESTINATION share/man/man8 COMPONENT kiosk)
         install(FILES ${inst}/systemd/signpost-kiosk.service DESTINATION ${unit_dir} COMPONENT kiosk)
         install(FILES ${inst}/polkit/49-signpost-kiosk-reboot.rules
                 DESTINATION share/polkit-1/rules.d COMPONENT kiosk)
@@ -81,7 +85,12 @@ function(signpost_packaging_finish)
     install(TARGETS signpost-server RUNTIME DESTINATION bin COMPONENT server)
     install(FILES ${SIGNPOST_SOURCE_DIR}/config/server.toml ${SIGNPOST_SOURCE_DIR}/config/needs-mapping.toml
             DESTINATION /etc/signpost COMPONENT server)
-    install(FILES ${inst}/systemd/signpost-server.service DESTINATION ${unit_dir} COMPONENT server)
+    install(FILES ${inst}/systemd/signpost-server.service ${inst}/systemd/signpost-server-backup.service
+                  ${inst}/systemd/signpost-server-backup.timer
+            DESTINATION ${unit_dir} COMPONENT server)
+    install(PROGRAMS ${inst}/setup-server.sh RENAME signpost-setup-server DESTINATION sbin
+            COMPONENT server)
+    install(FILES ${gen}/signpost-setup-server.8.gz DESTINATION share/man/man8 COMPONENT server)
     install(FILES ${inst}/README.md ${pkg}/copyright ${gen}/changelog.Debian.gz
             DESTINATION ${doc_server} COMPONENT server)
     install(FILES ${gen}/signpost-server.1.gz DESTINATION share/man/man1 COMPONENT server)
@@ -127,13 +136,17 @@ function(signpost_packaging_finish)
 
     # Besides the libraries: fonts (Noto for Polish and later scripts), time zones for "open
     # now", the X session (xinit, Xorg, xset/xhost), software OpenGL for GPU-less mini-PCs,
-    # polkitd for the reboot rule, adduser and systemd helpers for postinst.
+    # polkitd for the reboot rule, adduser and systemd helpers for postinst, and the CA
+    # certificates libcurl verifies the sync server's certificate with (libcurl only recommends
+    # them, and a kiosk installed without Recommends could reach no real server).
     set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS
-        "adduser, init-system-helpers (>= 1.52), fonts-noto-core, tzdata, xinit, xserver-xorg-core, xserver-xorg-input-libinput, x11-xserver-utils, libgl1-mesa-dri, polkitd")
-    # sqlite3: lets purge count unsent referrals instead of moving the data aside unchecked.
-    set(CPACK_DEBIAN_KIOSK_PACKAGE_RECOMMENDS "sqlite3, xserver-xorg-video-all")
+        "adduser, init-system-helpers (>= 1.52), ca-certificates, fonts-noto-core, tzdata, xinit, xserver-xorg-core, xserver-xorg-input-libinput, x11-xserver-utils, libgl1-mesa-dri, polkitd")
+    # Purge counts unsent referrals with signpost-kiosk --count-unsent itself (prerm), not sqlite3.
+    set(CPACK_DEBIAN_KIOSK_PACKAGE_RECOMMENDS "xserver-xorg-video-all")
     set(CPACK_DEBIAN_KIOSK_PACKAGE_SUGGESTS "signpost-tools")
     set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS "adduser, init-system-helpers (>= 1.52)")
+    # `signpost pull` talks HTTPS to the server: the same CA certificates as the kiosk.
+    set(CPACK_DEBIAN_TOOLS_PACKAGE_DEPENDS "ca-certificates")
     set(CPACK_DEBIAN_SERVER_PACKAGE_RECOMMENDS "sqlite3")
 
     # Extended descriptions: lintian wants lines of at most 80 characters.
@@ -143,16 +156,18 @@ residents browse local support and ask a link worker to get in touch.
 Referrals are sealed to the coordinators' key at submit, so the device
 holds nothing readable.
 .
-This package holds the app, its systemd unit, the X11 session files used
-by installer/setup-kiosk.sh and the polkit rule that lets the app reboot
-the device.]=])
+This package holds the app, its systemd unit, signpost-setup-kiosk (which
+turns a fresh Debian into a kiosk, and --undo reverses it), the X11
+session files it uses and the polkit rule that lets the app reboot the
+device.]=])
     set(CPACK_COMPONENT_SERVER_DESCRIPTION [=[Signpost central server (kiosk sync and coordinator pulls)
 The server that Signpost kiosks push their sealed referrals to and that
 coordinators pull them from; it also publishes the service directory to
 the kiosks.
 .
-This package holds signpost-server, its hardened systemd unit and
-/etc/signpost/server.toml.]=])
+This package holds signpost-server, its hardened systemd unit, a daily
+backup timer, signpost-setup-server (TLS, address and port in one step)
+and /etc/signpost/server.toml.]=])
     set(CPACK_COMPONENT_TOOLS_DESCRIPTION [=[Signpost coordinator tool
 The `signpost` command: makes the coordinators' key pair, pulls and opens
 sealed referrals from the Signpost server, lists the kiosk fleet.]=])

@@ -5,8 +5,10 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 #include <imgui_internal.h>  // ErrorCheckEndFrameRecover: leave a frame that threw in a sane state
+#include <xcb/xcb.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <exception>
 #include <memory>
 #include <optional>
@@ -19,6 +21,7 @@
 #include "app/ui_map_file.h"
 #include "core/common/log.h"
 #include "core/runtime/directory_verification.h"
+#include "core/runtime/display_wait.h"
 #include "core/runtime/frame_pacer.h"
 #include "sync/engine/engine_options.h"
 #include "sync/engine/sync_engine.h"
@@ -84,6 +87,15 @@ float pixelsPerMillimetre(GLFWmonitor* monitor) {
     }
     const float value = static_cast<float>(mode->width) / static_cast<float>(widthMm);
     return value >= 1.0f && value <= 40.0f ? value : 0.0f;
+}
+
+// Whether the X server at `display` accepts this user now. Through XCB, which, unlike
+// XOpenDisplay, prints nothing when it is refused: the wait polls every second.
+bool displayAccepts(const char* display) {
+    xcb_connection_t* connection = xcb_connect(display, nullptr);
+    const bool accepted = xcb_connection_has_error(connection) == 0;
+    xcb_disconnect(connection);
+    return accepted;
 }
 
 // glfwInit/glfwTerminate, with the signal thread's wake-up tied to GLFW's lifetime.
@@ -501,6 +513,19 @@ int runKioskShell(KioskRuntime& runtime, const ShellOptions& options, SystemdNot
     StartupTimes times;
     times.started = options.startedAt == Clock::time_point{} ? Clock::now() : options.startedAt;
     times.runtimeOpened = Clock::now();
+    // Wait for the display rather than fail without it (core/runtime/display_wait.h): restarting
+    // cannot bring one. With no $DISPLAY at all there is nothing to wait for; GLFW says so below.
+    if (const char* display = std::getenv("DISPLAY"); display != nullptr && *display != '\0') {
+        DisplayWaitOptions wait;
+        wait.display = display;
+        const auto waited =
+            waitForDisplay([display] { return displayAccepts(display); },
+                           [&signals] { return signals.stopRequested(); }, notifier, wait);
+        if (waited == DisplayWaitResult::Stopped) {
+            notifier.notifyStopping();
+            return kExitOk;
+        }
+    }
     GlfwSession glfw(signals);
     // Declared before the ImGui session so that it outlives it (the backend's shutdown still
     // talks to the window); filled in below.

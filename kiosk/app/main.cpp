@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "app/shell_options.h"
 #include "app/signal_watcher.h"
 #include "core/config/toml.h"
+#include "core/referral/unsent_count.h"
 #include "core/runtime/kiosk_runtime.h"
 #include "core/runtime/systemd_notify.h"
 #include "sync/engine/device_identity.h"
@@ -43,7 +45,33 @@ int main(int argc, char** argv) {
             return kExitUsage;
         case ParsedCommandLine::Action::Run:
         case ParsedCommandLine::Action::Enroll:
-        case ParsedCommandLine::Action::ResetPin: break;
+        case ParsedCommandLine::Action::ResetPin:
+        case ParsedCommandLine::Action::CountUnsent:
+            break;
+    }
+
+    if (command.action == ParsedCommandLine::Action::CountUnsent) {
+        // For the package's prerm (installer/packaging/kiosk/prerm): one number on stdout, or a
+        // non-zero exit when it cannot be known; never a guess.
+        std::filesystem::path dataDir;
+        try {
+            dataDir =
+                kioskDataDir(KioskOptions{command.options.configFile, command.options.dataDir});
+            const UnsentCount count = countUnsentReferrals(dataDir);
+            std::printf("%lld\n", static_cast<long long>(count.total()));
+            std::fprintf(
+                stderr, "signpost-kiosk: %s: %lld unsent in outbox.db, %lld in %d damaged copies\n",
+                dataDir.c_str(), static_cast<long long>(count.live),
+                static_cast<long long>(count.damagedCopies), count.copiesRead);
+            return kExitOk;
+        } catch (const ConfigError& error) {
+            std::fprintf(stderr, "%s\n", error.what());
+            return kExitBadConfig;
+        } catch (const std::exception& error) {
+            std::fprintf(stderr, "signpost-kiosk: cannot count the unsent referrals in %s: %s\n",
+                         dataDir.c_str(), error.what());
+            return kExitCannotStart;
+        }
     }
 
     if (command.action == ParsedCommandLine::Action::ResetPin) {
@@ -51,7 +79,7 @@ int main(int argc, char** argv) {
             const auto configFile =
                 resetStaffPin(KioskOptions{command.options.configFile, command.options.dataDir});
             std::printf("The staff PIN is cleared in %s.\n"
-                        "Restart the kiosk (sudo systemctl restart signpost-kiosk, or switch it off and on);\n"
+                        "Restart the kiosk (as root: systemctl restart signpost-kiosk; or switch it off and on);\n"
                         "then hold the top-left corner for 3 seconds and choose a new PIN.\n",
                         configFile.c_str());
             return kExitOk;

@@ -62,6 +62,13 @@ ParsedCommandLine parseCommandLine(const std::vector<std::string>& args) {
             parsed.action = ParsedCommandLine::Action::ResetPin;
             continue;
         }
+        if (name == "--count-unsent") {
+            if (!noValue()) {
+                return fail("--count-unsent takes no value");
+            }
+            parsed.action = ParsedCommandLine::Action::CountUnsent;
+            continue;
+        }
         if (name == "--windowed") {
             if (!noValue()) {
                 return fail("--windowed takes no value");
@@ -120,6 +127,9 @@ ParsedCommandLine parseCommandLine(const std::vector<std::string>& args) {
         if (parsed.action == ParsedCommandLine::Action::ResetPin) {
             return fail("--reset-pin and --enroll are separate steps: run one, then the other");
         }
+        if (parsed.action == ParsedCommandLine::Action::CountUnsent) {
+            return fail("--count-unsent and --enroll are separate steps: run one, then the other");
+        }
         parsed.action = ParsedCommandLine::Action::Enroll;
     }
     return parsed;
@@ -150,6 +160,9 @@ std::string usageText() {
            "  --reset-pin       forget the staff PIN (and any lock-out from wrong PINs), then exit;\n"
            "                    staff mode asks for a new PIN next time. For a forgotten PIN: run it\n"
            "                    as root or the user signpost, then restart the kiosk\n"
+           "  --count-unsent    print how many referrals in the data directory never reached the\n"
+           "                    server (queued or rejected, damaged copies included), then exit;\n"
+           "                    the package's removal scripts ask this. Run it as the user signpost\n"
            "  --help            show this help\n"
            "  --version         show the version\n"
            "\n"

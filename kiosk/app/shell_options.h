@@ -3,6 +3,7 @@
 //   signpost-kiosk [--config FILE] [--data-dir DIR] [--windowed] [--size WxH] [--ui-map FILE]
 //   signpost-kiosk [--config FILE] [--data-dir DIR] --enroll URL --enrollment-code CODE
 //   signpost-kiosk [--config FILE] [--data-dir DIR] --reset-pin
+//   signpost-kiosk [--config FILE] [--data-dir DIR] --count-unsent
 //   signpost-kiosk --help | --version
 //   signpost-kiosk ... --test-hang-after-frames N   (tests only: see below)
 //
@@ -37,7 +38,7 @@ struct ShellOptions {
 };
 
 struct ParsedCommandLine {
-    enum class Action { Run, Enroll, ResetPin, Help, Version, Error } action = Action::Run;
+    enum class Action { Run, Enroll, ResetPin, CountUnsent, Help, Version, Error } action = Action::Run;
     ShellOptions options;
     std::string error;  // for Action::Error: one line, e.g. "unknown option '--fullscreen'"
 };

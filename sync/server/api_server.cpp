@@ -24,6 +24,7 @@
 #include "core/storage/database.h"
 #include "sync/protocol/submission_signing.h"
 #include "sync/protocol/wire.h"
+#include "sync/server/backup_status.h"
 #include "sync/server/directory_feed.h"
 #include "sync/server/oruk_api.h"
 #include "sync/server/rate_limiter.h"
@@ -234,6 +235,7 @@ struct ApiServer::Impl {
     void listDevices(const Request& req, Response& res);
     void health(const Request& req, Response& res);
     void renderMetrics(const Request& req, Response& res);
+    void appendBackupGauges(std::vector<Metrics::Gauge>& gauges) const;
 };
 
 void ApiServer::Impl::configure() {
@@ -750,6 +752,36 @@ void ApiServer::Impl::health(const Request&, Response& res) {
                  ",\"directory_version\":" + std::to_string(directoryVersion.version) + "}");
 }
 
+// What `signpost-server backup` (the daily timer, or an admin) last recorded beside the database.
+// Always present, 0 while nothing was recorded, so "time() - last backup > 2 days" also fires
+// for a server that was never backed up.
+void ApiServer::Impl::appendBackupGauges(std::vector<Metrics::Gauge>& gauges) const {
+    BackupStatus status;
+    try {
+        status = readBackupStatus(backupStatusFile(config.databasePath()));
+    } catch (const std::exception& error) {
+        logWarning("metrics", std::string("backup status unreadable: ") + error.what());
+    }
+    const auto time = [](const std::optional<BackupStatus::Outcome>& outcome) {
+        return outcome ? static_cast<double>(outcome->unixTime) : 0.0;
+    };
+    gauges.push_back({"signpost_last_backup_timestamp_seconds",
+                      "When the last successful backup finished (Unix time; 0 = none recorded).",
+                      time(status.lastSuccess)});
+    gauges.push_back({"signpost_last_backup_size_bytes", "Size of the last successful backup.",
+                      status.lastSuccess ? static_cast<double>(status.lastSuccess->bytes) : 0.0});
+    gauges.push_back({"signpost_last_backup_failure_timestamp_seconds",
+                      "When the last failed backup ended (Unix time; 0 = none recorded).",
+                      time(status.lastFailure)});
+    gauges.push_back({"signpost_backup_last_attempt_succeeded",
+                      "1 if the most recent backup succeeded, 0 if it failed or none ran.",
+                      status.lastAttemptSucceeded ? 1.0 : 0.0});
+    gauges.push_back({"signpost_backups_total", "Successful backups recorded.",
+                      static_cast<double>(status.successes), "counter"});
+    gauges.push_back({"signpost_backup_failures_total", "Failed backups recorded.",
+                      static_cast<double>(status.failures), "counter"});
+}
+
 void ApiServer::Impl::renderMetrics(const Request& req, Response& res) {
     if (!config.metricsPublic && !authorize(req, res, Access::Coordinator)) {
         return;
@@ -766,6 +798,7 @@ void ApiServer::Impl::renderMetrics(const Request& req, Response& res) {
         {"signpost_directory_version", "The current directory version.",
          static_cast<double>(stats.directoryVersion)},
     };
+    appendBackupGauges(gauges);
     res.status = 200;
     res.set_content(metrics.render(gauges) + (extraMetrics ? extraMetrics() : std::string()),
                     "text/plain; version=0.0.4; charset=utf-8");

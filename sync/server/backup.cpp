@@ -13,6 +13,7 @@
 #include "core/common/atomic_file.h"
 #include "core/common/paths.h"
 #include "core/storage/database.h"
+#include "sync/server/serve_lock.h"
 #include "sync/server/sqlite_server_store.h"
 
 namespace signpost::server {
@@ -157,16 +158,31 @@ DatabaseCopySummary backupDatabase(const std::filesystem::path& live,
 }
 
 DatabaseCopySummary restoreDatabase(const std::filesystem::path& backup,
-                                    const std::filesystem::path& live) {
+                                    const std::filesystem::path& live,
+                                    const std::filesystem::path& shownAs) {
+    const std::filesystem::path& named = shownAs.empty() ? backup : shownAs;
     std::error_code error;
     if (!std::filesystem::is_regular_file(backup, error)) {
-        throw FileError(backup, "no backup file here", ENOENT);
+        throw FileError(named, "no backup file here", ENOENT);
     }
     // Checked read-only before anything is touched; a damaged or foreign file stops here.
     Database source(backup.string(), {.readOnly = true});
-    checkServerDatabase(source, "the backup " + backup.string());
+    checkServerDatabase(source, "the backup " + named.string());
 
     ensurePrivateDirectory(live.parent_path());
+    // Refused while a server serves from `live` (it would go on answering from state that no
+    // longer matches the database underneath it); held until the copy is done, so no server
+    // starts halfway through either.
+    const ServeLock lock = [&] {
+        try {
+            return ServeLock::acquire(live);
+        } catch (const DatabaseInUse& inUse) {
+            throw DatabaseInUse(std::string(inUse.what()) +
+                                    ". Nothing was restored: stop the server first (systemctl "
+                                    "stop signpost-server), restore, then start it again",
+                                inUse.holder());
+        }
+    }();
     Database target(live.string());
     target.useDurableWal();
     copyDatabase(source, target, "cannot restore into " + live.string());

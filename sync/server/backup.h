@@ -13,13 +13,14 @@
 //
 // Restore checks the backup (integrity_check, a Signpost server schema no newer than this
 // program) and then copies it INTO the live database with the same API, under SQLite's locks,
-// so the database file is never swapped beneath an open connection. Stop the server first
-// (installer/README.md, "Back up and restore"): a running server would keep answering from its
-// in-memory state (rate limits, the directory cache) that no longer matches. Everything written
-// after the backup was taken is replaced by the backup's contents.
+// so the database file is never swapped beneath an open connection. It is refused while a server
+// serves from the database (the server's ServeLock, serve_lock.h): a running server would keep
+// answering from its in-memory state (rate limits, the directory cache) that no longer matches.
+// Everything written after the backup was taken is replaced by the backup's contents.
 //
 // Thread-safety: free functions; each opens its own connections.
-// Throws: StorageError (SQLite failures, a damaged or foreign backup), FileError (paths).
+// Throws: StorageError (SQLite failures, a damaged or foreign backup), FileError (paths),
+// DatabaseInUse (restore while a server runs).
 #pragma once
 
 #include <cstdint>
@@ -39,9 +40,12 @@ DatabaseCopySummary backupDatabase(const std::filesystem::path& live,
                                    const std::filesystem::path& destination);
 
 // Replaces the contents of the database at `live` (created if missing; its directory too, mode
-// 0700) with the backup `backup`, after checking the backup. On a failed check `live` is left
-// untouched.
+// 0700) with the backup `backup`, after checking the backup and taking the database's ServeLock.
+// On a failed check, or while a server holds the lock, `live` is left untouched.
+// `shownAs` names the backup in messages when `backup` is a staged copy of it (server_cli.cpp
+// copies a file only root can read before becoming the server's user).
 DatabaseCopySummary restoreDatabase(const std::filesystem::path& backup,
-                                    const std::filesystem::path& live);
+                                    const std::filesystem::path& live,
+                                    const std::filesystem::path& shownAs = {});
 
 }  // namespace signpost::server

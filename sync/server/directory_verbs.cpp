@@ -10,6 +10,7 @@
 #include "sync/server/directory_publisher.h"
 #include "sync/server/directory_sources.h"
 #include "sync/server/feed_client.h"
+#include "sync/server/run_as_owner.h"
 #include "sync/server/sqlite_server_store.h"
 
 namespace signpost::server {
@@ -32,8 +33,12 @@ int importDirectoryCommand(const ImportDirectoryArgs& args, const ServerConfig& 
     }
     const std::string from =
         args.url.empty() ? args.file : (args.name.empty() ? args.url : args.name);
+    // Run by root: a feed is fetched as the data directory's owner (no need for root to talk to
+    // the network); a file is read first, as root (it may be in root's home), then the switch.
+    const std::filesystem::path dataDir = config.databasePath().parent_path();
     std::string text;
     if (!args.url.empty()) {
+        actAsDataOwner(dataDir);
         const FeedFetch fetch = fetchOrukFeed({from, args.url}, FeedCache{}, FeedClientOptions{});
         for (const std::string& warning : fetch.warnings) {
             err << from << ": " << warning << "\n";
@@ -53,6 +58,7 @@ int importDirectoryCommand(const ImportDirectoryArgs& args, const ServerConfig& 
                 << "\n";
             return kFailed;
         }
+        actAsDataOwner(dataDir);
     }
     ImportOptions options;
     options.needsMapping = mapping ? &*mapping : nullptr;

@@ -14,6 +14,9 @@
 // directory status prints each configured feed's state as the running server last wrote it
 // (<data_dir>/feeds/status.json): up or down, last success, last error, services, problems.
 //
+// Run by root, import-directory acts as the data directory's owner (run_as_owner.h) once it has
+// read the file, and before it fetches a feed.
+//
 // Thread-safety: run from the CLI's thread.
 #pragma once
 

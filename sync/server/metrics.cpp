@@ -1,5 +1,6 @@
 #include "sync/server/metrics.h"
 
+#include <cmath>
 #include <cstdio>
 
 namespace signpost::server {
@@ -23,9 +24,15 @@ std::string escapeLabel(const std::string& value) {
     return out;
 }
 
+// Whole numbers in full (a Unix time in %.9g would lose its last digits: 1.7961706e+09),
+// everything else to nine significant digits.
 std::string number(double value) {
     char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.9g", value);
+    if (std::floor(value) == value && std::fabs(value) < 1e15) {
+        std::snprintf(buffer, sizeof buffer, "%.0f", value);
+    } else {
+        std::snprintf(buffer, sizeof buffer, "%.9g", value);
+    }
     return buffer;
 }
 
@@ -148,7 +155,7 @@ std::string Metrics::render(const std::vector<Gauge>& gauges) const {
     out += "signpost_devices_seen " + std::to_string(m_devicesSeen.size()) + "\n";
     for (const Gauge& gauge : gauges) {
         out += "# HELP " + gauge.name + " " + gauge.help + "\n";
-        out += "# TYPE " + gauge.name + " gauge\n";
+        out += "# TYPE " + gauge.name + " " + gauge.type + "\n";
         out += gauge.name + " " + number(gauge.value) + "\n";
     }
     return out;

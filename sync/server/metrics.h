@@ -12,7 +12,10 @@
 //   signpost_devices_seen                  distinct devices that called since the start
 //   plus gauges read from the store at scrape time (ApiServer): signpost_submissions_held,
 //   signpost_submissions_unacked, signpost_devices_active, signpost_devices_revoked,
-//   signpost_directory_version.
+//   signpost_directory_version; and from backup-status.json (backup_status.h), 0 while no backup
+//   was recorded: signpost_last_backup_timestamp_seconds, signpost_last_backup_size_bytes,
+//   signpost_last_backup_failure_timestamp_seconds, signpost_backup_last_attempt_succeeded,
+//   signpost_backups_total, signpost_backup_failures_total.
 //
 // Thread-safety: every method is safe from any thread (one mutex; updates are a few map
 // look-ups, far cheaper than the requests they count).
@@ -52,6 +55,7 @@ public:
         std::string name;
         std::string help;
         double value = 0;
+        const char* type = "gauge";  // or "counter" for a total read from elsewhere
     };
     // The whole exposition, with `gauges` (read elsewhere at scrape time) appended.
     std::string render(const std::vector<Gauge>& gauges) const;

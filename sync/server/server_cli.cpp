@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <iomanip>
 #include <optional>
@@ -18,9 +19,12 @@
 #include "core/directory/hsds_import.h"
 #include "core/operations/remote_settings.h"
 #include "core/storage/database.h"
+#include "sync/server/admin_tables.h"
 #include "sync/server/backup.h"
+#include "sync/server/backup_status.h"
 #include "sync/server/directory_publisher.h"
 #include "sync/server/directory_verbs.h"
+#include "sync/server/run_as_owner.h"
 #include "sync/server/server_config.h"
 #include "sync/server/server_runtime.h"
 #include "sync/server/sqlite_server_store.h"
@@ -47,7 +51,8 @@ constexpr const char* kMainUsage =
     "                                         make a single-use code to enroll one kiosk\n"
     "  admin coordinator-token create --name N | revoke N | list\n"
     "                                         manage coordinators' pull tokens\n"
-    "  admin devices list | revoke ID         the kiosk fleet\n"
+    "  admin devices list [--json] | revoke ID\n"
+    "                                         the kiosk fleet\n"
     "  admin device set ID KEY=VALUE... | clear ID KEY... | show ID\n"
     "                                         one kiosk's remote settings\n"
     "  admin import-directory FILE | --from-url URL\n"
@@ -61,6 +66,9 @@ constexpr const char* kMainUsage =
     "                  config/server.toml in a build tree; built-in defaults if missing)\n"
     "  --help          help for any command\n"
     "  --version       print the version\n"
+    "\n"
+    "Run by root, admin, backup and restore act as the owner of the data directory\n"
+    "(signpost-server when installed): files they read are read first, as root.\n"
     "\n"
     "exit codes: 0 success, 1 operation failed, 2 usage error, 3 configuration error\n";
 
@@ -87,10 +95,11 @@ constexpr const char* kTokenUsage =
     "fleet. create prints the token once (only its hash is kept); revoke stops it at once.\n";
 
 constexpr const char* kDevicesUsage =
-    "usage: signpost-server admin devices list\n"
+    "usage: signpost-server admin devices list [--json]\n"
     "       signpost-server admin devices revoke DEVICE_ID\n"
     "\n"
-    "list shows every enrolled kiosk with its venue, last contact and state. revoke makes the\n"
+    "list shows every enrolled kiosk with its name, venue, enrollment, last contact and state, in\n"
+    "aligned columns, or with --json as {\"devices\": [...]} for scripts. revoke makes the\n"
     "kiosk's token stop working (401); its submissions already received are kept.\n";
 
 constexpr const char* kDeviceUsage =
@@ -134,16 +143,21 @@ constexpr const char* kBackupUsage =
     "Copies the server's database to FILE while the server keeps running (SQLite's online\n"
     "backup: one consistent snapshot; kiosks are not held up). The copy is checked with\n"
     "integrity_check and only then renamed to FILE (mode 0600), replacing an older FILE.\n"
-    "It holds sealed referrals and token hashes: keep it as safe as the server.\n"
-    "Run it as the server's user: runuser -u signpost-server -- signpost-server backup ...\n";
+    "It holds sealed referrals and token hashes: keep it as safe as the server. Run by root it\n"
+    "acts as the data directory's owner, who must be able to write FILE's directory.\n"
+    "Each run is recorded in backup-status.json beside the database, which /metrics reads\n"
+    "(signpost_last_backup_timestamp_seconds). Installed, signpost-server-backup.timer runs it\n"
+    "daily into /var/backups/signpost.\n";
 
 constexpr const char* kRestoreUsage =
     "usage: signpost-server restore --from FILE [--config FILE]\n"
     "\n"
     "Replaces the server's database with the backup FILE, after checking it is an intact\n"
     "Signpost server database no newer than this program. Everything stored after the backup\n"
-    "was taken is lost. Stop the server first (systemctl stop signpost-server), run this as\n"
-    "the server's user, then start it again.\n";
+    "was taken is lost. Refused while a server serves from the database: stop it first\n"
+    "(systemctl stop signpost-server), restore, then start it again. Run by root, FILE is\n"
+    "read as root (a copy only root can read is fine) and the rest runs as the data\n"
+    "directory's owner.\n";
 
 constexpr const char* kAdminUsage =
     "usage: signpost-server admin <enrollment-code | coordinator-token | devices | device | "
@@ -234,7 +248,14 @@ void printWarnings(const ServerConfig& config, std::ostream& err) {
     }
 }
 
+// Everything a verb reads from outside the data directory is read before this: run by root,
+// the process becomes the data directory's owner here (run_as_owner.h).
+void actAsDataOwner(const ServerConfig& config) {
+    server::actAsDataOwner(config.databasePath().parent_path());
+}
+
 std::unique_ptr<SqliteServerStore> openStore(const ServerConfig& config) {
+    actAsDataOwner(config);
     const auto path = config.databasePath();
     ensurePrivateDirectory(path.parent_path());
     return std::make_unique<SqliteServerStore>(path);
@@ -242,10 +263,6 @@ std::unique_ptr<SqliteServerStore> openStore(const ServerConfig& config) {
 
 SystemTime now() {
     return std::chrono::system_clock::now();
-}
-
-std::string orDash(const std::string& text) {
-    return text.empty() ? "-" : text;
 }
 
 // --- verbs ---
@@ -348,13 +365,7 @@ int coordinatorToken(Arguments& args, const ServerConfig& config, std::ostream& 
     if (action == "list") {
         args.expectEnd(kTokenUsage);
         auto store = openStore(config);
-        const auto tokens = store->listCoordinatorTokens();
-        out << std::left << std::setw(24) << "NAME" << std::setw(26) << "CREATED"
-            << "STATE\n";
-        for (const CoordinatorTokenRecord& t : tokens) {
-            out << std::setw(24) << t.name << std::setw(26) << t.createdAt
-                << (t.revokedAt.empty() ? "active" : "revoked " + t.revokedAt) << "\n";
-        }
+        out << coordinatorTokensTable(store->listCoordinatorTokens());
         return exit_code::kOk;
     }
     throw UsageError{"unknown action \"" + action + "\"", kTokenUsage};
@@ -363,16 +374,10 @@ int coordinatorToken(Arguments& args, const ServerConfig& config, std::ostream& 
 int devices(Arguments& args, const ServerConfig& config, std::ostream& out, std::ostream& err) {
     const std::string action = args.required("an action: list or revoke", kDevicesUsage);
     if (action == "list") {
+        const bool json = args.takeFlag("--json");
         args.expectEnd(kDevicesUsage);
         auto store = openStore(config);
-        out << std::left << std::setw(38) << "DEVICE" << std::setw(22) << "NAME" << std::setw(24)
-            << "VENUE" << std::setw(26) << "LAST SEEN"
-            << "STATE\n";
-        for (const DeviceRecord& d : store->listDevices()) {
-            out << std::setw(38) << d.id << std::setw(22) << d.name << std::setw(24) << d.venue
-                << std::setw(26) << orDash(d.lastSeenAt) << (d.revoked() ? "revoked" : "active")
-                << "\n";
-        }
+        out << (json ? devicesJson(store->listDevices()) : devicesTable(store->listDevices()));
         return exit_code::kOk;
     }
     if (action == "revoke") {
@@ -497,13 +502,20 @@ int directory(Arguments& args, const ServerConfig& config, std::ostream& out) {
     return directoryStatusCommand(config, out);
 }
 
-// Root would leave root-owned -wal/-shm files that the server's own user cannot open.
-void refuseRootForeignDirectory(const std::filesystem::path& database, const char* usage) {
-    struct stat info {};
-    if (::geteuid() == 0 && ::stat(database.parent_path().c_str(), &info) == 0 && info.st_uid != 0) {
-        throw UsageError{"run this as the owner of " + database.parent_path().string() +
-                             " (runuser -u signpost-server -- signpost-server ...), not as root",
-                         usage};
+// The directory a backup goes to must be writable by whoever the process is now (after
+// actAsDataOwner): say so in one line instead of SQLite's "unable to open database file".
+void checkBackupDirectoryWritable(const std::filesystem::path& to) {
+    const std::filesystem::path directory = std::filesystem::absolute(to).parent_path();
+    std::error_code error;
+    if (std::filesystem::is_directory(directory, error) &&
+        ::access(directory.c_str(), W_OK | X_OK) != 0) {
+        const std::string user = ::geteuid() == 0 ? "root" : "this user";
+        throw FileError(directory,
+                        "the backup's directory is not writable by " + user +
+                            " (the data directory's owner); make it theirs, for example: "
+                            "install -d -o signpost-server -g signpost-server -m 0700 " +
+                            directory.string(),
+                        EACCES);
     }
 }
 
@@ -516,13 +528,71 @@ int backup(Arguments& args, const std::optional<std::string>& configFile, std::o
     }
     ServerConfig config = loadConfig(configFile);
     printWarnings(config, err);
-    refuseRootForeignDirectory(config.databasePath(), kBackupUsage);
-    const DatabaseCopySummary summary = backupDatabase(config.databasePath(), *to);
-    out << "backup " << *to << ": " << summary.bytes << " bytes, " << summary.submissions
-        << " submissions, " << summary.devices << " devices, schema " << summary.schemaVersion
-        << ", integrity ok\n";
+    actAsDataOwner(config);
+    const auto statusFile = backupStatusFile(config.databasePath());
+    const std::filesystem::path target = std::filesystem::absolute(*to);
+    DatabaseCopySummary summary;
+    try {
+        checkBackupDirectoryWritable(target);
+        summary = backupDatabase(config.databasePath(), target);
+    } catch (const std::exception& error) {
+        // Recorded for /metrics (signpost_backup_failures_total), then reported as usual. With
+        // no data directory there is no server to tell.
+        std::error_code ignored;
+        if (std::filesystem::is_directory(statusFile.parent_path(), ignored)) {
+            try {
+                recordBackupFailure(statusFile, now(), target, error.what());
+            } catch (const std::exception& unrecorded) {
+                err << "signpost-server: the failure was not recorded in " << statusFile.string()
+                    << ": " << unrecorded.what() << "\n";
+            }
+        }
+        throw;
+    }
+    out << "backup " << target.string() << ": " << summary.bytes << " bytes, "
+        << summary.submissions << " submissions, " << summary.devices << " devices, schema "
+        << summary.schemaVersion << ", integrity ok\n";
+    try {
+        recordBackupSuccess(statusFile, now(), target, summary.bytes);
+    } catch (const std::exception& unrecorded) {
+        // The copy is good; only the record is missing. Fail, so the timer's unit says so.
+        err << "signpost-server: the backup is good, but it was not recorded in "
+            << statusFile.string() << " (so /metrics does not show it): " << unrecorded.what()
+            << "\n";
+        return exit_code::kFailed;
+    }
     return exit_code::kOk;
 }
+
+// A copy of `from`, readable by `owner`, in the data directory: a backup only root can read (a
+// `cp` as root makes one) is read here, before the process becomes the owner.
+class StagedBackup {
+public:
+    StagedBackup(const std::filesystem::path& from, const std::filesystem::path& dataDir,
+                 const DataOwner& owner)
+        : m_path(dataDir / (".restore-" + std::to_string(::getpid()) + ".db")) {
+        std::filesystem::copy_file(from, m_path, std::filesystem::copy_options::overwrite_existing);
+        if (::chmod(m_path.c_str(), 0600) != 0 ||
+            ::chown(m_path.c_str(), owner.uid, owner.gid) != 0) {
+            const int error = errno;
+            remove();
+            throw FileError(m_path, "cannot hand the copy of the backup to " + owner.name, error);
+        }
+    }
+    ~StagedBackup() { remove(); }
+    StagedBackup(const StagedBackup&) = delete;
+    StagedBackup& operator=(const StagedBackup&) = delete;
+    const std::filesystem::path& path() const noexcept { return m_path; }
+
+private:
+    void remove() noexcept {
+        std::error_code ignored;
+        for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
+            std::filesystem::remove(m_path.string() + suffix, ignored);
+        }
+    }
+    std::filesystem::path m_path;
+};
 
 int restore(Arguments& args, const std::optional<std::string>& configFile, std::ostream& out,
             std::ostream& err) {
@@ -533,11 +603,18 @@ int restore(Arguments& args, const std::optional<std::string>& configFile, std::
     }
     ServerConfig config = loadConfig(configFile);
     printWarnings(config, err);
-    refuseRootForeignDirectory(config.databasePath(), kRestoreUsage);
-    const DatabaseCopySummary summary = restoreDatabase(*from, config.databasePath());
-    out << "restored " << config.databasePath().string() << " from " << *from << ": "
-        << summary.submissions << " submissions, " << summary.devices
-        << " devices, integrity ok\n";
+    const auto database = config.databasePath();
+    std::optional<StagedBackup> staged;
+    std::error_code ignored;
+    if (const auto owner = dataOwnerToBecome(database.parent_path());
+        owner && std::filesystem::is_regular_file(*from, ignored)) {
+        staged.emplace(*from, database.parent_path(), *owner);
+    }
+    actAsDataOwner(config);
+    const DatabaseCopySummary summary =
+        restoreDatabase(staged ? staged->path() : std::filesystem::path(*from), database, *from);
+    out << "restored " << database.string() << " from " << *from << ": " << summary.submissions
+        << " submissions, " << summary.devices << " devices, integrity ok\n";
     return exit_code::kOk;
 }
 

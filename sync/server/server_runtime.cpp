@@ -10,6 +10,20 @@ namespace signpost::server {
 namespace {
 // "Last seen" times reach the database at least this often.
 constexpr std::chrono::seconds kActivityFlush{10};
+
+// The config checked and the data directory made before the lock file is opened inside it.
+ServeLock lockDatabaseOf(const ServerConfig& config) {
+    validateForServing(config);
+    const auto databasePath = config.databasePath();
+    ensurePrivateDirectory(databasePath.parent_path());
+    try {
+        return ServeLock::acquire(databasePath);
+    } catch (const DatabaseInUse& inUse) {
+        throw DatabaseInUse(std::string(inUse.what()) +
+                                ": another server is serving from it, or a restore is running",
+                            inUse.holder());
+    }
+}
 }  // namespace
 
 DirectorySourcesConfig directorySourcesConfig(const ServerConfig& config) {
@@ -29,10 +43,9 @@ DirectorySourcesConfig directorySourcesConfig(const ServerConfig& config) {
     return sources;
 }
 
-ServerRuntime::ServerRuntime(ServerConfig config) : m_config(std::move(config)) {
-    validateForServing(m_config);
+ServerRuntime::ServerRuntime(ServerConfig config)
+    : m_config(std::move(config)), m_serveLock(lockDatabaseOf(m_config)) {
     const auto databasePath = m_config.databasePath();
-    ensurePrivateDirectory(databasePath.parent_path());
     m_store = std::make_unique<SqliteServerStore>(databasePath);
     m_api = std::make_unique<ApiServer>(m_config, *m_store);
     if (!m_config.directorySources.empty()) {

@@ -15,6 +15,7 @@
 
 #include "sync/server/api_server.h"
 #include "sync/server/directory_sources.h"
+#include "sync/server/serve_lock.h"
 #include "sync/server/server_config.h"
 #include "sync/server/sqlite_server_store.h"
 
@@ -27,8 +28,10 @@ DirectorySourcesConfig directorySourcesConfig(const ServerConfig& config);
 
 class ServerRuntime {
 public:
-    // Checks validateForServing(), creates the data directory (mode 0700) and opens the store.
-    // Throws ConfigError, FileError or StorageError.
+    // Checks validateForServing(), creates the data directory (mode 0700), takes the database's
+    // ServeLock (held until destruction, so a restore is refused meanwhile) and opens the store.
+    // Throws ConfigError, FileError, StorageError, or DatabaseInUse (another server or a restore
+    // has this database).
     explicit ServerRuntime(ServerConfig config);
     ~ServerRuntime();  // stops
     ServerRuntime(const ServerRuntime&) = delete;
@@ -54,6 +57,7 @@ private:
     void maintenanceLoop();
 
     ServerConfig m_config;
+    ServeLock m_serveLock;  // first in, last out: held while the store is open
     std::unique_ptr<SqliteServerStore> m_store;
     std::unique_ptr<ApiServer> m_api;
     std::unique_ptr<DirectorySources> m_sources;

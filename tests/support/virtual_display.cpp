@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 
 namespace signpost::test {
@@ -31,11 +30,17 @@ VirtualDisplay VirtualDisplay::start(const VirtualDisplayOptions& options) {
     constexpr int kChildFd = 3;
     ProcessOptions process;
     process.program = *xvfb;
-    process.args = {"-displayfd", std::to_string(kChildFd),
-                    "-screen", "0",
-                    std::to_string(options.width) + "x" + std::to_string(options.height) + "x" +
-                        std::to_string(options.depth),
-                    "-nolisten", "tcp", "-noreset"};
+    if (options.number >= 0) {
+        process.args.push_back(":" + std::to_string(options.number));
+    }
+    for (std::string arg :
+         {std::string("-displayfd"), std::to_string(kChildFd), std::string("-screen"),
+          std::string("0"),
+          std::to_string(options.width) + "x" + std::to_string(options.height) + "x" +
+              std::to_string(options.depth),
+          std::string("-nolisten"), std::string("tcp"), std::string("-noreset")}) {
+        process.args.push_back(std::move(arg));
+    }
     process.stderrFile = options.logFile;
     process.stdoutFile = options.logFile;
     process.passFds = {{pipe.write, kChildFd}};
@@ -75,13 +80,16 @@ VirtualDisplay VirtualDisplay::existing(std::string display) {
     return result;
 }
 
-VirtualDisplay VirtualDisplay::forTests(const VirtualDisplayOptions& options) {
-    const char* headless = std::getenv("SIGNPOST_TEST_HEADLESS");
-    const char* current = std::getenv("DISPLAY");
-    if ((headless == nullptr || *headless == '\0') && current != nullptr && *current != '\0') {
-        return existing(current);
+int VirtualDisplay::freeDisplayNumber() {
+    for (int number = 200; number < 1000; ++number) {
+        const std::string n = std::to_string(number);
+        std::error_code ignored;
+        if (!std::filesystem::exists("/tmp/.X11-unix/X" + n, ignored) &&
+            !std::filesystem::exists("/tmp/.X" + n + "-lock", ignored)) {
+            return number;
+        }
     }
-    return start(options);
+    throw ProcessError("no free X display number between 200 and 999");
 }
 
 bool VirtualDisplay::xvfbAvailable() { return findInPath("Xvfb").has_value(); }

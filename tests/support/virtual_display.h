@@ -2,8 +2,9 @@
 //
 // VirtualDisplay::start() runs Xvfb on a display number Xvfb picks itself (-displayfd), so
 // parallel tests and other users of the machine never collide, and waits until it accepts
-// connections. forTests() reuses the desktop's $DISPLAY when a developer runs the tests by hand
-// (SIGNPOST_TEST_HEADLESS unset), and starts Xvfb otherwise (CI, `installer/test.sh`).
+// connections. Tests that open a window always start their own, of the size they need: an
+// ambient $DISPLAY (a developer's desktop, xvfb-run's 1280x1024) is never reused, because a
+// test that taps at 1920x1080 coordinates fails on a smaller screen (issue 13).
 //
 // Thread-safety: one thread. Throws ProcessError when Xvfb is missing or does not come up.
 #pragma once
@@ -21,6 +22,9 @@ struct VirtualDisplayOptions {
     int width = 1920;                  // screen 0 size
     int height = 1080;
     int depth = 24;
+    // -1: Xvfb picks a free number. Otherwise this one (freeDisplayNumber()), for a test that
+    // must know the number before the server exists (a kiosk waiting for display :N).
+    int number = -1;
     std::filesystem::path logFile;     // Xvfb's stderr; "" = /dev/null
     std::chrono::milliseconds startTimeout{15000};
 };
@@ -31,9 +35,9 @@ public:
     static VirtualDisplay start(const VirtualDisplayOptions& options = {});
     // Wraps an existing display (nothing is started or stopped).
     static VirtualDisplay existing(std::string display);
-    // $DISPLAY when it is set and SIGNPOST_TEST_HEADLESS is not; Xvfb otherwise. (A reused
-    // desktop keeps its own size: callers that need a size must use windowed mode.)
-    static VirtualDisplay forTests(const VirtualDisplayOptions& options = {});
+    // A display number no X server uses now (no socket, no lock file), from 200 up. Another
+    // process may take it before you do: start() then fails and says so.
+    static int freeDisplayNumber();
     // True if an Xvfb binary is installed.
     static bool xvfbAvailable();
 

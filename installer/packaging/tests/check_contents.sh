@@ -39,12 +39,29 @@ for package in signpost-kiosk signpost-server signpost-tools; do
 done
 case "$version" in *-1) ;; *) bad "version $version has no Debian revision" ;; esac
 
+# The packaged setup scripts are the source tree's, byte for byte (the README's steps use them).
+here="$(cd "$(dirname "$0")" && pwd)"
+for pair in signpost-kiosk:setup-kiosk.sh:signpost-setup-kiosk signpost-server:setup-server.sh:signpost-setup-server; do
+    package=${pair%%:*}; rest=${pair#*:}; source=${rest%%:*}; name=${rest#*:}
+    mkdir -p "$work/x-$package"
+    dpkg-deb -x "$(deb_of "$package")" "$work/x-$package"
+    if cmp -s "$here/../../$source" "$work/x-$package/usr/sbin/$name"; then
+        ok "$package ships installer/$source as /usr/sbin/$name"
+    else
+        bad "$package: /usr/sbin/$name is not installer/$source"
+    fi
+done
+# Purge needs no sqlite3 any more (prerm asks signpost-kiosk --count-unsent).
+case "$(field signpost-kiosk Recommends 2>/dev/null)" in
+    *sqlite3*) bad "signpost-kiosk still recommends sqlite3" ;;
+esac
+
 # Library dependencies must come from dpkg-shlibdeps (each binary's real NEEDED libraries).
 has_dep signpost-kiosk libc6 libstdc++6 libsqlite3-0 libsodium23 libglfw3 libcurl4 \
-    adduser init-system-helpers fonts-noto-core tzdata xinit xserver-xorg-core x11-xserver-utils \
+    adduser init-system-helpers ca-certificates fonts-noto-core tzdata xinit xserver-xorg-core x11-xserver-utils \
     libgl1-mesa-dri polkitd
 has_dep signpost-server libc6 libstdc++6 libsqlite3-0 libsodium23 adduser init-system-helpers
-has_dep signpost-tools libc6 libstdc++6 libsqlite3-0 libsodium23 libcurl4
+has_dep signpost-tools libc6 libstdc++6 libsqlite3-0 libsodium23 libcurl4 ca-certificates
 ok "Depends: kiosk: $(field signpost-kiosk Depends)"
 ok "Depends: server: $(field signpost-server Depends)"
 ok "Depends: tools: $(field signpost-tools Depends)"
@@ -69,14 +86,20 @@ expect_file signpost-kiosk -rw-r--r-- /usr/share/signpost/i18n/pl.json
 expect_file signpost-kiosk -rwxr-xr-x /usr/share/signpost/kiosk-session/xinitrc
 expect_file signpost-kiosk -rw-r--r-- /usr/share/signpost/kiosk-session/kiosk-profile
 expect_file signpost-kiosk -rw-r--r-- /usr/share/signpost/kiosk-session/10-signpost-kiosk.conf
-expect_file signpost-kiosk -rwxr-xr-x /usr/libexec/signpost/wait-for-display
+expect_file signpost-kiosk -rwxr-xr-x /usr/sbin/signpost-setup-kiosk
+expect_file signpost-kiosk -rw-r--r-- /usr/share/man/man8/signpost-setup-kiosk.8.gz
 expect_file signpost-kiosk -rw-r--r-- /lib/systemd/system/signpost-kiosk.service
 expect_file signpost-kiosk -rw-r--r-- /usr/share/polkit-1/rules.d/49-signpost-kiosk-reboot.rules
 expect_file signpost-kiosk -rw-r--r-- /usr/share/doc/signpost-kiosk/copyright
 expect_file signpost-kiosk -rw-r--r-- /usr/share/man/man1/signpost-kiosk.1.gz
 expect_file signpost-server -rwxr-xr-x /usr/bin/signpost-server
 expect_file signpost-server -rw-r--r-- /etc/signpost/server.toml
+expect_file signpost-server -rw-r--r-- /etc/signpost/needs-mapping.toml
 expect_file signpost-server -rw-r--r-- /lib/systemd/system/signpost-server.service
+expect_file signpost-server -rw-r--r-- /lib/systemd/system/signpost-server-backup.service
+expect_file signpost-server -rw-r--r-- /lib/systemd/system/signpost-server-backup.timer
+expect_file signpost-server -rwxr-xr-x /usr/sbin/signpost-setup-server
+expect_file signpost-server -rw-r--r-- /usr/share/man/man8/signpost-setup-server.8.gz
 expect_file signpost-server -rw-r--r-- /usr/share/doc/signpost-server/copyright
 expect_file signpost-tools -rwxr-xr-x /usr/bin/signpost
 expect_file signpost-tools -rw-r--r-- /usr/share/doc/signpost-tools/copyright
@@ -108,7 +131,7 @@ for package in signpost-kiosk signpost-server signpost-tools; do
 done
 ok "file lists, modes and owners"
 
-# /etc: only the server's configs, and they are conffiles; the kiosk's is made by postinst.
+# /etc: only the server's config, and it is a conffile; the kiosk's is made by postinst.
 for package in signpost-kiosk signpost-server signpost-tools; do
     dpkg-deb -e "$(deb_of "$package")" "$work/$package.control"
     etc_files=$(grep -E '^-.* /etc/' "$work/$package.files" | awk '{ print $3 }' | sort)
@@ -117,12 +140,9 @@ for package in signpost-kiosk signpost-server signpost-tools; do
         bad "$package: files in /etc ($etc_files) differ from conffiles ($conffiles)"
     fi
 done
-# The server's config and the need-code mapping its feed import reads (issue 11): both are
-# edited by the operator, so both must survive an upgrade as conffiles.
-expected_server_conffiles=$(printf '%s\n' /etc/signpost/needs-mapping.toml /etc/signpost/server.toml)
-[ "$(sort "$work/signpost-server.control/conffiles")" = "$expected_server_conffiles" ] ||
-    bad "signpost-server: conffiles are not exactly server.toml and needs-mapping.toml"
-ok "conffiles: signpost-server: $(tr '\n' ' ' < "$work/signpost-server.control/conffiles"); others: none"
+[ "$(sort "$work/signpost-server.control/conffiles" | tr '\n' ' ')" = "/etc/signpost/needs-mapping.toml /etc/signpost/server.toml " ] ||
+    bad "signpost-server: conffiles are not exactly server.toml and needs-mapping.toml: $(cat "$work/signpost-server.control/conffiles")"
+ok "conffiles: signpost-server: $(cat "$work/signpost-server.control/conffiles" | tr '\n' ' '); others: none"
 
 # Maintainer scripts.
 for pair in signpost-kiosk:postinst signpost-kiosk:prerm signpost-kiosk:postrm \

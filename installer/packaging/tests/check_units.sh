@@ -5,10 +5,11 @@
 #      failure: verify exits 0 on an unknown key and only prints a warning.
 #   2. A negative control: a copy with a misspelt key must make verify complain, or step 1
 #      proves nothing.
-#   3. `systemd-analyze security --offline`: the server must score at most 2.0 ("OK"), the
-#      kiosk at most 5.0 (an OpenGL app on unknown GPUs keeps /dev, W+X memory and /tmp).
-#   4. The settings the kiosk's recovery depends on are present.
-#   5. sh -n on the session scripts; the polkit rule names only the two reboot actions.
+#   3. `systemd-analyze security --offline`: the server and its backup must score at most 2.0
+#      ("OK"), the kiosk at most 5.0 (an OpenGL app on unknown GPUs keeps /dev, W+X memory and
+#      /tmp).
+#   4. The settings the kiosk's recovery and the daily backup depend on are present.
+#   5. sh -n on the session and setup scripts; the polkit rule names only the two reboot actions.
 #   check_units.sh OUT_DIR   (OUT_DIR/debs from build_packages.sh)
 set -eu
 out="$1"
@@ -19,8 +20,11 @@ cp -a /lib/systemd/system/. "$root/lib/systemd/system/"
 for deb in "$out"/debs/*.deb; do
     dpkg-deb -x "$deb" "$root"
 done
+# The backup unit runs /bin/sh (for the weekday in its file name), which every Debian has.
+mkdir -p "$root/bin"
+cp -L /bin/sh "$root/bin/sh"
 fail=0
-units=$(cd "$root/lib/systemd/system" && ls signpost-*.service)
+units=$(cd "$root/lib/systemd/system" && ls signpost-*.service signpost-*.timer)
 [ -n "$units" ] || { echo "no signpost units in the packages" >&2; exit 1; }
 
 for unit in $units; do
@@ -62,6 +66,7 @@ check_score() {
     fi
 }
 check_score signpost-server.service 2.0
+check_score signpost-server-backup.service 2.0
 check_score signpost-kiosk.service 5.0
 
 # Settings the recovery story depends on (installer/README.md, kiosk/app/exit_codes.h).
@@ -76,7 +81,16 @@ expect() {
 expect signpost-kiosk.service "Type=notify" "NotifyAccess=main" "WatchdogSec=30s" \
     "Restart=always" "StartLimitIntervalSec=10min" "StartLimitBurst=5" \
     "RestartForceExitStatus=75" "RestartPreventExitStatus=0 2 78" "User=signpost" \
-    "ExecStart=/usr/bin/signpost-kiosk" "ExecStartPre=/usr/libexec/signpost/wait-for-display"
+    "ExecStart=/usr/bin/signpost-kiosk" "TimeoutStartSec=180s"
+# Issue 13: the app waits for the display itself (extending the start timeout), so no
+# ExecStartPre that fails after a fixed time and makes the unit restart forever.
+if grep -q '^ExecStartPre=' "$root/lib/systemd/system/signpost-kiosk.service"; then
+    echo "FAIL signpost-kiosk.service has an ExecStartPre= again" >&2; fail=1
+fi
+expect signpost-server-backup.timer "OnCalendar=daily" "Persistent=true" "WantedBy=timers.target"
+expect signpost-server-backup.service "Type=oneshot" "User=signpost-server" "PrivateNetwork=yes" \
+    "ReadWritePaths=/var/lib/signpost-server /var/backups/signpost" \
+    "SyslogIdentifier=signpost-server-backup"
 expect signpost-server.service "User=signpost-server" "ProtectSystem=strict" "PrivateTmp=yes" \
     "NoNewPrivileges=yes" "ReadWritePaths=/var/lib/signpost-server" "CapabilityBoundingSet=" \
     "SystemCallFilter=@system-service"
@@ -87,8 +101,8 @@ fi
 [ "$fail" = 0 ] && echo "ok   unit settings present"
 
 for script in "$root/usr/share/signpost/kiosk-session/xinitrc" \
-              "$root/usr/libexec/signpost/wait-for-display" \
-              "$root/usr/share/signpost/kiosk-session/kiosk-profile"; do
+              "$root/usr/share/signpost/kiosk-session/kiosk-profile" \
+              "$root/usr/sbin/signpost-setup-kiosk" "$root/usr/sbin/signpost-setup-server"; do
     if sh -n "$script"; then echo "ok   sh -n $(basename "$script")"; else fail=1; fi
 done
 

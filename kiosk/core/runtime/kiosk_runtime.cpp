@@ -85,6 +85,13 @@ std::filesystem::path resetStaffPin(const KioskOptions& options) {
     return configFile;
 }
 
+std::filesystem::path kioskDataDir(const KioskOptions& options) {
+    if (!options.dataDir.empty()) {
+        return options.dataDir;
+    }
+    return dataDirOf(options, loadKioskConfig(configFileOf(options)));
+}
+
 KioskRuntime openKioskRuntime(const KioskOptions& options) {
     KioskRuntime runtime;
     runtime.configFile = configFileOf(options);

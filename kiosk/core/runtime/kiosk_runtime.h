@@ -71,6 +71,10 @@ KioskRuntime openKioskRuntime(const KioskOptions& options);
 // Throws ConfigError (the config does not load) or FileError (it cannot be written).
 std::filesystem::path resetStaffPin(const KioskOptions& options);
 
+// The data directory the kiosk would use: options.dataDir when set (the config is then not read
+// at all), else the config's paths.data_dir, else the default. Throws ConfigError.
+std::filesystem::path kioskDataDir(const KioskOptions& options);
+
 // After a background check (DirectoryVerification) found the directory damaged: rebuilds it from
 // the bundle in place (the DirectoryStore object stays the same, so pointers to it stay valid)
 // and adds a note.directory_rebuilt StaffNote. UI thread only. Throws ImportError/StorageError.
