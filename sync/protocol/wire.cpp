@@ -131,12 +131,37 @@ private:
     std::string m_path;
 };
 
+// Deeper than any message of ours; nlohmann's parser itself is iterative, but a DOM this deep
+// costs memory for nothing.
+constexpr std::size_t kMaxDepth = 64;
+
 json parseDocument(std::string_view text) {
+    std::size_t depth = 0;
+    bool tooDeep = false;
+    const json::parser_callback_t limitDepth = [&](int, json::parse_event_t event, json&) {
+        if (event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) {
+            tooDeep = tooDeep || ++depth > kMaxDepth;
+        } else if (event == json::parse_event_t::object_end ||
+                   event == json::parse_event_t::array_end) {
+            --depth;
+        }
+        return !tooDeep;
+    };
+    json document;
     try {
-        return json::parse(text);
-    } catch (const json::parse_error&) {
+        document = json::parse(text, limitDepth);
+    } catch (const json::out_of_range&) {
+        // 1e400: valid JSON, but no number we could hold. Which field is not known here; the
+        // message says what is wrong.
+        throw WireFormatError("", "the body holds a number too large to read");
+    } catch (const json::exception&) {
         throw WireFormatError("", "the body is not valid JSON");
     }
+    if (tooDeep) {
+        throw WireFormatError("", "the body nests deeper than " + std::to_string(kMaxDepth) +
+                                      " levels");
+    }
+    return document;
 }
 
 std::string indexed(const std::string& base, std::size_t index) {
@@ -237,11 +262,29 @@ std::optional<ApiError> parseApiError(std::string_view text) {
     return result;
 }
 
+std::string toJson(const EnrollNonce& v) {
+    return json{{"nonce", v.nonce}, {"expires_in", v.expiresIn}}.dump();
+}
+
+EnrollNonce parseEnrollNonce(std::string_view text) {
+    json document = parseDocument(text);
+    Reader r(document, "");
+    EnrollNonce v;
+    v.nonce = r.string("nonce", 128);
+    if (v.nonce.empty()) {
+        throw WireFormatError("nonce", "must not be empty");
+    }
+    v.expiresIn = r.optionalInteger("expires_in", 0);
+    return v;
+}
+
 std::string toJson(const EnrollRequest& v) {
     return json{{"enrollment_code", v.enrollmentCode},
                 {"device_name", v.deviceName},
                 {"venue", v.venue},
-                {"signing_public_key", toBase64(v.signingPublicKey)}}
+                {"signing_public_key", toBase64(v.signingPublicKey)},
+                {"nonce", v.nonce},
+                {"signature", toBase64(v.signature)}}
         .dump();
 }
 
@@ -256,6 +299,11 @@ EnrollRequest parseEnrollRequest(std::string_view text) {
     if (v.enrollmentCode.empty()) {
         throw WireFormatError("enrollment_code", "must not be empty");
     }
+    v.nonce = r.string("nonce", 128);
+    if (v.nonce.empty()) {
+        throw WireFormatError("nonce", "must not be empty");
+    }
+    v.signature = r.base64("signature", 64, 64);
     return v;
 }
 
