@@ -360,7 +360,7 @@ TEST_CASE("413 over the body cap, decided from Content-Length before the body is
     CHECK(test::rawStatus(anonymous) == 401);
 }
 
-TEST_CASE("chunked bodies count against the route's limit; compressed bodies are refused",
+TEST_CASE("chunked bodies count against the route's limit, compressed bodies are refused",
           "[server_api]") {
     TestServer server("api-chunked");
     TestKiosk kiosk = server.enroll();
@@ -466,7 +466,7 @@ TEST_CASE("enrollment: expired and reused codes, the lost-response retry", "[ser
     CHECK(metrics.counter("signpost_enrollments_total", "result", "used_code") == 1);
 }
 
-TEST_CASE("429 with Retry-After: failed enrollments per address; a good code still enrolls",
+TEST_CASE("429 with Retry-After: failed enrollments per address, and a good code still enrolls",
           "[server_api]") {
     TestServer server("api-429-enroll", [](ServerConfig& c) {
         c.enrollBurst = 2;

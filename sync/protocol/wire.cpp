@@ -3,6 +3,7 @@
 #include "sync/protocol/json_text.h"
 
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "core/common/ids.h"
 
@@ -135,29 +136,81 @@ private:
 // costs memory for nothing.
 constexpr std::size_t kMaxDepth = 64;
 
-json parseDocument(std::string_view text) {
-    std::size_t depth = 0;
-    bool tooDeep = false;
-    const json::parser_callback_t limitDepth = [&](int, json::parse_event_t event, json&) {
-        if (event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) {
-            tooDeep = tooDeep || ++depth > kMaxDepth;
-        } else if (event == json::parse_event_t::object_end ||
-                   event == json::parse_event_t::array_end) {
-            --depth;
+// Where the parser is, as a field path ("submissions[0].seq"), so that a value JSON can write
+// but we cannot hold (1e400) is reported against its field like any other bad value.
+class PathTracker {
+public:
+    bool onEvent(json::parse_event_t event, const json& parsed) {
+        switch (event) {
+            case json::parse_event_t::object_start:
+            case json::parse_event_t::array_start:
+                m_frames.push_back({event == json::parse_event_t::array_start, 0, {}});
+                m_tooDeep = m_tooDeep || m_frames.size() > kMaxDepth;
+                break;
+            case json::parse_event_t::key:
+                if (!m_frames.empty() && parsed.is_string()) {
+                    m_frames.back().key = parsed.get<std::string>();
+                }
+                break;
+            case json::parse_event_t::object_end:
+            case json::parse_event_t::array_end:
+                if (!m_frames.empty()) {
+                    m_frames.pop_back();
+                }
+                valueDone();
+                break;
+            case json::parse_event_t::value:
+                valueDone();
+                break;
         }
-        return !tooDeep;
+        return !m_tooDeep;
+    }
+
+    bool tooDeep() const noexcept { return m_tooDeep; }
+
+    std::string path() const {
+        std::string out;
+        for (const Frame& frame : m_frames) {
+            if (frame.array) {
+                out += "[" + std::to_string(frame.index) + "]";
+            } else if (!frame.key.empty()) {
+                out += (out.empty() ? "" : ".") + frame.key;
+            }
+        }
+        return out;
+    }
+
+private:
+    struct Frame {
+        bool array = false;
+        std::size_t index = 0;  // arrays: the element being read
+        std::string key;        // objects: the member being read
     };
+    void valueDone() {
+        if (!m_frames.empty() && m_frames.back().array) {
+            ++m_frames.back().index;
+        }
+    }
+    std::vector<Frame> m_frames;
+    bool m_tooDeep = false;
+};
+
+json parseDocument(std::string_view text) {
+    PathTracker tracker;
     json document;
     try {
-        document = json::parse(text, limitDepth);
+        document = json::parse(text, [&tracker](int, json::parse_event_t event, json& parsed) {
+            return tracker.onEvent(event, parsed);
+        });
     } catch (const json::out_of_range&) {
-        // 1e400: valid JSON, but no number we could hold. Which field is not known here; the
-        // message says what is wrong.
-        throw WireFormatError("", "the body holds a number too large to read");
+        // 1e400: valid JSON, but no number we could hold.
+        const std::string field = tracker.path();
+        throw WireFormatError(field, field.empty() ? "the body is a number too large to read"
+                                                   : "is a number too large to read");
     } catch (const json::exception&) {
         throw WireFormatError("", "the body is not valid JSON");
     }
-    if (tooDeep) {
+    if (tracker.tooDeep()) {
         throw WireFormatError("", "the body nests deeper than " + std::to_string(kMaxDepth) +
                                       " levels");
     }

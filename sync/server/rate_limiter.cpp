@@ -31,7 +31,9 @@ std::chrono::seconds RateLimiter::take(const std::string& key, Clock::time_point
     }
     if (bucket.tokens >= 1.0) {
         bucket.tokens -= 1.0;
-        if (inserted && m_buckets.size() > m_pruneAt) {
+        if (inserted && m_buckets.size() > kPruneAbove &&
+            (m_buckets.size() > m_pruneAt || now - m_lastPrune >= std::chrono::seconds(1))) {
+            m_lastPrune = now;
             prune(now);
             if (m_buckets.size() > kMaxKeys) {
                 // Still too many limited keys: forget the fullest (least limited) until under

@@ -47,7 +47,10 @@ private:
     double m_perSecond;
     mutable std::mutex m_mutex;
     std::unordered_map<std::string, Bucket> m_buckets;
-    std::size_t m_pruneAt = 10000;  // prune when the table grows past this
+    // Pruning is O(keys): it runs when the table has grown by half since the last time, or at
+    // most once a second, so inventing keys cannot make every request pay for it.
+    std::size_t m_pruneAt = 10000;
+    Clock::time_point m_lastPrune{};
 };
 
 }  // namespace signpost::server

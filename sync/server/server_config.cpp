@@ -238,9 +238,9 @@ const std::vector<KeySpec>& keyTable() {
                    &ServerConfig::maxConnectionsPerAddress, 1, 100000),
         addressListKey(
             "server", "trusted_proxies",
-            "Reverse proxies in front of this server (addresses or networks). Only from these is\n"
-            "X-Forwarded-For believed, for rate limits and logs; from anyone else it is ignored.\n"
-            "[] = no proxy: the connecting address is the client.",
+            "Reverse proxies in front of this server (addresses or networks). Only from\n"
+            "these is X-Forwarded-For believed (rate limits count per client); from anyone\n"
+            "else it is ignored. [] = no proxy: the connecting address is the client.",
             &ServerConfig::trustedProxies),
         logLevelKey(),
         boolKey("server", "metrics_public",
@@ -258,9 +258,9 @@ const std::vector<KeySpec>& keyTable() {
 
         integerKey("limits", "max_body_bytes",
                    "Largest request body accepted (POST /v1/submissions; other routes take less).\n"
-                   "Bigger ones get 413: before the body is read when Content-Length says so, and\n"
-                   "as soon as a chunked body passes it. Only a device's request may be this big:\n"
-                   "bodies are read only after its token checks out.",
+                   "Bigger ones get 413, before the body is read when Content-Length says so; a\n"
+                   "chunked body is dropped past the limit (413 when it ends, or closed if it goes\n"
+                   "on). A token is checked before its body is read.",
                    &ServerConfig::maxBodyBytes, 4096, 64 * kMiB),
         integerKey("limits", "max_sealed_bytes",
                    "Largest sealed referral (decoded). Bigger items are rejected one by one\n"
