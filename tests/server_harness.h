@@ -96,7 +96,9 @@ std::string signedEnrollBody(Client& client, const std::string& code,
                                     const std::string& name = "Kiosk",
                                     const std::string& venue = "Harpurhey Library") {
     auto asked = client.Get("/v1/devices/enroll/nonce");
-    if (!asked || asked->status != 200) {
+    // 404: a server from before nonces (issue 8's tests run against it to show what it did); the
+    // current server refuses a request without a nonce, so nothing is hidden by this.
+    if (!asked || (asked->status != 200 && asked->status != 404)) {
         throw std::runtime_error("no enrollment nonce: " +
                                  (asked ? asked->body : std::string("no response")));
     }
@@ -104,7 +106,9 @@ std::string signedEnrollBody(Client& client, const std::string& code,
     request.enrollmentCode = code;
     request.deviceName = name;
     request.venue = venue;
-    request.nonce = protocol::parseEnrollNonce(asked->body).nonce;
+    if (asked->status == 200) {
+        request.nonce = protocol::parseEnrollNonce(asked->body).nonce;
+    }
     key.sign(request);
     return protocol::toJson(request);
 }

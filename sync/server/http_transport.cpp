@@ -400,6 +400,13 @@ MHD_Result HttpTransport::Impl::begin(MHD_Connection* mhd, Exchange& ex, const c
                       "Transfer-Encoding: only \"chunked\" is supported");
     }
     std::uint64_t declared = 0;
+    const auto lengths = std::count_if(req.headers.begin(), req.headers.end(), [](const auto& h) {
+        return equalsIgnoreCase(h.first, "Content-Length");
+    });
+    if (lengths > 1) {
+        // Two lengths: whichever one a proxy in front believed, the other could smuggle a request.
+        return refuse(mhd, ex, 400, "invalid_field", "Content-Length: sent more than once");
+    }
     if (req.has_header("Content-Length")) {
         if (hasTransferEncoding) {
             return refuse(mhd, ex, 400, "invalid_field",
