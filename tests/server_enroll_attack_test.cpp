@@ -4,16 +4,8 @@
 // registers, so a lost 201 is recovered with the same code, only by that key's holder.
 #include <catch2/catch.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <thread>
-
 #include "server_attack_harness.h"
+#include "support/fault_proxy.h"
 #include "sync/engine/device_identity.h"
 #include "sync/net/http_client.h"
 
@@ -40,101 +32,6 @@ protocol::DeviceList fleet(httplib::Client& client, const std::string& coordinat
     REQUIRE(test::statusOf(result) == 200);
     return protocol::parseDeviceList(result->body);
 }
-
-// A one-request-per-connection relay in front of the server that can forward a request and throw
-// the answer away: the server did the work, the client never hears of it (a 201 lost on the
-// venue's Wi-Fi).
-class LossyRelay {
-public:
-    LossyRelay(int serverPort, std::string dropPath, int drops)
-        : m_serverPort(serverPort), m_dropPath(std::move(dropPath)), m_drops(drops) {
-        m_listen = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        REQUIRE(::bind(m_listen, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-        REQUIRE(::listen(m_listen, 16) == 0);
-        socklen_t length = sizeof address;
-        ::getsockname(m_listen, reinterpret_cast<sockaddr*>(&address), &length);
-        m_port = ntohs(address.sin_port);
-        m_thread = std::thread([this] { run(); });
-    }
-    ~LossyRelay() {
-        m_stop = true;
-        m_thread.join();
-        ::close(m_listen);
-    }
-    int port() const { return m_port; }
-    int dropped() const { return m_dropped; }
-
-private:
-    void run() {
-        while (!m_stop) {
-            pollfd p{m_listen, POLLIN, 0};
-            if (::poll(&p, 1, 50) <= 0) {
-                continue;
-            }
-            const int client = ::accept4(m_listen, nullptr, nullptr, SOCK_CLOEXEC);
-            if (client >= 0) {
-                relay(client);
-                ::close(client);
-            }
-        }
-    }
-
-    static std::string readRequest(int fd) {
-        std::string text;
-        char buffer[4096];
-        while (true) {
-            const auto end = text.find("\r\n\r\n");
-            if (end != std::string::npos) {
-                const std::string length = test::responseHeader("HTTP/1.1 000 x\r\n" + text,
-                                                                "Content-Length");
-                const std::size_t want = length.empty() ? 0 : std::stoul(length);
-                if (text.size() >= end + 4 + want) {
-                    return text;
-                }
-            }
-            pollfd p{fd, POLLIN, 0};
-            if (::poll(&p, 1, 5000) <= 0) {
-                return text;
-            }
-            const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-            if (n <= 0) {
-                return text;
-            }
-            text.append(buffer, static_cast<std::size_t>(n));
-        }
-    }
-
-    void relay(int client) {
-        std::string request = readRequest(client);
-        const auto headEnd = request.find("\r\n\r\n");
-        if (headEnd == std::string::npos) {
-            return;
-        }
-        request.insert(headEnd + 2, "Connection: close\r\n");  // one answer, then EOF
-        RawConnection server = RawConnection::open(m_serverPort);
-        server.send(request);
-        std::string answer;
-        server.closedWithin(10s, &answer);
-        if (request.rfind("POST " + m_dropPath + " ", 0) == 0 && m_drops > 0) {
-            --m_drops;
-            ++m_dropped;
-            return;  // the answer is lost
-        }
-        ::send(client, answer.data(), answer.size(), MSG_NOSIGNAL);
-    }
-
-    int m_serverPort;
-    std::string m_dropPath;
-    int m_drops;
-    std::atomic<int> m_dropped{0};
-    int m_listen = -1;
-    int m_port = 0;
-    std::atomic<bool> m_stop{false};
-    std::thread m_thread;
-};
 
 }  // namespace
 
@@ -262,7 +159,9 @@ TEST_CASE("issue 8.5: a kiosk whose 201 was lost enrolls again with the same cod
     server.start();
     const std::string coordinator = server.coordinatorToken("coordinators");
     const std::string code = server.enrollmentCode();
-    LossyRelay relay(server.port(), "/v1/devices/enroll", 1);
+    // The 201 is lost on the way back: the server enrolled the kiosk, the kiosk never heard.
+    test::FaultProxy relay(server.port());
+    relay.setRule({test::Fault::ResetAfterCommit, "/v1/devices/enroll", 1, 30, "POST"});
     const std::filesystem::path kioskDir = dir / "kiosk";
     std::filesystem::create_directories(kioskDir);
 
@@ -272,14 +171,14 @@ TEST_CASE("issue 8.5: a kiosk whose 201 was lost enrolls again with the same cod
     options.lowSpeedTime = 10s;
     HttpClient http(options);
     sync::EnrollParams params;
-    params.serverUrl = "http://127.0.0.1:" + std::to_string(relay.port());
+    params.serverUrl = relay.url();
     params.enrollmentCode = code;
     params.deviceName = "Lobby kiosk";
     params.venue = "Harpurhey Library";
 
     const auto lost = sync::enrollDevice(http, params, kioskDir);
     REQUIRE_FALSE(lost);
-    CHECK(relay.dropped() == 1);
+    CHECK(relay.faultsApplied() == 1);
     REQUIRE(std::filesystem::exists(kioskDir / sync::kPendingSigningKeyFileName));
     const auto pending =
         protocol::DeviceSigningKey::load(kioskDir / sync::kPendingSigningKeyFileName);
