@@ -17,6 +17,7 @@ packages=(
     nlohmann-json3-dev libcpp-httplib-dev
     libfreetype-dev      # Debian's libimgui.a contains imgui_freetype; it links against FreeType
     libstb-dev           # stb_image_write for screenshots (a dependency of libimgui-dev anyway)
+    libmicrohttpd-dev    # the server's HTTP(S): epoll event loop, per-connection caps, GnuTLS
     # Runtime
     fonts-noto-core      # Noto Sans: Latin Extended (Polish) now, Arabic/Bengali scripts later
     tzdata               # /usr/share/zoneinfo/Europe/London for "open now"
@@ -27,6 +28,9 @@ packages=(
     sqlite3              # PRAGMA integrity_check from scripts, and for people poking at data
     openssl              # the CLI: test certificates for the server's HTTPS tests
     libxext-dev          # the kiosk's DPMS calls: the display sleeps outside opening hours
+    # Fuzzing (fuzz/run.sh, ctest fuzz_smoke): libFuzzer with ASan + UBSan
+    clang-14 libclang-rt-14-dev  # the compiler, and libFuzzer and the sanitizer runtimes
+    llvm-14              # llvm-symbolizer: readable stack traces in sanitizer reports
     # Packages (installer/packaging/) and their tests
     dpkg-dev             # dpkg-shlibdeps: the .debs' library Depends come from the binaries
     lintian              # the packages must be lintian clean (CI fails on errors and warnings)

@@ -70,6 +70,11 @@ TEST_CASE("trusted proxies: bad entries are refused by name", "[server_transport
     CHECK_THROWS_WITH(TrustedProxies::parse({"10.0.0.0/"}),
                       "\"10.0.0.0/\": the prefix length must be 0 to 32");
     CHECK(TrustedProxies::parse({"0.0.0.0/0"}).contains("203.0.113.5"));
+    // Found by fuzz/server_fields_fuzz.cpp: an IPv4-mapped network written as IPv6 counts its
+    // prefix in IPv6 bits.
+    const TrustedProxies mapped = TrustedProxies::parse({"::ffff:192.0.2.0/120"});
+    CHECK(mapped.contains("192.0.2.7"));
+    CHECK_FALSE(mapped.contains("192.0.3.7"));
 }
 
 TEST_CASE("rate-limit keys: IPv4 as is, IPv6 by its /64", "[server_transport]") {

@@ -31,7 +31,7 @@
 // checks per client address; successes never count), 500 internal, 503 unavailable +
 // Retry-After (storage trouble, or every worker busy). A device's or coordinator's body is read
 // only after its token checked out. libmicrohttpd answers 431 itself when the request line and
-// headers pass about 16 KB, and 400 for requests it cannot parse.
+// headers pass about 32 KB, and 400 for requests it cannot parse.
 //
 // One log line per request: method, route template, status, duration, bytes, device id when
 // known. Never a body, a token, a query value or anything a resident typed.

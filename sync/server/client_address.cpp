@@ -115,13 +115,16 @@ TrustedProxies TrustedProxies::parse(const std::vector<std::string>& entries) {
             const std::string_view bits = text.substr(slash + 1);
             int prefix = -1;
             const auto [end, error] = std::from_chars(bits.data(), bits.data() + bits.size(), prefix);
-            const int most = address->v4 ? 32 : 128;
+            // The prefix counts bits of the address as written: "::ffff:192.0.2.0/120" is an
+            // IPv6 prefix even though it names IPv4 addresses.
+            const bool writtenV4 = text.substr(0, slash).find(':') == std::string_view::npos;
+            const int most = writtenV4 ? 32 : 128;
             if (error != std::errc() || end != bits.data() + bits.size() || bits.empty() ||
                 prefix < 0 || prefix > most) {
                 throw std::invalid_argument("\"" + entry + "\": the prefix length must be 0 to " +
                                             std::to_string(most));
             }
-            network.prefix = address->v4 ? prefix + 96 : prefix;
+            network.prefix = writtenV4 ? prefix + 96 : prefix;
         }
         proxies.m_networks.push_back(network);
     }

@@ -57,8 +57,8 @@ struct HttpTransportOptions {
     std::chrono::seconds keepAlive{5};        // idle between requests; 0 = close after each
     std::chrono::seconds readTimeout{10};     // silence while a request arrives
     std::chrono::seconds requestTimeout{30};  // a whole request, headers and body
-    std::size_t connectionMemory = 32 * 1024;  // per connection: request line and headers fit
-                                               // in about half (431 past that)
+    std::size_t connectionMemory = 32 * 1024;  // per connection: the request line and headers
+                                               // must fit (431 past that)
     std::size_t maxBodyBytes = 10 * 1024 * 1024;  // ceiling for every route's body
     TrustedProxies trustedProxies;
     std::chrono::seconds busyRetryAfter{2};  // Retry-After on the 503 when the queue is full
