@@ -266,7 +266,7 @@ public:
             "PUT /v1/submissions/ack HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n",
             "GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n",
             "POST /v1/devices/enroll HTTP/1.1\r\nHost: x\r\n\r\n",  // no length: raw bytes
-            "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Endless: ",     // a header that never ends
+            "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Endless: ",      // a header that never ends
         };
         for (int i = 0; i < kStreamers; ++i) {
             m_threads.emplace_back([this, port, until, heads, i] {
@@ -431,12 +431,15 @@ int main(int argc, char** argv) {
         const double growthMb = static_cast<double>(peakKb - beforeKb) / 1024.0;
 
         const auto mb = [](long kb) { return withUnit(static_cast<double>(kb) / 1024.0, 1, "MB"); };
-        const double slowRatio = calmIngest.perSecond > 0 ? slowIngest.perSecond / calmIngest.perSecond : 0;
+        const double slowRatio =
+            calmIngest.perSecond > 0 ? slowIngest.perSecond / calmIngest.perSecond : 0;
         const double streamRatio =
             calmIngest.perSecond > 0 ? streamIngest.perSecond / calmIngest.perSecond : 0;
         std::vector<Row> rows = {
-            {"server RSS growth, " + std::to_string(kStreamers) + " unauthenticated streaming "
-             "connections, " + std::to_string(o.streamSeconds) + " s",
+            {"server RSS growth, " + std::to_string(kStreamers) +
+                 " unauthenticated streaming "
+                 "connections, " +
+                 std::to_string(o.streamSeconds) + " s",
              withUnit(growthMb, 1, "MB"), "<= 64 MB", growthMb <= 64,
              "before " + mb(beforeKb) + ", peak " + mb(peakKb) + ", after " + mb(afterKb) +
                  "; idle at start " + mb(idleKb) + "; " +
@@ -446,8 +449,8 @@ int main(int argc, char** argv) {
             {"/healthz p99, " + std::to_string(o.slow) + " slow connections held open",
              ms(slowLatency.health.p99()), "<= 1000 ms", slowLatency.health.p99() <= 1000,
              "p50 " + ms(slowLatency.health.median()) + "; calm p50 " +
-                 ms(calmLatency.health.median()) + ", p99 " + ms(calmLatency.health.p99()) +
-                 "; " + std::to_string(slowOpen) + " held; RSS with them " + mb(slowKb)},
+                 ms(calmLatency.health.median()) + ", p99 " + ms(calmLatency.health.p99()) + "; " +
+                 std::to_string(slowOpen) + " held; RSS with them " + mb(slowKb)},
             {"device push p99 (1 item), " + std::to_string(o.slow) + " slow connections held open",
              ms(slowLatency.push.p99()), "<= 1000 ms", slowLatency.push.p99() <= 1000,
              "p50 " + ms(slowLatency.push.median()) + "; calm p50 " +
@@ -457,8 +460,8 @@ int main(int argc, char** argv) {
              formatNumber(slowIngest.perSecond, 0) + " /s vs " +
                  formatNumber(calmIngest.perSecond, 0) + " /s (" + std::to_string(o.pushers) +
                  " kiosks, batches of 10)"},
-            {"ingest under the streaming attack vs without", formatNumber(streamRatio * 100, 0) + " %",
-             ">= 50 %", streamRatio >= 0.5,
+            {"ingest under the streaming attack vs without",
+             formatNumber(streamRatio * 100, 0) + " %", ">= 50 %", streamRatio >= 0.5,
              formatNumber(streamIngest.perSecond, 0) + " /s"},
             {"/healthz and push p99 under the streaming attack",
              ms(std::max(streamLatency.health.p99(), streamLatency.push.p99())), "<= 1000 ms",

@@ -7,9 +7,9 @@
 namespace signpost::fuzz {
 
 std::filesystem::path scratchDirectory(const char* name) {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / (std::string("signpost-fuzz-") + name + "-XXXXXX"))
-            .string();
+    std::string pattern = (std::filesystem::temp_directory_path() /
+                           (std::string("signpost-fuzz-") + name + "-XXXXXX"))
+                              .string();
     if (::mkdtemp(pattern.data()) == nullptr) {
         throw std::runtime_error("mkdtemp failed");
     }

@@ -164,8 +164,9 @@ TEST_CASE("issue 8.1: twenty addresses streaming at once leave the memory bounde
             while (std::chrono::steady_clock::now() < until) {
                 try {
                     RawConnection c = RawConnection::open(server.port(), source(4, i + 1));
-                    sent += test::streamBody(c, "POST /v1/devices/enroll HTTP/1.1\r\nHost: x\r\n"
-                                                "Transfer-Encoding: Chunked\r\n\r\n",
+                    sent += test::streamBody(c,
+                                             "POST /v1/devices/enroll HTTP/1.1\r\nHost: x\r\n"
+                                             "Transfer-Encoding: Chunked\r\n\r\n",
                                              true, 256 * kMiB, 256 * 1024)
                                 .sent;
                 } catch (const std::exception&) {

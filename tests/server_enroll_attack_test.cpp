@@ -44,8 +44,8 @@ TEST_CASE("issue 8.4: behind a trusted proxy, one client's failed enrollments li
     auto proxy = test::httpClient(server);  // connects from 127.0.0.1: the trusted proxy
     const TestKiosk junk;
     const auto junkFrom = [&](const std::string& forwardedFor) {
-        return test::statusOf(enrollAs(
-            proxy, forwardedFor, test::signedEnrollBody(proxy, "AAAA-BBBB-CCCC", junk.key)));
+        return test::statusOf(enrollAs(proxy, forwardedFor,
+                                       test::signedEnrollBody(proxy, "AAAA-BBBB-CCCC", junk.key)));
     };
     CHECK(junkFrom("203.0.113.5") == 401);
     CHECK(junkFrom("203.0.113.5") == 401);
@@ -107,9 +107,9 @@ TEST_CASE("issue 8.4: failures against one code are limited across every address
     CHECK(limited->has_header("Retry-After"));
     // Other codes are not affected.
     const TestKiosk fresh;
-    CHECK(test::statusOf(enrollAs(proxy, "198.51.100.21",
-                                  test::signedEnrollBody(proxy, server.enrollmentCode(),
-                                                         fresh.key))) == 201);
+    CHECK(test::statusOf(
+              enrollAs(proxy, "198.51.100.21",
+                       test::signedEnrollBody(proxy, server.enrollmentCode(), fresh.key))) == 201);
 }
 
 TEST_CASE("issue 8.5: the same code and public key without the private key re-issue nothing",
@@ -145,7 +145,8 @@ TEST_CASE("issue 8.5: the same code and public key without the private key re-is
     CHECK(test::errorMessage(replayed) == "this nonce was already used; fetch a new one");
     // A nonce this server never made is refused.
     nlohmann::json madeUp = nlohmann::json::parse(signedBody);
-    madeUp["nonce"] = "AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    madeUp["nonce"] =
+        "AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
     CHECK(test::statusOf(client.Post("/v1/devices/enroll", madeUp.dump(), "application/json")) ==
           400);
     // The kiosk's token still works.

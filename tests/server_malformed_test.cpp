@@ -118,8 +118,8 @@ std::string requestText(const std::string& method, const std::string& target,
         text += "Authorization: Bearer " + token + "\r\n";
     }
     if (method == "POST") {
-        text += "Content-Type: application/json\r\nContent-Length: " +
-                std::to_string(body.size()) + "\r\n";
+        text += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                "\r\n";
     }
     return text + "\r\n" + body;
 }
@@ -191,9 +191,8 @@ TEST_CASE("issue 8.3: no malformed request to any route is a 5xx", "[server_atta
     // Most broken fields are reported against their field by name.
     CHECK(named * 2 > invalid);
 
-    const std::vector<std::string> badParams = {"1e400", "-1",  "99999999999999999999", "abc",
-                                                "",      "%00", "0x10",                 "%20%201",
-                                                "1%00",  "１"};
+    const std::vector<std::string> badParams = {
+        "1e400", "-1", "99999999999999999999", "abc", "", "%00", "0x10", "%20%201", "1%00", "１"};
     for (const std::string& value : badParams) {
         for (const std::string& target :
              {"/v1/directory?since=" + value, "/v1/submissions?after=" + value,
@@ -224,9 +223,10 @@ TEST_CASE("issue 8.3: no malformed request to any route is a 5xx", "[server_atta
         "Authorization: Bearer " + kiosk.token + "\r\nContent-Encoding: br\r\n",
         "X-Forwarded-For: ::::, 999.1.1.1, [::1\r\n",
     };
-    for (const std::string& path : {std::string("/v1/directory"), std::string("/v1/devices/settings"),
-                                    std::string("/v1/submissions"), std::string("/v1/devices"),
-                                    std::string("/metrics"), std::string("/healthz")}) {
+    for (const std::string& path :
+         {std::string("/v1/directory"), std::string("/v1/devices/settings"),
+          std::string("/v1/submissions"), std::string("/v1/devices"), std::string("/metrics"),
+          std::string("/healthz")}) {
         for (const std::string& header : badHeaders) {
             RawConnection c = RawConnection::open(server.port());
             c.send("GET " + path + " HTTP/1.1\r\nHost: x\r\n" + header + "\r\n");

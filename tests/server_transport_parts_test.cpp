@@ -143,7 +143,8 @@ TEST_CASE("worker pool: a full queue refuses at once, stop runs what was queued"
     CHECK_FALSE(pool.trySubmit([] {}));  // stopped
 }
 
-TEST_CASE("request and response: case-insensitive headers, exact parameters", "[server_transport]") {
+TEST_CASE("request and response: case-insensitive headers, exact parameters",
+          "[server_transport]") {
     Request req;
     req.headers = {{"Content-Type", "application/json"}, {"X-Forwarded-For", "a"}};
     req.params = {{"since", "4"}};

@@ -53,7 +53,8 @@ std::optional<IpAddress> parseHop(std::string_view entry) {
 
 bool inNetwork(const IpAddress& address, const IpAddress& base, int prefix) noexcept {
     const int whole = prefix / 8;
-    if (std::memcmp(address.bytes.data(), base.bytes.data(), static_cast<std::size_t>(whole)) != 0) {
+    if (std::memcmp(address.bytes.data(), base.bytes.data(), static_cast<std::size_t>(whole)) !=
+        0) {
         return false;
     }
     const int bits = prefix % 8;
@@ -114,7 +115,8 @@ TrustedProxies TrustedProxies::parse(const std::vector<std::string>& entries) {
         if (slash != std::string_view::npos) {
             const std::string_view bits = text.substr(slash + 1);
             int prefix = -1;
-            const auto [end, error] = std::from_chars(bits.data(), bits.data() + bits.size(), prefix);
+            const auto [end, error] =
+                std::from_chars(bits.data(), bits.data() + bits.size(), prefix);
             // The prefix counts bits of the address as written: "::ffff:192.0.2.0/120" is an
             // IPv6 prefix even though it names IPv4 addresses.
             const bool writtenV4 = text.substr(0, slash).find(':') == std::string_view::npos;

@@ -31,8 +31,8 @@ const std::string* findExact(const HeaderList& list, std::string_view name) {
 }  // namespace
 
 bool equalsIgnoreCase(std::string_view a, std::string_view b) noexcept {
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                              [](char x, char y) { return lower(x) == lower(y); });
 }
 
 bool Request::has_header(std::string_view name) const {
@@ -55,7 +55,8 @@ std::string Request::get_param_value(std::string_view name) const {
 }
 
 void Response::set_header(std::string_view name, std::string value) {
-    std::erase_if(headers, [name](const auto& header) { return equalsIgnoreCase(header.first, name); });
+    std::erase_if(headers,
+                  [name](const auto& header) { return equalsIgnoreCase(header.first, name); });
     headers.emplace_back(std::string(name), std::move(value));
 }
 

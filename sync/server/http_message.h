@@ -23,11 +23,11 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 bool equalsIgnoreCase(std::string_view a, std::string_view b) noexcept;
 
 struct Request {
-    std::string method;   // "GET", "POST", "HEAD"...
-    std::string path;     // "/v1/submissions", without the query string
-    HeaderList headers;   // as received
-    HeaderList params;    // query parameters, percent-decoded
-    std::string body;     // the whole body, at most the route's body limit
+    std::string method;       // "GET", "POST", "HEAD"...
+    std::string path;         // "/v1/submissions", without the query string
+    HeaderList headers;       // as received
+    HeaderList params;        // query parameters, percent-decoded
+    std::string body;         // the whole body, at most the route's body limit
     std::string remote_addr;  // the client: the TCP peer, or X-Forwarded-For's client when the
                               // peer is a trusted proxy (client_address.h); rate limits key on it
     std::string peer_addr;    // the TCP peer itself
@@ -55,8 +55,7 @@ struct Response {
     void set_header(std::string_view name, std::string value);
     std::string get_header_value(std::string_view name) const;  // "" when absent
     void set_content(std::string text, std::string_view contentType);
-    void set_shared_content(std::shared_ptr<const std::string> text,
-                            std::string_view contentType);
+    void set_shared_content(std::shared_ptr<const std::string> text, std::string_view contentType);
     std::string_view content() const noexcept {
         return sharedBody ? std::string_view(*sharedBody) : std::string_view(body);
     }

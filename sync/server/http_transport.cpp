@@ -127,8 +127,8 @@ struct HttpTransport::Impl {
 
     std::atomic<int> suspended{0};  // connections waiting for a worker
     std::atomic<int> live{0};       // exchanges not yet completed
-    std::atomic<std::uint64_t> busyCount{0}, tooLargeCount{0}, deadlineCount{0},
-        drainedCount{0}, cappedCount{0};
+    std::atomic<std::uint64_t> busyCount{0}, tooLargeCount{0}, deadlineCount{0}, drainedCount{0},
+        cappedCount{0};
 
     std::thread reaper;
     std::mutex reaperMutex;
@@ -145,16 +145,15 @@ struct HttpTransport::Impl {
                       const std::string& message);
     // Suspends the connection and runs `work` on a worker, which resumes it; 503 at once when
     // the queue is full.
-    MHD_Result toWorker(MHD_Connection* mhd, Exchange& ex, Phase phase,
-                        std::function<void()> work);
+    MHD_Result toWorker(MHD_Connection* mhd, Exchange& ex, Phase phase, std::function<void()> work);
     void handle(Exchange& ex);
     void markBusy(Connection* connection, bool busy);
 
     static MHD_Result onAccept(void* cls, const sockaddr* address, socklen_t length);
     static void onConnection(void* cls, MHD_Connection* mhd, void** socketContext,
                              MHD_ConnectionNotificationCode code);
-    static MHD_Result onRequest(void* cls, MHD_Connection* mhd, const char* url,
-                                const char* method, const char* version, const char* uploadData,
+    static MHD_Result onRequest(void* cls, MHD_Connection* mhd, const char* url, const char* method,
+                                const char* version, const char* uploadData,
                                 std::size_t* uploadSize, void** requestContext);
     static void onCompleted(void* cls, MHD_Connection* mhd, void** requestContext,
                             MHD_RequestTerminationCode code);
@@ -302,9 +301,8 @@ void HttpTransport::Impl::reap() {
 // --- Requests ---
 
 MHD_Result HttpTransport::Impl::onRequest(void* cls, MHD_Connection* mhd, const char* url,
-                                          const char* method, const char*,
-                                          const char* uploadData, std::size_t* uploadSize,
-                                          void** requestContext) {
+                                          const char* method, const char*, const char* uploadData,
+                                          std::size_t* uploadSize, void** requestContext) {
     auto& self = *static_cast<Impl*>(cls);
     auto* ex = static_cast<Exchange*>(*requestContext);
     if (ex == nullptr) {
@@ -329,9 +327,9 @@ MHD_Result HttpTransport::Impl::onRequest(void* cls, MHD_Connection* mhd, const 
             }
             if (ex->overLimit) {
                 ++self.tooLargeCount;
-                return self.refuse(mhd, *ex, 413, "too_large",
-                                   "the request body is larger than " +
-                                       std::to_string(ex->limit) + " bytes");
+                return self.refuse(
+                    mhd, *ex, 413, "too_large",
+                    "the request body is larger than " + std::to_string(ex->limit) + " bytes");
             }
             return self.toWorker(mhd, *ex, Phase::Working, [&self, ex] { self.handle(*ex); });
         case Phase::Working:  // resumed after the handler
@@ -394,7 +392,8 @@ MHD_Result HttpTransport::Impl::begin(MHD_Connection* mhd, Exchange& ex, const c
 
     // The body's framing, decided before a byte of it is read.
     const bool hasTransferEncoding = req.has_header("Transfer-Encoding");
-    const bool chunked = equalsIgnoreCase(trimmed(req.get_header_value("Transfer-Encoding")), "chunked");
+    const bool chunked =
+        equalsIgnoreCase(trimmed(req.get_header_value("Transfer-Encoding")), "chunked");
     if (hasTransferEncoding && !chunked) {
         return refuse(mhd, ex, 400, "invalid_field",
                       "Transfer-Encoding: only \"chunked\" is supported");
@@ -421,7 +420,8 @@ MHD_Result HttpTransport::Impl::begin(MHD_Connection* mhd, Exchange& ex, const c
     const std::string encoding = req.get_header_value("Content-Encoding");
     if (!encoding.empty() && !equalsIgnoreCase(trimmed(encoding), "identity")) {
         // A compressed body could inflate far past the body cap.
-        return refuse(mhd, ex, 415, "unsupported_encoding", "request bodies must not be compressed");
+        return refuse(mhd, ex, 415, "unsupported_encoding",
+                      "request bodies must not be compressed");
     }
     ex.limit = std::min(ex.route->maxBodyBytes, options.maxBodyBytes);
     const bool bodyComing = chunked || declared > 0;
@@ -533,8 +533,7 @@ MHD_Result HttpTransport::Impl::answer(MHD_Connection* mhd, Exchange& ex) {
     if (options.keepAlive.count() == 0 || ex.closeAfter) {
         MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
     }
-    const MHD_Result queued =
-        MHD_queue_response(mhd, static_cast<unsigned>(res.status), response);
+    const MHD_Result queued = MHD_queue_response(mhd, static_cast<unsigned>(res.status), response);
     MHD_destroy_response(response);
     return queued;
 }
@@ -598,8 +597,8 @@ void HttpTransport::start() {
     }
     const HttpTransportOptions& o = impl.options;
     const bool tls = !o.tlsCertFile.empty();
-    const std::string tlsProblem =
-        "cannot load the TLS certificate \"" + o.tlsCertFile + "\" and key \"" + o.tlsKeyFile + "\"";
+    const std::string tlsProblem = "cannot load the TLS certificate \"" + o.tlsCertFile +
+                                   "\" and key \"" + o.tlsKeyFile + "\"";
     if (tls) {
         try {
             impl.certPem = readFile(o.tlsCertFile);

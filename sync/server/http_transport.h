@@ -45,20 +45,20 @@
 namespace signpost::server {
 
 struct HttpTransportOptions {
-    std::string listenAddress = "127.0.0.1";  // IPv4/IPv6 literal or "localhost"
-    int port = 0;                             // 0 = any free port
-    std::string tlsCertFile;                  // PEM chain; "" = plain HTTP
-    std::string tlsKeyFile;                   // PEM key for tlsCertFile
-    unsigned ioThreads = 2;                   // event loops (TLS handshakes run here)
-    std::size_t workerThreads = 8;            // run admits and handlers
-    std::size_t queueCapacity = 256;          // work waiting for a worker; 503 beyond
-    unsigned maxConnections = 10000;          // all connections
-    unsigned maxConnectionsPerAddress = 32;   // from one client address (not trusted proxies)
-    std::chrono::seconds keepAlive{5};        // idle between requests; 0 = close after each
-    std::chrono::seconds readTimeout{10};     // silence while a request arrives
-    std::chrono::seconds requestTimeout{30};  // a whole request, headers and body
-    std::size_t connectionMemory = 32 * 1024;  // per connection: the request line and headers
-                                               // must fit (431 past that)
+    std::string listenAddress = "127.0.0.1";      // IPv4/IPv6 literal or "localhost"
+    int port = 0;                                 // 0 = any free port
+    std::string tlsCertFile;                      // PEM chain; "" = plain HTTP
+    std::string tlsKeyFile;                       // PEM key for tlsCertFile
+    unsigned ioThreads = 2;                       // event loops (TLS handshakes run here)
+    std::size_t workerThreads = 8;                // run admits and handlers
+    std::size_t queueCapacity = 256;              // work waiting for a worker; 503 beyond
+    unsigned maxConnections = 10000;              // all connections
+    unsigned maxConnectionsPerAddress = 32;       // from one client address (not trusted proxies)
+    std::chrono::seconds keepAlive{5};            // idle between requests; 0 = close after each
+    std::chrono::seconds readTimeout{10};         // silence while a request arrives
+    std::chrono::seconds requestTimeout{30};      // a whole request, headers and body
+    std::size_t connectionMemory = 32 * 1024;     // per connection: the request line and headers
+                                                  // must fit (431 past that)
     std::size_t maxBodyBytes = 10 * 1024 * 1024;  // ceiling for every route's body
     TrustedProxies trustedProxies;
     std::chrono::seconds busyRetryAfter{2};  // Retry-After on the 503 when the queue is full
@@ -83,12 +83,12 @@ public:
 
     // What the transport refused or cut, for /metrics.
     struct Counters {
-        std::uint64_t busy = 0;              // 503: the work queue was full
-        std::uint64_t tooLarge = 0;          // 413
-        std::uint64_t deadline = 0;          // closed by request_timeout
-        std::uint64_t drained = 0;           // closed after draining past the body limit
-        std::uint64_t addressCapped = 0;     // connections refused by the per-address cap
-        std::uint64_t openConnections = 0;   // now
+        std::uint64_t busy = 0;             // 503: the work queue was full
+        std::uint64_t tooLarge = 0;         // 413
+        std::uint64_t deadline = 0;         // closed by request_timeout
+        std::uint64_t drained = 0;          // closed after draining past the body limit
+        std::uint64_t addressCapped = 0;    // connections refused by the per-address cap
+        std::uint64_t openConnections = 0;  // now
     };
 
     static constexpr std::size_t kDrainBytes = 1024 * 1024;

@@ -8,8 +8,7 @@
 
 namespace signpost::server {
 
-WorkerPool::WorkerPool(std::size_t threads, std::size_t queueCapacity)
-    : m_capacity(queueCapacity) {
+WorkerPool::WorkerPool(std::size_t threads, std::size_t queueCapacity) : m_capacity(queueCapacity) {
     threads = std::max<std::size_t>(1, threads);
     m_threads.reserve(threads);
     for (std::size_t i = 0; i < threads; ++i) {

@@ -20,7 +20,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 int remainingMs(Clock::time_point deadline) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     return left.count() > 0 ? static_cast<int>(left.count()) : 0;
 }
 
@@ -137,7 +138,8 @@ std::string RawConnection::readResponse(std::chrono::milliseconds timeout) {
         const auto headEnd = text.find("\r\n\r\n", start);
         if (headEnd != std::string::npos) {
             const std::string length = responseHeader(text.substr(start), "Content-Length");
-            const std::size_t want = length.empty() ? 0 : std::strtoull(length.c_str(), nullptr, 10);
+            const std::size_t want =
+                length.empty() ? 0 : std::strtoull(length.c_str(), nullptr, 10);
             if (text.size() >= headEnd + 4 + want) {
                 return text;
             }
@@ -190,7 +192,8 @@ std::string responseHeader(const std::string& response, std::string_view name) {
         if (startsWithIgnoreCase(rest, name) && rest.size() > name.size() &&
             rest[name.size()] == ':') {
             const auto end = response.find("\r\n", line);
-            std::string value = response.substr(line + name.size() + 1, end - line - name.size() - 1);
+            std::string value =
+                response.substr(line + name.size() + 1, end - line - name.size() - 1);
             while (!value.empty() && value.front() == ' ') {
                 value.erase(value.begin());
             }
