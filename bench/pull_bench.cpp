@@ -279,7 +279,9 @@ int main(int argc, char** argv) {
             request.enrollmentCode = admin({"enrollment-code", "--venue", "Harpurhey Library"}, "code" + std::to_string(k));
             request.deviceName = "Bench kiosk " + std::to_string(k + 1);
             request.venue = "Harpurhey Library";
-            request.nonce = protocol::parseEnrollNonce(send(http, "GET", url + "/v1/devices/enroll/nonce", "", "").body).nonce;
+            request.nonce = protocol::parseEnrollNonce(
+                                send(http, "GET", url + "/v1/devices/enroll/nonce", "", "").body)
+                                .nonce;
             kiosks[k].key.sign(request);
             const HttpResponse response = send(http, "POST", url + "/v1/devices/enroll", "", protocol::toJson(request));
             if (response.status != 201) {

@@ -243,7 +243,8 @@ TEST_CASE("400 names the offending field", "[server_api]") {
     nlohmann::json badSealed = nlohmann::json::parse(test::batchJson({kiosk.submission()}));
     badSealed["submissions"][0]["sealed"] = "not base64!";
     const TestKiosk other;
-    nlohmann::json shortKey = nlohmann::json::parse(enrollBody(client, server.enrollmentCode(), other));
+    nlohmann::json shortKey =
+        nlohmann::json::parse(enrollBody(client, server.enrollmentCode(), other));
     shortKey["signing_public_key"] = toBase64(std::vector<std::uint8_t>(31, 1));
 
     const std::vector<Case> cases = {
@@ -352,11 +353,11 @@ TEST_CASE("413 over the body cap, decided from Content-Length before the body is
                                          300ms);
     CHECK(test::rawStatus(ok) == 100);
     // Without a token the answer is 401, before any body byte is asked for.
-    const std::string anonymous = test::rawHttp(
-        server.port(),
-        "POST /v1/submissions HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nExpect: "
-        "100-continue\r\n\r\n",
-        300ms);
+    const std::string anonymous =
+        test::rawHttp(server.port(),
+                      "POST /v1/submissions HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nExpect: "
+                      "100-continue\r\n\r\n",
+                      300ms);
     CHECK(test::rawStatus(anonymous) == 401);
 }
 
@@ -373,8 +374,8 @@ TEST_CASE("chunked bodies count against the route's limit, compressed bodies are
     const std::string chunked = test::rawHttp(
         server.port(), "POST /v1/devices/heartbeat HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
                            kiosk.token +
-                           "\r\nTransfer-Encoding: Chunked\r\nConnection: close\r\n\r\n" +
-                           size + "\r\n" + beat + "\r\n0\r\n\r\n");
+                           "\r\nTransfer-Encoding: Chunked\r\nConnection: close\r\n\r\n" + size +
+                           "\r\n" + beat + "\r\n0\r\n\r\n");
     CHECK(test::rawStatus(chunked) == 204);
     // Past the route's limit (16 KB for a heartbeat) it is a 413, however it is framed.
     std::string big = "POST /v1/devices/heartbeat HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
@@ -387,13 +388,15 @@ TEST_CASE("chunked bodies count against the route's limit, compressed bodies are
     CHECK(test::rawStatus(tooBig) == 413);
     CHECK(tooBig.find("\"too_large\"") != std::string::npos);
     // Any other transfer coding, or one beside Content-Length, is refused before the body.
-    const std::string gzipCoding = test::rawHttp(
-        server.port(), "POST /v1/devices/enroll HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, "
-                       "chunked\r\nConnection: close\r\n\r\n");
+    const std::string gzipCoding =
+        test::rawHttp(server.port(),
+                      "POST /v1/devices/enroll HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, "
+                      "chunked\r\nConnection: close\r\n\r\n");
     CHECK(test::rawStatus(gzipCoding) == 400);
-    const std::string both = test::rawHttp(
-        server.port(), "POST /v1/devices/enroll HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
-                       "chunked\r\nContent-Length: 5\r\nConnection: close\r\n\r\n0\r\n\r\n");
+    const std::string both =
+        test::rawHttp(server.port(),
+                      "POST /v1/devices/enroll HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+                      "chunked\r\nContent-Length: 5\r\nConnection: close\r\n\r\n0\r\n\r\n");
     CHECK(test::rawStatus(both) == 400);
     const std::string gzipped = test::rawHttp(server.port(),
                                               "POST /v1/submissions HTTP/1.1\r\nHost: "
@@ -423,12 +426,13 @@ TEST_CASE("enrollment: expired and reused codes, the lost-response retry", "[ser
     TestKiosk first, second;
 
     const std::string expired = server.enrollmentCode("Harpurhey Library", -1s);
-    auto result = client.Post("/v1/devices/enroll", enrollBody(client, expired, first), "application/json");
+    auto result =
+        client.Post("/v1/devices/enroll", enrollBody(client, expired, first), "application/json");
     CHECK(statusOf(result) == 401);
     CHECK(errorMessage(result) == "the enrollment code has expired; ask for a new one");
 
-    auto unknown =
-        client.Post("/v1/devices/enroll", enrollBody(client, "AAAA-BBBB-CCCC", first), "application/json");
+    auto unknown = client.Post("/v1/devices/enroll", enrollBody(client, "AAAA-BBBB-CCCC", first),
+                               "application/json");
     CHECK(statusOf(unknown) == 401);
     CHECK(errorMessage(unknown) == "the enrollment code is not valid");
 
@@ -438,16 +442,19 @@ TEST_CASE("enrollment: expired and reused codes, the lost-response retry", "[ser
     for (char& c : typed) {
         c = c == '-' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
-    result = client.Post("/v1/devices/enroll", enrollBody(client, typed, first), "application/json");
+    result =
+        client.Post("/v1/devices/enroll", enrollBody(client, typed, first), "application/json");
     REQUIRE(statusOf(result) == 201);
     const auto enrolled = protocol::parseEnrollResponse(result->body);
 
-    auto reused = client.Post("/v1/devices/enroll", enrollBody(client, code, second), "application/json");
+    auto reused =
+        client.Post("/v1/devices/enroll", enrollBody(client, code, second), "application/json");
     CHECK(statusOf(reused) == 401);
     CHECK(errorMessage(reused) == "the enrollment code was already used; ask for a new one");
 
     // The first kiosk never saw its answer and retries: same device, a new token.
-    auto retry = client.Post("/v1/devices/enroll", enrollBody(client, code, first), "application/json");
+    auto retry =
+        client.Post("/v1/devices/enroll", enrollBody(client, code, first), "application/json");
     REQUIRE(statusOf(retry) == 201);
     const auto reissued = protocol::parseEnrollResponse(retry->body);
     CHECK(reissued.deviceId == enrolled.deviceId);
@@ -493,13 +500,13 @@ TEST_CASE("429 with Retry-After: failed enrollments per address, and a good code
                                                    "enroll") == 2);
     // Successes never count, and a good code with a good signature is not locked out by the
     // failures of others at the same address (a venue's NAT).
-    auto good = client.Post("/v1/devices/enroll", enrollBody(client, server.enrollmentCode(), kiosk),
-                            "application/json");
+    auto good = client.Post("/v1/devices/enroll",
+                            enrollBody(client, server.enrollmentCode(), kiosk), "application/json");
     CHECK(statusOf(good) == 201);
     TestKiosk second;
-    auto alsoGood = client.Post("/v1/devices/enroll",
-                                enrollBody(client, server.enrollmentCode(), second),
-                                "application/json");
+    auto alsoGood =
+        client.Post("/v1/devices/enroll", enrollBody(client, server.enrollmentCode(), second),
+                    "application/json");
     CHECK(statusOf(alsoGood) == 201);
 }
 
@@ -750,7 +757,8 @@ TEST_CASE("probe, health and metrics", "[server_api]") {
     REQUIRE(statusOf(probe) == 204);
     CHECK(probe->body.empty());
     // A 204 carries no Content-Length at all (RFC 9110 §8.6) and no body.
-    CHECK((!probe->has_header("Content-Length") || probe->get_header_value("Content-Length") == "0"));
+    CHECK(
+        (!probe->has_header("Content-Length") || probe->get_header_value("Content-Length") == "0"));
 
     auto health = client.Get("/healthz");
     REQUIRE(statusOf(health) == 200);

@@ -92,9 +92,9 @@ inline std::string batchJson(const std::vector<protocol::Submission>& items) {
 // /v1/devices/enroll/nonce over `client`), signed with `key` over the code and the nonce.
 template <class Client>  // httplib::Client or httplib::SSLClient
 std::string signedEnrollBody(Client& client, const std::string& code,
-                                    const protocol::DeviceSigningKey& key,
-                                    const std::string& name = "Kiosk",
-                                    const std::string& venue = "Harpurhey Library") {
+                             const protocol::DeviceSigningKey& key,
+                             const std::string& name = "Kiosk",
+                             const std::string& venue = "Harpurhey Library") {
     auto asked = client.Get("/v1/devices/enroll/nonce");
     // 404: a server from before nonces (issue 8's tests run against it to show what it did); the
     // current server refuses a request without a nonce, so nothing is hidden by this.

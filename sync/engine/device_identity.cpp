@@ -113,12 +113,14 @@ namespace {
 // The key an enrollment registers: the one an earlier attempt saved (so a retry after a lost
 // answer proves the same key and the server re-issues the token), or a new one, saved before it
 // is ever sent. Throws FileError when it cannot be saved.
-std::shared_ptr<protocol::DeviceSigningKey> pendingSigningKey(const std::filesystem::path& dataDir) {
+std::shared_ptr<protocol::DeviceSigningKey> pendingSigningKey(
+    const std::filesystem::path& dataDir) {
     const std::filesystem::path file = dataDir / kPendingSigningKeyFileName;
     std::error_code error;
     if (std::filesystem::exists(file, error)) {
         try {
-            return std::make_shared<protocol::DeviceSigningKey>(protocol::DeviceSigningKey::load(file));
+            return std::make_shared<protocol::DeviceSigningKey>(
+                protocol::DeviceSigningKey::load(file));
         } catch (const std::exception& failure) {
             logWarning(kLog, std::string("the pending enrollment key is unreadable (") +
                                  failure.what() + "); making a new one");
@@ -134,10 +136,16 @@ Error refusal(const HttpResponse& response) {
     const auto apiError = protocol::parseApiError(response.body);
     const std::string message = apiError ? apiError->message : "";
     switch (response.status) {
-        case 400: case 401: case 403: case 404: case 409: case 410:
+        case 400:
+        case 401:
+        case 403:
+        case 404:
+        case 409:
+        case 410:
             return Error{"enroll_refused",
                          message.empty() ? "the enrollment code was not accepted" : message};
-        case 429: return Error{"rate_limited", "too many enrollment attempts; wait and retry"};
+        case 429:
+            return Error{"rate_limited", "too many enrollment attempts; wait and retry"};
         default:
             return Error{"http_" + std::to_string(response.status),
                          message.empty() ? "the server could not enroll this kiosk" : message};
@@ -177,8 +185,9 @@ Result<DeviceIdentity> enrollDevice(HttpClient& http, const EnrollParams& params
     try {
         request.nonce = protocol::parseEnrollNonce(asked.value().body).nonce;
     } catch (const protocol::WireFormatError&) {
-        return Error{"bad_response", "the server's answer was not an enrollment nonce (wrong "
-                                     "address, or the venue's Wi-Fi login page?)"};
+        return Error{"bad_response",
+                     "the server's answer was not an enrollment nonce (wrong "
+                     "address, or the venue's Wi-Fi login page?)"};
     }
     key->sign(request);
 

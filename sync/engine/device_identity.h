@@ -70,9 +70,10 @@ Result<std::string> normaliseServerUrl(const std::string& url);
 
 // Takes the pending signing key (or makes and saves one), asks GET /v1/devices/enroll/nonce,
 // signs the request with the key over the code and the nonce, calls POST /v1/devices/enroll
-// and, on 201, saves the identity in `dataDir`. Errors are values: "invalid_url", transport codes from HttpClient, "enroll_refused"
-// (400/401/403/404/410: the code was wrong, used or expired; message from the server),
-// "rate_limited" (429), "http_<status>", "bad_response", "storage" (could not save).
+// and, on 201, saves the identity in `dataDir`. Errors are values: "invalid_url", transport codes
+// from HttpClient, "enroll_refused" (400/401/403/404/410: the code was wrong, used or expired;
+// message from the server), "rate_limited" (429), "http_<status>", "bad_response", "storage" (could
+// not save).
 Result<DeviceIdentity> enrollDevice(HttpClient& http, const EnrollParams& params,
                                     const std::filesystem::path& dataDir);
 

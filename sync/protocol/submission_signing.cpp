@@ -53,8 +53,9 @@ std::vector<std::uint8_t> enrollSigningMessage(const EnrollRequest& request) {
     appendField(out, request.enrollmentCode);
     appendField(out, request.deviceName);
     appendField(out, request.venue);
-    appendField(out, std::string_view(reinterpret_cast<const char*>(request.signingPublicKey.data()),
-                                      request.signingPublicKey.size()));
+    appendField(out,
+                std::string_view(reinterpret_cast<const char*>(request.signingPublicKey.data()),
+                                 request.signingPublicKey.size()));
     return out;
 }
 

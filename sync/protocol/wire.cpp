@@ -211,8 +211,8 @@ json parseDocument(std::string_view text) {
         throw WireFormatError("", "the body is not valid JSON");
     }
     if (tracker.tooDeep()) {
-        throw WireFormatError("", "the body nests deeper than " + std::to_string(kMaxDepth) +
-                                      " levels");
+        throw WireFormatError(
+            "", "the body nests deeper than " + std::to_string(kMaxDepth) + " levels");
     }
     return document;
 }

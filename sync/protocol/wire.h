@@ -46,7 +46,7 @@ std::optional<ApiError> parseApiError(std::string_view json);
 // GET /v1/devices/enroll/nonce: a one-time value the enroll request signs (valid for
 // `expiresIn` seconds, used once).
 struct EnrollNonce {
-    std::string nonce;         // opaque text, at most 128 characters
+    std::string nonce;           // opaque text, at most 128 characters
     std::int64_t expiresIn = 0;  // seconds
 };
 

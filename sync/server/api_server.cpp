@@ -143,10 +143,9 @@ unsigned connectionsThatFit(unsigned wanted) {
     }
     const auto fit = static_cast<unsigned>(
         limit.rlim_cur > kReservedDescriptors + 16 ? limit.rlim_cur - kReservedDescriptors : 16);
-    logWarning("server", "the open-file limit (" + std::to_string(limit.rlim_cur) +
-                             ") allows " + std::to_string(fit) + " connections, not " +
-                             std::to_string(wanted) + " (server.max_connections); raise " +
-                             "LimitNOFILE");
+    logWarning("server", "the open-file limit (" + std::to_string(limit.rlim_cur) + ") allows " +
+                             std::to_string(fit) + " connections, not " + std::to_string(wanted) +
+                             " (server.max_connections); raise LimitNOFILE");
     return fit;
 }
 
@@ -254,8 +253,8 @@ void ApiServer::Impl::logRequest(const Request& req, const Response& res, double
     metrics.observeRequest(req.method, route, res.status, seconds, bytes);
     char line[256];
     std::snprintf(line, sizeof line, "%s %s %d %.1fms %zuB%s%s", req.method.c_str(), route.c_str(),
-                  res.status, seconds * 1000.0, bytes, res.caller.empty() ? "" : " device=",
-                  res.caller.c_str());
+                  res.status, seconds * 1000.0, bytes,
+                  res.caller.empty() ? "" : " device=", res.caller.c_str());
     logMessage(res.status >= 500 ? LogLevel::Warning : LogLevel::Info, "http", line);
 }
 
@@ -586,9 +585,9 @@ void ApiServer::Impl::getDirectory(const Request& req, Response& res) {
         res.set_header("Content-Encoding", "gzip");
     }
     // The cached body is sent without a copy; the aliasing pointer keeps the cache entry alive.
-    res.set_shared_content(std::shared_ptr<const std::string>(
-                               response, gzip ? &response->gzipBody : &response->body),
-                           kJson);
+    res.set_shared_content(
+        std::shared_ptr<const std::string>(response, gzip ? &response->gzipBody : &response->body),
+        kJson);
 }
 
 void ApiServer::Impl::heartbeat(const Request& req, Response& res) {

@@ -224,10 +224,11 @@ const std::vector<KeySpec>& keyTable() {
         integerKey("server", "read_timeout_seconds",
                    "Longest silence while a request is arriving before the connection is closed.",
                    &ServerConfig::readTimeoutSeconds, 1, 300),
-        integerKey("server", "request_timeout_seconds",
-                   "A whole request (headers and body) must arrive within this many seconds of the\n"
-                   "connection opening or its previous response, however slowly the bytes come.",
-                   &ServerConfig::requestTimeoutSeconds, 1, 3600),
+        integerKey(
+            "server", "request_timeout_seconds",
+            "A whole request (headers and body) must arrive within this many seconds of the\n"
+            "connection opening or its previous response, however slowly the bytes come.",
+            &ServerConfig::requestTimeoutSeconds, 1, 3600),
         integerKey("server", "max_connections",
                    "Open connections in all; more are refused. The server raises its open-file\n"
                    "limit to fit (the systemd unit sets LimitNOFILE).",
@@ -256,12 +257,13 @@ const std::vector<KeySpec>& keyTable() {
                   "SQLite database file (WAL, synchronous=FULL), relative to data_dir or absolute.",
                   &ServerConfig::database, false),
 
-        integerKey("limits", "max_body_bytes",
-                   "Largest request body accepted (POST /v1/submissions; other routes take less).\n"
-                   "Bigger ones get 413, before the body is read when Content-Length says so; a\n"
-                   "chunked body is dropped past the limit (413 when it ends, or closed if it goes\n"
-                   "on). A token is checked before its body is read.",
-                   &ServerConfig::maxBodyBytes, 4096, 64 * kMiB),
+        integerKey(
+            "limits", "max_body_bytes",
+            "Largest request body accepted (POST /v1/submissions; other routes take less).\n"
+            "Bigger ones get 413, before the body is read when Content-Length says so; a\n"
+            "chunked body is dropped past the limit (413 when it ends, or closed if it goes\n"
+            "on). A token is checked before its body is read.",
+            &ServerConfig::maxBodyBytes, 4096, 64 * kMiB),
         integerKey("limits", "max_sealed_bytes",
                    "Largest sealed referral (decoded). Bigger items are rejected one by one\n"
                    "(status \"rejected\", error \"invalid\"). At most 65536, the protocol's limit.",
