@@ -7,9 +7,14 @@
 #include <mutex>
 #include <thread>
 
+#include <httplib.h>
+
+#include "support/process.h"
+#include "support/raw_client.h"
 #include "sync/server/client_address.h"
 #include "sync/server/enrollment_nonce.h"
 #include "sync/server/http_message.h"
+#include "sync/server/http_transport.h"
 #include "sync/server/worker_pool.h"
 
 using namespace signpost::server;
@@ -165,4 +170,149 @@ TEST_CASE("request and response: case-insensitive headers, exact parameters",
     CHECK(res.content() == "shared");
     CHECK(res.body.empty());
     CHECK(res.get_header_value("Content-Type") == "text/plain");
+}
+
+namespace {
+
+// A transport with a route that waits until released, a prefix route and a route with an admit
+// step, on one worker with room for one waiting request.
+struct TransportFixture {
+    std::mutex mutex;
+    std::condition_variable wake;
+    bool released = false;
+    std::atomic<int> entered{0};
+    std::atomic<int> admitted{0};
+    std::unique_ptr<HttpTransport> transport;
+
+    TransportFixture() {
+        HttpTransportOptions options;
+        options.workerThreads = 1;
+        options.queueCapacity = 1;
+        options.ioThreads = 1;
+        std::vector<HttpRoute> routes;
+        routes.push_back({"GET", "/wait", 0, {}, [this](const Request&, Response& res) {
+                              ++entered;
+                              std::unique_lock lock(mutex);
+                              wake.wait(lock, [this] { return released; });
+                              res.set_content("done", "text/plain");
+                          }});
+        routes.push_back(
+            {"GET",
+             "/things",
+             0,
+             {},
+             [](const Request& req, Response& res) { res.set_content(req.path, "text/plain"); },
+             true});
+        routes.push_back({"POST", "/echo", 16,
+                          [this](Request& req, Response& res) {
+                              ++admitted;
+                              if (req.get_header_value("X-Key") == "ok") {
+                                  req.admitted = std::string("yes");
+                                  return true;
+                              }
+                              res.status = 401;
+                              return false;
+                          },
+                          [](const Request& req, Response& res) {
+                              res.set_content(
+                                  std::any_cast<std::string>(req.admitted) + ":" + req.body,
+                                  "text/plain");
+                          }});
+        transport = std::make_unique<HttpTransport>(options, std::move(routes),
+                                                    HttpTransport::CompletionHook{});
+        transport->start();
+    }
+    ~TransportFixture() {
+        release();
+        transport->stop();
+    }
+    void release() {
+        {
+            std::lock_guard lock(mutex);
+            released = true;
+        }
+        wake.notify_all();
+    }
+    int port() const { return transport->port(); }
+};
+
+std::string get(int port, const std::string& path) {
+    auto c = signpost::test::RawConnection::open(port);
+    c.send("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    return c.readResponse(10s);
+}
+
+}  // namespace
+
+TEST_CASE("transport: with every worker busy and the queue full, 503 comes at once",
+          "[server_transport]") {
+    TransportFixture f;
+    auto first = signpost::test::RawConnection::open(f.port());
+    first.send("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n");
+    REQUIRE(signpost::test::waitUntil([&] { return f.entered == 1; }, 10s));
+    // Four more while the worker is held: one waits in the queue, three are turned away.
+    std::vector<signpost::test::RawConnection> more;
+    for (int i = 0; i < 4; ++i) {
+        more.push_back(signpost::test::RawConnection::open(f.port()));
+        more.back().send("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n");
+    }
+    int busy = 0;
+    std::vector<signpost::test::RawConnection*> waiting;
+    for (auto& c : more) {
+        const std::string answer = c.readResponse(3s);
+        if (answer.empty()) {
+            waiting.push_back(&c);
+            continue;
+        }
+        CHECK(signpost::test::responseStatus(answer) == 503);
+        CHECK(signpost::test::responseHeader(answer, "Retry-After") == "2");
+        ++busy;
+    }
+    CHECK(busy == 3);
+    REQUIRE(waiting.size() == 1);
+    CHECK(f.transport->counters().busy == 3);
+    f.release();
+    CHECK(signpost::test::responseStatus(first.readResponse(10s)) == 200);
+    CHECK(signpost::test::responseStatus(waiting[0]->readResponse(10s)) == 200);
+}
+
+TEST_CASE("transport: prefix routes, 404, 405 and HEAD", "[server_transport]") {
+    TransportFixture f;
+    f.release();
+    const std::string thing = get(f.port(), "/things/42");
+    CHECK(signpost::test::responseStatus(thing) == 200);
+    CHECK(thing.substr(thing.size() - 10) == "/things/42");
+    CHECK(signpost::test::responseStatus(get(f.port(), "/things")) == 200);  // itself too
+    CHECK(signpost::test::responseStatus(get(f.port(), "/thingsX/1")) == 404);
+    const std::string wrong = [&] {
+        auto c = signpost::test::RawConnection::open(f.port());
+        c.send("DELETE /echo HTTP/1.1\r\nHost: x\r\n\r\n");
+        return c.readResponse(10s);
+    }();
+    CHECK(signpost::test::responseStatus(wrong) == 405);
+    CHECK(signpost::test::responseHeader(wrong, "Allow") == "POST");
+    auto c = signpost::test::RawConnection::open(f.port());
+    c.send("HEAD /wait HTTP/1.1\r\nHost: x\r\n\r\n");
+    const std::string head = c.readResponse(10s);
+    CHECK(signpost::test::responseStatus(head) == 200);
+    CHECK(head.find("done") == std::string::npos);
+}
+
+TEST_CASE("transport: the admit step answers before the body is read", "[server_transport]") {
+    TransportFixture f;
+    f.release();
+    httplib::Client client("127.0.0.1", f.port());
+    auto refused = client.Post("/echo", "0123456789", "text/plain");
+    REQUIRE(refused);
+    CHECK(refused->status == 401);
+    CHECK(refused->get_header_value("Connection") == "close");  // the body was never read
+    auto ok = client.Post("/echo", {{"X-Key", "ok"}}, "0123456789", "text/plain");
+    REQUIRE(ok);
+    CHECK(ok->status == 200);
+    CHECK(ok->body == "yes:0123456789");
+    auto big = client.Post("/echo", {{"X-Key", "ok"}}, std::string(17, 'x'), "text/plain");
+    REQUIRE(big);
+    CHECK(big->status == 413);
+    CHECK(f.admitted == 2);  // the 413 was decided from Content-Length, before the admit step
+    CHECK(f.transport->counters().tooLarge == 1);
 }

@@ -367,18 +367,29 @@ MHD_Result HttpTransport::Impl::begin(MHD_Connection* mhd, Exchange& ex, const c
 
     const std::string routeMethod = req.method == "HEAD" ? std::string("GET") : req.method;
     std::string allow;
-    for (const HttpRoute& route : routes) {
-        if (route.path != req.path) {
-            continue;
+    // Exact paths first, then prefixes: "/v1/things/42" is not "/v1/things" but is under it.
+    for (const bool underPrefix : {false, true}) {
+        for (const HttpRoute& route : routes) {
+            const bool matches =
+                underPrefix ? route.prefix && req.path.size() > route.path.size() &&
+                                  req.path.compare(0, route.path.size(), route.path) == 0 &&
+                                  req.path[route.path.size()] == '/'
+                            : route.path == req.path;
+            if (!matches) {
+                continue;
+            }
+            if (route.method == routeMethod) {
+                ex.route = &route;
+                break;
+            }
+            allow += allow.empty() ? "" : ", ";
+            allow += route.method;
+            if (route.method == "GET") {
+                allow += ", HEAD";
+            }
         }
-        if (route.method == routeMethod) {
-            ex.route = &route;
+        if (ex.route != nullptr || !allow.empty()) {
             break;
-        }
-        allow += allow.empty() ? "" : ", ";
-        allow += route.method;
-        if (route.method == "GET") {
-            allow += ", HEAD";
         }
     }
     if (ex.route == nullptr) {

@@ -66,13 +66,16 @@ struct HttpTransportOptions {
 
 struct HttpRoute {
     std::string method;            // "GET" (HEAD is served by the GET route) or "POST"
-    std::string path;              // exact; no patterns
+    std::string path;              // matched exactly...
     std::size_t maxBodyBytes = 0;  // 0 = the route takes no body
     // Optional. Runs on a worker when a body is announced, before any of it is read; returns
     // false with `res` filled (401, 403, 429...) to refuse without reading the body. It may leave
     // something for the handler in req.admitted.
     std::function<bool(Request& req, Response& res)> admit;
     std::function<void(const Request& req, Response& res)> handle;
+    // ...or, when true, also every path under it ("/v1/things" serves "/v1/things/42"; the
+    // handler reads the rest from req.path). An exact route wins over a prefix route.
+    bool prefix = false;
 };
 
 class HttpTransport {
