@@ -34,6 +34,7 @@ packages=(
     # Fuzzing (fuzz/run.sh, ctest fuzz_smoke): libFuzzer with ASan + UBSan
     clang-14 libclang-rt-14-dev  # the compiler, and libFuzzer and the sanitizer runtimes
     llvm-14              # llvm-symbolizer: readable stack traces in sanitizer reports
+    ccache               # fuzz/run.sh rebuilds the libraries with clang for every CI run: cached
     # Packages (installer/packaging/) and their tests
     dpkg-dev             # dpkg-shlibdeps: the .debs' library Depends come from the binaries
     lintian              # the packages must be lintian clean (CI fails on errors and warnings)
