@@ -279,7 +279,10 @@ int main(int argc, char** argv) {
             request.enrollmentCode = admin({"enrollment-code", "--venue", "Harpurhey Library"}, "code" + std::to_string(k));
             request.deviceName = "Bench kiosk " + std::to_string(k + 1);
             request.venue = "Harpurhey Library";
-            request.signingPublicKey.assign(kiosks[k].key.publicKey().begin(), kiosks[k].key.publicKey().end());
+            request.nonce = protocol::parseEnrollNonce(
+                                send(http, "GET", url + "/v1/devices/enroll/nonce", "", "").body)
+                                .nonce;
+            kiosks[k].key.sign(request);
             const HttpResponse response = send(http, "POST", url + "/v1/devices/enroll", "", protocol::toJson(request));
             if (response.status != 201) {
                 throw std::runtime_error("enroll answered " + std::to_string(response.status));

@@ -133,7 +133,12 @@ RunResult runOnce(const Options& o, const Scenario& scenario) {
             request.enrollmentCode = code;
             request.deviceName = "bench";
             request.venue = "Harpurhey Library";
-            request.signingPublicKey.assign(d.key.publicKey().begin(), d.key.publicKey().end());
+            auto asked = admin.Get("/v1/devices/enroll/nonce");
+            if (!asked || asked->status != 200) {
+                throw std::runtime_error("no enrollment nonce");
+            }
+            request.nonce = protocol::parseEnrollNonce(asked->body).nonce;
+            d.key.sign(request);
             auto response =
                 admin.Post("/v1/devices/enroll", protocol::toJson(request), "application/json");
             if (!response || response->status != 201) {

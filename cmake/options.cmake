@@ -7,6 +7,7 @@ set(SIGNPOST_OPTIONS
     "SIGNPOST_E2E_TESTS\;ON\;Register tests that start real processes under Xvfb"
     "SIGNPOST_STRICT_WARNINGS\;OFF\;Treat compiler warnings as errors (CI turns this on)"
     "SIGNPOST_SANITIZERS\;OFF\;Build with AddressSanitizer and UndefinedBehaviorSanitizer"
+    "SIGNPOST_FUZZ\;OFF\;Build the libFuzzer targets in fuzz/ (clang only, fuzz/run.sh)"
 )
 
 foreach(row IN LISTS SIGNPOST_OPTIONS)

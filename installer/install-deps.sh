@@ -20,6 +20,7 @@ packages=(
     libfreetype-dev      # Debian's libimgui.a contains imgui_freetype; it links against FreeType
     libstb-dev           # stb_image_write for screenshots (a dependency of libimgui-dev anyway)
     libtomlplusplus-dev  # toml++: kiosk.toml and server.toml are read as TOML 1.0
+    libmicrohttpd-dev    # the server's HTTP(S): epoll event loop, per-connection caps, GnuTLS
     # Runtime
     fonts-noto-core      # Noto Sans: Latin Extended (Polish) now, Arabic/Bengali scripts later
     tzdata               # /usr/share/zoneinfo/Europe/London for "open now"
@@ -32,6 +33,10 @@ packages=(
     python3-jsonschema python3-rfc3987  # tests: ORUK API responses checked against the ORUK 3.0 schemas
     libxext-dev          # the kiosk's DPMS calls: the display sleeps outside opening hours
     libxrandr-dev        # glfw3native.h (X11) includes X11/extensions/Xrandr.h; libglfw3-dev only recommends it
+    # Fuzzing (fuzz/run.sh, ctest fuzz_smoke): libFuzzer with ASan + UBSan
+    clang-14 libclang-rt-14-dev  # the compiler, and libFuzzer and the sanitizer runtimes
+    llvm-14              # llvm-symbolizer: readable stack traces in sanitizer reports
+    ccache               # fuzz/run.sh rebuilds the libraries with clang for every CI run: cached
     # Packages (installer/packaging/) and their tests
     dpkg-dev             # dpkg-shlibdeps: the .debs' library Depends come from the binaries
     lintian              # the packages must be lintian clean (CI fails on errors and warnings)

@@ -453,3 +453,9 @@ TEST_CASE("files: unreadable files and bad records name the file", "[hsds_import
     signpost::test::writeText(dir / "good.json", baseDocument().dump());
     CHECK(loadHsdsFile(dir / "good.json").services.size() == 2);
 }
+
+// Found by fuzz/hsds_import_fuzz.cpp: nlohmann's out_of_range for 1e400 escaped the importer.
+TEST_CASE("issue 8 fuzz: a number no double holds is an ImportError", "[hsds_import]") {
+    CHECK_THROWS_AS(parseHsdsJson(R"({"services": [{"minimum_age": 1e400}]})"), ImportError);
+    CHECK_THROWS_AS(parseHsdsJson("-1e400"), ImportError);
+}

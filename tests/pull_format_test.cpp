@@ -320,6 +320,11 @@ TEST_CASE("the pull state round-trips, and damage is a clear error", "[pull_form
         R"({"format":"signpost-pull-state","version":1,"cursor":"5","acked_through":0})",
         R"({"format":"signpost-pull-state","version":1,"acked_through":0})",
         R"({"format":"signpost-pull-state","version":1,"cursor":5,"acked_through":9})",
+        // Found by fuzz/pull_state_fuzz.cpp: a format that is not a string escaped as nlohmann's
+        // type_error instead of "damaged"; so did 1e400 anywhere.
+        R"({"format":1,"version":1,"cursor":1,"acked_through":0})",
+        R"({"format":"signpost-pull-state","version":1e400,"cursor":1,"acked_through":0})",
+        R"({"format":"signpost-pull-state","version":99999999999,"cursor":1,"acked_through":0})",
     };
     for (const std::string& text : damaged) {
         INFO(text);

@@ -253,7 +253,12 @@ public:
         request.enrollmentCode = admin({"enrollment-code", "--venue", "Harpurhey Library"});
         request.deviceName = name;
         request.venue = "Harpurhey Library";
-        request.signingPublicKey.assign(kiosk.key.publicKey().begin(), kiosk.key.publicKey().end());
+        HttpRequest ask;
+        ask.url = m_url + "/v1/devices/enroll/nonce";
+        auto asked = m_http.send(ask);
+        REQUIRE(asked);
+        request.nonce = protocol::parseEnrollNonce(asked.value().body).nonce;
+        kiosk.key.sign(request);
         const HttpResponse response = post("/v1/devices/enroll", "", protocol::toJson(request));
         INFO(response.body);
         REQUIRE(response.status == 201);

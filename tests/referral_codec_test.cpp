@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/common/time_util.h"
 #include "core/referral/referral_codec.h"
 
 using namespace signpost;
@@ -340,4 +341,26 @@ TEST_CASE("parseReferral checks the schema, its version and every field", "[refe
         edited["contact"]["pronouns"] = "she/her";
         CHECK_NOTHROW(parseReferral(edited.dump()));
     }
+}
+
+// Found by fuzz/referral_codec_fuzz.cpp: the year 9999 (or -999) overflowed the nanosecond
+// system clock inside parseIsoUtc (undefined behaviour), and "%2d" read a negative hour.
+TEST_CASE("issue 8 fuzz: dates the clock cannot hold are refused, not overflowed",
+          "[referral_codec]") {
+    for (const char* text : {"9999-01-01T00:00:00Z", "-999-01-01T00:00:00Z", "1600-01-01T00:00:00Z",
+                             "2026-11-23T-1:00:00Z", "2026-11-23T10:-5:00Z"}) {
+        INFO(text);
+        CHECK_FALSE(parseIsoUtc(text));
+        json edited = json::parse(validJson());
+        edited["created_at"] = text;
+        CHECK(formatError(edited.dump()).find("created_at") != std::string::npos);
+    }
+    CHECK(parseIsoUtc("2200-12-31T23:59:59Z"));
+    CHECK(parseIsoUtc("1970-01-01T00:00:00Z"));
+}
+
+// Found by fuzz/referral_codec_fuzz.cpp: nlohmann's out_of_range for 1e400 escaped the codec.
+TEST_CASE("issue 8 fuzz: a number no double holds is a ReferralFormatError", "[referral_codec]") {
+    CHECK(formatError(R"({"schema_version": 1e400})") ==
+          "referral holds a number too large to read");
 }

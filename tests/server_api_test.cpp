@@ -23,14 +23,10 @@ using test::TestServer;
 
 namespace {
 
-std::string enrollBody(const std::string& code, const TestKiosk& kiosk,
+template <class Client>
+std::string enrollBody(Client& client, const std::string& code, const TestKiosk& kiosk,
                        const std::string& name = "Kiosk") {
-    protocol::EnrollRequest request;
-    request.enrollmentCode = code;
-    request.deviceName = name;
-    request.venue = "Harpurhey Library";
-    request.signingPublicKey.assign(kiosk.key.publicKey().begin(), kiosk.key.publicKey().end());
-    return protocol::toJson(request);
+    return test::signedEnrollBody(client, code, kiosk.key, name);
 }
 
 void publish(TestServer& server, const DirectoryData& data, int history = 30) {
@@ -247,7 +243,8 @@ TEST_CASE("400 names the offending field", "[server_api]") {
     nlohmann::json badSealed = nlohmann::json::parse(test::batchJson({kiosk.submission()}));
     badSealed["submissions"][0]["sealed"] = "not base64!";
     const TestKiosk other;
-    nlohmann::json shortKey = nlohmann::json::parse(enrollBody(server.enrollmentCode(), other));
+    nlohmann::json shortKey =
+        nlohmann::json::parse(enrollBody(client, server.enrollmentCode(), other));
     shortKey["signing_public_key"] = toBase64(std::vector<std::uint8_t>(31, 1));
 
     const std::vector<Case> cases = {
@@ -283,7 +280,7 @@ TEST_CASE("400 names the offending field", "[server_api]") {
          "invalid_field", "signing_public_key: must be 32 bytes"},
         {"enroll code format",
          [&] {
-             return client.Post("/v1/devices/enroll", enrollBody("12-34", other),
+             return client.Post("/v1/devices/enroll", enrollBody(client, "12-34", other),
                                 "application/json");
          },
          "invalid_field", "enrollment_code: expected 12 letters and digits, like 7KQ3-M9XD-2F8H"},
@@ -346,23 +343,61 @@ TEST_CASE("413 over the body cap, decided from Content-Length before the body is
                            "1000000000\r\nExpect: 100-continue\r\n\r\n");
     CHECK(test::rawStatus(response) == 413);
     CHECK(response.find("\"too_large\"") != std::string::npos);
-    // A body within the cap with Expect gets 100 Continue first.
+    // A body within the cap with Expect gets 100 Continue first, once the token checked out.
     const std::string ok = test::rawHttp(server.port(),
                                          "POST /v1/submissions HTTP/1.1\r\nHost: "
-                                         "x\r\nContent-Length: 10\r\nExpect: 100-continue\r\n\r\n",
+                                         "x\r\nAuthorization: Bearer " +
+                                             kiosk.token +
+                                             "\r\nContent-Length: 10\r\nExpect: "
+                                             "100-continue\r\n\r\n",
                                          300ms);
     CHECK(test::rawStatus(ok) == 100);
+    // Without a token the answer is 401, before any body byte is asked for.
+    const std::string anonymous =
+        test::rawHttp(server.port(),
+                      "POST /v1/submissions HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nExpect: "
+                      "100-continue\r\n\r\n",
+                      300ms);
+    CHECK(test::rawStatus(anonymous) == 401);
 }
 
-TEST_CASE("chunked and compressed request bodies are refused", "[server_api]") {
-    TestServer server("api-411");
-    const std::string chunked =
+TEST_CASE("chunked bodies count against the route's limit, compressed bodies are refused",
+          "[server_api]") {
+    TestServer server("api-chunked");
+    TestKiosk kiosk = server.enroll();
+    // Chunked (in any spelling) is read and parsed like any body.
+    protocol::Heartbeat heartbeat;
+    heartbeat.appVersion = "0.1.0";
+    const std::string beat = protocol::toJson(heartbeat);
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx", beat.size());
+    const std::string chunked = test::rawHttp(
+        server.port(), "POST /v1/devices/heartbeat HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                           kiosk.token +
+                           "\r\nTransfer-Encoding: Chunked\r\nConnection: close\r\n\r\n" + size +
+                           "\r\n" + beat + "\r\n0\r\n\r\n");
+    CHECK(test::rawStatus(chunked) == 204);
+    // Past the route's limit (16 KB for a heartbeat) it is a 413, however it is framed.
+    std::string big = "POST /v1/devices/heartbeat HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                      kiosk.token + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+    for (int i = 0; i < 5; ++i) {
+        big += "1000\r\n" + std::string(0x1000, ' ') + "\r\n";
+    }
+    big += "0\r\n\r\n";
+    const std::string tooBig = test::rawHttp(server.port(), big);
+    CHECK(test::rawStatus(tooBig) == 413);
+    CHECK(tooBig.find("\"too_large\"") != std::string::npos);
+    // Any other transfer coding, or one beside Content-Length, is refused before the body.
+    const std::string gzipCoding =
         test::rawHttp(server.port(),
-                      "POST /v1/submissions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
-                      "chunked\r\nConnection: close\r\n\r\n"
-                      "5\r\nhello\r\n0\r\n\r\n");
-    CHECK(test::rawStatus(chunked) == 411);
-    CHECK(chunked.find("\"length_required\"") != std::string::npos);
+                      "POST /v1/devices/enroll HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, "
+                      "chunked\r\nConnection: close\r\n\r\n");
+    CHECK(test::rawStatus(gzipCoding) == 400);
+    const std::string both =
+        test::rawHttp(server.port(),
+                      "POST /v1/devices/enroll HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+                      "chunked\r\nContent-Length: 5\r\nConnection: close\r\n\r\n0\r\n\r\n");
+    CHECK(test::rawStatus(both) == 400);
     const std::string gzipped = test::rawHttp(server.port(),
                                               "POST /v1/submissions HTTP/1.1\r\nHost: "
                                               "x\r\nContent-Encoding: gzip\r\nContent-Length: 2\r\n"
@@ -391,12 +426,13 @@ TEST_CASE("enrollment: expired and reused codes, the lost-response retry", "[ser
     TestKiosk first, second;
 
     const std::string expired = server.enrollmentCode("Harpurhey Library", -1s);
-    auto result = client.Post("/v1/devices/enroll", enrollBody(expired, first), "application/json");
+    auto result =
+        client.Post("/v1/devices/enroll", enrollBody(client, expired, first), "application/json");
     CHECK(statusOf(result) == 401);
     CHECK(errorMessage(result) == "the enrollment code has expired; ask for a new one");
 
-    auto unknown =
-        client.Post("/v1/devices/enroll", enrollBody("AAAA-BBBB-CCCC", first), "application/json");
+    auto unknown = client.Post("/v1/devices/enroll", enrollBody(client, "AAAA-BBBB-CCCC", first),
+                               "application/json");
     CHECK(statusOf(unknown) == 401);
     CHECK(errorMessage(unknown) == "the enrollment code is not valid");
 
@@ -406,16 +442,19 @@ TEST_CASE("enrollment: expired and reused codes, the lost-response retry", "[ser
     for (char& c : typed) {
         c = c == '-' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
-    result = client.Post("/v1/devices/enroll", enrollBody(typed, first), "application/json");
+    result =
+        client.Post("/v1/devices/enroll", enrollBody(client, typed, first), "application/json");
     REQUIRE(statusOf(result) == 201);
     const auto enrolled = protocol::parseEnrollResponse(result->body);
 
-    auto reused = client.Post("/v1/devices/enroll", enrollBody(code, second), "application/json");
+    auto reused =
+        client.Post("/v1/devices/enroll", enrollBody(client, code, second), "application/json");
     CHECK(statusOf(reused) == 401);
     CHECK(errorMessage(reused) == "the enrollment code was already used; ask for a new one");
 
     // The first kiosk never saw its answer and retries: same device, a new token.
-    auto retry = client.Post("/v1/devices/enroll", enrollBody(code, first), "application/json");
+    auto retry =
+        client.Post("/v1/devices/enroll", enrollBody(client, code, first), "application/json");
     REQUIRE(statusOf(retry) == 201);
     const auto reissued = protocol::parseEnrollResponse(retry->body);
     CHECK(reissued.deviceId == enrolled.deviceId);
@@ -434,7 +473,8 @@ TEST_CASE("enrollment: expired and reused codes, the lost-response retry", "[ser
     CHECK(metrics.counter("signpost_enrollments_total", "result", "used_code") == 1);
 }
 
-TEST_CASE("429 with Retry-After: enrollment attempts per address", "[server_api]") {
+TEST_CASE("429 with Retry-After: failed enrollments per address, and a good code still enrolls",
+          "[server_api]") {
     TestServer server("api-429-enroll", [](ServerConfig& c) {
         c.enrollBurst = 2;
         c.enrollPerHour = 4;
@@ -442,20 +482,32 @@ TEST_CASE("429 with Retry-After: enrollment attempts per address", "[server_api]
     auto client = server.client();
     TestKiosk kiosk;
     for (int i = 0; i < 2; ++i) {
-        auto result = client.Post("/v1/devices/enroll", enrollBody("AAAA-BBBB-CCCC", kiosk),
+        auto result = client.Post("/v1/devices/enroll", enrollBody(client, "AAAA-BBBB-CCCC", kiosk),
                                   "application/json");
         CHECK(statusOf(result) == 401);
     }
-    // The third attempt is refused even with a valid code; the limit protects guessing.
-    auto limited = client.Post("/v1/devices/enroll", enrollBody(server.enrollmentCode(), kiosk),
+    // Two failures used the address's burst: the next failure is a 429, whatever its reason.
+    auto limited = client.Post("/v1/devices/enroll", enrollBody(client, "AAAA-BBBB-DDDD", kiosk),
                                "application/json");
     REQUIRE(statusOf(limited) == 429);
     CHECK(errorCode(limited) == "rate_limited");
     const int retryAfter = std::stoi(limited->get_header_value("Retry-After"));
     CHECK(retryAfter >= 1);
     CHECK(retryAfter <= 900);  // 4 an hour: one every 15 minutes
+    auto malformed = client.Post("/v1/devices/enroll", "{", "application/json");
+    CHECK(statusOf(malformed) == 429);
     CHECK(server.runtime().api().metrics().counter("signpost_rate_limited_total", "limit",
-                                                   "enroll") == 1);
+                                                   "enroll") == 2);
+    // Successes never count, and a good code with a good signature is not locked out by the
+    // failures of others at the same address (a venue's NAT).
+    auto good = client.Post("/v1/devices/enroll",
+                            enrollBody(client, server.enrollmentCode(), kiosk), "application/json");
+    CHECK(statusOf(good) == 201);
+    TestKiosk second;
+    auto alsoGood =
+        client.Post("/v1/devices/enroll", enrollBody(client, server.enrollmentCode(), second),
+                    "application/json");
+    CHECK(statusOf(alsoGood) == 201);
 }
 
 TEST_CASE("429 with Retry-After: repeated bad tokens, good tokens still pass", "[server_api]") {
@@ -704,7 +756,9 @@ TEST_CASE("probe, health and metrics", "[server_api]") {
     auto probe = client.Get("/v1/probe");
     REQUIRE(statusOf(probe) == 204);
     CHECK(probe->body.empty());
-    CHECK(probe->get_header_value("Content-Length") == "0");
+    // A 204 carries no Content-Length at all (RFC 9110 §8.6) and no body.
+    CHECK(
+        (!probe->has_header("Content-Length") || probe->get_header_value("Content-Length") == "0"));
 
     auto health = client.Get("/healthz");
     REQUIRE(statusOf(health) == 200);
@@ -845,7 +899,7 @@ TEST_CASE("HTTPS with a certificate made by the openssl CLI", "[server_api]") {
 
     // The whole flow over TLS.
     TestKiosk kiosk;
-    auto enrolled = tls.Post("/v1/devices/enroll", enrollBody(server.enrollmentCode(), kiosk),
+    auto enrolled = tls.Post("/v1/devices/enroll", enrollBody(tls, server.enrollmentCode(), kiosk),
                              "application/json");
     REQUIRE(statusOf(enrolled) == 201);
     const auto response = protocol::parseEnrollResponse(enrolled->body);

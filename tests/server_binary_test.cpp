@@ -306,13 +306,9 @@ TEST_CASE("the real binary: serve, happy path, role matrix, admin while running,
     };
     auto enroll = [&](const std::string& name) {
         TestKiosk kiosk;
-        protocol::EnrollRequest request;
-        request.enrollmentCode = freshCode();
-        request.deviceName = name;
-        request.venue = "Harpurhey Library";
-        request.signingPublicKey.assign(kiosk.key.publicKey().begin(), kiosk.key.publicKey().end());
-        auto result =
-            client.Post("/v1/devices/enroll", protocol::toJson(request), "application/json");
+        auto result = client.Post("/v1/devices/enroll",
+                                  test::signedEnrollBody(client, freshCode(), kiosk.key, name),
+                                  "application/json");
         REQUIRE(statusOf(result) == 201);
         const auto response = protocol::parseEnrollResponse(result->body);
         kiosk.deviceId = response.deviceId;

@@ -92,6 +92,21 @@ TEST_CASE("rate limiter memory stays bounded", "[server_components]") {
     CHECK(limiter.trackedKeys() < 100);
 }
 
+TEST_CASE("rate limiter: keys an attacker invents faster than they refill stay capped",
+          "[server_components]") {
+    RateLimiter limiter(1, 1);  // a bucket takes an hour to refill: nothing prunes itself
+    const auto t0 = RateLimiter::Clock::now();
+    for (std::size_t i = 0; i < RateLimiter::kMaxKeys + 20000; ++i) {
+        limiter.take("addr-" + std::to_string(i), t0);
+    }
+    CHECK(limiter.trackedKeys() <= RateLimiter::kMaxKeys);
+    // A key that is limited now stays limited while it is among the emptiest.
+    limiter.take("attacker", t0);
+    CHECK(limiter.take("attacker", t0).count() > 0);
+    CHECK(limiter.wait("attacker", t0).count() > 0);
+    CHECK(limiter.wait("never-seen", t0).count() == 0);
+}
+
 TEST_CASE("metrics: counters, histograms and escaping", "[server_components]") {
     Metrics m;
     m.observeRequest("GET", "/healthz", 200, 0.0004, 10);

@@ -35,11 +35,15 @@ ConfigError servingError(const ServerConfig& config) {
 }  // namespace
 
 TEST_CASE("config/server.toml is exactly the generated example", "[server_config]") {
-    // SIGNPOST_UPDATE_DOCS=1 build-ci/tests/server_config_test rewrites it (then review the diff).
-    if (const char* update = std::getenv("SIGNPOST_UPDATE_DOCS"); update != nullptr && *update == '1') {
-        test::writeText(test::sourceDir() / "config" / "server.toml", exampleServerConfig());
+    const std::filesystem::path file = test::sourceDir() / "config" / "server.toml";
+    const char* update = std::getenv("SIGNPOST_UPDATE_DOCS");
+    if (update != nullptr && std::string(update) == "1" &&
+        test::readText(file) != exampleServerConfig()) {
+        // Rewrites it and still fails, so the change is reviewed and committed.
+        test::writeText(file, exampleServerConfig());
+        FAIL("rewrote config/server.toml: review and commit it");
     }
-    CHECK(test::readText(test::sourceDir() / "config" / "server.toml") == exampleServerConfig());
+    CHECK(test::readText(file) == exampleServerConfig());
 }
 
 TEST_CASE("the example documents every key and parses to the defaults", "[server_config]") {
@@ -82,6 +86,11 @@ allow_plain_http = true
 threads = 8
 keep_alive_seconds = 0
 read_timeout_seconds = 20
+request_timeout_seconds = 45
+max_queued_requests = 99
+max_connections = 2000
+max_connections_per_address = 7
+trusted_proxies = ["127.0.0.1", "10.0.0.0/8", "2001:db8::/32"]
 log_level = "debug"
 metrics_public = false
 
@@ -114,6 +123,11 @@ directory_history = 5
     CHECK(c.threads == 8);
     CHECK(c.keepAliveSeconds == 0);
     CHECK(c.readTimeoutSeconds == 20);
+    CHECK(c.requestTimeoutSeconds == 45);
+    CHECK(c.maxQueuedRequests == 99);
+    CHECK(c.maxConnections == 2000);
+    CHECK(c.maxConnectionsPerAddress == 7);
+    CHECK(c.trustedProxies == std::vector<std::string>{"127.0.0.1", "10.0.0.0/8", "2001:db8::/32"});
     CHECK(c.logLevel == LogLevel::Debug);
     CHECK_FALSE(c.metricsPublic);
     CHECK(c.databasePath() == std::filesystem::path("/srv/signpost/fleet.db"));
@@ -129,7 +143,7 @@ directory_history = 5
     CHECK(c.purgeInterval == 15min);
     CHECK(c.directoryHistory == 5);
     CHECK(c.lineOf("server.port") == 3);
-    CHECK(c.lineOf("retention.directory_history") == 30);
+    CHECK(c.lineOf("retention.directory_history") == 35);
     CHECK(c.lineOf("server.nothing") == 0);
 }
 
@@ -172,6 +186,18 @@ TEST_CASE("bad values name the file, line and key", "[server_config]") {
         {"[retention]\npurge_interval = 60\n", "retention.purge_interval", 2,
          "expected a duration such as \"45s\", \"30m\", \"24h\" or \"7d\", from 1s to 1d"},
         {"[storage]\ndatabase = \"\"\n", "storage.database", 2, "must not be empty"},
+        {"[server]\ntrusted_proxies = \"127.0.0.1\"\n", "server.trusted_proxies", 2,
+         "expected a list of addresses, like [\"127.0.0.1\"]"},
+        {"[server]\ntrusted_proxies = [\"proxy.example\"]\n", "server.trusted_proxies", 2,
+         "\"proxy.example\" is not an IP address or network"},
+        {"[server]\ntrusted_proxies = [\"10.0.0.0/33\"]\n", "server.trusted_proxies", 2,
+         "\"10.0.0.0/33\": the prefix length must be 0 to 32"},
+        {"[server]\ntrusted_proxies = [1]\n", "server.trusted_proxies", 2,
+         "expected a list of quoted addresses"},
+        {"[server]\nmax_connections_per_address = 0\n", "server.max_connections_per_address", 2,
+         "expected a whole number from 1 to 100000"},
+        {"[server]\nrequest_timeout_seconds = 0\n", "server.request_timeout_seconds", 2,
+         "expected a whole number from 1 to 3600"},
     };
     for (const Case& c : cases) {
         INFO(c.text);

@@ -108,18 +108,88 @@ void saveDeviceIdentity(const std::filesystem::path& dataDir, const DeviceIdenti
     writeFileAtomically(dataDir / kEnrollmentFileName, doc.dump(2) + "\n", 0600);
 }
 
+namespace {
+
+// The key an enrollment registers: the one an earlier attempt saved (so a retry after a lost
+// answer proves the same key and the server re-issues the token), or a new one, saved before it
+// is ever sent. Throws FileError when it cannot be saved.
+std::shared_ptr<protocol::DeviceSigningKey> pendingSigningKey(
+    const std::filesystem::path& dataDir) {
+    const std::filesystem::path file = dataDir / kPendingSigningKeyFileName;
+    std::error_code error;
+    if (std::filesystem::exists(file, error)) {
+        try {
+            return std::make_shared<protocol::DeviceSigningKey>(
+                protocol::DeviceSigningKey::load(file));
+        } catch (const std::exception& failure) {
+            logWarning(kLog, std::string("the pending enrollment key is unreadable (") +
+                                 failure.what() + "); making a new one");
+        }
+    }
+    auto key = std::make_shared<protocol::DeviceSigningKey>(protocol::DeviceSigningKey::generate());
+    key->save(file);
+    return key;
+}
+
+// An enrollment answer that is not a success, as the error the staff panel shows.
+Error refusal(const HttpResponse& response) {
+    const auto apiError = protocol::parseApiError(response.body);
+    const std::string message = apiError ? apiError->message : "";
+    switch (response.status) {
+        case 400:
+        case 401:
+        case 403:
+        case 404:
+        case 409:
+        case 410:
+            return Error{"enroll_refused",
+                         message.empty() ? "the enrollment code was not accepted" : message};
+        case 429:
+            return Error{"rate_limited", "too many enrollment attempts; wait and retry"};
+        default:
+            return Error{"http_" + std::to_string(response.status),
+                         message.empty() ? "the server could not enroll this kiosk" : message};
+    }
+}
+
+}  // namespace
+
 Result<DeviceIdentity> enrollDevice(HttpClient& http, const EnrollParams& params,
                                     const std::filesystem::path& dataDir) {
     Result<std::string> url = normaliseServerUrl(params.serverUrl);
     if (!url) {
         return url.error();
     }
-    auto key = std::make_shared<protocol::DeviceSigningKey>(protocol::DeviceSigningKey::generate());
+    std::shared_ptr<protocol::DeviceSigningKey> key;
+    try {
+        key = pendingSigningKey(dataDir);
+    } catch (const FileError& failure) {
+        return Error{"storage", std::string("could not save the signing key: ") + failure.what()};
+    }
     protocol::EnrollRequest request;
     request.enrollmentCode = params.enrollmentCode;
     request.deviceName = params.deviceName;
     request.venue = params.venue;
-    request.signingPublicKey.assign(key->publicKey().begin(), key->publicKey().end());
+
+    // A fresh nonce from the server, signed with the key: proof that this kiosk holds it.
+    HttpRequest ask;
+    ask.method = "GET";
+    ask.url = url.value() + "/v1/devices/enroll/nonce";
+    Result<HttpResponse> asked = http.send(ask);
+    if (!asked) {
+        return asked.error();
+    }
+    if (asked.value().status != 200) {
+        return refusal(asked.value());
+    }
+    try {
+        request.nonce = protocol::parseEnrollNonce(asked.value().body).nonce;
+    } catch (const protocol::WireFormatError&) {
+        return Error{"bad_response",
+                     "the server's answer was not an enrollment nonce (wrong "
+                     "address, or the venue's Wi-Fi login page?)"};
+    }
+    key->sign(request);
 
     HttpRequest post;
     post.method = "POST";
@@ -132,17 +202,7 @@ Result<DeviceIdentity> enrollDevice(HttpClient& http, const EnrollParams& params
     }
     const HttpResponse& response = sent.value();
     if (response.status != 201) {
-        const auto apiError = protocol::parseApiError(response.body);
-        const std::string message = apiError ? apiError->message : "";
-        switch (response.status) {
-            case 400: case 401: case 403: case 404: case 409: case 410:
-                return Error{"enroll_refused",
-                             message.empty() ? "the enrollment code was not accepted" : message};
-            case 429: return Error{"rate_limited", "too many enrollment attempts; wait and retry"};
-            default:
-                return Error{"http_" + std::to_string(response.status),
-                             message.empty() ? "the server could not enroll this kiosk" : message};
-        }
+        return refusal(response);
     }
     DeviceIdentity identity;
     try {
@@ -163,6 +223,8 @@ Result<DeviceIdentity> enrollDevice(HttpClient& http, const EnrollParams& params
     } catch (const FileError& failure) {
         return Error{"storage", std::string("could not save the enrollment: ") + failure.what()};
     }
+    std::error_code ignored;
+    std::filesystem::remove(dataDir / kPendingSigningKeyFileName, ignored);  // now the device key
     logInfo(kLog, "enrolled as device " + identity.enrollment.deviceId);
     return identity;
 }

@@ -2,7 +2,8 @@
 // it.
 //
 // Three files in the data dir, each written atomically (temp, fsync, rename):
-//   device-signing.key  Ed25519 secret key (mode 0600), made at enrollment
+//   device-signing.key  Ed25519 secret key (mode 0600), made at enrollment (first saved as
+//                       device-signing.pending.key, reused by every retry until one succeeds)
 //   device-token        the bearer token the server issued (mode 0600)
 //   enrollment.json     {server_url, device_id, device_name, venue, enrolled_at,
 //                        signing_public_key, token_sha256}; written last
@@ -28,6 +29,10 @@ namespace signpost::sync {
 inline constexpr const char* kSigningKeyFileName = "device-signing.key";
 inline constexpr const char* kDeviceTokenFileName = "device-token";
 inline constexpr const char* kEnrollmentFileName = "enrollment.json";
+// The key an enrollment in progress registers (mode 0600). Kept across failed attempts, so a
+// retry after a lost 201 proves the same key and the server re-issues the token instead of
+// refusing the used code; it becomes device-signing.key when the enrollment is saved.
+inline constexpr const char* kPendingSigningKeyFileName = "device-signing.pending.key";
 
 struct Enrollment {
     std::string serverUrl;   // "https://sync.example.org" (no trailing slash)
@@ -63,10 +68,12 @@ struct EnrollParams {
 // http(s) URL with a host ("invalid_url").
 Result<std::string> normaliseServerUrl(const std::string& url);
 
-// Generates a signing key, calls POST /v1/devices/enroll and, on 201, saves the identity in
-// `dataDir`. Errors are values: "invalid_url", transport codes from HttpClient, "enroll_refused"
-// (400/401/403/404/410: the code was wrong, used or expired; message from the server),
-// "rate_limited" (429), "http_<status>", "bad_response", "storage" (could not save).
+// Takes the pending signing key (or makes and saves one), asks GET /v1/devices/enroll/nonce,
+// signs the request with the key over the code and the nonce, calls POST /v1/devices/enroll
+// and, on 201, saves the identity in `dataDir`. Errors are values: "invalid_url", transport codes
+// from HttpClient, "enroll_refused" (400/401/403/404/410: the code was wrong, used or expired;
+// message from the server), "rate_limited" (429), "http_<status>", "bad_response", "storage" (could
+// not save).
 Result<DeviceIdentity> enrollDevice(HttpClient& http, const EnrollParams& params,
                                     const std::filesystem::path& dataDir);
 

@@ -44,6 +44,32 @@ std::vector<std::uint8_t> canonicalFields(const Submission& s) {
 
 }  // namespace
 
+std::vector<std::uint8_t> enrollSigningMessage(const EnrollRequest& request) {
+    std::vector<std::uint8_t> out;
+    out.reserve(192);
+    const std::string_view domain = "signpost-enroll-v1";
+    out.insert(out.end(), domain.begin(), domain.end());
+    appendField(out, request.nonce);
+    appendField(out, request.enrollmentCode);
+    appendField(out, request.deviceName);
+    appendField(out, request.venue);
+    appendField(out,
+                std::string_view(reinterpret_cast<const char*>(request.signingPublicKey.data()),
+                                 request.signingPublicKey.size()));
+    return out;
+}
+
+bool verifyEnrollRequest(const EnrollRequest& request) {
+    ensureSodium();
+    if (request.signingPublicKey.size() != crypto_sign_PUBLICKEYBYTES ||
+        request.signature.size() != crypto_sign_BYTES) {
+        return false;
+    }
+    const std::vector<std::uint8_t> message = enrollSigningMessage(request);
+    return crypto_sign_verify_detached(request.signature.data(), message.data(), message.size(),
+                                       request.signingPublicKey.data()) == 0;
+}
+
 std::vector<std::uint8_t> signingMessage(const Submission& submission) {
     return canonicalFields(submission);
 }
@@ -102,6 +128,14 @@ void DeviceSigningKey::save(const std::filesystem::path& file) const {
         throw;
     }
     secureWipe(text.data(), text.size());
+}
+
+void DeviceSigningKey::sign(EnrollRequest& request) const {
+    request.signingPublicKey.assign(m_public.begin(), m_public.end());
+    const std::vector<std::uint8_t> message = enrollSigningMessage(request);
+    request.signature.resize(crypto_sign_BYTES);
+    crypto_sign_detached(request.signature.data(), nullptr, message.data(), message.size(),
+                         m_secret.data());
 }
 
 void DeviceSigningKey::sign(Submission& submission) const {

@@ -10,6 +10,10 @@
 // (new key, new signature) re-pushing an item the server already has is a duplicate, not a
 // conflict.
 //
+// Enrollment is signed the same way (proof of possession of the key being registered):
+//   "signpost-enroll-v1" || for each of (nonce, enrollment_code as sent, device_name, venue,
+//   the 32 public-key bytes): u32be length || bytes
+//
 // Thread-safety: DeviceSigningKey is immutable after construction; functions are thread-safe.
 #pragma once
 
@@ -28,6 +32,11 @@ namespace signpost::protocol {
 std::vector<std::uint8_t> signingMessage(const Submission& submission);
 std::array<std::uint8_t, 32> contentHash(const Submission& submission);
 
+std::vector<std::uint8_t> enrollSigningMessage(const EnrollRequest& request);
+// True if `request.signature` is a valid signature over enrollSigningMessage() by
+// `request.signingPublicKey`.
+bool verifyEnrollRequest(const EnrollRequest& request);
+
 // True if `submission.signature` is a valid signature by `publicKey` (32 bytes).
 bool verifySubmission(const Submission& submission, std::span<const std::uint8_t> publicKey);
 
@@ -42,6 +51,9 @@ public:
     const std::array<std::uint8_t, 32>& publicKey() const noexcept { return m_public; }
     // Sets submission.signature.
     void sign(Submission& submission) const;
+    // Sets request.signingPublicKey to this key and request.signature over the other fields
+    // (set the nonce first).
+    void sign(EnrollRequest& request) const;
 
 private:
     std::array<std::uint8_t, 32> m_public{};

@@ -3,6 +3,7 @@
 #include "sync/protocol/json_text.h"
 
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "core/common/ids.h"
 
@@ -131,12 +132,89 @@ private:
     std::string m_path;
 };
 
+// Deeper than any message of ours; nlohmann's parser itself is iterative, but a DOM this deep
+// costs memory for nothing.
+constexpr std::size_t kMaxDepth = 64;
+
+// Where the parser is, as a field path ("submissions[0].seq"), so that a value JSON can write
+// but we cannot hold (1e400) is reported against its field like any other bad value.
+class PathTracker {
+public:
+    bool onEvent(json::parse_event_t event, const json& parsed) {
+        switch (event) {
+            case json::parse_event_t::object_start:
+            case json::parse_event_t::array_start:
+                m_frames.push_back({event == json::parse_event_t::array_start, 0, {}});
+                m_tooDeep = m_tooDeep || m_frames.size() > kMaxDepth;
+                break;
+            case json::parse_event_t::key:
+                if (!m_frames.empty() && parsed.is_string()) {
+                    m_frames.back().key = parsed.get<std::string>();
+                }
+                break;
+            case json::parse_event_t::object_end:
+            case json::parse_event_t::array_end:
+                if (!m_frames.empty()) {
+                    m_frames.pop_back();
+                }
+                valueDone();
+                break;
+            case json::parse_event_t::value:
+                valueDone();
+                break;
+        }
+        return !m_tooDeep;
+    }
+
+    bool tooDeep() const noexcept { return m_tooDeep; }
+
+    std::string path() const {
+        std::string out;
+        for (const Frame& frame : m_frames) {
+            if (frame.array) {
+                out += "[" + std::to_string(frame.index) + "]";
+            } else if (!frame.key.empty()) {
+                out += (out.empty() ? "" : ".") + frame.key;
+            }
+        }
+        return out;
+    }
+
+private:
+    struct Frame {
+        bool array = false;
+        std::size_t index = 0;  // arrays: the element being read
+        std::string key;        // objects: the member being read
+    };
+    void valueDone() {
+        if (!m_frames.empty() && m_frames.back().array) {
+            ++m_frames.back().index;
+        }
+    }
+    std::vector<Frame> m_frames;
+    bool m_tooDeep = false;
+};
+
 json parseDocument(std::string_view text) {
+    PathTracker tracker;
+    json document;
     try {
-        return json::parse(text);
-    } catch (const json::parse_error&) {
+        document = json::parse(text, [&tracker](int, json::parse_event_t event, json& parsed) {
+            return tracker.onEvent(event, parsed);
+        });
+    } catch (const json::out_of_range&) {
+        // 1e400: valid JSON, but no number we could hold.
+        const std::string field = tracker.path();
+        throw WireFormatError(field, field.empty() ? "the body is a number too large to read"
+                                                   : "is a number too large to read");
+    } catch (const json::exception&) {
         throw WireFormatError("", "the body is not valid JSON");
     }
+    if (tracker.tooDeep()) {
+        throw WireFormatError(
+            "", "the body nests deeper than " + std::to_string(kMaxDepth) + " levels");
+    }
+    return document;
 }
 
 std::string indexed(const std::string& base, std::size_t index) {
@@ -237,11 +315,29 @@ std::optional<ApiError> parseApiError(std::string_view text) {
     return result;
 }
 
+std::string toJson(const EnrollNonce& v) {
+    return json{{"nonce", v.nonce}, {"expires_in", v.expiresIn}}.dump();
+}
+
+EnrollNonce parseEnrollNonce(std::string_view text) {
+    json document = parseDocument(text);
+    Reader r(document, "");
+    EnrollNonce v;
+    v.nonce = r.string("nonce", 128);
+    if (v.nonce.empty()) {
+        throw WireFormatError("nonce", "must not be empty");
+    }
+    v.expiresIn = r.optionalInteger("expires_in", 0);
+    return v;
+}
+
 std::string toJson(const EnrollRequest& v) {
     return json{{"enrollment_code", v.enrollmentCode},
                 {"device_name", v.deviceName},
                 {"venue", v.venue},
-                {"signing_public_key", toBase64(v.signingPublicKey)}}
+                {"signing_public_key", toBase64(v.signingPublicKey)},
+                {"nonce", v.nonce},
+                {"signature", toBase64(v.signature)}}
         .dump();
 }
 
@@ -256,6 +352,11 @@ EnrollRequest parseEnrollRequest(std::string_view text) {
     if (v.enrollmentCode.empty()) {
         throw WireFormatError("enrollment_code", "must not be empty");
     }
+    v.nonce = r.string("nonce", 128);
+    if (v.nonce.empty()) {
+        throw WireFormatError("nonce", "must not be empty");
+    }
+    v.signature = r.base64("signature", 64, 64);
     return v;
 }
 

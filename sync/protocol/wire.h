@@ -4,6 +4,8 @@
 //
 // Parsing validates as it goes and throws WireFormatError naming the field ("submissions[3].seq:
 // expected an integer"), which the server turns into 400 {"error":{"code":"invalid_field",...}}.
+// Nothing else escapes a parser: a number JSON can write but no integer can hold (1e400), a
+// nesting too deep, text that is not UTF-8 — every one is a WireFormatError.
 // Thread-safety: pure functions.
 #pragma once
 
@@ -41,12 +43,23 @@ std::string toJson(const ApiError& error);
 // Reads an error body; nullopt if the text is not one (a captive portal's HTML, say).
 std::optional<ApiError> parseApiError(std::string_view json);
 
-// POST /v1/devices/enroll
+// GET /v1/devices/enroll/nonce: a one-time value the enroll request signs (valid for
+// `expiresIn` seconds, used once).
+struct EnrollNonce {
+    std::string nonce;           // opaque text, at most 128 characters
+    std::int64_t expiresIn = 0;  // seconds
+};
+
+// POST /v1/devices/enroll. `signature` is the device key's Ed25519 signature over
+// enrollSigningMessage() (submission_signing.h): proof that the caller holds the private half
+// of `signingPublicKey`, bound to this code and a fresh server nonce.
 struct EnrollRequest {
     std::string enrollmentCode;
     std::string deviceName;
     std::string venue;
     std::vector<std::uint8_t> signingPublicKey;  // Ed25519, 32 bytes
+    std::string nonce;                           // from GET /v1/devices/enroll/nonce
+    std::vector<std::uint8_t> signature;         // Ed25519, 64 bytes
 };
 struct EnrollResponse {
     std::string deviceId;
@@ -136,6 +149,7 @@ struct DeviceList {
     std::vector<DeviceInfo> devices;
 };
 
+std::string toJson(const EnrollNonce& value);
 std::string toJson(const EnrollRequest& value);
 std::string toJson(const EnrollResponse& value);
 std::string toJson(const SubmissionBatch& value);
@@ -148,6 +162,7 @@ std::string toJson(const DeviceList& value);
 
 // Each throws WireFormatError naming the offending field. Limits (batch size, sealed size) are
 // enforced here, so every receiver applies the same ones.
+EnrollNonce parseEnrollNonce(std::string_view json);
 EnrollRequest parseEnrollRequest(std::string_view json);
 EnrollResponse parseEnrollResponse(std::string_view json);
 SubmissionBatch parseSubmissionBatch(std::string_view json);

@@ -1,13 +1,8 @@
 #include "sync/server/api_server.h"
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
-
-#include <httplib.h>
+#include <sys/resource.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cctype>
 #include <charconv>
 #include <cstdio>
@@ -25,7 +20,10 @@
 #include "sync/protocol/submission_signing.h"
 #include "sync/protocol/wire.h"
 #include "sync/server/backup_status.h"
+#include "sync/server/client_address.h"
 #include "sync/server/directory_feed.h"
+#include "sync/server/enrollment_nonce.h"
+#include "sync/server/http_transport.h"
 #include "sync/server/oruk_api.h"
 #include "sync/server/rate_limiter.h"
 #include "sync/server/tokens.h"
@@ -34,13 +32,19 @@ namespace signpost::server {
 
 namespace {
 
-using httplib::Request;
-using httplib::Response;
-
 constexpr const char* kJson = "application/json";
 // A kiosk whose enroll response was lost may retry with the same code and key for this long.
 constexpr std::chrono::minutes kReissueWindow{15};
 constexpr int kUnavailableRetrySeconds = 10;
+
+// Request bodies each route takes at most (all under [limits] max_body_bytes). Only a device's
+// push may be large, and its body is read only after its token checked out; nothing a caller
+// without a token sends is ever kept beyond a few kilobytes.
+constexpr std::size_t kEnrollBodyBytes = 8 * 1024;
+constexpr std::size_t kHeartbeatBodyBytes = 16 * 1024;
+constexpr std::size_t kAckBodyBytes = 256 * 1024;  // 1,000 ids
+// File descriptors kept for everything but client connections (database, logs, the event loops).
+constexpr rlim_t kReservedDescriptors = 64;
 
 // Every route is a fixed path, so the path is its own template; anything else is "unmatched"
 // in logs and metrics (never the raw path, which could hold anything).
@@ -50,6 +54,7 @@ struct RouteInfo {
 };
 constexpr RouteInfo kRoutes[] = {
     {"/v1/devices/enroll", "POST"},
+    {"/v1/devices/enroll/nonce", "GET"},
     {"/v1/submissions", "POST"},
     {"/v1/submissions", "GET"},
     {"/v1/submissions/ack", "POST"},
@@ -74,27 +79,10 @@ std::string routeTemplate(const std::string& path) {
     return "unmatched";
 }
 
-std::string allowedMethods(const std::string& path) {
-    std::string allow;
-    for (const RouteInfo& route : kRoutes) {
-        if (path == route.path) {
-            allow += allow.empty() ? "" : ", ";
-            allow += route.method;
-            if (std::string_view(route.method) == "GET") {
-                allow += ", HEAD";
-            }
-        }
-    }
-    return allow;
-}
-
-// What the logger needs to know about the request this worker thread is serving. httplib runs
-// a request from routing to the logger on one thread, so a thread_local is exact.
+// The device a handler found, for the request's log line. A handler runs on one worker thread
+// from start to end, so a thread_local is exact; guarded() copies it into the response.
 struct RequestContext {
-    std::chrono::steady_clock::time_point start;
-    bool started = false;
     std::string deviceId;
-    std::size_t providedBytes = 0;  // body sent through a content provider (not res.body)
 };
 thread_local RequestContext t_request;
 
@@ -111,35 +99,6 @@ void sendRetryLater(Response& res, int status, const std::string& code, const st
                     std::chrono::seconds retryAfter) {
     res.set_header("Retry-After", std::to_string(retryAfter.count()));
     sendError(res, status, code, message);
-}
-
-const char* defaultCode(int status) {
-    switch (status) {
-        case 400:
-            return "invalid_request";
-        case 401:
-            return "unauthorized";
-        case 403:
-            return "forbidden";
-        case 404:
-            return "not_found";
-        case 405:
-            return "method_not_allowed";
-        case 411:
-            return "length_required";
-        case 413:
-            return "too_large";
-        case 414:
-            return "too_large";
-        case 415:
-            return "unsupported_encoding";
-        case 429:
-            return "rate_limited";
-        case 503:
-            return "unavailable";
-        default:
-            return status >= 500 ? "internal" : "invalid_request";
-    }
 }
 
 std::optional<std::int64_t> parseInteger(const std::string& text) {
@@ -169,17 +128,31 @@ std::string jsonString(const std::string& text) {
     return nlohmann::json(text).dump();
 }
 
-// httplib 0.11 listens with a backlog of 5: when a fleet reconnects at once, the kernel drops
-// SYNs past that and clients wait a second or more to retry. The listening socket is a protected
-// member, so a thin subclass raises the backlog after binding (listen() again updates it).
-template <class Base>
-class WideBacklogServer : public Base {
-public:
-    using Base::Base;
-    bool raiseBacklog() { return ::listen(this->svr_sock_, SOMAXCONN) == 0; }
-};
-using PlainServer = WideBacklogServer<httplib::Server>;
-using TlsServer = WideBacklogServer<httplib::SSLServer>;
+// Raises the soft open-file limit to the hard one (a few thousand idle kiosks are a few thousand
+// sockets) and returns how many connections fit. Under systemd the unit sets LimitNOFILE and
+// forbids setrlimit; then the limit is what it is.
+unsigned connectionsThatFit(unsigned wanted) {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+        return wanted;
+    }
+    if (limit.rlim_cur < limit.rlim_max) {
+        rlimit raised = limit;
+        raised.rlim_cur = limit.rlim_max;
+        if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) {
+            limit = raised;
+        }
+    }
+    if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= wanted + kReservedDescriptors) {
+        return wanted;
+    }
+    const auto fit = static_cast<unsigned>(
+        limit.rlim_cur > kReservedDescriptors + 16 ? limit.rlim_cur - kReservedDescriptors : 16);
+    logWarning("server", "the open-file limit (" + std::to_string(limit.rlim_cur) + ") allows " +
+                             std::to_string(fit) + " connections, not " + std::to_string(wanted) +
+                             " (server.max_connections); raise LimitNOFILE");
+    return fit;
+}
 
 }  // namespace
 
@@ -189,6 +162,7 @@ struct ApiServer::Impl {
           store(s),
           directory(s, c.directoryHistory),
           enrollLimiter(c.enrollBurst, c.enrollPerHour),
+          enrollCodeLimiter(c.enrollBurst, c.enrollPerHour),
           badTokenLimiter(c.badTokenBurst, c.badTokenPerHour) {}
 
     ServerConfig config;
@@ -196,36 +170,37 @@ struct ApiServer::Impl {
     Metrics metrics;
     DirectoryFeed directory;
     OrukApi oruk{store};
-    RateLimiter enrollLimiter;
-    RateLimiter badTokenLimiter;
+    RateLimiter enrollLimiter;      // failed enrollments per client address
+    RateLimiter enrollCodeLimiter;  // failed enrollments per code, from all addresses
+    RateLimiter badTokenLimiter;    // failed token checks per client address
+    EnrollmentNonces nonces;
     std::function<SystemTime()> clock = [] { return std::chrono::system_clock::now(); };
     std::function<std::string()> extraMetrics;
 
-    std::unique_ptr<httplib::Server> http;
-    std::function<bool()> raiseBacklog;
-    std::thread listener;
-    std::atomic<int> boundPort{0};
+    std::unique_ptr<HttpTransport> http;
+    int boundPort = 0;
 
     std::mutex activityMutex;
     std::unordered_map<std::string, SystemTime> activity;  // device id → last request
 
     // --- plumbing ---
-    void configure();
+    HttpTransportOptions transportOptions() const;
+    std::vector<HttpRoute> routes();
     void serveOruk(const Request& req, Response& res);
-    void onRequestStart();
-    void logRequest(const Request& req, const Response& res);
-    httplib::Server::HandlerResponse onError(const Request& req, Response& res);
-    int onExpectContinue(const Request& req, Response& res);
+    void logRequest(const Request& req, const Response& res, double seconds);
 
     using Handler = std::function<void(const Request&, Response&)>;
     Handler guarded(Handler handler);
 
     enum class Access { Device, Coordinator };
     std::optional<Principal> authorize(const Request& req, Response& res, Access access);
+    // The admit step of a route with a body: the token is checked before the body is read.
+    std::function<bool(Request&, Response&)> admitFor(Access access);
     void noteDevice(const std::string& deviceId);
 
     // --- routes ---
     void enroll(const Request& req, Response& res);
+    void enrollNonce(const Request& req, Response& res);
     void pushSubmissions(const Request& req, Response& res);
     void getDirectory(const Request& req, Response& res);
     void heartbeat(const Request& req, Response& res);
@@ -238,87 +213,56 @@ struct ApiServer::Impl {
     void appendBackupGauges(std::vector<Metrics::Gauge>& gauges) const;
 };
 
-void ApiServer::Impl::configure() {
-    if (config.usesTls()) {
-        auto tls =
-            std::make_unique<TlsServer>(config.tlsCertFile.c_str(), config.tlsKeyFile.c_str());
-        raiseBacklog = [server = tls.get()] { return server->raiseBacklog(); };
-        http = std::move(tls);
-    } else {
-        auto plain = std::make_unique<PlainServer>();
-        raiseBacklog = [server = plain.get()] { return server->raiseBacklog(); };
-        http = std::move(plain);
-    }
-    if (!http->is_valid()) {
-        throw std::runtime_error("cannot load the TLS certificate \"" + config.tlsCertFile +
-                                 "\" and key \"" + config.tlsKeyFile + "\"");
-    }
-    const auto threads = static_cast<std::size_t>(config.threads);
-    http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-    // httplib's default also sets SO_REUSEPORT, which lets a second server bind the same port
-    // and silently take half the traffic. SO_REUSEADDR alone still allows a quick restart.
-    // TCP_NODELAY (inherited by accepted sockets): httplib writes a response's headers and body
-    // separately, and with Nagle the body waits for the client's delayed ACK, ~40 ms a request.
-    http->set_socket_options([](int sock) {
-        int yes = 1;
-        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-        ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
-    });
-    http->set_payload_max_length(config.maxBodyBytes);
-    http->set_read_timeout(config.readTimeoutSeconds, 0);
-    http->set_write_timeout(30, 0);
-    if (config.keepAliveSeconds == 0) {
-        http->set_keep_alive_max_count(1);
-    } else {
-        http->set_keep_alive_max_count(1000);
-        http->set_keep_alive_timeout(config.keepAliveSeconds);
-    }
+HttpTransportOptions ApiServer::Impl::transportOptions() const {
+    HttpTransportOptions o;
+    o.listenAddress = config.listenAddress;
+    o.port = config.port;
+    o.tlsCertFile = config.tlsCertFile;
+    o.tlsKeyFile = config.tlsKeyFile;
+    o.ioThreads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+    o.workerThreads = static_cast<std::size_t>(config.threads);
+    o.queueCapacity = static_cast<std::size_t>(config.maxQueuedRequests);
+    o.maxConnections = connectionsThatFit(static_cast<unsigned>(config.maxConnections));
+    o.maxConnectionsPerAddress = static_cast<unsigned>(config.maxConnectionsPerAddress);
+    o.keepAlive = std::chrono::seconds(config.keepAliveSeconds);
+    o.readTimeout = std::chrono::seconds(config.readTimeoutSeconds);
+    o.requestTimeout = std::chrono::seconds(config.requestTimeoutSeconds);
+    o.maxBodyBytes = config.maxBodyBytes;
+    o.trustedProxies = TrustedProxies::parse(config.trustedProxies);
+    return o;
+}
 
-    http->set_pre_routing_handler([this](const Request& req, Response& res) {
-        onRequestStart();
-        const bool hasBody = req.method == "POST" || req.method == "PUT" || req.method == "PATCH";
-        if (hasBody &&
-            req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos) {
-            // Chunked bodies have no length to check before reading; kiosks always send one.
-            sendError(res, 411, "length_required", "send the body with a Content-Length");
-            return httplib::Server::HandlerResponse::Handled;
-        }
-        const std::string encoding = req.get_header_value("Content-Encoding");
-        if (!encoding.empty() && encoding != "identity") {
-            // A compressed body could inflate far past the body cap.
-            sendError(res, 415, "unsupported_encoding", "request bodies must not be compressed");
-            return httplib::Server::HandlerResponse::Handled;
-        }
-        return httplib::Server::HandlerResponse::Unhandled;
-    });
-    http->set_expect_100_continue_handler(
-        [this](const Request& req, Response& res) { return onExpectContinue(req, res); });
-    http->set_error_handler(httplib::Server::HandlerWithResponse(
-        [this](const Request& req, Response& res) { return onError(req, res); }));
-    http->set_exception_handler([](const Request&, Response& res, std::exception_ptr) {
-        sendError(res, 500, "internal", "the server failed to handle the request");
-    });
-    http->set_logger([this](const Request& req, const Response& res) { logRequest(req, res); });
-
+std::vector<HttpRoute> ApiServer::Impl::routes() {
     auto bind = [this](void (Impl::*method)(const Request&, Response&)) {
         return guarded(
             [this, method](const Request& req, Response& res) { (this->*method)(req, res); });
     };
-    http->Post("/v1/devices/enroll", bind(&Impl::enroll));
-    http->Post("/v1/submissions", bind(&Impl::pushSubmissions));
-    http->Get("/v1/submissions", bind(&Impl::pullSubmissions));
-    http->Post("/v1/submissions/ack", bind(&Impl::ackSubmissions));
-    http->Get("/v1/directory", bind(&Impl::getDirectory));
-    http->Post("/v1/devices/heartbeat", bind(&Impl::heartbeat));
-    http->Get("/v1/devices/settings", bind(&Impl::deviceSettings));
-    http->Get("/v1/devices", bind(&Impl::listDevices));
-    http->Get("/v1/probe", [](const Request&, Response& res) { res.status = 204; });
-    http->Get("/healthz", bind(&Impl::health));
-    http->Get("/metrics", bind(&Impl::renderMetrics));
+    std::vector<HttpRoute> list{
+        {"POST", "/v1/devices/enroll", kEnrollBodyBytes, {}, bind(&Impl::enroll)},
+        {"GET", "/v1/devices/enroll/nonce", 0, {}, bind(&Impl::enrollNonce)},
+        {"POST", "/v1/submissions", config.maxBodyBytes, admitFor(Access::Device),
+         bind(&Impl::pushSubmissions)},
+        {"GET", "/v1/submissions", 0, {}, bind(&Impl::pullSubmissions)},
+        {"POST", "/v1/submissions/ack", kAckBodyBytes, admitFor(Access::Coordinator),
+         bind(&Impl::ackSubmissions)},
+        {"GET", "/v1/directory", 0, {}, bind(&Impl::getDirectory)},
+        {"POST", "/v1/devices/heartbeat", kHeartbeatBodyBytes, admitFor(Access::Device),
+         bind(&Impl::heartbeat)},
+        {"GET", "/v1/devices/settings", 0, {}, bind(&Impl::deviceSettings)},
+        {"GET", "/v1/devices", 0, {}, bind(&Impl::listDevices)},
+        {"GET", "/v1/probe", 0, {}, [](const Request&, Response& res) { res.status = 204; }},
+        {"GET", "/healthz", 0, {}, bind(&Impl::health)},
+        {"GET", "/metrics", 0, {}, bind(&Impl::renderMetrics)},
+    };
     if (config.orukEnabled) {
-        http->Get(R"(/|/(services|taxonomies|taxonomy_terms|organizations|service_at_locations)(/[^/]+)?/?)",
-                  bind(&Impl::serveOruk));
+        // The ORUK 3.0 API at the root: "/" and each collection, with "/{id}" under it.
+        list.push_back({"GET", "/", 0, {}, bind(&Impl::serveOruk)});
+        for (const char* collection : {"/services", "/taxonomies", "/taxonomy_terms",
+                                       "/organizations", "/service_at_locations"}) {
+            list.push_back({"GET", collection, 0, {}, bind(&Impl::serveOruk), true});
+        }
     }
+    return list;
 }
 
 // The ORUK 3.0 API (oruk_api.h) carried over this transport.
@@ -326,7 +270,8 @@ void ApiServer::Impl::serveOruk(const Request& req, Response& res) {
     if (!config.orukPublic && !authorize(req, res, Access::Coordinator)) {
         return;
     }
-    OrukRequest request{req.method, req.path, {}, req.get_header_value("If-None-Match"), acceptsGzip(req)};
+    OrukRequest request{req.method, req.path, {}, req.get_header_value("If-None-Match"),
+                        acceptsGzip(req)};
     for (const auto& [name, value] : req.params) {
         request.query.emplace_back(name, value);
     }
@@ -336,80 +281,26 @@ void ApiServer::Impl::serveOruk(const Request& req, Response& res) {
     }
     res.status = answer.status;
     if (answer.status != 304) {
-        // As /v1/directory: a sized provider is sent as is, never compressed a second time.
-        auto body = std::make_shared<const std::string>(std::move(answer.body));
-        t_request.providedBytes = body->size();
-        res.set_content_provider(body->size(), answer.contentType,
-                                 [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-                                     return sink.write(body->data() + offset, length);
-                                 });
+        // As /v1/directory: the body is sent as is (already gzipped when asked), without a copy.
+        res.set_shared_content(std::make_shared<const std::string>(std::move(answer.body)),
+                               answer.contentType);
     }
 }
 
-void ApiServer::Impl::onRequestStart() {
-    t_request = RequestContext{};
-    t_request.start = std::chrono::steady_clock::now();
-    t_request.started = true;
-}
-
-int ApiServer::Impl::onExpectContinue(const Request& req, Response& res) {
-    // libcurl asks before sending a large body: answer 413 at once so it never sends it.
-    onRequestStart();
-    if (req.has_header("Content-Length") &&
-        req.get_header_value<std::uint64_t>("Content-Length") > config.maxBodyBytes) {
-        res.status = 413;
-        return 413;
-    }
-    return 100;
-}
-
-httplib::Server::HandlerResponse ApiServer::Impl::onError(const Request& req, Response& res) {
-    if (!res.body.empty()) {
-        return httplib::Server::HandlerResponse::Unhandled;  // a route already wrote its error
-    }
-    if (res.status == 404) {
-        const std::string allow = allowedMethods(req.path);
-        if (!allow.empty()) {
-            res.status = 405;
-            res.set_header("Allow", allow);
-            sendError(res, 405, "method_not_allowed",
-                      req.method + " is not allowed here; use " + allow);
-            return httplib::Server::HandlerResponse::Handled;
-        }
-        sendError(res, 404, "not_found", "no such route");
-        return httplib::Server::HandlerResponse::Handled;
-    }
-    if (res.status == 413) {
-        sendError(
-            res, 413, "too_large",
-            "the request body is larger than " + std::to_string(config.maxBodyBytes) + " bytes");
-        return httplib::Server::HandlerResponse::Handled;
-    }
-    sendError(res, res.status, defaultCode(res.status),
-              res.status >= 500 ? "the server failed to handle the request"
-                                : "the request could not be read");
-    return httplib::Server::HandlerResponse::Handled;
-}
-
-void ApiServer::Impl::logRequest(const Request& req, const Response& res) {
-    double seconds = 0;
-    if (t_request.started) {
-        seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_request.start)
-                      .count();
-    }
-    const std::size_t bytes = res.body.size() + t_request.providedBytes;
+void ApiServer::Impl::logRequest(const Request& req, const Response& res, double seconds) {
+    const std::size_t bytes = res.content().size();
     const std::string route = routeTemplate(req.path);
     metrics.observeRequest(req.method, route, res.status, seconds, bytes);
     char line[256];
     std::snprintf(line, sizeof line, "%s %s %d %.1fms %zuB%s%s", req.method.c_str(), route.c_str(),
                   res.status, seconds * 1000.0, bytes,
-                  t_request.deviceId.empty() ? "" : " device=", t_request.deviceId.c_str());
+                  res.caller.empty() ? "" : " device=", res.caller.c_str());
     logMessage(res.status >= 500 ? LogLevel::Warning : LogLevel::Info, "http", line);
-    t_request = RequestContext{};
 }
 
 ApiServer::Impl::Handler ApiServer::Impl::guarded(Handler handler) {
     return [handler = std::move(handler)](const Request& req, Response& res) {
+        t_request = RequestContext{};
         try {
             handler(req, res);
         } catch (const protocol::WireFormatError& error) {
@@ -428,11 +319,33 @@ ApiServer::Impl::Handler ApiServer::Impl::guarded(Handler handler) {
             res.headers.clear();
             sendError(res, 500, "internal", "the server failed to handle the request");
         }
+        res.caller = std::move(t_request.deviceId);
+        t_request = RequestContext{};
+    };
+}
+
+std::function<bool(Request&, Response&)> ApiServer::Impl::admitFor(Access access) {
+    return [this, access](Request& req, Response& res) {
+        bool admitted = false;
+        guarded([&](const Request& request, Response& answer) {
+            if (auto principal = authorize(request, answer, access)) {
+                req.admitted = std::move(*principal);
+                admitted = true;
+            }
+        })(req, res);
+        return admitted;
     };
 }
 
 std::optional<Principal> ApiServer::Impl::authorize(const Request& req, Response& res,
                                                     Access access) {
+    if (const auto* admitted = std::any_cast<Principal>(&req.admitted)) {
+        // Checked by the route's admit step before the body was read.
+        if (admitted->role == Role::Device) {
+            t_request.deviceId = admitted->id;
+        }
+        return *admitted;
+    }
     const std::string header = req.get_header_value("Authorization");
     if (header.empty()) {
         res.set_header("WWW-Authenticate", "Bearer");
@@ -452,9 +365,10 @@ std::optional<Principal> ApiServer::Impl::authorize(const Request& req, Response
         }
     }
     if (!principal || principal->revoked) {
-        // Bad tokens from one address are limited so guessing and broken clients cost little;
-        // good tokens from the same address (a shared library network) still get through.
-        const auto wait = badTokenLimiter.take(req.remote_addr);
+        // Only failures are counted, per client address (behind a trusted proxy, the client it
+        // names), so guessing and broken clients cost little while good tokens from the same
+        // address (a shared library network) always get through.
+        const auto wait = badTokenLimiter.take(addressKey(req.remote_addr));
         if (wait.count() > 0) {
             metrics.increment("signpost_rate_limited_total", "limit", "bad_token");
             sendRetryLater(res, 429, "rate_limited", "too many requests with a bad token", wait);
@@ -494,34 +408,103 @@ void ApiServer::Impl::noteDevice(const std::string& deviceId) {
 
 // --- Routes ---
 
+void ApiServer::Impl::enrollNonce(const Request&, Response& res) {
+    res.set_header("Cache-Control", "no-store");
+    sendJson(res, 200,
+             protocol::toJson(protocol::EnrollNonce{nonces.issue(clock()),
+                                                    EnrollmentNonces::kLifetime.count()}));
+}
+
+// Only failures are counted: per client address, and per code from every address once the code
+// is known to exist. An address over its limit still enrolls with a good code and a good
+// signature (a neighbour behind the same NAT must not lock a venue out), but every failure from
+// it is answered 429, so guessing from there learns nothing.
 void ApiServer::Impl::enroll(const Request& req, Response& res) {
-    if (const auto wait = enrollLimiter.take(req.remote_addr); wait.count() > 0) {
-        metrics.increment("signpost_rate_limited_total", "limit", "enroll");
-        metrics.increment("signpost_enrollments_total", "result", "rate_limited");
-        sendRetryLater(res, 429, "rate_limited", "too many enrollment attempts; try again later",
-                       wait);
+    const std::string address = addressKey(req.remote_addr);
+    const std::chrono::seconds addressWait = enrollLimiter.wait(address);
+    std::string knownCode;  // the code's limiter key once the store has seen the code
+    const auto fail = [&](int status, const std::string& code, const std::string& message,
+                          const char* result) {
+        metrics.increment("signpost_enrollments_total", "result", result);
+        enrollLimiter.take(address);
+        if (!knownCode.empty()) {
+            enrollCodeLimiter.take(knownCode);
+        }
+        if (addressWait.count() > 0) {
+            metrics.increment("signpost_rate_limited_total", "limit", "enroll");
+            sendRetryLater(res, 429, "rate_limited",
+                           "too many failed enrollment attempts; try again later",
+                           std::max(enrollLimiter.wait(address), std::chrono::seconds(1)));
+            return;
+        }
+        sendError(res, status, code, message);
+    };
+
+    protocol::EnrollRequest request;
+    try {
+        request = protocol::parseEnrollRequest(req.body);
+    } catch (const protocol::WireFormatError& error) {
+        fail(400, error.field().empty() ? "invalid_json" : "invalid_field", error.what(),
+             "malformed");
         return;
     }
-    protocol::EnrollRequest request = protocol::parseEnrollRequest(req.body);
     const auto code = normalizeEnrollmentCode(request.enrollmentCode);
     if (!code) {
-        metrics.increment("signpost_enrollments_total", "result", "malformed_code");
-        throw protocol::WireFormatError("enrollment_code",
-                                        "expected 12 letters and digits, like 7KQ3-M9XD-2F8H");
+        fail(400, "invalid_field",
+             "enrollment_code: expected 12 letters and digits, like 7KQ3-M9XD-2F8H",
+             "malformed_code");
+        return;
+    }
+    const TokenHash codeHash = hashToken(*code);
+    const std::string codeKey = toHex(codeHash);
+    if (const auto wait = enrollCodeLimiter.wait(codeKey); wait.count() > 0) {
+        metrics.increment("signpost_rate_limited_total", "limit", "enroll_code");
+        metrics.increment("signpost_enrollments_total", "result", "rate_limited");
+        sendRetryLater(res, 429, "rate_limited",
+                       "too many failed attempts with this enrollment code; try again later", wait);
+        return;
+    }
+    switch (nonces.check(request.nonce, clock())) {
+        case EnrollmentNonces::Check::Malformed:
+            fail(400, "invalid_field",
+                 "nonce: not a nonce from this server; fetch one from GET "
+                 "/v1/devices/enroll/nonce",
+                 "bad_nonce");
+            return;
+        case EnrollmentNonces::Check::Expired:
+            fail(401, "unauthorized", "the nonce has expired; fetch a new one", "bad_nonce");
+            return;
+        case EnrollmentNonces::Check::Valid:
+            break;
+    }
+    if (!protocol::verifyEnrollRequest(request)) {
+        fail(401, "unauthorized", "the request is not signed by the key in signing_public_key",
+             "bad_signature");
+        return;
+    }
+    if (!nonces.claim(request.nonce, clock())) {
+        fail(401, "unauthorized", "this nonce was already used; fetch a new one", "bad_nonce");
+        return;
     }
     EnrollmentAttempt attempt;
-    attempt.codeHash = hashToken(*code);
+    attempt.codeHash = codeHash;
     attempt.deviceName = request.deviceName;
     attempt.signingKey = request.signingPublicKey;
     attempt.newDeviceId = uuidV4();
     const std::string token = generateToken();
     attempt.newTokenHash = hashToken(token);
 
-    const EnrollResult result = store.enrollDevice(attempt, clock(), kReissueWindow);
-    metrics.increment("signpost_enrollments_total", "result", toString(result.status));
+    EnrollResult result;
+    try {
+        result = store.enrollDevice(attempt, clock(), kReissueWindow);
+    } catch (...) {
+        nonces.release(request.nonce);
+        throw;
+    }
     switch (result.status) {
         case EnrollStatus::Enrolled:
         case EnrollStatus::Reissued: {
+            metrics.increment("signpost_enrollments_total", "result", toString(result.status));
             t_request.deviceId = result.deviceId;
             logInfo("enroll",
                     std::string(result.status == EnrollStatus::Enrolled ? "enrolled"
@@ -531,15 +514,20 @@ void ApiServer::Impl::enroll(const Request& req, Response& res) {
             return;
         }
         case EnrollStatus::UnknownCode:
-            sendError(res, 401, "unauthorized", "the enrollment code is not valid");
+            nonces.release(request.nonce);
+            fail(401, "unauthorized", "the enrollment code is not valid", toString(result.status));
             return;
         case EnrollStatus::ExpiredCode:
-            sendError(res, 401, "unauthorized",
-                      "the enrollment code has expired; ask for a new one");
+            nonces.release(request.nonce);
+            knownCode = codeKey;
+            fail(401, "unauthorized", "the enrollment code has expired; ask for a new one",
+                 toString(result.status));
             return;
         case EnrollStatus::UsedCode:
-            sendError(res, 401, "unauthorized",
-                      "the enrollment code was already used; ask for a new one");
+            nonces.release(request.nonce);
+            knownCode = codeKey;
+            fail(401, "unauthorized", "the enrollment code was already used; ask for a new one",
+                 toString(result.status));
             return;
     }
 }
@@ -633,17 +621,13 @@ void ApiServer::Impl::getDirectory(const Request& req, Response& res) {
     res.status = 200;
     res.set_header("ETag", response->etag);
     const bool gzip = acceptsGzip(req);
-    const std::string& body = gzip ? response->gzipBody : response->body;
     if (gzip) {
         res.set_header("Content-Encoding", "gzip");
     }
-    t_request.providedBytes = body.size();
-    // A sized content provider is sent as is: httplib would otherwise compress the body again.
-    res.set_content_provider(
-        body.size(), kJson,
-        [response, &body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-            return sink.write(body.data() + offset, length);
-        });
+    // The cached body is sent without a copy; the aliasing pointer keeps the cache entry alive.
+    res.set_shared_content(
+        std::shared_ptr<const std::string>(response, gzip ? &response->gzipBody : &response->body),
+        kJson);
 }
 
 void ApiServer::Impl::heartbeat(const Request& req, Response& res) {
@@ -799,6 +783,25 @@ void ApiServer::Impl::renderMetrics(const Request& req, Response& res) {
          static_cast<double>(stats.directoryVersion)},
     };
     appendBackupGauges(gauges);
+    if (http) {
+        // What the transport refused or cut since the start (gauges of running totals).
+        const HttpTransport::Counters c = http->counters();
+        gauges.push_back({"signpost_http_connections_open", "Open client connections.",
+                          static_cast<double>(c.openConnections)});
+        gauges.push_back({"signpost_http_busy_refusals",
+                          "Requests answered 503 because the work queue was full.",
+                          static_cast<double>(c.busy)});
+        gauges.push_back({"signpost_http_deadline_closes",
+                          "Connections closed because a request took longer than "
+                          "request_timeout_seconds.",
+                          static_cast<double>(c.deadline)});
+        gauges.push_back({"signpost_http_drain_closes",
+                          "Connections closed while sending on far past the body limit.",
+                          static_cast<double>(c.drained)});
+        gauges.push_back({"signpost_http_address_cap_refusals",
+                          "Connections refused by max_connections_per_address.",
+                          static_cast<double>(c.addressCapped)});
+    }
     res.status = 200;
     res.set_content(metrics.render(gauges) + (extraMetrics ? extraMetrics() : std::string()),
                     "text/plain; version=0.0.4; charset=utf-8");
@@ -822,25 +825,18 @@ void ApiServer::start() {
     if (impl.http) {
         return;
     }
-    impl.configure();
-    const std::string& host = impl.config.listenAddress;
-    int port = impl.config.port;
-    if (port == 0) {
-        port = impl.http->bind_to_any_port(host);
-    } else if (!impl.http->bind_to_port(host, port)) {
-        port = -1;
-    }
-    if (port <= 0) {
+    impl.http = std::make_unique<HttpTransport>(
+        impl.transportOptions(), impl.routes(),
+        [&impl](const Request& req, const Response& res, double seconds) {
+            impl.logRequest(req, res, seconds);
+        });
+    try {
+        impl.http->start();
+    } catch (...) {
         impl.http.reset();
-        throw std::runtime_error("cannot listen on " + host + ":" +
-                                 std::to_string(impl.config.port) +
-                                 " (address in use, or not an address of this machine?)");
+        throw;
     }
-    if (!impl.raiseBacklog()) {
-        logWarning("server", "could not raise the listen backlog; bursts of connections may wait");
-    }
-    impl.boundPort = port;
-    impl.listener = std::thread([&impl] { impl.http->listen_after_bind(); });
+    impl.boundPort = impl.http->port();
 }
 
 void ApiServer::stop() {
@@ -849,9 +845,6 @@ void ApiServer::stop() {
         return;
     }
     impl.http->stop();
-    if (impl.listener.joinable()) {
-        impl.listener.join();
-    }
     impl.http.reset();
     flushDeviceActivity();
 }

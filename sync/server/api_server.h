@@ -1,32 +1,41 @@
-// Signpost server — the v1 HTTP API on cpp-httplib (routes and status codes: README "Sync API").
+// Signpost server — the v1 HTTP API (routes and status codes: README "Sync API"), served by
+// HttpTransport (http_transport.h: libmicrohttpd, bounded memory and deadlines per connection).
 //
-//   POST /v1/devices/enroll      none (the enrollment code)  201 {device_id, device_token}
+//   POST /v1/devices/enroll      none (code + signed nonce)  201 {device_id, device_token}
+//   GET  /v1/devices/enroll/nonce none                       200 {nonce, expires_in}
 //   POST /v1/submissions         device                      200 {results:[...]} per item
 //   GET  /v1/directory?since=V   device                      200 DirectoryUpdate | 304
 //   POST /v1/devices/heartbeat   device                      204
+//   GET  /v1/devices/settings    device                      200 | 304
 //   GET  /v1/submissions?after=C&limit=N  coordinator        200 SubmissionPage
 //   POST /v1/submissions/ack     coordinator                 200 {acked, already_acked,
-//   unknown_ids} GET  /v1/devices             coordinator                 200 DeviceList GET
-//   /v1/probe               none                        204, no body (captive-portal probe) GET
-//   /healthz                none                        200 {"status":"ok",...} | 503 GET  /metrics
-//   none (or coordinator)       200 Prometheus text
+//                                                                 unknown_ids}
+//   GET  /v1/devices             coordinator                 200 DeviceList
+//   GET  /v1/probe               none                        204, no body (captive-portal probe)
+//   GET  /healthz                none                        200 {"status":"ok",...} | 503
+//   GET  /metrics                none (or coordinator)       200 Prometheus text
 //
 // Also, unless [oruk] enabled = false: the read-only ORUK 3.0 API (oruk_api.h) at GET /,
 // /services[/{id}], /taxonomies, /taxonomy_terms, /organizations, /service_at_locations —
 // public, or coordinator token with [oruk] public = false.
 //
 // Enrollment: the code names the venue; the device is registered for the code's venue whatever
-// the request's `venue` says. A retry with the same code and signing key within 15 minutes (the
-// first answer was lost) re-issues the token for the same device instead of failing.
+// the request's `venue` says. The request carries a nonce from the server and is signed with the
+// device's key over the code and the nonce (proof that the caller holds the key it registers).
+// A retry with the same code and key within 15 minutes (the first answer was lost) re-issues
+// the token for the same device: only the key's holder can do that.
 // Ack: {"acked": newly acknowledged, "already_acked": n, "unknown_ids": [...]}; unknown ids are
 // not an error (say, ids from another server's database in a stale state file).
 //
 // Every error is {"error":{"code","message"}}: 400 invalid_json / invalid_field (naming the
-// field), 401 unauthorized (no, unknown or revoked token; bad enrollment code), 403 forbidden
-// (wrong role), 404 not_found, 405 method_not_allowed, 411 length_required (chunked bodies),
-// 413 too_large (Content-Length over the cap, refused before the body is read), 415
-// unsupported_encoding, 429 rate_limited + Retry-After (enrollment attempts, repeated bad
-// tokens, per client address), 500 internal, 503 unavailable + Retry-After (storage trouble).
+// field), 401 unauthorized (no, unknown or revoked token; bad enrollment code, nonce or
+// signature), 403 forbidden (wrong role), 404 not_found, 405 method_not_allowed, 413 too_large
+// (body over the route's limit, whatever its transfer coding), 415 unsupported_encoding, 429
+// rate_limited + Retry-After (failed enrollments per client address and per code, failed token
+// checks per client address; successes never count), 500 internal, 503 unavailable +
+// Retry-After (storage trouble, or every worker busy). A device's or coordinator's body is read
+// only after its token checked out. libmicrohttpd answers 431 itself when the request line and
+// headers pass about 32 KB, and 400 for requests it cannot parse.
 //
 // One log line per request: method, route template, status, duration, bytes, device id when
 // known. Never a body, a token, a query value or anything a resident typed.

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <vector>
 
 namespace signpost::server {
 
@@ -29,9 +31,45 @@ std::chrono::seconds RateLimiter::take(const std::string& key, Clock::time_point
     }
     if (bucket.tokens >= 1.0) {
         bucket.tokens -= 1.0;
-        if (inserted && m_buckets.size() > kPruneAbove) {
+        if (inserted && m_buckets.size() > kPruneAbove &&
+            (m_buckets.size() > m_pruneAt || now - m_lastPrune >= std::chrono::seconds(1))) {
+            m_lastPrune = now;
             prune(now);
+            if (m_buckets.size() > kMaxKeys) {
+                // Still too many limited keys: forget the fullest (least limited) until under
+                // the cap, so the table cannot grow without bound.
+                std::vector<std::pair<double, std::string>> fullest;
+                fullest.reserve(m_buckets.size());
+                for (const auto& [name, b] : m_buckets) {
+                    fullest.emplace_back(b.tokens, name);
+                }
+                const std::size_t excess = m_buckets.size() - kMaxKeys * 9 / 10;
+                std::nth_element(fullest.begin(), fullest.begin() + static_cast<long>(excess),
+                                 fullest.end(), std::greater<>());
+                for (std::size_t i = 0; i < excess; ++i) {
+                    if (fullest[i].second != key) {
+                        m_buckets.erase(fullest[i].second);
+                    }
+                }
+            }
+            // Prune again only after the table has grown by half (amortised O(1) per key).
+            m_pruneAt = std::min(kMaxKeys, std::max(kPruneAbove, m_buckets.size() * 3 / 2));
         }
+        return std::chrono::seconds(0);
+    }
+    const double wait = (1.0 - bucket.tokens) / m_perSecond;
+    return std::chrono::seconds(std::max<long long>(1, static_cast<long long>(std::ceil(wait))));
+}
+
+std::chrono::seconds RateLimiter::wait(const std::string& key, Clock::time_point now) const {
+    std::lock_guard lock(m_mutex);
+    const auto it = m_buckets.find(key);
+    if (it == m_buckets.end()) {
+        return std::chrono::seconds(0);
+    }
+    Bucket bucket = it->second;
+    refill(bucket, now);
+    if (bucket.tokens >= 1.0) {
         return std::chrono::seconds(0);
     }
     const double wait = (1.0 - bucket.tokens) / m_perSecond;
@@ -48,6 +86,7 @@ void RateLimiter::prune(Clock::time_point now) {
 void RateLimiter::reset() {
     std::lock_guard lock(m_mutex);
     m_buckets.clear();
+    m_pruneAt = kPruneAbove;
 }
 
 std::size_t RateLimiter::trackedKeys() const {

@@ -1,8 +1,11 @@
-// Signpost server — per-client-address token buckets (enrollment attempts, failed token checks).
+// Signpost server — token buckets per key (a client address, an enrollment code) that count
+// failures: failed enrollments, failed token checks. Successes never spend a token.
 //
-// Each key (a client address) has a bucket of `burst` tokens that refills at `perHour` tokens an
-// hour. take() spends one; when the bucket is empty it says how long until the next token, which
-// becomes the 429's Retry-After. Idle full buckets are dropped so memory stays bounded.
+// Each key has a bucket of `burst` tokens that refills at `perHour` tokens an hour. wait() says
+// whether the key is limited now without spending; take() spends one (a failure happened). The
+// wait becomes the 429's Retry-After. Idle full buckets are dropped, and past kMaxKeys keys the
+// fullest are forgotten, so memory stays bounded however many keys an attacker invents (the
+// forgotten keys start again with a full burst).
 //
 // Thread-safety: every method is safe from any thread.
 #pragma once
@@ -21,9 +24,13 @@ public:
 
     RateLimiter(int burst, int perHour);
 
+    static constexpr std::size_t kMaxKeys = 50000;
+
     // Spends one token for `key`. Returns 0 s if allowed; otherwise the whole seconds (>= 1)
     // until a token will be available, and nothing is spent.
     std::chrono::seconds take(const std::string& key, Clock::time_point now = Clock::now());
+    // What take() would answer, without spending.
+    std::chrono::seconds wait(const std::string& key, Clock::time_point now = Clock::now()) const;
     // Forgets every bucket (tests).
     void reset();
     std::size_t trackedKeys() const;
@@ -40,6 +47,10 @@ private:
     double m_perSecond;
     mutable std::mutex m_mutex;
     std::unordered_map<std::string, Bucket> m_buckets;
+    // Pruning is O(keys): it runs when the table has grown by half since the last time, or at
+    // most once a second, so inventing keys cannot make every request pay for it.
+    std::size_t m_pruneAt = 10000;
+    Clock::time_point m_lastPrune{};
 };
 
 }  // namespace signpost::server

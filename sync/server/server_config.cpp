@@ -11,6 +11,7 @@
 
 #include "core/common/atomic_file.h"
 #include "core/common/paths.h"
+#include "sync/server/client_address.h"
 
 #ifndef SIGNPOST_SOURCE_DIR
 #define SIGNPOST_SOURCE_DIR "."
@@ -174,6 +175,42 @@ KeySpec sourcesKey() {
             }};
 }
 
+// A list of IP addresses or networks ("10.0.0.0/8"), checked as client_address.h reads them.
+KeySpec addressListKey(const char* table, const char* key, const char* help,
+                       std::vector<std::string> ServerConfig::*member) {
+    return {table,
+            key,
+            help,
+            "a list of IP addresses or networks in quotes, like [\"127.0.0.1\", \"10.0.0.0/8\"]",
+            [member](const ServerConfig& c) {
+                TomlArray items;
+                for (const std::string& item : c.*member) {
+                    items.emplace_back(item);
+                }
+                return TomlValue(std::move(items));
+            },
+            [member](ServerConfig& c, const TomlEntry& e, const std::string& file) {
+                const auto* items = std::get_if<TomlArray>(&e.value);
+                if (items == nullptr) {
+                    fail(file, e, "expected a list of addresses, like [\"127.0.0.1\"]");
+                }
+                std::vector<std::string> values;
+                for (const auto& item : *items) {
+                    const auto* text = std::get_if<std::string>(&item);
+                    if (text == nullptr) {
+                        fail(file, e, "expected a list of quoted addresses");
+                    }
+                    values.push_back(*text);
+                }
+                try {
+                    TrustedProxies::parse(values);
+                } catch (const std::invalid_argument& error) {
+                    fail(file, e, error.what());
+                }
+                c.*member = std::move(values);
+            }};
+}
+
 KeySpec logLevelKey() {
     return {"server",
             "log_level",
@@ -232,15 +269,39 @@ const std::vector<KeySpec>& keyTable() {
                 "proxy that terminates TLS: kiosk tokens must never cross a network in clear text.",
                 &ServerConfig::allowPlainHttp),
         integerKey("server", "threads",
-                   "HTTP worker threads: requests handled at the same time (more wait in a queue).",
+                   "Worker threads running requests' work (database, signatures). Connections do\n"
+                   "not hold one: an idle or slow client costs a socket and a few kilobytes.",
                    &ServerConfig::threads, 1, 1024),
+        integerKey("server", "max_queued_requests",
+                   "Complete requests waiting for a worker. Past this the server answers 503 with\n"
+                   "Retry-After at once instead of letting the queue grow.",
+                   &ServerConfig::maxQueuedRequests, 1, 100000),
         integerKey("server", "keep_alive_seconds",
-                   "How long an idle keep-alive connection holds a worker thread; 0 = close after\n"
-                   "each response.",
+                   "How long an idle connection stays open after a response; 0 = close after each\n"
+                   "response.",
                    &ServerConfig::keepAliveSeconds, 0, 300),
         integerKey("server", "read_timeout_seconds",
-                   "How long one read of a request may wait before the connection is dropped.",
+                   "Longest silence while a request is arriving before the connection is closed.",
                    &ServerConfig::readTimeoutSeconds, 1, 300),
+        integerKey(
+            "server", "request_timeout_seconds",
+            "A whole request (headers and body) must arrive within this many seconds of the\n"
+            "connection opening or its previous response, however slowly the bytes come.",
+            &ServerConfig::requestTimeoutSeconds, 1, 3600),
+        integerKey("server", "max_connections",
+                   "Open connections in all; more are refused. The server raises its open-file\n"
+                   "limit to fit (the systemd unit sets LimitNOFILE).",
+                   &ServerConfig::maxConnections, 16, 1000000),
+        integerKey("server", "max_connections_per_address",
+                   "Open connections from one client address (an IPv6 client by its /64); more\n"
+                   "are refused at once. Trusted proxies are exempt: limit per client there.",
+                   &ServerConfig::maxConnectionsPerAddress, 1, 100000),
+        addressListKey(
+            "server", "trusted_proxies",
+            "Reverse proxies in front of this server (addresses or networks). Only from\n"
+            "these is X-Forwarded-For believed (rate limits count per client); from anyone\n"
+            "else it is ignored. [] = no proxy: the connecting address is the client.",
+            &ServerConfig::trustedProxies),
         logLevelKey(),
         boolKey("server", "metrics_public",
                 "Serve GET /metrics (Prometheus text, no personal data) without a token. false =\n"
@@ -255,9 +316,13 @@ const std::vector<KeySpec>& keyTable() {
                   "SQLite database file (WAL, synchronous=FULL), relative to data_dir or absolute.",
                   &ServerConfig::database, false),
 
-        integerKey("limits", "max_body_bytes",
-                   "Largest request body accepted; bigger ones get 413 before the body is read.",
-                   &ServerConfig::maxBodyBytes, 4096, 64 * kMiB),
+        integerKey(
+            "limits", "max_body_bytes",
+            "Largest request body accepted (POST /v1/submissions; other routes take less).\n"
+            "Bigger ones get 413, before the body is read when Content-Length says so; a\n"
+            "chunked body is dropped past the limit (413 when it ends, or closed if it goes\n"
+            "on). A token is checked before its body is read.",
+            &ServerConfig::maxBodyBytes, 4096, 64 * kMiB),
         integerKey("limits", "max_sealed_bytes",
                    "Largest sealed referral (decoded). Bigger items are rejected one by one\n"
                    "(status \"rejected\", error \"invalid\"). At most 65536, the protocol's limit.",
@@ -269,10 +334,12 @@ const std::vector<KeySpec>& keyTable() {
                    "Most submissions in one GET /v1/submissions page. At most 1000.",
                    &ServerConfig::maxPullPage, 1, 1000),
         integerKey("limits", "enroll_burst",
-                   "Enrollment attempts one client address may make at once (then 429).",
+                   "Failed enrollments one client address may make at once, and one enrollment\n"
+                   "code may suffer from all addresses together; then failures get 429. Only\n"
+                   "failures count: a good code with a good signature still enrolls.",
                    &ServerConfig::enrollBurst, 1, 100000),
         integerKey("limits", "enroll_per_hour",
-                   "Enrollment attempts per address per hour after the burst is used.",
+                   "Failed enrollments per address (and per code) per hour after the burst.",
                    &ServerConfig::enrollPerHour, 1, 1000000),
         integerKey("limits", "bad_token_burst",
                    "Failed token checks one address may cause at once; after that its requests\n"

@@ -41,9 +41,14 @@ struct ServerConfig {
     std::string tlsCertFile;                  // PEM; "" = plain HTTP (loopback only)
     std::string tlsKeyFile;                   // PEM private key; set both or neither
     bool allowPlainHttp = false;              // plain HTTP on a non-loopback address
-    int threads = 64;                         // HTTP worker threads, 1..1024
+    int threads = 16;                         // workers running requests' work, 1..1024
+    int maxQueuedRequests = 256;              // waiting for a worker; 503 beyond, 1..100000
     int keepAliveSeconds = 5;                 // idle keep-alive before the server closes, 0..300
-    int readTimeoutSeconds = 10;              // per read of a request, 1..300
+    int readTimeoutSeconds = 10;              // silence while a request arrives, 1..300
+    int requestTimeoutSeconds = 30;           // a whole request, headers and body, 1..3600
+    int maxConnections = 10000;               // open connections in all, 16..1000000
+    int maxConnectionsPerAddress = 32;        // from one client address, 1..100000
+    std::vector<std::string> trustedProxies;  // addresses/networks whose X-Forwarded-For counts
     LogLevel logLevel = LogLevel::Info;       // "debug" | "info" | "warning" | "error"
     bool metricsPublic = true;                // false: /metrics needs a coordinator token
     // [storage]

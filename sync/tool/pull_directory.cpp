@@ -149,12 +149,14 @@ PullState PullDirectory::loadState() const {
     if (document.is_discarded() || !document.is_object()) {
         throw damaged("not a JSON object");
     }
-    if (document.value("format", std::string()) != kStateFormat) {
+    const auto format = document.find("format");
+    if (format == document.end() || !format->is_string() ||
+        format->get_ref<const std::string&>() != kStateFormat) {
         throw damaged("not a signpost pull state file");
     }
     const auto version = document.find("version");
     if (version == document.end() || !version->is_number_integer() ||
-        version->get<int>() != kStateVersion) {
+        version->get<std::int64_t>() != kStateVersion) {
         throw damaged("unknown version");
     }
     PullState state;

@@ -278,7 +278,9 @@ void FaultProxy::serve(int client) {
         std::lock_guard lock(m_mutex);
         m_paths.push_back(path);
         if (m_rule.fault != Fault::PassThrough && m_rule.fault != Fault::Refuse &&
-            path.rfind(m_rule.pathPrefix, 0) == 0 && (m_rule.times < 0 || m_applied < m_rule.times)) {
+            path.rfind(m_rule.pathPrefix, 0) == 0 &&
+            (m_rule.method.empty() || head.rfind(m_rule.method + " ", 0) == 0) &&
+            (m_rule.times < 0 || m_applied < m_rule.times)) {
             fault = m_rule.fault;
             retryAfter = m_rule.retryAfterSeconds;
             ++m_applied;

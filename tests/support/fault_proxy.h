@@ -56,6 +56,7 @@ struct FaultRule {
     std::string pathPrefix;      // "" = every request; e.g. "/v1/submissions"
     int times = -1;              // how many requests get the fault; -1 = all until changed
     int retryAfterSeconds = 30;  // for Status503 / Status429
+    std::string method;          // "" = any; e.g. "POST" (a GET under the same prefix passes)
 };
 
 class FaultProxy {

@@ -63,7 +63,10 @@ std::optional<SystemTime> parseIsoUtc(std::string_view text) {
     }
     year_month_day date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
                         std::chrono::day{static_cast<unsigned>(day)}};
-    if (!date.ok() || hour > 23 || minute > 59 || second > 60) {
+    // The system clock counts nanoseconds in 64 bits (years 1678 to 2262): a year outside that
+    // would overflow it. sscanf's %2d also reads "-1".
+    if (!date.ok() || year < kMinIsoYear || year > kMaxIsoYear || hour < 0 || hour > 23 ||
+        minute < 0 || minute > 59 || second < 0 || second > 60) {
         return std::nullopt;
     }
     return sys_days{date} + hours{hour} + minutes{minute} + seconds{second} + milliseconds{millis};

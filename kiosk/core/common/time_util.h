@@ -16,7 +16,11 @@ using SystemTime = std::chrono::system_clock::time_point;
 std::string formatIsoUtc(SystemTime time);
 // "2026-11-23T14:03:07.123Z"
 std::string formatIsoUtcMillis(SystemTime time);
-// Accepts "YYYY-MM-DDTHH:MM:SS[.fff]Z" (and "+00:00"); nullopt for anything else.
+// Years parseIsoUtc accepts: what the system clock (nanoseconds in 64 bits) can hold, with room.
+inline constexpr int kMinIsoYear = 1700;
+inline constexpr int kMaxIsoYear = 2200;
+// Accepts "YYYY-MM-DDTHH:MM:SS[.fff]Z" (and "+00:00") from kMinIsoYear to kMaxIsoYear; nullopt
+// for anything else.
 std::optional<SystemTime> parseIsoUtc(std::string_view text);
 // Whole seconds since the Unix epoch.
 long long unixSeconds(SystemTime time);

@@ -654,7 +654,8 @@ ImportResult importDocument(std::string_view jsonText, const ImportOptions& opti
     json document;
     try {
         document = json::parse(jsonText.begin(), jsonText.end());
-    } catch (const json::parse_error& error) {
+    } catch (const json::exception& error) {
+        // parse_error, or out_of_range for a number no double holds (1e400).
         throw ImportError("document", std::string("not valid JSON: ") + error.what());
     }
     ImportLog log(strict);

@@ -755,9 +755,11 @@ std::vector<std::string> describeSchedule(const std::vector<ScheduleRule>& rules
     std::vector<WeeklyLine> weekly;
     for (const auto& [key, mask] : daysByHours) {
         const auto& [opens, closes, tail] = key;
-        auto same = std::find_if(weekly.begin(), weekly.end(), [&, m = mask](const WeeklyLine& line) {
-            return line.mask == m && line.tail == tail;
-        });
+        // Init-captures: clang 14 (the fuzz build) cannot capture a structured binding.
+        auto same = std::find_if(weekly.begin(), weekly.end(),
+                                 [m = mask, &t = tail](const WeeklyLine& line) {
+                                     return line.mask == m && line.tail == t;
+                                 });
         if (same == weekly.end()) {
             weekly.push_back({mask, tail, {{opens, closes}}});
         } else {

@@ -292,6 +292,9 @@ DecodedReferral parseReferral(std::string_view text) {
         // The parser's own message quotes the text near the error; that may be resident data.
         throw ReferralFormatError("referral is not valid JSON (at byte " +
                                   std::to_string(error.byte) + ")");
+    } catch (const json::exception&) {
+        // out_of_range: a number no double holds (1e400). Found by fuzz/referral_codec_fuzz.cpp.
+        throw ReferralFormatError("referral holds a number too large to read");
     }
     if (!root.is_object()) {
         throw ReferralFormatError("referral is not a JSON object");
