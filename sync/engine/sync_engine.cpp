@@ -77,6 +77,7 @@ struct SyncEngine::Worker {
     bool heartbeatWanted = true;
     bool revoked = false;
     bool captive = false;
+    std::optional<std::pair<std::string, std::string>> generationSeen;  // server, generation
 
     Worker(SyncEngine& owner, HttpClient& client)
         : engine(owner), options(owner.m_options), http(client), backoff(owner.m_options.backoff) {}
@@ -138,6 +139,36 @@ struct SyncEngine::Worker {
     void refreshCounts() {
         if (ledger) {
             status.counts = ledger->counts();
+        }
+    }
+
+    // Items a push round would send now: queued or marked to send again, not held for another
+    // server.
+    std::size_t pushable() const {
+        const OutboxCounts& c = status.counts;
+        const std::size_t waiting = c.queued + c.resend;
+        return waiting > c.held ? waiting - c.held : 0;
+    }
+
+    // The server said which generation of its database answered (issue 9). A new one for the
+    // same server means it was restored from a backup: what it lost is sent again.
+    void noteGeneration(const HttpResponse& response) {
+        const std::string generation = response.header(protocol::kGenerationHeader);
+        if (generation.empty() || !identity) {
+            return;  // an older server
+        }
+        const std::string& server = identity->enrollment.serverUrl;
+        if (generationSeen && generationSeen->first == server && generationSeen->second == generation) {
+            return;
+        }
+        const std::size_t marked = ledger->noteServerGeneration(
+            server, generation, std::chrono::system_clock::now() - options.sentGrace);
+        generationSeen = std::make_pair(server, generation);
+        if (marked > 0) {
+            pushWanted = true;
+            logWarning(kLog, "the server's data generation changed to " + generation +
+                                 " (restored from a backup): sending " + std::to_string(marked) +
+                                 " referral(s) again");
         }
     }
 
@@ -250,7 +281,8 @@ struct SyncEngine::Worker {
             std::clamp<std::size_t>(options.batchSize, 1, protocol::kMaxBatchItems);
         bool sentSomething = false;
         while (!stopping()) {
-            const std::vector<OutboxItem> batch = ledger->nextBatch(batchSize);
+            const std::vector<OutboxItem> batch =
+                ledger->nextBatch(batchSize, identity->enrollment.serverUrl);
             if (batch.empty()) {
                 pushWanted = false;
                 if (sentSomething) {
@@ -287,6 +319,9 @@ struct SyncEngine::Worker {
                 ledger->recordFailure(seqs, status.lastError, std::chrono::system_clock::now());
                 return false;
             }
+            // Before the results: the items just stored in a new generation are still queued,
+            // so they are not marked to be sent once more.
+            noteGeneration(response);
             const MarkOutcome outcome =
                 ledger->markResults(batch, results, std::chrono::system_clock::now());
             succeeded();
@@ -421,6 +456,7 @@ struct SyncEngine::Worker {
             heartbeatWanted = true;
             return false;
         }
+        noteGeneration(sent.value());
         succeeded();
         status.lastHeartbeatAt = nowIso();
         nextHeartbeat = Clock::now() + options.heartbeatInterval;
@@ -477,7 +513,7 @@ struct SyncEngine::Worker {
         if (!identity || revoked || now < retryAt || !networkAllowed) {
             return;
         }
-        if (pushWanted || status.counts.queued > 0) {
+        if (pushWanted || pushable() > 0) {
             if (!pushRound()) {
                 return;
             }
@@ -503,7 +539,7 @@ struct SyncEngine::Worker {
         if (options.syncDirectory) {
             at = std::min(at, nextDirectory);
         }
-        if (pushWanted || directoryWanted || heartbeatWanted || status.counts.queued > 0) {
+        if (pushWanted || directoryWanted || heartbeatWanted || pushable() > 0) {
             at = std::min(at, retryAt);
         }
         return std::max(at, retryAt);

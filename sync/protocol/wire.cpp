@@ -2,6 +2,8 @@
 
 #include "sync/protocol/json_text.h"
 
+#include <algorithm>
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "core/common/ids.h"
@@ -415,8 +417,14 @@ std::string toJson(const SubmissionPage& v) {
         appendPublicBase64String(out, value);
     };
     out.push_back('{');
+    if (!v.generation.empty()) {
+        text("generation", v.generation);
+    }
     boolean("has_more", v.hasMore);
     number("next_cursor", v.nextCursor);
+    if (v.restarted) {
+        boolean("restarted", true);
+    }
     name("submissions");
     out.push_back('[');
     for (const PulledSubmission& p : v.submissions) {
@@ -466,7 +474,39 @@ SubmissionPage parseSubmissionPage(std::string_view text) {
     }
     page.nextCursor = r.integer("next_cursor");
     page.hasMore = r.boolean("has_more", false);
+    page.generation = r.optionalString("generation", 32);
+    page.restarted = r.boolean("restarted", false);
     return page;
+}
+
+std::string formatPullCursor(const std::string& generation, std::int64_t cursor) {
+    return generation.empty() ? std::to_string(cursor) : generation + ":" + std::to_string(cursor);
+}
+
+PullCursor parsePullCursor(std::string_view text) {
+    PullCursor parsed;
+    const std::size_t colon = text.find(':');
+    std::string_view digits = text;
+    if (colon != std::string_view::npos) {
+        const std::string_view generation = text.substr(0, colon);
+        const bool hex = !generation.empty() && generation.size() <= 32 &&
+                         std::all_of(generation.begin(), generation.end(), [](char c) {
+                             return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                         });
+        if (!hex) {
+            throw WireFormatError("after", "expected GENERATION:CURSOR with a generation of "
+                                           "lower-case hex digits");
+        }
+        parsed.generation = std::string(generation);
+        digits = text.substr(colon + 1);
+    }
+    std::int64_t value = 0;
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (digits.empty() || error != std::errc() || end != digits.data() + digits.size() || value < 0) {
+        throw WireFormatError("after", "expected a cursor: a whole number, 0 or more");
+    }
+    parsed.cursor = value;
+    return parsed;
 }
 
 std::string toJson(const AckRequest& v) { return json{{"ids", v.ids}}.dump(); }

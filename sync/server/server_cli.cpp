@@ -258,7 +258,8 @@ int serve(Arguments& args, const std::optional<std::string>& configFile, std::os
     }
     // The one line tests and scripts wait for; the port matters when the config said 0.
     err << "signpost-server: listening on " << runtime.baseUrl() << " (database "
-        << config.databasePath().string() << ")" << std::endl;
+        << config.databasePath().string() << ", generation " << runtime.store().generation()
+        << ")" << std::endl;
     int received = 0;
     sigwait(&stopSignals, &received);
     logInfo("server", std::string("stopping on ") + (received == SIGINT ? "SIGINT" : "SIGTERM"));
@@ -506,7 +507,7 @@ int backup(Arguments& args, const std::optional<std::string>& configFile, std::o
     const DatabaseCopySummary summary = backupDatabase(config.databasePath(), *to);
     out << "backup " << *to << ": " << summary.bytes << " bytes, " << summary.submissions
         << " submissions, " << summary.devices << " devices, schema " << summary.schemaVersion
-        << ", integrity ok\n";
+        << ", integrity ok, generation " << summary.generation << "\n";
     return exit_code::kOk;
 }
 
@@ -523,7 +524,11 @@ int restore(Arguments& args, const std::optional<std::string>& configFile, std::
     const DatabaseCopySummary summary = restoreDatabase(*from, config.databasePath());
     out << "restored " << config.databasePath().string() << " from " << *from << ": "
         << summary.submissions << " submissions, " << summary.devices
-        << " devices, integrity ok\n";
+        << " devices, integrity ok\n"
+        << "new generation " << summary.generation
+        << ": kiosks re-send the referrals this backup lacks (those still within their "
+           "sent_grace), and the next `signpost pull` reads again from the start, writing only "
+           "referrals it has not written before\n";
     return exit_code::kOk;
 }
 

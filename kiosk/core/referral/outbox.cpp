@@ -55,6 +55,15 @@ constexpr Migration kMigrations[] = {
             value TEXT NOT NULL
         );
     )sql"},
+    // Issue 9. repush: a sent item the server lost in a restore, to be sent again (the engine
+    // marks them when the server's generation changes). held_for: the server an item was queued
+    // for, set when the kiosk re-enrolls elsewhere; it is not sent to another server until staff
+    // confirm (or the kiosk returns to that server).
+    {3, R"sql(
+        ALTER TABLE outbox ADD COLUMN repush INTEGER NOT NULL DEFAULT 0 CHECK (repush IN (0, 1));
+        ALTER TABLE outbox ADD COLUMN held_for TEXT;
+        CREATE INDEX outbox_repush ON outbox(seq) WHERE repush = 1;
+    )sql"},
 };
 
 static_assert(std::size(kMigrations) > 0 &&
@@ -142,7 +151,7 @@ OutboxStatus statusFromText(std::string_view text) {
 
 constexpr const char* kItemColumns =
     "seq, id, reference, created_at, form_version, venue, neighbourhood, service_id, sealed, "
-    "status, test, attempts, last_error, sent_at";
+    "status, test, attempts, last_error, sent_at, repush, held_for";
 
 OutboxItem readItem(const Statement& row) {
     OutboxItem item;
@@ -160,6 +169,8 @@ OutboxItem readItem(const Statement& row) {
     item.attempts = row.columnInt(11);
     item.lastError = row.columnText(12);
     item.sentAt = row.columnText(13);
+    item.repush = row.columnInt(14) != 0;
+    item.heldFor = row.columnText(15);
     return item;
 }
 
@@ -317,6 +328,15 @@ OutboxCounts Outbox::counts() {
             case OutboxStatus::Sent: counts.sent = n; break;
             case OutboxStatus::Rejected: counts.rejected = n; break;
         }
+    }
+    Statement resend = m_db.prepare("SELECT count(*) FROM outbox WHERE repush = 1");
+    if (resend.step()) {
+        counts.resend = static_cast<std::size_t>(resend.columnInt64(0));
+    }
+    Statement held = m_db.prepare(
+        "SELECT count(*) FROM outbox WHERE held_for IS NOT NULL AND (status = 'queued' OR repush = 1)");
+    if (held.step()) {
+        counts.held = static_cast<std::size_t>(held.columnInt64(0));
     }
     return counts;
 }

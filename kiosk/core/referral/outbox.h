@@ -8,7 +8,9 @@
 // Schema (user_version 2): outbox(seq INTEGER PRIMARY KEY AUTOINCREMENT — the per-device
 // monotonic sequence, never reused; id TEXT UNIQUE — UUIDv4; reference TEXT UNIQUE; created_at;
 // form_version; venue; neighbourhood; service_id; sealed BLOB; status queued|sent|rejected;
-// test; attempts; last_error; sent_at; since version 2 last_attempt_at, purged_at), index
+// test; attempts; last_error; sent_at; since version 2 last_attempt_at, purged_at; since
+// version 3 repush 0|1 — a sent item to send again because the server was restored — and
+// held_for — the server URL a queued item waits for after the kiosk re-enrolled elsewhere), index
 // outbox_status_seq(status, seq); since version 2 sync_state(key, value), the sync engine's own
 // state (sync/engine/sync_ledger.h does all sync-side writes).
 // Migrations: outbox.cpp keeps an ordered list of steps, each taking user_version from N-1 to N
@@ -29,7 +31,7 @@
 
 namespace signpost {
 
-inline constexpr int kOutboxSchemaVersion = 2;  // PRAGMA user_version this build writes
+inline constexpr int kOutboxSchemaVersion = 3;  // PRAGMA user_version this build writes
 
 enum class OutboxStatus { Queued, Sent, Rejected };
 const char* toString(OutboxStatus status);  // "queued", "sent", "rejected"
@@ -52,12 +54,16 @@ struct OutboxItem : NewOutboxItem {
     int attempts = 0;
     std::string lastError;      // non-personal: an error code or server message
     std::string sentAt;         // UTC ISO 8601; "" until sent
+    bool repush = false;        // sent, but to be sent again: the server was restored (issue 9)
+    std::string heldFor;        // "" = may go to the enrolled server; else only to this one
 };
 
 struct OutboxCounts {
     std::size_t queued = 0;
     std::size_t sent = 0;
     std::size_t rejected = 0;
+    std::size_t resend = 0;  // of `sent`: waiting to be sent again to a restored server
+    std::size_t held = 0;    // queued or resend items held for a server the kiosk left
 };
 
 // What opening the outbox had to do, for the staff panel.
