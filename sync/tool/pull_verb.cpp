@@ -501,16 +501,23 @@ int runPull(std::span<const std::string> args) {
     const CoordinatorKeyPair key = loadCoordinatorKey(keyFile, passphraseFile, "; nothing was fetched");
 
     PullDirectory dir(settings.out);
+    std::error_code noState;
+    const bool stateExisted = std::filesystem::exists(dir.path() / kPullStateFileName, noState);
     PullState state = dir.loadState();
     if (!state.server.empty() && state.server != settings.connection.server) {
         throw ToolError(settings.out.string() + " holds referrals pulled from " + state.server +
                         ", not " + settings.connection.server +
                         "; cursors differ between servers, so use another --out directory");
     }
-    state.server = settings.connection.server;
     PullLedger ledger(dir.path() / kPullLedgerFileName);
-    const bool legacy = state.legacy || (!ledger.existedBefore() && state.ledgerBatches == 0 &&
-                                         (state.cursor > 0 || dir.highestOutputCursor(1) > 0));
+    // Written before the ledger existed: a version 1 state, or output files with no state.
+    const bool legacy = state.legacy || (!stateExisted && dir.highestOutputCursor(1) > 0);
+    if (!legacy && state.server.empty()) {
+        // From now on this directory belongs to this server.
+        state.server = settings.connection.server;
+        dir.saveState(state);
+    }
+    state.server = settings.connection.server;
     if (!legacy && ledger.batchCount() < state.ledgerBatches) {
         throw ToolError("the pull ledger " + (dir.path() / kPullLedgerFileName).string() +
                         " holds fewer batches than the state says (" +
