@@ -3,6 +3,9 @@
 // moments, 200 times; then the server is killed at random moments and restarted, 50 times, while
 // the kiosk keeps going. Afterwards, once the kiosk has drained: the server's set of ids equals
 // the kiosk's, nothing is stored twice, and PRAGMA integrity_check is ok on both databases.
+// The second loop (issue 9) adds server restores from earlier backups and `signpost pull` runs
+// killed at random: the generation switch, the kiosk's re-push after a restore and the pull's
+// re-read must still write every referral exactly once into the coordinators' files.
 #include <catch2/catch.hpp>
 
 #include <signal.h>
@@ -12,6 +15,7 @@
 #include <thread>
 
 #include "core/storage/database.h"
+#include "support/csv_reader.h"
 #include "sync_world.h"
 
 using namespace signpost;
@@ -51,6 +55,36 @@ std::set<std::string> kioskIds(const std::filesystem::path& outboxFile, std::siz
 std::string integrity(const std::filesystem::path& file) {
     Database db(file.string());
     return db.integrityCheck();
+}
+
+test::ExitStatus runTool(const std::string& program, std::vector<std::string> args,
+                         const std::filesystem::path& log, std::map<std::string, std::string> env = {}) {
+    test::ProcessOptions options;
+    options.program = test::builtProgram(program);
+    options.args = std::move(args);
+    options.env = std::move(env);
+    options.unsetEnv = {"SIGNPOST_PULL_TEST_KILL_AT"};
+    options.stdoutFile = log;
+    options.stderrFile = log.string() + ".err";
+    return test::runProcess(options, 120s);
+}
+
+// id → how many times it is in the CSV referrals files of `dir`.
+std::map<std::string, int> writtenIds(const std::filesystem::path& dir) {
+    std::map<std::string, int> ids;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        const std::string name = entry.path().filename().string();
+        if (!name.starts_with("referrals-") || !name.ends_with(".csv") || name.ends_with(".errors.csv")) {
+            continue;
+        }
+        const auto rows = test::parseCsv(test::readText(entry.path()));
+        const auto column = std::find(rows.at(0).begin(), rows.at(0).end(), "ID");
+        REQUIRE(column != rows.at(0).end());
+        for (std::size_t r = 1; r < rows.size(); ++r) {
+            ++ids[rows[r].at(static_cast<std::size_t>(column - rows[0].begin()))];
+        }
+    }
+    return ids;
 }
 
 }  // namespace
@@ -125,6 +159,135 @@ TEST_CASE("kill -9 the kiosk 200 times and the server 50 times: every referral o
         REQUIRE(duplicates.step());
         CHECK(duplicates.columnInt(0) == 0);
     }
+    CHECK(integrity(kioskDir / "outbox.db") == "ok");
+    CHECK(integrity(server.databaseFile()) == "ok");
+}
+
+TEST_CASE("kill -9 through server restores: kiosk, server and pull, every referral written once",
+          "[.][sync_crash]") {
+    test::TempDir dir("restore-crash");
+    test::SyncServer server(dir / "server");
+    const std::filesystem::path kioskDir = dir / "kiosk";
+    std::filesystem::create_directories(kioskDir);
+    const std::string key = server.publicKey().toBase64();
+    {
+        test::ProcessOptions enroll;
+        enroll.program = test::builtProgram("signpost-sync-harness");
+        enroll.args = {"enroll", "--data-dir", kioskDir.string(), "--server", server.url(), "--code",
+                       server.enrollmentCode()};
+        enroll.stderrFile = dir / "enroll.err";
+        REQUIRE(test::runProcess(enroll, 30s).success());
+    }
+    const std::string passphrase = "restore crash passphrase, long enough";
+    server.coordinatorKey().saveEncrypted(dir / "coordinator.key", passphrase, KdfStrength::Interactive);
+    test::writeText(dir / "coordinator.token", server.admin({"coordinator-token", "create", "--name", "pull"}) + "\n");
+    std::filesystem::permissions(dir / "coordinator.token", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                 std::filesystem::perm_options::replace);
+    const std::filesystem::path out = dir / "out";
+    const std::vector<std::string> pullArgs = {"pull", "--server", server.url(), "--token-file",
+                                               (dir / "coordinator.token").string(), "--key",
+                                               (dir / "coordinator.key").string(), "--out", out.string()};
+    const std::map<std::string, std::string> pullEnv = {{"SIGNPOST_PASSPHRASE", passphrase}};
+
+    const unsigned seed = std::random_device{}();
+    INFO("seed " << seed);
+    std::mt19937 random(seed);
+    const auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(random); };
+    std::vector<std::filesystem::path> backups;
+    std::map<std::string, int> counts;
+    int logs = 0;
+    const auto log = [&](const std::string& what) { return dir / (what + "-" + std::to_string(logs++) + ".log"); };
+
+    for (int round = 0; round < 60 && (round < 30 || counts["restores"] < 8 || counts["pulls killed"] < 10); ++round) {
+        INFO("round " << round);
+        test::ChildProcess harness = startHarness(kioskDir, key, dir / "harness.log");
+        std::this_thread::sleep_for(std::chrono::milliseconds(pick(20, 250)));
+        if (pick(0, 2) == 0) {
+            backups.push_back(dir / ("backup-" + std::to_string(backups.size()) + ".db"));
+            REQUIRE(runTool("signpost-server", {"backup", "--to", backups.back().string(), "--config",
+                                                server.configFile().string()}, log("backup")).success());
+            ++counts["backups"];
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(pick(0, 200)));
+        if (!backups.empty() && pick(0, 2) == 0) {
+            // The server dies (or is stopped) and comes back from an earlier backup.
+            if (pick(0, 1) == 0) {
+                server.kill();
+            } else {
+                server.stop();
+            }
+            const auto& from = backups[static_cast<std::size_t>(pick(0, static_cast<int>(backups.size()) - 1))];
+            REQUIRE(runTool("signpost-server", {"restore", "--from", from.string(), "--config",
+                                                server.configFile().string()}, log("restore")).success());
+            server.start();
+            ++counts["restores"];
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(pick(0, 200)));
+        const test::ExitStatus killed = harness.kill();
+        REQUIRE_FALSE(killed.exited);
+        ++counts["kiosk kills"];
+
+        // A pull, killed at a random moment (or left to finish).
+        test::ProcessOptions options;
+        options.program = test::builtProgram("signpost");
+        options.args = pullArgs;
+        options.env = pullEnv;
+        options.unsetEnv = {"SIGNPOST_PULL_TEST_KILL_AT"};
+        options.stderrFile = log("pull");
+        test::ChildProcess pull = test::ChildProcess::spawn(options);
+        std::this_thread::sleep_for(std::chrono::milliseconds(pick(0, 400)));
+        const test::ExitStatus pulled = pull.kill();
+        if (pulled.exited) {
+            INFO(pull.report());
+            REQUIRE((pulled.code == 0 || pulled.code == 3));
+            ++counts["pulls finished"];
+        } else {
+            ++counts["pulls killed"];
+        }
+        if (std::filesystem::exists(out)) {
+            for (const auto& [id, times] : writtenIds(out)) {
+                INFO(id);
+                REQUIRE(times == 1);  // never a duplicate, at any moment
+            }
+        }
+    }
+    std::string summary;
+    for (const auto& [what, n] : counts) {
+        summary += "; " + what + ": " + std::to_string(n);
+    }
+    WARN("restore kill loop (seed " << seed << ")" << summary);
+    CHECK(counts["restores"] >= 8);
+    CHECK(counts["pulls killed"] >= 10);
+
+    // The kiosk sends what the restored server lacks; then two clean pulls.
+    REQUIRE(runTool("signpost-sync-harness", {"drain", "--data-dir", kioskDir.string(), "--timeout-s", "120"},
+                    log("drain")).success());
+    for (int i = 0; i < 2; ++i) {
+        const test::ExitStatus final = runTool("signpost", pullArgs, log("final-pull"), pullEnv);
+        REQUIRE(final.success());
+    }
+    std::size_t notSent = 0;
+    const std::set<std::string> kiosk = kioskIds(kioskDir / "outbox.db", notSent);
+    CHECK(notSent == 0);
+    const auto written = writtenIds(out);
+    std::size_t lost = 0;
+    std::size_t duplicated = 0;
+    for (const std::string& id : kiosk) {
+        const auto it = written.find(id);
+        lost += it == written.end() ? 1 : 0;
+        duplicated += it != written.end() && it->second > 1 ? 1 : 0;
+    }
+    WARN("restore kill loop: " << kiosk.size() << " referrals saved on the kiosk, " << written.size()
+                               << " written, " << lost << " lost, " << duplicated << " duplicated");
+    CHECK(lost == 0);
+    CHECK(duplicated == 0);
+    CHECK(written.size() == kiosk.size());
+    const auto onServer = server.idCounts();
+    for (const std::string& id : kiosk) {
+        INFO(id);
+        CHECK(onServer.contains(id));
+    }
+    server.stop();
     CHECK(integrity(kioskDir / "outbox.db") == "ok");
     CHECK(integrity(server.databaseFile()) == "ok");
 }

@@ -7,7 +7,8 @@
 //       kiosk does) while the sync engine pushes; prints "ready" once the engine runs; runs until
 //       killed
 //   signpost-sync-harness drain --data-dir D [--timeout-s 60]
-//       pushes until nothing is queued; exit 0 when drained, 1 on timeout
+//       pushes until nothing is queued or waiting to be sent again (after a server restore) and a
+//       heartbeat was answered; exit 0 when drained, 1 on timeout
 // The sync engine uses short backoffs (100 ms .. 500 ms) so a restarted server is found quickly.
 #include <chrono>
 #include <cstdio>
@@ -116,7 +117,10 @@ int main(int argc, char** argv) {
         const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(timeout);
         while (std::chrono::steady_clock::now() < until) {
             const auto status = engine.status();
-            if (status->state == sync::SyncState::Idle && status->counts.queued == 0) {
+            // Drained: nothing queued, nothing left to send again after a server restore, and
+            // a heartbeat answered (it tells of a restore even when nothing was queued).
+            if (status->state == sync::SyncState::Idle && status->counts.queued == 0 &&
+                status->counts.resend == 0 && !status->lastHeartbeatAt.empty()) {
                 std::printf("drained: %zu sent\n", status->counts.sent);
                 return 0;
             }
