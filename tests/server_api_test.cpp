@@ -120,7 +120,7 @@ TEST_CASE("happy path: enroll, push, pull, verify, ack", "[server_api]") {
     CHECK_FALSE(list.devices[0].lastSeenAt.empty());
 }
 
-TEST_CASE("issue 9: the generation travels on pages, pushes and heartbeats; a stale one restarts",
+TEST_CASE("issue 9: the generation travels on pages, pushes and heartbeats, a stale one restarts",
           "[server_api]") {
     TestServer server("api-generation");
     TestKiosk kiosk = server.enroll();

@@ -192,6 +192,13 @@ private:
         }
         for (const StaffNote& note : rt.notes) {
             std::string line = ui.tr(note.key);
+            for (const auto& [name, value] : note.args) {
+                const std::string placeholder = "{" + name + "}";
+                for (std::size_t at = line.find(placeholder); at != std::string::npos;
+                     at = line.find(placeholder, at + value.size())) {
+                    line.replace(at, placeholder.size(), value);
+                }
+            }
             if (!note.detail.empty()) {
                 line += " (" + note.detail + ")";
             }

@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "core/referral/outbox_recovery.h"
 #include "core/storage/database.h"
 
 namespace signpost {
@@ -71,6 +72,8 @@ struct OutboxOpenReport {
     enum class Outcome { Opened, Created, RecoveredFromDamage } outcome = Outcome::Opened;
     std::filesystem::path movedAsideTo;  // set for RecoveredFromDamage: the damaged file's new name
     std::string problem;                 // what was wrong with it
+    std::vector<SalvageReport> salvaged; // damaged copies salvaged by this open (this one's, and
+                                         // any an earlier version left unsalvaged)
 };
 
 class Outbox {
@@ -85,11 +88,14 @@ public:
     // Like the constructor, but a damaged database (not a database, not an outbox, fails
     // integrity_check) is never deleted: it is renamed aside with its -wal/-shm files to
     // "<name>.damaged-<UTC timestamp>" (+ "-wal"/"-shm"; e.g. "outbox.db.damaged-20261123T140307Z",
-    // a "-2" suffix if that name is taken), the directory is synced, and a fresh outbox is
-    // started. The report says so. The file is judged through a read-only connection that never
-    // checkpoints, so the damaged file and its WAL (which may hold committed referrals) are moved
-    // byte for byte; only the -shm, an index SQLite rebuilds from the WAL, may be rewritten.
-    // Other failures (read-only, newer schema, busy) are rethrown: they are not damage.
+    // a "-2" suffix if that name is taken) through a journalled move that survives a crash at any
+    // point, a fresh outbox is started, and every row SQLite can still read from the damaged
+    // copy and its WAL is salvaged into it (outbox_recovery.h). The report says so, with the
+    // counts. The file is judged through a read-only connection that never checkpoints, so the
+    // damaged file and its WAL (which may hold committed referrals) are moved byte for byte;
+    // only the -shm, an index SQLite rebuilds from the WAL, may be rewritten. Damaged copies an
+    // earlier version moved aside without salvaging are salvaged too. Other failures
+    // (read-only, newer schema, busy) are rethrown: they are not damage.
     // Throws StorageError, FileError (cannot rename).
     static Outbox openOrRecover(const std::filesystem::path& path, OutboxOpenReport& report,
                                 const DatabaseOptions& options = {});
@@ -113,6 +119,11 @@ public:
     Database& database() noexcept { return m_db; }
 
 private:
+    static Outbox finishRecovery(const std::filesystem::path& path, const MoveAsideIntent& intent,
+                                 OutboxOpenReport& report, const DatabaseOptions& options);
+    static void salvageOldCopies(Outbox& outbox, const std::filesystem::path& path,
+                                 OutboxOpenReport& report);
+
     Database m_db;
 };
 

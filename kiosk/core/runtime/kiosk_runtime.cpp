@@ -145,6 +145,17 @@ KioskRuntime openKioskRuntime(const KioskOptions& options) {
         logError("runtime", "outbox database was damaged; moved aside to " + detail + "; a fresh one was started");
         runtime.notes.push_back({"note.outbox_recovered", detail});
     }
+    // What salvage saved from damaged copies, this start or in the last 30 days (issue 9).
+    const auto since = std::chrono::system_clock::now() - std::chrono::hours(24 * 30);
+    for (const SalvageReport& salvage : salvageReports(*runtime.outbox)) {
+        const std::optional<SystemTime> at = parseIsoUtc(salvage.at);
+        if (at && *at < since) {
+            continue;
+        }
+        runtime.notes.push_back({"note.outbox_salvaged", salvage.damagedFile + ", " + salvage.at,
+                                 {{"saved", std::to_string(salvage.saved + salvage.resent)},
+                                  {"lost", std::to_string(salvage.lost)}}});
+    }
 
     runtime.staff = std::make_unique<StaffAuth>(runtime.config.pinHash, runtime.dataDir / "staff-lock.json");
     return runtime;

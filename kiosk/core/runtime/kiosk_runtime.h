@@ -5,7 +5,8 @@
 // directory is rebuilt from the bundled data; a damaged outbox is moved aside (never deleted) and
 // a fresh one started; a damaged device-id file gets a new id; each leaves a StaffNote for the
 // staff panel (keys note.directory_created, note.directory_rebuilt, note.outbox_recovered,
-// note.config_warning, note.device_id_replaced). Damage deep inside the directory file is found
+// note.config_warning, note.device_id_replaced, and note.outbox_salvaged for what salvage saved
+// from a damaged outbox in the last 30 days). Damage deep inside the directory file is found
 // by a background check after the first frame (directory_verification.h, rebuildDirectory()).
 //
 // Thread-safety: owned by the UI thread. Other threads open their own connections by path.
@@ -15,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/config/kiosk_config.h"
@@ -30,8 +32,12 @@ namespace signpost {
 // Something staff should know, shown in the staff panel. `key` is an i18n key ("note.*");
 // `detail` is technical, untranslated, and never personal (a file name, an error code).
 struct StaffNote {
+    StaffNote(std::string noteKey, std::string noteDetail = {},
+              std::vector<std::pair<std::string, std::string>> noteArgs = {})
+        : key(std::move(noteKey)), detail(std::move(noteDetail)), args(std::move(noteArgs)) {}
     std::string key;
     std::string detail;
+    std::vector<std::pair<std::string, std::string>> args;  // the key's {placeholders}, if any
 };
 
 struct KioskOptions {
