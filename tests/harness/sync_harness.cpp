@@ -128,6 +128,11 @@ int main(int argc, char** argv) {
     }
     if (verb == "drain") {
         const int timeout = std::stoi(option(argc, argv, "--timeout-s", "60"));
+        {
+            // As the kiosk starts: a damaged outbox (or a move aside cut short) is seen to first.
+            OutboxOpenReport report;
+            Outbox::openOrRecover(dataDir / "outbox.db", report);
+        }
         sync::SyncEngine engine(engineOptions(dataDir));
         engine.start();
         const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(timeout);

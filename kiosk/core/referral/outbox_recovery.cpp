@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/atomic_file.h"
+#include "core/common/ids.h"
 #include "core/common/log.h"
 #include "core/common/time_util.h"
 #include "core/referral/outbox.h"
@@ -21,8 +22,8 @@ namespace {
 constexpr const char* kLog = "outbox";
 constexpr const char* kSalvageKeyPrefix = "salvage:";
 constexpr const char* kSuffixes[] = {"-wal", "-shm", ""};  // the order files are moved in
-// How far past the last row it could find salvage still looks when the table's own maximum
-// cannot be read (the rows at the end sat on damaged pages).
+// How far past the last row it could find salvage still looks (a damaged page can hide the
+// table's true maximum).
 constexpr std::int64_t kProbeBeyond = 1000;
 
 std::filesystem::path directoryOf(const std::filesystem::path& file) {
@@ -80,8 +81,10 @@ struct Row {
     std::string lastError, sentAt, heldFor;
 };
 
+// A row read from a damaged page can be garbage that parses: only what looks like one of ours
+// is put back (anything else counts as lost).
 bool plausible(const Row& row) {
-    return !row.id.empty() && !row.reference.empty() &&
+    return isUuidV4(row.id) && !row.reference.empty() &&
            (row.status == "queued" || row.status == "sent" || row.status == "rejected") &&
            (row.status != "queued" || !row.sealed.empty()) && (row.test == 0 || row.test == 1);
 }
@@ -223,9 +226,8 @@ std::optional<SalvageReport> salvageInto(Outbox& into, const std::filesystem::pa
         const std::optional<std::int64_t> sequence =
             queryInt(copy, "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'");
         highest = std::max(maxSeq.value_or(0), sequence.value_or(0));
-        std::int64_t limit = highest;
         if (!maxSeq && !sequence) {
-            // Neither could be read: walk the table as far as it goes, then probe beyond.
+            // Neither could be read: walk the table as far as it goes.
             try {
                 Statement walk = copy.prepare("SELECT seq FROM outbox ORDER BY seq");
                 while (walk.step()) {
@@ -233,8 +235,9 @@ std::optional<SalvageReport> salvageInto(Outbox& into, const std::filesystem::pa
                 }
             } catch (const StorageError&) {
             }
-            limit = highest + kProbeBeyond;
         }
+        // And look beyond in any case: a damaged page can make the maximum read short.
+        const std::int64_t limit = highest + kProbeBeyond;
         // held_for (outbox version 3) keeps an item away from servers it was not queued for.
         const bool hasHeldFor = queryInt(copy, "SELECT count(*) FROM pragma_table_info('outbox') "
                                                "WHERE name = 'held_for'")
