@@ -48,8 +48,10 @@ TEST_CASE("a forgotten PIN: --reset-pin clears it and its lock-out, keeps the re
     savePinHash(setup.config, StaffAuth::hashPin("2580"));
     // Locked out by wrong guesses.
     {
-        StaffAuth auth(loadKioskConfig(setup.config).pinHash, setup.data / "staff-lock.json", 2);
         std::filesystem::create_directories(setup.data);
+        StaffAuth::writeFreshState(setup.data / "staff-lock.json", loadKioskConfig(setup.config).pinHash);
+        StaffAuth auth(loadKioskConfig(setup.config).pinHash, setup.data / "staff-lock.json",
+                       StaffLockOptions{2, std::chrono::minutes(5), std::chrono::hours(24)});
         auth.check("1111", std::chrono::system_clock::now());
         REQUIRE(auth.check("2222", std::chrono::system_clock::now()).outcome == PinCheck::Outcome::LockedOut);
     }

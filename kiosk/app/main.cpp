@@ -1,8 +1,12 @@
 // signpost-kiosk: flags, the start-up runtime, then the shell. Everything else lives in
 // signpost_core (data) and signpost_ui (screens); see kiosk_shell.h for the window and loop and
 // exit_codes.h for what each exit code means to the service manager.
+#include <termios.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <exception>
 #include <string>
 #include <vector>
@@ -11,11 +15,92 @@
 #include "app/kiosk_shell.h"
 #include "app/shell_options.h"
 #include "app/signal_watcher.h"
+#include "core/common/secure_buffer.h"
 #include "core/config/toml.h"
 #include "core/runtime/kiosk_runtime.h"
 #include "core/runtime/systemd_notify.h"
 #include "sync/engine/device_identity.h"
 #include "sync/engine/engine_options.h"
+
+namespace {
+
+// One line from standard input, without its line end; nullopt at end of input.
+std::optional<signpost::SecureString> readLine() {
+    signpost::SecureString line;
+    for (int c = std::getchar(); c != EOF; c = std::getchar()) {
+        if (c == '\n') {
+            return line;
+        }
+        line.push_back(static_cast<char>(c));
+    }
+    if (line.empty()) {
+        return std::nullopt;
+    }
+    return line;
+}
+
+// A terminal's echo off for the lifetime of the object (nothing on a pipe).
+class NoEcho {
+public:
+    NoEcho() {
+        if (::tcgetattr(STDIN_FILENO, &m_saved) == 0) {
+            termios quiet = m_saved;
+            quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+            m_active = ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet) == 0;
+        }
+    }
+    ~NoEcho() {
+        if (m_active) {
+            ::tcsetattr(STDIN_FILENO, TCSANOW, &m_saved);
+        }
+    }
+    NoEcho(const NoEcho&) = delete;
+    NoEcho& operator=(const NoEcho&) = delete;
+
+private:
+    termios m_saved{};
+    bool m_active = false;
+};
+
+// The new PIN from standard input: asked twice without echo on a terminal, else the first line.
+std::optional<signpost::SecureString> readNewPin() {
+    using signpost::SecureString;
+    const bool terminal = ::isatty(STDIN_FILENO) == 1;
+    std::optional<SecureString> first;
+    {
+        NoEcho quiet;
+        if (terminal) {
+            std::fputs("New staff PIN (4 to 8 digits): ", stderr);
+        }
+        first = readLine();
+        if (terminal) {
+            std::fputs("\nThe same PIN again: ", stderr);
+            std::optional<SecureString> second = readLine();
+            std::fputs("\n", stderr);
+            const bool same = first && second && signpost::view(*first) == signpost::view(*second);
+            if (second) {
+                signpost::wipe(*second);
+            }
+            if (!same) {
+                std::fputs("signpost-kiosk: the two PINs differ; nothing was changed\n", stderr);
+                if (first) {
+                    signpost::wipe(*first);
+                }
+                return std::nullopt;
+            }
+        }
+    }
+    if (!first) {
+        std::fputs("signpost-kiosk: --set-pin reads the PIN from standard input, which was empty\n", stderr);
+        return std::nullopt;
+    }
+    if (!first->empty() && first->back() == '\r') {
+        first->pop_back();
+    }
+    return first;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     using namespace signpost;
@@ -43,7 +128,33 @@ int main(int argc, char** argv) {
             return kExitUsage;
         case ParsedCommandLine::Action::Run:
         case ParsedCommandLine::Action::Enroll:
-        case ParsedCommandLine::Action::ResetPin: break;
+        case ParsedCommandLine::Action::ResetPin:
+        case ParsedCommandLine::Action::SetPin: break;
+    }
+
+    if (command.action == ParsedCommandLine::Action::SetPin) {
+        try {
+            std::optional<SecureString> pin = readNewPin();
+            if (!pin) {
+                return kExitUsage;
+            }
+            const auto configFile =
+                setStaffPin(KioskOptions{command.options.configFile, command.options.dataDir}, view(*pin));
+            wipe(*pin);
+            std::printf("The staff PIN is set in %s (and any lock-out is over).\n"
+                        "Restart the kiosk (sudo systemctl restart signpost-kiosk) for it to take effect.\n",
+                        configFile.c_str());
+            return kExitOk;
+        } catch (const std::invalid_argument& error) {
+            std::fprintf(stderr, "signpost-kiosk: the PIN was not set: %s\n", error.what());
+            return kExitUsage;
+        } catch (const ConfigError& error) {
+            std::fprintf(stderr, "%s\n", error.what());
+            return kExitBadConfig;
+        } catch (const std::exception& error) {
+            std::fprintf(stderr, "signpost-kiosk: the PIN was not set: %s\n", error.what());
+            return kExitCannotStart;
+        }
     }
 
     if (command.action == ParsedCommandLine::Action::ResetPin) {
@@ -67,7 +178,9 @@ int main(int argc, char** argv) {
         SignalWatcher signals;
         KioskRuntime runtime;
         try {
-            runtime = openKioskRuntime(KioskOptions{command.options.configFile, command.options.dataDir});
+            KioskOptions kioskOptions{command.options.configFile, command.options.dataDir};
+            kioskOptions.coordinatorKeyFile = command.options.coordinatorKeyFile;
+            runtime = openKioskRuntime(kioskOptions);
         } catch (const ConfigError& error) {
             // One line naming file, line and key; no window. Restarting cannot fix this.
             std::fprintf(stderr, "%s\n", error.what());

@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -43,6 +44,10 @@ struct StaffNote {
 struct KioskOptions {
     std::filesystem::path configFile;  // --config; empty = defaultKioskConfigFile()
     std::filesystem::path dataDir;     // --data-dir; empty = config paths.data_dir or default
+    // --coordinator-key: the coordinators' key from this root-owned file; empty = the installed
+    // default (/etc/signpost/coordinator.pub) when installed, else kiosk.toml's key
+    // (core/runtime/coordinator_key.h).
+    std::filesystem::path coordinatorKeyFile{};
     // How the existing directory database is checked before it is trusted. Fast keeps start-up
     // quick; the shell then runs the Thorough check in the background (directory_verification.h).
     DirectoryCheck directoryCheck = DirectoryCheck::Fast;
@@ -76,6 +81,14 @@ KioskRuntime openKioskRuntime(const KioskOptions& options);
 // runs (which keeps the old PIN until it restarts). Returns the config file it changed.
 // Throws ConfigError (the config does not load) or FileError (it cannot be written).
 std::filesystem::path resetStaffPin(const KioskOptions& options);
+
+// `signpost-kiosk --set-pin` (issue 9): checks `pin` (StaffAuth::isAcceptableNewPin), writes a
+// fresh lock state for it in the data directory, then its Argon2id hash into staff.pin_hash of
+// the config file (keeping every comment and other key). Run as root, both files are given back
+// to their owners. Safe while the kiosk runs (it keeps the old PIN until it restarts). Returns the
+// config file it changed. Throws std::invalid_argument (a PIN too easy to guess), ConfigError
+// (the config does not load) or FileError (a file cannot be written).
+std::filesystem::path setStaffPin(const KioskOptions& options, std::string_view pin);
 
 // After a background check (DirectoryVerification) found the directory damaged: rebuilds it from
 // the bundle in place (the DirectoryStore object stays the same, so pointers to it stay valid)
