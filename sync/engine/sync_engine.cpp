@@ -445,6 +445,10 @@ struct SyncEngine::Worker {
         beat.lastError = status.lastError;
         beat.freeDiskBytes = freeDiskBytes(options.dataDir);
         beat.directoryVersion = status.directoryVersion;
+        {
+            std::lock_guard lock(engine.m_mutex);
+            beat.staff = engine.m_staff;
+        }
         Result<HttpResponse> sent = request("POST", "/v1/devices/heartbeat", protocol::toJson(beat));
         if (!sent) {
             failed(sent.error().code, sent.error().message);
@@ -568,6 +572,7 @@ struct SyncEngine::Worker {
         while (true) {
             bool syncNow = false;
             bool submission = false;
+            bool staffChanged = false;
             std::optional<std::pair<std::string, std::string>> enrollRequest;
             std::uint64_t enrollTicket = 0;
             {
@@ -576,6 +581,7 @@ struct SyncEngine::Worker {
                     break;
                 }
                 std::swap(syncNow, engine.m_syncNow);
+                std::swap(staffChanged, engine.m_staffChanged);
                 std::swap(submission, engine.m_submission);
                 std::swap(enrollRequest, engine.m_enroll);
                 enrollTicket = engine.m_enrollTicket;
@@ -595,6 +601,12 @@ struct SyncEngine::Worker {
                             fillIdentity();
                         } catch (const std::exception&) {
                         }
+                    }
+                }
+                if (staffChanged) {
+                    heartbeatWanted = true;
+                    if (!retryAfterHonoured) {
+                        retryAt = {};
                     }
                 }
                 if (submission) {
@@ -624,7 +636,7 @@ struct SyncEngine::Worker {
             std::unique_lock lock(engine.m_mutex);
             const auto woken = [&] {
                 return engine.m_stopping || engine.m_syncNow || engine.m_submission ||
-                       engine.m_enroll.has_value();
+                       engine.m_staffChanged || engine.m_enroll.has_value();
             };
             if (wake == Clock::time_point::max()) {
                 engine.m_wake.wait(lock, woken);
@@ -709,6 +721,20 @@ void SyncEngine::notifySubmission() {
     {
         std::lock_guard lock(m_mutex);
         m_submission = true;
+    }
+    m_wake.notify_all();
+}
+
+void SyncEngine::reportStaff(const protocol::StaffLockReport& report) {
+    {
+        std::lock_guard lock(m_mutex);
+        if (report == m_staff) {
+            return;
+        }
+        // Only what coordinators act on sends a heartbeat now; the rest rides the next one.
+        m_staffChanged = m_staffChanged || report.lockouts != m_staff.lockouts ||
+                         report.lockedUntil != m_staff.lockedUntil || report.pinSet != m_staff.pinSet;
+        m_staff = report;
     }
     m_wake.notify_all();
 }

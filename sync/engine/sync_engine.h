@@ -15,7 +15,7 @@
 //     for a delta); the UI's store sees it via refreshIfChanged(). Polled every
 //     directoryInterval and after each push round that sent something.
 //   - Heartbeat every heartbeatInterval: version, queue depth, last sync, last error, free disk,
-//     directory version.
+//     directory version, the staff PIN's lock state (reportStaff: at once when it changes).
 //   - Wipes the ciphertext of sent items once sentGrace has passed (the row stays for staff).
 // It opens its own Outbox and DirectoryStore connections by path (WAL lets the UI keep reading and
 // writing), never touches ImGui, and never throws out of its thread: storage failures become
@@ -40,6 +40,7 @@
 #include "sync/engine/backoff.h"
 #include "sync/engine/sync_status.h"
 #include "sync/net/http_client.h"
+#include "sync/protocol/wire.h"
 
 namespace signpost::sync {
 
@@ -87,6 +88,9 @@ public:
     // server accepted it. Returns a ticket: status().enrollTicket equals it once the phase shown
     // is this call's (InProgress at once, then Succeeded or Failed).
     std::uint64_t enroll(const std::string& serverUrl, const std::string& code);
+    // The staff PIN's state, for the heartbeat (the UI thread owns StaffAuth). A change in the
+    // lockouts or the lock sends a heartbeat at once, so coordinators see a kiosk being guessed at.
+    void reportStaff(const protocol::StaffLockReport& report);
 
     const SyncEngineOptions& options() const noexcept { return m_options; }
 
@@ -104,6 +108,8 @@ private:
     bool m_syncNow = false;
     bool m_submission = false;
     std::optional<std::pair<std::string, std::string>> m_enroll;
+    protocol::StaffLockReport m_staff;  // under m_mutex
+    bool m_staffChanged = false;        // under m_mutex: a heartbeat is wanted
     std::uint64_t m_enrollTicket = 0;
     std::unique_ptr<HttpClient> m_http;
     std::thread m_thread;

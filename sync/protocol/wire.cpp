@@ -181,12 +181,18 @@ Submission readSubmission(const json& value, const std::string& path) {
 }
 
 json heartbeatJson(const Heartbeat& h) {
-    return json{{"app_version", h.appVersion},
-                {"queue", {{"queued", h.queued}, {"sent", h.sent}, {"rejected", h.rejected}}},
-                {"last_sync_at", h.lastSyncAt},
-                {"last_error", h.lastError},
-                {"free_disk_bytes", h.freeDiskBytes},
-                {"directory_version", h.directoryVersion}};
+    json beat{{"app_version", h.appVersion},
+              {"queue", {{"queued", h.queued}, {"sent", h.sent}, {"rejected", h.rejected}}},
+              {"last_sync_at", h.lastSyncAt},
+              {"last_error", h.lastError},
+              {"free_disk_bytes", h.freeDiskBytes},
+              {"directory_version", h.directoryVersion}};
+    if (h.staff.reported) {
+        beat["staff"] = {{"pin_set", h.staff.pinSet},
+                         {"lockouts", h.staff.lockouts},
+                         {"locked_until", h.staff.lockedUntil}};
+    }
+    return beat;
 }
 
 Heartbeat readHeartbeat(const json& value, const std::string& path) {
@@ -203,6 +209,17 @@ Heartbeat readHeartbeat(const json& value, const std::string& path) {
     h.lastError = r.optionalString("last_error", 300);
     h.freeDiskBytes = r.optionalUnsigned("free_disk_bytes");
     h.directoryVersion = r.optionalInteger("directory_version", 0);
+    if (const json* staff = r.find("staff")) {
+        Reader st(*staff, r.field("staff"));
+        h.staff.reported = true;
+        h.staff.pinSet = st.boolean("pin_set", false);
+        const std::int64_t lockouts = st.optionalInteger("lockouts", 0);
+        if (lockouts < 0 || lockouts > 1000) {
+            throw WireFormatError(st.field("lockouts"), "expected a whole number from 0 to 1000");
+        }
+        h.staff.lockouts = static_cast<int>(lockouts);
+        h.staff.lockedUntil = st.optionalString("locked_until", 64);
+    }
     return h;
 }
 

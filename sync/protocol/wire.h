@@ -92,6 +92,16 @@ struct DirectoryUpdate {
     std::vector<std::string> deletedServiceIds;
 };
 
+// What a kiosk says about its staff PIN in each heartbeat (issue 9), so coordinators see a kiosk
+// whose staff mode is locked after wrong PINs (`signpost devices` flags it).
+struct StaffLockReport {
+    bool reported = false;    // false: a kiosk too old to report it
+    bool pinSet = false;      // false: staff mode is not set up on the kiosk
+    int lockouts = 0;         // locks imposed since the right PIN was last entered
+    std::string lockedUntil;  // UTC ISO 8601 while locked, else ""
+    bool operator==(const StaffLockReport&) const = default;
+};
+
 // POST /v1/devices/heartbeat
 struct Heartbeat {
     std::string appVersion;
@@ -100,6 +110,7 @@ struct Heartbeat {
     std::string lastError;        // non-personal error code/message or ""
     std::uint64_t freeDiskBytes = 0;
     std::int64_t directoryVersion = 0;
+    StaffLockReport staff;        // "staff": {pin_set, lockouts, locked_until}, when reported
 };
 
 // GET /v1/submissions?after=CURSOR&limit=N (coordinator)
