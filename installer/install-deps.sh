@@ -17,6 +17,7 @@ packages=(
     nlohmann-json3-dev libcpp-httplib-dev
     libfreetype-dev      # Debian's libimgui.a contains imgui_freetype; it links against FreeType
     libstb-dev           # stb_image_write for screenshots (a dependency of libimgui-dev anyway)
+    libssl-dev           # libcrypto: the sync server's key fingerprint staff confirm when re-enrolling
     # Runtime
     fonts-noto-core      # Noto Sans: Latin Extended (Polish) now, Arabic/Bengali scripts later
     tzdata               # /usr/share/zoneinfo/Europe/London for "open now"

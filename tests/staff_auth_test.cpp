@@ -384,7 +384,7 @@ TEST_CASE("issue 9: a new PIN set legitimately starts fresh, one changed behind 
     CHECK(restarted.status(kNoon).outcome == Outcome::Ready);
 }
 
-TEST_CASE("issue 9: a version 1 state is taken once; missing on a first start is fresh", "[staff]") {
+TEST_CASE("issue 9: a version 1 state is taken once, missing on a first start is fresh", "[staff]") {
     test::TempDir dir("staff");
     const fs::path stateFile = dir / "staff-lock.json";
     test::writeText(stateFile, R"({"format":1,"failures":3,"locked_until":null})");

@@ -21,6 +21,7 @@
 #include "core/runtime/systemd_notify.h"
 #include "sync/engine/device_identity.h"
 #include "sync/engine/engine_options.h"
+#include "sync/engine/enrollment_policy.h"
 
 namespace {
 
@@ -195,6 +196,15 @@ int main(int argc, char** argv) {
         if (command.action == ParsedCommandLine::Action::Enroll) {
             // No window: enroll the way the staff panel does, with the [sync] settings.
             const sync::SyncEngineOptions syncOptions = sync::syncEngineOptions(runtime.config, runtime.dataDir);
+            // The same rules as the staff panel: https:// (plain http:// only on this machine),
+            // and what waits for the current server stays bound to it (enrollment_policy.h).
+            if (auto allowed = sync::checkEnrollmentUrl(command.options.enrollServer); !allowed) {
+                std::fprintf(stderr, "signpost-kiosk: enrollment refused (%s): %s\n", allowed.error().code.c_str(),
+                             allowed.error().message.c_str());
+                return kExitCannotStart;
+            }
+            sync::holdQueueBeforeEnrolling(runtime.dataDir / "outbox.db", runtime.dataDir,
+                                           command.options.enrollServer);
             HttpClient http(syncOptions.http);
             const auto enrolled = sync::enrollDevice(
                 http, {command.options.enrollServer, command.options.enrollCode, syncOptions.deviceName,

@@ -11,6 +11,7 @@
 #include "core/directory/hsds_import.h"
 #include "core/referral/outbox.h"
 #include "sync/engine/device_identity.h"
+#include "sync/engine/enrollment_policy.h"
 #include "sync/engine/sync_ledger.h"
 #include "sync/protocol/submission_signing.h"
 #include "sync/protocol/wire.h"
@@ -139,6 +140,14 @@ struct SyncEngine::Worker {
     void refreshCounts() {
         if (ledger) {
             status.counts = ledger->counts();
+            status.heldFor.clear();
+            if (status.counts.held > 0) {
+                for (auto& [server, count] : ledger->heldServers()) {
+                    if (!identity || server != identity->enrollment.serverUrl) {
+                        status.heldFor.emplace_back(std::move(server), count);
+                    }
+                }
+            }
         }
     }
 
@@ -469,17 +478,59 @@ struct SyncEngine::Worker {
 
     // --- Enrollment -----------------------------------------------------------------------
 
-    void enrollNow(const std::string& url, const std::string& code) {
+    void checkServerNow(const std::string& url, std::uint64_t ticket) {
+        status.serverCheck = {};
+        status.serverCheck.phase = ServerCheck::Phase::InProgress;
+        status.serverCheck.ticket = ticket;
+        publish();
+        Result<ServerIdentity> checked = inspectServer(http, url);
+        if (!checked) {
+            status.serverCheck.phase = ServerCheck::Phase::Failed;
+            status.serverCheck.error = checked.error().code;
+            status.serverCheck.message = checked.error().message;
+            logInfo(kLog, "server check failed: " + checked.error().code);
+            return;
+        }
+        status.serverCheck.phase = ServerCheck::Phase::Ready;
+        status.serverCheck.url = checked.value().url;
+        status.serverCheck.plainLoopback = checked.value().plainLoopback;
+        status.serverCheck.fingerprint = checked.value().fingerprint;
+        status.serverCheck.pin = checked.value().pin;
+        logInfo(kLog, "server checked for enrollment: " + checked.value().url + " key " +
+                          (checked.value().plainLoopback ? "(plain http on this machine)" : checked.value().fingerprint));
+    }
+
+    void enrollNow(const std::string& url, const std::string& code, const std::string& pin) {
         status.enrollPhase = EnrollPhase::InProgress;
         status.enrollError.clear();
         status.enrollMessage.clear();
         status.state = SyncState::Syncing;
         publish();
+        // https://, or http:// only on this machine (issue 9).
+        if (Result<std::string> allowed = checkEnrollmentUrl(url); !allowed) {
+            status.enrollPhase = EnrollPhase::Failed;
+            status.enrollError = allowed.error().code;
+            status.enrollMessage = allowed.error().message;
+            logWarning(kLog, "enrollment refused: " + allowed.error().code);
+            return;
+        }
+        // What waits for the current server stays bound to it: never sent elsewhere unasked.
+        if (identity && ledger) {
+            const Result<std::string> target = normaliseServerUrl(url);
+            if (target && target.value() != identity->enrollment.serverUrl) {
+                const std::size_t held = ledger->holdFor(identity->enrollment.serverUrl);
+                if (held > 0) {
+                    logWarning(kLog, std::to_string(held) + " waiting referral(s) stay bound to " +
+                                         identity->enrollment.serverUrl);
+                }
+            }
+        }
         EnrollParams params;
         params.serverUrl = url;
         params.enrollmentCode = code;
         params.deviceName = options.deviceName;
         params.venue = options.venue;
+        params.expectedPin = pin;
         Result<DeviceIdentity> enrolled = enrollDevice(http, params, options.dataDir);
         if (!enrolled) {
             status.enrollPhase = EnrollPhase::Failed;
@@ -573,7 +624,10 @@ struct SyncEngine::Worker {
             bool syncNow = false;
             bool submission = false;
             bool staffChanged = false;
-            std::optional<std::pair<std::string, std::string>> enrollRequest;
+            std::optional<EnrollRequest> enrollRequest;
+            std::optional<std::string> checkRequest;
+            std::uint64_t checkTicket = 0;
+            std::optional<std::string> releaseRequest;
             std::uint64_t enrollTicket = 0;
             {
                 std::unique_lock lock(engine.m_mutex);
@@ -585,11 +639,26 @@ struct SyncEngine::Worker {
                 std::swap(submission, engine.m_submission);
                 std::swap(enrollRequest, engine.m_enroll);
                 enrollTicket = engine.m_enrollTicket;
+                std::swap(checkRequest, engine.m_checkServer);
+                checkTicket = engine.m_checkTicket;
+                std::swap(releaseRequest, engine.m_release);
             }
             try {
+                if (checkRequest) {
+                    checkServerNow(*checkRequest, checkTicket);
+                }
                 if (enrollRequest) {
                     status.enrollTicket = enrollTicket;
-                    enrollNow(enrollRequest->first, enrollRequest->second);
+                    openStores();
+                    enrollNow(enrollRequest->url, enrollRequest->code, enrollRequest->pin);
+                }
+                if (releaseRequest) {
+                    openStores();
+                    const std::size_t released = ledger->release(*releaseRequest);
+                    logWarning(kLog, "staff confirmed: " + std::to_string(released) + " referral(s) held for " +
+                                         *releaseRequest + " may go to " + status.serverUrl);
+                    pushWanted = true;
+                    retryAt = {};
                 }
                 if (syncNow) {
                     pushWanted = directoryWanted = heartbeatWanted = true;
@@ -636,7 +705,8 @@ struct SyncEngine::Worker {
             std::unique_lock lock(engine.m_mutex);
             const auto woken = [&] {
                 return engine.m_stopping || engine.m_syncNow || engine.m_submission ||
-                       engine.m_staffChanged || engine.m_enroll.has_value();
+                       engine.m_staffChanged || engine.m_enroll.has_value() ||
+                       engine.m_checkServer.has_value() || engine.m_release.has_value();
             };
             if (wake == Clock::time_point::max()) {
                 engine.m_wake.wait(lock, woken);
@@ -739,11 +809,39 @@ void SyncEngine::reportStaff(const protocol::StaffLockReport& report) {
     m_wake.notify_all();
 }
 
-std::uint64_t SyncEngine::enroll(const std::string& serverUrl, const std::string& code) {
+std::uint64_t SyncEngine::checkServer(const std::string& serverUrl) {
     std::uint64_t ticket = 0;
     {
         std::lock_guard lock(m_mutex);
-        m_enroll = std::make_pair(serverUrl, code);
+        m_checkServer = serverUrl;
+        ticket = ++m_checkTicket;
+        auto shown = std::make_shared<SyncStatus>(*m_status);
+        shown->serverCheck = {};
+        shown->serverCheck.phase = ServerCheck::Phase::InProgress;
+        shown->serverCheck.ticket = ticket;
+        m_status = std::move(shown);
+    }
+    m_wake.notify_all();
+    if (m_options.onStatusChanged) {
+        m_options.onStatusChanged();
+    }
+    return ticket;
+}
+
+void SyncEngine::releaseHeld(const std::string& heldFor) {
+    {
+        std::lock_guard lock(m_mutex);
+        m_release = heldFor;
+    }
+    m_wake.notify_all();
+}
+
+std::uint64_t SyncEngine::enroll(const std::string& serverUrl, const std::string& code,
+                                 const std::string& expectedPin) {
+    std::uint64_t ticket = 0;
+    {
+        std::lock_guard lock(m_mutex);
+        m_enroll = EnrollRequest{serverUrl, code, expectedPin};
         ticket = ++m_enrollTicket;
         // Show "enrolling" at once; the engine may be busy with a request for a moment.
         auto shown = std::make_shared<SyncStatus>(*m_status);
