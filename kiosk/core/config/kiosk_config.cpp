@@ -381,9 +381,9 @@ bool checkString(const Rule& rule, const std::string& value) {
 std::optional<std::string> readLanguageList(const TomlArray& items, const std::string& expectation,
                                             std::vector<std::string>& codes) {
     for (const auto& item : items) {
-        if (std::holds_alternative<std::int64_t>(item)) {
-            return std::to_string(std::get<std::int64_t>(item)) +
-                   " is not a two-letter ISO 639-1 language code; expected " + expectation;
+        if (!std::holds_alternative<std::string>(item)) {
+            return shown(item) + " is not a two-letter ISO 639-1 language code; expected " +
+                   expectation;
         }
         const std::string& code = std::get<std::string>(item);
         if (!isLanguageCode(code)) {
@@ -748,8 +748,7 @@ std::string exampleKioskConfig() {
                   "this file, keeping these comments.");
     out += "#\n";
     appendComment(out,
-                  "Format: TOML (a subset): one level of [tables], text in \"quotes\", lists on "
-                  "one line, no inline tables.");
+                  "Format: TOML 1.0 (https://toml.io): [tables], text in \"quotes\", lists in [].");
     for (const TableSpec& table : kTables) {
         out += '\n';
         appendComment(out, table.help);
