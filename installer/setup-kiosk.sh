@@ -2,7 +2,7 @@
 # Turns a fresh Debian 12 install into a Signpost kiosk (installer/README.md, "Install a kiosk").
 #
 #   sudo installer/setup-kiosk.sh --package signpost-kiosk_0.1.0-1_amd64.deb \
-#        [--coordinator-key KEY] [--user kiosk]
+#        [--coordinator-key KEY] [--pin-file FILE] [--user kiosk]
 #   sudo installer/setup-kiosk.sh                 # signpost-kiosk already installed
 #
 # What it does (each step is safe to repeat; running the script again changes nothing):
@@ -14,12 +14,16 @@
 #   4. closes the ways out: no VT switching or Ctrl+Alt+Backspace (Xorg), no text consoles on
 #      other VTs (logind), no Ctrl+Alt+Del reboot, no magic SysRq keys
 #   5. boots to multi-user.target (no display manager) and enables signpost-kiosk.service
+#   6. writes the coordinators' key to /etc/signpost/coordinator.pub (root's; the kiosk cannot
+#      change it) and, if the kiosk has no staff PIN yet, asks for one (or reads the first line
+#      of --pin-file): without a PIN the touchscreen never opens staff mode
 # Then reboot. Environment: SIGNPOST_ROOT_OK=1 skips the "running in a chroot" checks (tests).
 set -eu
 
 user=kiosk
 package=
 coordinator_key=
+pin_file=
 usage() {
     sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
@@ -29,6 +33,7 @@ while [ $# -gt 0 ]; do
         --package) [ $# -ge 2 ] || usage; package="$2"; shift 2 ;;
         --coordinator-key) [ $# -ge 2 ] || usage; coordinator_key="$2"; shift 2 ;;
         --user) [ $# -ge 2 ] || usage; user="$2"; shift 2 ;;
+        --pin-file) [ $# -ge 2 ] || usage; pin_file="$2"; shift 2 ;;
         -h|--help) usage ;;
         *) echo "setup-kiosk: unknown option $1" >&2; usage ;;
     esac
@@ -141,14 +146,61 @@ if ! systemctl is-enabled signpost-kiosk.service >/dev/null 2>&1; then
     say "enabled signpost-kiosk.service"
 fi
 
-# Optional: the coordinators' public key, if the config still has none.
+# 6a. The coordinators' public key, in a file root owns: every referral is sealed to it, so the
+# kiosk's own user must never be able to replace it (kiosk.toml is the kiosk's to rewrite).
+keyfile=/etc/signpost/coordinator.pub
 if [ -n "$coordinator_key" ]; then
     case "$coordinator_key" in *[!A-Za-z0-9+/=]*) echo "setup-kiosk: --coordinator-key is not base64" >&2; exit 2 ;; esac
-    if grep -q '^coordinator_public_key = ""' /etc/signpost/kiosk.toml; then
-        sed -i "s|^coordinator_public_key = \"\"|coordinator_public_key = \"$coordinator_key\"|" /etc/signpost/kiosk.toml
-        say "set the coordinators' public key in /etc/signpost/kiosk.toml"
-    elif ! grep -q "^coordinator_public_key = \"$coordinator_key\"" /etc/signpost/kiosk.toml; then
-        echo "setup-kiosk: warning: kiosk.toml already has a different coordinators' key; left it alone" >&2
+    if [ -f "$keyfile" ] && [ "$(cat "$keyfile")" != "$coordinator_key" ]; then
+        echo "setup-kiosk: $keyfile already holds another coordinators' key; left it alone" >&2
+        echo "setup-kiosk: (if the coordinators really changed their key, delete it and run this again)" >&2
+    else
+        put "$keyfile" "$coordinator_key"
+    fi
+fi
+if [ -f "$keyfile" ] && [ "$(stat -c '%a %U %G' "$keyfile")" != "644 root root" ]; then
+    chown root:root "$keyfile"
+    chmod 0644 "$keyfile"
+    say "made $keyfile root's, mode 0644"
+fi
+if [ ! -f "$keyfile" ]; then
+    echo "setup-kiosk: warning: no coordinators' key yet ($keyfile): the kiosk will not start until" >&2
+    echo "setup-kiosk: it is there; run this again with --coordinator-key KEY (from signpost keygen)" >&2
+fi
+
+# 6b. The staff PIN. Without one the touchscreen never opens staff mode, so nobody who walks up
+# can make themselves staff. Set it as the app's user, from standard input (never the command line).
+if grep -q '^pin_hash = ""' /etc/signpost/kiosk.toml 2>/dev/null; then
+    if [ -n "$pin_file" ]; then
+        if head -n 1 "$pin_file" | runuser -u signpost -- /usr/bin/signpost-kiosk --set-pin >/dev/null; then
+            say "set the staff PIN from $pin_file"
+        else
+            echo "setup-kiosk: the staff PIN in $pin_file was not accepted (4 to 8 digits, not all the same, not 1234)" >&2
+            exit 1
+        fi
+    elif [ -t 0 ]; then
+        while :; do
+            printf 'setup-kiosk: staff PIN for this kiosk (4 to 8 digits; not shown): ' >&2
+            stty -echo
+            read -r pin || pin=
+            printf '\nsetup-kiosk: the same PIN again: ' >&2
+            read -r again || again=
+            stty echo
+            printf '\n' >&2
+            if [ "$pin" != "$again" ]; then
+                echo "setup-kiosk: the two PINs differ; again" >&2
+                continue
+            fi
+            if printf '%s\n' "$pin" | runuser -u signpost -- /usr/bin/signpost-kiosk --set-pin >/dev/null; then
+                say "set the staff PIN"
+                break
+            fi
+            echo "setup-kiosk: that PIN is too easy to guess (4 to 8 digits, not all the same, not 1234); again" >&2
+        done
+        pin=; again=
+    else
+        echo "setup-kiosk: warning: no staff PIN set, so staff mode is off on this kiosk; set one with" >&2
+        echo "setup-kiosk:   sudo runuser -u signpost -- signpost-kiosk --set-pin" >&2
     fi
 fi
 

@@ -197,7 +197,9 @@ if [ -z "$report" ]; then ok "systemd-analyze verify on the installed units"; el
 # work offline, on the unit symlinks, as they do in a fresh install's chroot.)
 cp "$here/../../setup-kiosk.sh" "$here/../../setup-server.sh" "$root/tmp/"
 key=$(head -c 32 /dev/urandom | base64)
-if inroot sh /tmp/setup-kiosk.sh --coordinator-key "$key" >"$base/setup-kiosk.log" 2>&1; then
+echo 258046 >"$root/tmp/staff-pin"
+if inroot sh /tmp/setup-kiosk.sh --coordinator-key "$key" --pin-file /tmp/staff-pin </dev/null \
+        >"$base/setup-kiosk.log" 2>&1; then
     ok "setup-kiosk.sh"
 else
     bad "setup-kiosk.sh:"; cat "$base/setup-kiosk.log" >&2
@@ -215,11 +217,16 @@ grep -qx 'kernel.sysrq = 0' "$root/etc/sysctl.d/60-signpost-kiosk.conf" || bad "
 [ "$(readlink "$root/etc/systemd/system/ctrl-alt-del.target")" = /dev/null ] || bad "Ctrl+Alt+Del not masked"
 [ "$(readlink "$root/etc/systemd/system/default.target")" = /lib/systemd/system/multi-user.target ] ||
     bad "default target is not multi-user.target: $(readlink "$root/etc/systemd/system/default.target")"
-grep -qx "coordinator_public_key = \"$key\"" "$root/etc/signpost/kiosk.toml" ||
-    bad "the coordinators' key was not put in kiosk.toml"
-ok "setup-kiosk.sh: user kiosk, autologin, X from .profile, no escape routes, multi-user, key set"
+# Issue 9: the key in a file only root may change; a staff PIN (hash) with a fresh lock state.
+expect_stat /etc/signpost/coordinator.pub "644 root root"
+[ "$(cat "$root/etc/signpost/coordinator.pub")" = "$key" ] || bad "the coordinators' key is not in coordinator.pub"
+grep -q '^pin_hash = "\$argon2id\$' "$root/etc/signpost/kiosk.toml" || bad "setup-kiosk.sh set no staff PIN"
+expect_stat /etc/signpost/kiosk.toml "640 signpost signpost"
+expect_stat /var/lib/signpost/staff-lock.json "600 signpost signpost"
+ok "setup-kiosk.sh: user kiosk, autologin, X from .profile, no escape routes, multi-user, key file, PIN"
 grep -q 'wrote' "$base/setup-kiosk.log" || bad "setup-kiosk.sh's first run reported no change (the second-run check below would prove nothing)"
-if inroot sh /tmp/setup-kiosk.sh --coordinator-key "$key" >"$base/setup-kiosk2.log" 2>&1 &&
+if inroot sh /tmp/setup-kiosk.sh --coordinator-key "$key" --pin-file /tmp/staff-pin </dev/null \
+        >"$base/setup-kiosk2.log" 2>&1 &&
    ! grep -Eq 'wrote|made|added|linked|masked|enabled|disabled|default target|set the' "$base/setup-kiosk2.log"; then
     ok "setup-kiosk.sh again: changes nothing"
 else
@@ -370,6 +377,21 @@ if [ ! -e "$root/var/lib/signpost" ] && [ "$(unsent_dirs)" = 0 ]; then
 else
     bad "purge with every referral sent:"; cat "$base/purge2.log" >&2
 fi
+
+# Issue 9: purge with everything sent in the outbox, but a damaged copy the kiosk moved aside
+# still holding a referral that never reached the new outbox: kept, never deleted.
+inroot dpkg -i "$(deb signpost-kiosk)" >/dev/null 2>&1 || bad "reinstall kiosk"
+make_outbox 0 2
+sqlite3 "$root/var/lib/signpost/outbox.db.damaged-20261101T120000Z" "
+    CREATE TABLE outbox (seq INTEGER PRIMARY KEY, id TEXT, status TEXT NOT NULL);
+    INSERT INTO outbox (id, status) VALUES ('only-here', 'queued');" >/dev/null
+inroot dpkg -P signpost-kiosk >"$base/purge-damaged.log" 2>&1 || bad "dpkg -P (damaged copy)"
+if [ "$(unsent_dirs)" = 1 ] && grep -q "holds 1 referral(s) not yet sent" "$base/purge-damaged.log"; then
+    ok "purge with a damaged copy holding an unsent referral: moved aside, not deleted"
+else
+    bad "purge with a damaged copy:"; cat "$base/purge-damaged.log" >&2
+fi
+rm -rf "$root"/var/lib/signpost.unsent-*
 
 # purge when it cannot check (no sqlite3): moved aside, never deleted.
 inroot dpkg -i "$(deb signpost-kiosk)" >/dev/null 2>&1 || bad "reinstall kiosk"
