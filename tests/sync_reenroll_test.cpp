@@ -7,6 +7,11 @@
 #include <set>
 #include <thread>
 
+#include "core/common/time_util.h"
+#include "core/config/kiosk_config.h"
+#include "core/operations/remote_settings.h"
+#include "core/staff/staff_auth.h"
+#include "sync/engine/device_identity.h"
 #include "sync/engine/enrollment_policy.h"
 #include "sync_world.h"
 
@@ -106,4 +111,126 @@ TEST_CASE("issue 9: back with the server they were queued for, held referrals go
     kiosk.waitFor([](const sync::SyncStatus& s) { return s.counts.queued == 0 && s.heldFor.empty(); });
     CHECK(first.idCounts().contains(id));
     CHECK_FALSE(second.idCounts().contains(id));
+}
+
+namespace {
+
+test::ExitStatus runTool(const std::string& program, const std::vector<std::string>& args,
+                         const std::filesystem::path& dir, const std::string& input, std::string& out,
+                         std::string& err) {
+    test::ProcessOptions options;
+    options.program = test::builtProgram(program);
+    options.args = args;
+    test::writeText(dir / "stdin", input);
+    options.stdinFile = dir / "stdin";
+    options.stdoutFile = dir / "out";
+    options.stderrFile = dir / "err";
+    const test::ExitStatus status = test::runProcess(options, 60s);
+    out = test::readText(dir / "out");
+    err = test::readText(dir / "err");
+    return status;
+}
+
+}  // namespace
+
+TEST_CASE("issue 9: heartbeats report a staff lock-out and signpost devices flags the kiosk",
+          "[sync_reenroll]") {
+    test::TempDir dir("staff-report");
+    test::SyncServer server(dir / "server");
+    test::SyncKiosk kiosk(dir / "kiosk", server.publicKey(), 0);
+    sync::SyncEngineOptions options = kiosk.engineOptions();
+    options.syncDirectory = false;
+    kiosk.startEngine(options);
+    kiosk.enroll(server);
+
+    // Wrong PINs at the kiosk: the UI reports the lock, and a heartbeat goes at once (the engine's
+    // own heartbeat interval here is an hour).
+    protocol::StaffLockReport locked;
+    locked.reported = true;
+    locked.pinSet = true;
+    locked.lockouts = 2;
+    locked.lockedUntil = formatIsoUtc(std::chrono::system_clock::now() + std::chrono::minutes(10));
+    kiosk.engine().reportStaff(locked);
+    REQUIRE(test::waitUntil(
+        [&] {
+            const auto devices = server.devices().devices;
+            return devices.size() == 1 && devices[0].lastHeartbeat.staff == locked;
+        },
+        20s, 50ms));
+
+    const std::filesystem::path tokenFile = dir / "coordinator.token";
+    test::writeText(tokenFile, server.admin({"coordinator-token", "create", "--name", "fleet"}) + "\n");
+    std::filesystem::permissions(tokenFile, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                 std::filesystem::perm_options::replace);
+    std::string out;
+    std::string err;
+    REQUIRE(runTool("signpost", {"devices", "--server", server.url(), "--token-file", tokenFile.string()}, dir.path(), "",
+                    out, err)
+                .success());
+    INFO(out << err);
+    CHECK(out.find("STAFF") != std::string::npos);
+    CHECK(out.find("LOCKED until") != std::string::npos);
+    CHECK(out.find("(lock 2)") != std::string::npos);
+    CHECK(err.find("warning: staff mode was locked after wrong PINs on 1 kiosk: Test kiosk (Harpurhey Library)") !=
+          std::string::npos);
+
+    // The right PIN at last: the flag goes with the next heartbeat.
+    protocol::StaffLockReport fine;
+    fine.reported = true;
+    fine.pinSet = true;
+    kiosk.engine().reportStaff(fine);
+    REQUIRE(test::waitUntil([&] { return server.devices().devices[0].lastHeartbeat.staff == fine; }, 20s, 50ms));
+    REQUIRE(runTool("signpost", {"devices", "--server", server.url(), "--token-file", tokenFile.string()}, dir.path(), "",
+                    out, err)
+                .success());
+    CHECK(err.find("warning: staff mode was locked") == std::string::npos);
+}
+
+TEST_CASE("issue 9: coordinators set a kiosk's PIN from the server, from standard input only",
+          "[sync_reenroll]") {
+    test::TempDir dir("remote-pin");
+    test::SyncServer server(dir / "server");
+    test::SyncKiosk kiosk(dir / "kiosk", server.publicKey(), 0);
+    sync::SyncEngineOptions options = kiosk.engineOptions();
+    options.syncDirectory = false;
+    kiosk.startEngine(options);
+    kiosk.enroll(server);
+    const std::string device = kiosk.engine().status()->deviceId;
+    const std::vector<std::string> setPin = {"admin", "device", "set-pin", device, "--config",
+                                             server.configFile().string()};
+    std::string out;
+    std::string err;
+    // Refused: on the command line, or too easy.
+    std::vector<std::string> onArgv = setPin;
+    onArgv.insert(onArgv.begin() + 4, "731946");
+    CHECK_FALSE(runTool("signpost-server", onArgv, dir.path(), "", out, err).success());
+    CHECK(err.find("standard input") != std::string::npos);
+    CHECK_FALSE(runTool("signpost-server", setPin, dir.path(), "1234\n", out, err).success());
+    CHECK(err.find("not a straight run") != std::string::npos);
+
+    REQUIRE(runTool("signpost-server", setPin, dir.path(), "731946\n", out, err).success());
+    CHECK(err.find("731946") == std::string::npos);
+    CHECK(err.find("$argon2id$") == std::string::npos);
+    const std::string shown = server.admin({"device", "show", device});
+    CHECK(shown.find("staff.pin_hash") != std::string::npos);
+    CHECK(shown.find("$argon2id$") == std::string::npos);  // shown as set, never printed
+
+    // What the kiosk fetches: the hash, which the PIN verifies; the kiosk applies it like any
+    // remote setting (kiosk_config's applyRemoteSettings).
+    const auto identity = sync::loadDeviceIdentity(kiosk.dataDir());
+    REQUIRE(identity);
+    HttpClient http;
+    HttpRequest request;
+    request.url = server.url() + "/v1/devices/settings";
+    request.headers.emplace_back("Authorization", "Bearer " + identity->token);
+    auto answer = http.send(request);
+    REQUIRE(answer);
+    REQUIRE(answer.value().status == 200);
+    const RemoteSettings settings = remoteSettingsFromJson(answer.value().body);
+    KioskConfig config;
+    CHECK(applyRemoteSettings(config, settings.values).empty());
+    CHECK(config.isRemote("staff.pin_hash"));
+    StaffAuth::writeFreshState(dir / "lock.json", config.pinHash);
+    StaffAuth auth(config.pinHash, dir / "lock.json");
+    CHECK(auth.check("731946", std::chrono::system_clock::now()).outcome == PinCheck::Outcome::Accepted);
 }
