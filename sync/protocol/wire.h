@@ -110,7 +110,7 @@ struct Heartbeat {
     std::string lastError;        // non-personal error code/message or ""
     std::uint64_t freeDiskBytes = 0;
     std::int64_t directoryVersion = 0;
-    StaffLockReport staff;        // "staff": {pin_set, lockouts, locked_until}, when reported
+    StaffLockReport staff{};      // "staff": {pin_set, lockouts, locked_until}, when reported
 };
 
 // GET /v1/submissions?after=CURSOR&limit=N (coordinator)
