@@ -102,8 +102,9 @@ void zeroPage(const std::filesystem::path& file, std::int64_t page, std::size_t 
 
 // Pages of `name` (table or index) of `kind` ("leaf", "internal"), from SQLite's dbstat, with
 // how many cells each holds. Read from the database file alone (the WAL is set aside meanwhile).
-std::vector<std::pair<std::int64_t, int>> pagesOf(const std::filesystem::path& file, const std::string& name,
-                                                   const std::string& kind) {
+std::vector<std::pair<std::int64_t, int>> pagesOf(const std::filesystem::path& file,
+                                                  const std::string& name,
+                                                  const std::string& kind) {
     const std::filesystem::path wal = file.string() + "-wal";
     const std::filesystem::path parked = file.string() + ".parked-wal";
     const bool hasWal = std::filesystem::exists(wal);
@@ -113,7 +114,8 @@ std::vector<std::pair<std::int64_t, int>> pagesOf(const std::filesystem::path& f
     std::vector<std::pair<std::int64_t, int>> pages;
     {
         Database db(file.string(), {.readOnly = true});
-        Statement query = db.prepare("SELECT pageno, ncell FROM dbstat WHERE name = ? AND pagetype = ? ORDER BY pageno");
+        Statement query = db.prepare(
+            "SELECT pageno, ncell FROM dbstat WHERE name = ? AND pagetype = ? ORDER BY pageno");
         query.bind(1, name).bind(2, kind);
         while (query.step()) {
             pages.emplace_back(query.columnInt64(0), query.columnInt(1));
@@ -187,7 +189,8 @@ std::vector<std::string> namesIn(const std::filesystem::path& dir) {
 
 }  // namespace
 
-TEST_CASE("issue 9: queued referrals in a damaged outbox are salvaged into the new one", "[outbox_recovery]") {
+TEST_CASE("issue 9: queued referrals in a damaged outbox are salvaged into the new one",
+          "[outbox_recovery]") {
     test::TempDir dir("outbox-salvage");
     const std::filesystem::path file = dir / "outbox.db";
     const Made made = makeOutbox(file, 40, 0);
@@ -229,7 +232,8 @@ TEST_CASE("issue 9: queued referrals in a damaged outbox are salvaged into the n
         // Cut in the middle of the table's pages (the first pages hold only the schema).
         const auto leaves = pagesOf(file, "outbox", "leaf");
         REQUIRE(leaves.size() >= 4);
-        std::filesystem::resize_file(file, static_cast<std::uintmax_t>(leaves[leaves.size() / 2].first - 1) * pageSize);
+        std::filesystem::resize_file(
+            file, static_cast<std::uintmax_t>(leaves[leaves.size() / 2].first - 1) * pageSize);
         OutboxOpenReport report;
         Outbox outbox = Outbox::openOrRecover(file, report);
         CHECK(report.outcome == OutboxOpenReport::Outcome::RecoveredFromDamage);
@@ -304,8 +308,9 @@ TEST_CASE("issue 9: a torn WAL: the commits before the tear are salvaged with th
     requireSalvaged(outbox, made, expected, 39);
 }
 
-TEST_CASE("issue 9: an older version's interrupted move: its WAL is never replayed into a new outbox",
-          "[outbox_recovery]") {
+TEST_CASE(
+    "issue 9: an older version's interrupted move: its WAL is never replayed into a new outbox",
+    "[outbox_recovery]") {
     // Before issue 9 the database was renamed first and its -wal second: killed in between, the
     // WAL stayed under the outbox's name with no database beside it.
     test::TempDir dir("outbox-orphan-wal");
@@ -349,7 +354,8 @@ TEST_CASE("issue 9: copies an earlier version moved aside are salvaged once", "[
     CHECK(report.salvaged.empty());  // never twice
 }
 
-TEST_CASE("issue 9: killed at each step of the move aside, the next start finishes it", "[outbox_recovery]") {
+TEST_CASE("issue 9: killed at each step of the move aside, the next start finishes it",
+          "[outbox_recovery]") {
     const auto open = [](const std::filesystem::path& data, const std::filesystem::path& log,
                          const char* killAt) {
         test::ProcessOptions options;
@@ -363,8 +369,8 @@ TEST_CASE("issue 9: killed at each step of the move aside, the next start finish
         options.stderrFile = log.string() + ".err";
         return test::runProcess(options, 60s);
     };
-    for (const char* point : {"intent-written", "moved-wal", "moved-shm", "moved-main", "fresh-created",
-                              "salvaged", "intent-cleared"}) {
+    for (const char* point : {"intent-written", "moved-wal", "moved-shm", "moved-main",
+                              "fresh-created", "salvaged", "intent-cleared"}) {
         INFO("killed at " << point);
         test::TempDir dir("outbox-move-kill");
         const std::filesystem::path data = dir / "data";
@@ -390,7 +396,8 @@ TEST_CASE("issue 9: killed at each step of the move aside, the next start finish
         const std::filesystem::path reference = dir / "reference";
         std::filesystem::create_directories(reference);
         for (const char* suffix : {"", "-wal"}) {
-            std::filesystem::copy_file(file.string() + suffix, (reference / "outbox.db").string() + suffix);
+            std::filesystem::copy_file(file.string() + suffix,
+                                       (reference / "outbox.db").string() + suffix);
         }
         REQUIRE(open(reference, dir / "reference.log", nullptr).success());
 
@@ -404,7 +411,8 @@ TEST_CASE("issue 9: killed at each step of the move aside, the next start finish
         // One damaged copy, complete with its WAL; no intent left.
         std::vector<std::string> copies;
         for (const std::string& name : namesIn(data)) {
-            if (name.starts_with("outbox.db.damaged-") && !name.ends_with("-wal") && !name.ends_with("-shm")) {
+            if (name.starts_with("outbox.db.damaged-") && !name.ends_with("-wal") &&
+                !name.ends_with("-shm")) {
                 copies.push_back(name);
             }
             CHECK_FALSE(name.ends_with(".move-aside"));
@@ -434,9 +442,11 @@ TEST_CASE("issue 9: killed at each step of the move aside, the next start finish
 
 TEST_CASE("issue 9: purge keeps a damaged copy that holds unsent referrals", "[outbox_recovery]") {
     // installer/packaging/kiosk/postrm's own function, run by sh on a data directory.
-    const std::string script = test::readText(test::sourceDir() / "installer/packaging/kiosk/postrm");
+    const std::string script =
+        test::readText(test::sourceDir() / "installer/packaging/kiosk/postrm");
     std::smatch match;
-    REQUIRE(std::regex_search(script, match, std::regex(R"re(\nunsent_referrals\(\) \{\n[\s\S]*?\n\}\n)re")));
+    REQUIRE(std::regex_search(script, match,
+                              std::regex(R"re(\nunsent_referrals\(\) \{\n[\s\S]*?\n\}\n)re")));
     const std::string function = match[0].str();
     const auto unsent = [&](const std::filesystem::path& data) {
         test::TempDir run("postrm-run");
@@ -468,7 +478,8 @@ TEST_CASE("issue 9: purge keeps a damaged copy that holds unsent referrals", "[o
         // The new outbox has them queued again: they count there.
         CHECK(unsent(dir.path()) == "8");
         // Sent from the new outbox: the damaged copy still says "queued", but nothing is unsent.
-        outbox.database().exec("UPDATE outbox SET status = 'sent', repush = 0 WHERE status <> 'rejected'");
+        outbox.database().exec(
+            "UPDATE outbox SET status = 'sent', repush = 0 WHERE status <> 'rejected'");
         outbox.database().exec("UPDATE outbox SET status = 'sent' WHERE status = 'rejected'");
     }
     CHECK(unsent(dir.path()) == "0");

@@ -18,15 +18,18 @@
 using namespace signpost;
 using namespace std::chrono_literals;
 
-TEST_CASE("issue 9: the enrollment URL policy: https, plain http only on this machine", "[sync_reenroll]") {
-    for (const char* allowed : {"https://sync.example.org", "https://10.0.0.5:8443/base/", "http://127.0.0.1:8787",
-                                "http://127.8.9.10", "http://localhost:8787", "http://[::1]:8787"}) {
+TEST_CASE("issue 9: the enrollment URL policy: https, plain http only on this machine",
+          "[sync_reenroll]") {
+    for (const char* allowed :
+         {"https://sync.example.org", "https://10.0.0.5:8443/base/", "http://127.0.0.1:8787",
+          "http://127.8.9.10", "http://localhost:8787", "http://[::1]:8787"}) {
         INFO(allowed);
         CHECK(sync::checkEnrollmentUrl(allowed));
     }
-    for (const char* refused : {"http://sync.example.org", "http://10.0.0.5:8787", "http://127.0.0.1.evil.example",
-                                "http://127.example.org", "http://localhost.evil.example", "http://[::2]",
-                                "http://user@192.0.2.1"}) {
+    for (const char* refused :
+         {"http://sync.example.org", "http://10.0.0.5:8787", "http://127.0.0.1.evil.example",
+          "http://127.example.org", "http://localhost.evil.example", "http://[::2]",
+          "http://user@192.0.2.1"}) {
         INFO(refused);
         const auto checked = sync::checkEnrollmentUrl(refused);
         REQUIRE_FALSE(checked);
@@ -46,7 +49,8 @@ TEST_CASE("issue 9: referrals queued for one server are not sent to another with
     kiosk.startEngine(options);
     kiosk.enroll(first);
     const std::string sent = kiosk.submit().id;
-    kiosk.waitFor([](const sync::SyncStatus& s) { return s.counts.sent == 1 && s.counts.queued == 0; });
+    kiosk.waitFor(
+        [](const sync::SyncStatus& s) { return s.counts.sent == 1 && s.counts.queued == 0; });
 
     // The first server goes away; three referrals wait for it.
     first.stop();
@@ -108,7 +112,8 @@ TEST_CASE("issue 9: back with the server they were queued for, held referrals go
     kiosk.waitFor([](const sync::SyncStatus& s) { return s.heldFor.size() == 1; });
     first.start();
     kiosk.enroll(first);
-    kiosk.waitFor([](const sync::SyncStatus& s) { return s.counts.queued == 0 && s.heldFor.empty(); });
+    kiosk.waitFor(
+        [](const sync::SyncStatus& s) { return s.counts.queued == 0 && s.heldFor.empty(); });
     CHECK(first.idCounts().contains(id));
     CHECK_FALSE(second.idCounts().contains(id));
 }
@@ -116,8 +121,8 @@ TEST_CASE("issue 9: back with the server they were queued for, held referrals go
 namespace {
 
 test::ExitStatus runTool(const std::string& program, const std::vector<std::string>& args,
-                         const std::filesystem::path& dir, const std::string& input, std::string& out,
-                         std::string& err) {
+                         const std::filesystem::path& dir, const std::string& input,
+                         std::string& out, std::string& err) {
     test::ProcessOptions options;
     options.program = test::builtProgram(program);
     options.args = args;
@@ -159,29 +164,34 @@ TEST_CASE("issue 9: heartbeats report a staff lock-out and signpost devices flag
         20s, 50ms));
 
     const std::filesystem::path tokenFile = dir / "coordinator.token";
-    test::writeText(tokenFile, server.admin({"coordinator-token", "create", "--name", "fleet"}) + "\n");
-    std::filesystem::permissions(tokenFile, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
-                                 std::filesystem::perm_options::replace);
+    test::writeText(tokenFile,
+                    server.admin({"coordinator-token", "create", "--name", "fleet"}) + "\n");
+    std::filesystem::permissions(
+        tokenFile, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+        std::filesystem::perm_options::replace);
     std::string out;
     std::string err;
-    REQUIRE(runTool("signpost", {"devices", "--server", server.url(), "--token-file", tokenFile.string()}, dir.path(), "",
-                    out, err)
+    REQUIRE(runTool("signpost",
+                    {"devices", "--server", server.url(), "--token-file", tokenFile.string()},
+                    dir.path(), "", out, err)
                 .success());
     INFO(out << err);
     CHECK(out.find("STAFF") != std::string::npos);
     CHECK(out.find("LOCKED until") != std::string::npos);
     CHECK(out.find("(lock 2)") != std::string::npos);
-    CHECK(err.find("warning: staff mode was locked after wrong PINs on 1 kiosk: Test kiosk (Harpurhey Library)") !=
-          std::string::npos);
+    CHECK(err.find("warning: staff mode was locked after wrong PINs on 1 kiosk: Test kiosk "
+                   "(Harpurhey Library)") != std::string::npos);
 
     // The right PIN at last: the flag goes with the next heartbeat.
     protocol::StaffLockReport fine;
     fine.reported = true;
     fine.pinSet = true;
     kiosk.engine().reportStaff(fine);
-    REQUIRE(test::waitUntil([&] { return server.devices().devices[0].lastHeartbeat.staff == fine; }, 20s, 50ms));
-    REQUIRE(runTool("signpost", {"devices", "--server", server.url(), "--token-file", tokenFile.string()}, dir.path(), "",
-                    out, err)
+    REQUIRE(test::waitUntil([&] { return server.devices().devices[0].lastHeartbeat.staff == fine; },
+                            20s, 50ms));
+    REQUIRE(runTool("signpost",
+                    {"devices", "--server", server.url(), "--token-file", tokenFile.string()},
+                    dir.path(), "", out, err)
                 .success());
     CHECK(err.find("warning: staff mode was locked") == std::string::npos);
 }
@@ -196,8 +206,8 @@ TEST_CASE("issue 9: coordinators set a kiosk's PIN from the server, from standar
     kiosk.startEngine(options);
     kiosk.enroll(server);
     const std::string device = kiosk.engine().status()->deviceId;
-    const std::vector<std::string> setPin = {"admin", "device", "set-pin", device, "--config",
-                                             server.configFile().string()};
+    const std::vector<std::string> setPin = {"admin", "device",   "set-pin",
+                                             device,  "--config", server.configFile().string()};
     std::string out;
     std::string err;
     // Refused: on the command line, or too easy.
@@ -232,5 +242,6 @@ TEST_CASE("issue 9: coordinators set a kiosk's PIN from the server, from standar
     CHECK(config.isRemote("staff.pin_hash"));
     StaffAuth::writeFreshState(dir / "lock.json", config.pinHash);
     StaffAuth auth(config.pinHash, dir / "lock.json");
-    CHECK(auth.check("731946", std::chrono::system_clock::now()).outcome == PinCheck::Outcome::Accepted);
+    CHECK(auth.check("731946", std::chrono::system_clock::now()).outcome ==
+          PinCheck::Outcome::Accepted);
 }

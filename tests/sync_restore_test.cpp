@@ -23,12 +23,15 @@ constexpr const char* kPassphrase = "restore test passphrase, long enough";
 // The coordinators' side: a key file, a token file and an output directory, and the real tool.
 class Coordinators {
 public:
-    Coordinators(test::SyncServer& server, const std::filesystem::path& dir) : m_server(server), m_dir(dir) {
+    Coordinators(test::SyncServer& server, const std::filesystem::path& dir)
+        : m_server(server), m_dir(dir) {
         std::filesystem::create_directories(m_dir);
         server.coordinatorKey().saveEncrypted(keyFile(), kPassphrase, KdfStrength::Interactive);
-        test::writeText(tokenFile(), server.admin({"coordinator-token", "create", "--name", "pull"}) + "\n");
-        std::filesystem::permissions(tokenFile(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
-                                     std::filesystem::perm_options::replace);
+        test::writeText(tokenFile(),
+                        server.admin({"coordinator-token", "create", "--name", "pull"}) + "\n");
+        std::filesystem::permissions(
+            tokenFile(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+            std::filesystem::perm_options::replace);
     }
 
     std::filesystem::path keyFile() const { return m_dir / "coordinator.key"; }
@@ -39,8 +42,9 @@ public:
     std::string pull() {
         test::ProcessOptions options;
         options.program = test::builtProgram("signpost");
-        options.args = {"pull", "--server", m_server.url(), "--token-file", tokenFile().string(), "--key",
-                        keyFile().string(), "--out", outDir().string()};
+        options.args = {
+            "pull",  "--server",         m_server.url(), "--token-file",   tokenFile().string(),
+            "--key", keyFile().string(), "--out",        outDir().string()};
         options.unsetEnv = {"SIGNPOST_PULL_TEST_KILL_AT"};
         options.env["SIGNPOST_PASSPHRASE"] = kPassphrase;
         const std::string tag = std::to_string(m_runs++);
@@ -61,7 +65,8 @@ public:
         }
         for (const auto& entry : std::filesystem::directory_iterator(outDir())) {
             const std::string name = entry.path().filename().string();
-            if (!name.starts_with("referrals-") || !name.ends_with(".csv") || name.ends_with(".errors.csv")) {
+            if (!name.starts_with("referrals-") || !name.ends_with(".csv") ||
+                name.ends_with(".errors.csv")) {
                 continue;
             }
             const auto rows = test::parseCsv(test::readText(entry.path()));
@@ -83,8 +88,8 @@ private:
 };
 
 // `signpost-server backup --to FILE` / `restore --from FILE`, as installer/README.md says.
-void serverCopy(test::SyncServer& server, const std::string& verb, const std::filesystem::path& file,
-                const std::filesystem::path& log) {
+void serverCopy(test::SyncServer& server, const std::string& verb,
+                const std::filesystem::path& file, const std::filesystem::path& log) {
     test::ProcessOptions options;
     options.program = test::builtProgram("signpost-server");
     options.args = {verb, verb == "backup" ? "--to" : "--from", file.string(), "--config",
@@ -104,7 +109,8 @@ std::vector<std::string> submitSent(test::SyncKiosk& kiosk, int count, std::set<
         all.insert(ids.back());
     }
     kiosk.waitFor([&](const sync::SyncStatus& s) {
-        return s.counts.queued == 0 && s.counts.sent >= sentBefore + static_cast<std::size_t>(count);
+        return s.counts.queued == 0 &&
+               s.counts.sent >= sentBefore + static_cast<std::size_t>(count);
     });
     return ids;
 }
@@ -138,7 +144,8 @@ void requireExactlyOnce(const Coordinators& coordinators, const std::set<std::st
         twice += it != written.end() && it->second > 1 ? 1 : 0;
     }
     INFO(ids.size() << " referrals saved on the kiosk; " << missing << " never written, " << twice
-                    << " written more than once, " << written.size() << " distinct ids in the files");
+                    << " written more than once, " << written.size()
+                    << " distinct ids in the files");
     CHECK(missing == 0);
     CHECK(twice == 0);
     CHECK(written.size() == ids.size());
@@ -146,7 +153,8 @@ void requireExactlyOnce(const Coordinators& coordinators, const std::set<std::st
 
 }  // namespace
 
-TEST_CASE("issue 9: push, pull, backup, push, pull, restore, push, pull: every referral once", "[restore]") {
+TEST_CASE("issue 9: push, pull, backup, push, pull, restore, push, pull: every referral once",
+          "[restore]") {
     test::TempDir dir("restore");
     test::SyncServer server(dir / "server");
     test::SyncKiosk kiosk(dir / "kiosk", server.publicKey(), 0);
@@ -182,7 +190,8 @@ TEST_CASE("issue 9: push, pull, backup, push, pull, restore, push, pull: every r
     requireExactlyOnce(coordinators, saved);
 }
 
-TEST_CASE("issue 9: a restore of a backup older than the first pull writes nothing twice", "[restore]") {
+TEST_CASE("issue 9: a restore of a backup older than the first pull writes nothing twice",
+          "[restore]") {
     test::TempDir dir("restore-old");
     test::SyncServer server(dir / "server");
     test::SyncKiosk kiosk(dir / "kiosk", server.publicKey(), 0);

@@ -40,9 +40,10 @@ bool isLoopbackServerUrl(const std::string& url) {
     // 127.0.0.0/8, written as four decimal numbers.
     int parts[4];
     char tail = 0;
-    return std::sscanf(host.c_str(), "%d.%d.%d.%d%c", &parts[0], &parts[1], &parts[2], &parts[3], &tail) == 4 &&
-           parts[0] == 127 && parts[1] >= 0 && parts[1] <= 255 && parts[2] >= 0 && parts[2] <= 255 &&
-           parts[3] >= 0 && parts[3] <= 255;
+    return std::sscanf(host.c_str(), "%d.%d.%d.%d%c", &parts[0], &parts[1], &parts[2], &parts[3],
+                       &tail) == 4 &&
+           parts[0] == 127 && parts[1] >= 0 && parts[1] <= 255 && parts[2] >= 0 &&
+           parts[2] <= 255 && parts[3] >= 0 && parts[3] <= 255;
 }
 
 Result<std::string> checkEnrollmentUrl(const std::string& url) {
@@ -51,8 +52,9 @@ Result<std::string> checkEnrollmentUrl(const std::string& url) {
         return normalised;
     }
     if (normalised.value().starts_with("http://") && !isLoopbackServerUrl(normalised.value())) {
-        return Error{"insecure_url", "a sync server is reached over https://; plain http:// only "
-                                     "on this machine"};
+        return Error{"insecure_url",
+                     "a sync server is reached over https://; plain http:// only "
+                     "on this machine"};
     }
     return normalised;
 }
@@ -62,12 +64,13 @@ std::pair<std::string, std::string> publicKeyPinOf(const std::string& pemCertifi
     if (pem.find("-----BEGIN") == std::string::npos) {
         return {};
     }
-    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+        BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
     if (!bio) {
         return {};
     }
-    std::unique_ptr<X509, decltype(&X509_free)> certificate(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr),
-                                                            X509_free);
+    std::unique_ptr<X509, decltype(&X509_free)> certificate(
+        PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), X509_free);
     if (!certificate) {
         return {};
     }
@@ -78,8 +81,8 @@ std::pair<std::string, std::string> publicKeyPinOf(const std::string& pemCertifi
     }
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned int digestLength = 0;
-    const bool hashed = EVP_Digest(der, static_cast<std::size_t>(length), digest.data(), &digestLength,
-                                   EVP_sha256(), nullptr) == 1;
+    const bool hashed = EVP_Digest(der, static_cast<std::size_t>(length), digest.data(),
+                                   &digestLength, EVP_sha256(), nullptr) == 1;
     OPENSSL_free(der);
     if (!hashed || digestLength != 32) {
         return {};
@@ -116,7 +119,8 @@ Result<ServerIdentity> inspectServer(HttpClient& http, const std::string& url) {
                                          std::to_string(answer.value().status) + ")"};
     }
     if (!identity.plainLoopback) {
-        std::tie(identity.pin, identity.fingerprint) = publicKeyPinOf(answer.value().peerCertificate);
+        std::tie(identity.pin, identity.fingerprint) =
+            publicKeyPinOf(answer.value().peerCertificate);
         if (identity.pin.empty()) {
             return Error{"no_certificate", "the server's certificate could not be read"};
         }
@@ -124,7 +128,8 @@ Result<ServerIdentity> inspectServer(HttpClient& http, const std::string& url) {
     return identity;
 }
 
-std::size_t holdQueueBeforeEnrolling(const std::filesystem::path& outboxFile, const std::filesystem::path& dataDir,
+std::size_t holdQueueBeforeEnrolling(const std::filesystem::path& outboxFile,
+                                     const std::filesystem::path& dataDir,
                                      const std::string& newServer) {
     std::optional<DeviceIdentity> current;
     try {
@@ -141,7 +146,8 @@ std::size_t holdQueueBeforeEnrolling(const std::filesystem::path& outboxFile, co
     const std::size_t held = ledger.holdFor(current->enrollment.serverUrl);
     if (held > 0) {
         logWarning("sync", std::to_string(held) + " waiting referral(s) stay bound to " +
-                               current->enrollment.serverUrl + " until staff confirm sending them elsewhere");
+                               current->enrollment.serverUrl +
+                               " until staff confirm sending them elsewhere");
     }
     return held;
 }

@@ -30,7 +30,7 @@ Result<std::string> checkEnrollmentUrl(const std::string& url);
 bool isLoopbackServerUrl(const std::string& url);
 
 struct ServerIdentity {
-    std::string url;          // normalised
+    std::string url;             // normalised
     bool plainLoopback = false;  // http:// to this machine: no certificate to show
     std::string pin;          // "sha256//<base64>" of the certificate's public key ("" when plain)
     std::string fingerprint;  // the same SHA-256 as 16 groups of 4 hex digits, for people
@@ -44,13 +44,15 @@ struct ServerIdentity {
 Result<ServerIdentity> inspectServer(HttpClient& http, const std::string& url);
 
 // "sha256//<base64>" and the grouped hex fingerprint of a PEM certificate's public key
-// (SubjectPublicKeyInfo, as curl's CURLOPT_PINNEDPUBLICKEY hashes it); both "" if it cannot be read.
+// (SubjectPublicKeyInfo, as curl's CURLOPT_PINNEDPUBLICKEY hashes it); both "" if it cannot be
+// read.
 std::pair<std::string, std::string> publicKeyPinOf(const std::string& pemCertificate);
 
 // Before enrolling with `newServer`: if the kiosk is enrolled with another server, binds what is
 // waiting in the outbox at `outboxFile` to that server (SyncLedger::holdFor). Returns how many.
 // Throws StorageError.
 std::size_t holdQueueBeforeEnrolling(const std::filesystem::path& outboxFile,
-                                     const std::filesystem::path& dataDir, const std::string& newServer);
+                                     const std::filesystem::path& dataDir,
+                                     const std::string& newServer);
 
 }  // namespace signpost::sync

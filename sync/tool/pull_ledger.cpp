@@ -122,8 +122,8 @@ void PullLedger::load() {
             LedgerBatch batch;
             std::size_t number = 0;
             if (words.size() != 7 || words[0] != "batch" || !parseNumber(words[1], number) ||
-                number != m_batches.size() || !parseNumber(words[2], batch.epoch) || batch.epoch < 1 ||
-                !plainWord(words[3]) || !parseNumber(words[4], batch.from) ||
+                number != m_batches.size() || !parseNumber(words[2], batch.epoch) ||
+                batch.epoch < 1 || !plainWord(words[3]) || !parseNumber(words[4], batch.from) ||
                 !parseNumber(words[5], batch.to) || !plainWord(words[6])) {
                 throw damaged("line " + std::string(line.substr(0, 60)) + " is not a batch header");
             }

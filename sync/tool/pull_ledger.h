@@ -43,7 +43,7 @@ struct LedgerBatch {
     std::string generation;  // the server's generation id; "" = unknown (an older server)
     std::int64_t from = 0;   // the run's first and last cursor
     std::int64_t to = 0;
-    std::string file;        // the referrals file written with it; "" = none
+    std::string file;  // the referrals file written with it; "" = none
     std::vector<std::pair<char, std::string>> entries;  // kind ('W', 'T', 'R', 'L'), id
     std::uint64_t offset = 0;  // where it starts in the file (set by PullLedger)
 };

@@ -90,8 +90,8 @@ bool plausible(const Row& row) {
 }
 
 std::string reportJson(const SalvageReport& report) {
-    return nlohmann::json{{"at", report.at},         {"saved", report.saved},
-                          {"resent", report.resent}, {"rejected", report.rejected},
+    return nlohmann::json{{"at", report.at},           {"saved", report.saved},
+                          {"resent", report.resent},   {"rejected", report.rejected},
                           {"history", report.history}, {"lost", report.lost}}
         .dump();
 }
@@ -120,11 +120,12 @@ std::optional<MoveAsideIntent> pendingMoveAside(const std::filesystem::path& out
         intent.target = json.at("to").get<std::string>();
         intent.files = json.at("files").get<std::vector<std::string>>();
         intent.problem = json.value("problem", std::string());
-        const bool targetOk = !intent.target.empty() && intent.target.find('/') == std::string::npos &&
-                              intent.target.starts_with(outboxFile.filename().string() + ".damaged-");
-        const bool filesOk = std::all_of(intent.files.begin(), intent.files.end(), [](const std::string& s) {
-            return s.empty() || s == "-wal" || s == "-shm";
-        });
+        const bool targetOk =
+            !intent.target.empty() && intent.target.find('/') == std::string::npos &&
+            intent.target.starts_with(outboxFile.filename().string() + ".damaged-");
+        const bool filesOk = std::all_of(
+            intent.files.begin(), intent.files.end(),
+            [](const std::string& s) { return s.empty() || s == "-wal" || s == "-shm"; });
         if (targetOk && filesOk) {
             return intent;
         }
@@ -154,7 +155,8 @@ void moveOutboxAside(const std::filesystem::path& outboxFile, const MoveAsideInt
     const std::filesystem::path dir = directoryOf(outboxFile);
     const std::filesystem::path intentFile = moveAsideIntentFile(outboxFile);
     if (!present(intentFile)) {
-        const nlohmann::json json{{"to", intent.target}, {"files", intent.files}, {"problem", intent.problem}};
+        const nlohmann::json json{
+            {"to", intent.target}, {"files", intent.files}, {"problem", intent.problem}};
         writeFileAtomically(intentFile, json.dump() + "\n", 0600);  // durable before any rename
         outboxKillPoint("intent-written");
     }
@@ -174,7 +176,9 @@ void moveOutboxAside(const std::filesystem::path& outboxFile, const MoveAsideInt
         if (error) {
             throw FileError(from, "cannot move the damaged outbox aside", error.value());
         }
-        outboxKillPoint(*suffix == '\0' ? "moved-main" : suffix[1] == 'w' ? "moved-wal" : "moved-shm");
+        outboxKillPoint(*suffix == '\0'    ? "moved-main"
+                        : suffix[1] == 'w' ? "moved-wal"
+                                           : "moved-shm");
     }
     syncDirectory(dir);
 }
@@ -239,12 +243,14 @@ std::optional<SalvageReport> salvageInto(Outbox& into, const std::filesystem::pa
         // And look beyond in any case: a damaged page can make the maximum read short.
         const std::int64_t limit = highest + kProbeBeyond;
         // held_for (outbox version 3) keeps an item away from servers it was not queued for.
-        const bool hasHeldFor = queryInt(copy, "SELECT count(*) FROM pragma_table_info('outbox') "
-                                               "WHERE name = 'held_for'")
+        const bool hasHeldFor = queryInt(copy,
+                                         "SELECT count(*) FROM pragma_table_info('outbox') "
+                                         "WHERE name = 'held_for'")
                                     .value_or(0) > 0;
         Statement one = copy.prepare(
-            std::string("SELECT seq, id, reference, created_at, form_version, venue, neighbourhood, "
-                        "service_id, sealed, status, test, attempts, last_error, sent_at, ") +
+            std::string(
+                "SELECT seq, id, reference, created_at, form_version, venue, neighbourhood, "
+                "service_id, sealed, status, test, attempts, last_error, sent_at, ") +
             (hasHeldFor ? "held_for" : "NULL") + " FROM outbox WHERE seq = ?");
         std::size_t missing = 0;
         for (std::int64_t seq = 1; seq <= limit; ++seq) {
@@ -282,10 +288,12 @@ std::optional<SalvageReport> salvageInto(Outbox& into, const std::filesystem::pa
             }
         }
         // Probed seqs past the last row found were never rows.
-        report.lost = limit > highest ? missing - static_cast<std::size_t>(limit - highest) : missing;
+        report.lost =
+            limit > highest ? missing - static_cast<std::size_t>(limit - highest) : missing;
     } catch (const StorageError& failure) {
         // Not even opened (a file that is no database at all): nothing can be read from it.
-        logWarning(kLog, "nothing could be read from " + report.damagedFile + ": " + failure.what());
+        logWarning(kLog,
+                   "nothing could be read from " + report.damagedFile + ": " + failure.what());
     }
 
     Transaction transaction(db);
@@ -329,11 +337,17 @@ std::optional<SalvageReport> salvageInto(Outbox& into, const std::filesystem::pa
         }
     }
     // The per-device sequence is never reused, not even the numbers of rows that were lost.
-    db.prepare("INSERT INTO sqlite_sequence (name, seq) SELECT 'outbox', 0 "
-               "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'outbox')")
+    db.prepare(
+          "INSERT INTO sqlite_sequence (name, seq) SELECT 'outbox', 0 "
+          "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'outbox')")
         .run();
-    db.prepare("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'outbox'").bind(1, highest).run();
-    db.prepare("INSERT INTO sync_state (key, value) VALUES (?, ?)").bind(1, key).bind(2, reportJson(report)).run();
+    db.prepare("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'outbox'")
+        .bind(1, highest)
+        .run();
+    db.prepare("INSERT INTO sync_state (key, value) VALUES (?, ?)")
+        .bind(1, key)
+        .bind(2, reportJson(report))
+        .run();
     transaction.commit();
     outboxKillPoint("salvaged");
     logWarning(kLog, "salvaged " + report.damagedFile + ": " + std::to_string(report.saved) +

@@ -37,21 +37,21 @@ class Outbox;
 
 // What one salvage found in a damaged copy.
 struct SalvageReport {
-    std::string damagedFile;  // the copy's file name ("outbox.db.damaged-20261123T140307Z")
-    std::string at;           // when it was salvaged, UTC ISO 8601
-    std::size_t saved = 0;    // unsent referrals (queued) put back in the queue
-    std::size_t resent = 0;   // sent ones with ciphertext still kept: sent again to be sure
-    std::size_t rejected = 0; // refused by the server earlier: kept as they were, for staff
-    std::size_t history = 0;  // sent and wiped: kept as they were (their references)
-    std::size_t lost = 0;     // rows the copy held that could not be read (some may have been
-                              // sent already: their status could not be read either)
+    std::string damagedFile;   // the copy's file name ("outbox.db.damaged-20261123T140307Z")
+    std::string at;            // when it was salvaged, UTC ISO 8601
+    std::size_t saved = 0;     // unsent referrals (queued) put back in the queue
+    std::size_t resent = 0;    // sent ones with ciphertext still kept: sent again to be sure
+    std::size_t rejected = 0;  // refused by the server earlier: kept as they were, for staff
+    std::size_t history = 0;   // sent and wiped: kept as they were (their references)
+    std::size_t lost = 0;      // rows the copy held that could not be read (some may have been
+                               // sent already: their status could not be read either)
 };
 
 // The intent of a move aside, as written before anything is renamed.
 struct MoveAsideIntent {
-    std::string target;               // the new base name, in the same directory
-    std::vector<std::string> files;   // suffixes that existed: "", "-wal", "-shm"
-    std::string problem;              // why the outbox was judged damaged
+    std::string target;              // the new base name, in the same directory
+    std::vector<std::string> files;  // suffixes that existed: "", "-wal", "-shm"
+    std::string problem;             // why the outbox was judged damaged
 };
 
 // "<outbox file>.move-aside"

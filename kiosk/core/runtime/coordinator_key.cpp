@@ -37,19 +37,21 @@ CoordinatorPublicKey readCoordinatorKeyFile(const std::filesystem::path& file) {
     };
     struct stat info {};
     if (::lstat(file.c_str(), &info) != 0) {
-        throw refuse(std::string("the coordinators' key file cannot be read (") + std::strerror(errno) +
-                     "); the installer writes it (installer/README.md)");
+        throw refuse(std::string("the coordinators' key file cannot be read (") +
+                     std::strerror(errno) + "); the installer writes it (installer/README.md)");
     }
     if (!S_ISREG(info.st_mode)) {
         throw refuse("the coordinators' key file is not a regular file");
     }
     if ((info.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-        throw refuse("the coordinators' key file may be changed by users other than its owner; "
-                     "make it mode 0644, owned by root");
+        throw refuse(
+            "the coordinators' key file may be changed by users other than its owner; "
+            "make it mode 0644, owned by root");
     }
     const uid_t self = ::geteuid();
     if (info.st_uid != 0 && (self == 0 || info.st_uid == self)) {
-        throw refuse("the coordinators' key file must be owned by root, so the kiosk cannot change it");
+        throw refuse(
+            "the coordinators' key file must be owned by root, so the kiosk cannot change it");
     }
     std::string text;
     try {
@@ -64,13 +66,15 @@ CoordinatorPublicKey readCoordinatorKeyFile(const std::filesystem::path& file) {
     }
 }
 
-CoordinatorPublicKey resolveCoordinatorKey(const KioskConfig& config, const std::filesystem::path& keyFile,
+CoordinatorPublicKey resolveCoordinatorKey(const KioskConfig& config,
+                                           const std::filesystem::path& keyFile,
                                            std::vector<StaffNote>& notes) {
     if (!keyFile.empty()) {
         const CoordinatorPublicKey key = readCoordinatorKeyFile(keyFile);
         if (!config.coordinatorPublicKey.empty() && config.coordinatorPublicKey != key.toBase64()) {
             const std::string detail = config.sourceFile.filename().string() + ": " + kKeyName +
-                                       ": ignored: the coordinators' key comes from " + keyFile.string();
+                                       ": ignored: the coordinators' key comes from " +
+                                       keyFile.string();
             logWarning("config", detail);
             notes.emplace_back("note.config_warning", detail);
         }

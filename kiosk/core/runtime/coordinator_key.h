@@ -33,7 +33,8 @@ CoordinatorPublicKey readCoordinatorKeyFile(const std::filesystem::path& file);
 // The key to seal to: from `keyFile` when it is not empty, else from `config`. When kiosk.toml
 // also holds a key that differs from the file's, a note.config_warning says it is ignored.
 // Throws ConfigError (no key anywhere, a bad key, an untrusted file).
-CoordinatorPublicKey resolveCoordinatorKey(const KioskConfig& config, const std::filesystem::path& keyFile,
+CoordinatorPublicKey resolveCoordinatorKey(const KioskConfig& config,
+                                           const std::filesystem::path& keyFile,
                                            std::vector<StaffNote>& notes);
 
 }  // namespace signpost
