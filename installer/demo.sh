@@ -138,11 +138,21 @@ enroll_kiosk() {
     "$kiosk" --config "$config" --data-dir "$data" --enroll "$server_url" --enrollment-code "$code"
 }
 
+# The demo's staff PIN (a real kiosk's comes from setup-kiosk.sh): without one the touchscreen
+# never opens staff mode. Set the way an admin does, from standard input.
+demo_pin=2580
+set_demo_pin() {
+    mkdir -p "$1"
+    echo "$demo_pin" | "$kiosk" --config "$config" --data-dir "$1" --set-pin >/dev/null
+}
+
 pulled="$demo/pulled"
 pull_command="SIGNPOST_PASSPHRASE=$SIGNPOST_PASSPHRASE $tool pull --server $server_url --token-file $token_file --key $key --out $pulled"
 
 if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
     enroll_kiosk "$demo/data"
+    set_demo_pin "$demo/data"
+    say "Staff mode: hold the top-left corner for 3 seconds, then PIN $demo_pin."
     say "Referrals made on the kiosk reach the server in seconds. Fetch and decrypt them with:"
     echo "    $pull_command"
     say "Starting the kiosk full screen (data in $demo/data). Stop it with Ctrl+C."
@@ -184,6 +194,7 @@ display=":$(tr -dc '0-9' <"$demo/xvfb.display")"
 export DISPLAY="$display"
 
 enroll_kiosk "$data"
+set_demo_pin "$data"
 
 say "Starting the kiosk on $DISPLAY (log: $demo/kiosk.log)"
 "$kiosk" --config "$config" --data-dir "$data" --windowed --size 1920x1080 \

@@ -21,6 +21,7 @@ packages=(
     libstb-dev           # stb_image_write for screenshots (a dependency of libimgui-dev anyway)
     libtomlplusplus-dev  # toml++: kiosk.toml and server.toml are read as TOML 1.0
     libmicrohttpd-dev    # the server's HTTP(S): epoll event loop, per-connection caps, GnuTLS
+    libssl-dev           # libcrypto: the sync server's key fingerprint staff confirm when re-enrolling
     # Runtime
     fonts-noto-core      # Noto Sans: Latin Extended (Polish) now, Arabic/Bengali scripts later
     tzdata               # /usr/share/zoneinfo/Europe/London for "open now"

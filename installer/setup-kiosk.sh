@@ -2,7 +2,7 @@
 # Turns a fresh Debian 12 install into a Signpost kiosk (installer/README.md, "Install a kiosk").
 # Installed as signpost-setup-kiosk by the signpost-kiosk package; run it as root.
 #
-#   signpost-setup-kiosk [--coordinator-key KEY] [--user kiosk] [--package FILE.deb]
+#   signpost-setup-kiosk [--coordinator-key KEY] [--pin-file FILE] [--user kiosk] [--package FILE.deb]
 #   signpost-setup-kiosk --undo
 #
 # What it does (each step is safe to repeat; running the script again changes nothing):
@@ -14,6 +14,9 @@
 #   4. closes the ways out: no VT switching or Ctrl+Alt+Backspace (Xorg), no text consoles on
 #      other VTs (logind), no Ctrl+Alt+Del reboot, no magic SysRq keys
 #   5. boots to multi-user.target (no display manager) and enables signpost-kiosk.service
+#   6. writes the coordinators' key to /etc/signpost/coordinator.pub (root's; the kiosk cannot
+#      change it) and, if the kiosk has no staff PIN yet, asks for one (or reads the first line
+#      of --pin-file): without a PIN the touchscreen never opens staff mode
 # Then reboot. What it changed is noted in /var/lib/signpost-kiosk-setup/state, so that
 # --undo can put back exactly that: it removes the autologin, the X link, the logind and sysctl
 # files, unmasks Ctrl+Alt+Del, restores the boot target and display managers it changed,
@@ -25,6 +28,7 @@ user=kiosk
 package=
 coordinator_key=
 undo=0
+pin_file=
 usage() {
     sed -n '5,6p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
@@ -35,7 +39,8 @@ while [ $# -gt 0 ]; do
         --coordinator-key) [ $# -ge 2 ] || usage; coordinator_key="$2"; shift 2 ;;
         --user) [ $# -ge 2 ] || usage; user="$2"; shift 2 ;;
         --undo) undo=1; shift ;;
-        -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --pin-file) [ $# -ge 2 ] || usage; pin_file="$2"; shift 2 ;;
+        -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "signpost-setup-kiosk: unknown option $1" >&2; usage ;;
     esac
 done
@@ -274,14 +279,61 @@ if ! systemctl is-enabled signpost-kiosk.service >/dev/null 2>&1; then
     say "enabled signpost-kiosk.service"
 fi
 
-# Optional: the coordinators' public key, if the config still has none.
+# 6a. The coordinators' public key, in a file root owns: every referral is sealed to it, so the
+# kiosk's own user must never be able to replace it (kiosk.toml is the kiosk's to rewrite).
+keyfile=/etc/signpost/coordinator.pub
 if [ -n "$coordinator_key" ]; then
     case "$coordinator_key" in *[!A-Za-z0-9+/=]*) echo "signpost-setup-kiosk: --coordinator-key is not base64" >&2; exit 2 ;; esac
-    if grep -q '^coordinator_public_key = ""' /etc/signpost/kiosk.toml; then
-        sed -i "s|^coordinator_public_key = \"\"|coordinator_public_key = \"$coordinator_key\"|" /etc/signpost/kiosk.toml
-        say "set the coordinators' public key in /etc/signpost/kiosk.toml"
-    elif ! grep -q "^coordinator_public_key = \"$coordinator_key\"" /etc/signpost/kiosk.toml; then
-        echo "signpost-setup-kiosk: warning: kiosk.toml already has a different coordinators' key; left it alone" >&2
+    if [ -f "$keyfile" ] && [ "$(cat "$keyfile")" != "$coordinator_key" ]; then
+        echo "signpost-setup-kiosk: $keyfile already holds another coordinators' key; left it alone" >&2
+        echo "signpost-setup-kiosk: (if the coordinators really changed their key, delete it and run this again)" >&2
+    else
+        put "$keyfile" "$coordinator_key"
+    fi
+fi
+if [ -f "$keyfile" ] && [ "$(stat -c '%a %U %G' "$keyfile")" != "644 root root" ]; then
+    chown root:root "$keyfile"
+    chmod 0644 "$keyfile"
+    say "made $keyfile root's, mode 0644"
+fi
+if [ ! -f "$keyfile" ]; then
+    echo "signpost-setup-kiosk: warning: no coordinators' key yet ($keyfile): the kiosk will not start until" >&2
+    echo "signpost-setup-kiosk: it is there; run this again with --coordinator-key KEY (from signpost keygen)" >&2
+fi
+
+# 6b. The staff PIN. Without one the touchscreen never opens staff mode, so nobody who walks up
+# can make themselves staff. Set it as the app's user, from standard input (never the command line).
+if grep -q '^pin_hash = ""' /etc/signpost/kiosk.toml 2>/dev/null; then
+    if [ -n "$pin_file" ]; then
+        if head -n 1 "$pin_file" | runuser -u signpost -- /usr/bin/signpost-kiosk --set-pin >/dev/null; then
+            say "set the staff PIN from $pin_file"
+        else
+            echo "signpost-setup-kiosk: the staff PIN in $pin_file was not accepted (4 to 8 digits, not all the same, not 1234)" >&2
+            exit 1
+        fi
+    elif [ -t 0 ]; then
+        while :; do
+            printf 'signpost-setup-kiosk: staff PIN for this kiosk (4 to 8 digits; not shown): ' >&2
+            stty -echo
+            read -r pin || pin=
+            printf '\nsignpost-setup-kiosk: the same PIN again: ' >&2
+            read -r again || again=
+            stty echo
+            printf '\n' >&2
+            if [ "$pin" != "$again" ]; then
+                echo "signpost-setup-kiosk: the two PINs differ; again" >&2
+                continue
+            fi
+            if printf '%s\n' "$pin" | runuser -u signpost -- /usr/bin/signpost-kiosk --set-pin >/dev/null; then
+                say "set the staff PIN"
+                break
+            fi
+            echo "signpost-setup-kiosk: that PIN is too easy to guess (4 to 8 digits, not all the same, not 1234); again" >&2
+        done
+        pin=; again=
+    else
+        echo "signpost-setup-kiosk: warning: no staff PIN set, so staff mode is off on this kiosk; set one with" >&2
+        echo "signpost-setup-kiosk:   runuser -u signpost -- signpost-kiosk --set-pin" >&2
     fi
 fi
 

@@ -327,7 +327,8 @@ TEST_CASE("the kiosk feeds the systemd watchdog while idle, only after frames", 
     CHECK(kiosk.process.stop(10s).success());
 }
 
-TEST_CASE("staff set a PIN and restart the kiosk from the staff panel: exit code 75", "[kiosk_e2e][.]") {
+TEST_CASE("issue 9: no PIN, no staff mode; the PIN from --set-pin opens it and restarts: exit 75",
+          "[kiosk_e2e][.]") {
     if (!e2eEnabled()) {
         return;
     }
@@ -336,6 +337,25 @@ TEST_CASE("staff set a PIN and restart the kiosk from the staff panel: exit code
     VirtualDisplayOptions displayOptions;
     displayOptions.logFile = artifacts / "xvfb.log";
     VirtualDisplay display = windowTestDisplay(displayOptions);
+    {
+        // As installed: no PIN. The corner says staff mode is not set up; nothing to type into.
+        RunningKiosk fresh(setup, display, 1920, 1080);
+        const auto walked = runDriver(setup, display, "staff_no_pin.walk", artifacts);
+        INFO("driver: " << walked.describe() << "\n" << readText(artifacts / "driver.log"));
+        REQUIRE(walked.success());
+        CHECK(fresh.process.stop(10s).success());
+    }
+    CHECK(loadKioskConfig(setup.config).pinHash.empty());
+    {
+        // The installer's step: the PIN from standard input.
+        writeText(setup.dir / "pin.in", "258046\n");
+        ProcessOptions setPin = kioskProcess(setup, {"--set-pin"});
+        setPin.unsetEnv.push_back("DISPLAY");
+        setPin.stdinFile = setup.dir / "pin.in";
+        const ExitStatus set = runProcess(setPin, 60s);
+        INFO(set.describe() << readText(setup.dir / "kiosk.err"));
+        REQUIRE(set.success());
+    }
     RunningKiosk kiosk(setup, display, 1920, 1080);
 
     // The 3 s hold only works if the render-on-demand loop keeps drawing while the finger rests.
@@ -357,6 +377,7 @@ TEST_CASE("staff set a PIN and restart the kiosk from the staff panel: exit code
     REQUIRE(pin);
     const std::string hash = std::get<std::string>(pin->value);
     CHECK(hash.rfind("$argon2id$", 0) == 0);
+    StaffAuth::writeFreshState(setup.dir / "staff-check.json", hash);
     StaffAuth auth(hash, setup.dir / "staff-check.json");
     CHECK(auth.check("258046", std::chrono::system_clock::now()).outcome == PinCheck::Outcome::Accepted);
 }

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -299,4 +300,112 @@ TEST_CASE("the staff lock lives in the data dir", "[kiosk_runtime]") {
     REQUIRE(runtime.staff->hasPin());
     CHECK(runtime.staff->check("000000", std::chrono::system_clock::now()).outcome == PinCheck::Outcome::Wrong);
     CHECK(std::filesystem::exists(setup.data / "staff-lock.json"));
+}
+
+TEST_CASE("issue 9: a missing staff lock state is fresh only on a kiosk's first start", "[kiosk_runtime]") {
+    RuntimeSetup setup;
+    setup.document.set("staff", "pin_hash", StaffAuth::hashPin("258046"));
+    setup.save();
+    const auto now = std::chrono::system_clock::now();
+    {
+        // A brand-new kiosk (no outbox yet) with a PIN put in its config: usable.
+        KioskRuntime first = setup.open();
+        CHECK(first.staff->status(now).outcome == PinCheck::Outcome::Ready);
+    }
+    // Later, the lock state deleted (to get round a lock-out): locked for the longest lock.
+    std::filesystem::remove(setup.data / "staff-lock.json");
+    KioskRuntime later = setup.open();
+    const PinCheck status = later.staff->status(now);
+    CHECK(status.outcome == PinCheck::Outcome::LockedOut);
+    CHECK(status.lockRemaining > std::chrono::hours(23));
+}
+
+TEST_CASE("issue 9: an upgraded kiosk (an outbox from before lock states) keeps working", "[kiosk_runtime]") {
+    RuntimeSetup setup;
+    setup.document.set("staff", "pin_hash", StaffAuth::hashPin("258046"));
+    setup.save();
+    std::filesystem::create_directories(setup.data);
+    {
+        Outbox outbox((setup.data / "outbox.db").string());
+        // Back to schema 2, as version 0.1.0 left it.
+        outbox.database().exec("DROP INDEX outbox_repush; ALTER TABLE outbox DROP COLUMN repush; "
+                               "ALTER TABLE outbox DROP COLUMN held_for; PRAGMA user_version = 2;");
+    }
+    KioskRuntime runtime = setup.open();
+    CHECK(runtime.staff->status(std::chrono::system_clock::now()).outcome == PinCheck::Outcome::Ready);
+}
+
+TEST_CASE("issue 9: the coordinators' key comes from a root-owned file, never kiosk.toml", "[kiosk_runtime]") {
+    RuntimeSetup setup;
+    const CoordinatorKeyPair real = CoordinatorKeyPair::generate();
+    const std::filesystem::path keyFile = setup.dir / "coordinator.pub";
+    writeText(keyFile, real.publicKey().toBase64() + "\n");
+    ::chmod(keyFile.c_str(), 0644);
+    KioskOptions options{setup.config, setup.data};
+    options.coordinatorKeyFile = keyFile;
+    if (::geteuid() == 0) {
+        // kiosk.toml holds another key (a compromised app could have written it): ignored, said so.
+        KioskRuntime runtime = openKioskRuntime(options);
+        CHECK(runtime.coordinatorKey.toBase64() == real.publicKey().toBase64());
+        const StaffNote* note = findNote(runtime, "note.config_warning");
+        REQUIRE(note);
+        CHECK(note->detail.find("coordinator_public_key: ignored") != std::string::npos);
+        // A file someone else may write, or one owned by another user (the kiosk's, say): refused.
+        ::chmod(keyFile.c_str(), 0664);
+        CHECK_THROWS_WITH(openKioskRuntime(options), Catch::Contains("other than its owner"));
+        ::chmod(keyFile.c_str(), 0644);
+        REQUIRE(::chown(keyFile.c_str(), 65534, 65534) == 0);
+        CHECK_THROWS_WITH(openKioskRuntime(options), Catch::Contains("must be owned by root"));
+    } else {
+        // Not root: a file of our own is one the kiosk (us) could rewrite.
+        CHECK_THROWS_WITH(openKioskRuntime(options), Catch::Contains("must be owned by root"));
+    }
+    // Missing, or not a key.
+    options.coordinatorKeyFile = setup.dir / "nowhere.pub";
+    CHECK_THROWS_WITH(openKioskRuntime(options), Catch::Contains("cannot be read"));
+    // Without a key file (run from a build), kiosk.toml's key; "" there is an error at start.
+    options.coordinatorKeyFile.clear();
+    CHECK(openKioskRuntime(options).coordinatorKey.toBase64() == setup.key.publicKey().toBase64());
+    setup.document.set("referral", "coordinator_public_key", std::string());
+    setup.save();
+    try {
+        openKioskRuntime(options);
+        FAIL("a kiosk with no key started");
+    } catch (const ConfigError& error) {
+        CHECK(error.key() == "referral.coordinator_public_key");
+        CHECK_THAT(error.what(), Catch::Contains("signpost keygen"));
+    }
+    // Remote settings can never set it.
+    KioskConfig config = loadKioskConfig(setup.config);
+    const auto problems = applyRemoteSettings(config, {{"referral.coordinator_public_key", TomlValue(real.publicKey().toBase64())}});
+    REQUIRE(problems.size() == 1);
+    CHECK(config.coordinatorPublicKey.empty());
+    CHECK_FALSE(remoteSettingName("coordinator_public_key"));
+}
+
+TEST_CASE("issue 9: what salvage saved from a damaged outbox reaches the staff notes", "[kiosk_runtime]") {
+    RuntimeSetup setup;
+    {
+        KioskRuntime first = setup.open();
+        for (int i = 0; i < 3; ++i) {
+            NewOutboxItem item;
+            item.id = uuidV4();
+            item.reference = "MCR-AAA" + std::to_string(i);
+            item.createdAt = "2026-11-23T14:03:07Z";
+            item.formVersion = "2026.11";
+            item.venue = "v";
+            item.neighbourhood = "n";
+            item.sealed.assign(100, 7);
+            first.outbox->enqueue(item);
+        }
+    }
+    // Made unreadable as a whole: moved aside, salvage reads what it can (here: nothing).
+    writeText(setup.data / "outbox.db", std::string(16384, '\x13'));
+    std::filesystem::remove(setup.data / "outbox.db-wal");
+    std::filesystem::remove(setup.data / "outbox.db-shm");
+    KioskRuntime runtime = setup.open();
+    const StaffNote* note = findNote(runtime, "note.outbox_salvaged");
+    REQUIRE(note);
+    REQUIRE(note->args.size() == 2);
+    CHECK(note->args[0] == std::make_pair(std::string("saved"), std::string("0")));
 }

@@ -53,8 +53,10 @@ TEST_CASE("a forgotten PIN: --reset-pin clears it and its lock-out, keeps the re
     savePinHash(setup.config, StaffAuth::hashPin("2580"));
     // Locked out by wrong guesses.
     {
-        StaffAuth auth(loadKioskConfig(setup.config).pinHash, setup.data / "staff-lock.json", 2);
         std::filesystem::create_directories(setup.data);
+        StaffAuth::writeFreshState(setup.data / "staff-lock.json", loadKioskConfig(setup.config).pinHash);
+        StaffAuth auth(loadKioskConfig(setup.config).pinHash, setup.data / "staff-lock.json",
+                       StaffLockOptions{2, std::chrono::minutes(5), std::chrono::hours(24)});
         auth.check("1111", std::chrono::system_clock::now());
         REQUIRE(auth.check("2222", std::chrono::system_clock::now()).outcome == PinCheck::Outcome::LockedOut);
     }
@@ -66,7 +68,7 @@ TEST_CASE("a forgotten PIN: --reset-pin clears it and its lock-out, keeps the re
     const ExitStatus status = runProcess(reset, 60s);
     INFO(status.describe() << readText(setup.dir / "kiosk.err"));
     REQUIRE(status.success());
-    CHECK(readText(setup.dir / "kiosk.out").find("choose a new PIN") != std::string::npos);
+    CHECK(readText(setup.dir / "kiosk.out").find("--set-pin") != std::string::npos);
 
     const KioskConfig after = loadKioskConfig(setup.config);
     CHECK(after.pinHash.empty());
@@ -303,4 +305,52 @@ TEST_CASE("issue 13: --count-unsent answers the package's removal scripts from t
         const auto [status, out] = count({"--count-unsent=3"});
         CHECK(status.exitedWith(2));
     }
+}
+
+TEST_CASE("issue 9: --set-pin takes the PIN from standard input, never the command line",
+          "[operations_kiosk]") {
+    KioskSetup setup;
+    const auto run = [&](const std::vector<std::string>& args, const std::string& input) {
+        writeText(setup.dir / "pin.in", input);
+        ProcessOptions options = kioskProcess(setup, args);
+        options.unsetEnv.push_back("DISPLAY");  // no window for this
+        options.stdinFile = setup.dir / "pin.in";
+        return runProcess(options, 60s);
+    };
+    // On the command line it is refused outright, and nothing changes.
+    const std::string before = readText(setup.config);
+    CHECK(run({"--set-pin=258046"}, "").exitedWith(2));
+    CHECK(readText(setup.dir / "kiosk.err").find("reads the PIN from standard input") != std::string::npos);
+    CHECK(run({"--set-pin", "258046"}, "").exitedWith(2));
+    // Too easy, or nothing given: refused, nothing changed.
+    CHECK(run({"--set-pin"}, "1234\n").exitedWith(2));
+    CHECK(readText(setup.dir / "kiosk.err").find("not a straight run") != std::string::npos);
+    CHECK(run({"--set-pin"}, "").exitedWith(2));
+    CHECK(readText(setup.config) == before);
+    CHECK_FALSE(std::filesystem::exists(setup.data / "staff-lock.json"));
+
+    // Locked out by guesses first, to see --set-pin end the lock-out.
+    std::filesystem::create_directories(setup.data);
+    const std::string old = StaffAuth::hashPin("2580");
+    savePinHash(setup.config, old);
+    StaffAuth::writeFreshState(setup.data / "staff-lock.json", old);
+    {
+        StaffAuth auth(old, setup.data / "staff-lock.json");
+        for (int i = 0; i < 5; ++i) {
+            (void)auth.check("1111", std::chrono::system_clock::now());
+        }
+        REQUIRE(auth.status(std::chrono::system_clock::now()).outcome == PinCheck::Outcome::LockedOut);
+    }
+    const ExitStatus status = run({"--set-pin"}, "731946\n");
+    INFO(status.describe() << readText(setup.dir / "kiosk.err"));
+    REQUIRE(status.success());
+    CHECK(readText(setup.dir / "kiosk.out").find("Restart the kiosk") != std::string::npos);
+    // Only the hash is stored, in kiosk.toml; the PIN itself is in no file and no argument.
+    const KioskConfig after = loadKioskConfig(setup.config);
+    CHECK(after.pinHash.rfind("$argon2id$", 0) == 0);
+    CHECK(readText(setup.config).find("731946") == std::string::npos);
+    CHECK(readText(setup.data / "staff-lock.json").find("731946") == std::string::npos);
+    StaffAuth auth(after.pinHash, setup.data / "staff-lock.json");
+    CHECK(auth.status(std::chrono::system_clock::now()).outcome == PinCheck::Outcome::Ready);
+    CHECK(auth.check("731946", std::chrono::system_clock::now()).outcome == PinCheck::Outcome::Accepted);
 }

@@ -95,7 +95,7 @@ TEST_CASE("a new outbox has the schema, WAL and synchronous=FULL", "[outbox]") {
                                               "form_version", "venue", "neighbourhood",
                                               "service_id", "sealed", "status", "test", "attempts",
                                               "last_error", "sent_at", "last_attempt_at",
-                                              "purged_at"});
+                                              "purged_at", "repush", "held_for"});
     CHECK(outbox.counts().queued == 0);
     CHECK(outbox.allItems().empty());
 }

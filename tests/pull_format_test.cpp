@@ -17,6 +17,7 @@
 #include "support/test_support.h"
 #include "sync/tool/pull_directory.h"
 #include "sync/tool/pull_format.h"
+#include "sync/tool/pull_ledger.h"
 #include "sync/tool/pull_pipeline.h"
 #include "sync/tool/tool.h"
 
@@ -246,12 +247,22 @@ TEST_CASE("output file names round-trip and nothing else parses", "[pull_format]
     REQUIRE(errors);
     CHECK(errors->errors);
     CHECK(errors->to == 5);
+    CHECK(errors->epoch == 1);
+    const auto later = parseOutputFileName(outputFileName(3, 9, PullFormat::Json, 12));
+    REQUIRE(later);
+    CHECK(later->epoch == 12);
+    CHECK(later->from == 3);
+    CHECK(later->to == 9);
+    CHECK(outputFileName(3, 9, PullFormat::Csv, 2) == "referrals-g2-000000000003-000000000009.csv");
+    CHECK(parseOutputFileName(errorsFileName(1, 2, 4))->errors);
     // Wider numbers than the padding still parse (a server past 10^12 cursors).
     CHECK(parseOutputFileName("referrals-1-1234567890123.csv")->to == 1234567890123);
     for (const char* other : {"referrals-5-3.csv", "referrals-1-2.xlsx", "referrals-1-2", "referrals--2.csv",
                               "referrals-a-2.csv", "referrals-1-2.csv.tmp", "report.csv",
                               ".signpost-pull-12-0.tmp", "referrals-1-2.errors.json",
-                              "referrals-1-99999999999999999999.csv", "referrals-+1-2.csv"}) {
+                              "referrals-1-99999999999999999999.csv", "referrals-+1-2.csv",
+                              "referrals-g1-1-2.csv", "referrals-g-1-2.csv", "referrals-gx-1-2.csv",
+                              "referrals-g2.csv"}) {
         INFO(other);
         CHECK_FALSE(parseOutputFileName(other));
     }
@@ -298,14 +309,36 @@ TEST_CASE("the pull state round-trips, and damage is a clear error", "[pull_form
     PullDirectory dir(temp.path());
     const PullState fresh = dir.loadState();
     CHECK(fresh.cursor == 0);
-    CHECK(fresh.ackedThrough == 0);
+    CHECK(fresh.ledgerBatches == 0);
+    CHECK(fresh.epoch == 1);
     CHECK(fresh.server.empty());
+    CHECK_FALSE(fresh.legacy);
 
-    dir.saveState({"https://sync.example.org", 250, 200});
+    PullState saved;
+    saved.server = "https://sync.example.org";
+    saved.generation = "0123456789abcdef";
+    saved.epoch = 2;
+    saved.cursor = 250;
+    saved.ledgerBatches = 7;
+    saved.ackedBatches = 6;
+    dir.saveState(saved);
     const PullState loaded = dir.loadState();
     CHECK(loaded.server == "https://sync.example.org");
+    CHECK(loaded.generation == "0123456789abcdef");
+    CHECK(loaded.epoch == 2);
     CHECK(loaded.cursor == 250);
-    CHECK(loaded.ackedThrough == 200);
+    CHECK(loaded.ledgerBatches == 7);
+    CHECK(loaded.ackedBatches == 6);
+    CHECK_FALSE(loaded.legacy);
+
+    // A state written before generations and the ledger is read, marked for migration.
+    test::writeText(temp / kPullStateFileName,
+                    R"({"format":"signpost-pull-state","version":1,"server":"https://a","cursor":40,"acked_through":30})");
+    const PullState old = dir.loadState();
+    CHECK(old.legacy);
+    CHECK(old.cursor == 40);
+    CHECK(old.legacyAckedThrough == 30);
+    CHECK(old.generation.empty());
     struct stat info {};
     REQUIRE(::stat((temp / kPullStateFileName).c_str(), &info) == 0);
     CHECK((info.st_mode & 0777) == 0600);
@@ -315,7 +348,11 @@ TEST_CASE("the pull state round-trips, and damage is a clear error", "[pull_form
         "not json",
         "[]",
         R"({"format":"something-else","version":1,"cursor":1,"acked_through":0})",
+        R"({"format":"signpost-pull-state","version":3,"cursor":1,"acked_through":0})",
         R"({"format":"signpost-pull-state","version":2,"cursor":1,"acked_through":0})",
+        R"({"format":"signpost-pull-state","version":2,"generation":"","epoch":0,"cursor":1,"ledger_batches":0,"acked_batches":0})",
+        R"({"format":"signpost-pull-state","version":2,"generation":"","epoch":1,"cursor":1,"ledger_batches":1,"acked_batches":2})",
+        R"({"format":"signpost-pull-state","version":2,"generation":5,"epoch":1,"cursor":1,"ledger_batches":1,"acked_batches":0})",
         R"({"format":"signpost-pull-state","version":1,"cursor":-1,"acked_through":0})",
         R"({"format":"signpost-pull-state","version":1,"cursor":"5","acked_through":0})",
         R"({"format":"signpost-pull-state","version":1,"acked_through":0})",
@@ -358,6 +395,83 @@ TEST_CASE("resume cursor and clean-up of what an interrupted run left", "[pull_f
     test::writeText(temp / errorsFileName(31, 40), "x");
     CHECK(dir.cleanUpInterruptedRun(40) == 0);
     CHECK(std::filesystem::exists(temp / errorsFileName(31, 40)));
+
+    // After a restore (issue 9) cursors start again: files of the second generation this
+    // directory met carry "g2-" and count on their own.
+    test::writeText(temp / outputFileName(1, 5, PullFormat::Csv, 2), "x");
+    test::writeText(temp / errorsFileName(6, 8, 2), "x");   // died before committing
+    test::writeText(temp / errorsFileName(1, 3, 3), "x");   // a later generation: not committed
+    CHECK(dir.highestOutputCursor(1) == 30);
+    CHECK(dir.highestOutputCursor(2) == 5);
+    CHECK(dir.cleanUpInterruptedRun(5, 2) == 2);
+    CHECK(std::filesystem::exists(temp / errorsFileName(31, 40)));  // generation 1: kept
+    CHECK(std::filesystem::exists(temp / outputFileName(1, 5, PullFormat::Csv, 2)));
+    CHECK_FALSE(std::filesystem::exists(temp / errorsFileName(6, 8, 2)));
+}
+
+TEST_CASE("the ids ledger appends batches, forgets dropped ones and cuts off a torn tail", "[pull_format]") {
+    test::TempDir temp("pull-ledger");
+    const std::filesystem::path file = temp / kPullLedgerFileName;
+    {
+        PullLedger ledger(file);
+        CHECK_FALSE(ledger.existedBefore());
+        CHECK(ledger.batchCount() == 0);
+        LedgerBatch first;
+        first.generation = "00aa";
+        first.from = 1;
+        first.to = 3;
+        first.file = outputFileName(1, 3, PullFormat::Csv);
+        first.entries = {{'W', "id-1"}, {'T', "id-2"}};
+        ledger.append(first);
+        LedgerBatch second;
+        second.epoch = 2;
+        second.generation = "00bb";
+        second.from = 1;
+        second.to = 2;
+        second.entries = {{'R', "id-1"}, {'W', "id-3"}};
+        ledger.append(second);
+        CHECK(ledger.kindOf("id-1") == 'W');
+        CHECK(ledger.kindOf("id-2") == 'T');
+        CHECK(ledger.kindOf("id-3") == 'W');
+        CHECK(ledger.kindOf("id-4") == 0);
+        struct stat info {};
+        REQUIRE(::stat(file.c_str(), &info) == 0);
+        CHECK((info.st_mode & 0777) == 0600);
+    }
+    {
+        PullLedger ledger(file);
+        CHECK(ledger.existedBefore());
+        REQUIRE(ledger.batchCount() == 2);
+        CHECK(ledger.batch(0).file == outputFileName(1, 3, PullFormat::Csv));
+        CHECK(ledger.batch(1).file.empty());
+        CHECK(ledger.batch(1).epoch == 2);
+        CHECK(ledger.batch(1).generation == "00bb");
+        CHECK(ledger.batch(1).entries.size() == 2);
+        ledger.truncate(1);
+        CHECK(ledger.kindOf("id-3") == 0);
+        CHECK(ledger.kindOf("id-1") == 'W');
+    }
+    // A run killed while appending leaves half a batch: it is not a batch, and goes.
+    const std::string whole = test::readText(file);
+    for (const std::string& tail : {std::string("batch 1 1 00aa 4 9 referrals-x.csv\nW id-9\n"),
+                                    std::string("batch 1 1 00aa 4 9 referrals-x.csv\nW id-9\nend 1 1"),
+                                    std::string("bat")}) {
+        INFO(tail);
+        test::writeText(file, whole + tail);
+        PullLedger ledger(file);
+        CHECK(ledger.batchCount() == 1);
+        CHECK(ledger.kindOf("id-9") == 0);
+        CHECK(test::readText(file) == whole);
+    }
+    // Damage inside complete batches is an error, never a silent reset.
+    for (const std::string& text : {std::string("batch 0 1 - 1 2 -\nX id\nend 0 1\n"),
+                                    std::string("batch 0 1 - 1 2 -\nW id\nend 0 2\n"),
+                                    std::string("batch 5 1 - 1 2 -\nW id\nend 5 1\n"),
+                                    std::string("W id\nend 0 1\n")}) {
+        INFO(text);
+        test::writeText(file, text);
+        CHECK_THROWS_WITH(PullLedger(file), Catch::Contains("is damaged"));
+    }
 }
 
 TEST_CASE("OutputFile writes through a private temporary file and renames on commit", "[pull_format]") {

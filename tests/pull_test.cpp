@@ -29,6 +29,7 @@
 #include "sync/protocol/submission_signing.h"
 #include "sync/protocol/wire.h"
 #include "sync/tool/pull_directory.h"
+#include "sync/tool/pull_ledger.h"
 
 using namespace signpost;
 using namespace std::chrono_literals;
@@ -142,7 +143,8 @@ DirContents listOutput(const std::filesystem::path& dir) {
             contents.errors.push_back(entry.path());
         } else if (parsed) {
             contents.referrals.push_back(entry.path());
-        } else if (name != tool::kPullStateFileName && name != tool::kPullLockFileName) {
+        } else if (name != tool::kPullStateFileName && name != tool::kPullLockFileName &&
+                   name != tool::kPullLedgerFileName) {
             contents.others.push_back(name);
         }
     }
@@ -970,8 +972,8 @@ TEST_CASE("killed at each step of a run, the next run writes each referral exact
     std::set<std::string> unreadable;
 
     int round = 0;
-    for (const std::string point : {"page-written", "errors-committed", "referrals-committed",
-                                    "state-saved", "acked-some", "acked-all"}) {
+    for (const std::string point : {"page-written", "errors-committed", "ledger-appended",
+                                    "referrals-committed", "state-saved", "acked-some", "acked-all"}) {
         INFO("killed at " << point);
         const auto more = world.pushReferrals(kiosk, 3);
         good.insert(good.end(), more.begin(), more.end());
@@ -1015,6 +1017,98 @@ TEST_CASE("killed at each step of a run, the next run writes each referral exact
         for (const auto& [id, isAcked] : acked) {
             CHECK(isAcked == !unreadable.contains(id));
         }
+    }
+}
+
+TEST_CASE("issue 9: killed at each step, then run with another key: only written ids are acked",
+          "[pull]") {
+    // The coordinators' key changes between runs (a new key, or the wrong file given): items
+    // sealed to the first key become unreadable and items sealed to the second readable. A run
+    // must acknowledge only what is in a referrals file of this directory, whatever the key.
+    const CoordinatorKeyPair secondKey = CoordinatorKeyPair::generate();
+    for (const std::string point : {"page-written", "errors-committed", "ledger-appended",
+                                    "referrals-committed", "state-saved", "acked-some", "acked-all"}) {
+        INFO("killed at " << point);
+        PullWorld world;
+        const std::filesystem::path secondKeyFile = world.dir() / "second.key";
+        secondKey.saveEncrypted(secondKeyFile, kPassphrase, KdfStrength::Interactive);
+        Kiosk kiosk = world.enroll("Harpurhey kiosk");
+        // More than one acknowledgement request's worth, so "acked-some" lands between requests.
+        const std::vector<Pushed> forFirst = world.pushReferrals(kiosk, 1010);
+        std::vector<protocol::Submission> sealedToSecond;
+        std::set<std::string> forSecond;
+        for (int i = 0; i < 5; ++i) {
+            Pushed pushed;
+            sealedToSecond.push_back(world.referral(kiosk, {}, &pushed, &secondKey.publicKey()));
+            forSecond.insert(pushed.id);
+        }
+        world.push(kiosk, sealedToSecond);
+        const auto out = world.outDir();
+
+        const CliResult killed = world.pull(out, "csv", {}, {{"SIGNPOST_PULL_TEST_KILL_AT", point}});
+        INFO(killed.err);
+        REQUIRE(killed.status.signal == SIGKILL);
+        auto args = world.pullArgs(out, "csv");
+        const auto keyAt = std::find(args.begin(), args.end(), "--key");
+        REQUIRE(keyAt != args.end());
+        *(keyAt + 1) = secondKeyFile.string();
+        for (int run = 0; run < 2; ++run) {
+            const CliResult again = world.signpost(args);
+            INFO(again.err);
+            REQUIRE((again.status.exitedWith(0) || again.status.exitedWith(3)));
+        }
+
+        const auto written = writtenIds(out);
+        for (const auto& [id, count] : written) {
+            INFO(id);
+            CHECK(count == 1);
+        }
+        std::size_t ackedNotWritten = 0;
+        std::size_t writtenNotAcked = 0;
+        for (const auto& [id, acked] : world.ackState()) {
+            ackedNotWritten += acked && !written.contains(id) ? 1 : 0;
+            writtenNotAcked += !acked && written.contains(id) ? 1 : 0;
+        }
+        INFO(written.size() << " written");
+        CHECK(ackedNotWritten == 0);
+        CHECK(writtenNotAcked == 0);
+        // Every item is either written or listed as unreadable: nothing is dropped.
+        const auto errored = erroredIds(out);
+        for (const auto& [id, acked] : world.ackState()) {
+            INFO(id);
+            CHECK((written.contains(id) || errored.contains(id)));
+        }
+    }
+}
+
+TEST_CASE("issue 9: a directory written before the ledger is migrated, nothing written twice",
+          "[pull]") {
+    PullWorld world;
+    Kiosk kiosk = world.enroll("Harpurhey kiosk");
+    const auto first = world.pushReferrals(kiosk, 6);
+    const auto out = world.outDir();
+    REQUIRE(world.pull(out, "csv").status.exitedWith(0));
+    // Make it look like the version 1 tool left it: its state file, no ledger.
+    std::filesystem::remove(out / tool::kPullLedgerFileName);
+    test::writeText(out / tool::kPullStateFileName,
+                    "{\"format\":\"signpost-pull-state\",\"version\":1,\"server\":\"" + world.url() +
+                        "\",\"cursor\":6,\"acked_through\":6}");
+    const auto second = world.pushReferrals(kiosk, 2);
+    const CliResult migrated = world.pull(out, "csv");
+    INFO(migrated.err);
+    REQUIRE(migrated.status.exitedWith(0));
+    const auto written = writtenIds(out);
+    CHECK(written.size() == 8);
+    for (const auto& [id, count] : written) {
+        CHECK(count == 1);
+    }
+    // The ledger now holds the six the old version wrote, so they are never written again.
+    tool::PullLedger ledger(out / tool::kPullLedgerFileName);
+    for (const Pushed& p : first) {
+        CHECK(ledger.kindOf(p.id) == 'L');
+    }
+    for (const Pushed& p : second) {
+        CHECK(ledger.kindOf(p.id) == 'W');
     }
 }
 

@@ -69,6 +69,12 @@ std::string csvColumnsMarkdown() {
 
 TEST_CASE("the README's key reference is the config key table", "[readme]") {
     checkBlock("config-keys", kioskConfigReferenceMarkdown());
+    // config/kiosk.toml is the generated example (kiosk_config_test checks it); rewritten here too.
+    const std::filesystem::path example = test::sourceDir() / "config" / "kiosk.toml";
+    if (updating() && test::readText(example) != exampleKioskConfig()) {
+        test::writeText(example, exampleKioskConfig());
+        FAIL("config/kiosk.toml rewritten; review and commit it");
+    }
 }
 
 TEST_CASE("the README's CSV columns are the ones signpost pull writes", "[readme]") {

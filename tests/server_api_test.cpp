@@ -116,6 +116,49 @@ TEST_CASE("happy path: enroll, push, pull, verify, ack", "[server_api]") {
     CHECK_FALSE(list.devices[0].lastSeenAt.empty());
 }
 
+TEST_CASE("issue 9: the generation travels on pages, pushes and heartbeats, a stale one restarts",
+          "[server_api]") {
+    TestServer server("api-generation");
+    TestKiosk kiosk = server.enroll();
+    const std::string generation = server.store().generation();
+    auto client = server.client();
+    auto pushed = client.Post("/v1/submissions", bearer(kiosk.token),
+                              test::batchJson({kiosk.submission(), kiosk.submission(), kiosk.submission()}),
+                              "application/json");
+    REQUIRE(statusOf(pushed) == 200);
+    CHECK(pushed->get_header_value(protocol::kGenerationHeader) == generation);
+    auto beat = client.Post("/v1/devices/heartbeat", bearer(kiosk.token),
+                            protocol::toJson(protocol::Heartbeat{}), "application/json");
+    REQUIRE(statusOf(beat) == 204);
+    CHECK(beat->get_header_value(protocol::kGenerationHeader) == generation);
+
+    const std::string coordinator = server.coordinatorToken();
+    const auto get = [&](const std::string& after) {
+        auto result = client.Get(("/v1/submissions?after=" + after).c_str(), bearer(coordinator));
+        REQUIRE(result);
+        return std::make_pair(result->status, result->body);
+    };
+    // A cursor of this generation pages on; a bare cursor is read as this generation.
+    const auto [status, body] = get(generation + ":1");
+    REQUIRE(status == 200);
+    const auto page = protocol::parseSubmissionPage(body);
+    CHECK(page.generation == generation);
+    CHECK_FALSE(page.restarted);
+    CHECK(page.submissions.size() == 2);
+    CHECK(protocol::parseSubmissionPage(get("1").second).submissions.size() == 2);
+    // A cursor of another generation (the database was restored since) starts from the start.
+    const auto stale = protocol::parseSubmissionPage(get("00ff00ff00ff00ff:3").second);
+    CHECK(stale.restarted);
+    CHECK(stale.generation == generation);
+    CHECK(stale.submissions.size() == 3);
+    for (const char* bad : {"x:1", "abc:", ":5", "ABC:1", "abc:-1", "abc:1:2", "0123456789abcdef0123456789abcdef0:1"}) {
+        INFO(bad);
+        const auto [code, error] = get(bad);
+        CHECK(code == 400);
+        CHECK(error.find("after") != std::string::npos);
+    }
+}
+
 TEST_CASE("a blind re-push is answered duplicate and stored once", "[server_api]") {
     TestServer server("api-duplicate");
     TestKiosk kiosk = server.enroll();

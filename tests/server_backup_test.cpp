@@ -203,6 +203,73 @@ TEST_CASE("restore: a server started from the backup knows the kiosks, tokens an
     CHECK(restored.pull(coordinator, page.nextCursor).submissions.size() == 1);
 }
 
+TEST_CASE("issue 9: every backup copy and every restore is a new generation", "[server_backup]") {
+    test::TempDir dir("backup-generations");
+    TestServer original("backup-generations-live");
+    const std::filesystem::path config = writeConfig(original.dir(), original.dir() / "data");
+    const std::string live = original.store().generation();
+    REQUIRE(live.size() == 16);
+    TestKiosk kiosk = original.enroll();
+    original.push(kiosk, {kiosk.submission(), kiosk.submission()});
+
+    const CliResult backup = runCli({"backup", "--to", (dir / "a.db").string(), "--config", config.string()});
+    INFO(backup.err);
+    REQUIRE(backup.exitCode == 0);
+    std::string copied;
+    {
+        server::SqliteServerStore copy(dir / "a.db");
+        copied = copy.generation();
+        const auto history = copy.generations();
+        REQUIRE(history.size() == 2);
+        CHECK(history[0].reason == "backup");
+        CHECK(history[0].firstCursor == 2);
+        CHECK(history[1].id == live);
+        CHECK(history[1].reason == "created");
+    }
+    // A copy put back by hand instead of with restore is still not the live generation.
+    CHECK(copied != live);
+    CHECK(original.store().generation() == live);  // the live database is not touched
+
+    // Two restores of the same file: two generations, neither the backup's nor the live one.
+    const std::filesystem::path target = liveDatabase(dir / "restored");
+    const std::filesystem::path restoreConfig = writeConfig(dir.path(), dir / "restored");
+    std::set<std::string> seen{live, copied};
+    for (int i = 0; i < 2; ++i) {
+        const CliResult restore =
+            runCli({"restore", "--from", (dir / "a.db").string(), "--config", restoreConfig.string()});
+        INFO(restore.err);
+        REQUIRE(restore.exitCode == 0);
+        CHECK(restore.out.find("new generation") != std::string::npos);
+        server::SqliteServerStore restored(target);
+        CHECK(seen.insert(restored.generation()).second);
+        CHECK(restored.generations().front().reason == "restore");
+        CHECK(restore.out.find(restored.generation()) != std::string::npos);
+    }
+}
+
+TEST_CASE("issue 9: a backup from before generations gets one when restored", "[server_backup]") {
+    test::TempDir dir("backup-old-schema");
+    const std::filesystem::path old = dir / "old.db";
+    {
+        // A version 1 database, as servers before issue 9 wrote it.
+        server::SqliteServerStore store(old);
+    }
+    {
+        Database db(old.string());
+        db.exec("DROP TABLE server_generations; PRAGMA user_version = 1;");
+    }
+    const std::filesystem::path target = liveDatabase(dir / "data");
+    const std::filesystem::path config = writeConfig(dir.path(), dir / "data");
+    const CliResult restore = runCli({"restore", "--from", old.string(), "--config", config.string()});
+    INFO(restore.err);
+    REQUIRE(restore.exitCode == 0);
+    server::SqliteServerStore restored(target);
+    const auto history = restored.generations();
+    REQUIRE(history.size() == 2);  // one for the schema migration, one for the restore
+    CHECK(history[0].reason == "restore");
+    CHECK(history[1].reason == "created");
+}
+
 TEST_CASE("backup and restore refuse bad input and leave everything as it was", "[server_backup]") {
     TestServer server("backup-errors");
     const std::filesystem::path data = server.dir() / "data";

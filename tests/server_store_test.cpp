@@ -88,6 +88,37 @@ TEST_CASE("a new database is migrated to the current schema, a newer one is refu
     REQUIRE(reopened.listCoordinatorTokens().size() == 1);
 }
 
+TEST_CASE("issue 9: a database keeps its generation until a new one is started", "[server_store]") {
+    test::TempDir dir("server-store-generation");
+    std::string first;
+    {
+        SqliteServerStore store(dir / "server.db");
+        first = store.generation();
+        CHECK(first.size() == 16);
+        CHECK(first.find_first_not_of("0123456789abcdef") == std::string::npos);
+        REQUIRE(store.generations().size() == 1);
+        CHECK(store.generations()[0].reason == "created");
+    }
+    {
+        SqliteServerStore again(dir / "server.db");
+        CHECK(again.generation() == first);  // reopening is not a restore
+    }
+    std::string second;
+    {
+        Database db((dir / "server.db").string());
+        second = SqliteServerStore::startNewGeneration(db, "restore", at("2026-11-23T10:00:00Z"));
+    }
+    CHECK(second != first);
+    SqliteServerStore reopened(dir / "server.db");
+    CHECK(reopened.generation() == second);
+    const auto history = reopened.generations();
+    REQUIRE(history.size() == 2);
+    CHECK(history[0].id == second);
+    CHECK(history[0].reason == "restore");
+    CHECK(history[0].startedAt == "2026-11-23T10:00:00.000Z");
+    CHECK(history[1].id == first);
+}
+
 TEST_CASE("enrollment codes: unknown, expired, used, and the lost-response retry",
           "[server_store]") {
     StoreFixture f;

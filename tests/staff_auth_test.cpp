@@ -78,7 +78,9 @@ TEST_CASE("hashPin makes a salted Argon2id hash with interactive limits", "[staf
 
 TEST_CASE("the right PIN is accepted with a real interactive hash", "[staff]") {
     test::TempDir dir("staff");
-    StaffAuth auth(StaffAuth::hashPin("4821"), dir / "staff-lock.json");
+    const std::string hash = StaffAuth::hashPin("4821");
+    StaffAuth::writeFreshState(dir / "staff-lock.json", hash);
+    StaffAuth auth(hash, dir / "staff-lock.json");
     CHECK(auth.hasPin());
     CHECK(auth.status(kNoon).outcome == Outcome::Ready);
     CHECK(auth.status(kNoon).attemptsLeft == 5);
@@ -98,7 +100,8 @@ TEST_CASE("with no PIN set, nothing is checked or counted", "[staff]") {
         CHECK(auth.check("0000", kNoon).outcome == Outcome::NoPinSet);
     }
     CHECK_FALSE(fs::exists(dir / "staff-lock.json"));
-    auth.setPinHash(cheapHash());
+    auth.adoptNewPin(cheapHash());  // the coordinators, say, set one
+    CHECK(fs::exists(dir / "staff-lock.json"));
     CHECK(auth.hasPin());
     CHECK(auth.status(kNoon).attemptsLeft == 5);
     CHECK(auth.check("4821", kNoon).outcome == Outcome::Accepted);
@@ -107,6 +110,7 @@ TEST_CASE("with no PIN set, nothing is checked or counted", "[staff]") {
 TEST_CASE("five wrong PINs lock staff mode for five minutes", "[staff]") {
     test::TempDir dir("staff");
     const fs::path stateFile = dir / "staff-lock.json";
+    StaffAuth::writeFreshState(stateFile, cheapHash());
     StaffAuth auth(cheapHash(), stateFile);
     for (int attempt = 1; attempt <= 4; ++attempt) {
         const PinCheck wrong = auth.check("0000", kNoon + std::chrono::seconds(attempt));
@@ -146,6 +150,7 @@ TEST_CASE("five wrong PINs lock staff mode for five minutes", "[staff]") {
 
 TEST_CASE("the right PIN clears the count", "[staff]") {
     test::TempDir dir("staff");
+    StaffAuth::writeFreshState(dir / "staff-lock.json", cheapHash());
     StaffAuth auth(cheapHash(), dir / "staff-lock.json");
     for (int i = 0; i < 4; ++i) {
         REQUIRE(auth.check("0000", kNoon).outcome == Outcome::Wrong);
@@ -157,6 +162,7 @@ TEST_CASE("the right PIN clears the count", "[staff]") {
 
 TEST_CASE("a PIN of any length is verified and counted", "[staff]") {
     test::TempDir dir("staff");
+    StaffAuth::writeFreshState(dir / "staff-lock.json", cheapHash());
     StaffAuth auth(cheapHash(), dir / "staff-lock.json");
     // No shortcut for odd input: each is a real, counted attempt.
     CHECK(auth.check("", kNoon).attemptsLeft == 4);
@@ -170,6 +176,7 @@ TEST_CASE("the lock survives a restart", "[staff]") {
     test::TempDir dir("staff");
     const fs::path stateFile = dir / "staff-lock.json";
     {
+        StaffAuth::writeFreshState(stateFile, cheapHash());
         StaffAuth auth(cheapHash(), stateFile);
         for (int i = 0; i < 5; ++i) {
             (void)auth.check("0000", kNoon);
@@ -192,6 +199,7 @@ TEST_CASE("a partial count survives a restart too", "[staff]") {
     test::TempDir dir("staff");
     const fs::path stateFile = dir / "staff-lock.json";
     {
+        StaffAuth::writeFreshState(stateFile, cheapHash());
         StaffAuth auth(cheapHash(), stateFile);
         for (int i = 0; i < 3; ++i) {
             (void)auth.check("0000", kNoon);
@@ -206,6 +214,7 @@ TEST_CASE("a partial count survives a restart too", "[staff]") {
 TEST_CASE("a clock that jumps backwards never lengthens a lock", "[staff]") {
     test::TempDir dir("staff");
     const fs::path stateFile = dir / "staff-lock.json";
+    StaffAuth::writeFreshState(stateFile, cheapHash());
     StaffAuth auth(cheapHash(), stateFile);
     for (int i = 0; i < 5; ++i) {
         (void)auth.check("0000", kNoon);
@@ -220,6 +229,7 @@ TEST_CASE("a clock that jumps backwards never lengthens a lock", "[staff]") {
     CHECK(auth.check("4821", yesterday + 301s).outcome == Outcome::Accepted);
 
     // After a restart the saved lock end is capped from the new "now" in the same way.
+    StaffAuth::writeFreshState(dir / "other.json", cheapHash());
     StaffAuth other(cheapHash(), dir / "other.json");
     for (int i = 0; i < 5; ++i) {
         (void)other.check("0000", kNoon);
@@ -229,10 +239,23 @@ TEST_CASE("a clock that jumps backwards never lengthens a lock", "[staff]") {
     CHECK(restarted.status(yesterday + 300s).outcome == Outcome::Ready);
 }
 
-TEST_CASE("a damaged state file locks once and is rewritten", "[staff]") {
+TEST_CASE("issue 9: a damaged, edited or missing state file locks for the longest lock", "[staff]") {
     test::TempDir dir("staff");
     const fs::path stateFile = dir / "staff-lock.json";
-    const std::vector<std::string> damaged = {
+    // A valid state with two wrong attempts, then edited by hand in each way one might.
+    StaffAuth::writeFreshState(stateFile, cheapHash());
+    {
+        StaffAuth auth(cheapHash(), stateFile);
+        (void)auth.check("0000", kNoon);
+        (void)auth.check("0000", kNoon);
+    }
+    const std::string valid = test::readText(stateFile);
+    const auto edited = [&](const char* field, const nlohmann::json& value) {
+        nlohmann::json state = nlohmann::json::parse(valid);
+        state[field] = value;
+        return state.dump();
+    };
+    std::vector<std::string> damaged = {
         "",
         "garbage",
         std::string("\x00\xFF\x01", 3),
@@ -246,31 +269,144 @@ TEST_CASE("a damaged state file locks once and is rewritten", "[staff]") {
         R"({"format":1,"failures":0,"locked_until":"yesterday"})",
         R"({"format":1,"failures":0,"locked_until":12})",
         R"({"format":1,"failures":0,"locked_until":null)",  // cut short
+        edited("failures", 0),
+        edited("lockouts", 3),
+        edited("locked_until", "2020-01-01T00:00:00.000Z"),
+        edited("check", std::string(64, '0')),
+        edited("format", 3),
+        valid.substr(0, valid.size() / 2),
     };
+    damaged.push_back("MISSING");
     for (const std::string& contents : damaged) {
         INFO(contents);
-        test::writeText(stateFile, contents);
+        if (contents == "MISSING") {
+            fs::remove(stateFile);
+        } else {
+            test::writeText(stateFile, contents);
+        }
         const SystemTime before = std::chrono::system_clock::now();
         StaffAuth auth(cheapHash(), stateFile);
         const SystemTime now = std::chrono::system_clock::now();
         const PinCheck status = auth.status(now);
         CHECK(status.outcome == Outcome::LockedOut);
-        CHECK(status.lockRemaining > 290s);
-        CHECK(status.lockRemaining <= 300s);
+        CHECK(status.lockRemaining > 24h - 10s);
+        CHECK(status.lockRemaining <= 24h);
         CHECK(auth.check("4821", now).outcome == Outcome::LockedOut);
         // Rewritten as a valid lock, so a restart keeps it rather than locking again from now.
         const nlohmann::json state = stateOf(stateFile);
-        CHECK(state["format"] == 1);
+        CHECK(state["format"] == 2);
         CHECK(state["failures"] == 5);
         const auto until = parseIsoUtc(state["locked_until"].get<std::string>());
         REQUIRE(until.has_value());
-        CHECK(*until >= before + 299s);
-        CHECK(*until <= now + 301s);
+        CHECK(*until >= before + 24h - 1s);
+        CHECK(*until <= now + 24h + 1s);
         // Locked once: after the lock, the right PIN works.
-        CHECK(auth.check("4821", *until + 1s).outcome == Outcome::Accepted);
         StaffAuth restarted(cheapHash(), stateFile);
+        CHECK(restarted.status(*until - 1s).outcome == Outcome::LockedOut);
         CHECK(restarted.status(*until + 2s).outcome == Outcome::Ready);
+        CHECK(restarted.check("4821", *until + 2s).outcome == Outcome::Accepted);
     }
+    // The valid file itself is taken as it is.
+    test::writeText(stateFile, valid);
+    StaffAuth intact(cheapHash(), stateFile);
+    CHECK(intact.status(kNoon).attemptsLeft == 3);
+}
+
+TEST_CASE("issue 9: locks escalate 5, 10, 20 minutes ... up to a day, across restarts", "[staff]") {
+    test::TempDir dir("staff");
+    const fs::path stateFile = dir / "staff-lock.json";
+    StaffAuth::writeFreshState(stateFile, cheapHash());
+    SystemTime now = kNoon;
+    const std::vector<std::chrono::seconds> expected = {5min, 10min, 20min, 40min, 80min, 160min,
+                                                        320min, 640min, 1280min, 24h, 24h};
+    for (std::size_t n = 0; n < expected.size(); ++n) {
+        INFO("lock " << n + 1);
+        // Each round on a freshly started kiosk: restarts change nothing.
+        StaffAuth auth(cheapHash(), stateFile);
+        CHECK(auth.lockouts() == static_cast<int>(n));
+        for (int i = 0; i < 4; ++i) {
+            REQUIRE(auth.check("0000", now).outcome == Outcome::Wrong);
+        }
+        const PinCheck locked = auth.check("0000", now);
+        REQUIRE(locked.outcome == Outcome::LockedOut);
+        CHECK(locked.lockRemaining == expected[n]);
+        CHECK(auth.lockouts() == static_cast<int>(n) + 1);
+        CHECK(auth.lockedUntil(now) == now + expected[n]);
+        now += expected[n] + 1s;
+        CHECK_FALSE(auth.lockedUntil(now));
+    }
+    // The right PIN ends the escalation: the next lock is five minutes again.
+    StaffAuth auth(cheapHash(), stateFile);
+    CHECK(auth.check("4821", now).outcome == Outcome::Accepted);
+    CHECK(auth.lockouts() == 0);
+    for (int i = 0; i < 4; ++i) {
+        (void)auth.check("0000", now);
+    }
+    CHECK(auth.check("0000", now).lockRemaining == 5min);
+}
+
+TEST_CASE("issue 9: a new PIN set legitimately starts fresh, one changed behind the app does not",
+          "[staff]") {
+    test::TempDir dir("staff");
+    const fs::path stateFile = dir / "staff-lock.json";
+    StaffAuth::writeFreshState(stateFile, cheapHash());
+    {
+        StaffAuth auth(cheapHash(), stateFile);
+        for (int i = 0; i < 5; ++i) {
+            (void)auth.check("0000", kNoon);
+        }
+        REQUIRE(auth.status(kNoon).outcome == Outcome::LockedOut);
+    }
+    const std::string other = hashWithCost("7391", crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
+    // kiosk.toml's pin_hash edited behind the app's back: the lock stays.
+    {
+        StaffAuth auth(other, stateFile);
+        CHECK(auth.status(kNoon + 1min).outcome == Outcome::LockedOut);
+        CHECK(auth.lockouts() == 1);
+    }
+    // The same PIN set with --set-pin (a fresh state is written with it): unlocked.
+    StaffAuth::writeFreshState(stateFile, other);
+    {
+        StaffAuth auth(other, stateFile);
+        CHECK(auth.status(kNoon + 1min).outcome == Outcome::Ready);
+        CHECK(auth.check("7391", kNoon + 1min).outcome == Outcome::Accepted);
+    }
+    // From the coordinators while running: adoptNewPin.
+    StaffAuth auth(other, stateFile);
+    for (int i = 0; i < 5; ++i) {
+        (void)auth.check("0000", kNoon);
+    }
+    REQUIRE(auth.status(kNoon).outcome == Outcome::LockedOut);
+    auth.adoptNewPin(cheapHash());
+    CHECK(auth.status(kNoon).outcome == Outcome::Ready);
+    CHECK(auth.check("4821", kNoon).outcome == Outcome::Accepted);
+    StaffAuth restarted(cheapHash(), stateFile);
+    CHECK(restarted.status(kNoon).outcome == Outcome::Ready);
+}
+
+TEST_CASE("issue 9: a version 1 state is taken once, missing on a first start is fresh", "[staff]") {
+    test::TempDir dir("staff");
+    const fs::path stateFile = dir / "staff-lock.json";
+    test::writeText(stateFile, R"({"format":1,"failures":3,"locked_until":null})");
+    {
+        StaffAuth auth(cheapHash(), stateFile);
+        CHECK(auth.status(kNoon).attemptsLeft == 2);
+        CHECK(stateOf(stateFile)["format"] == 2);
+    }
+    StaffAuth again(cheapHash(), stateFile);
+    CHECK(again.status(kNoon).attemptsLeft == 2);
+    // The runtime's first start (no kiosk data yet, or an upgrade): missing is fresh.
+    fs::remove(stateFile);
+    StaffLockOptions firstStart;
+    firstStart.missingIsFresh = true;
+    StaffAuth fresh(cheapHash(), stateFile, firstStart);
+    CHECK(fresh.status(kNoon).outcome == Outcome::Ready);
+    CHECK(fs::exists(stateFile));
+    // With no PIN there is nothing to lock, file or not.
+    fs::remove(stateFile);
+    StaffAuth none("", stateFile);
+    CHECK(none.status(kNoon).outcome == Outcome::NoPinSet);
+    CHECK_FALSE(fs::exists(stateFile));
 }
 
 TEST_CASE("a state file that cannot be read locks, and construction does not throw", "[staff]") {
@@ -282,7 +418,9 @@ TEST_CASE("a state file that cannot be read locks, and construction does not thr
 
 TEST_CASE("when the state cannot be saved, a wrong PIN throws but still counts", "[staff]") {
     test::TempDir dir("staff");
-    StaffAuth auth(cheapHash(), dir / "missing-dir" / "staff-lock.json");
+    StaffLockOptions fresh;
+    fresh.missingIsFresh = true;  // nothing to read, nowhere to write
+    StaffAuth auth(cheapHash(), dir / "missing-dir" / "staff-lock.json", fresh);
     CHECK_THROWS_AS(auth.check("0000", kNoon), FileError);
     CHECK(auth.status(kNoon).attemptsLeft == 4);  // fail closed: counted in memory
     for (int i = 0; i < 3; ++i) {
@@ -299,6 +437,8 @@ TEST_CASE("the attempt is saved before the PIN is verified", "[staff]") {
     const std::string slowHash = hashWithCost("4821", 40, crypto_pwhash_MEMLIMIT_INTERACTIVE);
     test::TempDir dir("staff");
     const fs::path stateFile = dir / "staff-lock.json";
+    StaffAuth::writeFreshState(stateFile, slowHash);
+    const std::string freshState = test::readText(stateFile);
     const pid_t child = ::fork();
     REQUIRE(child >= 0);
     if (child == 0) {
@@ -306,8 +446,8 @@ TEST_CASE("the attempt is saved before the PIN is verified", "[staff]") {
         (void)auth.check("4821", kNoon);  // the RIGHT PIN: it would never count if saved after
         ::_exit(0);
     }
-    // Wait for the state file, then pull the plug.
-    for (int i = 0; i < 2000 && !fs::exists(stateFile); ++i) {
+    // Wait for the state file to change, then pull the plug.
+    for (int i = 0; i < 2000 && test::readText(stateFile) == freshState; ++i) {
         std::this_thread::sleep_for(1ms);
     }
     ::kill(child, SIGKILL);
@@ -321,7 +461,8 @@ TEST_CASE("the attempt is saved before the PIN is verified", "[staff]") {
 
 TEST_CASE("odd limits are clamped", "[staff]") {
     test::TempDir dir("staff");
-    StaffAuth auth(cheapHash(), dir / "staff-lock.json", 0, 0s);
+    StaffAuth::writeFreshState(dir / "staff-lock.json", cheapHash());
+    StaffAuth auth(cheapHash(), dir / "staff-lock.json", StaffLockOptions{0, 0s, 0s});
     const PinCheck first = auth.check("0000", kNoon);  // one attempt allowed
     CHECK(first.outcome == Outcome::LockedOut);
     CHECK(first.lockRemaining == 1s);
@@ -331,6 +472,7 @@ TEST_CASE("odd limits are clamped", "[staff]") {
 TEST_CASE("neither a tried PIN nor the hash reaches the log", "[staff]") {
     REQUIRE(kQuietLog);
     test::TempDir dir("staff");
+    StaffAuth::writeFreshState(dir / "staff-lock.json", cheapHash());
     StaffAuth auth(cheapHash(), dir / "staff-lock.json");
     (void)auth.check("9753", kNoon);
     (void)auth.check("4821", kNoon);

@@ -467,6 +467,87 @@ TEST_CASE("Ledger marks each item only on its own result", "[sync_engine]") {
     CHECK_FALSE(ledger.value("c"));
 }
 
+TEST_CASE("issue 9: a new server generation marks sent items within the grace for re-push", "[sync_engine]") {
+    test::TempDir dir("sync-ledger-generation");
+    CoordinatorKeyPair key = CoordinatorKeyPair::generate();
+    test::SyncKiosk kiosk(dir / "kiosk", key.publicKey(), 0);
+    std::vector<SubmitReceipt> receipts;
+    for (int i = 0; i < 5; ++i) {
+        receipts.push_back(kiosk.submit());
+    }
+    sync::SyncLedger ledger(kiosk.outbox());
+    const auto now = std::chrono::system_clock::now();
+    const auto batch = ledger.nextBatch(100, "https://a");
+    protocol::SubmissionResults results;
+    for (int i = 0; i < 4; ++i) {
+        results.results.push_back({receipts[static_cast<std::size_t>(i)].id, protocol::ItemStatus::Stored, ""});
+    }
+    ledger.markResults(batch, results, now - std::chrono::hours(1));
+    // One sent long ago (past the grace) and one already wiped: neither can be sent again.
+    kiosk.outbox().database().exec("UPDATE outbox SET sent_at = '2020-01-01T00:00:00Z' WHERE seq = 1");
+    kiosk.outbox().database().exec("UPDATE outbox SET sealed = zeroblob(0), purged_at = '2026-01-01T00:00:00Z' WHERE seq = 2");
+    const auto cutoff = now - std::chrono::hours(24 * 7);
+
+    // The first generation seen from a server is only recorded.
+    CHECK(ledger.noteServerGeneration("https://a", "g1", cutoff) == 0);
+    CHECK(ledger.knownGeneration("https://a") == "g1");
+    CHECK_FALSE(ledger.knownGeneration("https://b"));
+    CHECK(ledger.noteServerGeneration("https://a", "g1", cutoff) == 0);
+    CHECK(kiosk.outbox().counts().resend == 0);
+    // Another generation of the same server: it was restored. Items 3 and 4 go again.
+    CHECK(ledger.noteServerGeneration("https://a", "g2", cutoff) == 2);
+    CHECK(kiosk.outbox().counts().resend == 2);
+    CHECK(kiosk.outbox().counts().sent == 4);  // still sent: the server had them once
+    const auto again = ledger.nextBatch(100, "https://a");
+    REQUIRE(again.size() == 3);  // the queued one first, then the two to send again
+    CHECK(again[0].id == receipts[4].id);
+    CHECK(again[1].id == receipts[2].id);
+    CHECK(again[1].repush);
+    CHECK(again[2].id == receipts[3].id);
+    // Wiping ciphertext past the grace takes the old one, and leaves what waits to go again.
+    CHECK(ledger.purgeSentBefore(now) == 1);
+    CHECK(kiosk.outbox().counts().resend == 2);
+    protocol::SubmissionResults answered;
+    answered.results = {{receipts[2].id, protocol::ItemStatus::Duplicate, ""},
+                        {receipts[3].id, protocol::ItemStatus::Stored, ""},
+                        {receipts[4].id, protocol::ItemStatus::Stored, ""}};
+    const auto outcome = ledger.markResults(again, answered, now);
+    CHECK(outcome.sent == 3);
+    CHECK(outcome.duplicates == 1);
+    CHECK(kiosk.outbox().counts().resend == 0);
+    CHECK(kiosk.outbox().counts().sent == 5);
+    CHECK(ledger.nextBatch(100, "https://a").empty());
+    // Enrolled with another server: its first generation is not a restore.
+    CHECK(ledger.noteServerGeneration("https://b", "g9", cutoff) == 0);
+}
+
+TEST_CASE("issue 9: items held for the server they were queued for go nowhere else", "[sync_engine]") {
+    test::TempDir dir("sync-ledger-held");
+    CoordinatorKeyPair key = CoordinatorKeyPair::generate();
+    test::SyncKiosk kiosk(dir / "kiosk", key.publicKey(), 0);
+    const SubmitReceipt first = kiosk.submit();
+    const SubmitReceipt second = kiosk.submit();
+    sync::SyncLedger ledger(kiosk.outbox());
+    CHECK(ledger.holdFor("https://old") == 2);
+    CHECK(ledger.holdFor("https://other") == 0);  // already bound: stays with the first server
+    CHECK(kiosk.outbox().counts().held == 2);
+    const SubmitReceipt third = kiosk.submit();  // queued after the re-enrollment
+    auto batch = ledger.nextBatch(100, "https://new");
+    REQUIRE(batch.size() == 1);
+    CHECK(batch[0].id == third.id);
+    // Back with the old server, they go to it.
+    CHECK(ledger.nextBatch(100, "https://old").size() == 3);
+    REQUIRE(ledger.heldServers().size() == 1);
+    CHECK(ledger.heldServers()[0] == std::make_pair(std::string("https://old"), std::size_t{2}));
+    // Staff confirmed: now they may go to the new one.
+    CHECK(ledger.release("https://old") == 2);
+    CHECK(ledger.nextBatch(100, "https://new").size() == 3);
+    CHECK(kiosk.outbox().counts().held == 0);
+    CHECK(ledger.heldServers().empty());
+    (void)first;
+    (void)second;
+}
+
 TEST_CASE("A version-1 outbox from the field is migrated with its referrals intact", "[sync_engine]") {
     test::TempDir dir("sync-migrate");
     const std::string file = (dir / "outbox.db").string();

@@ -187,6 +187,41 @@ TEST_CASE("pull pages, directory updates, heartbeats and device lists round-trip
                       Catch::Contains("signing_public_key: must be 32 bytes"));
 }
 
+TEST_CASE("issue 9: generations on pages and cursors, staff lock-outs in heartbeats", "[protocol]") {
+    SubmissionPage page;
+    page.nextCursor = 7;
+    page.generation = "0123456789abcdef";
+    page.restarted = true;
+    const SubmissionPage back = parseSubmissionPage(toJson(page));
+    CHECK(back.generation == "0123456789abcdef");
+    CHECK(back.restarted);
+    // An older server's page has neither.
+    const SubmissionPage old = parseSubmissionPage(R"({"has_more":false,"next_cursor":0,"submissions":[]})");
+    CHECK(old.generation.empty());
+    CHECK_FALSE(old.restarted);
+
+    CHECK(formatPullCursor("", 12) == "12");
+    CHECK(formatPullCursor("00ff", 12) == "00ff:12");
+    CHECK(parsePullCursor("12").generation.empty());
+    CHECK(parsePullCursor("12").cursor == 12);
+    CHECK(parsePullCursor("00ff:0").generation == "00ff");
+    for (const char* bad : {"", "-1", "x", "00ff:", ":3", "00FF:3", "0g:3", "a:b", "1:2:3", "12 "}) {
+        INFO(bad);
+        CHECK_THROWS_AS(parsePullCursor(bad), WireFormatError);
+    }
+
+    Heartbeat beat;
+    beat.appVersion = "0.2.0";
+    beat.staff = {true, true, 3, "2026-11-23T10:00:00Z"};
+    const Heartbeat beatBack = parseHeartbeat(toJson(beat));
+    CHECK(beatBack.staff == beat.staff);
+    // A kiosk too old to report: not reported, not "no PIN".
+    const Heartbeat older = parseHeartbeat(R"({"app_version":"0.1.0"})");
+    CHECK_FALSE(older.staff.reported);
+    CHECK_THROWS_WITH(parseHeartbeat(R"({"app_version":"x","staff":{"lockouts":-1}})"),
+                      Catch::Contains("staff.lockouts"));
+}
+
 TEST_CASE("a pull page written directly is the JSON a DOM would write", "[protocol]") {
     // The page is written without nlohmann (the pull's hot path); nlohmann is the reference.
     SubmissionPage page;

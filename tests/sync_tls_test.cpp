@@ -9,8 +9,10 @@
 // of the code under test.
 #include <catch2/catch.hpp>
 
+#include "core/common/ids.h"
 #include "core/config/kiosk_config.h"
 #include "sync/engine/engine_options.h"
+#include "sync/engine/enrollment_policy.h"
 #include "sync_world.h"
 
 using namespace signpost;
@@ -332,4 +334,65 @@ TEST_CASE(
                s.lastError.empty();
     });
     CHECK(server.idCounts() == std::map<std::string, int>{{first.id, 1}, {waiting.id, 1}});
+}
+
+TEST_CASE("issue 9: re-enrolling shows the server's key fingerprint and enrolls pinned to it",
+          "[sync_tls]") {
+    test::TempDir dir("sync-tls-reenroll");
+    test::SyncServer server(dir / "server", servingLocalhost());
+    // The fingerprint is the same SHA-256 openssl prints for the server's public key.
+    CHECK(sync::publicKeyPinOf(test::readText(pki().serverCert)).first == pki().serverPin);
+    CHECK(sync::publicKeyPinOf("not a certificate").first.empty());
+
+    test::SyncKiosk kiosk(dir / "kiosk", server.publicKey(), 0);
+    sync::SyncEngineOptions options = kiosk.engineOptions();
+    options.syncDirectory = false;
+    options.http.caFile = pki().caCert.string();
+    kiosk.startEngine(options);
+    sync::SyncEngine& engine = kiosk.engine();
+    const std::string url = localhostUrl(server);
+
+    const std::uint64_t ticket = engine.checkServer(url);
+    kiosk.waitFor([&](const sync::SyncStatus& s) {
+        return s.serverCheck.ticket == ticket && s.serverCheck.phase != sync::ServerCheck::Phase::InProgress;
+    });
+    const sync::ServerCheck check = kiosk.engine().status()->serverCheck;
+    INFO(check.error << ": " << check.message);
+    REQUIRE(check.phase == sync::ServerCheck::Phase::Ready);
+    CHECK(check.pin == pki().serverPin);
+    CHECK_FALSE(check.plainLoopback);
+    // 64 hex digits in 16 groups: what staff compare with what their coordinators gave them.
+    CHECK(check.fingerprint.size() == 16 * 4 + 15);
+    const auto decoded = fromBase64(pki().serverPin.substr(8));
+    REQUIRE(decoded);
+    std::string hex = toHex(*decoded);
+    std::string grouped;
+    for (std::size_t i = 0; i < hex.size(); i += 4) {
+        grouped += (grouped.empty() ? "" : " ") + hex.substr(i, 4);
+    }
+    for (char& c : grouped) {
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    CHECK(check.fingerprint == grouped);
+
+    // Confirmed against another key (the server changed in between): nothing is sent, the
+    // code is still good.
+    const std::string code = server.enrollmentCode();
+    kiosk.waitForEnrollment(engine.enroll(url, code, pki().otherPin));
+    CHECK(engine.status()->enrollPhase == sync::EnrollPhase::Failed);
+    CHECK(engine.status()->enrollError == "tls_pin");
+    CHECK(server.devices().devices.empty());
+    // The confirmed key: enrolled.
+    kiosk.waitForEnrollment(engine.enroll(url, code, check.pin));
+    INFO(engine.status()->enrollError << ": " << engine.status()->enrollMessage);
+    CHECK(engine.status()->enrollPhase == sync::EnrollPhase::Succeeded);
+    CHECK(server.devices().devices.size() == 1);
+
+    // A server that is not Signpost's (here: a TLS port that is not ours is hard to come by; a
+    // plain address on another machine is refused before any connection).
+    const std::uint64_t refused = engine.checkServer("http://192.0.2.7:8787");
+    kiosk.waitFor([&](const sync::SyncStatus& s) {
+        return s.serverCheck.ticket == refused && s.serverCheck.phase == sync::ServerCheck::Phase::Failed;
+    });
+    CHECK(engine.status()->serverCheck.error == "insecure_url");
 }

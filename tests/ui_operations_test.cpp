@@ -238,6 +238,7 @@ TEST_CASE("staff panel: network, recent log, change PIN", "[ui][operations]") {
     ui.settle();
     CHECK(ui.screen() == "staff.panel");
     const KioskConfig saved = loadKioskConfig(kiosk.runtime.configFile);
+    StaffAuth::writeFreshState(dir / "check-lock.json", saved.pinHash);
     StaffAuth auth(saved.pinHash, dir / "check-lock.json");
     CHECK(auth.check("731946", std::chrono::system_clock::now()).outcome == PinCheck::Outcome::Accepted);
     CHECK(auth.check("2580", std::chrono::system_clock::now()).outcome != PinCheck::Outcome::Accepted);

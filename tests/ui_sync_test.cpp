@@ -133,21 +133,45 @@ TEST_CASE("staff enroll the kiosk from the panel, then see it connected", "[ui][
     test::openStaffPanel(ui);
     REQUIRE(ui.scrollIntoView("staff.sync.state.not_enrolled", "staff.scroll"));
 
-    // A wrong code first: refused, with the reason.
+    // Issue 9: plain http:// to another machine is refused before anything is sent.
     REQUIRE(ui.scrollIntoView("staff.sync.server_url", "staff.scroll"));
-    REQUIRE(ui.typeText("staff.sync.server_url", server.url()));
+    REQUIRE(ui.typeText("staff.sync.server_url", "http://192.0.2.7:8787"));
     REQUIRE(ui.scrollIntoView("staff.sync.code", "staff.scroll"));
     REQUIRE(ui.typeText("staff.sync.code", "AAAA-BBBB-CCCC"));
     REQUIRE(ui.scrollIntoView("staff.sync.enroll", "staff.scroll"));
     REQUIRE(ui.press("staff.sync.enroll"));
+    REQUIRE(frameUntil([&] { return ui.find("staff.sync.check_failed").has_value(); }));
+    CHECK(engine.status()->serverCheck.error == "insecure_url");
+    CHECK_FALSE(ui.find("staff.sync.enroll_confirm"));
+    // Cleared (the code too) and typed again: the loopback server.
+    for (const char* field : {"staff.sync.server_url", "staff.sync.code"}) {
+        REQUIRE(ui.scrollIntoView(field, "staff.scroll"));
+        REQUIRE(ui.press(field));
+        for (int i = 0; i < 30; ++i) {
+            REQUIRE(ui.press("keyboard.backspace"));
+        }
+        REQUIRE(ui.press("keyboard.done"));
+    }
+
+    // A wrong code first: the server is checked (shown, confirmed), then the code is refused.
+    const auto enrollWith = [&](const std::string& code) {
+        REQUIRE(ui.scrollIntoView("staff.sync.code", "staff.scroll"));
+        REQUIRE(ui.typeText("staff.sync.code", code));
+        REQUIRE(ui.scrollIntoView("staff.sync.enroll", "staff.scroll"));
+        REQUIRE(ui.press("staff.sync.enroll"));
+        REQUIRE(frameUntil([&] { return ui.find("staff.sync.fingerprint").has_value(); }));
+        CHECK(engine.status()->serverCheck.plainLoopback);  // http:// on this machine: no certificate
+        REQUIRE(ui.scrollIntoView("staff.sync.enroll_confirm", "staff.scroll"));
+        REQUIRE(ui.press("staff.sync.enroll_confirm"));
+    };
+    REQUIRE(ui.scrollIntoView("staff.sync.server_url", "staff.scroll"));
+    REQUIRE(ui.typeText("staff.sync.server_url", server.url()));
+    enrollWith("AAAA-BBBB-CCCC");
     REQUIRE(frameUntil([&] { return ui.find("staff.sync.enroll_failed").has_value(); }));
     CHECK(engine.status()->enrollError == "enroll_refused");
 
     // The real code: enrolled, connected.
-    REQUIRE(ui.scrollIntoView("staff.sync.code", "staff.scroll"));
-    REQUIRE(ui.typeText("staff.sync.code", server.enrollmentCode()));
-    REQUIRE(ui.scrollIntoView("staff.sync.enroll", "staff.scroll"));
-    REQUIRE(ui.press("staff.sync.enroll"));
+    enrollWith(server.enrollmentCode());
     REQUIRE(frameUntil([&] { return ui.find("staff.sync.enroll_ok").has_value(); }));
     REQUIRE(frameUntil([&] { return engine.status()->state == sync::SyncState::Idle; }));
     CHECK(engine.status()->serverUrl == server.url());

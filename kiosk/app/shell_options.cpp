@@ -59,6 +59,9 @@ ParsedCommandLine parseCommandLine(const std::vector<std::string>& args) {
             if (!noValue()) {
                 return fail("--reset-pin takes no value");
             }
+            if (parsed.action == ParsedCommandLine::Action::SetPin) {
+                return fail("--reset-pin and --set-pin are separate steps: run one, then the other");
+            }
             parsed.action = ParsedCommandLine::Action::ResetPin;
             continue;
         }
@@ -67,6 +70,17 @@ ParsedCommandLine parseCommandLine(const std::vector<std::string>& args) {
                 return fail("--count-unsent takes no value");
             }
             parsed.action = ParsedCommandLine::Action::CountUnsent;
+            continue;
+        }
+        if (name == "--set-pin") {
+            // Never on the command line, where ps and shell histories would keep it.
+            if (!noValue()) {
+                return fail("--set-pin reads the PIN from standard input, never from the command line");
+            }
+            if (parsed.action == ParsedCommandLine::Action::ResetPin) {
+                return fail("--reset-pin and --set-pin are separate steps: run one, then the other");
+            }
+            parsed.action = ParsedCommandLine::Action::SetPin;
             continue;
         }
         if (name == "--windowed") {
@@ -90,7 +104,8 @@ ParsedCommandLine parseCommandLine(const std::vector<std::string>& args) {
                 return fail(name + " needs a value");
             }
             (name == "--enroll" ? parsed.options.enrollServer : parsed.options.enrollCode) = *given;
-        } else if (name == "--config" || name == "--data-dir" || name == "--ui-map" || name == "--size") {
+        } else if (name == "--config" || name == "--data-dir" || name == "--ui-map" || name == "--size" ||
+                   name == "--coordinator-key") {
             auto given = value();
             if (!given || given->empty()) {
                 return fail(name + " needs a value");
@@ -101,6 +116,8 @@ ParsedCommandLine parseCommandLine(const std::vector<std::string>& args) {
                 parsed.options.dataDir = *given;
             } else if (name == "--ui-map") {
                 parsed.options.uiMapFile = *given;
+            } else if (name == "--coordinator-key") {
+                parsed.options.coordinatorKeyFile = *given;
             } else {
                 const auto x = given->find('x');
                 auto width = x == std::string::npos ? std::nullopt : parseSide(std::string_view(*given).substr(0, x));
@@ -124,8 +141,9 @@ ParsedCommandLine parseCommandLine(const std::vector<std::string>& args) {
         return fail("--enroll and --enrollment-code go together");
     }
     if (!parsed.options.enrollServer.empty()) {
-        if (parsed.action == ParsedCommandLine::Action::ResetPin) {
-            return fail("--reset-pin and --enroll are separate steps: run one, then the other");
+        if (parsed.action == ParsedCommandLine::Action::ResetPin ||
+            parsed.action == ParsedCommandLine::Action::SetPin) {
+            return fail("the PIN and --enroll are separate steps: run one, then the other");
         }
         if (parsed.action == ParsedCommandLine::Action::CountUnsent) {
             return fail("--count-unsent and --enroll are separate steps: run one, then the other");
@@ -145,6 +163,10 @@ std::string usageText() {
            "                    config/kiosk.toml of the source tree when run from a build)\n"
            "  --data-dir DIR    where the directory, outbox and device id live (default: the config's\n"
            "                    paths.data_dir, else /var/lib/signpost or $XDG_DATA_HOME/signpost)\n"
+           "  --coordinator-key FILE\n"
+           "                    read the coordinators' public key from FILE, which must be owned by\n"
+           "                    root and not writable by others (default when installed:\n"
+           "                    /etc/signpost/coordinator.pub; kiosk.toml's key is then ignored)\n"
            "  --windowed        a normal window instead of full screen on the primary monitor\n"
            "  --size WxH        the window's size with --windowed (default 1920x1080; 1080x1920 for\n"
            "                    portrait)\n"
@@ -157,9 +179,13 @@ std::string usageText() {
            "                    enroll this kiosk with the sync server at URL using a single-use\n"
            "                    code (signpost-server admin enrollment-code), then exit; staff can\n"
            "                    also enroll from the staff panel\n"
+           "  --set-pin         set the staff PIN, then exit: it is read from standard input (asked\n"
+           "                    twice on a terminal), never from the command line; 4 to 8 digits, not\n"
+           "                    all the same and not a run such as 1234. It also ends any lock-out.\n"
+           "                    Run it as the user signpost (or root), then restart the kiosk\n"
            "  --reset-pin       forget the staff PIN (and any lock-out from wrong PINs), then exit;\n"
-           "                    staff mode asks for a new PIN next time. For a forgotten PIN: run it\n"
-           "                    as root or the user signpost, then restart the kiosk\n"
+           "                    staff mode is then not set up (the touchscreen never sets a PIN)\n"
+           "                    until --set-pin or the coordinators' remote settings give one\n"
            "  --count-unsent    print how many referrals in the data directory never reached the\n"
            "                    server (queued or rejected, damaged copies included), then exit;\n"
            "                    the package's removal scripts ask this. Run it as the user signpost\n"

@@ -1,9 +1,11 @@
 // Signpost — the kiosk's command line.
 //
-//   signpost-kiosk [--config FILE] [--data-dir DIR] [--windowed] [--size WxH] [--ui-map FILE]
+//   signpost-kiosk [--config FILE] [--data-dir DIR] [--coordinator-key FILE] [--windowed] [--size WxH]
+//                  [--ui-map FILE]
 //   signpost-kiosk [--config FILE] [--data-dir DIR] --enroll URL --enrollment-code CODE
 //   signpost-kiosk [--config FILE] [--data-dir DIR] --reset-pin
 //   signpost-kiosk [--config FILE] [--data-dir DIR] --count-unsent
+//   signpost-kiosk [--config FILE] [--data-dir DIR] --set-pin     (the PIN from stdin, never argv)
 //   signpost-kiosk --help | --version
 //   signpost-kiosk ... --test-hang-after-frames N   (tests only: see below)
 //
@@ -33,12 +35,14 @@ struct ShellOptions {
     // it is logged as a warning at start. Never put it in a unit file.
     int testHangAfterFrames = 0;
     std::chrono::steady_clock::time_point startedAt;  // set by main: start-up times are logged from it
+    std::filesystem::path coordinatorKeyFile;  // --coordinator-key: the coordinators' key from
+                                               // this root-owned file (core/runtime/coordinator_key.h)
     std::string enrollServer;          // --enroll: enroll with this sync server, then exit
     std::string enrollCode;            // --enrollment-code: the single-use code for --enroll
 };
 
 struct ParsedCommandLine {
-    enum class Action { Run, Enroll, ResetPin, CountUnsent, Help, Version, Error } action = Action::Run;
+    enum class Action { Run, Enroll, ResetPin, SetPin, CountUnsent, Help, Version, Error } action = Action::Run;
     ShellOptions options;
     std::string error;  // for Action::Error: one line, e.g. "unknown option '--fullscreen'"
 };

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/common/log.h"
+#include "core/common/time_util.h"
 #include "core/operations/closed_state.h"
 #include "ui/remote_settings_poller.h"
 #include "core/session/idle_timer.h"
@@ -192,6 +193,17 @@ void KioskApp::drawFrame(const FrameInput& input) {
     // frames, so no screen ever sees half of them.
     if (s.remoteSettings.update(s.runtime, s.syncEngine != nullptr ? s.syncEngine->status().get() : nullptr)) {
         settingsChanged();
+    }
+    // The staff PIN's lock state rides the heartbeat (issue 9); unchanged, this is a compare.
+    if (s.syncEngine != nullptr && s.runtime.staff) {
+        protocol::StaffLockReport staff;
+        staff.reported = true;
+        staff.pinSet = s.runtime.staff->hasPin();
+        staff.lockouts = s.runtime.staff->lockouts();
+        if (const auto until = s.runtime.staff->lockedUntil(input.wallNow)) {
+            staff.lockedUntil = formatIsoUtc(*until);
+        }
+        s.syncEngine->reportStaff(staff);
     }
     s.displayWidth = input.displayWidth;
     s.displayHeight = input.displayHeight;

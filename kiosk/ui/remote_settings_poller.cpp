@@ -23,6 +23,16 @@ bool RemoteSettingsPoller::update(KioskRuntime& runtime, const sync::SyncStatus*
             std::vector<StaffNote> notes;
             layRemoteSettings(fresh, runtime.dataDir, notes);
             fresh.sourceFile = runtime.config.sourceFile;
+            if (fresh.pinHash != runtime.config.pinHash && runtime.staff) {
+                // The coordinators set (or cleared) this kiosk's PIN: a legitimate new PIN, with a
+                // fresh lock state (a way to end a long lock-out from the server).
+                try {
+                    runtime.staff->adoptNewPin(fresh.pinHash);
+                } catch (const std::exception& error) {
+                    logError("staff", std::string("new PIN from the coordinators: lock state not saved: ") + error.what());
+                }
+                logInfo("staff", "staff PIN changed by the coordinators' remote settings");
+            }
             runtime.config = std::move(fresh);
             for (StaffNote& note : notes) {
                 runtime.notes.push_back(std::move(note));

@@ -192,6 +192,13 @@ private:
         }
         for (const StaffNote& note : rt.notes) {
             std::string line = ui.tr(note.key);
+            for (const auto& [name, value] : note.args) {
+                const std::string placeholder = "{" + name + "}";
+                for (std::size_t at = line.find(placeholder); at != std::string::npos;
+                     at = line.find(placeholder, at + value.size())) {
+                    line.replace(at, placeholder.size(), value);
+                }
+            }
             if (!note.detail.empty()) {
                 line += " (" + note.detail + ")";
             }
@@ -481,9 +488,9 @@ private:
         const Rect inner = footer.shrink(l.margin, l.gap);
         float x = inner.x0;
         float y = inner.y0;
-        auto place = [&](const char* id, const char* key, ButtonKind kind, Icon icon) {
+        auto place = [&](const char* id, const char* key, ButtonKind kind, Icon icon, bool enabled = true) {
             const char* label = ui.tr(key);
-            const ButtonStyle style{kind, icon};
+            const ButtonStyle style{kind, icon, false, enabled};
             const float w = buttonWidth(ui, label, style);
             if (x > inner.x0 && x + w > inner.x1) {
                 x = inner.x0;
@@ -509,7 +516,9 @@ private:
                 request = ShellRequest::Restart;
             });
         }
-        if (place("staff.change_pin", textKey("staff.change_pin"), ButtonKind::Secondary, Icon::None)) {
+        // A PIN the coordinators set on the server is theirs to change.
+        if (place("staff.change_pin", textKey("staff.change_pin"), ButtonKind::Secondary, Icon::None,
+                  !c.runtime.config.isRemote("staff.pin_hash"))) {
             ui.defer([&session] {
                 logInfo("staff", "PIN change started from the staff panel");
                 requestStaffPinChange();

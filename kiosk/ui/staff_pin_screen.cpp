@@ -1,7 +1,9 @@
-// Staff PIN: a big digit pad. With no PIN configured, staff set one (entered twice, not too easy
-// to guess) and it is saved as an Argon2id hash in the config. Five wrong PINs lock staff mode for
-// five minutes (StaffAuth keeps the count on disk, so a restart does not clear it); the time left
-// is shown and counts down.
+// Staff PIN: a big digit pad. With no PIN configured there is no pad at all: staff mode is not set
+// up, and the screen says where to read how (issue 9: the first person to touch a fresh kiosk
+// must not become its staff). "Change PIN" from the staff panel (after the current PIN) asks for
+// a new one twice and saves it as an Argon2id hash in the config. Five wrong PINs lock staff mode
+// for five minutes, each further lock twice as long up to a day (StaffAuth keeps the count on
+// disk, so a restart does not clear it); the time left is shown and counts down.
 #include <algorithm>
 #include <cstdio>
 
@@ -54,7 +56,11 @@ public:
         }
         if (!m_started) {
             m_started = true;
-            m_mode = staff != nullptr && staff->hasPin() ? Mode::Enter : Mode::SetNew;
+            m_mode = Mode::Enter;
+        }
+        if (m_mode != Mode::SetNew && m_mode != Mode::ConfirmNew && (staff == nullptr || !staff->hasPin())) {
+            drawNotSetUp(c, area);
+            return;
         }
         PinCheck status;
         if (staff != nullptr) {
@@ -170,6 +176,29 @@ public:
 private:
     enum class Mode { Enter, SetNew, ConfirmNew };
 
+    // No PIN on this kiosk: a message and a way back, nothing to type into.
+    void drawNotSetUp(ScreenContext& c, const Rect& area) {
+        Ui& ui = c.ui;
+        const Layout& l = ui.layout();
+        const float width = std::min(area.width() - l.margin * 2, 900.0f * l.scale * l.textScale);
+        Flow flow(area.centreX() - width * 0.5f, width);
+        flow.gap(l.margin * 2);
+        const float top = flow.y();
+        flowText(ui, flow, TextStyle::Heading, ui.palette().text, ui.tr("staff.pin.not_set_up"));
+        flow.gap(l.smallGap);
+        flowText(ui, flow, TextStyle::Body, ui.palette().textMuted, ui.tr("staff.pin.not_set_up_hint"));
+        ui.registerElement("staff.pin.not_set_up", Rect{flow.left(), top, flow.left() + width, flow.y()});
+        flow.gap(l.gap * 2);
+        const char* back = ui.tr("staff.pin.cancel");
+        if (button(ui, "staff.pin.cancel", flow.take(l.target), back, ButtonStyle{ButtonKind::Primary, Icon::Cross})) {
+            KioskSession& session = c.session;
+            ui.defer([this, &session] {
+                resetVisit();
+                session.back();
+            });
+        }
+    }
+
     void submit(KioskRuntime& runtime, KioskSession& session, std::chrono::system_clock::time_point now) {
         StaffAuth* staff = runtime.staff.get();
         m_messageKey.clear();
@@ -201,7 +230,7 @@ private:
                         m_message = runtime.i18n.format("staff.pin.wrong", {{"left", std::to_string(result.attemptsLeft)}});
                         return;
                     case PinCheck::Outcome::LockedOut: return;  // the lock is shown from status()
-                    case PinCheck::Outcome::NoPinSet: m_mode = Mode::SetNew; return;
+                    case PinCheck::Outcome::NoPinSet: return;  // shown as "not set up"
                     case PinCheck::Outcome::Ready: return;  // status() only; never from check()
                 }
                 return;
@@ -228,7 +257,7 @@ private:
                 try {
                     const std::string hash = StaffAuth::hashPin(typed);
                     savePinHash(runtime.configFile, hash);
-                    staff->setPinHash(hash);
+                    staff->adoptNewPin(hash);
                     runtime.config.pinHash = hash;
                 } catch (const std::exception& error) {
                     logError("staff", std::string("new PIN not saved: ") + error.what());

@@ -98,6 +98,44 @@ void drawStaffSyncSection(ScreenContext& c, Flow& flow, TouchScroll& scroll, con
         ui.format("staff.sync.queue_value", {{"queued", groupedNumber(status.counts.queued)},
                                              {"sent", groupedNumber(status.counts.sent)},
                                              {"rejected", groupedNumber(status.counts.rejected)}}));
+    // Referrals queued for a server this kiosk left: never sent to the new one unless staff
+    // confirm, twice (issue 9).
+    sync::SyncEngine* const heldEngine = c.syncEngine;
+    for (std::size_t i = 0; i < status.heldFor.size(); ++i) {
+        const auto& [server, count] = status.heldFor[i];
+        flow.gap(l.smallGap);
+        const float top = flow.y();
+        flowText(ui, flow, TextStyle::Bold, ui.palette().error,
+                 ui.format("staff.sync.held_note", {{"count", groupedNumber(count)},
+                                                    {"server", server},
+                                                    {"current", status.enrolled ? status.serverUrl : "-"}}));
+        ui.registerElement("staff.sync.held." + std::to_string(i), Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
+        const SteadyClock::time_point now = ui.now();
+        const bool armed = drafts.releaseArmedFor == server && drafts.releaseArmedUntil && now < *drafts.releaseArmedUntil;
+        if (armed) {
+            ui.requestAnimationFrame();  // to disarm on time
+        }
+        const std::string label =
+            armed ? ui.format("staff.sync.release_confirm", {{"count", groupedNumber(count)}, {"current", status.serverUrl}})
+                  : std::string(ui.tr("staff.sync.release"));
+        const ButtonStyle style{armed ? ButtonKind::Primary : ButtonKind::Secondary, Icon::None, false,
+                                heldEngine != nullptr && status.enrolled};
+        flow.gap(l.smallGap);
+        if (button(ui, "staff.sync.release." + std::to_string(i), flow.take(l.target, buttonWidth(ui, label, style)),
+                   label, style)) {
+            ui.defer([heldEngine, &drafts, server = server, armed, now] {
+                if (armed) {
+                    logInfo("staff", "held referrals released from the staff panel (confirmed twice)");
+                    heldEngine->releaseHeld(server);
+                    drafts.releaseArmedFor.clear();
+                    drafts.releaseArmedUntil.reset();
+                } else {
+                    drafts.releaseArmedFor = server;
+                    drafts.releaseArmedUntil = now + std::chrono::seconds(5);
+                }
+            });
+        }
+    }
     flowFactRow(ui, flow, textKey("staff.sync.last_success"), when(status.lastSuccessAt));
     if (const char* errorKey = syncErrorKey(status.lastError)) {
         flowFactRow(ui, flow, textKey("staff.sync.last_error"),
@@ -157,19 +195,66 @@ void drawStaffSyncSection(ScreenContext& c, Flow& flow, TouchScroll& scroll, con
               draftBinding(drafts.code, kMaxCode), &scroll, area.viewport(), area.contentTop());
     flow.gap(l.gap);
 
+    // Step one checks the server and shows its certificate's fingerprint; only staff confirming
+    // that it matches sends the code, pinned to that key (issue 9: sync/engine/enrollment_policy.h).
     const bool busy = status.enrollPhase == sync::EnrollPhase::InProgress;
-    const char* enroll = ui.tr(busy ? "staff.sync.enrolling" : "staff.sync.enroll");
+    const sync::ServerCheck& check = status.serverCheck;
+    const bool ourCheck = drafts.checkTicket != 0 && check.ticket == drafts.checkTicket;
+    const bool checking = ourCheck && check.phase == sync::ServerCheck::Phase::InProgress;
+    const char* enroll = ui.tr(busy ? "staff.sync.enrolling" : checking ? "staff.sync.checking" : "staff.sync.enroll");
     const ButtonStyle enrollStyle{ButtonKind::Primary, Icon::None, false,
-                                  engine != nullptr && !busy && !drafts.serverUrl.empty() && !drafts.code.empty()};
+                                  engine != nullptr && !busy && !checking && !drafts.serverUrl.empty() &&
+                                      !drafts.code.empty()};
     if (button(ui, "staff.sync.enroll", flow.take(l.target, buttonWidth(ui, enroll, enrollStyle)), enroll,
                enrollStyle)) {
         TextFocus& focus = c.focus;
         ui.defer([engine, &drafts, &focus] {
             focus.blur();
-            logInfo("staff", "enrollment requested from the staff panel");
-            engine->enroll(drafts.serverUrl, drafts.code);
-            drafts.code.clear();  // single-use: never kept on screen once sent
+            logInfo("staff", "server check requested from the staff panel (before enrolling)");
+            drafts.checkTicket = engine->checkServer(drafts.serverUrl);
         });
+    }
+    if (ourCheck && check.phase == sync::ServerCheck::Phase::Failed) {
+        flow.gap(l.smallGap);
+        const char* reason = enrollErrorKey(check.error);
+        const float top = flow.y();
+        flowText(ui, flow, TextStyle::Bold, ui.palette().error,
+                 ui.format("staff.sync.check_failed", {{"reason", reason != nullptr ? ui.tr(reason) : check.message}}));
+        ui.registerElement("staff.sync.check_failed", Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
+    }
+    if (ourCheck && check.phase == sync::ServerCheck::Phase::Ready) {
+        flow.gap(l.gap);
+        const float top = flow.y();
+        if (check.plainLoopback) {
+            flowText(ui, flow, TextStyle::Body, ui.palette().text, ui.tr("staff.sync.plain_loopback"));
+        } else {
+            flowFactRow(ui, flow, textKey("staff.sync.fingerprint"), check.fingerprint);
+            flowText(ui, flow, TextStyle::Body, ui.palette().textMuted, ui.tr("staff.sync.fingerprint_help"));
+        }
+        ui.registerElement("staff.sync.fingerprint", Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
+        flow.gap(l.gap);
+        const char* confirm = ui.tr("staff.sync.enroll_confirm");
+        const ButtonStyle confirmStyle{ButtonKind::Primary, Icon::None, false,
+                                       engine != nullptr && !busy && !drafts.code.empty()};
+        if (button(ui, "staff.sync.enroll_confirm", flow.take(l.target, buttonWidth(ui, confirm, confirmStyle)),
+                   confirm, confirmStyle)) {
+            TextFocus& focus = c.focus;
+            const std::string url = check.url;
+            const std::string pin = check.pin;
+            ui.defer([engine, &drafts, &focus, url, pin] {
+                focus.blur();
+                logInfo("staff", "enrollment confirmed from the staff panel");
+                engine->enroll(url, drafts.code, pin);
+                drafts.code.clear();  // single-use: never kept on screen once sent
+                drafts.checkTicket = 0;
+            });
+        }
+        flow.gap(l.smallGap);
+        const char* cancel = ui.tr("staff.sync.enroll_cancel");
+        if (button(ui, "staff.sync.enroll_cancel", flow.take(l.target, buttonWidth(ui, cancel, ButtonStyle{})), cancel,
+                   ButtonStyle{})) {
+            ui.defer([&drafts] { drafts.checkTicket = 0; });
+        }
     }
     std::string outcome;
     const char* outcomeId = nullptr;

@@ -44,6 +44,9 @@ const char* enrollErrorKey(std::string_view code) noexcept {
     if (code == "invalid_url") return textKey("sync.enroll_error.invalid_url");
     if (code == "enroll_refused") return textKey("sync.enroll_error.refused");
     if (code == "rate_limited") return textKey("sync.enroll_error.rate_limited");
+    if (code == "insecure_url") return textKey("sync.enroll_error.insecure_url");
+    if (code == "not_signpost") return textKey("sync.enroll_error.not_signpost");
+    if (code == "tls_pin") return textKey("sync.enroll_error.key_changed");
     return syncErrorKey(code);
 }
 

@@ -197,6 +197,9 @@ void drawSyncStatusLine(ScreenContext& context, const Rect& space);
 struct StaffSyncDrafts {
     std::string serverUrl;
     std::string code;
+    std::uint64_t checkTicket = 0;  // the server check (fingerprint) shown; 0 = none
+    std::string releaseArmedFor;    // held referrals' server whose "send them" was pressed once
+    std::optional<SteadyClock::time_point> releaseArmedUntil;
     bool loaded = false;
     std::size_t rejectedShownFor = static_cast<std::size_t>(-1);  // counts.rejected last listed
     std::string rejectedReferences;  // "MCR-4K7Q, MCR-9PZT" (read from the outbox when it changes)

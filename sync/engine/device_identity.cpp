@@ -196,6 +196,9 @@ Result<DeviceIdentity> enrollDevice(HttpClient& http, const EnrollParams& params
     post.url = url.value() + "/v1/devices/enroll";
     post.headers.emplace_back("Content-Type", "application/json");
     post.body = protocol::toJson(request);
+    if (!params.expectedPin.empty()) {
+        post.pinnedPublicKeys = {params.expectedPin};  // the key staff confirmed, nothing else
+    }
     Result<HttpResponse> sent = http.send(post);
     if (!sent) {
         return sent.error();

@@ -62,6 +62,7 @@ struct EnrollParams {
     std::string enrollmentCode;  // as typed: spaces and case are the server's to normalise
     std::string deviceName;
     std::string venue;
+    std::string expectedPin{};   // "sha256//<base64>": only a server with this key (issue 9)
 };
 
 // "https://host:port/base" without a trailing slash; an error value for anything that is not an

@@ -11,6 +11,7 @@
 #include "core/directory/hsds_import.h"
 #include "core/referral/outbox.h"
 #include "sync/engine/device_identity.h"
+#include "sync/engine/enrollment_policy.h"
 #include "sync/engine/sync_ledger.h"
 #include "sync/protocol/submission_signing.h"
 #include "sync/protocol/wire.h"
@@ -77,6 +78,7 @@ struct SyncEngine::Worker {
     bool heartbeatWanted = true;
     bool revoked = false;
     bool captive = false;
+    std::optional<std::pair<std::string, std::string>> generationSeen;  // server, generation
 
     Worker(SyncEngine& owner, HttpClient& client)
         : engine(owner), options(owner.m_options), http(client), backoff(owner.m_options.backoff) {}
@@ -138,6 +140,44 @@ struct SyncEngine::Worker {
     void refreshCounts() {
         if (ledger) {
             status.counts = ledger->counts();
+            status.heldFor.clear();
+            if (status.counts.held > 0) {
+                for (auto& [server, count] : ledger->heldServers()) {
+                    if (!identity || server != identity->enrollment.serverUrl) {
+                        status.heldFor.emplace_back(std::move(server), count);
+                    }
+                }
+            }
+        }
+    }
+
+    // Items a push round would send now: queued or marked to send again, not held for another
+    // server.
+    std::size_t pushable() const {
+        const OutboxCounts& c = status.counts;
+        const std::size_t waiting = c.queued + c.resend;
+        return waiting > c.held ? waiting - c.held : 0;
+    }
+
+    // The server said which generation of its database answered (issue 9). A new one for the
+    // same server means it was restored from a backup: what it lost is sent again.
+    void noteGeneration(const HttpResponse& response) {
+        const std::string generation = response.header(protocol::kGenerationHeader);
+        if (generation.empty() || !identity) {
+            return;  // an older server
+        }
+        const std::string& server = identity->enrollment.serverUrl;
+        if (generationSeen && generationSeen->first == server && generationSeen->second == generation) {
+            return;
+        }
+        const std::size_t marked = ledger->noteServerGeneration(
+            server, generation, std::chrono::system_clock::now() - options.sentGrace);
+        generationSeen = std::make_pair(server, generation);
+        if (marked > 0) {
+            pushWanted = true;
+            logWarning(kLog, "the server's data generation changed to " + generation +
+                                 " (restored from a backup): sending " + std::to_string(marked) +
+                                 " referral(s) again");
         }
     }
 
@@ -250,7 +290,8 @@ struct SyncEngine::Worker {
             std::clamp<std::size_t>(options.batchSize, 1, protocol::kMaxBatchItems);
         bool sentSomething = false;
         while (!stopping()) {
-            const std::vector<OutboxItem> batch = ledger->nextBatch(batchSize);
+            const std::vector<OutboxItem> batch =
+                ledger->nextBatch(batchSize, identity->enrollment.serverUrl);
             if (batch.empty()) {
                 pushWanted = false;
                 if (sentSomething) {
@@ -287,6 +328,9 @@ struct SyncEngine::Worker {
                 ledger->recordFailure(seqs, status.lastError, std::chrono::system_clock::now());
                 return false;
             }
+            // Before the results: the items just stored in a new generation are still queued,
+            // so they are not marked to be sent once more.
+            noteGeneration(response);
             const MarkOutcome outcome =
                 ledger->markResults(batch, results, std::chrono::system_clock::now());
             succeeded();
@@ -410,6 +454,10 @@ struct SyncEngine::Worker {
         beat.lastError = status.lastError;
         beat.freeDiskBytes = freeDiskBytes(options.dataDir);
         beat.directoryVersion = status.directoryVersion;
+        {
+            std::lock_guard lock(engine.m_mutex);
+            beat.staff = engine.m_staff;
+        }
         Result<HttpResponse> sent = request("POST", "/v1/devices/heartbeat", protocol::toJson(beat));
         if (!sent) {
             failed(sent.error().code, sent.error().message);
@@ -421,6 +469,7 @@ struct SyncEngine::Worker {
             heartbeatWanted = true;
             return false;
         }
+        noteGeneration(sent.value());
         succeeded();
         status.lastHeartbeatAt = nowIso();
         nextHeartbeat = Clock::now() + options.heartbeatInterval;
@@ -429,17 +478,59 @@ struct SyncEngine::Worker {
 
     // --- Enrollment -----------------------------------------------------------------------
 
-    void enrollNow(const std::string& url, const std::string& code) {
+    void checkServerNow(const std::string& url, std::uint64_t ticket) {
+        status.serverCheck = {};
+        status.serverCheck.phase = ServerCheck::Phase::InProgress;
+        status.serverCheck.ticket = ticket;
+        publish();
+        Result<ServerIdentity> checked = inspectServer(http, url);
+        if (!checked) {
+            status.serverCheck.phase = ServerCheck::Phase::Failed;
+            status.serverCheck.error = checked.error().code;
+            status.serverCheck.message = checked.error().message;
+            logInfo(kLog, "server check failed: " + checked.error().code);
+            return;
+        }
+        status.serverCheck.phase = ServerCheck::Phase::Ready;
+        status.serverCheck.url = checked.value().url;
+        status.serverCheck.plainLoopback = checked.value().plainLoopback;
+        status.serverCheck.fingerprint = checked.value().fingerprint;
+        status.serverCheck.pin = checked.value().pin;
+        logInfo(kLog, "server checked for enrollment: " + checked.value().url + " key " +
+                          (checked.value().plainLoopback ? "(plain http on this machine)" : checked.value().fingerprint));
+    }
+
+    void enrollNow(const std::string& url, const std::string& code, const std::string& pin) {
         status.enrollPhase = EnrollPhase::InProgress;
         status.enrollError.clear();
         status.enrollMessage.clear();
         status.state = SyncState::Syncing;
         publish();
+        // https://, or http:// only on this machine (issue 9).
+        if (Result<std::string> allowed = checkEnrollmentUrl(url); !allowed) {
+            status.enrollPhase = EnrollPhase::Failed;
+            status.enrollError = allowed.error().code;
+            status.enrollMessage = allowed.error().message;
+            logWarning(kLog, "enrollment refused: " + allowed.error().code);
+            return;
+        }
+        // What waits for the current server stays bound to it: never sent elsewhere unasked.
+        if (identity && ledger) {
+            const Result<std::string> target = normaliseServerUrl(url);
+            if (target && target.value() != identity->enrollment.serverUrl) {
+                const std::size_t held = ledger->holdFor(identity->enrollment.serverUrl);
+                if (held > 0) {
+                    logWarning(kLog, std::to_string(held) + " waiting referral(s) stay bound to " +
+                                         identity->enrollment.serverUrl);
+                }
+            }
+        }
         EnrollParams params;
         params.serverUrl = url;
         params.enrollmentCode = code;
         params.deviceName = options.deviceName;
         params.venue = options.venue;
+        params.expectedPin = pin;
         Result<DeviceIdentity> enrolled = enrollDevice(http, params, options.dataDir);
         if (!enrolled) {
             status.enrollPhase = EnrollPhase::Failed;
@@ -477,7 +568,7 @@ struct SyncEngine::Worker {
         if (!identity || revoked || now < retryAt || !networkAllowed) {
             return;
         }
-        if (pushWanted || status.counts.queued > 0) {
+        if (pushWanted || pushable() > 0) {
             if (!pushRound()) {
                 return;
             }
@@ -503,7 +594,7 @@ struct SyncEngine::Worker {
         if (options.syncDirectory) {
             at = std::min(at, nextDirectory);
         }
-        if (pushWanted || directoryWanted || heartbeatWanted || status.counts.queued > 0) {
+        if (pushWanted || directoryWanted || heartbeatWanted || pushable() > 0) {
             at = std::min(at, retryAt);
         }
         return std::max(at, retryAt);
@@ -532,7 +623,11 @@ struct SyncEngine::Worker {
         while (true) {
             bool syncNow = false;
             bool submission = false;
-            std::optional<std::pair<std::string, std::string>> enrollRequest;
+            bool staffChanged = false;
+            std::optional<EnrollRequest> enrollRequest;
+            std::optional<std::string> checkRequest;
+            std::uint64_t checkTicket = 0;
+            std::optional<std::string> releaseRequest;
             std::uint64_t enrollTicket = 0;
             {
                 std::unique_lock lock(engine.m_mutex);
@@ -540,14 +635,30 @@ struct SyncEngine::Worker {
                     break;
                 }
                 std::swap(syncNow, engine.m_syncNow);
+                std::swap(staffChanged, engine.m_staffChanged);
                 std::swap(submission, engine.m_submission);
                 std::swap(enrollRequest, engine.m_enroll);
                 enrollTicket = engine.m_enrollTicket;
+                std::swap(checkRequest, engine.m_checkServer);
+                checkTicket = engine.m_checkTicket;
+                std::swap(releaseRequest, engine.m_release);
             }
             try {
+                if (checkRequest) {
+                    checkServerNow(*checkRequest, checkTicket);
+                }
                 if (enrollRequest) {
                     status.enrollTicket = enrollTicket;
-                    enrollNow(enrollRequest->first, enrollRequest->second);
+                    openStores();
+                    enrollNow(enrollRequest->url, enrollRequest->code, enrollRequest->pin);
+                }
+                if (releaseRequest) {
+                    openStores();
+                    const std::size_t released = ledger->release(*releaseRequest);
+                    logWarning(kLog, "staff confirmed: " + std::to_string(released) + " referral(s) held for " +
+                                         *releaseRequest + " may go to " + status.serverUrl);
+                    pushWanted = true;
+                    retryAt = {};
                 }
                 if (syncNow) {
                     pushWanted = directoryWanted = heartbeatWanted = true;
@@ -559,6 +670,12 @@ struct SyncEngine::Worker {
                             fillIdentity();
                         } catch (const std::exception&) {
                         }
+                    }
+                }
+                if (staffChanged) {
+                    heartbeatWanted = true;
+                    if (!retryAfterHonoured) {
+                        retryAt = {};
                     }
                 }
                 if (submission) {
@@ -588,7 +705,8 @@ struct SyncEngine::Worker {
             std::unique_lock lock(engine.m_mutex);
             const auto woken = [&] {
                 return engine.m_stopping || engine.m_syncNow || engine.m_submission ||
-                       engine.m_enroll.has_value();
+                       engine.m_staffChanged || engine.m_enroll.has_value() ||
+                       engine.m_checkServer.has_value() || engine.m_release.has_value();
             };
             if (wake == Clock::time_point::max()) {
                 engine.m_wake.wait(lock, woken);
@@ -677,11 +795,53 @@ void SyncEngine::notifySubmission() {
     m_wake.notify_all();
 }
 
-std::uint64_t SyncEngine::enroll(const std::string& serverUrl, const std::string& code) {
+void SyncEngine::reportStaff(const protocol::StaffLockReport& report) {
+    {
+        std::lock_guard lock(m_mutex);
+        if (report == m_staff) {
+            return;
+        }
+        // Only what coordinators act on sends a heartbeat now; the rest rides the next one.
+        m_staffChanged = m_staffChanged || report.lockouts != m_staff.lockouts ||
+                         report.lockedUntil != m_staff.lockedUntil || report.pinSet != m_staff.pinSet;
+        m_staff = report;
+    }
+    m_wake.notify_all();
+}
+
+std::uint64_t SyncEngine::checkServer(const std::string& serverUrl) {
     std::uint64_t ticket = 0;
     {
         std::lock_guard lock(m_mutex);
-        m_enroll = std::make_pair(serverUrl, code);
+        m_checkServer = serverUrl;
+        ticket = ++m_checkTicket;
+        auto shown = std::make_shared<SyncStatus>(*m_status);
+        shown->serverCheck = {};
+        shown->serverCheck.phase = ServerCheck::Phase::InProgress;
+        shown->serverCheck.ticket = ticket;
+        m_status = std::move(shown);
+    }
+    m_wake.notify_all();
+    if (m_options.onStatusChanged) {
+        m_options.onStatusChanged();
+    }
+    return ticket;
+}
+
+void SyncEngine::releaseHeld(const std::string& heldFor) {
+    {
+        std::lock_guard lock(m_mutex);
+        m_release = heldFor;
+    }
+    m_wake.notify_all();
+}
+
+std::uint64_t SyncEngine::enroll(const std::string& serverUrl, const std::string& code,
+                                 const std::string& expectedPin) {
+    std::uint64_t ticket = 0;
+    {
+        std::lock_guard lock(m_mutex);
+        m_enroll = EnrollRequest{serverUrl, code, expectedPin};
         ticket = ++m_enrollTicket;
         // Show "enrolling" at once; the engine may be busy with a request for a moment.
         auto shown = std::make_shared<SyncStatus>(*m_status);

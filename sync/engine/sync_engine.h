@@ -15,7 +15,7 @@
 //     for a delta); the UI's store sees it via refreshIfChanged(). Polled every
 //     directoryInterval and after each push round that sent something.
 //   - Heartbeat every heartbeatInterval: version, queue depth, last sync, last error, free disk,
-//     directory version.
+//     directory version, the staff PIN's lock state (reportStaff: at once when it changes).
 //   - Wipes the ciphertext of sent items once sentGrace has passed (the row stays for staff).
 // It opens its own Outbox and DirectoryStore connections by path (WAL lets the UI keep reading and
 // writing), never touches ImGui, and never throws out of its thread: storage failures become
@@ -40,6 +40,7 @@
 #include "sync/engine/backoff.h"
 #include "sync/engine/sync_status.h"
 #include "sync/net/http_client.h"
+#include "sync/protocol/wire.h"
 
 namespace signpost::sync {
 
@@ -85,8 +86,22 @@ public:
     // Enrolls (or re-enrolls) with `serverUrl` using a single-use `code`; progress and the
     // result arrive in status().enrollPhase. A new enrollment replaces the old one only once the
     // server accepted it. Returns a ticket: status().enrollTicket equals it once the phase shown
-    // is this call's (InProgress at once, then Succeeded or Failed).
-    std::uint64_t enroll(const std::string& serverUrl, const std::string& code);
+    // is this call's (InProgress at once, then Succeeded or Failed). The URL must be https://
+    // (plain http:// only on this machine: enrollment_policy.h); with `expectedPin` (from
+    // checkServer, confirmed by staff) the request goes only to a server with that key. Before
+    // enrolling away from another server, what waits in the queue is bound to that server.
+    std::uint64_t enroll(const std::string& serverUrl, const std::string& code,
+                         const std::string& expectedPin = "");
+    // Checks `serverUrl` before a re-enrollment: the URL policy, that it is a Signpost server,
+    // and its certificate's fingerprint; the outcome arrives in status().serverCheck (its ticket
+    // equals the return value).
+    std::uint64_t checkServer(const std::string& serverUrl);
+    // Staff confirmed (a second time) that referrals held for `heldFor` may go to the server the
+    // kiosk is enrolled with now.
+    void releaseHeld(const std::string& heldFor);
+    // The staff PIN's state, for the heartbeat (the UI thread owns StaffAuth). A change in the
+    // lockouts or the lock sends a heartbeat at once, so coordinators see a kiosk being guessed at.
+    void reportStaff(const protocol::StaffLockReport& report);
 
     const SyncEngineOptions& options() const noexcept { return m_options; }
 
@@ -103,7 +118,15 @@ private:
     std::atomic<bool> m_stopRequested{false};  // read by the worker between requests
     bool m_syncNow = false;
     bool m_submission = false;
-    std::optional<std::pair<std::string, std::string>> m_enroll;
+    struct EnrollRequest {
+        std::string url, code, pin;
+    };
+    std::optional<EnrollRequest> m_enroll;
+    std::optional<std::string> m_checkServer;
+    std::uint64_t m_checkTicket = 0;
+    std::optional<std::string> m_release;
+    protocol::StaffLockReport m_staff;  // under m_mutex
+    bool m_staffChanged = false;        // under m_mutex: a heartbeat is wanted
     std::uint64_t m_enrollTicket = 0;
     std::unique_ptr<HttpClient> m_http;
     std::thread m_thread;

@@ -35,8 +35,10 @@ public:
     // Turns on secure_delete for this connection (wiped ciphertext is overwritten on disk).
     explicit SyncLedger(Outbox& outbox);
 
-    // Queued items in sequence order, at most `limit`.
-    std::vector<OutboxItem> nextBatch(std::size_t limit);
+    // What to push to `server` (the enrolled URL), at most `limit`: queued items in sequence
+    // order, then sent items marked for re-push (a restored server); items held for another
+    // server (held_for) are left out.
+    std::vector<OutboxItem> nextBatch(std::size_t limit, const std::string& server = "");
     // A whole-request failure: attempts + 1, last_attempt_at and `errorCode` (non-personal) in
     // last_error for each queued seq.
     void recordFailure(const std::vector<std::int64_t>& seqs, const std::string& errorCode,
@@ -56,6 +58,28 @@ public:
 
     std::optional<std::string> value(const std::string& key);
     void setValues(const std::vector<std::pair<std::string, std::string>>& values);
+
+    // --- Restore generations (issue 9) ---
+    // Records that `server` answered with `generation`. If the kiosk knew another generation of
+    // the same server, the server was restored from a backup: every sent item whose ciphertext
+    // is still kept (sent after `graceCutoff`, not purged) is marked for re-push, in the same
+    // transaction as the new generation, so a crash cannot record one without the other.
+    // Returns how many were marked (0 for the first generation seen from a server).
+    std::size_t noteServerGeneration(const std::string& server, const std::string& generation,
+                                     SystemTime graceCutoff);
+    // The generation last recorded for `server`; nullopt if none (or it was for another server).
+    std::optional<std::string> knownGeneration(const std::string& server);
+
+    // --- Queue binding (re-enrollment, issue 9) ---
+    // Before the kiosk re-enrolls away from `server`: every unsent item (queued, or marked for
+    // re-push) not yet bound to a server is bound to `server`, so it is never sent to another
+    // one unless staff confirm (release) or the kiosk re-enrolls with it. Returns how many.
+    std::size_t holdFor(const std::string& server);
+    // Servers holding unsent items, with how many each.
+    std::vector<std::pair<std::string, std::size_t>> heldServers();
+    // Staff confirmed: items held for `heldFor` may go to whichever server the kiosk is enrolled
+    // with. Returns how many.
+    std::size_t release(const std::string& heldFor);
 
 private:
     Outbox& m_outbox;

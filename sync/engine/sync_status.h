@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/referral/outbox.h"
 
@@ -30,6 +32,19 @@ const char* toString(SyncState state);  // "stopped", "not_enrolled", "idle", ..
 
 enum class EnrollPhase { None, InProgress, Succeeded, Failed };
 
+// The server staff asked to re-enroll with, checked before its code is sent (issue 9): the
+// fingerprint of its certificate's key, for staff to confirm (sync/engine/enrollment_policy.h).
+struct ServerCheck {
+    enum class Phase { None, InProgress, Ready, Failed } phase = Phase::None;
+    std::uint64_t ticket = 0;     // SyncEngine::checkServer()'s return value this belongs to
+    std::string url;              // normalised
+    bool plainLoopback = false;   // http:// to this machine: no certificate
+    std::string fingerprint;      // "AB12 CD34 ..." (16 groups)
+    std::string pin;              // "sha256//<base64>": pass to enroll() once confirmed
+    std::string error;            // code, for Failed ("insecure_url", "tls", "not_signpost" ...)
+    std::string message;
+};
+
 struct SyncStatus {
     SyncState state = SyncState::Stopped;
     // Enrollment
@@ -41,6 +56,10 @@ struct SyncStatus {
     std::uint64_t enrollTicket = 0;   // SyncEngine::enroll()'s return value this phase belongs to
     std::string enrollError;          // code, for Failed ("enroll_refused", "connect", ...)
     std::string enrollMessage;        // one line, English, non-personal
+    ServerCheck serverCheck;          // the last checkServer() call's outcome
+    // Referrals held for servers this kiosk was enrolled with before, never sent elsewhere
+    // until staff confirm (releaseHeld): server URL and count.
+    std::vector<std::pair<std::string, std::size_t>> heldFor;
     // Queue (the outbox's counts as of this snapshot)
     OutboxCounts counts;
     std::size_t sentThisRun = 0;      // acked since the engine started

@@ -170,7 +170,8 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
         curl_easy_setopt(curl, CURLOPT_CAINFO, m_options.caFile.c_str());
     }
     std::string pins;
-    for (const std::string& pin : m_options.pinnedPublicKeys) {
+    for (const std::string& pin :
+         request.pinnedPublicKeys.empty() ? m_options.pinnedPublicKeys : request.pinnedPublicKeys) {
         pins += (pins.empty() ? "" : ";") + pin;
     }
     if (!pins.empty()) {
@@ -214,6 +215,11 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
     curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, onProgress);
     curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &transfer);
     curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    if (request.wantCertificate) {
+        // A reused connection did its handshake earlier and has no certificate to show.
+        curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
+        curl_easy_setopt(curl, CURLOPT_CERTINFO, 1L);
+    }
 
     const CURLcode code = m_cancelled ? CURLE_ABORTED_BY_CALLBACK : curl_easy_perform(curl);
     curl_slist_free_all(headerList);
@@ -225,6 +231,18 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
     curl_easy_getinfo(curl, CURLINFO_SIZE_DOWNLOAD_T, &downloaded);
     response.bytesOnWire = static_cast<std::size_t>(downloaded);
     curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME, &response.seconds);
+    if (request.wantCertificate) {
+        curl_certinfo* chain = nullptr;
+        if (curl_easy_getinfo(curl, CURLINFO_CERTINFO, &chain) == CURLE_OK && chain != nullptr &&
+            chain->num_of_certs > 0) {
+            for (curl_slist* field = chain->certinfo[0]; field != nullptr; field = field->next) {
+                const std::string_view text(field->data);
+                if (text.starts_with("Cert:")) {
+                    response.peerCertificate = std::string(text.substr(5));
+                }
+            }
+        }
+    }
     return response;
 }
 

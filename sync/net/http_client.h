@@ -48,6 +48,11 @@ struct HttpRequest {
     std::string url;
     std::vector<std::pair<std::string, std::string>> headers;  // e.g. {"Authorization", "Bearer …"}
     std::string body;                                          // sent when not empty (or POST)
+    // When not empty, the server's key must match one of these ("sha256//<base64>") instead of
+    // the client's pins: an enrollment confirmed against a fingerprint (issue 9).
+    std::vector<std::string> pinnedPublicKeys;
+    // Over a new connection, and fills HttpResponse::peerCertificate (the server's certificate).
+    bool wantCertificate = false;
 };
 
 struct HttpResponse {
@@ -56,6 +61,8 @@ struct HttpResponse {
     std::string body;                            // decoded (gunzipped) bytes
     std::size_t bytesOnWire = 0;                 // body bytes received before decoding
     double seconds = 0;                          // total time for the request
+    std::string peerCertificate;                 // PEM of the server's certificate, when asked
+                                                 // for (HttpRequest::wantCertificate) over TLS
 
     // The header value, or "" (name in any case).
     std::string header(const std::string& name) const;

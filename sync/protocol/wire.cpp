@@ -2,6 +2,8 @@
 
 #include "sync/protocol/json_text.h"
 
+#include <algorithm>
+#include <charconv>
 #include <nlohmann/json.hpp>
 #include <vector>
 
@@ -257,12 +259,18 @@ Submission readSubmission(const json& value, const std::string& path) {
 }
 
 json heartbeatJson(const Heartbeat& h) {
-    return json{{"app_version", h.appVersion},
-                {"queue", {{"queued", h.queued}, {"sent", h.sent}, {"rejected", h.rejected}}},
-                {"last_sync_at", h.lastSyncAt},
-                {"last_error", h.lastError},
-                {"free_disk_bytes", h.freeDiskBytes},
-                {"directory_version", h.directoryVersion}};
+    json beat{{"app_version", h.appVersion},
+              {"queue", {{"queued", h.queued}, {"sent", h.sent}, {"rejected", h.rejected}}},
+              {"last_sync_at", h.lastSyncAt},
+              {"last_error", h.lastError},
+              {"free_disk_bytes", h.freeDiskBytes},
+              {"directory_version", h.directoryVersion}};
+    if (h.staff.reported) {
+        beat["staff"] = {{"pin_set", h.staff.pinSet},
+                         {"lockouts", h.staff.lockouts},
+                         {"locked_until", h.staff.lockedUntil}};
+    }
+    return beat;
 }
 
 Heartbeat readHeartbeat(const json& value, const std::string& path) {
@@ -279,6 +287,17 @@ Heartbeat readHeartbeat(const json& value, const std::string& path) {
     h.lastError = r.optionalString("last_error", 300);
     h.freeDiskBytes = r.optionalUnsigned("free_disk_bytes");
     h.directoryVersion = r.optionalInteger("directory_version", 0);
+    if (const json* staff = r.find("staff")) {
+        Reader st(*staff, r.field("staff"));
+        h.staff.reported = true;
+        h.staff.pinSet = st.boolean("pin_set", false);
+        const std::int64_t lockouts = st.optionalInteger("lockouts", 0);
+        if (lockouts < 0 || lockouts > 1000) {
+            throw WireFormatError(st.field("lockouts"), "expected a whole number from 0 to 1000");
+        }
+        h.staff.lockouts = static_cast<int>(lockouts);
+        h.staff.lockedUntil = st.optionalString("locked_until", 64);
+    }
     return h;
 }
 
@@ -516,8 +535,14 @@ std::string toJson(const SubmissionPage& v) {
         appendPublicBase64String(out, value);
     };
     out.push_back('{');
+    if (!v.generation.empty()) {
+        text("generation", v.generation);
+    }
     boolean("has_more", v.hasMore);
     number("next_cursor", v.nextCursor);
+    if (v.restarted) {
+        boolean("restarted", true);
+    }
     name("submissions");
     out.push_back('[');
     for (const PulledSubmission& p : v.submissions) {
@@ -567,7 +592,39 @@ SubmissionPage parseSubmissionPage(std::string_view text) {
     }
     page.nextCursor = r.integer("next_cursor");
     page.hasMore = r.boolean("has_more", false);
+    page.generation = r.optionalString("generation", 32);
+    page.restarted = r.boolean("restarted", false);
     return page;
+}
+
+std::string formatPullCursor(const std::string& generation, std::int64_t cursor) {
+    return generation.empty() ? std::to_string(cursor) : generation + ":" + std::to_string(cursor);
+}
+
+PullCursor parsePullCursor(std::string_view text) {
+    PullCursor parsed;
+    const std::size_t colon = text.find(':');
+    std::string_view digits = text;
+    if (colon != std::string_view::npos) {
+        const std::string_view generation = text.substr(0, colon);
+        const bool hex = !generation.empty() && generation.size() <= 32 &&
+                         std::all_of(generation.begin(), generation.end(), [](char c) {
+                             return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                         });
+        if (!hex) {
+            throw WireFormatError("after", "expected GENERATION:CURSOR with a generation of "
+                                           "lower-case hex digits");
+        }
+        parsed.generation = std::string(generation);
+        digits = text.substr(colon + 1);
+    }
+    std::int64_t value = 0;
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (digits.empty() || error != std::errc() || end != digits.data() + digits.size() || value < 0) {
+        throw WireFormatError("after", "expected a cursor: a whole number, 0 or more");
+    }
+    parsed.cursor = value;
+    return parsed;
 }
 
 std::string toJson(const AckRequest& v) { return json{{"ids", v.ids}}.dump(); }

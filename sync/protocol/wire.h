@@ -105,6 +105,16 @@ struct DirectoryUpdate {
     std::vector<std::string> deletedServiceIds;
 };
 
+// What a kiosk says about its staff PIN in each heartbeat (issue 9), so coordinators see a kiosk
+// whose staff mode is locked after wrong PINs (`signpost devices` flags it).
+struct StaffLockReport {
+    bool reported = false;    // false: a kiosk too old to report it
+    bool pinSet = false;      // false: staff mode is not set up on the kiosk
+    int lockouts = 0;         // locks imposed since the right PIN was last entered
+    std::string lockedUntil;  // UTC ISO 8601 while locked, else ""
+    bool operator==(const StaffLockReport&) const = default;
+};
+
 // POST /v1/devices/heartbeat
 struct Heartbeat {
     std::string appVersion;
@@ -113,6 +123,7 @@ struct Heartbeat {
     std::string lastError;        // non-personal error code/message or ""
     std::uint64_t freeDiskBytes = 0;
     std::int64_t directoryVersion = 0;
+    StaffLockReport staff{};      // "staff": {pin_set, lockouts, locked_until}, when reported
 };
 
 // GET /v1/submissions?after=CURSOR&limit=N (coordinator)
@@ -124,11 +135,32 @@ struct PulledSubmission {
     std::vector<std::uint8_t> signingPublicKey;  // the device's registered Ed25519 key
     std::string receivedAt;       // server clock, UTC ISO 8601
 };
+// Cursors count within one generation of the server's database (a restore from a backup starts
+// a new one: issue 9). A client sends `after=GENERATION:CURSOR`; when GENERATION is not the
+// server's current one, the page starts again from the beginning of the current generation and
+// says so (`restarted`). A bare `after=CURSOR` (clients before generations) is read as the
+// current generation.
 struct SubmissionPage {
     std::vector<PulledSubmission> submissions;
     std::int64_t nextCursor = 0;  // pass as `after` to continue; == after when nothing new
     bool hasMore = false;
+    std::string generation;       // the server's current generation ("" from an older server)
+    bool restarted = false;       // the `after` given was of another generation: this page
+                                  // starts from the beginning of `generation`
 };
+
+// The response header carrying the server's generation on device answers (push, heartbeat).
+inline constexpr const char* kGenerationHeader = "Signpost-Generation";
+
+// "GENERATION:CURSOR" for `after` ("CURSOR" alone when generation is "").
+std::string formatPullCursor(const std::string& generation, std::int64_t cursor);
+struct PullCursor {
+    std::string generation;  // "" = not given
+    std::int64_t cursor = 0;
+};
+// Parses `after`: "CURSOR" or "GENERATION:CURSOR" (GENERATION: 1 to 32 of [0-9a-f]). Throws
+// WireFormatError("after") for anything else.
+PullCursor parsePullCursor(std::string_view text);
 
 // POST /v1/submissions/ack
 struct AckRequest {

@@ -593,6 +593,8 @@ void ApiServer::Impl::pushSubmissions(const Request& req, Response& res) {
     metrics.increment("signpost_submissions_total", "result", "stored", counts[0]);
     metrics.increment("signpost_submissions_total", "result", "duplicate", counts[1]);
     metrics.increment("signpost_submissions_total", "result", "rejected", counts[2]);
+    // Kiosks re-send what a restored database lost when this changes (issue 9).
+    res.set_header(protocol::kGenerationHeader, store.generation());
     sendJson(res, 200, protocol::toJson(answer));
 }
 
@@ -637,6 +639,7 @@ void ApiServer::Impl::heartbeat(const Request& req, Response& res) {
     }
     const protocol::Heartbeat beat = protocol::parseHeartbeat(req.body);
     store.recordHeartbeat(principal->id, protocol::toJson(beat), clock());
+    res.set_header(protocol::kGenerationHeader, store.generation());
     res.status = 204;
 }
 
@@ -669,15 +672,10 @@ void ApiServer::Impl::pullSubmissions(const Request& req, Response& res) {
     if (!authorize(req, res, Access::Coordinator)) {
         return;
     }
-    std::int64_t after = 0;
+    protocol::PullCursor after;
     std::int64_t limit = std::min<std::int64_t>(100, static_cast<std::int64_t>(config.maxPullPage));
     if (req.has_param("after")) {
-        const auto value = parseInteger(req.get_param_value("after"));
-        if (!value || *value < 0) {
-            throw protocol::WireFormatError("after",
-                                            "expected a cursor: a whole number, 0 or more");
-        }
-        after = *value;
+        after = protocol::parsePullCursor(req.get_param_value("after"));
     }
     if (req.has_param("limit")) {
         const auto value = parseInteger(req.get_param_value("limit"));
@@ -687,7 +685,13 @@ void ApiServer::Impl::pullSubmissions(const Request& req, Response& res) {
         }
         limit = *value;
     }
-    const auto page = store.pullSubmissions(after, static_cast<std::size_t>(limit));
+    // A cursor of another generation (the database was restored since) counts for nothing here:
+    // read from the start of this one, and say so (issue 9).
+    const std::string generation = store.generation();
+    const bool restarted = !after.generation.empty() && after.generation != generation;
+    auto page = store.pullSubmissions(restarted ? 0 : after.cursor, static_cast<std::size_t>(limit));
+    page.generation = generation;
+    page.restarted = restarted;
     sendJson(res, 200, protocol::toJson(page));
 }
 

@@ -141,7 +141,12 @@ DatabaseCopySummary backupDatabase(const std::filesystem::path& live,
             // journal database, one file that can be copied, mailed or restored on its own.
             copy.exec("PRAGMA journal_mode = DELETE");
             checkServerDatabase(copy, "the backup of " + live.string());
+            // The copy is a generation of its own (issue 9): put back by hand instead of with
+            // restore, it still tells kiosks and pulls that the cursors went back.
+            const std::string generation = SqliteServerStore::startNewGeneration(
+                copy, "backup", std::chrono::system_clock::now());
             summary = summarise(copy, partial);
+            summary.generation = generation;
         }
         if (::chmod(partial.c_str(), 0600) != 0) {
             throw FileError(partial, "cannot set permissions", errno);
@@ -188,8 +193,13 @@ DatabaseCopySummary restoreDatabase(const std::filesystem::path& backup,
     copyDatabase(source, target, "cannot restore into " + live.string());
     // The copied header says "rollback journal"; the server runs in WAL mode.
     target.useDurableWal();
+    // Cursors handed out after the backup was taken will be handed out again: a new generation
+    // tells every client so (issue 9).
+    const std::string generation =
+        SqliteServerStore::startNewGeneration(target, "restore", std::chrono::system_clock::now());
     checkServerDatabase(target, "the restored database " + live.string());
     DatabaseCopySummary summary = summarise(target, live);
+    summary.generation = generation;
     summary.bytes = std::filesystem::file_size(backup, error);
     return summary;
 }

@@ -18,6 +18,10 @@
 // answering from its in-memory state (rate limits, the directory cache) that no longer matches.
 // Everything written after the backup was taken is replaced by the backup's contents.
 //
+// Both start a new restore generation (issue 9) in the database they write: cursors handed out
+// after the backup was taken are handed out again by the restored database, so pulls meet a new
+// generation and read again from its start, and kiosks re-send what the backup lacks.
+//
 // Thread-safety: free functions; each opens its own connections.
 // Throws: StorageError (SQLite failures, a damaged or foreign backup), FileError (paths),
 // DatabaseInUse (restore while a server runs).
@@ -25,6 +29,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <string>
 
 namespace signpost::server {
 
@@ -33,6 +38,8 @@ struct DatabaseCopySummary {
     std::int64_t submissions = 0;  // rows in submissions
     std::int64_t devices = 0;      // rows in devices
     int schemaVersion = 0;         // PRAGMA user_version of the copy
+    std::string generation;        // the generation the copy (backup) or the database (restore)
+                                   // now has: always a new one (server_store.h, GenerationRecord)
 };
 
 // Copies the database at `live` into `destination` (see above). `live` must exist.

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <filesystem>
 #include <iomanip>
+#include <iostream>
 #include <optional>
 #include <ostream>
 #include <sstream>
@@ -17,7 +18,9 @@
 #include "core/common/time_util.h"
 #include "core/config/kiosk_config.h"
 #include "core/directory/hsds_import.h"
+#include "core/common/secure_buffer.h"
 #include "core/operations/remote_settings.h"
+#include "core/staff/staff_auth.h"
 #include "core/storage/database.h"
 #include "sync/server/admin_tables.h"
 #include "sync/server/backup.h"
@@ -104,6 +107,7 @@ constexpr const char* kDevicesUsage =
 
 constexpr const char* kDeviceUsage =
     "usage: signpost-server admin device set DEVICE_ID KEY=VALUE [KEY=VALUE...]\n"
+    "       signpost-server admin device set-pin DEVICE_ID    (the PIN from standard input)\n"
     "       signpost-server admin device clear DEVICE_ID KEY [KEY...]\n"
     "       signpost-server admin device show DEVICE_ID\n"
     "\n"
@@ -115,6 +119,10 @@ constexpr const char* kDeviceUsage =
     "  default_language, monday .. sunday (\"09:00-17:00\", \"09:00-12:30, 13:30-17:00\",\n"
     "  \"closed\"), exceptions (\"2026-12-25 closed; 2026-12-24 09:00-13:00\"),\n"
     "  sleep_when_closed (true/false), closed_wake (seconds)\n"
+    "set-pin sets the kiosk's staff PIN (staff.pin_hash): it reads the PIN from the first line of\n"
+    "standard input (4 to 8 digits, not all the same, not a run such as 1234) and stores only its\n"
+    "Argon2id hash; the kiosk takes it at its next sync and any lock-out there ends. `clear\n"
+    "DEVICE_ID pin_hash` gives the kiosk back its own PIN.\n"
     "Example: signpost-server admin device set 3f2c... idle_timeout=120 monday=09:00-17:00\n";
 
 constexpr const char* kImportUsage =
@@ -291,7 +299,8 @@ int serve(Arguments& args, const std::optional<std::string>& configFile, std::os
     }
     // The one line tests and scripts wait for; the port matters when the config said 0.
     err << "signpost-server: listening on " << runtime.baseUrl() << " (database "
-        << config.databasePath().string() << ")" << std::endl;
+        << config.databasePath().string() << ", generation " << runtime.store().generation()
+        << ")" << std::endl;
     int received = 0;
     sigwait(&stopSignals, &received);
     logInfo("server", std::string("stopping on ") + (received == SIGINT ? "SIGINT" : "SIGTERM"));
@@ -409,8 +418,37 @@ int device(Arguments& args, const ServerConfig& config, std::ostream& out, std::
     while (auto word = args.next()) {
         words.push_back(*word);
     }
-    if (action != "set" && action != "clear" && action != "show") {
+    if (action != "set" && action != "clear" && action != "show" && action != "set-pin") {
         throw UsageError{"unknown action \"" + action + "\"", kDeviceUsage};
+    }
+    if (action == "set-pin") {
+        // Never on the command line, where ps and shell histories would keep it (issue 9).
+        if (!words.empty()) {
+            throw UsageError{"set-pin reads the PIN from standard input, not the command line", kDeviceUsage};
+        }
+        std::string pin;
+        std::getline(std::cin, pin);
+        if (!pin.empty() && pin.back() == '\r') {
+            pin.pop_back();
+        }
+        if (!StaffAuth::isAcceptableNewPin(pin)) {
+            secureWipe(pin.data(), pin.size());
+            err << "signpost-server: the PIN was not set: a staff PIN is 4 to 8 digits, not all the "
+                   "same digit and not a straight run such as 1234\n";
+            return exit_code::kFailed;
+        }
+        const std::string hash = StaffAuth::hashPin(pin);
+        secureWipe(pin.data(), pin.size());
+        auto store = openStore(config);
+        const auto record = store->findDevice(id);
+        if (!record) {
+            err << "signpost-server: no device has the id \"" << id << "\" (see: admin devices list)\n";
+            return exit_code::kFailed;
+        }
+        store->setDeviceSetting(id, "staff.pin_hash", remoteValueToJson(TomlValue(hash)), now());
+        err << "staff PIN set for device " << id << " (" << record->venue
+            << "): the kiosk takes it at its next sync\n";
+        return exit_code::kOk;
     }
     if (action == "show" && !words.empty()) {
         throw UsageError{"show takes only the device id", kDeviceUsage};
@@ -455,7 +493,7 @@ int device(Arguments& args, const ServerConfig& config, std::ostream& out, std::
     for (const auto& [key, json] : changes) {
         if (action == "set") {
             store->setDeviceSetting(id, key, json, now());
-            err << key << " = " << json << "\n";
+            err << key << " = " << (key == "staff.pin_hash" ? std::string("(a PIN hash)") : json) << "\n";
         } else if (store->clearDeviceSetting(id, key)) {
             err << key << " cleared: the kiosk's own value applies again\n";
         } else {
@@ -473,7 +511,8 @@ int device(Arguments& args, const ServerConfig& config, std::ostream& out, std::
         out << "no remote settings: the kiosk uses its own kiosk.toml\n";
     }
     for (const auto& [key, json] : settings) {
-        out << "  " << std::left << std::setw(26) << key << json << "\n";
+        out << "  " << std::left << std::setw(26) << key
+            << (key == "staff.pin_hash" ? std::string("(set: a PIN hash)") : json) << "\n";
     }
     return exit_code::kOk;
 }
@@ -551,7 +590,7 @@ int backup(Arguments& args, const std::optional<std::string>& configFile, std::o
     }
     out << "backup " << target.string() << ": " << summary.bytes << " bytes, "
         << summary.submissions << " submissions, " << summary.devices << " devices, schema "
-        << summary.schemaVersion << ", integrity ok\n";
+        << summary.schemaVersion << ", integrity ok, generation " << summary.generation << "\n";
     try {
         recordBackupSuccess(statusFile, now(), target, summary.bytes);
     } catch (const std::exception& unrecorded) {
@@ -614,7 +653,11 @@ int restore(Arguments& args, const std::optional<std::string>& configFile, std::
     const DatabaseCopySummary summary =
         restoreDatabase(staged ? staged->path() : std::filesystem::path(*from), database, *from);
     out << "restored " << database.string() << " from " << *from << ": " << summary.submissions
-        << " submissions, " << summary.devices << " devices, integrity ok\n";
+        << " submissions, " << summary.devices << " devices, integrity ok\n"
+        << "new generation " << summary.generation
+        << ": kiosks re-send the referrals this backup lacks (those still within their "
+           "sent_grace), and the next `signpost pull` reads again from the start, writing only "
+           "referrals it has not written before\n";
     return exit_code::kOk;
 }
 

@@ -152,6 +152,17 @@ struct DirectoryChanges {
     std::string termsDocument;  // delta: all terms, when they changed since `since`
 };
 
+// One generation of the database (restore generations, issue 9): a new one starts each time the
+// database is restored from a backup (and in each backup copy, so a backup put back by hand is a
+// new generation too). Cursors count within a generation; a client holding a cursor of another
+// generation must read again from the start (README "Sync API", GET /v1/submissions).
+struct GenerationRecord {
+    std::string id;          // 16 lower-case hex digits, random
+    std::string startedAt;
+    std::string reason;      // "created", "backup", "restore"
+    std::int64_t firstCursor = 0;  // the highest cursor when it started
+};
+
 struct StoreStats {
     std::int64_t submissionsStored = 0;  // rows with ciphertext (not purged)
     std::int64_t submissionsUnacked = 0;
@@ -231,6 +242,12 @@ public:
     virtual std::vector<std::pair<std::string, std::string>> serviceModifiedTimes() = 0;
 
     virtual StoreStats stats() = 0;
+
+    // --- Restore generations ---
+    // The current generation's id, fixed while the store is open.
+    virtual std::string generation() = 0;
+    // Every generation this database went through, newest (current) first.
+    virtual std::vector<GenerationRecord> generations() = 0;
 };
 
 }  // namespace signpost::server

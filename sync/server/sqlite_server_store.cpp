@@ -1,5 +1,6 @@
 #include "sync/server/sqlite_server_store.h"
 
+#include <sodium.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -93,6 +94,21 @@ CREATE TABLE device_settings (
     updated_at  TEXT NOT NULL,
     PRIMARY KEY (device_id, key)
 );
+)sql",
+    // 1 → 2: restore generations (issue 9). A generation is one life of this database's cursor
+    // space; a restore starts a new one, so clients holding a cursor of an earlier one know it.
+    // The first row is made here for a database that predates generations.
+    R"sql(
+CREATE TABLE server_generations (
+    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    id            TEXT NOT NULL UNIQUE,
+    started_at    TEXT NOT NULL,
+    reason        TEXT NOT NULL,
+    first_cursor  INTEGER NOT NULL
+);
+INSERT INTO server_generations (id, started_at, reason, first_cursor)
+    VALUES (lower(hex(randomblob(8))), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'created',
+            (SELECT coalesce(max(cursor), 0) FROM submissions));
 )sql",
 };
 static_assert(std::size(kMigrations) == SqliteServerStore::kSchemaVersion);
@@ -232,15 +248,56 @@ auto SqliteServerStore::read(F&& work) {
     return work(lease.db());
 }
 
+std::string currentGenerationOf(Database& db) {
+    Statement query = db.prepare("SELECT id FROM server_generations ORDER BY seq DESC LIMIT 1");
+    if (!query.step()) {
+        throw StorageError("the database has no server generation", SQLITE_CORRUPT, SQLITE_CORRUPT);
+    }
+    return query.columnText(0);
+}
+
 SqliteServerStore::SqliteServerStore(const std::filesystem::path& file) : m_path(file) {
     Database db(file.string());
     db.useDurableWal();
     migrate(db);
+    m_generation = currentGenerationOf(db);
     m_readers = std::make_unique<ReadPool>(file.string());
     m_writer = std::make_unique<GroupCommitWriter>(std::move(db));
 }
 
 SqliteServerStore::~SqliteServerStore() = default;
+
+std::string SqliteServerStore::startNewGeneration(Database& db, const std::string& reason,
+                                                  SystemTime now) {
+    migrate(db);
+    Transaction transaction(db);
+    ensureSodium();
+    std::array<std::uint8_t, 8> bytes{};
+    randombytes_buf(bytes.data(), bytes.size());
+    const std::string id = toHex(bytes);
+    db.prepare(
+          "INSERT INTO server_generations (id, started_at, reason, first_cursor) "
+          "VALUES (?, ?, ?, (SELECT coalesce(max(cursor), 0) FROM submissions))")
+        .bind(1, id)
+        .bind(2, stamp(now))
+        .bind(3, reason)
+        .run();
+    transaction.commit();
+    return id;
+}
+
+std::vector<GenerationRecord> SqliteServerStore::generations() {
+    return read([](Database& db) {
+        std::vector<GenerationRecord> list;
+        Statement rows = db.prepare(
+            "SELECT id, started_at, reason, first_cursor FROM server_generations ORDER BY seq DESC");
+        while (rows.step()) {
+            list.push_back({rows.columnText(0), rows.columnText(1), rows.columnText(2),
+                            rows.columnInt64(3)});
+        }
+        return list;
+    });
+}
 
 std::size_t SqliteServerStore::commitCount() const {
     return m_writer->commits();

@@ -9,7 +9,8 @@
 //
 // Tables: devices, enrollment_codes, coordinator_tokens, submissions (cursor INTEGER PRIMARY KEY
 // AUTOINCREMENT is the monotonic server cursor), directory_versions, directory_services (one row
-// per service revision: added_in .. removed_in), device_settings (reserved for remote settings).
+// per service revision: added_in .. removed_in), device_settings (reserved for remote settings),
+// server_generations (since schema 2: one row per generation, the newest is current).
 //
 // Thread-safety: every method may be called from any thread at once.
 #pragma once
@@ -18,6 +19,7 @@
 #include <memory>
 #include <string>
 
+#include "core/storage/database.h"
 #include "sync/server/server_store.h"
 
 namespace signpost::server {
@@ -26,7 +28,7 @@ class GroupCommitWriter;
 
 class SqliteServerStore final : public ServerStore {
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     // Opens or creates the database (its directory must exist) and migrates it. Throws
     // StorageError, including for a schema newer than kSchemaVersion.
@@ -72,6 +74,13 @@ public:
     std::vector<std::pair<std::string, std::string>> serviceModifiedTimes() override;
 
     StoreStats stats() override;
+    std::string generation() override { return m_generation; }
+    std::vector<GenerationRecord> generations() override;
+
+    // Migrates `db` (a server database not opened by a store: a backup being made, a restored
+    // copy) and starts a new generation in it, recording `reason` ("backup", "restore"). Returns
+    // the new generation's id. Throws StorageError.
+    static std::string startNewGeneration(Database& db, const std::string& reason, SystemTime now);
 
     // PRAGMA integrity_check on a read connection: "ok" or the first problem.
     std::string integrityCheck();
@@ -85,6 +94,7 @@ private:
     auto read(F&& work);
 
     std::filesystem::path m_path;
+    std::string m_generation;  // read once at open: a restore needs the server stopped
     std::unique_ptr<ReadPool> m_readers;
     std::unique_ptr<GroupCommitWriter> m_writer;
 };

@@ -18,7 +18,9 @@ Lists the kiosks enrolled with the sync server: device name, venue, when the ser
 from it (and how long ago), app version, its queue (referrals waiting to be sent, sent, rejected
 by the server), its last sync error, free disk space, whether it was revoked, and its id (for
 `signpost-server admin devices revoke`). Queue, version, error and disk come from the kiosk's
-last heartbeat; "-" means it has not sent one.
+last heartbeat; "-" means it has not sent one. STAFF says whether staff mode is set up ("no PIN")
+and flags a kiosk where wrong PINs locked it ("LOCKED until ...", "2 lockouts"): a warning names
+those kiosks.
 
 Options:
   --server URL       the sync server, e.g. https://sync.example.org (required)
@@ -80,6 +82,32 @@ std::string lastSeen(const std::string& iso, SystemTime now) {
     std::string text = formatIsoUtc(*when);  // "2026-11-23T14:03:07Z"
     text = text.substr(0, 10) + " " + text.substr(11, 5) + " UTC";
     return text + " (" + ago(std::chrono::duration_cast<std::chrono::seconds>(now - *when)) + ")";
+}
+
+// The STAFF column: whether staff mode is set up, and whether wrong PINs locked it (issue 9).
+std::string staffState(const protocol::StaffLockReport& staff, SystemTime now) {
+    if (!staff.reported) {
+        return "-";
+    }
+    if (!staff.pinSet) {
+        return "no PIN";
+    }
+    if (!staff.lockedUntil.empty()) {
+        const auto until = parseIsoUtc(staff.lockedUntil);
+        if (until && *until > now) {
+            std::string text = formatIsoUtc(*until);
+            return "LOCKED until " + text.substr(0, 10) + " " + text.substr(11, 5) + " UTC (lock " +
+                   std::to_string(staff.lockouts) + ")";
+        }
+    }
+    if (staff.lockouts > 0) {
+        return std::to_string(staff.lockouts) + (staff.lockouts == 1 ? " lockout" : " lockouts");
+    }
+    return "ok";
+}
+
+bool flagged(const protocol::StaffLockReport& staff) {
+    return staff.reported && staff.pinSet && staff.lockouts > 0;
 }
 
 std::string bytes(std::uint64_t value) {
@@ -147,7 +175,7 @@ int runDevices(std::span<const std::string> args) {
         const SystemTime now = std::chrono::system_clock::now();
         std::vector<std::vector<std::string>> rows = {
             {"DEVICE", "VENUE", "LAST SEEN", "VERSION", "QUEUED", "SENT", "REJECTED", "LAST ERROR",
-             "FREE DISK", "REVOKED", "ID"}};
+             "FREE DISK", "STAFF", "REVOKED", "ID"}};
         for (const protocol::DeviceInfo& d : list.devices) {
             const protocol::Heartbeat& beat = d.lastHeartbeat;
             const bool heard = !beat.appVersion.empty();
@@ -156,8 +184,8 @@ int runDevices(std::span<const std::string> args) {
                             heard ? beat.appVersion : "-", count(beat.queued), count(beat.sent),
                             count(beat.rejected),
                             heard ? (beat.lastError.empty() ? "none" : shortened(beat.lastError, 40)) : "-",
-                            heard ? bytes(beat.freeDiskBytes) : "-", d.revoked ? "yes" : "no",
-                            d.deviceId});
+                            heard ? bytes(beat.freeDiskBytes) : "-", staffState(beat.staff, now),
+                            d.revoked ? "yes" : "no", d.deviceId});
         }
         printTable(rows, std::cout);
         const auto revoked = std::count_if(list.devices.begin(), list.devices.end(),
@@ -167,6 +195,22 @@ int runDevices(std::span<const std::string> args) {
             std::cerr << " (" << revoked << " revoked)";
         }
         std::cerr << ".\n";
+        // Wrong PINs at a kiosk: someone may be trying to take it over. Said where it is seen.
+        std::vector<std::string> locked;
+        for (const protocol::DeviceInfo& d : list.devices) {
+            if (!d.revoked && flagged(d.lastHeartbeat.staff)) {
+                locked.push_back(d.name + " (" + d.venue + ")");
+            }
+        }
+        if (!locked.empty()) {
+            std::cerr << "warning: staff mode was locked after wrong PINs on " << locked.size()
+                      << (locked.size() == 1 ? " kiosk: " : " kiosks: ");
+            for (std::size_t i = 0; i < locked.size(); ++i) {
+                std::cerr << (i == 0 ? "" : ", ") << locked[i];
+            }
+            std::cerr << "; ask the venue, and if nobody there tried, check the kiosk "
+                         "(installer/README.md, \"Staff PIN\")\n";
+        }
     }
     std::cout.flush();
     return std::cout ? kExitOk : kExitFailed;

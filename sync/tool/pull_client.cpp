@@ -164,9 +164,11 @@ HttpResponse CoordinatorClient::call(const std::string& method, const std::strin
     }
 }
 
-protocol::SubmissionPage CoordinatorClient::fetchPage(std::int64_t after, std::size_t limit) {
+protocol::SubmissionPage CoordinatorClient::fetchPage(const std::string& generation, std::int64_t after,
+                                                      std::size_t limit) {
     const HttpResponse response =
-        call("GET", "/v1/submissions?after=" + std::to_string(after) + "&limit=" + std::to_string(limit),
+        call("GET", "/v1/submissions?after=" + protocol::formatPullCursor(generation, after) +
+                        "&limit=" + std::to_string(limit),
              "", "fetch submissions");
     try {
         return protocol::parseSubmissionPage(response.body);

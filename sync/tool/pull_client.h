@@ -43,8 +43,10 @@ class CoordinatorClient {
 public:
     explicit CoordinatorClient(CoordinatorConnection connection);
 
-    // GET /v1/submissions?after=A&limit=L. Throws ToolError.
-    protocol::SubmissionPage fetchPage(std::int64_t after, std::size_t limit);
+    // GET /v1/submissions?after=GENERATION:A&limit=L (after=A when generation is ""). Throws
+    // ToolError.
+    protocol::SubmissionPage fetchPage(const std::string& generation, std::int64_t after,
+                                       std::size_t limit);
     // POST /v1/submissions/ack in requests of at most kMaxPullPage ids. Throws ToolError; ids
     // acknowledged by requests before a failure stay acknowledged (acks are idempotent).
     AckSummary ack(const std::vector<std::string>& ids);

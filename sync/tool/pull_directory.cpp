@@ -25,7 +25,7 @@ constexpr std::string_view kPrefix = "referrals-";
 constexpr std::string_view kTempPrefix = ".signpost-pull-";
 constexpr std::string_view kTempSuffix = ".tmp";
 constexpr const char* kStateFormat = "signpost-pull-state";
-constexpr int kStateVersion = 1;
+constexpr int kStateVersion = 2;  // 1: before generations and the ledger (still read)
 constexpr std::size_t kFlushBytes = 1 << 20;
 
 std::string padded(std::int64_t cursor) {
@@ -52,12 +52,21 @@ std::optional<std::int64_t> parseCursor(std::string_view digits) {
 
 }  // namespace
 
-std::string outputFileName(std::int64_t from, std::int64_t to, PullFormat format) {
-    return std::string(kPrefix) + padded(from) + "-" + padded(to) + "." + extensionOf(format);
+namespace {
+
+std::string rangePrefix(std::int64_t from, std::int64_t to, int epoch) {
+    const std::string generation = epoch > 1 ? "g" + std::to_string(epoch) + "-" : "";
+    return std::string(kPrefix) + generation + padded(from) + "-" + padded(to);
 }
 
-std::string errorsFileName(std::int64_t from, std::int64_t to) {
-    return std::string(kPrefix) + padded(from) + "-" + padded(to) + ".errors.csv";
+}  // namespace
+
+std::string outputFileName(std::int64_t from, std::int64_t to, PullFormat format, int epoch) {
+    return rangePrefix(from, to, epoch) + "." + extensionOf(format);
+}
+
+std::string errorsFileName(std::int64_t from, std::int64_t to, int epoch) {
+    return rangePrefix(from, to, epoch) + ".errors.csv";
 }
 
 std::optional<OutputFileName> parseOutputFileName(std::string_view name) {
@@ -65,6 +74,17 @@ std::optional<OutputFileName> parseOutputFileName(std::string_view name) {
         return std::nullopt;
     }
     name.remove_prefix(kPrefix.size());
+    int epoch = 1;
+    if (name.starts_with("g")) {
+        const std::size_t dash = name.find('-');
+        const std::string_view digits = dash == std::string_view::npos ? "" : name.substr(1, dash - 1);
+        const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), epoch);
+        if (digits.empty() || digits.size() > 6 || error != std::errc() ||
+            end != digits.data() + digits.size() || epoch < 2) {
+            return std::nullopt;
+        }
+        name.remove_prefix(dash + 1);
+    }
     const std::size_t dash = name.find('-');
     const std::size_t dot = name.find('.');
     if (dash == std::string_view::npos || dot == std::string_view::npos || dot < dash) {
@@ -76,6 +96,7 @@ std::optional<OutputFileName> parseOutputFileName(std::string_view name) {
         return std::nullopt;
     }
     OutputFileName parsed;
+    parsed.epoch = epoch;
     parsed.from = *from;
     parsed.to = *to;
     const std::string_view extension = name.substr(dot + 1);
@@ -156,7 +177,7 @@ PullState PullDirectory::loadState() const {
     }
     const auto version = document.find("version");
     if (version == document.end() || !version->is_number_integer() ||
-        version->get<std::int64_t>() != kStateVersion) {
+        (version->get<std::int64_t>() != kStateVersion && version->get<std::int64_t>() != 1)) {
         throw damaged("unknown version");
     }
     PullState state;
@@ -168,13 +189,36 @@ PullState PullDirectory::loadState() const {
         return it->get<std::int64_t>();
     };
     state.cursor = readCursor("cursor");
-    state.ackedThrough = readCursor("acked_through");
     const auto server = document.find("server");
     if (server != document.end() && server->is_string()) {
         state.server = server->get<std::string>();
     }
-    if (state.ackedThrough > state.cursor) {
-        throw damaged("acked_through is past cursor");
+    if (version->get<int>() == 1) {
+        state.legacy = true;
+        state.legacyAckedThrough = readCursor("acked_through");
+        if (state.legacyAckedThrough > state.cursor) {
+            throw damaged("acked_through is past cursor");
+        }
+        return state;
+    }
+    const auto generation = document.find("generation");
+    if (generation == document.end() || !generation->is_string() ||
+        generation->get_ref<const std::string&>().size() > 32) {
+        throw damaged("generation is not a generation id");
+    }
+    state.generation = generation->get<std::string>();
+    const auto count = [&](const char* name, std::int64_t least) {
+        const auto it = document.find(name);
+        if (it == document.end() || !it->is_number_integer() || it->get<std::int64_t>() < least) {
+            throw damaged(std::string(name) + " is not a count");
+        }
+        return it->get<std::int64_t>();
+    };
+    state.epoch = static_cast<int>(count("epoch", 1));
+    state.ledgerBatches = static_cast<std::size_t>(count("ledger_batches", 0));
+    state.ackedBatches = static_cast<std::size_t>(count("acked_batches", 0));
+    if (state.ackedBatches > state.ledgerBatches) {
+        throw damaged("acked_batches is past ledger_batches");
     }
     return state;
 }
@@ -184,19 +228,22 @@ void PullDirectory::saveState(const PullState& state) const {
         {"format", kStateFormat},
         {"version", kStateVersion},
         {"server", state.server},
+        {"generation", state.generation},
+        {"epoch", state.epoch},
         {"cursor", state.cursor},
-        {"acked_through", state.ackedThrough},
+        {"ledger_batches", state.ledgerBatches},
+        {"acked_batches", state.ackedBatches},
         {"updated_at", formatIsoUtcMillis(std::chrono::system_clock::now())},
     };
     writeFileAtomically(m_dir / kPullStateFileName, document.dump(2) + "\n", 0600);
 }
 
-std::int64_t PullDirectory::highestOutputCursor() const {
+std::int64_t PullDirectory::highestOutputCursor(int epoch) const {
     std::int64_t highest = 0;
     std::error_code error;
     for (const auto& entry : std::filesystem::directory_iterator(m_dir, error)) {
         const auto parsed = parseOutputFileName(entry.path().filename().string());
-        if (parsed && !parsed->errors && parsed->to > highest) {
+        if (parsed && !parsed->errors && parsed->epoch == epoch && parsed->to > highest) {
             highest = parsed->to;
         }
     }
@@ -206,7 +253,7 @@ std::int64_t PullDirectory::highestOutputCursor() const {
     return highest;
 }
 
-std::size_t PullDirectory::cleanUpInterruptedRun(std::int64_t resumeCursor) const {
+std::size_t PullDirectory::cleanUpInterruptedRun(std::int64_t resumeCursor, int epoch) const {
     std::vector<std::filesystem::path> leftovers;
     std::error_code error;
     for (const auto& entry : std::filesystem::directory_iterator(m_dir, error)) {
@@ -218,7 +265,8 @@ std::size_t PullDirectory::cleanUpInterruptedRun(std::int64_t resumeCursor) cons
             continue;
         }
         const auto parsed = parseOutputFileName(name);
-        if (parsed && parsed->errors && parsed->to > resumeCursor) {
+        if (parsed && parsed->errors &&
+            (parsed->epoch > epoch || (parsed->epoch == epoch && parsed->to > resumeCursor))) {
             leftovers.push_back(entry.path());
         }
     }

@@ -6,7 +6,11 @@
 //                                             are the first and last server cursors the run
 //                                             fetched, zero-padded to 12 digits
 //   referrals-<from>-<to>.errors.csv          items of that range that could not be read
+//   referrals-g<N>-<from>-<to>....            the same, from the N-th generation of the
+//                                             server's database this directory met (N >= 2:
+//                                             cursors start again after a restore, issue 9)
 //   .signpost-pull.json                       the state file (PullState)
+//   .signpost-pull-ids                        the ids ledger (pull_ledger.h)
 //   .signpost-pull.lock                       flock()ed by the running pull
 //   .signpost-pull-<pid>-<n>.tmp              a file being written (removed when a run is killed
 //                                             and the next one starts)
@@ -33,23 +37,31 @@ inline constexpr const char* kPullLockFileName = ".signpost-pull.lock";
 
 struct PullState {
     std::string server;             // the server URL the cursors belong to; "" = not yet known
-    std::int64_t cursor = 0;        // every item with a cursor up to this one is in a complete
-                                    // output or errors file (or was a skipped test referral)
-    std::int64_t ackedThrough = 0;  // every readable item up to this cursor has been acked
+    std::string generation;         // the server generation `cursor` counts in; "" = not known
+                                    // (a new directory, a version 1 state, an older server)
+    int epoch = 1;                  // how many generations this directory has met (file names)
+    std::int64_t cursor = 0;        // every item with a cursor up to this one (in `generation`)
+                                    // is in a complete output or errors file, or the ledger
+    std::size_t ledgerBatches = 0;  // ledger batches committed (pull_ledger.h)
+    std::size_t ackedBatches = 0;   // of those, the ones whose ids have all been acknowledged
+    // Read from a version 1 state file (before the ledger): how far it had acknowledged.
+    bool legacy = false;
+    std::int64_t legacyAckedThrough = 0;
 };
 
 // What a final file name says.
 struct OutputFileName {
+    int epoch = 1;                      // 1 when the name has no "g<N>-"
     std::int64_t from = 0;
     std::int64_t to = 0;
     bool errors = false;                // the .errors.csv companion
     PullFormat format = PullFormat::Csv;  // when !errors
 };
 
-// "referrals-000000000001-000000000250.csv"
-std::string outputFileName(std::int64_t from, std::int64_t to, PullFormat format);
-// "referrals-000000000001-000000000250.errors.csv"
-std::string errorsFileName(std::int64_t from, std::int64_t to);
+// "referrals-000000000001-000000000250.csv"; with epoch >= 2 "referrals-g2-0000…-0000….csv"
+std::string outputFileName(std::int64_t from, std::int64_t to, PullFormat format, int epoch = 1);
+// "referrals-000000000001-000000000250.errors.csv" (and "referrals-g2-…" the same way)
+std::string errorsFileName(std::int64_t from, std::int64_t to, int epoch = 1);
 // Parses either kind of name; nullopt for any other file.
 std::optional<OutputFileName> parseOutputFileName(std::string_view name);
 
@@ -72,11 +84,12 @@ public:
     // Replaces the state file atomically (temp, fsync, rename, directory fsync).
     void saveState(const PullState& state) const;
 
-    // The highest <to> among complete referrals files (any format); 0 when there are none.
-    std::int64_t highestOutputCursor() const;
+    // The highest <to> among complete referrals files (any format) of `epoch`; 0 when none.
+    std::int64_t highestOutputCursor(int epoch = 1) const;
     // Removes what a killed run left: temporary files, and errors files whose range ends after
-    // `resumeCursor` (their range will be fetched and reported again). Returns how many.
-    std::size_t cleanUpInterruptedRun(std::int64_t resumeCursor) const;
+    // `resumeCursor` in `epoch`, or that belong to a later epoch (their range will be fetched and
+    // reported again). Returns how many.
+    std::size_t cleanUpInterruptedRun(std::int64_t resumeCursor, int epoch = 1) const;
 
 private:
     std::filesystem::path m_dir;

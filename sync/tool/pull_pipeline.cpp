@@ -187,10 +187,12 @@ void WorkerPool::run(std::size_t count, const std::function<void(std::size_t)>& 
 
 // ---- PageFetcher -----------------------------------------------------------------------------
 
-PageFetcher::PageFetcher(const CoordinatorConnection& connection, std::int64_t after,
+PageFetcher::PageFetcher(const CoordinatorConnection& connection, protocol::PullCursor after,
                          std::optional<std::int64_t> stopAt, std::size_t pageSize, std::size_t depth)
     : m_client(std::make_unique<CoordinatorClient>(connection)), m_depth(depth) {
-    m_thread = std::thread([this, after, stopAt, pageSize] { loop(after, stopAt, pageSize); });
+    m_thread = std::thread([this, after = std::move(after), stopAt, pageSize] {
+        loop(after, stopAt, pageSize);
+    });
 }
 
 PageFetcher::~PageFetcher() {
@@ -203,17 +205,29 @@ PageFetcher::~PageFetcher() {
     m_thread.join();
 }
 
-void PageFetcher::loop(std::int64_t after, std::optional<std::int64_t> stopAt, std::size_t pageSize) {
+void PageFetcher::loop(protocol::PullCursor after, std::optional<std::int64_t> stopAt,
+                       std::size_t pageSize) {
     try {
+        bool first = true;
         for (;;) {
-            protocol::SubmissionPage page = m_client->fetchPage(after, pageSize);
+            protocol::SubmissionPage page = m_client->fetchPage(after.generation, after.cursor, pageSize);
+            if (!first && page.generation != after.generation) {
+                // The server's database was restored while this run fetched: what the run has
+                // is complete as far as it goes; the next run reads the new generation.
+                std::lock_guard lock(m_mutex);
+                m_finished = true;
+                m_changed.notify_all();
+                return;
+            }
             const bool last = !page.hasMore || page.submissions.empty() ||
                               (stopAt && page.nextCursor >= *stopAt);
-            if (page.nextCursor <= after && !page.submissions.empty()) {
+            const std::int64_t from = page.restarted ? 0 : after.cursor;
+            if (page.nextCursor <= from && !page.submissions.empty()) {
                 throw ToolError("the server's cursors went backwards; is --server a Signpost "
                                 "sync server?");
             }
-            after = page.nextCursor;
+            after = {page.generation, page.nextCursor};
+            first = false;
             std::unique_lock lock(m_mutex);
             m_changed.wait(lock, [&] { return m_stopping || m_pages.size() < m_depth; });
             if (m_stopping) {

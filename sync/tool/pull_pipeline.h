@@ -88,11 +88,13 @@ private:
 };
 
 // Downloads pages of submissions on its own thread, at most `depth` pages ahead of the reader.
-// Starts after cursor `after`; stops after the last page (has_more false), or once a page reaches
-// `stopAt` (when given).
+// Starts after `after` (a cursor in a server generation; the first page may say it restarted
+// from the beginning of a newer one); stops after the last page (has_more false), once a page
+// reaches `stopAt` (when given), or before a page of yet another generation (a restore while
+// this run fetched).
 class PageFetcher {
 public:
-    PageFetcher(const CoordinatorConnection& connection, std::int64_t after,
+    PageFetcher(const CoordinatorConnection& connection, protocol::PullCursor after,
                 std::optional<std::int64_t> stopAt, std::size_t pageSize = protocol::kMaxPullPage,
                 std::size_t depth = 2);
     ~PageFetcher();  // cancels a download in progress and joins
@@ -103,7 +105,7 @@ public:
     std::optional<protocol::SubmissionPage> next();
 
 private:
-    void loop(std::int64_t after, std::optional<std::int64_t> stopAt, std::size_t pageSize);
+    void loop(protocol::PullCursor after, std::optional<std::int64_t> stopAt, std::size_t pageSize);
 
     std::unique_ptr<CoordinatorClient> m_client;
     std::mutex m_mutex;

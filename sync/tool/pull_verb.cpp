@@ -4,48 +4,67 @@
 // ---- Why every referral is written exactly once, even when the process is killed -------------
 //
 // Facts relied on:
-//   (S1) The server gives each stored submission a cursor, strictly increasing in the order the
-//        submissions became visible, and GET /v1/submissions?after=C returns, in cursor order,
+//   (S1) The server gives each stored submission a cursor, strictly increasing within one
+//        generation of its database, and GET /v1/submissions?after=G:C returns, in cursor order,
 //        every submission with a cursor above C whose ciphertext it still holds — acknowledged
-//        or not. It purges ciphertext only after an acknowledgement (plus a retention period).
+//        or not. When G is not its current generation (it was restored from a backup since),
+//        it answers from the start of the current one and says so (`restarted`). It purges
+//        ciphertext only after an acknowledgement (plus a retention period).
 //   (S2) Acknowledging is idempotent: acking an id twice is harmless.
-//   (F1) A file appears under a final name (referrals-<from>-<to>.<ext>, or its .errors.csv
-//        companion) only by rename() of a temporary file that was completely written and
-//        fsynced; the directory is fsynced after the rename. So a final name always holds a
-//        complete file, and <to> says that every item with a cursor up to <to> that belonged in
-//        it is in it.
+//   (F1) A file appears under a final name (referrals-<from>-<to>.<ext>, its .errors.csv
+//        companion, "referrals-g<N>-..." from the N-th generation this directory met) only by
+//        rename() of a temporary file that was completely written and fsynced; the directory is
+//        fsynced after the rename. So a final name always holds a complete file.
 //   (F2) The state file (.signpost-pull.json) is replaced atomically the same way.
 //   (F3) Only one pull works in a directory at a time (flock on .signpost-pull.lock; the kernel
 //        drops the lock when the process dies).
+//   (F4) The ledger (.signpost-pull-ids, pull_ledger.h) holds, batch by batch, every id this
+//        directory wrote (W), skipped as a test (T) or met again after a restore (R). A batch is
+//        appended and fsynced BEFORE its referrals file is renamed into place; it counts once
+//        the state says so (ledger_batches) or, after a kill, once its referrals file exists.
 //
 // A run, under the lock:
-//   1. resume := max(state.cursor, the highest <to> of any referrals file). Delete temporary
-//      files and any errors file whose range ends after resume: both are from a run that was
-//      killed before its range was complete, and that range is fetched again below.
-//   2. Catch up acknowledgements: if state.ackedThrough < resume, fetch (ackedThrough, resume]
-//      again (S1), re-check each item and ack the readable ones (S2); then ackedThrough := resume.
-//   3. Fetch everything after resume page by page; verify, open, parse and format each item into
-//      a temporary file; unreadable items are collected for the errors file.
-//   4. If anything was fetched: commit the errors file (if any), then the referrals file (if it
-//      has records), both named <first cursor>-<last cursor>; then state.cursor := last.
-//   5. Ack the readable items (written ones, and skipped test ones); then ackedThrough := last.
+//   1. Reconcile: a ledger batch past state.ledger_batches whose referrals file exists was
+//      committed (the run died after the rename): adopt it (state cursor := its <to>, in its
+//      generation). Any other batch past the state is dropped: its file never appeared, so its
+//      ids were never written. Delete temporary files, and errors files of the current
+//      generation whose range ends after the cursor (or of a later one).
+//   2. Catch up acknowledgements: the ids of every ledger batch past state.acked_batches are
+//      acknowledged — only ids the ledger says were written or skipped, never anything read
+//      from the server again (issue 9: another key could make an item readable that was never
+//      written). Then acked_batches := ledger_batches.
+//   3. Fetch everything after G:cursor page by page. An id the ledger already holds is not
+//      written again (it is met again after a restore: recorded R, acknowledged again); a new
+//      one is verified, opened, parsed and formatted into a temporary file; unreadable items
+//      are collected for the errors file.
+//   4. If anything was fetched: commit the errors file (if any); append the ledger batch (if it
+//      has ids); commit the referrals file (if it has records); then state := (generation,
+//      last cursor, ledger_batches + 1).
+//   5. Ack the batch's ids; then acked_batches := ledger_batches.
 //
 // Kill at any instant:
-//   - before the referrals file's rename (step 3 or 4): no final referrals file covers the range
-//     and state.cursor was not advanced, so resume is unchanged; the next run deletes the
-//     half-written temporary file and any errors file of that range, and fetches the same items
-//     again (nothing was acked, so the server still has them). Nothing written twice, nothing
-//     lost; the errors are reported again, once.
-//   - after the rename, before the state update: resume comes from the file's <to>, so those
-//     items are not written again.
-//   - a run with nothing to write (only errors or skipped tests) has no referrals file: the
-//     state update is the commit point, with the same argument (re-doing the range writes
-//     nothing but the errors file, which step 1 removed first).
-//   - before or during acks: ackedThrough < cursor, so step 2 of the next run acks them (S1, S2).
-//     Nothing readable is left unacknowledged for ever, nothing is written again.
-//   - unreadable items are never acked: they stay on the server for investigation, listed once
-//     in an errors file.
-// Exactly once holds across formats too: resume looks at referrals files of every format.
+//   - before the ledger append: nothing of the run counts; the next run deletes the temporary
+//     file and the errors file of that range and fetches the same items again (nothing was
+//     acked, so the server still has them).
+//   - after the ledger append, before the rename: the batch is dropped at step 1 (its file does
+//     not exist), so its ids are fetched and written again, once.
+//   - after the rename, before the state update: the batch is adopted at step 1, so those ids
+//     are not written again and the cursor moves past them.
+//   - a run with nothing to write (only errors, skipped tests or ids met again) has no
+//     referrals file: the state update is the commit point, with the same argument.
+//   - before or during acks: acked_batches < ledger_batches, so step 2 of the next run acks
+//     them (S2). Nothing written is left unacknowledged for ever; nothing unwritten is acked.
+//   - unreadable items are never acked: they stay on the server for investigation, listed in
+//     an errors file (again after a restore, when the new generation is read from its start).
+// After a restore (S1), the new generation's items come again from its start: those the ledger
+// holds are not written again (R), and those the restored server lost come back from the kiosks
+// (they re-send what they sent within their sent_grace) and are written once, as new.
+// Exactly once holds across formats too: the ledger does not care which format a file has.
+//
+// A directory written before the ledger existed (state version 1) is migrated on its first run:
+// the ids of every item up to its cursor are fetched (not opened) into a first ledger batch as
+// L ("handled before"), so they are never written again; acknowledgements such a run still owed
+// are left undone (the items stay on the server, never written twice) and the run says so.
 //
 // Exit status: 0 all good, 1 error (nothing was acked that was not written), 2 usage, 3 some
 // items could not be read (the good ones were still written and acked).
@@ -59,6 +78,7 @@
 #include <iostream>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <thread>
 
@@ -66,6 +86,7 @@
 #include "core/referral/sealing.h"
 #include "sync/tool/pull_client.h"
 #include "sync/tool/pull_directory.h"
+#include "sync/tool/pull_ledger.h"
 #include "sync/tool/pull_pipeline.h"
 #include "sync/tool/tool.h"
 
@@ -128,8 +149,8 @@ constexpr std::size_t kPageSize = protocol::kMaxPullPage;
 // Fault injection for the crash tests (tests/pull_test.cpp): with SIGNPOST_PULL_TEST_KILL_AT
 // set to a point's name, the process SIGKILLs itself there, so every window the argument above
 // walks through is exercised on purpose, not only when a random kill happens to land in it.
-// Points: page-written, errors-committed, referrals-committed, state-saved, acked-some,
-// acked-all, catch-up-acked.
+// Points: page-written, errors-committed, ledger-appended, referrals-committed, state-saved,
+// acked-some, acked-all, catch-up-acked.
 void killPoint(const char* name) {
     static const char* const wanted = std::getenv("SIGNPOST_PULL_TEST_KILL_AT");
     if (wanted != nullptr && std::strcmp(wanted, name) == 0) {
@@ -193,28 +214,14 @@ std::string plural(std::size_t count, const char* one, const char* many) {
                     "); nothing new was acknowledged, so run again once this is fixed");
 }
 
-// Step 2: acknowledge the readable items in (from, to] that an interrupted run wrote.
-void catchUpAcks(const PullSettings& settings, const CoordinatorKeyPair& key, WorkerPool& pool,
-                 std::int64_t from, std::int64_t to, CoordinatorClient& client) {
-    PageFetcher fetcher(settings.connection, from, to, kPageSize);
-    const ItemOptions options{settings.format, false, settings.skipTests};
+// Step 2: acknowledge the ids of ledger batches a killed run did not finish acknowledging.
+void catchUpAcks(const PullLedger& ledger, PullState& state, const PullDirectory& dir,
+                 CoordinatorClient& client) {
     std::vector<std::string> ids;
-    std::size_t unreadable = 0;
-    while (auto page = fetcher.next()) {
-        std::vector<ItemOutcome> outcomes(page->submissions.size());
-        pool.run(outcomes.size(), [&](std::size_t i) {
-            if (page->submissions[i].cursor <= to) {
-                outcomes[i] = readPulledItem(page->submissions[i], key, options);
-            }
-        });
-        for (std::size_t i = 0; i < outcomes.size(); ++i) {
-            if (page->submissions[i].cursor > to) {
-                continue;
-            }
-            if (outcomes[i].kind == ItemOutcome::Kind::Failed) {
-                ++unreadable;
-            } else {
-                ids.push_back(page->submissions[i].submission.id);
+    for (std::size_t b = state.ackedBatches; b < state.ledgerBatches; ++b) {
+        for (const auto& [kind, id] : ledger.batch(b).entries) {
+            if (kind != 'L') {
+                ids.push_back(id);
             }
         }
     }
@@ -222,65 +229,140 @@ void catchUpAcks(const PullSettings& settings, const CoordinatorKeyPair& key, Wo
         ackAll(client, ids);
     }
     killPoint("catch-up-acked");
-    std::cerr << "Acknowledged " << plural(ids.size(), "referral", "referrals")
-              << " written by an earlier, interrupted pull";
-    if (unreadable > 0) {
-        std::cerr << " (" << plural(unreadable, "unreadable item was", "unreadable items were")
-                  << " left unacknowledged)";
+    state.ackedBatches = state.ledgerBatches;
+    dir.saveState(state);
+    if (!ids.empty()) {
+        std::cerr << "Acknowledged " << plural(ids.size(), "referral", "referrals")
+                  << " written by an earlier, interrupted pull.\n";
     }
-    std::cerr << ".\n";
+}
+
+// Step 1 for a directory from before the ledger (state version 1, or output files and no
+// state): every id up to its cursor becomes an L entry, so none is ever written again.
+void migrateLegacy(const PullSettings& settings, PullLedger& ledger, PullState& state,
+                   const PullDirectory& dir) {
+    const std::int64_t cursor = std::max(state.cursor, dir.highestOutputCursor(1));
+    LedgerBatch batch;
+    batch.epoch = 1;
+    batch.from = 0;
+    batch.to = cursor;
+    std::string generation;
+    if (cursor > 0) {
+        PageFetcher fetcher(settings.connection, protocol::PullCursor{"", 0}, cursor, kPageSize);
+        while (auto page = fetcher.next()) {
+            generation = page->generation;
+            for (const protocol::PulledSubmission& item : page->submissions) {
+                if (item.cursor <= cursor) {
+                    batch.entries.emplace_back('L', item.submission.id);
+                }
+            }
+        }
+    }
+    batch.generation = generation;
+    if (!batch.entries.empty()) {
+        ledger.append(batch);
+    }
+    const std::int64_t owed = state.legacy ? cursor - state.legacyAckedThrough : 0;
+    state.legacy = false;
+    state.generation = generation;
+    state.epoch = 1;
+    state.cursor = cursor;
+    state.ledgerBatches = ledger.batchCount();
+    state.ackedBatches = ledger.batchCount();
+    dir.saveState(state);
+    if (owed > 0) {
+        std::cerr << "warning: an interrupted pull of an earlier version of signpost had not "
+                     "acknowledged everything up to cursor "
+                  << cursor << "; those referrals stay on the server unacknowledged (they are "
+                               "never written again)\n";
+    }
 }
 
 struct RunSummary {
+    std::string generation;  // the generation the run read
+    int epoch = 1;
+    bool restarted = false;  // the server was restored: the run read its new generation
+    bool fetchedAny = false;
     std::int64_t first = 0;
     std::int64_t last = 0;
     std::size_t written = 0;
     std::size_t tests = 0;  // among written
     std::size_t skippedTests = 0;
+    std::size_t metAgain = 0;  // already written by an earlier run (after a restore)
     std::vector<PullFailure> failures;
-    std::vector<std::string> ackIds;
+    std::vector<std::pair<char, std::string>> entries;  // for the ledger: W, T and R ids
+    std::unique_ptr<OutputFile> output;                 // written, not yet committed
     std::optional<std::filesystem::path> referralsFile;
     std::optional<std::filesystem::path> errorsFile;
 };
 
-// Steps 3 and 4: fetch, read and write everything after `resume`.
+// Step 3, and the errors file of step 4: fetch, read and write everything after the state.
 RunSummary fetchAndWrite(const PullSettings& settings, const CoordinatorKeyPair& key,
-                         WorkerPool& pool, const PullDirectory& dir, std::int64_t resume) {
+                         WorkerPool& pool, const PullDirectory& dir, const PullLedger& ledger,
+                         const PullState& state) {
     RunSummary run;
-    std::optional<OutputFile> output;
+    run.generation = state.generation;
+    run.epoch = state.epoch;
     const ItemOptions options{settings.format, true, settings.skipTests};
     const bool progress = ::isatty(STDERR_FILENO) == 1;
     std::size_t fetched = 0;
+    bool firstPage = true;
     try {
-        PageFetcher fetcher(settings.connection, resume, std::nullopt, kPageSize);
+        PageFetcher fetcher(settings.connection, protocol::PullCursor{state.generation, state.cursor},
+                            std::nullopt, kPageSize);
         while (auto page = fetcher.next()) {
+            if (firstPage) {
+                firstPage = false;
+                run.restarted = page->restarted;
+                if (page->restarted) {
+                    ++run.epoch;
+                }
+                run.generation = page->generation;
+            }
             std::vector<ItemOutcome> outcomes(page->submissions.size());
+            std::vector<char> known(page->submissions.size(), 0);
+            for (std::size_t i = 0; i < known.size(); ++i) {
+                known[i] = ledger.kindOf(page->submissions[i].submission.id);
+            }
             pool.run(outcomes.size(), [&](std::size_t i) {
-                outcomes[i] = readPulledItem(page->submissions[i], key, options);
+                if (known[i] == 0) {
+                    outcomes[i] = readPulledItem(page->submissions[i], key, options);
+                }
             });
             for (std::size_t i = 0; i < outcomes.size(); ++i) {
                 const protocol::PulledSubmission& item = page->submissions[i];
                 ItemOutcome& outcome = outcomes[i];
-                if (run.first == 0) {
+                if (!run.fetchedAny) {
                     run.first = item.cursor;
+                    run.fetchedAny = true;
                 }
                 run.last = item.cursor;
+                if (known[i] != 0) {
+                    // Written (or skipped) by an earlier run: never again. Acknowledged again,
+                    // since the server may have lost the acknowledgement in a restore; an id a
+                    // pre-ledger run handled (L) is left as that run left it.
+                    if (known[i] != 'L') {
+                        run.entries.emplace_back('R', item.submission.id);
+                    }
+                    ++run.metAgain;
+                    continue;
+                }
                 switch (outcome.kind) {
                     case ItemOutcome::Kind::Record:
-                        if (!output) {
-                            output.emplace(dir.path());
-                            output->write(fileHeader(settings.format));
+                        if (!run.output) {
+                            run.output = std::make_unique<OutputFile>(dir.path());
+                            run.output->write(fileHeader(settings.format));
                         }
-                        output->write(recordSeparator(settings.format, run.written == 0));
-                        output->write(view(outcome.text));
+                        run.output->write(recordSeparator(settings.format, run.written == 0));
+                        run.output->write(view(outcome.text));
                         wipe(outcome.text);
                         ++run.written;
                         run.tests += outcome.test ? 1 : 0;
-                        run.ackIds.push_back(item.submission.id);
+                        run.entries.emplace_back('W', item.submission.id);
                         break;
                     case ItemOutcome::Kind::SkippedTest:
                         ++run.skippedTests;
-                        run.ackIds.push_back(item.submission.id);
+                        run.entries.emplace_back('T', item.submission.id);
                         break;
                     case ItemOutcome::Kind::Failed:
                         run.failures.push_back(std::move(outcome.failure));
@@ -288,7 +370,7 @@ RunSummary fetchAndWrite(const PullSettings& settings, const CoordinatorKeyPair&
                 }
             }
             fetched += outcomes.size();
-            if (output) {
+            if (run.output) {
                 killPoint("page-written");
             }
             if (progress) {
@@ -298,7 +380,7 @@ RunSummary fetchAndWrite(const PullSettings& settings, const CoordinatorKeyPair&
         if (progress && fetched > 0) {
             std::cerr << "\r";
         }
-        if (run.last == 0) {
+        if (!run.fetchedAny) {
             return run;
         }
         // The errors file first: once the referrals file (or the state) marks the range done,
@@ -306,17 +388,13 @@ RunSummary fetchAndWrite(const PullSettings& settings, const CoordinatorKeyPair&
         if (!run.failures.empty()) {
             OutputFile errors(dir.path());
             errors.write(errorsCsv(run.failures));
-            const std::string name = errorsFileName(run.first, run.last);
+            const std::string name = errorsFileName(run.first, run.last, run.epoch);
             errors.commit(name);
             run.errorsFile = dir.path() / name;
             killPoint("errors-committed");
         }
-        if (output) {
-            output->write(fileFooter(settings.format, run.written > 0));
-            const std::string name = outputFileName(run.first, run.last, settings.format);
-            output->commit(name);
-            run.referralsFile = dir.path() / name;
-            killPoint("referrals-committed");
+        if (run.output) {
+            run.output->write(fileFooter(settings.format, run.written > 0));
         }
     } catch (const FileError& error) {
         throwWriteFailure(dir.path(), error);
@@ -341,6 +419,10 @@ void printSummary(const RunSummary& run) {
     }
     if (run.skippedTests > 0) {
         std::cerr << "; skipped " << plural(run.skippedTests, "test referral", "test referrals");
+    }
+    if (run.metAgain > 0) {
+        std::cerr << "; " << plural(run.metAgain, "referral was", "referrals were")
+                  << " already written by an earlier pull and not written again";
     }
     std::cerr << ".\n";
     if (!run.failures.empty()) {
@@ -419,44 +501,120 @@ int runPull(std::span<const std::string> args) {
     const CoordinatorKeyPair key = loadCoordinatorKey(keyFile, passphraseFile, "; nothing was fetched");
 
     PullDirectory dir(settings.out);
+    std::error_code noState;
+    const bool stateExisted = std::filesystem::exists(dir.path() / kPullStateFileName, noState);
     PullState state = dir.loadState();
     if (!state.server.empty() && state.server != settings.connection.server) {
         throw ToolError(settings.out.string() + " holds referrals pulled from " + state.server +
                         ", not " + settings.connection.server +
                         "; cursors differ between servers, so use another --out directory");
     }
-    const PullState saved = state;
+    PullLedger ledger(dir.path() / kPullLedgerFileName);
+    // Written before the ledger existed: a version 1 state, or output files with no state.
+    const bool legacy = state.legacy || (!stateExisted && dir.highestOutputCursor(1) > 0);
+    if (!legacy && state.server.empty()) {
+        // From now on this directory belongs to this server.
+        state.server = settings.connection.server;
+        dir.saveState(state);
+    }
     state.server = settings.connection.server;
-    state.cursor = std::max(state.cursor, dir.highestOutputCursor());
-    const std::size_t leftovers = dir.cleanUpInterruptedRun(state.cursor);
+    if (!legacy && ledger.batchCount() < state.ledgerBatches) {
+        throw ToolError("the pull ledger " + (dir.path() / kPullLedgerFileName).string() +
+                        " holds fewer batches than the state says (" +
+                        std::to_string(ledger.batchCount()) + " of " +
+                        std::to_string(state.ledgerBatches) +
+                        "): it was changed by hand or lost; without it the pull could write "
+                        "referrals twice, so it stops. Restore it, or pull into a new --out "
+                        "directory");
+    }
+
+    // Step 1: reconcile what a killed run left.
+    for (std::size_t b = state.ledgerBatches; b < ledger.batchCount(); ++b) {
+        const LedgerBatch& batch = ledger.batch(b);
+        std::error_code missing;
+        if (batch.file.empty() || !std::filesystem::exists(dir.path() / batch.file, missing)) {
+            ledger.truncate(b);
+            break;
+        }
+        state.generation = batch.generation;
+        state.epoch = batch.epoch;
+        state.cursor = batch.to;
+        state.ledgerBatches = b + 1;
+        dir.saveState(state);
+    }
+    const std::size_t leftovers = dir.cleanUpInterruptedRun(state.cursor, state.epoch);
     if (leftovers > 0) {
         std::cerr << "Removed " << plural(leftovers, "unfinished file", "unfinished files")
                   << " left by an interrupted pull.\n";
     }
-    if (state.server != saved.server || state.cursor != saved.cursor) {
-        dir.saveState(state);
-    }
 
     WorkerPool pool(settings.threads);
     CoordinatorClient client(settings.connection);
-    if (state.ackedThrough < state.cursor) {
-        catchUpAcks(settings, key, pool, state.ackedThrough, state.cursor, client);
-        state.ackedThrough = state.cursor;
-        dir.saveState(state);
+    if (legacy) {
+        migrateLegacy(settings, ledger, state, dir);
+    }
+    // Step 2.
+    if (state.ackedBatches < state.ledgerBatches) {
+        catchUpAcks(ledger, state, dir, client);
     }
 
-    RunSummary run = fetchAndWrite(settings, key, pool, dir, state.cursor);
-    if (run.last == 0) {
+    // Steps 3 and 4.
+    RunSummary run = fetchAndWrite(settings, key, pool, dir, ledger, state);
+    if (run.restarted) {
+        std::cerr << "The server's data was restored from a backup (generation "
+                  << (state.generation.empty() ? "unknown" : state.generation) << " is now "
+                  << run.generation << "): reading everything it holds again; referrals "
+                  << "already written are not written again.\n";
+    }
+    if (!run.fetchedAny) {
+        if (run.generation != state.generation || run.epoch != state.epoch) {
+            state.generation = run.generation;
+            state.epoch = run.epoch;
+            state.cursor = 0;
+            dir.saveState(state);
+        }
         std::cerr << "No new referrals.\n";
         return kExitOk;
     }
+    try {
+        if (!run.entries.empty()) {
+            LedgerBatch batch;
+            batch.epoch = run.epoch;
+            batch.generation = run.generation;
+            batch.from = run.first;
+            batch.to = run.last;
+            if (run.output) {
+                batch.file = outputFileName(run.first, run.last, settings.format, run.epoch);
+            }
+            batch.entries = run.entries;
+            ledger.append(std::move(batch));
+            killPoint("ledger-appended");
+        }
+        if (run.output) {
+            const std::string name = outputFileName(run.first, run.last, settings.format, run.epoch);
+            run.output->commit(name);
+            run.output.reset();
+            run.referralsFile = dir.path() / name;
+            killPoint("referrals-committed");
+        }
+    } catch (const FileError& failure) {
+        throwWriteFailure(dir.path(), failure);
+    }
+    state.generation = run.generation;
+    state.epoch = run.epoch;
     state.cursor = run.last;
+    state.ledgerBatches = ledger.batchCount();
     dir.saveState(state);
     killPoint("state-saved");
 
-    if (!run.ackIds.empty()) {
+    if (!run.entries.empty()) {
+        std::vector<std::string> ackIds;
+        ackIds.reserve(run.entries.size());
+        for (const auto& [kind, id] : run.entries) {
+            ackIds.push_back(id);
+        }
         try {
-            const AckSummary acked = ackAll(client, run.ackIds);
+            const AckSummary acked = ackAll(client, ackIds);
             killPoint("acked-all");
             if (!acked.unknownIds.empty()) {
                 std::cerr << "warning: the server did not know "
@@ -470,7 +628,7 @@ int runPull(std::span<const std::string> args) {
                             "acknowledge them");
         }
     }
-    state.ackedThrough = run.last;
+    state.ackedBatches = state.ledgerBatches;
     dir.saveState(state);
     printSummary(run);
     return run.failures.empty() ? kExitOk : kExitPartial;

@@ -3,11 +3,16 @@
 //   signpost-sync-harness enroll --data-dir D --server URL --code CODE
 //       enrolls (device key, token, enrollment.json in D); exit 0 on success, 1 otherwise
 //   signpost-sync-harness run --data-dir D --key BASE64 [--interval-ms 10]
-//       submits a referral every interval (sealed to the coordinators' key, stored durably as the
+//       opens the outbox as the kiosk does (salvaging a damaged one), then submits a referral every interval (sealed to the coordinators' key, stored durably as the
 //       kiosk does) while the sync engine pushes; prints "ready" once the engine runs; runs until
 //       killed
+//   signpost-sync-harness open --data-dir D
+//       opens D/outbox.db as the kiosk does at start (Outbox::openOrRecover: a damaged outbox is
+//       moved aside and salvaged) and prints one line per salvage: "salvaged FILE saved N
+//       resent N rejected N history N lost N"; exit 0
 //   signpost-sync-harness drain --data-dir D [--timeout-s 60]
-//       pushes until nothing is queued; exit 0 when drained, 1 on timeout
+//       pushes until nothing is queued or waiting to be sent again (after a server restore) and a
+//       heartbeat was answered; exit 0 when drained, 1 on timeout
 // The sync engine uses short backoffs (100 ms .. 500 ms) so a restarted server is found quickly.
 #include <chrono>
 #include <cstdio>
@@ -97,7 +102,9 @@ int main(int argc, char** argv) {
         context.deviceId = "crash-harness";
         context.coordinatorKey = CoordinatorPublicKey::fromBase64(option(argc, argv, "--key"));
         const int interval = std::stoi(option(argc, argv, "--interval-ms", "10"));
-        Outbox outbox((dataDir / "outbox.db").string());
+        // As the kiosk opens it: a damaged outbox is moved aside and salvaged first.
+        OutboxOpenReport report;
+        Outbox outbox = Outbox::openOrRecover(dataDir / "outbox.db", report);
         sync::SyncEngine engine(engineOptions(dataDir));
         engine.start();
         std::printf("ready\n");
@@ -109,14 +116,32 @@ int main(int argc, char** argv) {
             std::this_thread::sleep_for(std::chrono::milliseconds(interval));
         }
     }
+    if (verb == "open") {
+        OutboxOpenReport report;
+        Outbox outbox = Outbox::openOrRecover(dataDir / "outbox.db", report);
+        for (const SalvageReport& salvage : report.salvaged) {
+            std::printf("salvaged %s saved %zu resent %zu rejected %zu history %zu lost %zu\n",
+                        salvage.damagedFile.c_str(), salvage.saved, salvage.resent, salvage.rejected,
+                        salvage.history, salvage.lost);
+        }
+        return 0;
+    }
     if (verb == "drain") {
         const int timeout = std::stoi(option(argc, argv, "--timeout-s", "60"));
+        {
+            // As the kiosk starts: a damaged outbox (or a move aside cut short) is seen to first.
+            OutboxOpenReport report;
+            Outbox::openOrRecover(dataDir / "outbox.db", report);
+        }
         sync::SyncEngine engine(engineOptions(dataDir));
         engine.start();
         const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(timeout);
         while (std::chrono::steady_clock::now() < until) {
             const auto status = engine.status();
-            if (status->state == sync::SyncState::Idle && status->counts.queued == 0) {
+            // Drained: nothing queued, nothing left to send again after a server restore, and
+            // a heartbeat answered (it tells of a restore even when nothing was queued).
+            if (status->state == sync::SyncState::Idle && status->counts.queued == 0 &&
+                status->counts.resend == 0 && !status->lastHeartbeatAt.empty()) {
                 std::printf("drained: %zu sent\n", status->counts.sent);
                 return 0;
             }

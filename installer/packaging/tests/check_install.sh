@@ -165,7 +165,9 @@ done
 # --- The kiosk, as "Install a kiosk" says (first: the kiosk enrolled below needs the
 # coordinators' key it sets).
 key=$(head -c 32 /dev/urandom | base64)
-if in_ct signpost-setup-kiosk --coordinator-key "$key" >"$base/setup-kiosk.log" 2>&1; then
+echo 258046 >"$root/tmp/staff-pin"
+if in_ct signpost-setup-kiosk --coordinator-key "$key" --pin-file /tmp/staff-pin </dev/null \
+        >"$base/setup-kiosk.log" 2>&1; then
     ok "signpost-setup-kiosk"
 else
     bad "signpost-setup-kiosk:"; log "$base/setup-kiosk.log"
@@ -185,10 +187,16 @@ check_kiosk_setup() {
     [ "$(in_ct systemctl get-default)" = multi-user.target ] || bad "default target: $(in_ct systemctl get-default)"
 }
 check_kiosk_setup
-grep -qx "coordinator_public_key = \"$key\"" "$root/etc/signpost/kiosk.toml" ||
-    bad "the coordinators' key was not put in kiosk.toml"
-ok "signpost-setup-kiosk: user kiosk, autologin, X from .profile, no escape routes, multi-user, key set"
-if in_ct signpost-setup-kiosk --coordinator-key "$key" >"$base/setup-kiosk2.log" 2>&1 &&
+# Issue 9: the key in a file only root may change; a staff PIN (hash) with a fresh lock state.
+expect_stat /etc/signpost/coordinator.pub "644 root root"
+[ "$(cat "$root/etc/signpost/coordinator.pub")" = "$key" ] || bad "the coordinators' key is not in coordinator.pub"
+grep -q '^pin_hash = "\$argon2id\$' "$root/etc/signpost/kiosk.toml" || bad "signpost-setup-kiosk set no staff PIN"
+expect_stat /etc/signpost/kiosk.toml "640 signpost signpost"
+expect_stat /var/lib/signpost/staff-lock.json "600 signpost signpost"
+ok "signpost-setup-kiosk: user kiosk, autologin, X from .profile, no escape routes, multi-user, key file, PIN"
+grep -q 'wrote' "$base/setup-kiosk.log" || bad "signpost-setup-kiosk's first run reported no change (the second-run check below would prove nothing)"
+if in_ct signpost-setup-kiosk --coordinator-key "$key" --pin-file /tmp/staff-pin </dev/null \
+        >"$base/setup-kiosk2.log" 2>&1 &&
    ! grep -Eq 'wrote|made|added|linked|masked|enabled|disabled|default target|set the' "$base/setup-kiosk2.log"; then
     ok "signpost-setup-kiosk again: changes nothing"
 else

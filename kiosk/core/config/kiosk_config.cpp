@@ -133,9 +133,9 @@ const KeySpec kKeys[] = {
     {"hours", "closed_wake", &KioskConfig::closedWakeSeconds, wholeNumber(15, 600, "seconds"),
      "While closed, how long the display stays on after a touch before it sleeps again.", Remote},
     {"staff", "pin_hash", &KioskConfig::pinHash, rule(Kind::PinHash),
-     "The staff PIN as an Argon2id hash, written by the staff panel. Leave it \"\" and staff mode asks for a new PIN the first time. Never write a PIN itself here."},
+     "The staff PIN as an Argon2id hash, written by `signpost-kiosk --set-pin` (which the installer runs) or the staff panel's Change PIN. \"\" means no PIN: staff mode is not set up, and the touchscreen never offers to set one. Never write a PIN itself here.", Remote},
     {"referral", "coordinator_public_key", &KioskConfig::coordinatorPublicKey, rule(Kind::PublicKey),
-     "The coordinators' public key: each referral is sealed to it at submit, so only the coordinators can read it. Paste the key printed by `signpost keygen`; the kiosk will not start without it.", Required},
+     "The coordinators' public key: each referral is sealed to it at submit, so only the coordinators can read it. Paste the key printed by `signpost keygen` when running from a build. An installed kiosk reads it from /etc/signpost/coordinator.pub instead (owned by root, so the kiosk cannot change it; the installer writes it) and ignores this key.", Required},
     {"referral", "form_version", &KioskConfig::formVersion, label(1, 40),
      "Version of the referral form, stored with each referral."},
     {"referral", "consent_version", &KioskConfig::consentVersion, label(1, 40),
@@ -289,7 +289,8 @@ std::string describe(const Rule& rule) {
         case Kind::Path: return "a file path in quotes";
         case Kind::PinHash: return "an Argon2id hash written by the staff panel, or \"\" for no PIN";
         case Kind::PublicKey:
-            return "the coordinators' public key printed by \"signpost keygen\" (base64 of 32 bytes)";
+            return "the coordinators' public key printed by \"signpost keygen\", or \"\" when an "
+                   "installed kiosk reads it from /etc/signpost/coordinator.pub (base64 of 32 bytes)";
         case Kind::WholeNumber:
             return "a whole number of " + std::string(rule.unit) + " from " + min + " to " + max;
         case Kind::Flag: return "true or false";
@@ -344,6 +345,9 @@ bool checkString(const Rule& rule, const std::string& value) {
         case Kind::Path: return !value.empty() && !hasControlCharacters(value);
         case Kind::PinHash: return isPinHash(value);
         case Kind::PublicKey: {
+            if (value.empty()) {
+                return true;  // the key file (core/runtime/coordinator_key.h) holds it
+            }
             const auto bytes = fromBase64(value);
             return bytes && bytes->size() == 32;
         }
@@ -768,7 +772,7 @@ std::string exampleKioskConfig() {
                                           "their value then wins over this file until they clear it."
                                         : ""));
             if ((spec.flags & Required) != 0) {
-                appendComment(out, "Required: no default; the kiosk will not start until it is set.");
+                appendComment(out, "Required: no default; without it (or the key file) the kiosk will not start.");
             } else {
                 appendComment(out, "Default: " + value);
             }

@@ -9,6 +9,7 @@
 #include "core/common/atomic_file.h"
 #include "core/common/log.h"
 #include "core/common/time_util.h"
+#include "core/referral/outbox_recovery.h"
 
 namespace signpost {
 
@@ -54,6 +55,15 @@ constexpr Migration kMigrations[] = {
             key   TEXT PRIMARY KEY,
             value TEXT NOT NULL
         );
+    )sql"},
+    // Issue 9. repush: a sent item the server lost in a restore, to be sent again (the engine
+    // marks them when the server's generation changes). held_for: the server an item was queued
+    // for, set when the kiosk re-enrolls elsewhere; it is not sent to another server until staff
+    // confirm (or the kiosk returns to that server).
+    {3, R"sql(
+        ALTER TABLE outbox ADD COLUMN repush INTEGER NOT NULL DEFAULT 0 CHECK (repush IN (0, 1));
+        ALTER TABLE outbox ADD COLUMN held_for TEXT;
+        CREATE INDEX outbox_repush ON outbox(seq) WHERE repush = 1;
     )sql"},
 };
 
@@ -142,7 +152,7 @@ OutboxStatus statusFromText(std::string_view text) {
 
 constexpr const char* kItemColumns =
     "seq, id, reference, created_at, form_version, venue, neighbourhood, service_id, sealed, "
-    "status, test, attempts, last_error, sent_at";
+    "status, test, attempts, last_error, sent_at, repush, held_for";
 
 OutboxItem readItem(const Statement& row) {
     OutboxItem item;
@@ -160,44 +170,9 @@ OutboxItem readItem(const Statement& row) {
     item.attempts = row.columnInt(11);
     item.lastError = row.columnText(12);
     item.sentAt = row.columnText(13);
+    item.repush = row.columnInt(14) != 0;
+    item.heldFor = row.columnText(15);
     return item;
-}
-
-std::string compactUtcNow() {
-    std::string stamp = formatIsoUtc(std::chrono::system_clock::now());  // 2026-11-23T14:03:07Z
-    std::string compact;
-    for (char c : stamp) {
-        if (c != '-' && c != ':') {
-            compact.push_back(c);
-        }
-    }
-    return compact;  // 20261123T140307Z
-}
-
-// Moves the damaged database and its -wal/-shm aside together (a WAL belongs to its database; a
-// fresh database must not pick up the old one's WAL). Returns the main file's new name.
-std::filesystem::path moveAside(const std::filesystem::path& path) {
-    const std::string base = path.string() + ".damaged-" + compactUtcNow();
-    std::string target = base;
-    std::error_code error;
-    for (int n = 2; std::filesystem::exists(target, error) ||
-                    std::filesystem::exists(target + "-wal", error) ||
-                    std::filesystem::exists(target + "-shm", error);
-         ++n) {
-        target = base + "-" + std::to_string(n);
-    }
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-        const std::filesystem::path from = path.string() + suffix;
-        if (!std::filesystem::exists(from, error)) {
-            continue;
-        }
-        std::filesystem::rename(from, target + suffix, error);
-        if (error) {
-            throw FileError(from, "cannot move the damaged outbox aside", error.value());
-        }
-    }
-    syncDirectory(path.has_parent_path() ? path.parent_path() : std::filesystem::path("."));
-    return target;
 }
 
 }  // namespace
@@ -226,10 +201,43 @@ Outbox::Outbox(const std::string& path, const DatabaseOptions& options) : m_db(p
 Outbox Outbox::openOrRecover(const std::filesystem::path& path, OutboxOpenReport& report,
                              const DatabaseOptions& options) {
     report = {};
+    // A move aside a killed process began is finished first: nothing may open the outbox's name
+    // while the damaged files may still be under it (outbox_recovery.h).
+    if (std::optional<MoveAsideIntent> pending = pendingMoveAside(path)) {
+        moveOutboxAside(path, *pending);
+        return finishRecovery(path, *pending, report, options);
+    }
     std::error_code error;
     const bool existed =
         std::filesystem::exists(path, error) && std::filesystem::file_size(path, error) > 0;
     std::string problem;
+    if (!std::filesystem::exists(path, error) &&
+        (std::filesystem::exists(path.string() + "-wal", error) ||
+         std::filesystem::exists(path.string() + "-shm", error))) {
+        // A WAL with no database: an older version was killed while moving a damaged outbox
+        // aside (it renamed the database first). Never let a new database replay it: it goes
+        // to the copy it belongs to, the newest one without a WAL, and is salvaged with it.
+        const std::vector<std::filesystem::path> copies = damagedCopies(path);
+        MoveAsideIntent intent;
+        for (auto it = copies.rbegin(); it != copies.rend(); ++it) {
+            if (!std::filesystem::exists(it->string() + "-wal", error)) {
+                intent.target = it->filename().string();
+                break;
+            }
+        }
+        if (intent.target.empty()) {
+            intent.target = damagedCopyName(path);
+        }
+        for (const char* suffix : {"-wal", "-shm"}) {
+            if (std::filesystem::exists(path.string() + suffix, error)) {
+                intent.files.emplace_back(suffix);
+            }
+        }
+        intent.problem = "a write-ahead log without its database";
+        logWarning(kLog, "outbox: " + intent.problem + "; moved to " + intent.target);
+        moveOutboxAside(path, intent);
+        return finishRecovery(path, intent, report, options);
+    }
     if (existed) {
         // Judge the file through a read-only connection that may not checkpoint on close. A
         // read-write connection would checkpoint a damaged file's WAL into it, or delete that
@@ -258,6 +266,7 @@ Outbox Outbox::openOrRecover(const std::filesystem::path& path, OutboxOpenReport
             Outbox outbox(path.string(), options);
             report.outcome = existed ? OutboxOpenReport::Outcome::Opened
                                      : OutboxOpenReport::Outcome::Created;
+            salvageOldCopies(outbox, path, report);
             return outbox;
         } catch (const StorageError& failure) {
             if (!failure.isCorrupt()) {
@@ -266,12 +275,40 @@ Outbox Outbox::openOrRecover(const std::filesystem::path& path, OutboxOpenReport
             problem = failure.what();
         }
     }
+    MoveAsideIntent intent;
+    intent.target = damagedCopyName(path);
+    intent.problem = problem;
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+        if (std::filesystem::exists(path.string() + suffix, error)) {
+            intent.files.emplace_back(suffix);
+        }
+    }
+    moveOutboxAside(path, intent);
+    return finishRecovery(path, intent, report, options);
+}
+
+Outbox Outbox::finishRecovery(const std::filesystem::path& path, const MoveAsideIntent& intent,
+                              OutboxOpenReport& report, const DatabaseOptions& options) {
+    const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+    Outbox fresh(path.string(), options);
+    outboxKillPoint("fresh-created");
     report.outcome = OutboxOpenReport::Outcome::RecoveredFromDamage;
-    report.problem = problem;
-    report.movedAsideTo = moveAside(path);
-    logWarning(kLog, "damaged outbox moved aside to " + report.movedAsideTo.filename().string() +
-                         "; a fresh outbox was started (" + problem + ")");
-    return Outbox(path.string(), options);
+    report.problem = intent.problem;
+    report.movedAsideTo = dir / intent.target;
+    logWarning(kLog, "damaged outbox moved aside to " + intent.target + "; a fresh outbox was started (" +
+                         intent.problem + ")");
+    salvageOldCopies(fresh, path, report);
+    clearMoveAside(path);
+    return fresh;
+}
+
+void Outbox::salvageOldCopies(Outbox& outbox, const std::filesystem::path& path, OutboxOpenReport& report) {
+    // This copy, and any an earlier version moved aside and never salvaged.
+    for (const std::filesystem::path& copy : damagedCopies(path)) {
+        if (std::optional<SalvageReport> salvaged = salvageInto(outbox, copy)) {
+            report.salvaged.push_back(std::move(*salvaged));
+        }
+    }
 }
 
 std::int64_t Outbox::enqueue(const NewOutboxItem& item) {
@@ -317,6 +354,15 @@ OutboxCounts Outbox::counts() {
             case OutboxStatus::Sent: counts.sent = n; break;
             case OutboxStatus::Rejected: counts.rejected = n; break;
         }
+    }
+    Statement resend = m_db.prepare("SELECT count(*) FROM outbox WHERE repush = 1");
+    if (resend.step()) {
+        counts.resend = static_cast<std::size_t>(resend.columnInt64(0));
+    }
+    Statement held = m_db.prepare(
+        "SELECT count(*) FROM outbox WHERE held_for IS NOT NULL AND (status = 'queued' OR repush = 1)");
+    if (held.step()) {
+        counts.held = static_cast<std::size_t>(held.columnInt64(0));
     }
     return counts;
 }

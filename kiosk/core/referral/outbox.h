@@ -8,7 +8,9 @@
 // Schema (user_version 2): outbox(seq INTEGER PRIMARY KEY AUTOINCREMENT — the per-device
 // monotonic sequence, never reused; id TEXT UNIQUE — UUIDv4; reference TEXT UNIQUE; created_at;
 // form_version; venue; neighbourhood; service_id; sealed BLOB; status queued|sent|rejected;
-// test; attempts; last_error; sent_at; since version 2 last_attempt_at, purged_at), index
+// test; attempts; last_error; sent_at; since version 2 last_attempt_at, purged_at; since
+// version 3 repush 0|1 — a sent item to send again because the server was restored — and
+// held_for — the server URL a queued item waits for after the kiosk re-enrolled elsewhere), index
 // outbox_status_seq(status, seq); since version 2 sync_state(key, value), the sync engine's own
 // state (sync/engine/sync_ledger.h does all sync-side writes).
 // Migrations: outbox.cpp keeps an ordered list of steps, each taking user_version from N-1 to N
@@ -25,11 +27,12 @@
 #include <string>
 #include <vector>
 
+#include "core/referral/outbox_recovery.h"
 #include "core/storage/database.h"
 
 namespace signpost {
 
-inline constexpr int kOutboxSchemaVersion = 2;  // PRAGMA user_version this build writes
+inline constexpr int kOutboxSchemaVersion = 3;  // PRAGMA user_version this build writes
 
 enum class OutboxStatus { Queued, Sent, Rejected };
 const char* toString(OutboxStatus status);  // "queued", "sent", "rejected"
@@ -52,12 +55,16 @@ struct OutboxItem : NewOutboxItem {
     int attempts = 0;
     std::string lastError;      // non-personal: an error code or server message
     std::string sentAt;         // UTC ISO 8601; "" until sent
+    bool repush = false;        // sent, but to be sent again: the server was restored (issue 9)
+    std::string heldFor;        // "" = may go to the enrolled server; else only to this one
 };
 
 struct OutboxCounts {
     std::size_t queued = 0;
     std::size_t sent = 0;
     std::size_t rejected = 0;
+    std::size_t resend = 0;  // of `sent`: waiting to be sent again to a restored server
+    std::size_t held = 0;    // queued or resend items held for a server the kiosk left
 };
 
 // What opening the outbox had to do, for the staff panel.
@@ -65,6 +72,8 @@ struct OutboxOpenReport {
     enum class Outcome { Opened, Created, RecoveredFromDamage } outcome = Outcome::Opened;
     std::filesystem::path movedAsideTo;  // set for RecoveredFromDamage: the damaged file's new name
     std::string problem;                 // what was wrong with it
+    std::vector<SalvageReport> salvaged; // damaged copies salvaged by this open (this one's, and
+                                         // any an earlier version left unsalvaged)
 };
 
 class Outbox {
@@ -79,11 +88,14 @@ public:
     // Like the constructor, but a damaged database (not a database, not an outbox, fails
     // integrity_check) is never deleted: it is renamed aside with its -wal/-shm files to
     // "<name>.damaged-<UTC timestamp>" (+ "-wal"/"-shm"; e.g. "outbox.db.damaged-20261123T140307Z",
-    // a "-2" suffix if that name is taken), the directory is synced, and a fresh outbox is
-    // started. The report says so. The file is judged through a read-only connection that never
-    // checkpoints, so the damaged file and its WAL (which may hold committed referrals) are moved
-    // byte for byte; only the -shm, an index SQLite rebuilds from the WAL, may be rewritten.
-    // Other failures (read-only, newer schema, busy) are rethrown: they are not damage.
+    // a "-2" suffix if that name is taken) through a journalled move that survives a crash at any
+    // point, a fresh outbox is started, and every row SQLite can still read from the damaged
+    // copy and its WAL is salvaged into it (outbox_recovery.h). The report says so, with the
+    // counts. The file is judged through a read-only connection that never checkpoints, so the
+    // damaged file and its WAL (which may hold committed referrals) are moved byte for byte;
+    // only the -shm, an index SQLite rebuilds from the WAL, may be rewritten. Damaged copies an
+    // earlier version moved aside without salvaging are salvaged too. Other failures
+    // (read-only, newer schema, busy) are rethrown: they are not damage.
     // Throws StorageError, FileError (cannot rename).
     static Outbox openOrRecover(const std::filesystem::path& path, OutboxOpenReport& report,
                                 const DatabaseOptions& options = {});
@@ -107,6 +119,11 @@ public:
     Database& database() noexcept { return m_db; }
 
 private:
+    static Outbox finishRecovery(const std::filesystem::path& path, const MoveAsideIntent& intent,
+                                 OutboxOpenReport& report, const DatabaseOptions& options);
+    static void salvageOldCopies(Outbox& outbox, const std::filesystem::path& path,
+                                 OutboxOpenReport& report);
+
     Database m_db;
 };
 

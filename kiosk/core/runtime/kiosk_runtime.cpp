@@ -1,5 +1,11 @@
 #include "core/runtime/kiosk_runtime.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <stdexcept>
+
 #include <string>
 #include <utility>
 
@@ -8,6 +14,7 @@
 #include "core/common/log.h"
 #include "core/common/paths.h"
 #include "core/operations/remote_settings.h"
+#include "core/runtime/coordinator_key.h"
 
 namespace signpost {
 namespace {
@@ -15,6 +22,10 @@ namespace {
 // The config parser has checked the key's shape (base64 of 32 bytes); this is the last word.
 // A failure is still the config's fault, so it is reported the same way, with the line.
 CoordinatorPublicKey coordinatorKeyFrom(const KioskConfig& config) {
+    if (config.coordinatorPublicKey.empty()) {
+        std::vector<StaffNote> unused;
+        return resolveCoordinatorKey(config, {}, unused);  // throws: no key anywhere
+    }
     try {
         return CoordinatorPublicKey::fromBase64(config.coordinatorPublicKey);
     } catch (const CryptoError& error) {
@@ -92,6 +103,47 @@ std::filesystem::path kioskDataDir(const KioskOptions& options) {
     return dataDirOf(options, loadKioskConfig(configFileOf(options)));
 }
 
+namespace {
+
+// Run as root, a rewritten file would belong to root and the kiosk's own user could no longer
+// replace it: give it back to whoever owned it (or owns its directory).
+void keepOwner(const std::filesystem::path& file, const std::filesystem::path& ownerOf) {
+    if (::geteuid() != 0) {
+        return;
+    }
+    struct stat owner {};
+    if (::stat(ownerOf.c_str(), &owner) == 0 && ::chown(file.c_str(), owner.st_uid, owner.st_gid) != 0) {
+        throw FileError(file, "cannot give back to its owner", errno);
+    }
+}
+
+}  // namespace
+
+std::filesystem::path setStaffPin(const KioskOptions& options, std::string_view pin) {
+    if (!StaffAuth::isAcceptableNewPin(pin)) {
+        throw std::invalid_argument(
+            "a staff PIN is 4 to 8 digits, not all the same digit and not a straight run such as 1234");
+    }
+    const std::filesystem::path configFile = configFileOf(options);
+    const KioskConfig config = loadKioskConfig(configFile);
+    const std::filesystem::path dataDir = dataDirOf(options, config);
+    ensurePrivateDirectory(dataDir);
+    struct stat before {};
+    const bool hadOwner = ::stat(configFile.c_str(), &before) == 0;
+    const std::string hash = StaffAuth::hashPin(pin);
+    // The lock state first: a fresh one for the new PIN, so the kiosk never sees the new PIN
+    // without a lock state for it (that would count as locked).
+    const std::filesystem::path lockFile = dataDir / "staff-lock.json";
+    StaffAuth::writeFreshState(lockFile, hash);
+    keepOwner(lockFile, dataDir);
+    savePinHash(configFile, hash);
+    if (hadOwner && ::geteuid() == 0 && ::chown(configFile.c_str(), before.st_uid, before.st_gid) != 0) {
+        throw FileError(configFile, "cannot give back to its owner", errno);
+    }
+    logWarning("staff", "staff PIN set from the command line");
+    return configFile;
+}
+
 KioskRuntime openKioskRuntime(const KioskOptions& options) {
     KioskRuntime runtime;
     runtime.configFile = configFileOf(options);
@@ -106,7 +158,14 @@ KioskRuntime openKioskRuntime(const KioskOptions& options) {
         logWarning("config", detail);
         runtime.notes.push_back({"note.config_warning", detail});
     }
-    runtime.coordinatorKey = coordinatorKeyFrom(runtime.config);
+    // An installed kiosk takes the key from a file root owns, never from kiosk.toml (which the
+    // kiosk's user may rewrite): core/runtime/coordinator_key.h.
+    const std::filesystem::path keyFile =
+        !options.coordinatorKeyFile.empty() ? options.coordinatorKeyFile
+        : runningInstalled()                ? std::filesystem::path(kInstalledCoordinatorKeyFile)
+                                            : std::filesystem::path();
+    runtime.coordinatorKey = keyFile.empty() ? coordinatorKeyFrom(runtime.config)
+                                             : resolveCoordinatorKey(runtime.config, keyFile, runtime.notes);
 
     runtime.dataDir = dataDirOf(options, runtime.config);
     runtime.assetsDir = runtime.config.assetsDir.empty() ? defaultAssetsDir()
@@ -143,6 +202,15 @@ KioskRuntime openKioskRuntime(const KioskOptions& options) {
             break;
     }
 
+    bool firstStartWithLockStates = true;
+    if (std::error_code noOutbox; std::filesystem::exists(runtime.dataDir / "outbox.db", noOutbox)) {
+        try {
+            Database existing((runtime.dataDir / "outbox.db").string(), {.readOnly = true, .create = false});
+            firstStartWithLockStates = existing.userVersion() < 3;
+        } catch (const StorageError&) {
+            firstStartWithLockStates = false;  // damaged: recovered below; the lock rule holds
+        }
+    }
     OutboxOpenReport outboxReport;
     runtime.outbox = std::make_unique<Outbox>(Outbox::openOrRecover(runtime.dataDir / "outbox.db", outboxReport));
     if (outboxReport.outcome == OutboxOpenReport::Outcome::RecoveredFromDamage) {
@@ -152,8 +220,24 @@ KioskRuntime openKioskRuntime(const KioskOptions& options) {
         logError("runtime", "outbox database was damaged; moved aside to " + detail + "; a fresh one was started");
         runtime.notes.push_back({"note.outbox_recovered", detail});
     }
+    // What salvage saved from damaged copies, this start or in the last 30 days (issue 9).
+    const auto since = std::chrono::system_clock::now() - std::chrono::hours(24 * 30);
+    for (const SalvageReport& salvage : salvageReports(*runtime.outbox)) {
+        const std::optional<SystemTime> at = parseIsoUtc(salvage.at);
+        if (at && *at < since) {
+            continue;
+        }
+        runtime.notes.push_back({"note.outbox_salvaged", salvage.damagedFile + ", " + salvage.at,
+                                 {{"saved", std::to_string(salvage.saved + salvage.resent)},
+                                  {"lost", std::to_string(salvage.lost)}}});
+    }
 
-    runtime.staff = std::make_unique<StaffAuth>(runtime.config.pinHash, runtime.dataDir / "staff-lock.json");
+    // A missing lock state counts as locked, except on a kiosk's very first start and on the
+    // first start after an upgrade from a version that kept none (its outbox is older than 3).
+    StaffLockOptions lockOptions;
+    lockOptions.missingIsFresh = firstStartWithLockStates;
+    runtime.staff = std::make_unique<StaffAuth>(runtime.config.pinHash, runtime.dataDir / "staff-lock.json",
+                                                lockOptions);
     return runtime;
 }
 

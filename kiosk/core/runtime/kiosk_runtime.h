@@ -5,7 +5,8 @@
 // directory is rebuilt from the bundled data; a damaged outbox is moved aside (never deleted) and
 // a fresh one started; a damaged device-id file gets a new id; each leaves a StaffNote for the
 // staff panel (keys note.directory_created, note.directory_rebuilt, note.outbox_recovered,
-// note.config_warning, note.device_id_replaced). Damage deep inside the directory file is found
+// note.config_warning, note.device_id_replaced, and note.outbox_salvaged for what salvage saved
+// from a damaged outbox in the last 30 days). Damage deep inside the directory file is found
 // by a background check after the first frame (directory_verification.h, rebuildDirectory()).
 //
 // Thread-safety: owned by the UI thread. Other threads open their own connections by path.
@@ -15,6 +16,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/config/kiosk_config.h"
@@ -30,13 +33,21 @@ namespace signpost {
 // Something staff should know, shown in the staff panel. `key` is an i18n key ("note.*");
 // `detail` is technical, untranslated, and never personal (a file name, an error code).
 struct StaffNote {
+    StaffNote(std::string noteKey, std::string noteDetail = {},
+              std::vector<std::pair<std::string, std::string>> noteArgs = {})
+        : key(std::move(noteKey)), detail(std::move(noteDetail)), args(std::move(noteArgs)) {}
     std::string key;
     std::string detail;
+    std::vector<std::pair<std::string, std::string>> args;  // the key's {placeholders}, if any
 };
 
 struct KioskOptions {
     std::filesystem::path configFile;  // --config; empty = defaultKioskConfigFile()
     std::filesystem::path dataDir;     // --data-dir; empty = config paths.data_dir or default
+    // --coordinator-key: the coordinators' key from this root-owned file; empty = the installed
+    // default (/etc/signpost/coordinator.pub) when installed, else kiosk.toml's key
+    // (core/runtime/coordinator_key.h).
+    std::filesystem::path coordinatorKeyFile{};
     // How the existing directory database is checked before it is trusted. Fast keeps start-up
     // quick; the shell then runs the Thorough check in the background (directory_verification.h).
     DirectoryCheck directoryCheck = DirectoryCheck::Fast;
@@ -74,6 +85,14 @@ std::filesystem::path resetStaffPin(const KioskOptions& options);
 // The data directory the kiosk would use: options.dataDir when set (the config is then not read
 // at all), else the config's paths.data_dir, else the default. Throws ConfigError.
 std::filesystem::path kioskDataDir(const KioskOptions& options);
+
+// `signpost-kiosk --set-pin` (issue 9): checks `pin` (StaffAuth::isAcceptableNewPin), writes a
+// fresh lock state for it in the data directory, then its Argon2id hash into staff.pin_hash of
+// the config file (keeping every comment and other key). Run as root, both files are given back
+// to their owners. Safe while the kiosk runs (it keeps the old PIN until it restarts). Returns the
+// config file it changed. Throws std::invalid_argument (a PIN too easy to guess), ConfigError
+// (the config does not load) or FileError (a file cannot be written).
+std::filesystem::path setStaffPin(const KioskOptions& options, std::string_view pin);
 
 // After a background check (DirectoryVerification) found the directory damaged: rebuilds it from
 // the bundle in place (the DirectoryStore object stays the same, so pointers to it stay valid)

@@ -43,6 +43,10 @@ TestKiosk::TestKiosk(const std::filesystem::path& dir, const std::filesystem::pa
         runtime.directory->replaceAll(loadHsdsFile(bundle), bundle.string());
     }
     runtime.outbox = std::make_unique<Outbox>((dir / "outbox.db").string());
+    // A PIN is set the way the installer sets one: with a fresh lock state beside it.
+    if (!runtime.config.pinHash.empty() && !std::filesystem::exists(dir / "staff-lock.json")) {
+        StaffAuth::writeFreshState(dir / "staff-lock.json", runtime.config.pinHash);
+    }
     runtime.staff = std::make_unique<StaffAuth>(runtime.config.pinHash, dir / "staff-lock.json");
     runtime.i18n = I18n::load(assetsDir / "i18n", runtime.config.languages);
     runtime.coordinatorKey = coordinators.publicKey();
