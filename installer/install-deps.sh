@@ -18,9 +18,10 @@ packages=(
     libfreetype-dev      # Debian's libimgui.a contains imgui_freetype; it links against FreeType
     libstb-dev           # stb_image_write for screenshots (a dependency of libimgui-dev anyway)
     libtomlplusplus-dev  # toml++: kiosk.toml and server.toml are read as TOML 1.0
+    libcctz-dev          # cctz: local time from /usr/share/zoneinfo ("open now", times shown)
     # Runtime
     fonts-noto-core      # Noto Sans: Latin Extended (Polish) now, Arabic/Bengali scripts later
-    tzdata               # /usr/share/zoneinfo/Europe/London for "open now"
+    tzdata               # /usr/share/zoneinfo/Europe/London for "open now" (read with cctz)
     libgl1-mesa-dri      # software OpenGL (llvmpipe) under Xvfb and on GPU-less mini-PCs
     # Headless runs and end-to-end tests
     xvfb xauth           # a virtual X display for CI and the no-screen demo
