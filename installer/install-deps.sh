@@ -20,6 +20,7 @@ packages=(
     libtomlplusplus-dev  # toml++: kiosk.toml and server.toml are read as TOML 1.0
     libcctz-dev          # cctz: local time from /usr/share/zoneinfo ("open now", times shown)
     libsystemd-dev       # sd_watchdog_enabled(): whether the systemd watchdog is the kiosk's to feed
+    libcli11-dev         # CLI11: the command lines of signpost-kiosk, signpost-server and signpost
     # Runtime
     fonts-noto-core      # Noto Sans: Latin Extended (Polish) now, Arabic/Bengali scripts later
     tzdata               # /usr/share/zoneinfo/Europe/London for "open now" (read with cctz)
