@@ -21,6 +21,7 @@ packages=(
     libcctz-dev          # cctz: local time from /usr/share/zoneinfo ("open now", times shown)
     libsystemd-dev       # sd_watchdog_enabled(): whether the systemd watchdog is the kiosk's to feed
     libcli11-dev         # CLI11: the command lines of signpost-kiosk, signpost-server and signpost
+    libutfcpp-dev        # utfcpp: the UTF-8 rules (overlong, surrogates, range) of core/common/utf8
     # Runtime
     fonts-noto-core      # Noto Sans: Latin Extended (Polish) now, Arabic/Bengali scripts later
     tzdata               # /usr/share/zoneinfo/Europe/London for "open now" (read with cctz)

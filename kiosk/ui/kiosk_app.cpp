@@ -6,14 +6,14 @@
 #include <cmath>
 
 #include "core/common/log.h"
+#include "core/common/utf8.h"
 #include "core/operations/closed_state.h"
-#include "ui/remote_settings_poller.h"
 #include "core/session/idle_timer.h"
 #include "core/session/kiosk_session.h"
-#include "core/session/utf8.h"
+#include "sync/engine/sync_engine.h"
 #include "ui/layer_window.h"
 #include "ui/layout.h"
-#include "sync/engine/sync_engine.h"
+#include "ui/remote_settings_poller.h"
 #include "ui/text.h"
 #include "ui/theme.h"
 #include "ui/ui_context.h"

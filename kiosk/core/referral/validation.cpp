@@ -4,7 +4,7 @@
 #include <array>
 #include <limits>
 
-#include "core/referral/utf8.h"
+#include "core/common/utf8.h"
 
 namespace signpost {
 
