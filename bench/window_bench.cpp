@@ -26,11 +26,11 @@
 
 #include "bench_support.h"
 #include "core/common/log.h"
+#include "core/common/time_zone.h"
 #include "core/config/kiosk_config.h"
 #include "core/config/toml.h"
 #include "core/directory/directory_store.h"
 #include "core/directory/synthetic_directory.h"
-#include "core/directory/time_zone.h"
 #include "core/referral/sealing.h"
 #include "support/notify_listener.h"
 #include "support/process.h"

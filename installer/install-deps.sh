@@ -22,9 +22,13 @@ packages=(
     libtomlplusplus-dev  # toml++: kiosk.toml and server.toml are read as TOML 1.0
     libmicrohttpd-dev    # the server's HTTP(S): epoll event loop, per-connection caps, GnuTLS
     libssl-dev           # libcrypto: the sync server's key fingerprint staff confirm when re-enrolling
+    libcctz-dev          # cctz: local time from /usr/share/zoneinfo ("open now", times shown)
+    libsystemd-dev       # sd_watchdog_enabled(): whether the systemd watchdog is the kiosk's to feed
+    libcli11-dev         # CLI11: the command lines of signpost-kiosk, signpost-server and signpost
+    libutfcpp-dev        # utfcpp: the UTF-8 rules (overlong, surrogates, range) of core/common/utf8
     # Runtime
     fonts-noto-core      # Noto Sans: Latin Extended (Polish) now, Arabic/Bengali scripts later
-    tzdata               # /usr/share/zoneinfo/Europe/London for "open now"
+    tzdata               # /usr/share/zoneinfo/Europe/London for "open now" (read with cctz)
     libgl1-mesa-dri      # software OpenGL (llvmpipe) under Xvfb and on GPU-less mini-PCs
     # Headless runs and end-to-end tests
     xvfb xauth           # a virtual X display for CI and the no-screen demo

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "core/common/time_zone.h"
 #include "core/directory/directory_types.h"
 #include "core/directory/schedule.h"
-#include "core/directory/time_zone.h"
 
 namespace signpost::test {
 
@@ -17,7 +17,9 @@ inline const std::string kHulme = "Hulme, Moss Side & Rusholme";
 inline const std::string kGorton = "Gorton & Levenshulme";
 inline const std::string kCheetham = "Cheetham & Crumpsall";
 
-inline TimeZone londonZone() { return TimeZone::fromPosixRule("Europe/London", "GMT0BST,M3.5.0/1,M10.5.0"); }
+inline TimeZone londonZone() {
+    return TimeZone::load("Europe/London");
+}
 
 // Tuesday 2 June 2026, 10:30 BST.
 inline std::chrono::sys_seconds tuesdayMorning() {

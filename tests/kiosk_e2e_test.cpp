@@ -126,7 +126,7 @@ TEST_CASE("signpost-kiosk answers --help and --version without a display", "[kio
 TEST_CASE("bad command lines print the usage and exit 2", "[kiosk_e2e]") {
     KioskSetup setup;
     const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
-        {{"--fullscreen"}, "unknown option '--fullscreen'"},
+        {{"--fullscreen"}, "unknown option --fullscreen"},
         {{"stray"}, "unexpected argument 'stray'"},
         {{"--config"}, "--config needs a value"},
         {{"--size", "big"}, "--size expects WIDTHxHEIGHT"},

@@ -7,12 +7,12 @@
 
 #include "core/common/log.h"
 #include "core/common/time_util.h"
+#include "core/common/utf8.h"
 #include "core/referral/outbox.h"
 #include "core/referral/reference_code.h"
 #include "core/referral/referral_codec.h"
 #include "core/referral/sealing.h"
 #include "core/session/kiosk_session.h"
-#include "core/session/utf8.h"
 #include "core/storage/database.h"
 #include "support/fault_vfs.h"
 #include "support/test_support.h"

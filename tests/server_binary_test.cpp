@@ -136,9 +136,9 @@ TEST_CASE("usage errors exit 2 with one clear line and the usage", "[server_bina
     };
     const std::vector<Case> cases = {
         {{}, "signpost-server: missing command"},
-        {{"launch"}, "signpost-server: unknown command \"launch\""},
+        {{"launch"}, "signpost-server: unknown command 'launch'"},
         {{"admin"}, "signpost-server: missing admin command"},
-        {{"admin", "frobnicate"}, "signpost-server: unknown admin command \"frobnicate\""},
+        {{"admin", "frobnicate"}, "signpost-server: unknown admin command 'frobnicate'"},
         {{"admin", "enrollment-code"}, "signpost-server: --venue is required"},
         {{"admin", "enrollment-code", "--venue", "X", "--expires", "forever"},
          "signpost-server: --expires: expected a duration such as 30m, 24h or 7d (at most 30d)"},
@@ -150,9 +150,9 @@ TEST_CASE("usage errors exit 2 with one clear line and the usage", "[server_bina
          "signpost-server: --name is required (1 to 100 characters)"},
         {{"admin", "coordinator-token", "rotate"}, "signpost-server: unknown action \"rotate\""},
         {{"admin", "devices", "revoke"}, "signpost-server: missing the device id"},
-        {{"admin", "devices", "list", "extra"}, "signpost-server: unexpected argument \"extra\""},
+        {{"admin", "devices", "list", "extra"}, "signpost-server: unexpected argument 'extra'"},
         {{"admin", "import-directory"}, "signpost-server: missing the directory file"},
-        {{"serve", "now"}, "signpost-server: unexpected argument \"now\""},
+        {{"serve", "now"}, "signpost-server: unexpected argument 'now'"},
     };
     for (const Case& c : cases) {
         INFO(c.firstLine);

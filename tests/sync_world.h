@@ -38,7 +38,7 @@
 namespace signpost::test {
 
 inline TimeZone syncTestZone() {
-    return TimeZone::fromPosixRule("Europe/London", "GMT0BST,M3.5.0/1,M10.5.0");
+    return TimeZone::load("Europe/London");
 }
 
 // A resident's referral, valid as submitReferral wants it.

@@ -1,8 +1,13 @@
-// sd_notify written by hand (core/runtime/systemd_notify.h), checked against a real datagram
-// socket standing in for the service manager.
+// sd_notify's protocol (core/runtime/systemd_notify.h: the watchdog from libsystemd, the send
+// non-blocking and ours), checked against a real datagram socket standing in for the service
+// manager.
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+#include <systemd/sd-daemon.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <cstdlib>
 
@@ -219,4 +224,29 @@ TEST_CASE("a moved-from notifier is disabled and the new owner keeps working", "
     CHECK(third.notifyReady());
     listener.drain();
     CHECK(listener.history().size() == 3);
+}
+
+TEST_CASE("libsystemd's sd_notify blocks on a full queue: why the send is ours",
+          "[systemd_notify]") {
+    // libsystemd 252 sends with a blocking sendmsg(): a child process that keeps notifying a
+    // manager that stopped reading hangs until its alarm ends it. Should a later libsystemd stop
+    // blocking, this fails, and systemd_notify.cpp can call sd_notify() itself.
+    NotifyListener listener(abstractName("libsystemd"));
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        ::setenv("NOTIFY_SOCKET", listener.address().c_str(), 1);
+        ::alarm(2);  // SIGALRM's default action ends the child
+        for (int i = 0; i < 100; ++i) {
+            ::sd_notify(0, "STATUS=filling the queue");
+        }
+        ::_exit(0);  // every notification went out: sd_notify did not block
+    }
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    CHECK(WIFSIGNALED(status));
+    CHECK((WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM));
+    // Ours, to the same full queue, returns (a hang here would end in ctest's timeout).
+    SystemdNotifier notifier(listener.address(), std::nullopt);
+    CHECK_FALSE(notifier.notifyReady());
 }

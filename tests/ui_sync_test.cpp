@@ -30,7 +30,9 @@ I18n texts(const std::string& language) {
     return i18n;
 }
 
-TimeZone london() { return TimeZone::fromPosixRule("Europe/London", "GMT0BST,M3.5.0/1,M10.5.0"); }
+TimeZone london() {
+    return TimeZone::load("Europe/London");
+}
 
 SystemTime at(const char* iso) { return *parseIsoUtc(iso); }
 

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <optional>
 
+#include "core/common/command_line.h"
+
 namespace signpost::app {
 namespace {
 
@@ -21,126 +23,103 @@ std::optional<int> parseSide(std::string_view text) {
 }  // namespace
 
 ParsedCommandLine parseCommandLine(const std::vector<std::string>& args) {
+    // The program itself: options only, no words, no sub-commands.
+    static const cli::CommandSpec kSpec{"",
+                                        {{"--help", false},
+                                         {"-h", false},
+                                         {"--version", false},
+                                         {"--config", true},
+                                         {"--data-dir", true},
+                                         {"--windowed", false},
+                                         {"--size", true},
+                                         {"--ui-map", true},
+                                         {"--test-hang-after-frames", true},
+                                         {"--enroll", true},
+                                         {"--enrollment-code", true},
+                                         {"--coordinator-key", true},
+                                         {"--reset-pin", false},
+                                         {"--set-pin", false},
+                                         {"--count-unsent", false}},
+                                        0,
+                                        {}};
     ParsedCommandLine parsed;
     const auto fail = [&](std::string message) {
         parsed.action = ParsedCommandLine::Action::Error;
         parsed.error = std::move(message);
         return parsed;
     };
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        std::string name = args[i];
-        std::optional<std::string> inlineValue;
-        if (name.rfind("--", 0) == 0) {
-            if (const auto equals = name.find('='); equals != std::string::npos) {
-                inlineValue = name.substr(equals + 1);
-                name.resize(equals);
-            }
-        }
-        const auto value = [&]() -> std::optional<std::string> {
-            if (inlineValue) {
-                return inlineValue;
-            }
-            if (i + 1 < args.size()) {
-                return args[++i];
-            }
-            return std::nullopt;
-        };
-        const auto noValue = [&]() { return !inlineValue.has_value(); };
-
-        if (name == "--help" || name == "-h") {
-            parsed.action = ParsedCommandLine::Action::Help;
-            return parsed;
-        }
-        if (name == "--version") {
-            parsed.action = ParsedCommandLine::Action::Version;
-            return parsed;
-        }
-        if (name == "--reset-pin") {
-            if (!noValue()) {
-                return fail("--reset-pin takes no value");
-            }
-            if (parsed.action == ParsedCommandLine::Action::SetPin) {
-                return fail("--reset-pin and --set-pin are separate steps: run one, then the other");
-            }
-            parsed.action = ParsedCommandLine::Action::ResetPin;
-            continue;
-        }
-        if (name == "--count-unsent") {
-            if (!noValue()) {
-                return fail("--count-unsent takes no value");
-            }
-            parsed.action = ParsedCommandLine::Action::CountUnsent;
-            continue;
-        }
-        if (name == "--set-pin") {
+    for (const std::string& arg : args) {
+        if (arg.rfind("--set-pin=", 0) == 0) {
             // Never on the command line, where ps and shell histories would keep it.
-            if (!noValue()) {
-                return fail("--set-pin reads the PIN from standard input, never from the command line");
-            }
-            if (parsed.action == ParsedCommandLine::Action::ResetPin) {
-                return fail("--reset-pin and --set-pin are separate steps: run one, then the other");
-            }
-            parsed.action = ParsedCommandLine::Action::SetPin;
-            continue;
-        }
-        if (name == "--windowed") {
-            if (!noValue()) {
-                return fail("--windowed takes no value");
-            }
-            parsed.options.windowed = true;
-        } else if (name == "--test-hang-after-frames") {
-            auto given = value();
-            int frames = 0;
-            const auto parsedNumber = given ? std::from_chars(given->data(), given->data() + given->size(), frames)
-                                            : std::from_chars_result{nullptr, std::errc::invalid_argument};
-            if (!given || parsedNumber.ec != std::errc() || parsedNumber.ptr != given->data() + given->size() ||
-                frames < 1 || frames > 1000000) {
-                return fail("--test-hang-after-frames expects a whole number of frames from 1 to 1000000");
-            }
-            parsed.options.testHangAfterFrames = frames;
-        } else if (name == "--enroll" || name == "--enrollment-code") {
-            auto given = value();
-            if (!given || given->empty()) {
-                return fail(name + " needs a value");
-            }
-            (name == "--enroll" ? parsed.options.enrollServer : parsed.options.enrollCode) = *given;
-        } else if (name == "--config" || name == "--data-dir" || name == "--ui-map" || name == "--size" ||
-                   name == "--coordinator-key") {
-            auto given = value();
-            if (!given || given->empty()) {
-                return fail(name + " needs a value");
-            }
-            if (name == "--config") {
-                parsed.options.configFile = *given;
-            } else if (name == "--data-dir") {
-                parsed.options.dataDir = *given;
-            } else if (name == "--ui-map") {
-                parsed.options.uiMapFile = *given;
-            } else if (name == "--coordinator-key") {
-                parsed.options.coordinatorKeyFile = *given;
-            } else {
-                const auto x = given->find('x');
-                auto width = x == std::string::npos ? std::nullopt : parseSide(std::string_view(*given).substr(0, x));
-                auto height = x == std::string::npos ? std::nullopt : parseSide(std::string_view(*given).substr(x + 1));
-                if (!width || !height) {
-                    return fail("--size expects WIDTHxHEIGHT, each from " + std::to_string(kMinSide) +
-                                " to " + std::to_string(kMaxSide) + " pixels, e.g. 1920x1080; got '" +
-                                *given + "'");
-                }
-                parsed.options.width = *width;
-                parsed.options.height = *height;
-                parsed.options.sizeGiven = true;
-            }
-        } else if (!name.empty() && name[0] == '-') {
-            return fail("unknown option '" + name + "'");
-        } else {
-            return fail("unexpected argument '" + name + "'");
+            return fail("--set-pin reads the PIN from standard input, never from the command line");
         }
     }
-    if (parsed.options.enrollServer.empty() != parsed.options.enrollCode.empty()) {
+    cli::ParsedCommandLine given;
+    try {
+        given = cli::parse(kSpec, args);
+    } catch (const cli::UsageError& error) {
+        return fail(error.what());
+    }
+    if (given.has("--help") || given.has("-h")) {
+        parsed.action = ParsedCommandLine::Action::Help;
+        return parsed;
+    }
+    if (given.has("--version")) {
+        parsed.action = ParsedCommandLine::Action::Version;
+        return parsed;
+    }
+    ShellOptions& options = parsed.options;
+    options.configFile = given.value("--config").value_or("");
+    options.dataDir = given.value("--data-dir").value_or("");
+    options.uiMapFile = given.value("--ui-map").value_or("");
+    options.windowed = given.has("--windowed");
+    options.enrollServer = given.value("--enroll").value_or("");
+    options.enrollCode = given.value("--enrollment-code").value_or("");
+    options.coordinatorKeyFile = given.value("--coordinator-key").value_or("");
+    if (const auto frames = given.value("--test-hang-after-frames")) {
+        int number = 0;
+        const auto [end, error] =
+            std::from_chars(frames->data(), frames->data() + frames->size(), number);
+        if (error != std::errc() || end != frames->data() + frames->size() || number < 1 ||
+            number > 1000000) {
+            return fail(
+                "--test-hang-after-frames expects a whole number of frames from 1 to 1000000");
+        }
+        options.testHangAfterFrames = number;
+    }
+    if (const auto size = given.value("--size")) {
+        const auto x = size->find('x');
+        auto width =
+            x == std::string::npos ? std::nullopt : parseSide(std::string_view(*size).substr(0, x));
+        auto height = x == std::string::npos ? std::nullopt
+                                             : parseSide(std::string_view(*size).substr(x + 1));
+        if (!width || !height) {
+            return fail("--size expects WIDTHxHEIGHT, each from " + std::to_string(kMinSide) +
+                        " to " + std::to_string(kMaxSide) + " pixels, e.g. 1920x1080; got '" +
+                        *size + "'");
+        }
+        options.width = *width;
+        options.height = *height;
+        options.sizeGiven = true;
+    }
+    if (given.has("--reset-pin") && given.has("--set-pin")) {
+        return fail("--reset-pin and --set-pin are separate steps: run one, then the other");
+    }
+    if (given.has("--reset-pin")) {
+        parsed.action = ParsedCommandLine::Action::ResetPin;
+    } else if (given.has("--set-pin")) {
+        parsed.action = ParsedCommandLine::Action::SetPin;
+    }
+    if (given.has("--count-unsent")) {
+        if (parsed.action != ParsedCommandLine::Action::Run) {
+            return fail("--count-unsent and the PIN are separate steps: run one, then the other");
+        }
+        parsed.action = ParsedCommandLine::Action::CountUnsent;
+    }
+    if (options.enrollServer.empty() != options.enrollCode.empty()) {
         return fail("--enroll and --enrollment-code go together");
     }
-    if (!parsed.options.enrollServer.empty()) {
+    if (!options.enrollServer.empty()) {
         if (parsed.action == ParsedCommandLine::Action::ResetPin ||
             parsed.action == ParsedCommandLine::Action::SetPin) {
             return fail("the PIN and --enroll are separate steps: run one, then the other");

@@ -9,7 +9,8 @@
 //   signpost-kiosk --help | --version
 //   signpost-kiosk ... --test-hang-after-frames N   (tests only: see below)
 //
-// Options take their value as the next argument or after '=' (--size=1080x1920).
+// Options take their value as the next argument or after '=' (--size=1080x1920); the command
+// line is read by core/common/command_line.h (CLI11), as the server's and the tool's are.
 // Thread-safety: pure functions.
 #pragma once
 
@@ -44,7 +45,7 @@ struct ShellOptions {
 struct ParsedCommandLine {
     enum class Action { Run, Enroll, ResetPin, SetPin, CountUnsent, Help, Version, Error } action = Action::Run;
     ShellOptions options;
-    std::string error;  // for Action::Error: one line, e.g. "unknown option '--fullscreen'"
+    std::string error;  // for Action::Error: one line, e.g. "unknown option --fullscreen"
 };
 
 ParsedCommandLine parseCommandLine(const std::vector<std::string>& args);  // args without argv[0]

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/session/utf8.h"
+#include "core/common/utf8.h"
 #include "ui/icons.h"
 #include "ui/text.h"
 

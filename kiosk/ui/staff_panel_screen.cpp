@@ -9,10 +9,10 @@
 
 #include "core/common/atomic_file.h"
 #include "core/common/log.h"
+#include "core/common/utf8.h"
 #include "core/config/toml.h"
 #include "core/i18n/i18n.h"
 #include "core/operations/device_actions.h"
-#include "core/session/utf8.h"
 #include "core/storage/database.h"
 #include "ui/views.h"
 

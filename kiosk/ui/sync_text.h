@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/directory/time_zone.h"
+#include "core/common/time_zone.h"
 #include "core/i18n/i18n.h"
 #include "sync/engine/sync_status.h"
 

@@ -9,7 +9,7 @@
 
 #include "core/common/atomic_file.h"
 #include "core/common/log.h"
-#include "core/session/utf8.h"
+#include "core/common/utf8.h"
 
 namespace signpost::ui {
 

@@ -9,6 +9,7 @@
 #include "core/common/atomic_file.h"
 #include "core/common/ids.h"
 #include "core/common/log.h"
+#include "core/common/text_util.h"
 #include "core/common/time_util.h"
 
 namespace signpost::sync {
@@ -24,20 +25,10 @@ std::string tokenHash(const std::string& token) {
     return toHex(hash);
 }
 
-std::string trimmed(std::string text) {
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
-        text.pop_back();
-    }
-    return text;
-}
-
 }  // namespace
 
 Result<std::string> normaliseServerUrl(const std::string& url) {
-    std::string text = trimmed(url);
-    while (!text.empty() && text.front() == ' ') {
-        text.erase(text.begin());
-    }
+    std::string text(trim(url, " \r\n"));
     while (!text.empty() && text.back() == '/') {
         text.pop_back();
     }
@@ -83,7 +74,7 @@ std::optional<DeviceIdentity> loadDeviceIdentity(const std::filesystem::path& da
     }
     auto key = std::make_shared<protocol::DeviceSigningKey>(
         protocol::DeviceSigningKey::load(dataDir / kSigningKeyFileName));
-    identity.token = trimmed(readFile(dataDir / kDeviceTokenFileName));
+    identity.token = std::string(trim(readFile(dataDir / kDeviceTokenFileName), " \r\n"));
     if (toBase64(key->publicKey()) != publicKey || tokenHash(identity.token) != hash) {
         logWarning(kLog, "the key or token does not match enrollment.json (an interrupted "
                          "enrollment?): not enrolled");

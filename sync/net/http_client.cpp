@@ -8,6 +8,8 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "core/common/text_util.h"
+
 namespace signpost {
 
 namespace {
@@ -25,12 +27,6 @@ std::string lowerCase(std::string text) {
     std::transform(text.begin(), text.end(), text.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return text;
-}
-
-std::string trim(const std::string& text) {
-    std::size_t begin = text.find_first_not_of(" \t\r\n");
-    std::size_t end = text.find_last_not_of(" \t\r\n");
-    return begin == std::string::npos ? std::string() : text.substr(begin, end - begin + 1);
 }
 
 struct Transfer {
@@ -62,8 +58,8 @@ std::size_t onHeader(char* data, std::size_t size, std::size_t count, void* user
     }
     std::size_t colon = line.find(':');
     if (colon != std::string::npos) {
-        transfer->response->headers[lowerCase(trim(line.substr(0, colon)))] =
-            trim(line.substr(colon + 1));
+        transfer->response->headers[lowerCase(std::string(trim(line.substr(0, colon))))] =
+            std::string(trim(line.substr(colon + 1), " \t\r\n"));
     }
     return bytes;
 }

@@ -1,5 +1,6 @@
 #include "sync/server/directory_feed.h"
 
+#include "core/common/text_util.h"
 #include "sync/protocol/wire.h"
 #include "sync/server/directory_publisher.h"
 #include "sync/server/gzip.h"
@@ -11,15 +12,6 @@ std::size_t sizeOf(const DirectoryResponse& response) {
     return response.body.size() + response.gzipBody.size() + 256;
 }
 
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-        text.remove_suffix(1);
-    }
-    return text;
-}
 }  // namespace
 
 DirectoryFeed::DirectoryFeed(ServerStore& store, int historyDepth, std::size_t cacheBytes)

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "core/common/atomic_file.h"
+#include "core/common/command_line.h"
 #include "core/common/log.h"
 #include "core/common/paths.h"
 #include "core/common/time_util.h"
@@ -174,49 +175,69 @@ constexpr const char* kAdminUsage =
     "\n"
     "Run `signpost-server admin <command> --help` for each command.\n";
 
+// The command tree, read by core/common/command_line.h (CLI11, as the kiosk's and the tool's
+// command lines are). A new verb or option is one row here plus its usage text above.
+const cli::CommandSpec& commandTree() {
+    static const cli::CommandSpec tree{
+        "",
+        {{"--config", true}, {"--help", false}, {"-h", false}, {"--version", false}},
+        0,
+        {{"serve", {}, 0, {}},
+         {"admin",
+          {},
+          0,
+          {{"enrollment-code", {{"--venue", true}, {"--expires", true}}, 0, {}},
+           {"coordinator-token", {{"--name", true}}, 2, {}},  // create | revoke NAME | list
+           {"devices", {}, 2, {}},                            // list | revoke ID
+           {"device", {}, cli::kAnyNumber, {}},               // set|clear|show ID [KEY[=VALUE]...]
+           {"import-directory", {}, 1, {}}}},                 // FILE
+         {"backup", {{"--to", true}}, 0, {}},
+         {"restore", {{"--from", true}}, 0, {}}}};
+    return tree;
+}
+
+// The usage text for a command path ({"admin", "devices"}).
+const char* usageOf(const std::vector<std::string>& commands) {
+    static const std::vector<std::pair<std::vector<std::string>, const char*>> kUsages = {
+        {{"serve"}, kServeUsage},
+        {{"admin"}, kAdminUsage},
+        {{"admin", "enrollment-code"}, kEnrollmentCodeUsage},
+        {{"admin", "coordinator-token"}, kTokenUsage},
+        {{"admin", "devices"}, kDevicesUsage},
+        {{"admin", "device"}, kDeviceUsage},
+        {{"admin", "import-directory"}, kImportUsage},
+        {{"backup"}, kBackupUsage},
+        {{"restore"}, kRestoreUsage},
+    };
+    for (const auto& [path, usage] : kUsages) {
+        if (path == commands) {
+            return usage;
+        }
+    }
+    return kMainUsage;
+}
+
+// The parsed command line as the verbs read it: the commands, then the words, one at a time.
 class Arguments {
 public:
-    explicit Arguments(std::vector<std::string> args) : m_args(std::move(args)) {}
+    explicit Arguments(cli::ParsedCommandLine parsed) : m_parsed(std::move(parsed)) {}
 
-    // Removes "--name VALUE" or "--name=VALUE" wherever it is; nullopt if absent.
-    std::optional<std::string> takeOption(const std::string& name, const char* usage) {
-        for (std::size_t i = 0; i < m_args.size(); ++i) {
-            if (m_args[i] == name) {
-                if (i + 1 >= m_args.size()) {
-                    throw UsageError{name + " needs a value", usage};
-                }
-                std::string value = m_args[i + 1];
-                m_args.erase(m_args.begin() + static_cast<std::ptrdiff_t>(i),
-                             m_args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
-                return value;
-            }
-            if (m_args[i].rfind(name + "=", 0) == 0) {
-                std::string value = m_args[i].substr(name.size() + 1);
-                m_args.erase(m_args.begin() + static_cast<std::ptrdiff_t>(i));
-                return value;
-            }
+    // The option's value; nullopt if absent. (The reader has refused an empty one.)
+    std::optional<std::string> takeOption(const std::string& name, const char* /*usage*/) const {
+        return m_parsed.value(name);
+    }
+
+    bool takeFlag(const std::string& name) const { return m_parsed.has(name); }
+
+    // The next command, then the next positional word; nullopt when none are left.
+    std::optional<std::string> next() {
+        if (m_command < m_parsed.commands.size()) {
+            return m_parsed.commands[m_command++];
+        }
+        if (m_word < m_parsed.words.size()) {
+            return m_parsed.words[m_word++];
         }
         return std::nullopt;
-    }
-
-    bool takeFlag(const std::string& name) {
-        for (std::size_t i = 0; i < m_args.size(); ++i) {
-            if (m_args[i] == name) {
-                m_args.erase(m_args.begin() + static_cast<std::ptrdiff_t>(i));
-                return true;
-            }
-        }
-        return false;
-    }
-
-    // The next positional word; nullopt when none are left.
-    std::optional<std::string> next() {
-        if (m_args.empty()) {
-            return std::nullopt;
-        }
-        std::string word = m_args.front();
-        m_args.erase(m_args.begin());
-        return word;
     }
 
     std::string required(const std::string& what, const char* usage) {
@@ -228,13 +249,15 @@ public:
     }
 
     void expectEnd(const char* usage) const {
-        if (!m_args.empty()) {
-            throw UsageError{"unexpected argument \"" + m_args.front() + "\"", usage};
+        if (m_word < m_parsed.words.size()) {
+            throw UsageError{"unexpected argument '" + m_parsed.words[m_word] + "'", usage};
         }
     }
 
 private:
-    std::vector<std::string> m_args;
+    cli::ParsedCommandLine m_parsed;
+    std::size_t m_command = 0;
+    std::size_t m_word = 0;
 };
 
 ServerConfig loadConfig(const std::optional<std::string>& file) {
@@ -678,7 +701,7 @@ int admin(Arguments& args, const std::optional<std::string>& configFile, bool he
     } else if (command == "directory") {
         usage = kDirectoryUsage;
     } else if (command && !help) {
-        throw UsageError{"unknown admin command \"" + *command + "\"", kAdminUsage};
+        throw UsageError{"unknown admin command '" + *command + "'", kAdminUsage};
     }
     if (help) {
         out << usage;
@@ -712,7 +735,13 @@ int admin(Arguments& args, const std::optional<std::string>& configFile, bool he
 
 int runServerCli(const std::vector<std::string>& rawArgs, std::ostream& out, std::ostream& err) {
     try {
-        Arguments args(rawArgs);
+        cli::ParsedCommandLine parsed;
+        try {
+            parsed = cli::parse(commandTree(), rawArgs);
+        } catch (const cli::UsageError& error) {
+            throw UsageError{error.what(), usageOf(error.commands())};
+        }
+        Arguments args(std::move(parsed));
         const bool help = args.takeFlag("--help") || args.takeFlag("-h");
         if (args.takeFlag("--version")) {
             out << "signpost-server " << SIGNPOST_VERSION << "\n";
@@ -745,7 +774,7 @@ int runServerCli(const std::vector<std::string>& rawArgs, std::ostream& out, std
             return *verb == "backup" ? backup(args, configFile, out, err)
                                      : restore(args, configFile, out, err);
         }
-        throw UsageError{"unknown command \"" + *verb + "\"", kMainUsage};
+        throw UsageError{"unknown command '" + *verb + "'", kMainUsage};
     } catch (const UsageError& error) {
         err << "signpost-server: " << error.message << "\n\n" << error.usage;
         return exit_code::kUsage;

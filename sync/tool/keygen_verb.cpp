@@ -78,10 +78,7 @@ int runKeygen(std::span<const std::string> args) {
     }
     SecureString passphrase = readPassphrase(passphraseFile, "Passphrase for the new key: ",
                                              "Type the passphrase again: ");
-    struct WipeOnExit {
-        SecureString& text;
-        ~WipeOnExit() { wipe(text); }
-    } guard{passphrase};
+    const WipeOnExit guard([&] { wipe(passphrase); });
     if (codePointCount(view(passphrase)) < kMinPassphraseLength) {
         throw ToolError("the passphrase is too short: use at least " +
                         std::to_string(kMinPassphraseLength) +

@@ -64,10 +64,7 @@ std::string openItem(const CoordinatorKeyPair& key, const OutboxItem& item, Json
     } catch (const CryptoError&) {
         return "does not open with this key (sealed to another key, or altered)";
     }
-    struct WipeOnExit {
-        SecureBytes& bytes;
-        ~WipeOnExit() { wipe(bytes); }
-    } guard{plaintext};
+    const WipeOnExit guard([&] { wipe(plaintext); });
     DecodedReferral decoded;
     try {
         decoded = parseReferral(view(plaintext));

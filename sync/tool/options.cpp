@@ -1,46 +1,30 @@
+// A verb's options, read by the one command-line reader the three programs share
+// (core/common/command_line.h, CLI11 underneath); this adapts it to the verbs' Options.
 #include <algorithm>
 
+#include "core/common/command_line.h"
 #include "sync/tool/tool.h"
 
 namespace signpost::tool {
 
 Options::Options(std::span<const std::string> args, std::initializer_list<OptionSpec> specs) {
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& arg = args[i];
-        if (!arg.starts_with("--") || arg.size() == 2) {
-            throw UsageError("unexpected argument '" + arg + "'");
-        }
-        std::string name = arg.substr(2);
-        std::optional<std::string> inlineValue;
-        if (const std::size_t equals = name.find('='); equals != std::string::npos) {
-            inlineValue = name.substr(equals + 1);
-            name.resize(equals);
-        }
-        const auto spec = std::find_if(specs.begin(), specs.end(),
-                                       [&](const OptionSpec& s) { return name == s.name; });
-        if (spec == specs.end()) {
-            throw UsageError("unknown option --" + name);
-        }
-        if (has(name)) {
-            throw UsageError("--" + name + " is given twice");
-        }
-        if (!spec->takesValue) {
-            if (inlineValue) {
-                throw UsageError("--" + name + " takes no value");
-            }
-            m_given.emplace_back(name, std::nullopt);
-            continue;
-        }
-        if (!inlineValue) {
-            if (i + 1 >= args.size() || args[i + 1].starts_with("--")) {
-                throw UsageError("--" + name + " needs a value");
-            }
-            inlineValue = args[++i];
-        }
-        if (inlineValue->empty()) {
-            throw UsageError("--" + name + " needs a value");
-        }
-        m_given.emplace_back(name, std::move(inlineValue));
+    std::vector<std::string> names;  // "--out": the storage the spec's views point into
+    names.reserve(specs.size());
+    for (const OptionSpec& spec : specs) {
+        names.push_back(std::string("--") + spec.name);
+    }
+    cli::CommandSpec verb{"", {}, 0, {}};
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        verb.options.push_back({names[i], std::data(specs)[i].takesValue});
+    }
+    cli::ParsedCommandLine parsed;
+    try {
+        parsed = cli::parse(verb, args);
+    } catch (const cli::UsageError& error) {
+        throw UsageError(error.what());
+    }
+    for (auto& [name, value] : parsed.options) {
+        m_given.emplace_back(name.substr(2), std::move(value));
     }
 }
 

@@ -158,10 +158,7 @@ CoordinatorKeyPair loadCoordinatorKey(const std::filesystem::path& keyFile,
                                       std::string_view wrongNote) {
     SecureString passphrase =
         readPassphrase(passphraseFile, "Passphrase for " + keyFile.string() + ": ");
-    struct WipeOnExit {
-        SecureString& text;
-        ~WipeOnExit() { wipe(text); }
-    } guard{passphrase};
+    const WipeOnExit guard([&] { wipe(passphrase); });
     try {
         return CoordinatorKeyPair::loadEncrypted(keyFile, view(passphrase));
     } catch (const KeyFileError& failure) {

@@ -66,10 +66,7 @@ ItemOutcome readPulledItem(const protocol::PulledSubmission& item, const Coordin
         return outcome;
     }
     wipe(plaintext);
-    struct WipeOnExit {
-        DecodedReferral& referral;
-        ~WipeOnExit() { wipeReferral(referral); }
-    } guard{record.referral};
+    const WipeOnExit guard([&] { wipeReferral(record.referral); });
 
     if (record.referral.envelope.id != item.submission.id) {
         outcome.failure = failureOf(item, "id_mismatch",

@@ -57,7 +57,8 @@ struct Verb {
 std::span<const Verb> verbs();
 const Verb* findVerb(std::string_view name);
 
-// A verb's options: "--name VALUE" / "--name=VALUE" for valued options, "--name" for flags.
+// A verb's options: "--name VALUE" / "--name=VALUE" for valued options, "--name" for flags, read
+// by core/common/command_line.h (CLI11), as the kiosk's and the server's command lines are.
 // Throws UsageError for an unknown option, a missing value, a value given to a flag, a repeated
 // option, or a positional argument.
 struct OptionSpec {

@@ -13,6 +13,7 @@
 #include <new>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace signpost {
@@ -44,6 +45,23 @@ using SecureBytes = std::vector<std::uint8_t, ZeroingAllocator<std::uint8_t>>;
 // Overwrites the whole capacity (including the small-string buffer) and empties the string.
 void wipe(SecureString& text) noexcept;
 void wipe(SecureBytes& bytes) noexcept;
+
+// Runs `cleanup` when the scope ends, normally or by an exception, so what a function decrypted,
+// was typed or cleaned is wiped however it leaves:
+//   SecureBytes plaintext = open(...);
+//   const WipeOnExit guard([&] { wipe(plaintext); });
+// The one guard for the whole tree; `cleanup` must not throw.
+template <class Cleanup>
+class [[nodiscard]] WipeOnExit {
+public:
+    explicit WipeOnExit(Cleanup cleanup) noexcept : m_cleanup(std::move(cleanup)) {}
+    ~WipeOnExit() { m_cleanup(); }
+    WipeOnExit(const WipeOnExit&) = delete;
+    WipeOnExit& operator=(const WipeOnExit&) = delete;
+
+private:
+    Cleanup m_cleanup;
+};
 
 inline std::string_view view(const SecureString& text) noexcept { return {text.data(), text.size()}; }
 inline std::string_view view(const SecureBytes& bytes) noexcept {

@@ -1,5 +1,5 @@
 // Signpost — UTC timestamps as text. Stored and sent timestamps are always UTC ISO 8601 with a
-// trailing 'Z'; local time only exists for display and "open now" (see directory/time_zone.h).
+// trailing 'Z'; local time only exists for display and "open now" (see common/time_zone.h).
 // Thread-safety: pure functions.
 #pragma once
 

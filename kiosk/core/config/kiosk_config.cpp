@@ -13,6 +13,7 @@
 
 #include "core/common/atomic_file.h"
 #include "core/common/ids.h"
+#include "core/common/text_util.h"
 #include "core/operations/opening_hours.h"
 
 namespace signpost {
@@ -846,16 +847,6 @@ const KeySpec* remoteSpec(std::string_view key) {
     return nullptr;
 }
 
-std::string trimmed(std::string_view text) {
-    while (!text.empty() && text.front() == ' ') {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && text.back() == ' ') {
-        text.remove_suffix(1);
-    }
-    return std::string(text);
-}
-
 }  // namespace
 
 TomlValue parseRemoteSettingText(const std::string& key, std::string_view text) {
@@ -864,7 +855,7 @@ TomlValue parseRemoteSettingText(const std::string& key, std::string_view text) 
         throw ConfigError("remote setting", 0, key, "cannot be set remotely");
     }
     TomlValue value;
-    const std::string clean = trimmed(text);
+    const std::string clean(trim(text));
     const bool list = spec->rule.kind == Kind::LanguageList || spec->rule.kind == Kind::HoursExceptions;
     if (list && !clean.empty() && clean.front() == '[') {
         // TOML syntax, as in kiosk.toml: parsed by the same reader.
@@ -877,7 +868,8 @@ TomlValue parseRemoteSettingText(const std::string& key, std::string_view text) 
         std::size_t start = 0;
         while (start <= clean.size() && !clean.empty()) {
             const std::size_t at = clean.find(separator, start);
-            const std::string item = trimmed(std::string_view(clean).substr(start, at == std::string::npos ? std::string::npos : at - start));
+            const std::string item(trim(std::string_view(clean).substr(
+                start, at == std::string::npos ? std::string::npos : at - start)));
             if (!item.empty()) {
                 items.emplace_back(item);
             }

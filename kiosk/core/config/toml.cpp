@@ -9,6 +9,8 @@
 #include <system_error>
 #include <utility>
 
+#include "core/common/text_util.h"
+
 namespace signpost {
 
 namespace {
@@ -78,24 +80,14 @@ std::size_t byteOffset(std::string_view text, const std::vector<std::size_t>& st
     return std::min(at, text.size());
 }
 
-std::string_view trimSpaces(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-        text.remove_suffix(1);
-    }
-    return text;
-}
-
 // The bare key a line assigns ("name" for `  name = "x"`), or "" when it is not one.
 std::string assignedKey(std::string_view line) {
-    line = trimSpaces(line);
+    line = trim(line);
     std::size_t end = 0;
     while (end < line.size() && isBareChar(line[end])) {
         ++end;
     }
-    if (end == 0 || trimSpaces(line.substr(end)).substr(0, 1) != "=") {
+    if (end == 0 || trim(line.substr(end)).substr(0, 1) != "=") {
         return {};
     }
     return std::string(line.substr(0, end));
@@ -103,7 +95,7 @@ std::string assignedKey(std::string_view line) {
 
 // The dotted name of a [table] or [[table]] header line ("a.b"), or nullopt for other lines.
 std::optional<std::string> headerName(std::string_view line) {
-    line = trimSpaces(line);
+    line = trim(line);
     if (line.empty() || line.front() != '[') {
         return std::nullopt;
     }
@@ -126,9 +118,9 @@ std::string hintFor(std::string_view line) {
     if (assignedKey(line).empty() || equals == std::string_view::npos) {
         return {};
     }
-    std::string_view value = trimSpaces(line.substr(equals + 1));
+    std::string_view value = trim(line.substr(equals + 1));
     const std::size_t comment = value.find('#');
-    value = trimSpaces(value.substr(0, comment));
+    value = trim(value.substr(0, comment));
     // One unquoted word: `name = Hulme`, `high_contrast = True`.
     if (value.empty() ||
         !((value.front() >= 'A' && value.front() <= 'Z') ||
@@ -323,7 +315,7 @@ bool isBlank(std::string_view line) {
 }
 
 bool isComment(std::string_view line) {
-    line = trimSpaces(line);
+    line = trim(line);
     return !line.empty() && line.front() == '#';
 }
 

@@ -12,8 +12,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/common/time_zone.h"
 #include "core/directory/directory_types.h"
-#include "core/directory/time_zone.h"
 
 namespace signpost {
 

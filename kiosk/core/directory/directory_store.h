@@ -46,8 +46,8 @@
 #include <string>
 #include <vector>
 
+#include "core/common/time_zone.h"
 #include "core/directory/directory_types.h"
-#include "core/directory/time_zone.h"
 #include "core/storage/database.h"
 
 namespace signpost {

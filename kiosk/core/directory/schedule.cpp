@@ -9,6 +9,7 @@
 #include <string>
 #include <tuple>
 
+#include "core/common/text_util.h"
 #include "core/i18n/i18n.h"
 
 namespace signpost {
@@ -80,16 +81,6 @@ bool monthDayMatches(int entry, const CivilDate& date) {
 }
 
 bool isOvernight(const ScheduleRule& rule) { return rule.closesAtMinutes <= rule.opensAtMinutes; }
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-        text.remove_suffix(1);
-    }
-    return text;
-}
 
 char upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
 

@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/common/time_zone.h"
 #include "core/directory/directory_types.h"
-#include "core/directory/time_zone.h"
 
 namespace signpost {
 

@@ -15,7 +15,7 @@
 #include <chrono>
 #include <optional>
 
-#include "core/directory/time_zone.h"
+#include "core/common/time_zone.h"
 #include "core/operations/opening_hours.h"
 
 namespace signpost {

@@ -21,7 +21,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/directory/time_zone.h"
+#include "core/common/time_zone.h"
 
 namespace signpost {
 

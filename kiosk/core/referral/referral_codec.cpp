@@ -7,8 +7,8 @@
 
 #include "core/common/ids.h"
 #include "core/common/time_util.h"
+#include "core/common/utf8.h"
 #include "core/referral/reference_code.h"
-#include "core/referral/utf8.h"
 #include "core/referral/validation.h"
 
 namespace signpost {

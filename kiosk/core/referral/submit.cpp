@@ -30,10 +30,7 @@ std::vector<std::uint8_t> serialiseAndSeal(const ReferralForm& cleaned,
                                            const ReferralEnvelope& envelope,
                                            const CoordinatorPublicKey& key) {
     SecureBytes plaintext = serialiseReferral(cleaned, envelope);
-    struct WipeOnExit {
-        SecureBytes& bytes;
-        ~WipeOnExit() { wipe(bytes); }  // sodium_memzero, also when sealing throws
-    } guard{plaintext};
+    const WipeOnExit guard([&] { wipe(plaintext); });  // also when sealing throws
     return sealForCoordinators(plaintext, key);
 }
 
@@ -45,10 +42,7 @@ ReferralInvalid::ReferralInvalid(std::vector<FieldError> errors)
 SubmitReceipt submitReferral(const ReferralForm& form, const SubmitContext& context,
                              Outbox& outbox) {
     ReferralForm cleaned = cleanedCopy(form);
-    struct WipeOnExit {
-        ReferralForm& form;
-        ~WipeOnExit() { form.wipe(); }
-    } guard{cleaned};
+    const WipeOnExit guard([&] { cleaned.wipe(); });
 
     std::vector<FieldError> errors = validateForSubmit(cleaned);
     if (!errors.empty()) {

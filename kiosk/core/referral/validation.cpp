@@ -4,7 +4,7 @@
 #include <array>
 #include <limits>
 
-#include "core/referral/utf8.h"
+#include "core/common/utf8.h"
 
 namespace signpost {
 
@@ -378,12 +378,6 @@ void validateCleaned(ReferralStep step, const ReferralForm& form, std::vector<Fi
     }
 }
 
-// Wipes a cleaned copy however validation leaves.
-struct WipeOnExit {
-    ReferralForm& form;
-    ~WipeOnExit() { form.wipe(); }
-};
-
 }  // namespace
 
 SecureString cleanText(std::string_view input, std::size_t maxCodePoints, bool allowNewlines) {
@@ -434,7 +428,7 @@ ReferralForm cleanedCopy(const ReferralForm& form) {
 
 std::vector<FieldError> validateStep(ReferralStep step, const ReferralForm& form) {
     ReferralForm cleaned = cleanedCopy(form);
-    WipeOnExit guard{cleaned};
+    const WipeOnExit guard([&] { cleaned.wipe(); });  // however validation leaves
     std::vector<FieldError> errors;
     validateCleaned(step, cleaned, errors);
     return errors;

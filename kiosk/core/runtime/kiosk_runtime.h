@@ -20,9 +20,9 @@
 #include <utility>
 #include <vector>
 
+#include "core/common/time_zone.h"
 #include "core/config/kiosk_config.h"
 #include "core/directory/directory_store.h"
-#include "core/directory/time_zone.h"
 #include "core/i18n/i18n.h"
 #include "core/referral/outbox.h"
 #include "core/referral/sealing.h"

@@ -2,11 +2,12 @@
 
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <utility>
@@ -37,19 +38,6 @@ socklen_t makeAddress(const std::string& text, sockaddr_un& address) {
                                   (text[0] == '/' ? 1 : 0));
 }
 
-std::optional<std::chrono::microseconds> parseMicroseconds(const char* text) {
-    if (text == nullptr || *text == '\0') {
-        return std::nullopt;
-    }
-    unsigned long long value = 0;
-    const char* end = text + std::strlen(text);
-    auto [ptr, error] = std::from_chars(text, end, value);
-    if (error != std::errc() || ptr != end || value == 0) {
-        return std::nullopt;
-    }
-    return std::chrono::microseconds(value);
-}
-
 }  // namespace
 
 SystemdNotifier::SystemdNotifier(std::string socketAddress,
@@ -70,16 +58,12 @@ SystemdNotifier::SystemdNotifier(std::string socketAddress,
 
 SystemdNotifier SystemdNotifier::fromEnvironment() {
     const char* socket = std::getenv("NOTIFY_SOCKET");
-    std::optional<std::chrono::microseconds> watchdog = parseMicroseconds(std::getenv("WATCHDOG_USEC"));
-    if (const char* pid = std::getenv("WATCHDOG_PID"); watchdog && pid != nullptr && *pid != '\0') {
-        long value = 0;
-        const char* end = pid + std::strlen(pid);
-        auto [ptr, error] = std::from_chars(pid, end, value);
-        // The watchdog belongs to another process (e.g. a wrapper script that exec'd us is fine,
-        // a parent that spawned us is not): do not ping on its behalf.
-        if (error != std::errc() || ptr != end || value != static_cast<long>(::getpid())) {
-            watchdog.reset();
-        }
+    // libsystemd reads $WATCHDOG_USEC and $WATCHDOG_PID: a watchdog set up for another process
+    // (a parent that spawned us) is not ours to feed, and a malformed value means none.
+    std::uint64_t usec = 0;
+    std::optional<std::chrono::microseconds> watchdog;
+    if (::sd_watchdog_enabled(0, &usec) > 0 && usec > 0) {
+        watchdog = std::chrono::microseconds(static_cast<std::chrono::microseconds::rep>(usec));
     }
     return SystemdNotifier(socket != nullptr ? socket : "", watchdog);
 }

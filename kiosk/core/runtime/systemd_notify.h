@@ -1,4 +1,4 @@
-// Signpost — the systemd notification protocol (sd_notify), written by hand: no libsystemd.
+// Signpost — telling systemd the kiosk is ready and alive (sd_notify's protocol).
 //
 // A service started with Type=notify finds the address of the service manager's datagram socket
 // in $NOTIFY_SOCKET: a file system path ("/run/systemd/notify") or an abstract socket ("@name",
@@ -6,14 +6,20 @@
 // newline-separated KEY=VALUE assignments: "READY=1", "WATCHDOG=1", "STOPPING=1", "STATUS=...".
 //
 // The watchdog: with WatchdogSec= the manager sets $WATCHDOG_USEC (and $WATCHDOG_PID) and
-// restarts the service when no "WATCHDOG=1" arrives within that time. Ping only after real work
-// completed (for the kiosk: a frame was drawn and swapped), from the thread doing the work, so a
-// hung loop gets no pings and is restarted. pingWatchdog() throttles itself to half the interval.
-// Without $WATCHDOG_USEC (or with a $WATCHDOG_PID naming another process) nobody is watching and
-// no pings are sent at all.
+// restarts the service when no "WATCHDOG=1" arrives within that time. Whether a watchdog is ours
+// is libsystemd's sd_watchdog_enabled(). Ping only after real work completed (for the kiosk: a
+// frame was drawn and swapped), from the thread doing the work, so a hung loop gets no pings and
+// is restarted. pingWatchdog() throttles itself to half the interval.
 //
-// Used by the kiosk shell and by the benchmark's bare window; the sync issue's server can use it
-// the same way (it lives in signpost_core because it needs neither GL nor ImGui).
+// Why the datagram is sent here and not with libsystemd's sd_notify(): libsystemd 252 (Debian 12)
+// sends with a blocking sendmsg() on a fresh socket, so a manager that stops reading (its queue
+// holds 10 datagrams by default) would freeze the kiosk's frame loop on the next notification;
+// tests/systemd_notify_test.cpp shows it ("libsystemd's sd_notify blocks ..."). Here the send is
+// MSG_DONTWAIT and a notification that cannot go at once is dropped: about 40 lines of socket
+// code, the same wire format (datagram, path or '@' address) sd_notify(3) documents.
+//
+// Used by the kiosk shell and by the benchmark's bare window (it lives in signpost_core because
+// it needs neither GL nor ImGui).
 //
 // Thread-safety: one SystemdNotifier per thread; it is meant to be owned by the main loop.
 // Never throws after construction and never blocks: a notification that cannot be sent at once
@@ -37,9 +43,10 @@ public:
     // `socketAddress` as in $NOTIFY_SOCKET ("" = disabled). `watchdogInterval` as in
     // $WATCHDOG_USEC (nullopt or zero = no watchdog). An address that is neither a path nor an
     // '@' abstract name (e.g. systemd 254's "vsock:...") disables notifications with a warning.
-    SystemdNotifier(std::string socketAddress, std::optional<std::chrono::microseconds> watchdogInterval);
-    // Reads $NOTIFY_SOCKET, $WATCHDOG_USEC and $WATCHDOG_PID (a watchdog for another pid is
-    // ignored, as sd_watchdog_enabled() does). The environment is left as it is.
+    SystemdNotifier(std::string socketAddress,
+                    std::optional<std::chrono::microseconds> watchdogInterval);
+    // Reads $NOTIFY_SOCKET, and the watchdog with sd_watchdog_enabled() ($WATCHDOG_USEC and
+    // $WATCHDOG_PID; a watchdog for another pid is ignored). The environment is left as it is.
     static SystemdNotifier fromEnvironment();
 
     ~SystemdNotifier();
@@ -60,7 +67,9 @@ public:
     bool notifyStatus(std::string_view text);
 
     // The watchdog interval from $WATCHDOG_USEC; nullopt when no watchdog is configured.
-    std::optional<std::chrono::microseconds> watchdogInterval() const noexcept { return m_watchdog; }
+    std::optional<std::chrono::microseconds> watchdogInterval() const noexcept {
+        return m_watchdog;
+    }
     // Sends "WATCHDOG=1" if a watchdog is configured and half the interval has passed since the
     // last ping (the first call always sends). Returns true if a ping was sent.
     bool pingWatchdog(Clock::time_point now);

@@ -4,9 +4,9 @@
 #include <exception>
 
 #include "core/common/log.h"
+#include "core/common/utf8.h"
 #include "core/referral/outbox.h"
 #include "core/referral/sealing.h"
-#include "core/session/utf8.h"
 #include "core/storage/database.h"
 
 namespace signpost {

@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "core/common/time_util.h"
-#include "core/session/utf8.h"
+#include "core/common/utf8.h"
 
 namespace signpost::ui::testing {
 
