@@ -188,9 +188,14 @@ const cli::CommandSpec& commandTree() {
           0,
           {{"enrollment-code", {{"--venue", true}, {"--expires", true}}, 0, {}},
            {"coordinator-token", {{"--name", true}}, 2, {}},  // create | revoke NAME | list
-           {"devices", {}, 2, {}},                            // list | revoke ID
-           {"device", {}, cli::kAnyNumber, {}},               // set|clear|show ID [KEY[=VALUE]...]
-           {"import-directory", {}, 1, {}}}},                 // FILE
+           {"devices", {{"--json", false}}, 2, {}},           // list [--json] | revoke ID
+           {"device", {}, cli::kAnyNumber, {}},  // set|clear|show|set-pin ID [KEY[=VALUE]...]
+           // FILE | --from-url URL [--name NAME] [--needs-mapping FILE]
+           {"import-directory",
+            {{"--from-url", true}, {"--name", true}, {"--needs-mapping", true}},
+            1,
+            {}},
+           {"directory", {}, 1, {}}}},  // status
          {"backup", {{"--to", true}}, 0, {}},
          {"restore", {{"--from", true}}, 0, {}}}};
     return tree;
@@ -206,6 +211,7 @@ const char* usageOf(const std::vector<std::string>& commands) {
         {{"admin", "devices"}, kDevicesUsage},
         {{"admin", "device"}, kDeviceUsage},
         {{"admin", "import-directory"}, kImportUsage},
+        {{"admin", "directory"}, kDirectoryUsage},
         {{"backup"}, kBackupUsage},
         {{"restore"}, kRestoreUsage},
     };
