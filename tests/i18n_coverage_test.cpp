@@ -65,6 +65,11 @@ I18n loadTexts() { return I18n::load(test::assetsDir() / "i18n", {"en", "pl"}); 
 // English "schedule.ordinal.1") and a day's gender ("day.1.gender"). Such a key is a variant of an
 // English key; any other Polish-only key is a mistake.
 bool isGrammaticalVariant(const std::string& key, const std::set<std::string>& english) {
+    // A plural form ("idle.countdown#few") of an English key: CLDR categories only.
+    if (const std::size_t hash = key.find('#'); hash != std::string::npos) {
+        static const std::set<std::string> categories{"zero", "one", "two", "few", "many", "other"};
+        return categories.count(key.substr(hash + 1)) == 1 && english.count(key.substr(0, hash)) == 1;
+    }
     const std::size_t dot = key.rfind('.');
     if (dot == std::string::npos) {
         return false;
