@@ -71,7 +71,7 @@ TEST_CASE("every word is a prefix, and every word is required", "[directory_sear
     CHECK(f.ids("moss food") == Ids{"svc-foodbank", "svc-breakfast"});
     CHECK(f.ids("moss food ban") == Ids{"svc-foodbank"});
     CHECK(f.ids("food debt").size() == 1);  // only the advice line has both
-    CHECK(f.ids("gortonxx").empty());        // not a prefix of anything, two letters from "gorton"
+    CHECK(f.ids("gortonxx").empty());       // not a prefix of anything, two letters from "gorton"
     SECTION("places count: area, venue, street and postcode") {
         CHECK(contains(f.ids("cedar"), "svc-foodbank"));
         CHECK(contains(f.ids("m14"), "svc-foodbank"));
@@ -334,15 +334,16 @@ TEST_CASE("no results suggests related needs", "[directory_search]") {
     CHECK(f.find("food").suggestedNeedCodes.empty());
 }
 
-TEST_CASE("one-letter slips in words of five letters or more find services and their need", "[directory_search]") {
+TEST_CASE("one-letter slips in words of five letters or more find services and their need",
+          "[directory_search]") {
     Fixture f;
     // Each of these found nothing before (it only suggested the tile).
     const Ids lonely = f.ids("loneliness");
     REQUIRE_FALSE(lonely.empty());
-    CHECK(f.ids("lonelyness") == lonely);  // substitution
-    CHECK(f.ids("lonliness") == lonely);   // deletion
-    CHECK(f.ids("loneliiness") == lonely); // insertion
-    CHECK(f.ids("lonleiness") == lonely);  // neighbours swapped
+    CHECK(f.ids("lonelyness") == lonely);   // substitution
+    CHECK(f.ids("lonliness") == lonely);    // deletion
+    CHECK(f.ids("loneliiness") == lonely);  // insertion
+    CHECK(f.ids("lonleiness") == lonely);   // neighbours swapped
     CHECK(f.ids("isolaton") == f.ids("isolation"));
     CHECK(f.ids("benifits") == f.ids("benefits"));
     CHECK(f.ids("shleter") == f.ids("shelter"));
@@ -364,7 +365,9 @@ TEST_CASE("one-letter slips in words of five letters or more find services and t
         CHECK(f.ids("breakfast") == Ids{"svc-breakfast", "svc-shelter"});
         CHECK(f.find("breakfast").namedNeedCodes.empty());
     }
-    SECTION("two letters off is not a slip") { CHECK(f.ids("lonlyness").empty()); }
+    SECTION("two letters off is not a slip") {
+        CHECK(f.ids("lonlyness").empty());
+    }
 }
 
 TEST_CASE("search-time helpers: tokens, match expressions, edit distance", "[directory_search]") {

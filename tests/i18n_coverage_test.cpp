@@ -68,7 +68,8 @@ bool isGrammaticalVariant(const std::string& key, const std::set<std::string>& e
     // A plural form ("idle.countdown#few") of an English key: CLDR categories only.
     if (const std::size_t hash = key.find('#'); hash != std::string::npos) {
         static const std::set<std::string> categories{"zero", "one", "two", "few", "many", "other"};
-        return categories.count(key.substr(hash + 1)) == 1 && english.count(key.substr(0, hash)) == 1;
+        return categories.count(key.substr(hash + 1)) == 1 &&
+               english.count(key.substr(0, hash)) == 1;
     }
     const std::size_t dot = key.rfind('.');
     if (dot == std::string::npos) {

@@ -77,8 +77,10 @@ TEST_CASE("_meta status and direction are checked, a file without a status is a 
     CHECK(i18n.languages()[1].rightToLeft);
     CHECK(i18n.languages()[1].status == signpost::TranslationStatus::Draft);
     CHECK(i18n.languages()[2].status == signpost::TranslationStatus::Draft);
-    CHECK_THROWS_WITH(I18n::fromJsonTexts({{"en", R"({"_meta": {"status": "done"}})"}}),
-                      Catch::Contains("en.json: \"_meta\".status is \"done\", expected \"draft\" or \"reviewed\""));
+    CHECK_THROWS_WITH(
+        I18n::fromJsonTexts({{"en", R"({"_meta": {"status": "done"}})"}}),
+        Catch::Contains(
+            "en.json: \"_meta\".status is \"done\", expected \"draft\" or \"reviewed\""));
     CHECK_THROWS_WITH(I18n::fromJsonTexts({{"en", R"({"_meta": {"direction": "right"}})"}}),
                       Catch::Contains("expected \"ltr\" or \"rtl\""));
     CHECK_THROWS_WITH(I18n::fromJsonTexts({{"en", R"({"_meta": {"native_name": 7}})"}}),
@@ -113,9 +115,9 @@ TEST_CASE("plural forms follow each language's CLDR rules (ICU)", "[i18n]") {
         CHECK(left(i18n, 2) == "ثانيتان");
         CHECK(left(i18n, 3) == "3 ثوانٍ");
         CHECK(left(i18n, 10) == "10 ثوانٍ");
-        CHECK(left(i18n, 11) == "11 ثانية");  // many
+        CHECK(left(i18n, 11) == "11 ثانية");    // many
         CHECK(left(i18n, 100) == "100 ثانية");  // other
-        CHECK(left(i18n, 103) == "103 ثوانٍ");  // few again
+        CHECK(left(i18n, 103) == "103 ثوانٍ");   // few again
         CHECK(i18n.pluralCategory("ar", 11) == "many");
     }
     SECTION("Ukrainian: 1, 21, 101 are one; 2-4, 22 few; 5-20, 25 many") {
@@ -147,13 +149,15 @@ TEST_CASE("plural forms follow each language's CLDR rules (ICU)", "[i18n]") {
 TEST_CASE("a plural form must name a CLDR category", "[i18n]") {
     CHECK_THROWS_WITH(I18n::fromJsonTexts({{"en", R"({"left": "x", "left#fwe": "y"})"}}),
                       Catch::Contains("en.json: key \"left#fwe\": a plural form ends in"));
-    CHECK_THROWS_WITH(I18n::fromJsonTexts({{"en", R"({"#one": "y"})"}}), Catch::Contains("\"#one\""));
+    CHECK_THROWS_WITH(I18n::fromJsonTexts({{"en", R"({"#one": "y"})"}}),
+                      Catch::Contains("\"#one\""));
 }
 
 TEST_CASE("need words: tile names and comma-separated synonyms per language", "[i18n]") {
     const I18n i18n = I18n::fromJsonTexts({
         {"en", R"({"need.food": "Food", "need.food.words": "food, hungry,, meals "})"},
-        {"ar", R"({"_meta": {"code": "ar"}, "need.food": "الطعام", "need.food.words": "طعام، أكل,جوع"})"},
+        {"ar",
+         R"({"_meta": {"code": "ar"}, "need.food": "الطعام", "need.food.words": "طعام، أكل,جوع"})"},
         {"zh-Hans", R"({"_meta": {"code": "zh-Hans"}, "need.food.words": "食物、吃饭，饥饿"})"},
         {"pl", R"({"_meta": {"code": "pl"}})"},
     });
@@ -168,11 +172,13 @@ TEST_CASE("need words: tile names and comma-separated synonyms per language", "[
 }
 
 TEST_CASE("available() lists every text file with its _meta, English first", "[i18n]") {
-    const std::vector<signpost::LanguageInfo> all = I18n::available(signpost::test::assetsDir() / "i18n");
+    const std::vector<signpost::LanguageInfo> all =
+        I18n::available(signpost::test::assetsDir() / "i18n");
     REQUIRE(all.size() >= 13);
     CHECK(all[0].code == "en");
     auto find = [&](const std::string& code) {
-        return std::find_if(all.begin(), all.end(), [&](const signpost::LanguageInfo& info) { return info.code == code; });
+        return std::find_if(all.begin(), all.end(),
+                            [&](const signpost::LanguageInfo& info) { return info.code == code; });
     };
     REQUIRE(find("zh-Hant") != all.end());
     CHECK(find("zh-Hant")->nativeName == "繁體中文");
@@ -182,7 +188,8 @@ TEST_CASE("available() lists every text file with its _meta, English first", "[i
 }
 
 TEST_CASE("a requested language that is not a BCP 47 tag never becomes a file name", "[i18n]") {
-    const I18n i18n = I18n::load(signpost::test::assetsDir() / "i18n", {"en", "../i18n/pl", "zh-hans", "ckb"});
+    const I18n i18n =
+        I18n::load(signpost::test::assetsDir() / "i18n", {"en", "../i18n/pl", "zh-hans", "ckb"});
     std::vector<std::string> codes;
     for (const auto& info : i18n.languages()) {
         codes.push_back(info.code);

@@ -238,12 +238,14 @@ TEST_CASE("every key refuses bad values with a message naming its line", "[confi
         {"kiosk", "idle_timeout", "9223372036854775807", "got 9223372036854775807"},
         {"kiosk", "idle_warning", "19", "whole number of seconds from 20 to 120, got 19"},
         {"kiosk", "idle_warning", "121", "from 20 to 120, got 121"},
-        {"kiosk", "text_size", "\"huge\"", "one of \"normal\", \"large\", \"largest\", got \"huge\""},
+        {"kiosk", "text_size", "\"huge\"",
+         "one of \"normal\", \"large\", \"largest\", got \"huge\""},
         {"kiosk", "text_size", "\"Normal\"", "got \"Normal\""},
         {"kiosk", "text_size", "1", "got 1"},
         {"kiosk", "high_contrast", "\"yes\"", "expected true or false, got \"yes\""},
         {"kiosk", "high_contrast", "1", "expected true or false, got 1"},
-        {"kiosk", "languages", "\"en\"", "a list of BCP 47 language tags, like [\"en\", \"pl\", \"ckb\", \"zh-Hans\"]"},
+        {"kiosk", "languages", "\"en\"",
+         "a list of BCP 47 language tags, like [\"en\", \"pl\", \"ckb\", \"zh-Hans\"]"},
         {"kiosk", "languages", "[\"english\"]", "\"english\" is not a BCP 47 language tag"},
         {"kiosk", "languages", "[\"en\", \"xx\"]", "\"xx\" is not a BCP 47 language tag"},
         {"kiosk", "languages", "[\"en\", \"zh-Hanz\"]", "\"zh-Hanz\" is not a BCP 47 language tag"},
@@ -252,10 +254,13 @@ TEST_CASE("every key refuses bad values with a message naming its line", "[confi
         {"kiosk", "languages", "[1]", "1 is not a BCP 47 language tag"},
         {"kiosk", "languages", "[\"en\", \"pl\", \"en\"]", "\"en\" is listed twice"},
         {"kiosk", "languages", "[\"en\", \"zh-hans\", \"zh-Hans\"]", "\"zh-Hans\" is listed twice"},
-        {"kiosk", "default_language", "\"english\"", "a BCP 47 language tag in quotes, like \"en\", \"ckb\" or \"zh-Hans\""},
+        {"kiosk", "default_language", "\"english\"",
+         "a BCP 47 language tag in quotes, like \"en\", \"ckb\" or \"zh-Hans\""},
         {"kiosk", "default_language", "\"xx\"", "got \"xx\""},
         {"kiosk", "default_language", "\"fr\"",
-         "expected one of the languages in kiosk.languages (\"en\", \"pl\", \"ur\", \"ar\", \"bn\", \"zh-Hans\", \"zh-Hant\", \"pa\", \"so\", \"ro\", \"ckb\", \"fa\", \"uk\"), got \"fr\""},
+         "expected one of the languages in kiosk.languages (\"en\", \"pl\", \"ur\", \"ar\", "
+         "\"bn\", \"zh-Hans\", \"zh-Hant\", \"pa\", \"so\", \"ro\", \"ckb\", \"fa\", \"uk\"), got "
+         "\"fr\""},
         {"kiosk", "allow_exit", "\"true\"", "expected true or false, got \"true\""},
         // operations: [hours]
         {"hours", "monday", "\"9-5\"", "expected opening hours in quotes"},
@@ -454,7 +459,8 @@ TEST_CASE("unknown keys and tables are warnings with their lines", "[config]") {
 
 TEST_CASE("languages are BCP 47 tags, kept in canonical case", "[config]") {
     const KioskConfig config = parseKioskConfig(
-        "[kiosk]\nlanguages = [\"EN\", \"zh-hans\", \"CKB\", \"zh-Hant\"]\ndefault_language = \"ZH-HANS\"\n[referral]\n" +
+        "[kiosk]\nlanguages = [\"EN\", \"zh-hans\", \"CKB\", \"zh-Hant\"]\ndefault_language = "
+        "\"ZH-HANS\"\n[referral]\n" +
             keyLine(),
         "kiosk.toml");
     CHECK(config.languages == std::vector<std::string>{"en", "zh-Hans", "ckb", "zh-Hant"});
@@ -597,7 +603,10 @@ TEST_CASE("a settings save changes only its values and keeps the rest byte for b
     replace("name = \"Demo venue\"\n", "name = \"Biblioteka \\\"Łódź\\\"\"\n");
     replace("idle_timeout = 90\n", "idle_timeout = 120\n");
     replace("text_size = \"normal\"\n", "text_size = \"large\"\n");
-    replace("languages = [\"en\", \"pl\", \"ur\", \"ar\", \"bn\", \"zh-Hans\", \"zh-Hant\", \"pa\", \"so\", \"ro\", \"ckb\", \"fa\", \"uk\"]\n", "languages = [\"en\", \"pl\", \"ur\"]\n");
+    replace(
+        "languages = [\"en\", \"pl\", \"ur\", \"ar\", \"bn\", \"zh-Hans\", \"zh-Hant\", \"pa\", "
+        "\"so\", \"ro\", \"ckb\", \"fa\", \"uk\"]\n",
+        "languages = [\"en\", \"pl\", \"ur\"]\n");
     CHECK(test::readText(file) == expected);
     CHECK(modeOf(file) == 0640u);
     CHECK(filesIn(dir.path()) == std::vector<std::string>{"kiosk.toml"});  // no temp left

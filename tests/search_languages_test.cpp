@@ -37,18 +37,23 @@ DirectoryData scriptsDirectory() {
     org.id = "org";
     org.name = "Community Alliance";
     d.organisations = {org};
-    auto add = [&](const char* id, const char* name, const char* description, std::vector<std::string> needs) {
+    auto add = [&](const char* id, const char* name, const char* description,
+                   std::vector<std::string> needs) {
         d.services.push_back(test::service(id, "org", name, description, std::move(needs), "city"));
     };
     add("svc-zh-food", "华人社区食物银行", "每周三免费提供新鲜蔬菜和米饭。", {"food"});
     add("svc-zh-elders", "长者茶聚", "为感到孤独的老人提供陪伴和午餐。", {"feeling-lonely"});
     add("svc-ar-advice", "مركز الإرشاد العربي", "نُقَدِّمُ المَشورةَ في الدُّيونِ والفَواتيرِ", {"money-debt"});
-    add("svc-fa-english", "کانون فارسی‌زبانان", "کلاس‌های زبان انگلیسی برای بزرگسالان", {"english-language"});
+    add("svc-fa-english", "کانون فارسی‌زبانان",
+        "کلاس‌های زبان انگلیسی برای بزرگسالان",
+        {"english-language"});
     add("svc-ur-help", "مدد گھر", "ہر ہفتے مفت کھانا", {"food"});
     add("svc-bn-food", "বাংলা খাবার ব্যাংক", "প্রতি শুক্রবার বিনামূল্যে খাবার", {"food"});
     add("svc-pa-langar", "ਗੁਰਦੁਆਰਾ ਲੰਗਰ", "ਹਰ ਰੋਜ਼ ਮੁਫ਼ਤ ਭੋਜਨ", {"food"});
-    add("svc-uk-club", "Український клуб", "Зустрічі для людей, які почуваються самотніми", {"feeling-lonely"});
-    add("svc-en-friends", "Friendship Café", "A place to meet people when you feel lonely.", {"feeling-lonely"});
+    add("svc-uk-club", "Український клуб", "Зустрічі для людей, які почуваються самотніми",
+        {"feeling-lonely"});
+    add("svc-en-friends", "Friendship Café", "A place to meet people when you feel lonely.",
+        {"feeling-lonely"});
     add("svc-en-debt", "Debt Advice Line", "Free phone advice on bills.", {"money-debt"});
     return d;
 }
@@ -115,26 +120,28 @@ TEST_CASE("Chinese: any part of a name or description, as it is typed", "[search
     CHECK(f.ids("蔬菜") == Ids{"svc-zh-food"});
     CHECK(f.ids("孤独") == Ids{"svc-zh-elders"});
     CHECK(f.ids("老人 午餐") == Ids{"svc-zh-elders"});
-    CHECK(f.ids("银食").empty());       // characters present, not next to each other
+    CHECK(f.ids("银食").empty());           // characters present, not next to each other
     CHECK(f.ids("食物银行 孤独").empty());  // every word still required
 }
 
-TEST_CASE("Arabic script: harakat, tatweel and each language's letter forms fold away", "[search_languages]") {
+TEST_CASE("Arabic script: harakat, tatweel and each language's letter forms fold away",
+          "[search_languages]") {
     Fixture f(false);
-    CHECK(f.ids("الديون") == Ids{"svc-ar-advice"});       // typed without the harakat of the text
+    CHECK(f.ids("الديون") == Ids{"svc-ar-advice"});  // typed without the harakat of the text
     CHECK(f.ids("الدُّيون") == Ids{"svc-ar-advice"});
-    CHECK(f.ids("الارشاد") == Ids{"svc-ar-advice"});      // alef without hamza finds الإرشاد
-    CHECK(f.ids("الإرشـــاد") == Ids{"svc-ar-advice"});   // tatweel
+    CHECK(f.ids("الارشاد") == Ids{"svc-ar-advice"});     // alef without hamza finds الإرشاد
+    CHECK(f.ids("الإرشـــاد") == Ids{"svc-ar-advice"});  // tatweel
     CHECK(f.ids("فارسیزبانان") == Ids{"svc-fa-english"});  // without the zero-width non-joiner
     CHECK(f.ids("فارسی‌زبانان") == Ids{"svc-fa-english"});
-    CHECK(f.ids("كلاسهاي") == Ids{"svc-fa-english"});     // Arabic kaf, heh and yeh for Persian ones
+    CHECK(f.ids("كلاسهاي") == Ids{"svc-fa-english"});  // Arabic kaf, heh and yeh for Persian ones
     CHECK(f.ids("انگلیسی") == Ids{"svc-fa-english"});
-    CHECK(f.ids("ﺍﻧﮕﻠﻴﺴﻲ") == Ids{"svc-fa-english"});      // presentation forms (from a PDF)
-    CHECK(f.ids("گهر") == Ids{"svc-ur-help"});            // Urdu do-chashmi he typed as heh
+    CHECK(f.ids("ﺍﻧﮕﻠﻴﺴﻲ") == Ids{"svc-fa-english"});  // presentation forms (from a PDF)
+    CHECK(f.ids("گهر") == Ids{"svc-ur-help"});         // Urdu do-chashmi he typed as heh
     CHECK(f.ids("مفت") == Ids{"svc-ur-help"});
 }
 
-TEST_CASE("Bengali and Gurmukhi words are whole words, vowel signs included", "[search_languages]") {
+TEST_CASE("Bengali and Gurmukhi words are whole words, vowel signs included",
+          "[search_languages]") {
     Fixture f(false);
     // unicode61's default categories cut words at every vowel sign: "খাবার" matched "খ", "ব", "র".
     CHECK(f.ids("খাবার") == Ids{"svc-bn-food"});
@@ -158,9 +165,10 @@ TEST_CASE("Cyrillic folds case", "[search_languages]") {
 TEST_CASE("a need named in any language finds its services", "[search_languages]") {
     Fixture f;
     const Ids lonely{"svc-en-friends", "svc-uk-club", "svc-zh-elders"};
-    for (const char* typed : {"samotność", "samotnosc", "samotności", "jestem samotna", "تنهایی", "تنهايي",
-                              "الوحدة", "وحيد", "孤独", "孤單", "самотність", "kalinimo", "singurătate",
-                              "একাকীত্ব", "ਇਕੱਲਾਪਣ", "اکیلا پن", "تەنیایی", "lonely"}) {
+    for (const char* typed :
+         {"samotność", "samotnosc", "samotności", "jestem samotna", "تنهایی", "تنهايي", "الوحدة",
+          "وحيد", "孤独", "孤單", "самотність", "kalinimo", "singurătate", "একাকীত্ব", "ਇਕੱਲਾਪਣ",
+          "اکیلا پن", "تەنیایی", "lonely"}) {
         INFO(typed);
         CHECK(f.ids(typed) == lonely);
         CHECK(f.find(typed).namedNeedCodes == Ids{"feeling-lonely"});
@@ -168,10 +176,11 @@ TEST_CASE("a need named in any language finds its services", "[search_languages]
     // A tile name typed in part, as it is typed.
     CHECK(f.ids("samot") == lonely);
     CHECK(f.ids("孤") == Ids{"svc-zh-elders"});  // one character: the index, not a need word
-    CHECK(f.ids("我很孤独") == lonely);           // the word inside a Chinese run
+    CHECK(f.ids("我很孤独") == lonely);          // the word inside a Chinese run
     CHECK(f.ids("食物") == (Ids{"svc-bn-food", "svc-pa-langar", "svc-ur-help", "svc-zh-food"}));
     CHECK(f.ids("борги") == (Ids{"svc-ar-advice", "svc-en-debt"}));
-    CHECK(f.ids("الديون") == (Ids{"svc-ar-advice", "svc-en-debt"}));  // the text's word, and the need
+    CHECK(f.ids("الديون") ==
+          (Ids{"svc-ar-advice", "svc-en-debt"}));  // the text's word, and the need
     // Words typed in another language still narrow: every word is required.
     CHECK(f.ids("samotność debt").empty());
     SECTION("without the texts, the same words find only what the data says") {
@@ -186,7 +195,8 @@ TEST_CASE("a need's several-word synonym must be typed in full", "[search_langua
     Fixture f;
     // Somali "hoy la'aan" (homelessness) is three tokens; "la" and "aan" alone are common words.
     const SearchResults la = f.find("la");
-    CHECK(std::find(la.namedNeedCodes.begin(), la.namedNeedCodes.end(), "housing") == la.namedNeedCodes.end());
+    CHECK(std::find(la.namedNeedCodes.begin(), la.namedNeedCodes.end(), "housing") ==
+          la.namedNeedCodes.end());
 }
 
 TEST_CASE("ranking in other scripts is SQLite's bm25()", "[search_languages]") {
@@ -199,13 +209,15 @@ TEST_CASE("ranking in other scripts is SQLite's bm25()", "[search_languages]") {
     DirectoryStore store(path, test::londonZone());
     Database raw(path);
     SearchTokenizer tokenizer(raw.handle());
-    for (const std::string text : {"食物银行", "银", "孤独 老人", "الديون", "খাবার", "ਭੋਜਨ", "food", "a"}) {
+    for (const std::string text :
+         {"食物银行", "银", "孤独 老人", "الديون", "খাবার", "ਭੋਜਨ", "food", "a"}) {
         INFO(text);
         SearchRequest request;
         request.text = text;
         const SearchResults ours = store.search(request, test::tuesdayMorning());
         Statement sql = raw.prepare(
-            "SELECT s.id FROM service_fts f JOIN services s ON s.row_id = f.rowid WHERE service_fts MATCH ?1 "
+            "SELECT s.id FROM service_fts f JOIN services s ON s.row_id = f.rowid WHERE "
+            "service_fts MATCH ?1 "
             "ORDER BY bm25(service_fts, 10.0, 5.0, 3.0, 1.0, 1.5), s.sort_key, s.row_id");
         sql.bind(1, buildMatchExpression(tokenizer.tokens(text)));
         Ids expected;

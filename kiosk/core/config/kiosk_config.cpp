@@ -39,8 +39,8 @@ enum class Kind {
     WholeNumber,    // int: min..max, in `unit`
     Flag,           // bool
     TextSizeChoice, // TextSize
-    Language,       // std::string: a BCP 47 tag (core/i18n/language_tag.h), stored in canonical case
-    LanguageList,   // std::vector<std::string>: BCP 47 tags, canonical case, "en" always added
+    Language,       // std::string: a BCP 47 tag, canonical case (core/i18n/language_tag.h)
+    LanguageList,   // std::vector<std::string>: BCP 47 tags, canonical, "en" always added
     DayHours,       // std::string: a day's opening hours (core/operations/opening_hours.h)
     HoursExceptions,// std::vector<std::string>: dated exceptions, one date each at most
     Url,            // std::string: "" or an http(s):// URL with a host

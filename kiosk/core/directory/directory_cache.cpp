@@ -65,7 +65,9 @@ void packWords(std::vector<std::string>& words, WordList& into) {
 // The index's vocabulary through fts5vocab (one pass over the index: ~10 ms for 10k services,
 // ~120 ms for 100k), minus Chinese bigrams, which never take part in slips.
 void loadTerms(Database& db, Cache& c) {
-    db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.signpost_terms USING fts5vocab(main, 'service_fts', 'row')");
+    db.exec(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.signpost_terms USING fts5vocab(main, "
+        "'service_fts', 'row')");
     std::vector<std::string> words;
     std::vector<std::string> reversed;
     Statement rows = db.prepare("SELECT term FROM temp.signpost_terms");
@@ -93,13 +95,16 @@ void addNeedPhrase(Cache& c, const SearchTokenizer& tokenizer, std::uint16_t nee
     if (phrase.tokens.empty()) {
         return;
     }
-    const auto same = [&](const NeedPhrase& other) { return other.need == need && other.tokens == phrase.tokens; };
+    const auto same = [&](const NeedPhrase& other) {
+        return other.need == need && other.tokens == phrase.tokens;
+    };
     if (std::find_if(c.needPhrases.begin(), c.needPhrases.end(), same) == c.needPhrases.end()) {
         c.needPhrases.push_back(std::move(phrase));
     }
 }
 
-void addSuggestWords(Cache& c, const SearchTokenizer& tokenizer, std::size_t need, std::string_view words) {
+void addSuggestWords(Cache& c, const SearchTokenizer& tokenizer, std::size_t need,
+                     std::string_view words) {
     for (SearchToken& token : tokenizer.tokens(words)) {
         std::vector<std::string>& list = c.needWords[need].words;
         if (std::find(list.begin(), list.end(), token.text) == list.end()) {
@@ -209,7 +214,8 @@ std::unique_ptr<Cache> loadCache(Database& db, const SearchTokenizer& tokenizer,
                 continue;  // the same code twice: the first term is the need
             }
             c->needWords.push_back({code, {}});
-            addSuggestWords(*c, tokenizer, c->needWords.size() - 1, rows.columnText(1) + " " + code);
+            addSuggestWords(*c, tokenizer, c->needWords.size() - 1,
+                            rows.columnText(1) + " " + code);
             addNeedPhrase(*c, tokenizer, need, false, rows.columnTextView(1));
             for (const std::string& keyword : splitKeywords(rows.columnTextView(2))) {
                 addSuggestWords(*c, tokenizer, c->needWords.size() - 1, keyword);

@@ -50,9 +50,9 @@ struct SuggestWords {
 
 // A need's name, keyword or synonym as folded tokens (stop words removed), for matching a query.
 struct NeedPhrase {
-    std::uint16_t need = 0;            // index into Cache::needCodes
-    bool fromTexts = false;            // from the language files (else the directory's own words)
-    std::vector<std::string> tokens;   // {"samotnosc"}, {"mental", "health"}, {"孤独"}
+    std::uint16_t need = 0;           // index into Cache::needCodes
+    bool fromTexts = false;           // from the language files (else the directory's own words)
+    std::vector<std::string> tokens;  // {"samotnosc"}, {"mental", "health"}, {"孤独"}
 };
 
 // Words packed back to back, for the index's vocabulary: sorted, binary-searchable.

@@ -18,8 +18,8 @@
 #include "core/directory/directory_writer.h"
 #include "core/directory/hsds_import.h"
 #include "core/directory/phrase_scan.h"
-#include "core/directory/search_plan.h"
 #include "core/directory/schedule.h"
+#include "core/directory/search_plan.h"
 #include "core/directory/search_text.h"
 
 namespace signpost {
@@ -114,8 +114,9 @@ struct DirectoryStore::Impl {
     }
 
     template <class Passes>
-    std::vector<std::uint32_t> rankMatches(const Cache& c, const QueryPlan& plan, const Passes& passes,
-                                           std::size_t limit, std::size_t& totalMatches);
+    std::vector<std::uint32_t> rankMatches(const Cache& c, const QueryPlan& plan,
+                                           const Passes& passes, std::size_t limit,
+                                           std::size_t& totalMatches);
 
     std::vector<std::string> suggestNeeds(const Cache& c, const std::vector<std::string>& words) const;
 };
@@ -127,8 +128,9 @@ struct DirectoryStore::Impl {
 // one hit of a phrase in the needs column whose rows are that need's services.
 template <class Passes>
 std::vector<std::uint32_t> DirectoryStore::Impl::rankMatches(const Cache& c, const QueryPlan& plan,
-                                                            const Passes& passes, std::size_t limit,
-                                                            std::size_t& totalMatches) {
+                                                             const Passes& passes,
+                                                             std::size_t limit,
+                                                             std::size_t& totalMatches) {
     totalMatches = 0;
     std::vector<ScanGroup> groups;
     groups.reserve(plan.groups.size());
@@ -148,8 +150,9 @@ std::vector<std::uint32_t> DirectoryStore::Impl::rankMatches(const Cache& c, con
                 first = false;
             } else {
                 std::vector<std::int64_t> both;
-                std::set_intersection(scan.matched.begin(), scan.matched.end(), group.needRows.begin(),
-                                      group.needRows.end(), std::back_inserter(both));
+                std::set_intersection(scan.matched.begin(), scan.matched.end(),
+                                      group.needRows.begin(), group.needRows.end(),
+                                      std::back_inserter(both));
                 scan.matched.swap(both);
             }
         }
@@ -178,10 +181,12 @@ std::vector<std::uint32_t> DirectoryStore::Impl::rankMatches(const Cache& c, con
     std::vector<std::size_t> cursor(phraseCount, 0);
     std::vector<std::size_t> needCursor(plan.groups.size(), 0);
     std::vector<double> frequency(termCount, 0.0);
-    // Frequency of phrase p in `rowid`; rows are visited in ascending order, so cursors only move on.
+    // Frequency of phrase p in `rowid`; rows are visited in ascending order, so cursors only move
+    // on.
     auto hitsIn = [&](std::size_t p, std::int64_t rowid) {
         const std::vector<std::int64_t>& ids = scan.phrases[p].rowids;
-        auto at = std::lower_bound(ids.begin() + static_cast<std::ptrdiff_t>(cursor[p]), ids.end(), rowid);
+        auto at = std::lower_bound(ids.begin() + static_cast<std::ptrdiff_t>(cursor[p]), ids.end(),
+                                   rowid);
         cursor[p] = static_cast<std::size_t>(at - ids.begin());
         return at != ids.end() && *at == rowid ? scan.phrases[p].weightedFrequency[cursor[p]] : 0.0;
     };
@@ -202,15 +207,16 @@ std::vector<std::uint32_t> DirectoryStore::Impl::rankMatches(const Cache& c, con
             double needHit = 0.0;
             if (!byPhrase && !group.needRows.empty()) {
                 const std::vector<std::int64_t>& ids = group.needRows;
-                auto at = std::lower_bound(ids.begin() + static_cast<std::ptrdiff_t>(needCursor[g]), ids.end(), rowid);
+                auto at = std::lower_bound(ids.begin() + static_cast<std::ptrdiff_t>(needCursor[g]),
+                                           ids.end(), rowid);
                 needCursor[g] = static_cast<std::size_t>(at - ids.begin());
                 needHit = at != ids.end() && *at == rowid ? kColumnWeights[1] : 0.0;
             }
             frequency[phraseCount + g] = needHit;
         }
         const CachedService& s = c.services[index];
-        ranked.push_back({bm25Score(idf.data(), frequency.data(), termCount, static_cast<double>(s.tokenCount),
-                                    scan.averageLength),
+        ranked.push_back({bm25Score(idf.data(), frequency.data(), termCount,
+                                    static_cast<double>(s.tokenCount), scan.averageLength),
                           s.nameRank, index});
     }
     totalMatches = ranked.size();
@@ -247,7 +253,8 @@ std::vector<std::string> DirectoryStore::Impl::suggestNeeds(const Cache& c,
                     score = 80;  // still typing it: "lonel" -> "lonely", "孤" -> "孤独"
                 } else if (wordLength >= 4 && typed.rfind(word, 0) == 0) {
                     score = 70;  // a longer form: "debts" -> "debt"
-                } else if (isCjkToken(typed) && wordLength >= 2 && typed.find(word) != std::string::npos) {
+                } else if (isCjkToken(typed) && wordLength >= 2 &&
+                           typed.find(word) != std::string::npos) {
                     score = 70;  // the word inside a Chinese run: "我很孤独" -> "孤独"
                 } else if (typedLength >= 4 && !isCjkToken(typed)) {
                     const int limit = typedLength >= 7 ? 2 : 1;
@@ -256,7 +263,8 @@ std::vector<std::string> DirectoryStore::Impl::suggestNeeds(const Cache& c,
                         score = 60 - 10 * distance;  // a slip: "lonley" -> "lonely"
                     } else if (typedLength < wordLength) {
                         // A slip in a word still being typed: compare with the word's start.
-                        const int prefixDistance = editDistance(typed, codePointPrefix(word, typedLength), 1);
+                        const int prefixDistance =
+                            editDistance(typed, codePointPrefix(word, typedLength), 1);
                         if (prefixDistance <= 1) {
                             score = 40;
                         }

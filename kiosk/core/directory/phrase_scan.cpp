@@ -96,13 +96,13 @@ void scanFunction(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context
             if (hits.rowsWithPhrase == 0) {
                 PhraseWalk walk{&hits, first ? nullptr : &keep};
                 rc = api->xQueryPhrase(fts, phrase, &walk, collectRow);
-                std::set_union(groupRows.begin(), groupRows.end(), hits.rowids.begin(), hits.rowids.end(),
-                               std::back_inserter(merged));
+                std::set_union(groupRows.begin(), groupRows.end(), hits.rowids.begin(),
+                               hits.rowids.end(), std::back_inserter(merged));
             } else {
                 // The same phrase in an earlier group: walked then, against a wider set of rows.
                 std::vector<std::int64_t> within;
-                std::set_intersection(hits.rowids.begin(), hits.rowids.end(), keep.begin(), keep.end(),
-                                      std::back_inserter(within));
+                std::set_intersection(hits.rowids.begin(), hits.rowids.end(), keep.begin(),
+                                      keep.end(), std::back_inserter(within));
                 std::set_union(groupRows.begin(), groupRows.end(), within.begin(), within.end(),
                                std::back_inserter(merged));
             }
@@ -111,12 +111,12 @@ void scanFunction(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context
         if (group.extraRows != nullptr) {
             merged.clear();
             if (first) {
-                std::set_union(groupRows.begin(), groupRows.end(), group.extraRows->begin(), group.extraRows->end(),
-                               std::back_inserter(merged));
+                std::set_union(groupRows.begin(), groupRows.end(), group.extraRows->begin(),
+                               group.extraRows->end(), std::back_inserter(merged));
             } else {
                 std::vector<std::int64_t> extra;
-                std::set_intersection(group.extraRows->begin(), group.extraRows->end(), keep.begin(), keep.end(),
-                                      std::back_inserter(extra));
+                std::set_intersection(group.extraRows->begin(), group.extraRows->end(),
+                                      keep.begin(), keep.end(), std::back_inserter(extra));
                 std::set_union(groupRows.begin(), groupRows.end(), extra.begin(), extra.end(),
                                std::back_inserter(merged));
             }
@@ -147,7 +147,8 @@ PhraseScanner::PhraseScanner(Database& db) : m_target(new Target()), m_statement
     return db.prepare("SELECT signpost_phrase_scan(service_fts) FROM service_fts WHERE service_fts MATCH ?1 LIMIT 1");
 }()) {}
 
-bool PhraseScanner::scan(const std::string& expression, const std::vector<ScanGroup>& groups, PhraseScan& into) {
+bool PhraseScanner::scan(const std::string& expression, const std::vector<ScanGroup>& groups,
+                         PhraseScan& into) {
     m_target->scan = &into;
     m_target->groups = &groups;
     m_statement.bind(1, expression);

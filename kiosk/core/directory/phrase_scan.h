@@ -42,7 +42,7 @@ struct PhraseScan {
 
 // One required part of a query (see above).
 struct ScanGroup {
-    std::vector<int> phrases;                          // indexes into the expression's phrases
+    std::vector<int> phrases;                              // indexes into the expression's phrases
     const std::vector<std::int64_t>* extraRows = nullptr;  // ascending; rows that satisfy it anyway
 };
 
@@ -63,7 +63,8 @@ public:
     // so `into.matched` ends as the rows satisfying them all, and each phrase's hits cover every
     // matched row. Put the most selective group first (a longer prefix usually is). Reuses
     // `into`'s storage. Throws StorageError.
-    bool scan(const std::string& expression, const std::vector<ScanGroup>& groups, PhraseScan& into);
+    bool scan(const std::string& expression, const std::vector<ScanGroup>& groups,
+              PhraseScan& into);
 
     struct Target;  // implementation detail (phrase_scan.cpp)
 

@@ -21,8 +21,9 @@ enum class WordMatch { None, Prefix, Other };
 // "وحدة"); need words are written without them. Returns the word without one, or "".
 std::string_view withoutArabicArticle(std::string_view word) {
     // Folded forms (search_text.h): alef-lam, with bi-, wa-, fa-, ka- before it, or li- + lam.
-    for (const std::string_view article : {"\u0628\u0627\u0644", "\u0648\u0627\u0644", "\u0641\u0627\u0644",
-                                           "\u0643\u0627\u0644", "\u0627\u0644", "\u0644\u0644"}) {
+    for (const std::string_view article :
+         {"\u0628\u0627\u0644", "\u0648\u0627\u0644", "\u0641\u0627\u0644", "\u0643\u0627\u0644",
+          "\u0627\u0644", "\u0644\u0644"}) {
         if (startsWith(word, article) && codePointCount(word) >= codePointCount(article) + 2) {
             return word.substr(article.size());
         }
@@ -60,8 +61,9 @@ WordMatch wordMatchAsTyped(const SearchToken& typed, std::string_view word) {
         if (codePointCount(typed.text) >= 2 && startsWith(word, typed.text)) {
             return WordMatch::Prefix;
         }
-        return codePointCount(word) >= 2 && typed.text.find(word) != std::string::npos ? WordMatch::Other
-                                                                                        : WordMatch::None;
+        return codePointCount(word) >= 2 && typed.text.find(word) != std::string::npos
+                   ? WordMatch::Other
+                   : WordMatch::None;
     }
     if (codePointCount(typed.text) >= 3 && startsWith(word, typed.text)) {
         return WordMatch::Prefix;  // still typing it: "samot" -> samotność
@@ -90,7 +92,8 @@ bool slipMatches(const SearchToken& typed, std::string_view word) {
 
 // Does need phrase `phrase` match the typed words starting at `first`? A phrase of several words
 // must be typed in full and in order; its last word may still be being typed.
-WordMatch phraseMatchAt(const NeedPhrase& phrase, const std::vector<SearchToken>& tokens, std::size_t first) {
+WordMatch phraseMatchAt(const NeedPhrase& phrase, const std::vector<SearchToken>& tokens,
+                        std::size_t first) {
     const std::size_t count = phrase.tokens.size();
     if (first >= tokens.size()) {
         return WordMatch::None;
@@ -108,7 +111,8 @@ WordMatch phraseMatchAt(const NeedPhrase& phrase, const std::vector<SearchToken>
         const SearchToken& word = tokens[first + i];
         const bool lastTyped = first + i + 1 == tokens.size();
         const bool exact = word.text == phrase.tokens[i];
-        const bool typing = i + 1 == typed && lastTyped && !word.finished && startsWith(phrase.tokens[i], word.text);
+        const bool typing = i + 1 == typed && lastTyped && !word.finished &&
+                            startsWith(phrase.tokens[i], word.text);
         if (!exact && !typing) {
             return WordMatch::None;
         }
@@ -133,7 +137,8 @@ int addPhrase(QueryPlan& plan, std::string phrase) {
 
 }  // namespace
 
-std::vector<std::string> slipVariants(const Cache& c, std::string_view word, bool finished, std::size_t limit) {
+std::vector<std::string> slipVariants(const Cache& c, std::string_view word, bool finished,
+                                      std::size_t limit) {
     const std::size_t length = codePointCount(word);
     if (length < kMinSlipLength || isCjkToken(word) || c.terms.anyStartsWith(word)) {
         return {};
@@ -149,7 +154,8 @@ std::vector<std::string> slipVariants(const Cache& c, std::string_view word, boo
     std::vector<Candidate> candidates;
     auto consider = [&](std::string_view term) {
         const std::size_t termLength = codePointCount(term);
-        if (termLength + 1 >= length && termLength <= length + 1 && editDistance(word, term, 1) <= 1) {
+        if (termLength + 1 >= length && termLength <= length + 1 &&
+            editDistance(word, term, 1) <= 1) {
             candidates.push_back({1, true, term});
         } else if (!finished && termLength > length) {
             int best = 2;
@@ -162,7 +168,8 @@ std::vector<std::string> slipVariants(const Cache& c, std::string_view word, boo
         }
     };
     const std::string_view head = codePointPrefix(word, k);
-    for (std::size_t i = c.terms.lowerBound(head); i < c.terms.size() && startsWith(c.terms.at(i), head); ++i) {
+    for (std::size_t i = c.terms.lowerBound(head);
+         i < c.terms.size() && startsWith(c.terms.at(i), head); ++i) {
         consider(c.terms.at(i));
     }
     const std::string tail = reversedCodePoints(codePointSuffix(word, length - k - 1));
@@ -175,8 +182,10 @@ std::vector<std::string> slipVariants(const Cache& c, std::string_view word, boo
         }
         const std::string_view term = c.terms.at(at);
         const std::size_t termLength = codePointCount(term);
-        if (termLength + 1 >= length && termLength <= length + 1 && editDistance(word, term, 1) <= 1) {
-            candidates.push_back({1, true, term});  // whole words only: a suffix cannot start a longer word
+        if (termLength + 1 >= length && termLength <= length + 1 &&
+            editDistance(word, term, 1) <= 1) {
+            candidates.push_back(
+                {1, true, term});  // whole words only: a suffix cannot start a longer word
         }
     }
     std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
@@ -210,7 +219,8 @@ QueryPlan planQuery(const std::vector<SearchToken>& tokens, const Cache& c) {
             if (match == WordMatch::None) {
                 continue;
             }
-            for (std::size_t i = first; i < std::min(tokens.size(), first + phrase.tokens.size()); ++i) {
+            for (std::size_t i = first; i < std::min(tokens.size(), first + phrase.tokens.size());
+                 ++i) {
                 namedByText[i] = true;  // a word of the need (directory or texts): no slips for it
                 // The directory's own words are in the index under the need's services: the typed
                 // word's phrase already finds them, unless it is a longer form.
@@ -226,7 +236,8 @@ QueryPlan planQuery(const std::vector<SearchToken>& tokens, const Cache& c) {
         if (namedByText[i]) {
             continue;
         }
-        const std::vector<std::string> variants = slipVariants(c, tokens[i].text, tokens[i].finished);
+        const std::vector<std::string> variants =
+            slipVariants(c, tokens[i].text, tokens[i].finished);
         for (const std::string& variant : variants) {
             const int phrase = addPhrase(plan, phraseFor(SearchToken{variant, true, false}, false));
             if (std::find(plan.groups[i].phrases.begin(), plan.groups[i].phrases.end(), phrase) ==
@@ -257,8 +268,9 @@ QueryPlan planQuery(const std::vector<SearchToken>& tokens, const Cache& c) {
         }
     }
     // Longest word first: it is usually the rarest, and later walks then record only its rows.
-    std::stable_sort(plan.groups.begin(), plan.groups.end(),
-                     [](const QueryGroup& a, const QueryGroup& b) { return a.typedLength > b.typedLength; });
+    std::stable_sort(
+        plan.groups.begin(), plan.groups.end(),
+        [](const QueryGroup& a, const QueryGroup& b) { return a.typedLength > b.typedLength; });
     std::sort(plan.namedNeeds.begin(), plan.namedNeeds.end());
     for (const std::string& phrase : plan.phrases) {
         if (!plan.expression.empty()) {

@@ -12,7 +12,8 @@
 //   longer word (three letters or more typed), as a longer form of it ("samotności" for
 //   "samotność"; four letters or more), or, for Chinese, inside the typed run ("我很孤独"); a
 //   several-word synonym must be typed in full, in order. A word with no match in the index may
-//   also name a need by a one-letter slip of any of its words, in the directory's data or the texts.
+//   also name a need by a one-letter slip of any of its words, in the directory's data or the
+//   texts.
 //
 // Why words of five letters or more for slips: a shorter word has too many neighbours one letter
 // away ("food" -> "good", "fool", "ford"), and as-you-type search sees every short prefix.
@@ -33,16 +34,16 @@ inline constexpr std::size_t kMaxSlipVariants = 6;
 inline constexpr std::size_t kMinSlipLength = 5;  // code points
 
 struct QueryGroup {
-    std::vector<int> phrases;               // indexes into QueryPlan::phrases; the typed word first
-    std::vector<std::uint16_t> needs;       // needs the word names (their services satisfy it too)
-    std::vector<std::int64_t> needRows;     // those needs' active services, ascending rowids
-    std::size_t typedLength = 0;            // code points typed, for the walk order
+    std::vector<int> phrases;            // indexes into QueryPlan::phrases; the typed word first
+    std::vector<std::uint16_t> needs;    // needs the word names (their services satisfy it too)
+    std::vector<std::int64_t> needRows;  // those needs' active services, ascending rowids
+    std::size_t typedLength = 0;         // code points typed, for the walk order
 };
 
 struct QueryPlan {
-    std::vector<std::string> phrases;       // FTS5 phrases ("food"*, "lonely", "食物 物银"), unique
-    std::vector<QueryGroup> groups;         // one per word, most selective first
-    std::string expression;                 // every phrase, joined by OR
+    std::vector<std::string> phrases;  // FTS5 phrases ("food"*, "lonely", "食物 物银"), unique
+    std::vector<QueryGroup> groups;    // one per word, most selective first
+    std::string expression;            // every phrase, joined by OR
     std::vector<std::uint16_t> namedNeeds;  // needs named by a translation or a slip, in need order
 };
 

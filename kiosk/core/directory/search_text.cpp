@@ -52,20 +52,21 @@ std::string_view foldedLetter(unsigned codePoint) {
 // only if something else remains. Written as typed; folded (foldQueryText) before comparing.
 constexpr std::array<std::string_view, 164> kStopWordsAsTyped = {
     // English
-    "a", "an", "and", "any", "are", "at", "by", "can", "for", "from", "get", "help", "how", "i", "im", "in", "is",
-    "it", "me", "my", "near", "need", "of", "on", "or", "please", "some", "the", "to", "want", "what", "where",
-    "with", "looking",
+    "a", "an", "and", "any", "are", "at", "by", "can", "for", "from", "get", "help", "how", "i",
+    "im", "in", "is", "it", "me", "my", "near", "need", "of", "on", "or", "please", "some", "the",
+    "to", "want", "what", "where", "with", "looking",
     // Polish
-    "i", "w", "z", "na", "do", "dla", "o", "od", "po", "się", "mi", "mnie", "jestem", "potrzebuję", "pomoc",
-    "pomocy", "chcę", "szukam", "jak", "gdzie",
+    "i", "w", "z", "na", "do", "dla", "o", "od", "po", "się", "mi", "mnie", "jestem", "potrzebuję",
+    "pomoc", "pomocy", "chcę", "szukam", "jak", "gdzie",
     // Romanian
-    "și", "în", "la", "cu", "de", "pe", "pentru", "am", "nevoie", "ajutor", "vreau", "caut", "unde", "cum", "mă",
+    "și", "în", "la", "cu", "de", "pe", "pentru", "am", "nevoie", "ajutor", "vreau", "caut", "unde",
+    "cum", "mă",
     // Ukrainian
-    "і", "й", "в", "у", "з", "на", "до", "для", "мені", "я", "потрібна", "потрібно", "допомога", "хочу",
-    "шукаю", "де", "як",
+    "і", "й", "в", "у", "з", "на", "до", "для", "мені", "я", "потрібна", "потрібно", "допомога",
+    "хочу", "шукаю", "де", "як",
     // Arabic
-    "في", "من", "على", "إلى", "عن", "مع", "و", "أريد", "أحتاج", "احتاج", "مساعدة", "أبحث", "ابحث", "أين",
-    "كيف",
+    "في", "من", "على", "إلى", "عن", "مع", "و", "أريد", "أحتاج", "احتاج", "مساعدة", "أبحث", "ابحث",
+    "أين", "كيف",
     // Persian
     "از", "به", "در", "با", "برای", "را", "می‌خواهم", "کمک", "نیاز", "دارم", "کجا", "چطور",
     // Urdu
@@ -148,28 +149,51 @@ char32_t nextCodePoint(std::string_view text, std::size_t& at) {
 }
 
 bool isCjk(char32_t c) {
-    return (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
-           (c >= 0x20000 && c <= 0x3134F) || (c >= 0x3040 && c <= 0x30FF) || (c >= 0x31F0 && c <= 0x31FF) ||
-           c == 0x3005;
+    return (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3134F) ||
+           (c >= 0x3040 && c <= 0x30FF) || (c >= 0x31F0 && c <= 0x31FF) || c == 0x3005;
 }
 
 // Arabic-script letters the languages' keyboards write differently for the same word (see the
 // header), native digits and nukta. Returns the replacement, or 0 to drop the character, or the
 // character itself.
 char32_t foldScriptLetter(char32_t c) {
-    if ((c >= 0x0610 && c <= 0x061A) || (c >= 0x064B && c <= 0x065F) || c == 0x0670 || c == 0x0640 ||
-        (c >= 0x06D6 && c <= 0x06DC) || (c >= 0x06DF && c <= 0x06E4) || c == 0x06E7 || c == 0x06E8 ||
-        (c >= 0x06EA && c <= 0x06ED) || c == 0x09BC || c == 0x0A3C) {
+    if ((c >= 0x0610 && c <= 0x061A) || (c >= 0x064B && c <= 0x065F) || c == 0x0670 ||
+        c == 0x0640 || (c >= 0x06D6 && c <= 0x06DC) || (c >= 0x06DF && c <= 0x06E4) ||
+        c == 0x06E7 || c == 0x06E8 || (c >= 0x06EA && c <= 0x06ED) || c == 0x09BC || c == 0x0A3C) {
         return 0;  // harakat, Quranic marks, tatweel; Bengali and Gurmukhi nukta
     }
     switch (c) {
-        case 0x0622: case 0x0623: case 0x0625: case 0x0671: case 0x0672: case 0x0673: return 0x0627;  // ا
-        case 0x0624: return 0x0648;                                                                     // و
-        case 0x0626: case 0x0649: case 0x06CC: case 0x06D0: case 0x06D1: case 0x06D2: return 0x064A;  // ي
-        case 0x06A9: case 0x06AA: case 0x06AB: return 0x0643;                                           // ك
-        case 0x0629: case 0x06BE: case 0x06C0: case 0x06C1: case 0x06C2: case 0x06C3: case 0x06D5:
-            return 0x0647;                                                                              // ه
-        default: break;
+        case 0x0622:
+        case 0x0623:
+        case 0x0625:
+        case 0x0671:
+        case 0x0672:
+        case 0x0673:
+            return 0x0627;  // ا
+        case 0x0624:
+            return 0x0648;  // و
+        case 0x0626:
+        case 0x0649:
+        case 0x06CC:
+        case 0x06D0:
+        case 0x06D1:
+        case 0x06D2:
+            return 0x064A;  // ي
+        case 0x06A9:
+        case 0x06AA:
+        case 0x06AB:
+            return 0x0643;  // ك
+        case 0x0629:
+        case 0x06BE:
+        case 0x06C0:
+        case 0x06C1:
+        case 0x06C2:
+        case 0x06C3:
+        case 0x06D5:
+            return 0x0647;  // ه
+        default:
+            break;
     }
     if (c >= 0x0660 && c <= 0x0669) {
         return U'0' + (c - 0x0660);
@@ -201,8 +225,8 @@ std::string foldText(std::string_view text, CjkForm cjk) {
     std::string folded;
     if (const icu::Normalizer2* normalizer = caseFolder()) {
         UErrorCode status = U_ZERO_ERROR;
-        const icu::UnicodeString source =
-            icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+        const icu::UnicodeString source = icu::UnicodeString::fromUTF8(
+            icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
         normalizer->normalize(source, status).toUTF8String(folded);
         if (U_FAILURE(status)) {
             folded.assign(text);
@@ -241,7 +265,8 @@ std::string foldText(std::string_view text, CjkForm cjk) {
             continue;
         }
         flushRun();
-        const std::string_view latin = c <= 0xFFFF ? foldedLetter(static_cast<unsigned>(c)) : std::string_view();
+        const std::string_view latin =
+            c <= 0xFFFF ? foldedLetter(static_cast<unsigned>(c)) : std::string_view();
         if (!latin.empty()) {
             result += latin;
         } else if (const char32_t mapped = foldScriptLetter(c); mapped != 0) {
@@ -254,9 +279,13 @@ std::string foldText(std::string_view text, CjkForm cjk) {
 
 }  // namespace
 
-std::string foldLetters(std::string_view text) { return foldText(text, CjkForm::Bigrams); }
+std::string foldLetters(std::string_view text) {
+    return foldText(text, CjkForm::Bigrams);
+}
 
-std::string foldQueryText(std::string_view text) { return foldText(text, CjkForm::Runs); }
+std::string foldQueryText(std::string_view text) {
+    return foldText(text, CjkForm::Runs);
+}
 
 bool isCjkToken(std::string_view token) {
     std::size_t at = 0;
@@ -312,7 +341,8 @@ bool isStopWord(std::string_view word) {
             const std::string key = foldQueryText(typed);
             std::string decomposed = key;
             UErrorCode status = U_ZERO_ERROR;
-            if (const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status); U_SUCCESS(status)) {
+            if (const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+                U_SUCCESS(status)) {
                 decomposed.clear();
                 nfd->normalize(icu::UnicodeString::fromUTF8(key), status).toUTF8String(decomposed);
             }
@@ -403,10 +433,12 @@ std::vector<SearchToken> SearchTokenizer::tokens(std::string_view text) const {
     if (!collector.tokens.empty() && collector.tokens.back().cjk) {
         const std::string_view typed = utf8Prefix(text, kMaxInputBytes);
         std::size_t end = typed.size();
-        while (end > 0 && (typed[end - 1] == ' ' || typed[end - 1] == '\t' || typed[end - 1] == '\n')) {
+        while (end > 0 &&
+               (typed[end - 1] == ' ' || typed[end - 1] == '\t' || typed[end - 1] == '\n')) {
             --end;
         }
-        collector.tokens.back().finished = end < typed.size() || !isCjkToken(codePointSuffix(typed.substr(0, end), 1));
+        collector.tokens.back().finished =
+            end < typed.size() || !isCjkToken(codePointSuffix(typed.substr(0, end), 1));
     }
     return std::move(collector.tokens);
 }
@@ -436,7 +468,9 @@ std::string SearchTokenizer::foldedKey(std::string_view text) const {
     return key;
 }
 
-bool isStopWordToken(std::string_view token) { return isStopWord(token); }
+bool isStopWordToken(std::string_view token) {
+    return isStopWord(token);
+}
 
 std::vector<SearchToken> meaningfulSearchTokens(const std::vector<SearchToken>& tokens) {
     std::vector<SearchToken> kept;

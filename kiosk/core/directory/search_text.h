@@ -17,10 +17,10 @@
 //   the letters the four languages' keyboards write differently for the same word.
 // - Native digits (Arabic-Indic, Persian, Bengali, Gurmukhi) to ASCII digits; nukta removed.
 // - Chinese and Japanese, written without spaces: in indexed text each run of Han/kana becomes its
-//   overlapping bigrams plus its last character ("食物银行" -> "食物 物银 银行 行"); a query keeps the
-//   run whole and buildMatchExpression() makes it the phrase of its bigrams ("食物 物银 银行"), or a
-//   prefix for a single character ("食"*). So any substring of two or more characters matches, and
-//   so does any single character.
+//   overlapping bigrams plus its last character ("食物银行" -> "食物 物银 银行 行"); a query keeps
+//   the run whole and buildMatchExpression() makes it the phrase of its bigrams ("食物 物银 银行"),
+//   or a prefix for a single character ("食"*). So any substring of two or more characters matches,
+//   and so does any single character.
 //
 // Thread-safety: a SearchTokenizer belongs to its connection's thread, like the connection.
 #pragma once
@@ -91,8 +91,8 @@ std::vector<std::string> meaningfulTokens(const std::vector<SearchToken>& tokens
 // One token as an FTS5 phrase: "food"* (a prefix), "食物 物银" (a Chinese run's bigrams), "食"*.
 // `prefix` false gives the exact term ("lonely"). Quotes inside are doubled.
 std::string phraseFor(const SearchToken& token, bool prefix = true);
-// The bigrams of a Chinese run, in order ("食物银" -> {"食物", "物银"}); the run itself if it is one
-// character.
+// The bigrams of a Chinese run, in order ("食物银" -> {"食物", "物银"}); the run itself if it is
+// one character.
 std::vector<std::string> cjkBigrams(std::string_view run);
 
 // Code points in UTF-8 `text`.

@@ -1,8 +1,8 @@
 #include "core/i18n/i18n.h"
 
-#include <nlohmann/json.hpp>
 #include <unicode/locid.h>
 #include <unicode/plurrule.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <array>
@@ -26,7 +26,8 @@ struct I18n::Table {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> kPluralCategories = {"zero", "one", "two", "few", "many", "other"};
+constexpr std::array<std::string_view, 6> kPluralCategories = {"zero", "one",  "two",
+                                                               "few",  "many", "other"};
 
 std::shared_ptr<const icu::PluralRules> pluralRulesFor(const std::string& code) {
     UErrorCode status = U_ZERO_ERROR;
@@ -50,7 +51,8 @@ std::string categoryOf(const icu::PluralRules* rules, long long count) {
     return category.empty() ? std::string("other") : category;
 }
 
-std::string substitute(std::string text, std::initializer_list<std::pair<std::string_view, std::string_view>> args) {
+std::string substitute(std::string text,
+                       std::initializer_list<std::pair<std::string_view, std::string_view>> args) {
     for (const auto& [name, value] : args) {
         const std::string placeholder = "{" + std::string(name) + "}";
         std::size_t at = 0;
@@ -136,7 +138,8 @@ std::shared_ptr<I18n::Table> parseTable(const std::string& expectedCode, const s
                 throw I18nError(fileName + ": \"_meta\".status is \"" + status +
                                 "\", expected \"draft\" or \"reviewed\"");
             }
-            table->info.status = status == "reviewed" ? TranslationStatus::Reviewed : TranslationStatus::Draft;
+            table->info.status =
+                status == "reviewed" ? TranslationStatus::Reviewed : TranslationStatus::Draft;
             std::string code = metaText("code", expectedCode);
             if (code != expectedCode) {
                 throw I18nError(fileName + ": \"_meta\".code is \"" + code + "\", expected \"" +
@@ -149,10 +152,11 @@ std::shared_ptr<I18n::Table> parseTable(const std::string& expectedCode, const s
         }
         if (const std::size_t hash = key.find('#'); hash != std::string::npos) {
             const std::string_view category = std::string_view(key).substr(hash + 1);
-            if (hash == 0 || std::find(kPluralCategories.begin(), kPluralCategories.end(), category) ==
-                                 kPluralCategories.end()) {
-                throw I18nError(fileName + ": key \"" + key +
-                                "\": a plural form ends in #zero, #one, #two, #few, #many or #other");
+            if (hash == 0 || std::find(kPluralCategories.begin(), kPluralCategories.end(),
+                                       category) == kPluralCategories.end()) {
+                throw I18nError(
+                    fileName + ": key \"" + key +
+                    "\": a plural form ends in #zero, #one, #two, #few, #many or #other");
             }
         }
         table->texts.emplace(key, value.get<std::string>());
@@ -182,7 +186,9 @@ I18n I18n::load(const std::filesystem::path& directory, const std::vector<std::s
             continue;
         }
         if (!isFileTag(code)) {
-            logWarning("i18n", "\"" + code + "\" is not a BCP 47 language tag like \"pl\" or \"zh-Hans\"; it is not offered");
+            logWarning("i18n", "\"" + code +
+                                   "\" is not a BCP 47 language tag like \"pl\" or \"zh-Hans\"; it "
+                                   "is not offered");
             continue;
         }
         const std::filesystem::path file = directory / (code + ".json");
@@ -284,7 +290,8 @@ const char* I18n::trPlural(std::string_view key, long long count) const {
         if (table == m_tables.end()) {
             continue;
         }
-        const std::string plural = std::string(key) + "#" + categoryOf(table->second->plurals.get(), count);
+        const std::string plural =
+            std::string(key) + "#" + categoryOf(table->second->plurals.get(), count);
         for (const std::string& candidate : {plural, std::string(key)}) {
             const auto found = table->second->texts.find(candidate);
             if (found != table->second->texts.end()) {
@@ -319,7 +326,8 @@ std::vector<NeedWords> I18n::needWords(const std::vector<std::string>& needCodes
                 entry.words.emplace_back(name);
             }
             if (const char* words = textIn(language.code, "need." + need + ".words")) {
-                // Entries are separated by commas; Arabic-script and CJK writers may type their own.
+                // Entries are separated by commas; Arabic-script and CJK writers may type their
+                // own.
                 std::string current;
                 const std::string_view text(words);
                 auto flush = [&] {
@@ -336,7 +344,8 @@ std::vector<NeedWords> I18n::needWords(const std::vector<std::string>& needCodes
                     } else if (text.substr(i, 2) == "\xD8\x8C") {  // U+060C ARABIC COMMA
                         flush();
                         ++i;
-                    } else if (text.substr(i, 3) == "\xEF\xBC\x8C" || text.substr(i, 3) == "\xE3\x80\x81") {
+                    } else if (text.substr(i, 3) == "\xEF\xBC\x8C" ||
+                               text.substr(i, 3) == "\xE3\x80\x81") {
                         flush();  // U+FF0C FULLWIDTH COMMA, U+3001 IDEOGRAPHIC COMMA
                         i += 2;
                     } else {

@@ -1,12 +1,12 @@
 // Signpost — user-visible text by key, per language, from assets/i18n/<code>.json.
 //
 // Each file is a flat JSON object of "key": "text" plus a "_meta" object
-// ({"code", "native_name", "english_name", "direction": "ltr"|"rtl", "status": "draft"|"reviewed"}).
-// The code is a BCP 47 tag (core/i18n/language_tag.h) and names the file: "zh-Hans.json". A
-// translation is "draft" until a native speaker has checked it (a file without a status is a
-// draft). English (en.json) is complete and is the fallback: a key missing in the current language
-// shows the English text; a key missing everywhere shows the key itself and is logged once.
-// Placeholders are "{name}".
+// ({"code", "native_name", "english_name", "direction": "ltr"|"rtl", "status":
+// "draft"|"reviewed"}). The code is a BCP 47 tag (core/i18n/language_tag.h) and names the file:
+// "zh-Hans.json". A translation is "draft" until a native speaker has checked it (a file without a
+// status is a draft). English (en.json) is complete and is the fallback: a key missing in the
+// current language shows the English text; a key missing everywhere shows the key itself and is
+// logged once. Placeholders are "{name}".
 //
 // Plural forms: a text that holds a number may have one variant per CLDR plural category of its
 // language, "key#zero", "key#one", "key#two", "key#few", "key#many", "key#other" (Arabic uses all
@@ -84,11 +84,14 @@ public:
     std::string format(std::string_view key,
                        std::initializer_list<std::pair<std::string_view, std::string_view>> args) const;
     // The text of `key` for the number `count` (see "Plural forms" above): "key#<category>" in the
-    // current language, else "key" there, else the same in English with English's category. Never null.
+    // current language, else "key" there, else the same in English with English's category. Never
+    // null.
     const char* trPlural(std::string_view key, long long count) const;
-    // trPlural() then replaces each "{name}" with its value (pass the formatted count as one of them).
-    std::string formatPlural(std::string_view key, long long count,
-                             std::initializer_list<std::pair<std::string_view, std::string_view>> args) const;
+    // trPlural() then replaces each "{name}" with its value (pass the formatted count as one of
+    // them).
+    std::string formatPlural(
+        std::string_view key, long long count,
+        std::initializer_list<std::pair<std::string_view, std::string_view>> args) const;
     // The CLDR plural category of `count` in language `code` ("one", "few", ...; "other" if the
     // language is not loaded). From ICU.
     std::string pluralCategory(std::string_view code, long long count) const;

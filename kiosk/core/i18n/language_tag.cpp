@@ -52,7 +52,8 @@ std::vector<std::string_view> subtags(std::string_view tag) {
     std::size_t start = 0;
     while (true) {
         const std::size_t dash = tag.find('-', start);
-        parts.push_back(tag.substr(start, dash == std::string_view::npos ? std::string_view::npos : dash - start));
+        parts.push_back(tag.substr(
+            start, dash == std::string_view::npos ? std::string_view::npos : dash - start));
         if (dash == std::string_view::npos) {
             return parts;
         }
