@@ -32,6 +32,7 @@ std::vector<Use> scanSources() {
     const std::regex patterns[] = {
         std::regex(R"re(\btr\("([a-z][a-z0-9_\-]*(?:\.[a-z0-9_\-]+)+)"\))re"),
         std::regex(R"re(\bformat\("([a-z][a-z0-9_\-]*(?:\.[a-z0-9_\-]+)+)",)re"),
+        std::regex(R"re(\bformatPlural\("([a-z][a-z0-9_\-]*(?:\.[a-z0-9_\-]+)+)",)re"),
         std::regex(R"re(\btextKey\("([a-z][a-z0-9_\-]*(?:\.[a-z0-9_\-]+)+)"\))re"),
         std::regex(R"re("((?:error|note)\.[a-z0-9_\-]+(?:\.[a-z0-9_\-]+)*)")re"),
     };

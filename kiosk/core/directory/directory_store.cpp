@@ -243,10 +243,10 @@ std::vector<std::string> DirectoryStore::Impl::suggestNeeds(const Cache& c,
         int matchedWords = 0;
         for (const std::string& typed : words) {
             int bestForWord = 0;
-            const std::size_t typedLength = codePointCount(typed);
+            const std::size_t typedLength = utf8Length(typed);
             for (const std::string& word : c.needWords[n].words) {
                 int score = 0;
-                const std::size_t wordLength = codePointCount(word);
+                const std::size_t wordLength = utf8Length(word);
                 if (typed == word) {
                     score = 100;
                 } else if ((typedLength >= 3 || isCjkToken(typed)) && word.rfind(typed, 0) == 0) {

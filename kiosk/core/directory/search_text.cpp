@@ -310,7 +310,7 @@ std::vector<std::string> cjkBigrams(std::string_view run) {
     return bigrams;
 }
 
-std::size_t codePointCount(std::string_view text) {
+std::size_t utf8Length(std::string_view text) {
     return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
         return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
     }));
@@ -325,7 +325,7 @@ std::string_view codePointPrefix(std::string_view text, std::size_t count) {
 }
 
 std::string_view codePointSuffix(std::string_view text, std::size_t count) {
-    const std::size_t total = codePointCount(text);
+    const std::size_t total = utf8Length(text);
     const std::string_view head = codePointPrefix(text, total > count ? total - count : 0);
     return text.substr(head.size());
 }
@@ -512,7 +512,7 @@ std::string phraseFor(const SearchToken& token, bool prefix) {
         const std::vector<std::string> bigrams = cjkBigrams(token.text);
         // One character: any bigram starting with it, or the run-final character. Two or more:
         // their bigrams in a row, exactly.
-        star = bigrams.size() == 1 && codePointCount(bigrams[0]) == 1;
+        star = bigrams.size() == 1 && utf8Length(bigrams[0]) == 1;
         for (const std::string& bigram : bigrams) {
             if (!body.empty()) {
                 body += ' ';

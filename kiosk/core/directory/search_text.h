@@ -95,8 +95,9 @@ std::string phraseFor(const SearchToken& token, bool prefix = true);
 // one character.
 std::vector<std::string> cjkBigrams(std::string_view run);
 
-// Code points in UTF-8 `text`.
-std::size_t codePointCount(std::string_view text);
+// Code points in UTF-8 `text` (the same count as referral/validation.h codePointCount(); one
+// UTF-8 module is on its way).
+std::size_t utf8Length(std::string_view text);
 // At most `count` code points of `text`.
 std::string_view codePointPrefix(std::string_view text, std::size_t count);
 // The last `count` code points of `text`.
