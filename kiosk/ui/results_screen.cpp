@@ -125,12 +125,15 @@ private:
             const std::size_t shown = m_results->items.size();
             std::string count;
             if (m_results->totalMatches > shown) {
-                count = ui.formatPlural("results.count_limited", static_cast<long long>(m_results->totalMatches),
-                                        {{"shown", groupedNumber(shown)}, {"total", groupedNumber(m_results->totalMatches)}});
+                count = ui.formatPlural("results.count_limited",
+                                        static_cast<long long>(m_results->totalMatches),
+                                        {{"shown", groupedNumber(shown)},
+                                         {"total", groupedNumber(m_results->totalMatches)}});
             } else if (shown == 1) {
                 count = ui.tr("results.count_one");
             } else {
-                count = ui.formatPlural("results.count", static_cast<long long>(shown), {{"count", groupedNumber(shown)}});
+                count = ui.formatPlural("results.count", static_cast<long long>(shown),
+                                        {{"count", groupedNumber(shown)}});
             }
             flow.gap(l.smallGap * 0.5f);
             flowText(ui, flow, TextStyle::Body, ui.palette().textMuted, count);
@@ -160,7 +163,8 @@ private:
         // its tile, one tap away, beside the services found.
         if (filters.needCode.empty() && m_results && !m_results->items.empty()) {
             for (const std::string& code : m_results->namedNeedCodes) {
-                chips.push_back({"results.named." + code, needLabel(c.runtime.i18n, c.directory.needs, code), false,
+                chips.push_back({"results.named." + code,
+                                 needLabel(c.runtime.i18n, c.directory.needs, code), false,
                                  Icon::None});
             }
         }
@@ -196,7 +200,8 @@ private:
                 ui.defer([&session] { session.clearNeed(); });
             } else if (chip.id.rfind("results.named.", 0) == 0) {
                 TextFocus& focus = c.focus;
-                ui.defer([&session, &focus, code = chip.id.substr(std::string_view("results.named.").size())] {
+                ui.defer([&session, &focus,
+                          code = chip.id.substr(std::string_view("results.named.").size())] {
                     focus.blur();
                     session.chooseNeed(code);
                 });

@@ -366,11 +366,13 @@ private:
         for (const std::string& code : m_available) {
             const bool on = code == "en" ||
                             std::find(m_draft.languages.begin(), m_draft.languages.end(), code) != m_draft.languages.end();
-            const bool reviewed = std::find(m_reviewed.begin(), m_reviewed.end(), code) != m_reviewed.end();
-            languageTiles.push_back({"staff.settings.language." + code, languageName(c.runtime.i18n, code),
-                                     code == "en"  ? ui.tr("staff.settings.always_on")
-                                     : reviewed    ? ui.tr("staff.settings.status_reviewed")
-                                                   : ui.tr("staff.settings.status_draft"),
+            const bool reviewed =
+                std::find(m_reviewed.begin(), m_reviewed.end(), code) != m_reviewed.end();
+            languageTiles.push_back({"staff.settings.language." + code,
+                                     languageName(c.runtime.i18n, code),
+                                     code == "en" ? ui.tr("staff.settings.always_on")
+                                     : reviewed   ? ui.tr("staff.settings.status_reviewed")
+                                                  : ui.tr("staff.settings.status_draft"),
                                      on});
         }
         const int language = languagesRemote ? -1 : drawChoiceTiles(ui, flow, languageTiles, TileMarker::Check, 300.0f, 3);

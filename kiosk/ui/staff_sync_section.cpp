@@ -116,7 +116,8 @@ void drawStaffSyncSection(ScreenContext& c, Flow& flow, TouchScroll& scroll, con
     if (!drafts.rejectedReferences.empty()) {
         flow.gap(l.smallGap);
         flowText(ui, flow, TextStyle::Body, ui.palette().error,
-                 ui.formatPlural("staff.sync.rejected_note", static_cast<long long>(status.counts.rejected),
+                 ui.formatPlural("staff.sync.rejected_note",
+                                 static_cast<long long>(status.counts.rejected),
                                  {{"count", groupedNumber(status.counts.rejected)},
                                   {"references", drafts.rejectedReferences}}));
     }

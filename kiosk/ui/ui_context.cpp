@@ -65,8 +65,9 @@ std::string Ui::format(std::string_view key,
     return m_i18n.format(key, args);
 }
 
-std::string Ui::formatPlural(std::string_view key, long long count,
-                             std::initializer_list<std::pair<std::string_view, std::string_view>> args) const {
+std::string Ui::formatPlural(
+    std::string_view key, long long count,
+    std::initializer_list<std::pair<std::string_view, std::string_view>> args) const {
     return m_i18n.formatPlural(key, count, args);
 }
 
