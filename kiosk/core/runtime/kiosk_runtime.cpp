@@ -7,6 +7,7 @@
 #include "core/common/ids.h"
 #include "core/common/log.h"
 #include "core/common/paths.h"
+#include "core/i18n/language_tag.h"
 #include "core/operations/remote_settings.h"
 
 namespace signpost {
@@ -15,8 +16,13 @@ std::vector<NeedWords> needWordsForSearch(const std::filesystem::path& i18nDirec
     // Every language the texts have, offered on the button or not: a resident types in their own.
     try {
         std::vector<std::string> languages;
-        for (const LanguageInfo& language : I18n::available(i18nDirectory)) {
-            languages.push_back(language.code);
+        std::error_code error;
+        for (const auto& entry : std::filesystem::directory_iterator(i18nDirectory, error)) {
+            // I18n::load() parses and checks each file; its name is enough to ask for it.
+            const std::string code = entry.path().stem().string();
+            if (entry.path().extension() == ".json" && canonicalLanguageTag(code) == code) {
+                languages.push_back(code);
+            }
         }
         std::vector<std::string> needs;
         for (const TaxonomyTerm& term : directory.needs()) {
