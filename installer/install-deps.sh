@@ -4,6 +4,8 @@
 # every package is already installed.
 #
 #   installer/install-deps.sh            # build + test + run dependencies
+#   installer/install-deps.sh --list     # print the package names, one per line (for the
+#                                        # completeness test, tests/install_deps_test.cpp)
 #
 # Why each package is here is said next to it; anything beyond the brief's list is justified in
 # README.md ("Dependencies").
@@ -28,12 +30,19 @@ packages=(
     sqlite3              # PRAGMA integrity_check from scripts, and for people poking at data
     openssl              # the CLI: test certificates for the server's HTTPS tests
     libxext-dev          # the kiosk's DPMS calls: the display sleeps outside opening hours
+    libxrandr-dev        # glfw3native.h (X11) includes X11/extensions/Xrandr.h; libglfw3-dev only recommends it
     # Packages (installer/packaging/) and their tests
     dpkg-dev             # dpkg-shlibdeps: the .debs' library Depends come from the binaries
     lintian              # the packages must be lintian clean (CI fails on errors and warnings)
     file                 # checks that packaged binaries are stripped
     systemd              # systemd-analyze verify/security on the units
+    mmdebstrap           # the package install test installs the .debs into a fresh minimal Debian 12 root
 )
+
+if [ "${1:-}" = --list ]; then
+    printf '%s\n' "${packages[@]}"
+    exit 0
+fi
 
 missing=()
 for package in "${packages[@]}"; do
@@ -59,5 +68,7 @@ fi
 
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-"${as_root[@]}" apt-get update -qq
-"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# A fresh Debian runs apt's daily timers soon after boot: wait for their lock instead of failing.
+lock_wait=(-o DPkg::Lock::Timeout=600)
+"${as_root[@]}" apt-get "${lock_wait[@]}" update -qq
+"${as_root[@]}" apt-get "${lock_wait[@]}" install -y -qq --no-install-recommends "${missing[@]}"

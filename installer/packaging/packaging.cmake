@@ -180,6 +180,6 @@ if(SIGNPOST_BUILD_TESTS)
         add_test(NAME "packaging: ${check}"
                  COMMAND ${tests}/check_${check}.sh ${CMAKE_BINARY_DIR}/packaging-test)
         set_tests_properties("packaging: ${check}" PROPERTIES
-            FIXTURES_REQUIRED signpost_debs TIMEOUT 600 SKIP_RETURN_CODE 77)
+            FIXTURES_REQUIRED signpost_debs TIMEOUT 900 SKIP_RETURN_CODE 77)
     endforeach()
 endif()
