@@ -20,6 +20,7 @@ packages=(
     libicu-dev           # ICU: CLDR plural rules, BCP 47 language tags, NFKC case folding for search
     libfreetype-dev      # Debian's libimgui.a contains imgui_freetype; it links against FreeType
     libstb-dev           # stb_image_write for screenshots (a dependency of libimgui-dev anyway)
+    libtomlplusplus-dev  # toml++: kiosk.toml and server.toml are read as TOML 1.0
     # Runtime
     fonts-noto-core      # Noto Sans: Latin Extended (Polish) now, Arabic/Bengali scripts later
     tzdata               # /usr/share/zoneinfo/Europe/London for "open now"
@@ -29,6 +30,7 @@ packages=(
     libx11-dev libxtst-dev  # the test driver sends real input events with XTest
     sqlite3              # PRAGMA integrity_check from scripts, and for people poking at data
     openssl              # the CLI: test certificates for the server's HTTPS tests
+    python3-jsonschema python3-rfc3987  # tests: ORUK API responses checked against the ORUK 3.0 schemas
     libxext-dev          # the kiosk's DPMS calls: the display sleeps outside opening hours
     libxrandr-dev        # glfw3native.h (X11) includes X11/extensions/Xrandr.h; libglfw3-dev only recommends it
     # Packages (installer/packaging/) and their tests

@@ -216,7 +216,10 @@ TEST_CASE("what toHsdsJson writes reads back the same", "[hsds_import]") {
 TEST_CASE("documents that are not directories are refused", "[hsds_import]") {
     CHECK_THROWS_WITH(parseHsdsJson("{not json"), Catch::StartsWith("document: not valid JSON"));
     CHECK_THROWS_WITH(parseHsdsJson(""), Catch::StartsWith("document: not valid JSON"));
-    CHECK_THROWS_WITH(parseHsdsJson("[1, 2]"), "document: expected a JSON object, got an array");
+    CHECK_THROWS_WITH(
+        parseHsdsJson("[1, 2]"),
+        "document: not an HSDS document: expected a service, a list or ORUK page of services, an "
+        "organization, a service_at_location, or a Signpost directory (with directory_version)");
     json doc = baseDocument();
     doc.erase("directory_version");
     expectError(doc, "document: directory_version: required field is missing");
@@ -348,9 +351,23 @@ TEST_CASE("bad schedules are refused with the reason", "[hsds_import]") {
                 at + "byday: unknown day \"XX\" (expected MO, TU, WE, TH, FR, SA or SU)");
     expectError(schedule("byday", "1TU"), at + "byday: a week of the month (like 1MO) needs freq MONTHLY");
     expectError(schedule("byday", "6TU"), at + "byday: week of the month must be 1 to 5 (or -1 to -5) in \"6TU\"");
-    expectError(schedule("freq", "DAILY"), at + "freq: frequency must be WEEKLY or MONTHLY, got \"DAILY\"");
-    expectError(schedule("interval", 2), at + "interval: only 1 (every week or every month) is supported, got 2");
-    expectError(schedule("bymonthday", "15"), at + "bymonthday: not supported; use byday with freq WEEKLY or MONTHLY");
+    expectError(schedule("freq", "YEARLY"),
+                at + "freq: frequency must be WEEKLY, MONTHLY or DAILY, got \"YEARLY\"");
+    expectError(schedule("interval", 2),
+                at + "interval: every 2 periods needs dtstart to count from");
+    expectError(schedule("bymonthday", "15"),
+                at + "bymonthday: RFC 5545 does not allow bymonthday with freq WEEKLY");
+    expectError(
+        schedule("byweekno", "41,42"),
+        at + "byweekno: not supported; use freq WEEKLY, MONTHLY or DAILY with byday or bymonthday");
+    expectError(schedule("count", 3), at + "count: needs dtstart to count from");
+    expectError(schedule("opens_at", "12:00-05:00"),
+                at + "opens_at: the venue's clock is Europe/London (Z or +01:00); a time at "
+                     "another offset cannot be "
+                     "shown right, got \"12:00-05:00\"");
+    expectError(schedule("timezone", 3), at + "timezone: the venue's clock is Europe/London (UTC+0 "
+                                              "or +1); times in another zone cannot be "
+                                              "shown right, got 3");
     expectError(schedule("valid_from", "2026-02-30"), at + "valid_from: expected a date YYYY-MM-DD, got \"2026-02-30\"");
     expectError(schedule("valid_to", "31/03/2026"), at + "valid_to: expected a date YYYY-MM-DD, got \"31/03/2026\"");
     json doc = schedule("valid_from", "2026-05-01");
@@ -358,7 +375,8 @@ TEST_CASE("bad schedules are refused with the reason", "[hsds_import]") {
     expectError(doc, at + "valid_to: is before valid_from");
     doc = schedule("freq", "MONTHLY");
     doc["services"][0]["schedules"][0].erase("byday");
-    expectError(doc, at + "byday: freq MONTHLY needs byday, like 1MO or -1FR");
+    expectError(doc,
+                at + "byday: freq MONTHLY needs byday (like 1MO or -1FR), bymonthday or dtstart");
     // interval 1 and a missing freq are fine.
     doc = schedule("interval", 1);
     doc["services"][0]["schedules"][0].erase("freq");
@@ -383,8 +401,9 @@ TEST_CASE("bad values are refused with the accepted ones listed", "[hsds_import]
                 svc1 + "attending_type: expected venue, phone, online or home visit, got \"carrier pigeon\"");
     expectError(with("/services/0/attending_type", json::array()), svc1 + "attending_type: must name at least one way to attend");
     expectError(with("/services/0/assured_date", "2026-13-01"), svc1 + "assured_date: expected a date YYYY-MM-DD, got \"2026-13-01\"");
-    expectError(with("/services/0/service_areas/0/extent_type", "ward"),
-                svc1 + "service_areas[0].extent_type: expected neighbourhood or city, got \"ward\"");
+    expectError(
+        with("/services/0/service_areas/0/extent_type", "ward"),
+        svc1 + "service_areas[0].extent_type: expected neighbourhood, city or area, got \"ward\"");
     expectError(with("/services/0/languages/1/code", "polish"),
                 svc1 + "languages[1].code: expected an ISO 639 language code like \"en\" or \"pl\", got \"polish\"");
     expectError(with("/services/0/cost_options/1/amount", -1), svc1 + "cost_options[1].amount: must not be negative");

@@ -523,7 +523,8 @@ TEST_CASE("the first problem in the file is the one reported", "[config]") {
     // Syntax errors come through with the file name too.
     const ConfigError syntax = configError("[kiosk]\nidle_timeout = 90 seconds\n");
     CHECK(syntax.line() == 2);
-    CHECK_THAT(syntax.what(), Catch::StartsWith("kiosk.toml:2: kiosk.idle_timeout: unexpected text"));
+    CHECK_THAT(syntax.what(), Catch::StartsWith("kiosk.toml:2: kiosk.idle_timeout: "));
+    CHECK_THAT(syntax.what(), Catch::Contains("saw 's'"));  // toml++'s words
 }
 
 TEST_CASE("loading: missing file, directory, and a good file", "[config]") {
@@ -814,5 +815,75 @@ TEST_CASE("the Markdown key reference lists every table and key", "[config]") {
             }
             CHECK(bars == 6);
         }
+    }
+}
+
+TEST_CASE("kiosk.toml is real TOML: multi-line lists, literal strings, dotted keys", "[config]") {
+    const std::string text =
+        "[venue]\n"
+        "name = 'Gorton \"Hub\" Library'   # a literal string\n"
+        "\n"
+        "[kiosk]\n"
+        "languages = [\n"
+        "    \"en\",\n"
+        "    \"pl\",  # Polish: the biggest group in the area\n"
+        "]\n"
+        "\n"
+        "[hours]\n"
+        "exceptions = [\n"
+        "    \"2026-12-25 closed\",\n"
+        "    \"2026-12-24 09:00-13:00\",\n"
+        "]\n"
+        "monday = \"\"\"09:00-17:00\"\"\"\n"
+        "\n"
+        "[referral]\n" +
+        keyLine();
+    const KioskConfig config = parseKioskConfig(text, "kiosk.toml");
+    CHECK(config.venueName == "Gorton \"Hub\" Library");
+    CHECK(config.languages == std::vector<std::string>{"en", "pl"});
+    CHECK(config.hoursExceptions.size() == 2);
+    CHECK(config.hoursMonday == "09:00-17:00");
+    CHECK(config.warnings.empty());
+
+    // The same keys written the dotted way mean the same thing.
+    const KioskConfig dotted = parseKioskConfig(
+        "venue.name = \"Dotted\"\nkiosk.idle_timeout = 45\n[referral]\n" + keyLine(), "kiosk.toml");
+    CHECK(dotted.venueName == "Dotted");
+    CHECK(dotted.idleTimeoutSeconds == 45);
+
+    // A staff save rewrites the list it changes and keeps the other multi-line list as it was.
+    test::TempDir dir("config");
+    const fs::path file = dir / "kiosk.toml";
+    test::writeText(file, text);
+    KioskSettings settings = settingsOf(config);
+    settings.languages = {"en", "uk"};
+    saveKioskSettings(file, settings);
+    std::string expected = text;
+    const std::string before =
+        "languages = [\n    \"en\",\n    \"pl\",  # Polish: the biggest group in the area\n]";
+    expected.replace(expected.find(before), before.size(), "languages = [\"en\", \"uk\"]");
+    CHECK(test::readText(file) == expected);
+}
+
+TEST_CASE("values of a type no key takes get the key's own message", "[config]") {
+    struct Bad {
+        std::string line;
+        std::string problem;
+    };
+    const std::vector<Bad> cases = {
+        {"languages = [\"en\", true]", "true is not a two-letter ISO 639-1 language code"},
+        {"languages = [\"en\", [\"pl\"]]", "[\"pl\"] is not a two-letter"},
+        {"languages = { en = true }", "got { en = true }"},
+        {"idle_timeout = 2026-11-23", "got 2026-11-23"},
+        {"idle_timeout = 90.0", "got 90.0"},
+        {"text_size = { size = \"large\" }", "one of \"normal\", \"large\", \"largest\""},
+    };
+    for (const Bad& bad : cases) {
+        INFO(bad.line);
+        const ConfigError error =
+            configError("[referral]\n" + keyLine() + "[kiosk]\n" + bad.line + "\n");
+        CHECK(error.line() == 4);
+        CHECK_THAT(error.what(), Catch::StartsWith("kiosk.toml:4: kiosk."));
+        CHECK_THAT(error.what(), Catch::Contains(bad.problem));
     }
 }

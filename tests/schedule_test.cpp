@@ -110,7 +110,8 @@ TEST_CASE("parsing HSDS schedule fields", "[schedule]") {
     SECTION("frequency") {
         CHECK(parseFrequency("WEEKLY") == ScheduleFrequency::Weekly);
         CHECK(parseFrequency("monthly") == ScheduleFrequency::Monthly);
-        CHECK_THROWS_AS(parseFrequency("DAILY"), std::invalid_argument);
+        CHECK(parseFrequency("DAILY") == ScheduleFrequency::Daily);
+        CHECK_THROWS_AS(parseFrequency("YEARLY"), std::invalid_argument);
         CHECK_THROWS_AS(parseFrequency(""), std::invalid_argument);
     }
 }
@@ -460,15 +461,137 @@ TEST_CASE("the search cache's packed rules answer exactly as isOpenAt", "[schedu
     CHECK(open > 1000);  // the walk really visits open moments, not just closed ones
 }
 
+TEST_CASE("packed rules with intervals, week starts and month days answer exactly as isOpenAt",
+          "[schedule]") {
+    // As above, over the RFC 5545 parts issue 11 added: DAILY, interval counted from an anchor
+    // (weeks starting on any weekday), bymonthday (negative too), with and without byday.
+    std::uint64_t state = 777;
+    auto next = [&](std::uint64_t n) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        return (state >> 33) % n;
+    };
+    int open = 0;
+    for (int trial = 0; trial < 300; ++trial) {
+        ScheduleRule rule;
+        rule.frequency = static_cast<ScheduleFrequency>(next(3));
+        rule.interval = 1 + static_cast<int>(next(4));
+        rule.anchor = CivilDate{sys_days{year{2025} / 11 / 1} + days{static_cast<int>(next(200))}};
+        rule.weekStart = 1 + static_cast<unsigned>(next(7));
+        for (std::uint64_t d = next(3); d > 0; --d) {
+            int ordinal = 0;
+            if (rule.frequency == ScheduleFrequency::Monthly && next(2) == 0) {
+                ordinal =
+                    next(2) == 0 ? 1 + static_cast<int>(next(5)) : -1 - static_cast<int>(next(5));
+            }
+            rule.byDays.push_back({static_cast<unsigned>(1 + next(7)), ordinal});
+        }
+        if (rule.frequency != ScheduleFrequency::Weekly) {
+            for (std::uint64_t d = next(3); d > 0; --d) {
+                const int day = 1 + static_cast<int>(next(31));
+                rule.byMonthDays.push_back(next(3) == 0 ? -day : day);
+            }
+        }
+        rule.opensAtMinutes = static_cast<int>(next(96)) * 15;
+        rule.closesAtMinutes = static_cast<int>(next(97)) * 15;
+        rule.validFrom = rule.anchor;
+        std::vector<signpost::CompactRule> packed;
+        signpost::appendCompactRules(rule, packed);
+        for (int sample = 0; sample < 80; ++sample) {
+            LocalTime t = at(2026, 1, 1, 0, 0);
+            t.date = CivilDate{sys_days{year{2025} / 12 / 1} + days{static_cast<int>(next(500))}};
+            t.weekday = weekday{sys_days{t.date}}.iso_encoding();
+            t.minutesOfDay = static_cast<int>(next(1440));
+            const bool expected = isOpenAt({rule}, t);
+            INFO("trial " << trial << " sample " << sample);
+            REQUIRE(signpost::OpenCheck(t).isOpen(packed.data(), packed.data() + packed.size()) ==
+                    expected);
+            open += expected ? 1 : 0;
+        }
+    }
+    CHECK(open > 300);
+}
+
+TEST_CASE("RFC 5545 parts: opensOn, nthOpening and the words for them", "[schedule]") {
+    ScheduleRule fortnightly = weekly("TU", "10:00", "12:00");
+    fortnightly.interval = 2;
+    fortnightly.anchor = CivilDate{year{2026} / 11 / 3};
+    fortnightly.validFrom = fortnightly.anchor;
+    CHECK(signpost::opensOn(fortnightly, CivilDate{year{2026} / 11 / 3}));
+    CHECK_FALSE(signpost::opensOn(fortnightly, CivilDate{year{2026} / 11 / 10}));
+    CHECK(signpost::opensOn(fortnightly, CivilDate{year{2026} / 11 / 17}));
+    CHECK_FALSE(
+        signpost::opensOn(fortnightly, CivilDate{year{2026} / 10 / 20}));  // before the anchor
+    // wkst moves where a fortnight starts: a Sunday-start week puts Sunday 8th with Tuesday 10th.
+    ScheduleRule sundays = weekly("SU,TU", "10:00", "12:00");
+    sundays.interval = 2;
+    sundays.anchor = CivilDate{year{2026} / 11 / 1};
+    sundays.weekStart = 7;
+    CHECK(signpost::opensOn(sundays, CivilDate{year{2026} / 11 / 3}));
+    CHECK_FALSE(signpost::opensOn(sundays, CivilDate{year{2026} / 11 / 8}));
+    sundays.weekStart = 1;  // Monday weeks: Sunday 1st is the end of the anchor's week
+    CHECK(signpost::opensOn(sundays, CivilDate{year{2026} / 11 / 1}));
+    CHECK_FALSE(signpost::opensOn(sundays, CivilDate{year{2026} / 11 / 3}));
+
+    ScheduleRule lastDay = monthly("", "10:00", "12:00");
+    lastDay.byMonthDays = {-1};
+    CHECK(signpost::opensOn(lastDay, CivilDate{year{2026} / 2 / 28}));
+    CHECK_FALSE(signpost::opensOn(lastDay, CivilDate{year{2026} / 2 / 27}));
+    ScheduleRule fifth = lastDay;
+    fifth.byMonthDays = {31};
+    fifth.anchor = CivilDate{year{2026} / 1 / 1};
+    // The 5th opening of "the 31st" skips the months without one: Jan, Mar, May, Jul, Aug.
+    CHECK(signpost::nthOpening(fifth, 5) == CivilDate{year{2026} / 8 / 31});
+    CHECK_FALSE(signpost::nthOpening(lastDay, 3).has_value());  // no anchor, no validFrom
+
+    I18n i18n = texts();
+    const CivilDate today{year{2026} / 11 / 4};
+    CHECK(both({fortnightly}, i18n, today) ==
+          Lines{"Tuesdays 10am–12pm, every other week (next: 17 November)",
+                "Wtorki 10:00–12:00, co drugi tydzień (najbliżej: 17 listopada)"});
+    ScheduleRule clinic = monthly("", "12:00", "13:00");
+    clinic.byMonthDays = {1, 15, -1};
+    CHECK(both({clinic}, i18n) == Lines{"The 1st, 15th and last day of the month, 12pm–1pm",
+                                        "1., 15. i ostatni dzień dnia miesiąca, 12:00–13:00"});
+}
+
 TEST_CASE("every schedule text key the code can ask for exists in English and Polish", "[schedule]") {
     // Keys are built from numbers ("day.3.plural"), so no scan of the source finds them: list them.
-    std::vector<std::string> keys = {"time.clock", "time.am", "time.pm", "time.midnight", "schedule.every_day",
-                                     "schedule.days_range", "schedule.days_range_in_list", "schedule.list_separator",
-                                     "schedule.list_and", "schedule.hours", "schedule.weekly_line",
-                                     "schedule.all_day_line", "schedule.monthly_days", "schedule.monthly_line",
-                                     "schedule.with_dates", "schedule.with_note", "schedule.from_date",
-                                     "schedule.until_date", "schedule.between_dates", "schedule.date",
-                                     "schedule.date_year"};
+    std::vector<std::string> keys = {"time.clock",
+                                     "time.am",
+                                     "time.pm",
+                                     "time.midnight",
+                                     "schedule.every_day",
+                                     "schedule.days_range",
+                                     "schedule.days_range_in_list",
+                                     "schedule.list_separator",
+                                     "schedule.list_and",
+                                     "schedule.hours",
+                                     "schedule.weekly_line",
+                                     "schedule.all_day_line",
+                                     "schedule.monthly_days",
+                                     "schedule.monthly_line",
+                                     "schedule.with_dates",
+                                     "schedule.with_note",
+                                     "schedule.from_date",
+                                     "schedule.until_date",
+                                     "schedule.between_dates",
+                                     "schedule.date",
+                                     "schedule.date_year",
+                                     "schedule.monthday.one",
+                                     "schedule.monthday.two",
+                                     "schedule.monthday.few",
+                                     "schedule.monthday.other",
+                                     "schedule.monthday.last",
+                                     "schedule.monthday.from_end",
+                                     "schedule.monthday_days",
+                                     "schedule.monthday_if_days",
+                                     "schedule.every_other.weeks",
+                                     "schedule.every_other.months",
+                                     "schedule.every_other.days",
+                                     "schedule.every_n.weeks",
+                                     "schedule.every_n.months",
+                                     "schedule.every_n.days",
+                                     "schedule.next_date"};
     for (int day = 1; day <= 7; ++day) {
         for (const char* form : {"one", "plural", "range"}) {
             keys.push_back("day." + std::to_string(day) + "." + form);

@@ -269,14 +269,22 @@ TEST_CASE("admin verbs: codes, coordinator tokens, devices, directory imports", 
     test::writeText(file, changed.dump());
     CHECK(trimmed(f.run({"admin", "import-directory", file.string()}).out) ==
           "directory version 2 published: 0 added, 1 changed, 1 removed, 10 unchanged");
-    // A broken file: exit 1 with the importer's record and field.
+    // A bad record (issue 11): skipped with its record, field and reason; the rest is imported.
     auto broken = test::sampleDirectoryJson(3);
     broken["services"][1]["organization_id"] = "org-404";
     test::writeText(file, broken.dump());
+    const CliResult partly = f.run({"admin", "import-directory", file.string()});
+    CHECK(partly.status.success());
+    CHECK(partly.err.find("services[1]") != std::string::npos);
+    CHECK(partly.err.find("organization_id: no organization with id \"org-404\" [skipped]") !=
+          std::string::npos);
+    CHECK(partly.err.find("1 record(s) skipped") != std::string::npos);
+    CHECK(trimmed(partly.out).rfind("directory version 3 published:", 0) == 0);
+    // A document that is not a directory at all: exit 1, nothing published.
+    test::writeText(file, R"({"foo": 1})");
     const CliResult failed = f.run({"admin", "import-directory", file.string()});
     CHECK(failed.status.exitedWith(server::exit_code::kFailed));
-    CHECK(failed.err.find("services[1]") != std::string::npos);
-    CHECK(failed.err.find("organization_id") != std::string::npos);
+    CHECK(failed.err.find("not an HSDS document") != std::string::npos);
     const CliResult absent =
         f.run({"admin", "import-directory", (f.dir() / "absent.json").string()});
     CHECK(absent.status.exitedWith(server::exit_code::kFailed));

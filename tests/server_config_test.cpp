@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+
 #include "core/config/toml.h"
 #include "support/test_support.h"
 #include "sync/server/server_config.h"
@@ -33,6 +35,10 @@ ConfigError servingError(const ServerConfig& config) {
 }  // namespace
 
 TEST_CASE("config/server.toml is exactly the generated example", "[server_config]") {
+    // SIGNPOST_UPDATE_DOCS=1 build-ci/tests/server_config_test rewrites it (then review the diff).
+    if (const char* update = std::getenv("SIGNPOST_UPDATE_DOCS"); update != nullptr && *update == '1') {
+        test::writeText(test::sourceDir() / "config" / "server.toml", exampleServerConfig());
+    }
     CHECK(test::readText(test::sourceDir() / "config" / "server.toml") == exampleServerConfig());
 }
 
@@ -52,7 +58,7 @@ TEST_CASE("the example documents every key and parses to the defaults", "[server
 
     // Every key line is preceded by its Allowed and Default comments.
     const TomlDocument document = TomlDocument::parse(example, "server.toml");
-    REQUIRE(document.entries().size() == 23);
+    REQUIRE(document.entries().size() == 28);
     for (const TomlEntry& entry : document.entries()) {
         INFO(entry.table << "." << entry.key);
         const std::string keyLine = entry.key + " = " + formatTomlValue(entry.value);
@@ -282,4 +288,77 @@ TEST_CASE("durations", "[server_config]") {
     CHECK(formatDuration(90min) == "90m");
     CHECK(formatDuration(3h) == "3h");
     CHECK(formatDuration(61s) == "61s");
+}
+
+TEST_CASE("server.toml is real TOML: literal strings, dotted keys, nested tables",
+          "[server][config]") {
+    const std::string text =
+        "storage.database = 'signpost.db'\n"
+        "[server]\n"
+        "port = 9000\n"
+        "listen_address = '127.0.0.1'\n"
+        "[limits]\n"
+        "max_batch_items = 50\n"
+        "[limits.per_route]   # not a key the server knows\n"
+        "enroll = 1\n"
+        "[experimental]\n"
+        "feeds = [\n"
+        "  { name = \"council\", url = \"https://a.example\" },\n"
+        "]\n";
+    const ServerConfig config = parseServerConfig(text, "server.toml");
+    CHECK(config.database == "signpost.db");
+    CHECK(config.port == 9000);
+    CHECK(config.listenAddress == "127.0.0.1");
+    CHECK(config.maxBatchItems == 50);
+    REQUIRE(config.warnings.size() == 2);
+    CHECK(config.warnings[0].key == "limits.per_route");
+    CHECK(config.warnings[0].line == 7);
+    CHECK(config.warnings[1].line == 10);
+    // A type no key takes is the key's own error, with its line.
+    try {
+        (void)parseServerConfig("[server]\nport = [8443]\n", "server.toml");
+        FAIL("expected a ConfigError");
+    } catch (const ConfigError& error) {
+        CHECK(error.line() == 2);
+        CHECK_THAT(error.what(),
+                   Catch::StartsWith("server.toml:2: server.port: expected a whole number"));
+    }
+}
+
+TEST_CASE("[directory] sources are live feeds as inline tables", "[server_config]") {
+    const ServerConfig config = parseServerConfig(
+        "[directory]\n"
+        "sources = [{url = \"https://council.example/api/v3\", name = \"Council\"},\n"
+        "           {name = \"VCSE network\", url = \"http://127.0.0.1:9000/oruk\"}]\n"
+        "refresh = \"30m\"\n"
+        "needs_mapping = \"/etc/signpost/needs-mapping.toml\"\n",
+        "server.toml");
+    REQUIRE(config.directorySources.size() == 2);
+    CHECK(config.directorySources[0].url == "https://council.example/api/v3");
+    CHECK(config.directorySources[0].name == "Council");
+    CHECK(config.directorySources[1].name == "VCSE network");
+    CHECK(config.directoryRefresh == std::chrono::minutes(30));
+    CHECK(config.needsMapping == "/etc/signpost/needs-mapping.toml");
+    CHECK(parseServerConfig("", "server.toml").directorySources.empty());
+
+    auto refused = [](const std::string& sources) {
+        try {
+            parseServerConfig("[directory]\nsources = " + sources + "\n", "server.toml");
+        } catch (const ConfigError& error) {
+            return std::string(error.what());
+        }
+        return std::string("accepted");
+    };
+    const std::string at = "server.toml:2: directory.sources: ";
+    CHECK(refused("\"https://x.example\"") == at + "expected a list of {url = \"https://...\", name = \"...\"}");
+    CHECK(refused("[\"https://x.example\"]") == at + "item 1: expected {url = \"https://...\", name = \"...\"}");
+    CHECK(refused("[{url = \"ftp://x.example\", name = \"A\"}]") ==
+          at + "item 1: url: expected an address starting with https:// (or http://)");
+    CHECK(refused("[{url = \"https://x.example\"}]") ==
+          at + "item 1: name: required, it names the feed in status and metrics");
+    CHECK(refused("[{url = \"https://x.example\", name = \"A\"}, {url = \"https://y.example\", name = \"A\"}]") ==
+          at + "item 2: name: \"A\" is used twice");
+    CHECK(refused("[{url = \"https://x.example\", name = \"A\", token = \"t\"}]") ==
+          at + "item 1: unknown key \"token\"; a source has url and name");
+    CHECK(refused("[{url = \"\", name = \"A\"}]") == at + "item 1: url: expected text in quotes, not empty");
 }

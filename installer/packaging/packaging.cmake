@@ -8,7 +8,8 @@
 #
 # Packages (installer/README.md says what each holds):
 #   signpost-kiosk   the touchscreen app, its assets, unit, X session files, polkit rule
-#   signpost-server  the central server, its unit, /etc/signpost/server.toml (conffile)
+#   signpost-server  the central server, its unit, /etc/signpost/server.toml and
+#                    needs-mapping.toml (conffiles)
 #   signpost-tools   `signpost`, the coordinators' tool
 
 include(GNUInstallDirs)
@@ -78,8 +79,8 @@ function(signpost_packaging_finish)
 
     # --- signpost-server
     install(TARGETS signpost-server RUNTIME DESTINATION bin COMPONENT server)
-    install(FILES ${SIGNPOST_SOURCE_DIR}/config/server.toml DESTINATION /etc/signpost
-            COMPONENT server)
+    install(FILES ${SIGNPOST_SOURCE_DIR}/config/server.toml ${SIGNPOST_SOURCE_DIR}/config/needs-mapping.toml
+            DESTINATION /etc/signpost COMPONENT server)
     install(FILES ${inst}/systemd/signpost-server.service DESTINATION ${unit_dir} COMPONENT server)
     install(FILES ${inst}/README.md ${pkg}/copyright ${gen}/changelog.Debian.gz
             DESTINATION ${doc_server} COMPONENT server)

@@ -293,7 +293,7 @@ private:
         }
         if (item.isFree) {
             addBadge(ui.tr("badge.free"), p.badge, p.onBadge);
-        } else {
+        } else if (item.costKnown) {  // nothing published about cost: no badge rather than a guess
             addBadge(item.costDescription.empty() ? std::string(ui.tr("badge.cost")) : item.costDescription, p.badge,
                      p.onBadge);
         }

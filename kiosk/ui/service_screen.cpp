@@ -131,11 +131,15 @@ private:
             if (openNow) {
                 x += badge(ui, ImVec2(x, row.y0), ui.tr("badge.open_now"), p.badgeOpen, p.onBadgeOpen) + l.smallGap;
             }
-            x += badge(ui, ImVec2(x, row.y0),
-                       s.isFree ? std::string(ui.tr("badge.free"))
-                                : (s.costDescription.empty() ? std::string(ui.tr("badge.cost")) : s.costDescription),
-                       p.badge, p.onBadge) +
-                 l.smallGap;
+            if (s.isFree ||
+                s.costKnown) {  // nothing published about cost: no badge rather than a guess
+                x += badge(ui, ImVec2(x, row.y0),
+                           s.isFree ? std::string(ui.tr("badge.free"))
+                                    : (s.costDescription.empty() ? std::string(ui.tr("badge.cost"))
+                                                                 : s.costDescription),
+                           p.badge, p.onBadge) +
+                     l.smallGap;
+            }
             if (const char* key = accessKey(s.attendingAccess)) {
                 badge(ui, ImVec2(x, row.y0), ui.tr(key), p.badge, p.onBadge);
             }
@@ -164,7 +168,15 @@ private:
         for (const std::string& line : describeSchedule(s.schedules, c.runtime.i18n)) {
             times += (times.empty() ? "" : "\n") + line;
         }
-        if (times.empty()) {
+        if (s.checkTimes) {
+            // Some published hours could not be read exactly: "open" only when a rule that could
+            // be read says so, never "closed" on incomplete hours.
+            times +=
+                (times.empty() ? "" : "\n") + std::string(ui.tr(textKey("service.check_times")));
+            if (openNow) {
+                times += "\n" + std::string(ui.tr(textKey("service.open_now")));
+            }
+        } else if (times.empty()) {
             times = ui.tr("service.no_times");
         } else {
             times += "\n";

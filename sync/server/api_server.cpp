@@ -25,6 +25,7 @@
 #include "sync/protocol/submission_signing.h"
 #include "sync/protocol/wire.h"
 #include "sync/server/directory_feed.h"
+#include "sync/server/oruk_api.h"
 #include "sync/server/rate_limiter.h"
 #include "sync/server/tokens.h"
 
@@ -65,6 +66,9 @@ std::string routeTemplate(const std::string& path) {
         if (path == route.path) {
             return route.path;
         }
+    }
+    if (std::string oruk = OrukApi::routeTemplate(path); !oruk.empty()) {
+        return oruk;
     }
     return "unmatched";
 }
@@ -190,9 +194,11 @@ struct ApiServer::Impl {
     ServerStore& store;
     Metrics metrics;
     DirectoryFeed directory;
+    OrukApi oruk{store};
     RateLimiter enrollLimiter;
     RateLimiter badTokenLimiter;
     std::function<SystemTime()> clock = [] { return std::chrono::system_clock::now(); };
+    std::function<std::string()> extraMetrics;
 
     std::unique_ptr<httplib::Server> http;
     std::function<bool()> raiseBacklog;
@@ -204,6 +210,7 @@ struct ApiServer::Impl {
 
     // --- plumbing ---
     void configure();
+    void serveOruk(const Request& req, Response& res);
     void onRequestStart();
     void logRequest(const Request& req, const Response& res);
     httplib::Server::HandlerResponse onError(const Request& req, Response& res);
@@ -306,6 +313,35 @@ void ApiServer::Impl::configure() {
     http->Get("/v1/probe", [](const Request&, Response& res) { res.status = 204; });
     http->Get("/healthz", bind(&Impl::health));
     http->Get("/metrics", bind(&Impl::renderMetrics));
+    if (config.orukEnabled) {
+        http->Get(R"(/|/(services|taxonomies|taxonomy_terms|organizations|service_at_locations)(/[^/]+)?/?)",
+                  bind(&Impl::serveOruk));
+    }
+}
+
+// The ORUK 3.0 API (oruk_api.h) carried over this transport.
+void ApiServer::Impl::serveOruk(const Request& req, Response& res) {
+    if (!config.orukPublic && !authorize(req, res, Access::Coordinator)) {
+        return;
+    }
+    OrukRequest request{req.method, req.path, {}, req.get_header_value("If-None-Match"), acceptsGzip(req)};
+    for (const auto& [name, value] : req.params) {
+        request.query.emplace_back(name, value);
+    }
+    OrukResponse answer = oruk.handle(request);
+    for (const auto& [name, value] : answer.headers) {
+        res.set_header(name, value);
+    }
+    res.status = answer.status;
+    if (answer.status != 304) {
+        // As /v1/directory: a sized provider is sent as is, never compressed a second time.
+        auto body = std::make_shared<const std::string>(std::move(answer.body));
+        t_request.providedBytes = body->size();
+        res.set_content_provider(body->size(), answer.contentType,
+                                 [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                                     return sink.write(body->data() + offset, length);
+                                 });
+    }
 }
 
 void ApiServer::Impl::onRequestStart() {
@@ -731,7 +767,8 @@ void ApiServer::Impl::renderMetrics(const Request& req, Response& res) {
          static_cast<double>(stats.directoryVersion)},
     };
     res.status = 200;
-    res.set_content(metrics.render(gauges), "text/plain; version=0.0.4; charset=utf-8");
+    res.set_content(metrics.render(gauges) + (extraMetrics ? extraMetrics() : std::string()),
+                    "text/plain; version=0.0.4; charset=utf-8");
 }
 
 // --- ApiServer ---
@@ -809,6 +846,10 @@ void ApiServer::flushDeviceActivity() {
 
 Metrics& ApiServer::metrics() noexcept {
     return m_impl->metrics;
+}
+
+void ApiServer::setExtraMetrics(std::function<std::string()> render) {
+    m_impl->extraMetrics = std::move(render);
 }
 
 void ApiServer::setClock(std::function<SystemTime()> clock) {

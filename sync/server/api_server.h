@@ -11,6 +11,10 @@
 //   /healthz                none                        200 {"status":"ok",...} | 503 GET  /metrics
 //   none (or coordinator)       200 Prometheus text
 //
+// Also, unless [oruk] enabled = false: the read-only ORUK 3.0 API (oruk_api.h) at GET /,
+// /services[/{id}], /taxonomies, /taxonomy_terms, /organizations, /service_at_locations —
+// public, or coordinator token with [oruk] public = false.
+//
 // Enrollment: the code names the venue; the device is registered for the code's venue whatever
 // the request's `venue` says. A retry with the same code and signing key within 15 minutes (the
 // first answer was lost) re-issues the token for the same device instead of failing.
@@ -63,6 +67,9 @@ public:
     void flushDeviceActivity();
 
     Metrics& metrics() noexcept;
+    // More Prometheus text for GET /metrics, rendered at each scrape (the directory feeds').
+    // Call before start().
+    void setExtraMetrics(std::function<std::string()> render);
     // The clock stamped on received_at, acked_at, enrollments... Default: system_clock::now.
     // Tests set it before start().
     void setClock(std::function<SystemTime()> clock);

@@ -20,6 +20,7 @@
 #include "core/storage/database.h"
 #include "sync/server/backup.h"
 #include "sync/server/directory_publisher.h"
+#include "sync/server/directory_verbs.h"
 #include "sync/server/server_config.h"
 #include "sync/server/server_runtime.h"
 #include "sync/server/sqlite_server_store.h"
@@ -49,7 +50,9 @@ constexpr const char* kMainUsage =
     "  admin devices list | revoke ID         the kiosk fleet\n"
     "  admin device set ID KEY=VALUE... | clear ID KEY... | show ID\n"
     "                                         one kiosk's remote settings\n"
-    "  admin import-directory FILE            publish a new directory version (HSDS JSON)\n"
+    "  admin import-directory FILE | --from-url URL\n"
+    "                                         publish a new directory version (HSDS / ORUK 3.0)\n"
+    "  admin directory status                 the live directory feeds' state\n"
     "  backup --to FILE                       copy the database, consistent, while serving\n"
     "  restore --from FILE                    replace the database with a backup (stop first)\n"
     "\n"
@@ -106,11 +109,24 @@ constexpr const char* kDeviceUsage =
     "Example: signpost-server admin device set 3f2c... idle_timeout=120 monday=09:00-17:00\n";
 
 constexpr const char* kImportUsage =
-    "usage: signpost-server admin import-directory FILE\n"
+    "usage: signpost-server admin import-directory FILE [--needs-mapping FILE]\n"
+    "       signpost-server admin import-directory --from-url URL [--name NAME] [--needs-mapping "
+    "FILE]\n"
     "\n"
-    "Reads an HSDS-shaped JSON directory (the kiosk's format, assets/directory/README.md) and,\n"
-    "if any service changed, publishes it as the next directory version. Kiosks then fetch only\n"
-    "the services that changed.\n";
+    "Reads a directory — Signpost's own file (assets/directory/README.md), an Open Referral UK\n"
+    "3.0 / HSDS 3.0 document (a service, a list or page of services, an organization, a\n"
+    "service_at_location), or a live ORUK feed's /services walked page by page — prints every\n"
+    "problem (record, field, reason; bad records are skipped, the rest imported) and, if any\n"
+    "service changed, publishes it as the next directory version. Kiosks then fetch only the\n"
+    "services that changed. Needs come from the feed's taxonomy terms through the needs\n"
+    "mapping (config/needs-mapping.toml; used by default with --from-url).\n";
+
+constexpr const char* kDirectoryUsage =
+    "usage: signpost-server admin directory status [--config FILE]\n"
+    "\n"
+    "Shows each live feed in [directory] sources as the running server last read it: up or\n"
+    "down, when it last worked, the last error, its services and the problems its records had.\n"
+    "A feed that is down keeps its last good data in the directory.\n";
 
 constexpr const char* kBackupUsage =
     "usage: signpost-server backup --to FILE [--config FILE]\n"
@@ -131,7 +147,7 @@ constexpr const char* kRestoreUsage =
 
 constexpr const char* kAdminUsage =
     "usage: signpost-server admin <enrollment-code | coordinator-token | devices | device | "
-    "import-directory>\n"
+    "import-directory | directory>\n"
     "                             ... [--config FILE]\n"
     "\n"
     "Run `signpost-server admin <command> --help` for each command.\n";
@@ -459,28 +475,26 @@ int device(Arguments& args, const ServerConfig& config, std::ostream& out, std::
 
 int importDirectory(Arguments& args, const ServerConfig& config, std::ostream& out,
                     std::ostream& err) {
-    const std::string file = args.required("the directory file", kImportUsage);
+    ImportDirectoryArgs parsed;
+    parsed.url = args.takeOption("--from-url", kImportUsage).value_or("");
+    parsed.name = args.takeOption("--name", kImportUsage).value_or("");
+    parsed.needsMapping = args.takeOption("--needs-mapping", kImportUsage).value_or("");
+    if (parsed.url.empty()) {
+        parsed.file = args.required("the directory file", kImportUsage);
+    }
     args.expectEnd(kImportUsage);
-    DirectoryPublication publication;
-    try {
-        publication = preparePublication(loadHsdsFile(file));
-    } catch (const ImportError& error) {
-        err << "signpost-server: " << file << ": " << error.what() << "\n";
-        return exit_code::kFailed;
-    } catch (const std::invalid_argument& error) {
-        err << "signpost-server: " << file << ": " << error.what() << "\n";
-        return exit_code::kFailed;
+    return importDirectoryCommand(parsed, config, out, err);
+}
+
+int directory(Arguments& args, const ServerConfig& config, std::ostream& out) {
+    const auto action = args.next();
+    if (!action || *action != "status") {
+        throw UsageError{
+            action ? "unknown directory command \"" + *action + "\"" : "missing directory command",
+            kDirectoryUsage};
     }
-    auto store = openStore(config);
-    const auto summary = store->publishDirectory(publication, config.directoryHistory, now());
-    if (!summary.created) {
-        out << "no changes: the directory is still version " << summary.version << "\n";
-        return exit_code::kOk;
-    }
-    out << "directory version " << summary.version << " published: " << summary.added << " added, "
-        << summary.changed << " changed, " << summary.removed << " removed, " << summary.unchanged
-        << " unchanged" << (summary.termsChanged ? ", taxonomy terms updated" : "") << "\n";
-    return exit_code::kOk;
+    args.expectEnd(kDirectoryUsage);
+    return directoryStatusCommand(config, out);
 }
 
 // Root would leave root-owned -wal/-shm files that the server's own user cannot open.
@@ -541,6 +555,8 @@ int admin(Arguments& args, const std::optional<std::string>& configFile, bool he
         usage = kDeviceUsage;
     } else if (command == "import-directory") {
         usage = kImportUsage;
+    } else if (command == "directory") {
+        usage = kDirectoryUsage;
     } else if (command && !help) {
         throw UsageError{"unknown admin command \"" + *command + "\"", kAdminUsage};
     }
@@ -565,6 +581,9 @@ int admin(Arguments& args, const std::optional<std::string>& configFile, bool he
     }
     if (*command == "device") {
         return device(args, config, out, err);
+    }
+    if (*command == "directory") {
+        return directory(args, config, out);
     }
     return importDirectory(args, config, out, err);
 }

@@ -115,6 +115,65 @@ KeySpec durationKey(const char* table, const char* key, const char* help,
             }};
 }
 
+// [directory] sources = [{url = "https://…", name = "…"}, …]: TOML inline tables in a list.
+KeySpec sourcesKey() {
+    return {"directory",
+            "sources",
+            "Live Open Referral UK 3.0 feeds the directory is built from, read page by page\n"
+            "(/services?page=N) every `refresh`. Several feeds merge into one directory; a\n"
+            "service id in two feeds is reported and the first feed's record is used. A feed\n"
+            "that fails keeps its last good data (admin directory status, /metrics). Example:\n"
+            "  sources = [{url = \"https://directory.example/api/v3\", name = \"Council\"},\n"
+            "             {url = \"https://vcse.example/oruk\", name = \"VCSE network\"}]\n"
+            "[] = none: the directory comes only from `admin import-directory`.",
+            "a list of {url = \"https://...\", name = \"...\"}, names unique",
+            [](const ServerConfig& c) {
+                TomlArray list;
+                for (const auto& source : c.directorySources) {
+                    TomlTableValue table;
+                    table.items = {{"url", TomlValue(source.url)}, {"name", TomlValue(source.name)}};
+                    list.emplace_back(std::move(table));
+                }
+                return TomlValue(std::move(list));
+            },
+            [](ServerConfig& c, const TomlEntry& e, const std::string& file) {
+                const auto* list = std::get_if<TomlArray>(&e.value);
+                if (list == nullptr) {
+                    fail(file, e, "expected a list of {url = \"https://...\", name = \"...\"}");
+                }
+                c.directorySources.clear();
+                std::set<std::string> names;
+                for (std::size_t i = 0; i < list->size(); ++i) {
+                    const std::string item = "item " + std::to_string(i + 1) + ": ";
+                    const auto* table = std::get_if<TomlTableValue>(&(*list)[i]);
+                    if (table == nullptr) {
+                        fail(file, e, item + "expected {url = \"https://...\", name = \"...\"}");
+                    }
+                    ServerConfig::DirectorySource source;
+                    for (const TomlKeyValue& field : table->items) {
+                        const auto* text = std::get_if<std::string>(&field.value);
+                        if (field.key != "url" && field.key != "name") {
+                            fail(file, e, item + "unknown key \"" + field.key + "\"; a source has url and name");
+                        }
+                        if (text == nullptr || text->empty()) {
+                            fail(file, e, item + field.key + ": expected text in quotes, not empty");
+                        }
+                        (field.key == "url" ? source.url : source.name) = *text;
+                    }
+                    if (source.url.rfind("https://", 0) != 0 && source.url.rfind("http://", 0) != 0) {
+                        fail(file, e, item + "url: expected an address starting with https:// (or http://)");
+                    }
+                    if (source.name.empty()) {
+                        fail(file, e, item + "name: required, it names the feed in status and metrics");
+                    }
+                    if (!names.insert(source.name).second) {
+                        fail(file, e, item + "name: \"" + source.name + "\" is used twice");
+                    }
+                    c.directorySources.push_back(std::move(source));
+                }
+            }};
+}
+
 KeySpec logLevelKey() {
     return {"server",
             "log_level",
@@ -235,6 +294,26 @@ const std::vector<KeySpec>& keyTable() {
             "retention", "directory_history",
             "Directory versions kept for deltas; a kiosk further behind gets a full snapshot.",
             &ServerConfig::directoryHistory, 1, 10000),
+
+        sourcesKey(),
+        durationKey("directory", "refresh",
+                    "How often the feeds in `sources` are read again (and once at start).",
+                    &ServerConfig::directoryRefresh, std::chrono::minutes(5), std::chrono::hours(24 * 7)),
+        stringKey("directory", "needs_mapping",
+                  "The needs mapping: which feed taxonomy terms mean which of the kiosk's need\n"
+                  "tiles. \"\" = /etc/signpost/needs-mapping.toml when installed, config/\n"
+                  "needs-mapping.toml in a build tree (documented in that file).",
+                  &ServerConfig::needsMapping, true),
+
+        boolKey("oruk", "enabled",
+                "Serve the directory as a read-only Open Referral UK 3.0 API: GET /, /services,\n"
+                "/services/{id}, /taxonomies, /taxonomy_terms, /organizations,\n"
+                "/service_at_locations (README \"ORUK API\").",
+                &ServerConfig::orukEnabled),
+        boolKey("oruk", "public",
+                "Serve the ORUK API without a token (the directory is public information).\n"
+                "false = it needs a coordinator token.",
+                &ServerConfig::orukPublic),
     };
     return table;
 }
@@ -342,7 +421,7 @@ std::string exampleServerConfig() {
         "# naming this file, the line and the key; an unknown key is a warning and is ignored.\n"
         "# Durations are written \"45s\", \"30m\", \"24h\" or \"7d\".\n"
         "#\n"
-        "# Format: TOML (a subset): one level of [tables], text in \"quotes\", no inline tables.\n";
+        "# Format: TOML 1.0 (https://toml.io): [tables], text in \"quotes\", lists in [].\n";
     std::string currentTable;
     for (const KeySpec& spec : keyTable()) {
         if (spec.table != currentTable) {
@@ -369,6 +448,13 @@ std::filesystem::path defaultServerConfigFile() {
         return "/etc/signpost/server.toml";
     }
     return std::filesystem::path(SIGNPOST_SOURCE_DIR) / "config/server.toml";
+}
+
+std::filesystem::path defaultNeedsMappingFile() {
+    if (runningInstalled()) {
+        return "/etc/signpost/needs-mapping.toml";
+    }
+    return std::filesystem::path(SIGNPOST_SOURCE_DIR) / "config/needs-mapping.toml";
 }
 
 std::filesystem::path defaultServerDataDir() {

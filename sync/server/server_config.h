@@ -62,6 +62,18 @@ struct ServerConfig {
     std::chrono::seconds ackedRetention{std::chrono::hours(24 * 30)};  // acked → purged after
     std::chrono::seconds purgeInterval{std::chrono::hours(1)};         // how often purge runs
     int directoryHistory = 30;  // directory versions kept for deltas
+    // [directory] (directory_sources.h)
+    struct DirectorySource {
+        std::string name;
+        std::string url;
+    };
+    std::vector<DirectorySource> directorySources;  // live ORUK feeds; none = files only
+    std::chrono::seconds directoryRefresh{std::chrono::hours(6)};  // how often they are read
+    std::string
+        needsMapping;  // needs mapping file; "" = the installed/bundled config/needs-mapping.toml
+    // [oruk]
+    bool orukEnabled = true;  // serve the ORUK 3.0 API (oruk_api.h)
+    bool orukPublic = true;   // false: it needs a coordinator token
 
     std::filesystem::path sourceFile;                   // where it was loaded from; "" = defaults
     std::vector<ServerConfigWarning> warnings;          // unknown keys and tables
@@ -88,6 +100,8 @@ std::string exampleServerConfig();
 
 // /etc/signpost/server.toml installed; <source>/config/server.toml in a build tree.
 std::filesystem::path defaultServerConfigFile();
+// The same for needs-mapping.toml.
+std::filesystem::path defaultNeedsMappingFile();
 // /var/lib/signpost-server installed; $XDG_DATA_HOME/signpost-server otherwise.
 std::filesystem::path defaultServerDataDir();
 

@@ -12,12 +12,33 @@ namespace {
 constexpr std::chrono::seconds kActivityFlush{10};
 }  // namespace
 
+DirectorySourcesConfig directorySourcesConfig(const ServerConfig& config) {
+    DirectorySourcesConfig sources;
+    for (const auto& source : config.directorySources) {
+        sources.sources.push_back({source.name, source.url});
+    }
+    sources.refresh = config.directoryRefresh;
+    sources.stateDir = config.resolvedDataDir() / "feeds";
+    sources.historyDepth = config.directoryHistory;
+    const std::filesystem::path mapping = config.needsMapping.empty()
+                                              ? defaultNeedsMappingFile()
+                                              : std::filesystem::path(config.needsMapping);
+    if (!config.needsMapping.empty() || std::filesystem::exists(mapping)) {
+        sources.needsMapping = NeedsMapping::load(mapping);  // a broken mapping stops the start
+    }
+    return sources;
+}
+
 ServerRuntime::ServerRuntime(ServerConfig config) : m_config(std::move(config)) {
     validateForServing(m_config);
     const auto databasePath = m_config.databasePath();
     ensurePrivateDirectory(databasePath.parent_path());
     m_store = std::make_unique<SqliteServerStore>(databasePath);
     m_api = std::make_unique<ApiServer>(m_config, *m_store);
+    if (!m_config.directorySources.empty()) {
+        m_sources = std::make_unique<DirectorySources>(*m_store, directorySourcesConfig(m_config));
+        m_api->setExtraMetrics([sources = m_sources.get()] { return sources->renderMetrics(); });
+    }
 }
 
 ServerRuntime::~ServerRuntime() {
@@ -31,6 +52,9 @@ void ServerRuntime::start() {
         m_stopping = false;
     }
     m_maintenance = std::thread([this] { maintenanceLoop(); });
+    if (m_sources) {
+        m_sources->start();
+    }
 }
 
 void ServerRuntime::stop() {
@@ -39,6 +63,9 @@ void ServerRuntime::stop() {
         m_stopping = true;
     }
     m_wake.notify_all();
+    if (m_sources) {
+        m_sources->stop();
+    }
     if (m_maintenance.joinable()) {
         m_maintenance.join();
     }

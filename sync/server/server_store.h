@@ -224,6 +224,11 @@ public:
     // A delta from `since`, or a full snapshot when since is 0, unknown, newer than current or
     // older than the retained history.
     virtual DirectoryChanges directoryChangesSince(std::int64_t since, int historyDepth) = 0;
+    // For each service in the current version: (service id, when the version that last changed
+    // it was published). A service last changed in a version older than the kept history gets
+    // the oldest kept version's time (it changed then or before). Sorted by id. For ORUK's
+    // last_modified and modified_after.
+    virtual std::vector<std::pair<std::string, std::string>> serviceModifiedTimes() = 0;
 
     virtual StoreStats stats() = 0;
 };

@@ -765,6 +765,20 @@ std::vector<DirectoryVersionInfo> SqliteServerStore::listDirectoryVersions() {
     });
 }
 
+std::vector<std::pair<std::string, std::string>> SqliteServerStore::serviceModifiedTimes() {
+    return read([](Database& db) {
+        std::vector<std::pair<std::string, std::string>> out;
+        Statement rows = db.prepare(
+            "SELECT d.service_id, coalesce(v.created_at, (SELECT min(created_at) FROM directory_versions)) "
+            "FROM directory_services d LEFT JOIN directory_versions v ON v.version = d.added_in "
+            "WHERE d.removed_in IS NULL ORDER BY d.service_id");
+        while (rows.step()) {
+            out.emplace_back(rows.columnText(0), rows.columnText(1));
+        }
+        return out;
+    });
+}
+
 DirectoryChanges SqliteServerStore::directoryChangesSince(std::int64_t since, int historyDepth) {
     return read([&](Database& db) {
         DirectoryChanges changes;

@@ -69,6 +69,7 @@ public:
     DirectoryVersionInfo currentDirectoryVersion() override;
     std::vector<DirectoryVersionInfo> listDirectoryVersions() override;
     DirectoryChanges directoryChangesSince(std::int64_t since, int historyDepth) override;
+    std::vector<std::pair<std::string, std::string>> serviceModifiedTimes() override;
 
     StoreStats stats() override;
 

@@ -360,9 +360,8 @@ bool checkString(const Rule& rule, const std::string& value) {
 std::optional<std::string> readLanguageList(const TomlArray& items, const std::string& expectation,
                                             std::vector<std::string>& codes) {
     for (const auto& item : items) {
-        if (std::holds_alternative<std::int64_t>(item)) {
-            return std::to_string(std::get<std::int64_t>(item)) +
-                   " is not a BCP 47 language tag; expected " + expectation;
+        if (!std::holds_alternative<std::string>(item)) {
+            return shown(item) + " is not a BCP 47 language tag; expected " + expectation;
         }
         const std::optional<std::string> canonical = canonicalLanguageTag(std::get<std::string>(item));
         if (!canonical) {
@@ -730,8 +729,7 @@ std::string exampleKioskConfig() {
                   "this file, keeping these comments.");
     out += "#\n";
     appendComment(out,
-                  "Format: TOML (a subset): one level of [tables], text in \"quotes\", lists on "
-                  "one line, no inline tables.");
+                  "Format: TOML 1.0 (https://toml.io): [tables], text in \"quotes\", lists in [].");
     for (const TableSpec& table : kTables) {
         out += '\n';
         appendComment(out, table.help);

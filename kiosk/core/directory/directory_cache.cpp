@@ -132,8 +132,10 @@ std::unique_ptr<Cache> loadCache(Database& db, const SearchTokenizer& tokenizer,
     std::vector<std::string> sortKeys;
     {
         Statement rows = db.prepare(
-            "SELECT row_id, id, name, organization_id, is_free, cost_description, attending_access, "
-            "accepts_referrals, sort_key, indexed_tokens FROM services WHERE status = 'active' ORDER BY row_id");
+            "SELECT row_id, id, name, organization_id, is_free, cost_description, "
+            "attending_access, "
+            "accepts_referrals, sort_key, indexed_tokens, cost_known FROM services WHERE status = "
+            "'active' ORDER BY row_id");
         while (rows.step()) {
             CachedService s;
             s.rowid = rows.columnInt64(0);
@@ -152,6 +154,7 @@ std::unique_ptr<Cache> loadCache(Database& db, const SearchTokenizer& tokenizer,
             s.access = parseAttendingAccess(rows.columnTextView(6)).value_or(AttendingAccess::Unknown);
             s.acceptsReferrals = rows.columnInt(7) != 0;
             s.tokenCount = static_cast<std::uint32_t>(rows.columnInt64(9));
+            s.costKnown = rows.columnInt(10) != 0;
             c->services.push_back(s);
             sortKeys.push_back(rows.columnText(8));
         }
@@ -179,19 +182,21 @@ std::unique_ptr<Cache> loadCache(Database& db, const SearchTokenizer& tokenizer,
         }
     };
     std::unordered_map<std::string, std::uint16_t> areaIndex;
-    forEachChild("SELECT service_row, name, extent_type FROM service_areas ORDER BY service_row, position",
-                 [&](CachedService& s, const Statement& row) {
-                     if (row.columnTextView(2) == "city") {
-                         s.cityWide = true;
-                         return;
-                     }
-                     const std::uint16_t index = internIndex(areaIndex, c->areaNames, row.columnText(1));
-                     if (s.areaCount == 0) {
-                         s.areaBegin = static_cast<std::uint32_t>(c->lists.size());
-                     }
-                     c->lists.push_back(index);
-                     ++s.areaCount;
-                 });
+    forEachChild(
+        "SELECT service_row, name, extent_type FROM service_areas ORDER BY service_row, position",
+        [&](CachedService& s, const Statement& row) {
+            if (row.columnTextView(2) != "neighbourhood") {
+                // "area" (a drawn shape from a feed) cannot be filtered on: like no area.
+                s.cityWide = s.cityWide || row.columnTextView(2) == "city";
+                return;
+            }
+            const std::uint16_t index = internIndex(areaIndex, c->areaNames, row.columnText(1));
+            if (s.areaCount == 0) {
+                s.areaBegin = static_cast<std::uint32_t>(c->lists.size());
+            }
+            c->lists.push_back(index);
+            ++s.areaCount;
+        });
     for (CachedService& s : c->services) {
         // A service that names no area at all serves everyone: it shows under every neighbourhood.
         if (s.areaCount == 0) {
@@ -269,28 +274,22 @@ std::unique_ptr<Cache> loadCache(Database& db, const SearchTokenizer& tokenizer,
                      c->lists.push_back(internIndex(languageIndex, c->languageCodes, row.columnText(1)));
                      ++s.languageCount;
                  });
-    forEachChild(
-        "SELECT service_row, freq, byday, opens_at, closes_at, valid_from, valid_to FROM schedules "
-        "ORDER BY service_row, position",
-        [&](CachedService& s, const Statement& row) {
-            ScheduleRule rule;
-            try {
-                rule.frequency = parseFrequency(row.columnTextView(1));
-                rule.byDays = parseByDay(row.columnTextView(2));
-            } catch (const std::invalid_argument&) {
-                return;  // written by this class from parsed values; unreadable means tampering
-            }
-            rule.opensAtMinutes = row.columnInt(3);
-            rule.closesAtMinutes = row.columnInt(4);
-            rule.validFrom = columnDate(row, 5);
-            rule.validTo = columnDate(row, 6);
-            if (s.ruleCount == 0) {
-                s.ruleBegin = static_cast<std::uint32_t>(c->rules.size());
-            }
-            const std::size_t before = c->rules.size();
-            appendCompactRules(rule, c->rules);
-            s.ruleCount = static_cast<std::uint16_t>(s.ruleCount + (c->rules.size() - before));
-        });
+    forEachChild((std::string("SELECT service_row, ") + scheduleColumns() +
+                  " FROM schedules ORDER BY service_row, position")
+                     .c_str(),
+                 [&](CachedService& s, const Statement& row) {
+                     const std::optional<ScheduleRule> rule = readScheduleRow(row, 1);
+                     if (!rule) {
+                         return;
+                     }
+                     if (s.ruleCount == 0) {
+                         s.ruleBegin = static_cast<std::uint32_t>(c->rules.size());
+                     }
+                     const std::size_t before = c->rules.size();
+                     appendCompactRules(*rule, c->rules);
+                     s.ruleCount =
+                         static_cast<std::uint16_t>(s.ruleCount + (c->rules.size() - before));
+                 });
     loadTerms(db, *c);
     snapshot.commit();
     c->text.shrink_to_fit();

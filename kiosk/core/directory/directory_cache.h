@@ -38,6 +38,7 @@ struct CachedService {
     AttendingAccess access = AttendingAccess::Unknown;
     bool cityWide = false;
     bool isFree = true;
+    bool costKnown = true;
     bool acceptsReferrals = true;
 };
 

@@ -1,5 +1,9 @@
 #include "core/directory/directory_rows.h"
 
+#include <stdexcept>
+
+#include "core/directory/schedule.h"
+
 namespace signpost::directory_detail {
 
 namespace {
@@ -66,6 +70,8 @@ CREATE TABLE services (
     attending_access TEXT NOT NULL DEFAULT '',
     is_free INTEGER NOT NULL,
     cost_description TEXT NOT NULL DEFAULT '',
+    cost_known INTEGER NOT NULL DEFAULT 1,
+    check_times INTEGER NOT NULL DEFAULT 0,
     minimum_age INTEGER,
     maximum_age INTEGER,
     assured_date TEXT,
@@ -102,6 +108,10 @@ CREATE TABLE schedules (
     valid_from TEXT,
     valid_to TEXT,
     description TEXT NOT NULL DEFAULT '',
+    interval INTEGER NOT NULL DEFAULT 1,
+    anchor TEXT,
+    wkst INTEGER NOT NULL DEFAULT 1,
+    bymonthday TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (service_row, position)
 ) WITHOUT ROWID;
 CREATE TABLE service_taxonomy (
@@ -131,6 +141,31 @@ CREATE VIRTUAL TABLE service_fts USING fts5(
     prefix = '1 2 3'
 );
 )sql";
+}
+
+const char* scheduleColumns() {
+    return "freq, byday, opens_at, closes_at, valid_from, valid_to, description, interval, anchor, "
+           "wkst, bymonthday";
+}
+
+std::optional<ScheduleRule> readScheduleRow(const Statement& row, int first) {
+    ScheduleRule rule;
+    try {
+        rule.frequency = parseFrequency(row.columnTextView(first));
+        rule.byDays = parseByDay(row.columnTextView(first + 1));
+        rule.byMonthDays = parseByMonthDay(row.columnTextView(first + 10));
+    } catch (const std::invalid_argument&) {
+        return std::nullopt;  // written from parsed values; unreadable means tampering
+    }
+    rule.opensAtMinutes = row.columnInt(first + 2);
+    rule.closesAtMinutes = row.columnInt(first + 3);
+    rule.validFrom = columnDate(row, first + 4);
+    rule.validTo = columnDate(row, first + 5);
+    rule.description = row.columnText(first + 6);
+    rule.interval = row.columnInt(first + 7);
+    rule.anchor = columnDate(row, first + 8);
+    rule.weekStart = static_cast<unsigned>(row.columnInt(first + 9));
+    return rule;
 }
 
 std::string joinKeywords(const std::vector<std::string>& keywords) {

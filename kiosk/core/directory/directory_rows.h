@@ -15,14 +15,19 @@
 namespace signpost::directory_detail {
 
 // Bump when the schema or foldLetters() changes: an older file is then rebuilt from the bundle.
-// 2: marks are letters in the index (Bengali, Gurmukhi), foldLetters() folds Arabic script and
+// 2: recurrence parts, cost_known, check_times (issue 11).
+// 3: marks are letters in the index (Bengali, Gurmukhi), foldLetters() folds Arabic script and
 // writes Chinese as bigrams (search_text.h).
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 // The vocabulary whose terms are the kiosk's needs.
 inline constexpr std::string_view kNeedsVocabulary = "signpost-needs";
 
 // CREATE statements for a new directory database (run once, in a transaction).
 const char* directorySchemaSql();
+
+// The schedules table's rule columns in the order readScheduleRow() reads them from `first`.
+const char* scheduleColumns();
+std::optional<ScheduleRule> readScheduleRow(const Statement& row, int first);
 
 // Keywords are stored in one column, separated by U+001F (a character no keyword contains).
 std::string joinKeywords(const std::vector<std::string>& keywords);

@@ -521,6 +521,7 @@ SearchResults DirectoryStore::search(const SearchRequest& request, std::chrono::
             summary.areaLabel = c.areaNames[inFiltered ? *area : c.lists[s.areaBegin]];
         }
         summary.isFree = s.isFree;
+        summary.costKnown = s.costKnown;
         summary.costDescription = c.textAt(s.costOffset, s.costLength);
         summary.access = s.access;
         summary.hasSchedule = s.ruleCount > 0;
@@ -542,9 +543,11 @@ std::optional<ServiceDetail> DirectoryStore::service(const std::string& id) cons
     Database& db = m_impl->db;
     Transaction snapshot(db, TransactionMode::Deferred);
     Statement row = db.prepare(
-        "SELECT row_id, id, organization_id, name, description, eligibility_description, application_process, url, "
-        "email, status, attending_types, attending_access, is_free, cost_description, minimum_age, maximum_age, "
-        "assured_date, accepts_referrals FROM services WHERE id = ?1");
+        "SELECT row_id, id, organization_id, name, description, eligibility_description, "
+        "application_process, url, "
+        "email, status, attending_types, attending_access, is_free, cost_description, minimum_age, "
+        "maximum_age, "
+        "assured_date, accepts_referrals, cost_known, check_times FROM services WHERE id = ?1");
     row.bind(1, id);
     if (!row.step()) {
         return std::nullopt;
@@ -573,6 +576,8 @@ std::optional<ServiceDetail> DirectoryStore::service(const std::string& id) cons
     }
     s.lastChecked = columnDate(row, 16);
     s.acceptsReferrals = row.columnInt(17) != 0;
+    s.costKnown = row.columnInt(18) != 0;
+    s.checkTimes = row.columnInt(19) != 0;
 
     auto children = [&](const char* sql, auto&& add) {
         Statement rows = db.prepare(sql);
@@ -583,24 +588,14 @@ std::optional<ServiceDetail> DirectoryStore::service(const std::string& id) cons
     };
     children("SELECT number, description FROM phones WHERE service_row = ?1 ORDER BY position",
              [&](const Statement& r) { s.phones.push_back({r.columnText(0), r.columnText(1)}); });
-    children(
-        "SELECT freq, byday, opens_at, closes_at, valid_from, valid_to, description FROM schedules "
-        "WHERE service_row = ?1 ORDER BY position",
-        [&](const Statement& r) {
-            ScheduleRule rule;
-            try {
-                rule.frequency = parseFrequency(r.columnTextView(0));
-                rule.byDays = parseByDay(r.columnTextView(1));
-            } catch (const std::invalid_argument&) {
-                return;
-            }
-            rule.opensAtMinutes = r.columnInt(2);
-            rule.closesAtMinutes = r.columnInt(3);
-            rule.validFrom = columnDate(r, 4);
-            rule.validTo = columnDate(r, 5);
-            rule.description = r.columnText(6);
-            s.schedules.push_back(std::move(rule));
-        });
+    children((std::string("SELECT ") + scheduleColumns() +
+              " FROM schedules WHERE service_row = ?1 ORDER BY position")
+                 .c_str(),
+             [&](const Statement& r) {
+                 if (auto rule = readScheduleRow(r, 0)) {
+                     s.schedules.push_back(std::move(*rule));
+                 }
+             });
     children("SELECT name, extent_type FROM service_areas WHERE service_row = ?1 ORDER BY position",
              [&](const Statement& r) { s.serviceAreas.push_back({r.columnText(0), r.columnText(1)}); });
     children("SELECT code FROM service_languages WHERE service_row = ?1 ORDER BY position",

@@ -69,6 +69,7 @@ struct ServiceSummary {
     bool cityWide = false;
     bool isFree = true;
     std::string costDescription;
+    bool costKnown = true;  // false: no cost badge (the data says nothing about cost)
     AttendingAccess access = AttendingAccess::Unknown;
     bool openNow = false;        // at the `now` the search was run with
     bool hasSchedule = false;    // false = no published hours; the UI shows no badge

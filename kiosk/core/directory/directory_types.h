@@ -31,7 +31,8 @@ enum AttendingTypeFlags : unsigned {
 // A calendar date with no time zone (HSDS valid_from / valid_to, assured_date).
 using CivilDate = std::chrono::year_month_day;
 
-enum class ScheduleFrequency { Weekly, Monthly };
+// RFC 5545 FREQ values HSDS uses (HSDS 3.0 lists WEEKLY and MONTHLY; DAILY is accepted too).
+enum class ScheduleFrequency { Weekly, Monthly, Daily };
 
 // One RFC 5545-style BYDAY entry: a weekday, optionally with an ordinal for MONTHLY rules
 // ("1MO" = first Monday of the month, "-1FR" = last Friday). ordinal 0 = every such weekday.
@@ -41,21 +42,37 @@ struct ByDay {
     bool operator==(const ByDay&) const = default;
 };
 
-// One opening rule. Times are minutes after local midnight in the venue's time zone. A rule
-// whose closesAt <= opensAt runs overnight and closes the next day (a night shelter, 8pm–8am).
+// One opening rule: an RFC 5545 recurrence reduced to what a day-level check needs. Times are
+// minutes after local midnight on the venue's clock. A rule whose closesAt <= opensAt runs
+// overnight and closes the next day (a night shelter, 8pm–8am).
+//
+// A day D has an opening when all of these hold (an empty list means "no limit"):
+//   validFrom <= D <= validTo (HSDS valid_from/valid_to, DTSTART, UNTIL and COUNT folded in);
+//   D falls in a period counted from `anchor` that is a multiple of `interval` (weeks start on
+//   `weekStart` for WEEKLY; calendar months for MONTHLY; days for DAILY);
+//   D's weekday is in byDays (with ordinals, for MONTHLY, counted within the month);
+//   D's day of the month is in byMonthDays (negative = from the end: -1 is the last day).
+// A WEEKLY rule with no byDays opens every day (the HSDS habit) unless it has an anchor, when it
+// opens on the anchor's weekday as RFC 5545 says. See schedule.h for the parser.
 struct ScheduleRule {
     ScheduleFrequency frequency = ScheduleFrequency::Weekly;
     std::vector<ByDay> byDays;             // empty = every day
+    std::vector<int> byMonthDays;          // 1..31 or -31..-1; empty = any day of the month
+    int interval = 1;                      // every `interval` weeks / months / days, 1..1000
+    std::optional<CivilDate> anchor;       // DTSTART: the first period; needed when interval > 1
+    unsigned weekStart = 1;                // WKST, ISO weekday (1 = Monday): where a week begins
     int opensAtMinutes = 0;                // 0..1439
     int closesAtMinutes = 0;               // 0..1440; 1440 = midnight at the end of the day
     std::optional<CivilDate> validFrom;    // inclusive; none = always has been
     std::optional<CivilDate> validTo;      // inclusive; none = no end
     std::string description;               // free text from the data, e.g. "term time only"
+    bool operator==(const ScheduleRule&) const = default;
 };
 
 struct Phone {
     std::string number;       // as published, e.g. "0161 496 0123"
     std::string description;  // "Helpline", "Text only", ...
+    bool operator==(const Phone&) const = default;
 };
 
 struct Address {
@@ -114,8 +131,10 @@ struct Service {
     ServiceStatus status = ServiceStatus::Active;
     unsigned attendingTypes = kAttendVenue;  // AttendingTypeFlags
     AttendingAccess attendingAccess = AttendingAccess::Unknown;
-    bool isFree = true;               // every cost_option has amount 0, or none exists
+    bool isFree = true;               // the data says it costs nothing (every cost option is 0)
     std::string costDescription;      // "£2 a session", shown when not free
+    bool costKnown = true;            // false: the data says nothing about cost (no cost badge);
+                                      // then isFree is false and costDescription is empty
     std::optional<int> minimumAge;
     std::optional<int> maximumAge;
     std::vector<std::string> languages;    // ISO 639-1 codes, e.g. {"en", "pl", "ur"}
@@ -123,6 +142,8 @@ struct Service {
     std::vector<std::string> locationIds;  // via service_at_location
     std::vector<Phone> phones;
     std::vector<ScheduleRule> schedules;   // the service's own plus its service_at_locations'
+    bool checkTimes = false;               // some published hours could not be read exactly:
+                                           // never "open now"; residents are told to check
     std::vector<std::string> needCodes;    // codes of linked "signpost-needs" terms
     std::optional<CivilDate> lastChecked;  // HSDS assured_date
     bool acceptsReferrals = true;          // false = signposting only, no "ask them to contact me"

@@ -24,30 +24,42 @@ Writer::Writer(Database& db, const SearchTokenizer& tokenizer)
     : m_db(db),
       m_tokenizer(tokenizer),
       m_insertService(db.prepare(
-          "INSERT INTO services (row_id, id, organization_id, name, description, eligibility_description, "
+          "INSERT INTO services (row_id, id, organization_id, name, description, "
+          "eligibility_description, "
           "application_process, url, email, status, attending_types, attending_access, is_free, "
-          "cost_description, minimum_age, maximum_age, assured_date, accepts_referrals, sort_key, indexed, "
-          "indexed_needs, indexed_organisation, indexed_places, indexed_tokens) VALUES (?1, ?2, ?3, ?4, ?5, "
-          "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)")),
-      m_insertLocation(db.prepare("INSERT INTO service_at_locations (service_row, position, location_id) "
-                                  "VALUES (?1, ?2, ?3)")),
+          "cost_description, minimum_age, maximum_age, assured_date, accepts_referrals, sort_key, "
+          "indexed, "
+          "indexed_needs, indexed_organisation, indexed_places, indexed_tokens, cost_known, "
+          "check_times) VALUES (?1, ?2, "
+          "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
+          "?22, ?23, ?24, "
+          "?25, ?26)")),
+      m_insertLocation(
+          db.prepare("INSERT INTO service_at_locations (service_row, position, location_id) "
+                     "VALUES (?1, ?2, ?3)")),
       m_insertPhone(db.prepare("INSERT INTO phones (service_row, position, number, description) "
                                "VALUES (?1, ?2, ?3, ?4)")),
-      m_insertSchedule(db.prepare(
-          "INSERT INTO schedules (service_row, position, freq, byday, opens_at, closes_at, valid_from, "
-          "valid_to, description) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")),
+      m_insertSchedule(db.prepare("INSERT INTO schedules (service_row, position, freq, byday, "
+                                  "opens_at, closes_at, valid_from, "
+                                  "valid_to, description, interval, anchor, wkst, bymonthday) "
+                                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+                                  "?9, ?10, ?11, ?12, ?13)")),
       m_insertTerm(db.prepare("INSERT INTO service_taxonomy (service_row, position, term_id) "
                               "VALUES (?1, ?2, ?3)")),
       m_insertLanguage(db.prepare("INSERT INTO service_languages (service_row, position, code) "
                                   "VALUES (?1, ?2, ?3)")),
-      m_insertArea(db.prepare("INSERT INTO service_areas (service_row, position, name, extent_type) "
-                              "VALUES (?1, ?2, ?3, ?4)")),
-      m_insertFts(db.prepare("INSERT INTO service_fts (rowid, name, needs, organisation, description, "
-                             "places) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")),
-      m_deleteFts(db.prepare("INSERT INTO service_fts (service_fts, rowid, name, needs, organisation, "
-                             "description, places) VALUES ('delete', ?1, ?2, ?3, ?4, ?5, ?6)")),
+      m_insertArea(
+          db.prepare("INSERT INTO service_areas (service_row, position, name, extent_type) "
+                     "VALUES (?1, ?2, ?3, ?4)")),
+      m_insertFts(
+          db.prepare("INSERT INTO service_fts (rowid, name, needs, organisation, description, "
+                     "places) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")),
+      m_deleteFts(
+          db.prepare("INSERT INTO service_fts (service_fts, rowid, name, needs, organisation, "
+                     "description, places) VALUES ('delete', ?1, ?2, ?3, ?4, ?5, ?6)")),
       m_findOrganisation(db.prepare("SELECT name FROM organizations WHERE id = ?1")),
-      m_findNeed(db.prepare("SELECT id, name, keywords FROM taxonomy_terms WHERE taxonomy = ?1 AND code = ?2")),
+      m_findNeed(db.prepare(
+          "SELECT id, name, keywords FROM taxonomy_terms WHERE taxonomy = ?1 AND code = ?2")),
       m_findLocation(db.prepare(
           "SELECT name, address_1, address_2, postal_code FROM locations WHERE id = ?1")) {}
 
@@ -103,6 +115,7 @@ std::int64_t Writer::insert(const Service& service, std::int64_t rowid, const st
     s.bind(18, service.acceptsReferrals ? 1 : 0).bind(19, m_tokenizer.foldedKey(service.name));
     s.bind(20, active ? 1 : 0).bind(21, indexed.needs).bind(22, indexed.organisation).bind(23, indexed.places);
     s.bind(24, indexedTokens(m_tokenizer, foldedName, indexed, foldedDescription));
+    s.bind(25, service.costKnown ? 1 : 0).bind(26, service.checkTimes ? 1 : 0);
     s.run();
     const std::int64_t row = m_db.lastInsertRowId();
 
@@ -119,7 +132,11 @@ std::int64_t Writer::insert(const Service& service, std::int64_t rowid, const st
                                  formatByDay(rule.byDays), rule.opensAtMinutes, rule.closesAtMinutes);
         bindOptionalDate(m_insertSchedule, 7, rule.validFrom);
         bindOptionalDate(m_insertSchedule, 8, rule.validTo);
-        m_insertSchedule.bind(9, rule.description).run();
+        m_insertSchedule.bind(9, rule.description).bind(10, rule.interval);
+        bindOptionalDate(m_insertSchedule, 11, rule.anchor);
+        m_insertSchedule.bind(12, static_cast<std::int64_t>(rule.weekStart))
+            .bind(13, formatByMonthDay(rule.byMonthDays))
+            .run();
     }
     for (std::size_t i = 0; i < termIds.size(); ++i) {
         m_insertTerm.bindAll(row, static_cast<std::int64_t>(i), termIds[i]).run();

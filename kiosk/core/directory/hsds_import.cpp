@@ -6,300 +6,165 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
-#include <set>
-#include <stdexcept>
 #include <unordered_map>
 
 #include "core/common/atomic_file.h"
-#include "core/directory/schedule.h"
+#include "core/directory/hsds_fields.h"
+#include "core/directory/hsds_schedule.h"
+#include "core/directory/hsds_shape.h"
+#include "core/directory/language_names.h"
+#include "core/directory/needs_mapping.h"
 
 namespace signpost {
 
 using nlohmann::json;
+using namespace hsds_detail;
 
 ImportError::ImportError(const std::string& recordPath, const std::string& problem)
     : std::runtime_error(recordPath + ": " + problem), m_recordPath(recordPath) {}
+
+std::string_view toString(ImportEffect effect) {
+    switch (effect) {
+        case ImportEffect::RecordSkipped:
+            return "skipped";
+        case ImportEffect::FieldIgnored:
+            return "field not used";
+        case ImportEffect::HoursIncomplete:
+            return "check times";
+    }
+    return "skipped";
+}
+
+std::string ImportProblem::toString() const {
+    return record + ": " + (field.empty() ? "" : field + ": ") + reason + " [" +
+           std::string(signpost::toString(effect)) + "]";
+}
+
+std::size_t ImportResult::recordsSkipped() const {
+    return static_cast<std::size_t>(std::count_if(
+        problems.begin(), problems.end(),
+        [](const ImportProblem& p) { return p.effect == ImportEffect::RecordSkipped; }));
+}
 
 namespace {
 
 constexpr const char* kNeedsVocabulary = "signpost-needs";
 
-std::string quotedValue(std::string_view text) {
-    // Error messages quote data; keep them one line and short.
-    std::string result = "\"";
-    for (char c : text.substr(0, 60)) {
-        result += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-    }
-    if (text.size() > 60) {
-        result += "...";
-    }
-    return result + "\"";
-}
+struct Context {
+    ImportLog& log;
+    const ImportOptions& options;
+    bool signpostShape = false;
+    std::unordered_map<std::string, std::size_t> termIndex, organisationIndex, locationIndex,
+        serviceIndex;
+    std::vector<TaxonomyTerm>* terms = nullptr;
+    std::unordered_map<std::string, std::vector<Phone>>
+        locationPhones;  // ORUK location and contact phones
+};
 
-const char* typeName(const json& value) {
-    switch (value.type()) {
-        case json::value_t::null: return "null";
-        case json::value_t::boolean: return "a boolean";
-        case json::value_t::number_integer:
-        case json::value_t::number_unsigned:
-        case json::value_t::number_float: return "a number";
-        case json::value_t::string: return "a string";
-        case json::value_t::array: return "an array";
-        case json::value_t::object: return "an object";
-        default: return "something else";
-    }
-}
-
-// Reads the fields of one record, naming the record and the field in every error.
-class Fields {
-public:
-    Fields(const json& object, std::string record, std::string prefix = "")
-        : m_object(object), m_record(std::move(record)), m_prefix(std::move(prefix)) {}
-
-    [[noreturn]] void fail(std::string_view field, const std::string& problem) const {
-        throw ImportError(m_record, m_prefix + std::string(field) + ": " + problem);
-    }
-    const std::string& record() const { return m_record; }
-    std::string path(std::string_view field) const { return m_prefix + std::string(field); }
-
-    // Absent and null both read as "not given".
-    const json* find(const char* key) const {
-        auto it = m_object.find(key);
-        if (it == m_object.end() || it->is_null()) {
-            return nullptr;
+// Reads an optional field; in a lenient import a bad value is reported and left out.
+template <class Read>
+auto optionalField(Context& ctx, const Fields& f, Read&& read) -> decltype(read()) {
+    try {
+        return read();
+    } catch (const ImportError& error) {
+        if (ctx.log.strict()) {
+            throw;
         }
-        return &*it;
+        std::string rest = std::string(error.what()).substr(error.recordPath().size() + 2);
+        const std::size_t colon = rest.find(": ");
+        ctx.log.report(error.recordPath(), f.recordId(),
+                       colon == std::string::npos ? "" : rest.substr(0, colon),
+                       colon == std::string::npos ? rest : rest.substr(colon + 2),
+                       ImportEffect::FieldIgnored);
+        return {};
     }
+}
 
-    std::string text(const char* key, bool required = false) const {
-        const json* value = find(key);
-        if (value == nullptr) {
-            if (required) {
-                fail(key, "required field is missing");
+// "services[0]" of "services[0] (id \"x\")": where the first copy of a duplicate was.
+std::string firstRecord(const std::string& name) {
+    return name.substr(0, name.find(" (id "));
+}
+
+std::string formatMoney(double amount, const std::string& currency) {
+    char buffer[48];
+    const bool whole = amount == std::floor(amount);
+    std::string upper = currency;
+    std::transform(upper.begin(), upper.end(), upper.begin(),
+                   [](char c) { return static_cast<char>(std::toupper(c)); });
+    if (upper.empty() || upper == "GBP") {
+        std::snprintf(buffer, sizeof buffer, whole ? "£%.0f" : "£%.2f", amount);
+    } else {
+        std::snprintf(buffer, sizeof buffer, whole ? "%.0f %s" : "%.2f %s", amount, upper.c_str());
+    }
+    return buffer;
+}
+
+bool hasDigit(const std::string& text) {
+    return text.find_first_of("0123456789") != std::string::npos;
+}
+
+// Phones of an HSDS `phones` array (and, with contacts, of each contact's), deduplicated by digits.
+void readPhones(Context& ctx, const Fields& parent, const char* key,
+                const std::string& contactLabel, std::vector<Phone>& out) {
+    const json& phones = optionalField(ctx, parent, [&]() -> json { return parent.array(key); });
+    for (std::size_t i = 0; i < phones.size(); ++i) {
+        optionalField(ctx, parent, [&]() -> bool {
+            Fields p = parent.child(phones[i], key, i);
+            std::string number = p.text("number", true);
+            // Some feeds quote the number inside the string ("\"+44 1234 234567\"").
+            number.erase(std::remove(number.begin(), number.end(), '"'), number.end());
+            if (!hasDigit(number)) {
+                p.fail("number", "expected a phone number, got " + quotedValue(number));
             }
-            return {};
-        }
-        if (!value->is_string()) {
-            fail(key, std::string("expected a string, got ") + typeName(*value));
-        }
-        std::string result = value->get<std::string>();
-        if (required && result.find_first_not_of(" \t\r\n") == std::string::npos) {
-            fail(key, "must not be empty");
-        }
-        return result;
-    }
-
-    const json& array(const char* key) const {
-        static const json kEmpty = json::array();
-        const json* value = find(key);
-        if (value == nullptr) {
-            return kEmpty;
-        }
-        if (!value->is_array()) {
-            fail(key, std::string("expected an array, got ") + typeName(*value));
-        }
-        return *value;
-    }
-
-    std::optional<double> number(const char* key) const {
-        const json* value = find(key);
-        if (value == nullptr) {
-            return std::nullopt;
-        }
-        if (!value->is_number()) {
-            fail(key, std::string("expected a number, got ") + typeName(*value));
-        }
-        const double result = value->get<double>();
-        if (!std::isfinite(result)) {
-            fail(key, "expected a finite number");
-        }
-        return result;
-    }
-
-    std::optional<int> integer(const char* key, int minimum, int maximum) const {
-        const json* value = find(key);
-        if (value == nullptr) {
-            return std::nullopt;
-        }
-        if (!value->is_number_integer()) {
-            fail(key, std::string("expected a whole number, got ") + typeName(*value));
-        }
-        const auto result = value->get<long long>();
-        if (result < minimum || result > maximum) {
-            fail(key, "must be between " + std::to_string(minimum) + " and " + std::to_string(maximum) +
-                          ", got " + std::to_string(result));
-        }
-        return static_cast<int>(result);
-    }
-
-    std::optional<bool> boolean(const char* key) const {
-        const json* value = find(key);
-        if (value == nullptr) {
-            return std::nullopt;
-        }
-        if (!value->is_boolean()) {
-            fail(key, std::string("expected true or false, got ") + typeName(*value));
-        }
-        return value->get<bool>();
-    }
-
-    std::optional<CivilDate> date(const char* key) const {
-        const std::string value = text(key);
-        if (value.empty()) {
-            return std::nullopt;
-        }
-        auto parsed = parseCivilDate(value);
-        if (!parsed) {
-            fail(key, "expected a date YYYY-MM-DD, got " + quotedValue(value));
-        }
-        return parsed;
-    }
-
-    std::string url(const char* key) const {
-        std::string value = text(key);
-        if (!value.empty() && value.rfind("https://", 0) != 0 && value.rfind("http://", 0) != 0) {
-            fail(key, "expected a web address starting with https:// or http://, got " + quotedValue(value));
-        }
-        return value;
-    }
-
-    std::string email(const char* key) const {
-        std::string value = text(key);
-        if (value.empty()) {
-            return value;
-        }
-        const std::size_t at = value.find('@');
-        const bool ok = at != std::string::npos && at > 0 && value.find('@', at + 1) == std::string::npos &&
-                        value.find('.', at) != std::string::npos && value.back() != '.' &&
-                        value.find_first_of(" \t\r\n<>,;") == std::string::npos;
-        if (!ok) {
-            fail(key, "expected an email address, got " + quotedValue(value));
-        }
-        return value;
-    }
-
-    // An element of an array field must be an object; returns a Fields for it.
-    Fields child(const json& element, std::string_view arrayKey, std::size_t index) const {
-        const std::string childPrefix = m_prefix + std::string(arrayKey) + "[" + std::to_string(index) + "]";
-        if (!element.is_object()) {
-            throw ImportError(m_record, childPrefix + ": expected an object, got " + typeName(element));
-        }
-        return Fields(element, m_record, childPrefix + ".");
-    }
-
-private:
-    const json& m_object;
-    std::string m_record;
-    std::string m_prefix;
-};
-
-// "services[41] (id "svc-food-042")", or without the id when it is unusable.
-std::string recordName(const char* collection, std::size_t index, const json& element) {
-    std::string name = std::string(collection) + "[" + std::to_string(index) + "]";
-    if (element.is_object()) {
-        auto id = element.find("id");
-        if (id != element.end() && id->is_string() && !id->get<std::string>().empty()) {
-            name += " (id " + quotedValue(id->get<std::string>()) + ")";
-        }
-    }
-    return name;
-}
-
-const json& topArray(const json& document, const char* key, bool required) {
-    static const json kEmpty = json::array();
-    auto it = document.find(key);
-    if (it == document.end() || it->is_null()) {
-        if (required) {
-            throw ImportError(key, "required array is missing");
-        }
-        return kEmpty;
-    }
-    if (!it->is_array()) {
-        throw ImportError(key, std::string("expected an array, got ") + typeName(*it));
-    }
-    return *it;
-}
-
-// Tracks ids within one collection to report duplicates against the first use.
-class IdRegistry {
-public:
-    explicit IdRegistry(const char* collection) : m_collection(collection) {}
-    void add(const std::string& id, std::size_t index, const Fields& fields) {
-        auto [it, inserted] = m_ids.emplace(id, index);
-        if (!inserted) {
-            fields.fail("id", "duplicate of " + std::string(m_collection) + "[" + std::to_string(it->second) + "]");
-        }
-    }
-    bool contains(const std::string& id) const { return m_ids.count(id) != 0; }
-    std::size_t indexOf(const std::string& id) const { return m_ids.at(id); }
-
-private:
-    const char* m_collection;
-    std::unordered_map<std::string, std::size_t> m_ids;
-};
-
-ScheduleRule parseSchedule(const Fields& f) {
-    ScheduleRule rule;
-    const std::string freq = f.text("freq");
-    try {
-        rule.frequency = freq.empty() ? ScheduleFrequency::Weekly : parseFrequency(freq);
-    } catch (const std::invalid_argument& error) {
-        f.fail("freq", error.what());
-    }
-    // Recurrence parts we cannot honour must not be silently dropped: the hours would be wrong.
-    for (const char* unsupported : {"bymonthday", "byyearday", "byweekno", "count"}) {
-        if (f.find(unsupported) != nullptr) {
-            f.fail(unsupported, "not supported; use byday with freq WEEKLY or MONTHLY");
-        }
-    }
-    if (auto interval = f.integer("interval", 1, 1000); interval && *interval != 1) {
-        f.fail("interval", "only 1 (every week or every month) is supported, got " + std::to_string(*interval));
-    }
-    try {
-        rule.byDays = parseByDay(f.text("byday"));
-    } catch (const std::invalid_argument& error) {
-        f.fail("byday", error.what());
-    }
-    for (const ByDay& day : rule.byDays) {
-        if (day.ordinal != 0 && rule.frequency != ScheduleFrequency::Monthly) {
-            f.fail("byday", "a week of the month (like 1MO) needs freq MONTHLY");
-        }
-    }
-    if (rule.frequency == ScheduleFrequency::Monthly && rule.byDays.empty()) {
-        f.fail("byday", "freq MONTHLY needs byday, like 1MO or -1FR");
-    }
-    for (const char* key : {"opens_at", "closes_at"}) {
-        const std::string value = f.text(key, true);
-        try {
-            const int minutes = parseClockMinutes(value);
-            if (key == std::string_view("opens_at")) {
-                if (minutes == 1440) {
-                    f.fail(key, "a service cannot open at 24:00; use 00:00");
+            std::string type = p.text("type");
+            std::transform(type.begin(), type.end(), type.begin(),
+                           [](char c) { return static_cast<char>(std::tolower(c)); });
+            if (type == "fax") {
+                return false;  // nobody at a kiosk can use a fax number
+            }
+            if (const json* extension = p.find("extension")) {
+                const std::string ext =
+                    extension->is_string() ? extension->get<std::string>() : extension->dump();
+                if (!ext.empty()) {
+                    number += " ext. " + ext;
                 }
-                rule.opensAtMinutes = minutes;
-            } else {
-                rule.closesAtMinutes = minutes;
             }
-        } catch (const std::invalid_argument& error) {
-            f.fail(key, error.what());
-        }
+            std::string description = p.text("description");
+            if (description.empty()) {
+                description = contactLabel;
+            }
+            std::string digits;
+            std::copy_if(number.begin(), number.end(), std::back_inserter(digits),
+                         [](char c) { return c >= '0' && c <= '9'; });
+            const bool seen = std::any_of(out.begin(), out.end(), [&](const Phone& phone) {
+                std::string other;
+                std::copy_if(phone.number.begin(), phone.number.end(), std::back_inserter(other),
+                             [](char c) { return c >= '0' && c <= '9'; });
+                return other == digits;
+            });
+            if (!seen) {
+                out.push_back({number, description});
+            }
+            return true;
+        });
     }
-    rule.validFrom = f.date("valid_from");
-    rule.validTo = f.date("valid_to");
-    if (rule.validFrom && rule.validTo && *rule.validTo < *rule.validFrom) {
-        f.fail("valid_to", "is before valid_from");
-    }
-    rule.description = f.text("description");
-    return rule;
 }
 
-std::vector<ScheduleRule> parseSchedules(const Fields& parent) {
-    std::vector<ScheduleRule> rules;
-    const json& list = parent.array("schedules");
-    for (std::size_t i = 0; i < list.size(); ++i) {
-        rules.push_back(parseSchedule(parent.child(list[i], "schedules", i)));
+void readContactPhones(Context& ctx, const Fields& parent, std::vector<Phone>& out) {
+    const json& contacts =
+        optionalField(ctx, parent, [&]() -> json { return parent.array("contacts"); });
+    for (std::size_t i = 0; i < contacts.size(); ++i) {
+        optionalField(ctx, parent, [&]() -> bool {
+            Fields c = parent.child(contacts[i], "contacts", i);
+            std::string label = c.text("name");
+            const std::string title = c.text("title");
+            if (!title.empty()) {
+                label += (label.empty() ? "" : ", ") + title;
+            }
+            readPhones(ctx, c, "phones", label, out);
+            return true;
+        });
     }
-    return rules;
 }
 
 TaxonomyTerm parseTerm(const Fields& f) {
@@ -317,208 +182,119 @@ TaxonomyTerm parseTerm(const Fields& f) {
     const json& keywords = f.array("keywords");
     for (std::size_t i = 0; i < keywords.size(); ++i) {
         if (!keywords[i].is_string()) {
-            f.fail("keywords[" + std::to_string(i) + "]", std::string("expected a string, got ") + typeName(keywords[i]));
+            f.fail("keywords[" + std::to_string(i) + "]",
+                   std::string("expected a string, got ") + typeName(keywords[i]));
         }
         term.keywords.push_back(keywords[i].get<std::string>());
     }
     return term;
 }
 
-Organisation parseOrganisation(const Fields& f) {
+Organisation parseOrganisation(Context& ctx, const Fields& f) {
     Organisation org;
     org.id = f.text("id", true);
     org.name = f.text("name", true);
-    org.description = f.text("description");
-    org.website = f.url("website");
-    org.email = f.email("email");
+    org.description = optionalField(ctx, f, [&] { return f.text("description"); });
+    org.website = optionalField(ctx, f, [&] { return f.url("website"); });
+    org.email = optionalField(ctx, f, [&] { return f.email("email"); });
     return org;
 }
 
-Location parseLocation(const Fields& f) {
+Location parseLocation(Context& ctx, const Fields& f) {
     Location location;
     location.id = f.text("id", true);
-    location.name = f.text("name");
-    const json& addresses = f.array("addresses");
+    location.name = optionalField(ctx, f, [&] { return f.text("name"); });
+    const json& addresses = optionalField(ctx, f, [&]() -> json { return f.array("addresses"); });
     // HSDS allows several (physical, postal); the kiosk shows the physical one, else the first.
-    std::optional<std::size_t> chosen;
+    std::optional<Address> chosen;
+    bool chosenPhysical = false;
     for (std::size_t i = 0; i < addresses.size(); ++i) {
-        Fields a = f.child(addresses[i], "addresses", i);
-        a.text("address_1", true);
-        a.text("address_2");
-        a.text("city");
-        a.text("postal_code");
-        if (!chosen || (a.text("address_type") == "physical" &&
-                        f.child(addresses[*chosen], "addresses", *chosen).text("address_type") != "physical")) {
-            chosen = i;
-        }
+        optionalField(ctx, f, [&]() -> bool {
+            Fields a = f.child(addresses[i], "addresses", i);
+            Address address{a.text("address_1", true), a.text("address_2"), a.text("city"),
+                            a.text("postal_code")};
+            const bool physical = a.text("address_type") == "physical";
+            if (!chosen || (physical && !chosenPhysical)) {
+                chosen = std::move(address);
+                chosenPhysical = physical;
+            }
+            return true;
+        });
     }
     if (chosen) {
-        Fields a = f.child(addresses[*chosen], "addresses", *chosen);
-        location.address.line1 = a.text("address_1", true);
-        location.address.line2 = a.text("address_2");
-        location.address.city = a.text("city");
-        location.address.postcode = a.text("postal_code");
+        location.address = std::move(*chosen);
     }
-    const json& accessibility = f.array("accessibility");
+    const json& accessibility =
+        optionalField(ctx, f, [&]() -> json { return f.array("accessibility"); });
     for (std::size_t i = 0; i < accessibility.size(); ++i) {
-        location.accessibility.push_back(f.child(accessibility[i], "accessibility", i).text("description", true));
+        optionalField(ctx, f, [&]() -> bool {
+            Fields a = f.child(accessibility[i], "accessibility", i);
+            std::string statement = a.text("description", true);
+            const std::string details = a.text("details");
+            if (!details.empty()) {
+                statement += (statement.back() == '.' ? " " : ". ") + details;
+            }
+            location.accessibility.push_back(std::move(statement));
+            return true;
+        });
     }
-    location.transportation = f.text("transportation");
-    location.latitude = f.number("latitude");
-    location.longitude = f.number("longitude");
-    if (location.latitude && std::abs(*location.latitude) > 90) {
-        f.fail("latitude", "must be between -90 and 90");
-    }
-    if (location.longitude && std::abs(*location.longitude) > 180) {
-        f.fail("longitude", "must be between -180 and 180");
-    }
-    if (location.latitude.has_value() != location.longitude.has_value()) {
-        f.fail(location.latitude ? "longitude" : "latitude", "latitude and longitude come together");
+    location.transportation = optionalField(ctx, f, [&] { return f.text("transportation"); });
+    optionalField(ctx, f, [&]() -> bool {
+        const auto latitude = f.number("latitude");
+        const auto longitude = f.number("longitude");
+        if (latitude && std::abs(*latitude) > 90) {
+            f.fail("latitude", "must be between -90 and 90");
+        }
+        if (longitude && std::abs(*longitude) > 180) {
+            f.fail("longitude", "must be between -180 and 180");
+        }
+        if (latitude.has_value() != longitude.has_value()) {
+            f.fail(latitude ? "longitude" : "latitude", "latitude and longitude come together");
+        }
+        location.latitude = latitude;
+        location.longitude = longitude;
+        return true;
+    });
+    if (!ctx.signpostShape) {
+        std::vector<Phone> phones;
+        readPhones(ctx, f, "phones", location.name, phones);
+        readContactPhones(ctx, f, phones);
+        ctx.locationPhones[location.id] = std::move(phones);
     }
     return location;
 }
 
-std::string formatPounds(double amount) {
-    char buffer[32];
-    if (amount == std::floor(amount)) {
-        std::snprintf(buffer, sizeof buffer, "£%.0f", amount);
-    } else {
-        std::snprintf(buffer, sizeof buffer, "£%.2f", amount);
+// One schedule; a schedule that cannot be read exactly leaves the service "check times".
+void readSchedules(Context& ctx, const Fields& parent, Service& service,
+                   std::vector<std::string>& attending) {
+    const json& list = parent.array("schedules");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        try {
+            std::string attendingText;
+            service.schedules.push_back(parseHsdsSchedule(parent.child(list[i], "schedules", i),
+                                                          ctx.options.venueOffsetsMinutes,
+                                                          &attendingText, ctx.signpostShape));
+            if (!attendingText.empty() &&
+                std::find(attending.begin(), attending.end(), attendingText) == attending.end()) {
+                attending.push_back(attendingText);
+            }
+        } catch (const ImportError& error) {
+            if (ctx.log.strict()) {
+                throw;
+            }
+            std::string rest = std::string(error.what()).substr(error.recordPath().size() + 2);
+            const std::size_t colon = rest.find(": ");
+            ctx.log.report(error.recordPath(), parent.recordId(), rest.substr(0, colon),
+                           rest.substr(colon + 2), ImportEffect::HoursIncomplete);
+            service.checkTimes = true;
+        }
     }
-    return buffer;
 }
 
-struct DocumentIds {
-    IdRegistry terms{"taxonomy_terms"};
-    IdRegistry organisations{"organizations"};
-    IdRegistry locations{"locations"};
-    std::unordered_map<std::string, const TaxonomyTerm*> termById;
-};
-
-Service parseService(const Fields& f, const DocumentIds& ids) {
-    Service service;
-    service.id = f.text("id", true);
-    service.organisationId = f.text("organization_id", true);
-    if (!ids.organisations.contains(service.organisationId)) {
-        f.fail("organization_id", "no organization with id " + quotedValue(service.organisationId));
-    }
-    service.name = f.text("name", true);
-    service.description = f.text("description");
-    service.url = f.url("url");
-    service.email = f.email("email");
-    const std::string status = f.text("status", true);
-    auto parsedStatus = parseServiceStatus(status);
-    if (!parsedStatus) {
-        f.fail("status", "expected active, inactive, defunct or temporarily closed, got " + quotedValue(status));
-    }
-    service.status = *parsedStatus;
-    service.eligibility = f.text("eligibility_description");
-    service.applicationProcess = f.text("application_process");
-    service.minimumAge = f.integer("minimum_age", 0, 150);
-    service.maximumAge = f.integer("maximum_age", 0, 150);
-    if (service.minimumAge && service.maximumAge && *service.maximumAge < *service.minimumAge) {
-        f.fail("maximum_age", "is below minimum_age");
-    }
-    service.lastChecked = f.date("assured_date");
-
-    if (const json* types = f.find("attending_type")) {
-        std::vector<std::pair<std::string, const json*>> items;
-        if (types->is_string()) {
-            items.emplace_back("attending_type", types);
-        } else if (types->is_array()) {
-            for (std::size_t i = 0; i < types->size(); ++i) {
-                items.emplace_back("attending_type[" + std::to_string(i) + "]", &(*types)[i]);
-            }
-        } else {
-            f.fail("attending_type", std::string("expected a string or an array of strings, got ") + typeName(*types));
-        }
-        service.attendingTypes = 0;
-        for (const auto& [field, item] : items) {
-            if (!item->is_string()) {
-                f.fail(field, std::string("expected a string, got ") + typeName(*item));
-            }
-            const unsigned flag = parseAttendingType(item->get<std::string>());
-            if (flag == 0) {
-                f.fail(field, "expected venue, phone, online or home visit, got " + quotedValue(item->get<std::string>()));
-            }
-            service.attendingTypes |= flag;
-        }
-        if (service.attendingTypes == 0) {
-            f.fail("attending_type", "must name at least one way to attend");
-        }
-    }
-    const std::string access = f.text("attending_access");
-    if (!access.empty()) {
-        auto parsed = parseAttendingAccess(access);
-        if (!parsed) {
-            f.fail("attending_access", "expected drop-in, appointment, referral or membership, got " + quotedValue(access));
-        }
-        service.attendingAccess = *parsed;
-    }
-
-    const json& phones = f.array("phones");
-    for (std::size_t i = 0; i < phones.size(); ++i) {
-        Fields p = f.child(phones[i], "phones", i);
-        Phone phone{p.text("number", true), p.text("description")};
-        if (phone.number.find_first_of("0123456789") == std::string::npos) {
-            p.fail("number", "expected a phone number, got " + quotedValue(phone.number));
-        }
-        service.phones.push_back(std::move(phone));
-    }
-
-    service.schedules = parseSchedules(f);
-
-    const json& areas = f.array("service_areas");
-    for (std::size_t i = 0; i < areas.size(); ++i) {
-        Fields a = f.child(areas[i], "service_areas", i);
-        ServiceArea area;
-        area.name = a.text("name", true);
-        const std::string extent = a.text("extent_type");
-        if (!extent.empty()) {
-            if (extent != "neighbourhood" && extent != "city") {
-                a.fail("extent_type", "expected neighbourhood or city, got " + quotedValue(extent));
-            }
-            area.extentType = extent;
-        }
-        service.serviceAreas.push_back(std::move(area));
-    }
-
-    const json& sals = f.array("service_at_locations");
-    for (std::size_t i = 0; i < sals.size(); ++i) {
-        Fields s = f.child(sals[i], "service_at_locations", i);
-        const std::string locationId = s.text("location_id", true);
-        if (!ids.locations.contains(locationId)) {
-            s.fail("location_id", "no location with id " + quotedValue(locationId));
-        }
-        if (std::find(service.locationIds.begin(), service.locationIds.end(), locationId) ==
-            service.locationIds.end()) {
-            service.locationIds.push_back(locationId);
-        }
-        for (ScheduleRule& rule : parseSchedules(s)) {
-            service.schedules.push_back(std::move(rule));
-        }
-    }
-
-    const json& languages = f.array("languages");
-    for (std::size_t i = 0; i < languages.size(); ++i) {
-        Fields l = f.child(languages[i], "languages", i);
-        std::string code = l.text("code", true);
-        const bool ok = code.size() >= 2 && code.size() <= 3 &&
-                        std::all_of(code.begin(), code.end(), [](char c) {
-                            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-                        });
-        if (!ok) {
-            l.fail("code", "expected an ISO 639 language code like \"en\" or \"pl\", got " + quotedValue(code));
-        }
-        std::transform(code.begin(), code.end(), code.begin(),
-                       [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; });
-        if (std::find(service.languages.begin(), service.languages.end(), code) == service.languages.end()) {
-            service.languages.push_back(code);
-        }
-    }
-
-    // Free when every cost option is zero (or there are none); the first paid option explains.
+void readCost(Context& ctx, const Fields& f, Service& service) {
     const json& costs = f.array("cost_options");
+    std::vector<std::string> paidLines;
+    bool anyPaid = false;
     for (std::size_t i = 0; i < costs.size(); ++i) {
         Fields c = f.child(costs[i], "cost_options", i);
         const std::optional<double> amount = c.number("amount");
@@ -527,125 +303,456 @@ Service parseService(const Fields& f, const DocumentIds& ids) {
         }
         const std::string option = c.text("option");
         const std::string description = c.text("amount_description");
-        c.text("currency");
+        const std::string currency = c.text("currency");
         if (amount && *amount == 0) {
             continue;
         }
-        if (service.isFree) {
-            service.isFree = false;
-            service.costDescription = !description.empty() ? description
-                                      : !option.empty()    ? option
-                                      : amount             ? formatPounds(*amount)
-                                                           : std::string();
+        anyPaid = true;
+        std::string line;
+        if (ctx.signpostShape) {
+            line = !description.empty() ? description
+                   : !option.empty()    ? option
+                   : amount             ? formatMoney(*amount, currency)
+                                        : "";
+        } else if (hasDigit(description) || !amount) {
+            line = !description.empty() ? description : option;
+            if (amount && !option.empty() && !description.empty()) {
+                line = option + ": " + line;
+            }
+        } else {
+            line = formatMoney(*amount, currency) + (description.empty() ? "" : " " + description);
+            if (!option.empty()) {
+                line = option + ": " + line;
+            }
+        }
+        if (!line.empty() &&
+            std::find(paidLines.begin(), paidLines.end(), line) == paidLines.end()) {
+            paidLines.push_back(line);
         }
     }
-    const std::string fees = f.text("fees_description");
-    if (service.costDescription.empty() && !service.isFree) {
+    std::string fees = f.text("fees_description");
+    if (fees.empty() && !ctx.signpostShape) {
+        fees = f.text("fees");  // ORUK's older name for it
+    }
+    service.isFree = !costs.empty() && !anyPaid;
+    service.costKnown = true;
+    service.costDescription.clear();
+    for (const std::string& line : paidLines) {
+        service.costDescription += (service.costDescription.empty() ? "" : "; ") + line;
+    }
+    if (anyPaid && service.costDescription.empty()) {
         service.costDescription = fees;
     }
-
-    const json& attributes = f.array("attributes");
-    for (std::size_t i = 0; i < attributes.size(); ++i) {
-        Fields a = f.child(attributes[i], "attributes", i);
-        const std::string termId = a.text("taxonomy_term_id", true);
-        auto term = ids.termById.find(termId);
-        if (term == ids.termById.end()) {
-            a.fail("taxonomy_term_id", "no taxonomy term with id " + quotedValue(termId));
-        }
-        if (term->second->taxonomy == kNeedsVocabulary &&
-            std::find(service.needCodes.begin(), service.needCodes.end(), term->second->code) ==
-                service.needCodes.end()) {
-            service.needCodes.push_back(term->second->code);
+    if (costs.empty()) {
+        if (ctx.signpostShape) {
+            // Signpost's own documents: no cost options is free unless marked unknown.
+            const bool unknown = f.boolean("x_cost_unknown").value_or(false);
+            service.isFree = !unknown;
+            service.costKnown = !unknown;
+        } else if (!fees.empty()) {
+            service.costDescription = fees;  // "£50 per hour": not free, whatever else is missing
+        } else {
+            service.costKnown = false;  // nothing published: no "Free" badge, no cost badge
         }
     }
+}
 
-    if (auto accepts = f.boolean("x_accepts_referrals")) {
+void readServiceAreas(Context& ctx, const Fields& f, Service& service) {
+    const json& areas = f.array("service_areas");
+    for (std::size_t i = 0; i < areas.size(); ++i) {
+        optionalField(ctx, f, [&]() -> bool {
+            Fields a = f.child(areas[i], "service_areas", i);
+            ServiceArea area;
+            area.name = a.text("name");
+            if (area.name.empty() && !ctx.signpostShape) {
+                area.name = a.text("service_area");  // ORUK's free-text area
+            }
+            if (area.name.empty()) {
+                a.fail("name", "required field is missing");
+            }
+            std::string extent = a.text("extent_type");
+            std::transform(extent.begin(), extent.end(), extent.begin(),
+                           [](char c) { return static_cast<char>(std::tolower(c)); });
+            if (extent == "neighbourhood" || extent == "city" || extent == "area") {
+                area.extentType = extent;
+            } else if (ctx.signpostShape && !extent.empty()) {
+                a.fail("extent_type",
+                       "expected neighbourhood, city or area, got " + quotedValue(extent));
+            } else if (extent.empty() || extent == "text") {
+                // A named place: the whole city, or a neighbourhood of it.
+                std::string lowerName = area.name;
+                std::transform(lowerName.begin(), lowerName.end(), lowerName.begin(),
+                               [](char c) { return static_cast<char>(std::tolower(c)); });
+                const bool city = std::any_of(
+                    ctx.options.cityNames.begin(), ctx.options.cityNames.end(), [&](std::string n) {
+                        std::transform(n.begin(), n.end(), n.begin(),
+                                       [](char c) { return static_cast<char>(std::tolower(c)); });
+                        return n == lowerName;
+                    });
+                area.extentType = city ? "city" : "neighbourhood";
+            } else if (extent == "geojson" || extent == "topojson" || extent == "kml") {
+                // A drawn shape cannot be checked against the neighbourhood list: the name is
+                // searchable, and the service shows under every neighbourhood.
+                area.extentType = "area";
+                a.soft(
+                    ctx.log, "extent_type",
+                    "a " + extent +
+                        " shape cannot be matched to a neighbourhood; the service shows in every "
+                        "neighbourhood and its area name is searchable",
+                    ImportEffect::FieldIgnored);
+            } else {
+                a.fail("extent_type",
+                       "expected geojson, topojson, kml or text, got " + quotedValue(extent));
+            }
+            service.serviceAreas.push_back(std::move(area));
+            return true;
+        });
+    }
+}
+
+void readLanguages(Context& ctx, const Fields& f, Service& service) {
+    const json& languages = f.array("languages");
+    for (std::size_t i = 0; i < languages.size(); ++i) {
+        optionalField(ctx, f, [&]() -> bool {
+            Fields l = f.child(languages[i], "languages", i);
+            const std::string code = ctx.signpostShape ? l.text("code", true) : l.text("code");
+            std::optional<std::string> normalised;
+            if (!code.empty()) {
+                normalised = normaliseLanguageCode(code);
+                if (!normalised) {
+                    l.fail("code", "expected an ISO 639 language code like \"en\" or \"pl\", got " +
+                                       quotedValue(code));
+                }
+            } else {
+                const std::string name = l.text("name");
+                if (name.empty()) {
+                    l.fail("code", "a language needs a code or a name");
+                }
+                normalised = languageCodeForName(name);
+                if (!normalised) {
+                    l.fail("name",
+                           "no ISO 639 code known for " + quotedValue(name) + "; give its code");
+                }
+            }
+            if (std::find(service.languages.begin(), service.languages.end(), *normalised) ==
+                service.languages.end()) {
+                service.languages.push_back(*normalised);
+            }
+            return true;
+        });
+    }
+}
+
+void readAttendingType(Context& ctx, const Fields& f, Service& service) {
+    const json* types = f.find("attending_type");
+    if (types == nullptr) {
+        return;
+    }
+    optionalField(ctx, f, [&]() -> bool {
+        std::vector<std::pair<std::string, const json*>> items;
+        if (types->is_string()) {
+            items.emplace_back("attending_type", types);
+        } else if (types->is_array()) {
+            for (std::size_t i = 0; i < types->size(); ++i) {
+                items.emplace_back("attending_type[" + std::to_string(i) + "]", &(*types)[i]);
+            }
+        } else {
+            f.fail("attending_type", std::string("expected a string or an array of strings, got ") +
+                                         typeName(*types));
+        }
+        unsigned flags = 0;
+        for (const auto& [field, item] : items) {
+            if (!item->is_string()) {
+                f.fail(field, std::string("expected a string, got ") + typeName(*item));
+            }
+            const unsigned flag = parseAttendingType(item->get<std::string>());
+            if (flag == 0) {
+                f.fail(field, "expected venue, phone, online or home visit, got " +
+                                  quotedValue(item->get<std::string>()));
+            }
+            flags |= flag;
+        }
+        if (flags == 0) {
+            f.fail("attending_type", "must name at least one way to attend");
+        }
+        service.attendingTypes = flags;
+        return true;
+    });
+}
+
+Service parseService(Context& ctx, const Fields& f, const NeedsMapping* mapping) {
+    Service service;
+    service.id = f.text("id", true);
+    service.organisationId = f.text("organization_id", true);
+    if (!ctx.organisationIndex.count(service.organisationId)) {
+        f.fail("organization_id", "no organization with id " + quotedValue(service.organisationId));
+    }
+    service.name = f.text("name", true);
+    const std::string status = f.text("status", true);
+    auto parsedStatus = parseServiceStatus(status);
+    if (!parsedStatus) {
+        f.fail("status", "expected active, inactive, defunct or temporarily closed, got " +
+                             quotedValue(status));
+    }
+    service.status = *parsedStatus;
+    service.description = optionalField(ctx, f, [&] { return f.text("description"); });
+    service.url = optionalField(ctx, f, [&] { return f.url("url"); });
+    service.email = optionalField(ctx, f, [&] { return f.email("email"); });
+    service.eligibility = optionalField(ctx, f, [&] { return f.text("eligibility_description"); });
+    service.applicationProcess =
+        optionalField(ctx, f, [&] { return f.text("application_process"); });
+    optionalField(ctx, f, [&]() -> bool {
+        auto minimum = f.integer("minimum_age", 0, 150);
+        auto maximum = f.integer("maximum_age", 0, 150);
+        if (minimum && maximum && *maximum < *minimum) {
+            f.fail("maximum_age", "is below minimum_age");
+        }
+        service.minimumAge =
+            minimum ? std::optional<int>(static_cast<int>(*minimum)) : std::nullopt;
+        service.maximumAge =
+            maximum ? std::optional<int>(static_cast<int>(*maximum)) : std::nullopt;
+        return true;
+    });
+    service.lastChecked = optionalField(ctx, f, [&] { return f.date("assured_date"); });
+    readAttendingType(ctx, f, service);
+    optionalField(ctx, f, [&]() -> bool {
+        const std::string access = f.text("attending_access");
+        if (!access.empty()) {
+            auto parsed = parseAttendingAccess(access);
+            if (!parsed) {
+                f.fail("attending_access",
+                       "expected drop-in, appointment, referral or membership, got " +
+                           quotedValue(access));
+            }
+            service.attendingAccess = *parsed;
+        }
+        return true;
+    });
+
+    std::vector<std::string> attending;  // HSDS 3.0 schedule-level free text
+    readPhones(ctx, f, "phones", "", service.phones);
+    readSchedules(ctx, f, service, attending);
+    optionalField(ctx, f, [&]() -> bool {
+        readServiceAreas(ctx, f, service);
+        return true;
+    });
+
+    const json& sals = f.array("service_at_locations");
+    for (std::size_t i = 0; i < sals.size(); ++i) {
+        Fields s = f.child(sals[i], "service_at_locations", i);
+        // A link to no known place is left out (the UK profile's own example has one with only an
+        // id); its hours and phones still count.
+        const std::string locationId = optionalField(ctx, s, [&] {
+            std::string id = s.text("location_id", true);
+            if (!ctx.locationIndex.count(id)) {
+                s.fail("location_id", "no location with id " + quotedValue(id));
+            }
+            return id;
+        });
+        if (!locationId.empty() && std::find(service.locationIds.begin(), service.locationIds.end(),
+                                             locationId) == service.locationIds.end()) {
+            service.locationIds.push_back(locationId);
+        }
+        readSchedules(ctx, s, service, attending);
+        if (!ctx.signpostShape) {
+            readPhones(ctx, s, "phones", "", service.phones);
+            readContactPhones(ctx, s, service.phones);
+        }
+    }
+    if (!ctx.signpostShape) {
+        readContactPhones(ctx, f, service.phones);
+        for (const std::string& locationId : service.locationIds) {
+            for (const Phone& phone : ctx.locationPhones[locationId]) {
+                if (std::find(service.phones.begin(), service.phones.end(), phone) ==
+                    service.phones.end()) {
+                    service.phones.push_back(phone);
+                }
+            }
+        }
+        for (const std::string& text : attending) {
+            if (service.applicationProcess.find(text) == std::string::npos) {
+                service.applicationProcess +=
+                    (service.applicationProcess.empty() ? "" : "\n") + text;
+            }
+        }
+    }
+    optionalField(ctx, f, [&]() -> bool {
+        readLanguages(ctx, f, service);
+        return true;
+    });
+    optionalField(ctx, f, [&]() -> bool {
+        readCost(ctx, f, service);
+        return true;
+    });
+
+    const json& attributes = f.array("attributes");
+    auto addNeed = [&](const std::string& code) {
+        if (std::find(service.needCodes.begin(), service.needCodes.end(), code) ==
+            service.needCodes.end()) {
+            service.needCodes.push_back(code);
+        }
+    };
+    for (std::size_t i = 0; i < attributes.size(); ++i) {
+        optionalField(ctx, f, [&]() -> bool {
+            Fields a = f.child(attributes[i], "attributes", i);
+            const std::string termId = a.text("taxonomy_term_id", true);
+            auto term = ctx.termIndex.find(termId);
+            if (term == ctx.termIndex.end()) {
+                a.fail("taxonomy_term_id", "no taxonomy term with id " + quotedValue(termId));
+            }
+            const TaxonomyTerm& linked = (*ctx.terms)[term->second];
+            if (linked.taxonomy == kNeedsVocabulary) {
+                addNeed(linked.code);
+            } else if (mapping != nullptr) {
+                for (const std::string& code : mapping->needsFor(linked)) {
+                    addNeed(code);
+                }
+            }
+            return true;
+        });
+    }
+    if (mapping != nullptr && service.needCodes.empty() && mapping->otherNeed() != nullptr) {
+        addNeed(mapping->otherNeed()->code);
+    }
+    if (auto accepts = optionalField(ctx, f, [&] { return f.boolean("x_accepts_referrals"); })) {
         service.acceptsReferrals = *accepts;
+    }
+    if (optionalField(ctx, f, [&] { return f.boolean("x_check_times"); }).value_or(false)) {
+        service.checkTimes = true;
     }
     return service;
 }
 
-}  // namespace
+// Runs `parse` for one record; a lenient import reports and skips a record that throws.
+template <class Parse>
+void eachRecord(Context& ctx, const std::vector<FlatRecord>& records, Parse&& parse) {
+    for (const FlatRecord& record : records) {
+        const std::string id = record.value.is_object() && record.value.contains("id") &&
+                                       record.value["id"].is_string()
+                                   ? record.value["id"].get<std::string>()
+                                   : std::string();
+        try {
+            if (record.notARecord) {
+                throw ImportError(record.name,
+                                  "not an HSDS service, organization or service_at_location");
+            }
+            if (!record.value.is_object()) {
+                throw ImportError(record.name,
+                                  std::string("expected an object, got ") + typeName(record.value));
+            }
+            parse(Fields(record.value, record.name, "", id));
+        } catch (const ImportError& error) {
+            if (ctx.log.strict()) {
+                throw;
+            }
+            ctx.log.skipped(error, id);
+        }
+    }
+}
 
-DirectoryData parseHsdsJson(std::string_view jsonText) {
+ImportResult importDocument(std::string_view jsonText, const ImportOptions& options, bool strict) {
     json document;
     try {
         document = json::parse(jsonText.begin(), jsonText.end());
     } catch (const json::parse_error& error) {
         throw ImportError("document", std::string("not valid JSON: ") + error.what());
     }
-    if (!document.is_object()) {
-        throw ImportError("document", std::string("expected a JSON object, got ") + typeName(document));
+    ImportLog log(strict);
+    FlatDocument flat = flattenHsdsDocument(document);
+    ImportResult result;
+    result.shape = flat.shape;
+    DirectoryData& data = result.data;
+    data.version = flat.signpostShape
+                       ? flat.version
+                       : (options.versionLabel.empty() ? "oruk-import" : options.versionLabel);
+    if (flat.signpostShape && data.version.find_first_not_of(" \t\r\n") == std::string::npos) {
+        throw ImportError("document", "directory_version: must not be empty");
     }
-    DirectoryData data;
-    Fields top(document, "document");
-    data.version = top.text("directory_version", true);
+    Context ctx{log, options, flat.signpostShape, {}, {}, {}, {}, nullptr, {}};
+    ctx.terms = &data.taxonomyTerms;
+    const NeedsMapping* mapping = options.needsMapping;
 
-    DocumentIds ids;
-    const json& terms = topArray(document, "taxonomy_terms", false);
-    std::map<std::pair<std::string, std::string>, std::size_t> codes;
-    for (std::size_t i = 0; i < terms.size(); ++i) {
-        const std::string record = recordName("taxonomy_terms", i, terms[i]);
-        if (!terms[i].is_object()) {
-            throw ImportError(record, std::string("expected an object, got ") + typeName(terms[i]));
-        }
-        Fields f(terms[i], record);
+    std::map<std::pair<std::string, std::string>, std::string> codes;  // (taxonomy, code) -> record
+    std::vector<std::string> termRecords;
+    eachRecord(ctx, flat.terms, [&](const Fields& f) {
         TaxonomyTerm term = parseTerm(f);
-        ids.terms.add(term.id, i, f);
-        auto [it, inserted] = codes.emplace(std::make_pair(term.taxonomy, term.code), i);
-        if (!inserted) {
-            f.fail("code", "duplicate of taxonomy_terms[" + std::to_string(it->second) + "] in vocabulary " +
-                               quotedValue(term.taxonomy));
+        if (auto seen = ctx.termIndex.find(term.id); seen != ctx.termIndex.end()) {
+            f.fail("id", "duplicate of " + firstRecord(termRecords[seen->second]));
         }
+        auto [it, inserted] =
+            codes.emplace(std::make_pair(term.taxonomy, term.code), firstRecord(f.record()));
+        if (!inserted) {
+            f.fail("code",
+                   "duplicate of " + it->second + " in vocabulary " + quotedValue(term.taxonomy));
+        }
+        ctx.termIndex.emplace(term.id, data.taxonomyTerms.size());
         data.taxonomyTerms.push_back(std::move(term));
+        termRecords.push_back(f.record());
+    });
+    if (mapping != nullptr) {
+        // The mapping's needs, unless the document defines a need with that code (or id) itself.
+        for (TaxonomyTerm& need : mapping->needTerms()) {
+            if (codes.emplace(std::make_pair(need.taxonomy, need.code), "the needs mapping")
+                    .second &&
+                !ctx.termIndex.count(need.id)) {
+                ctx.termIndex.emplace(need.id, data.taxonomyTerms.size());
+                data.taxonomyTerms.push_back(std::move(need));
+                termRecords.push_back("the needs mapping");
+            }
+        }
     }
     for (std::size_t i = 0; i < data.taxonomyTerms.size(); ++i) {
-        const TaxonomyTerm& term = data.taxonomyTerms[i];
-        if (!term.parentId.empty() && !ids.terms.contains(term.parentId)) {
-            throw ImportError(recordName("taxonomy_terms", i, terms[i]),
-                              "parent_id: no taxonomy term with id " + quotedValue(term.parentId));
+        TaxonomyTerm& term = data.taxonomyTerms[i];
+        if (!term.parentId.empty() && !ctx.termIndex.count(term.parentId)) {
+            log.report(termRecords[i], term.id, "parent_id",
+                       "no taxonomy term with id " + quotedValue(term.parentId),
+                       ImportEffect::FieldIgnored);
+            term.parentId.clear();  // the term stays; its parent is not in this document
         }
-        ids.termById.emplace(term.id, &term);
     }
 
-    const json& organisations = topArray(document, "organizations", true);
-    for (std::size_t i = 0; i < organisations.size(); ++i) {
-        const std::string record = recordName("organizations", i, organisations[i]);
-        if (!organisations[i].is_object()) {
-            throw ImportError(record, std::string("expected an object, got ") + typeName(organisations[i]));
+    std::unordered_map<std::string, std::string> firstName;  // "kind:id" -> record that had it
+    auto once = [&](const Fields& f, const char* kind, const std::string& id) {
+        auto [it, inserted] =
+            firstName.emplace(std::string(kind) + ":" + id, firstRecord(f.record()));
+        if (!inserted) {
+            f.fail("id", "duplicate of " + it->second);
         }
-        Fields f(organisations[i], record);
-        Organisation org = parseOrganisation(f);
-        ids.organisations.add(org.id, i, f);
+    };
+    eachRecord(ctx, flat.organisations, [&](const Fields& f) {
+        Organisation org = parseOrganisation(ctx, f);
+        once(f, "organization", org.id);
+        ctx.organisationIndex.emplace(org.id, data.organisations.size());
         data.organisations.push_back(std::move(org));
-    }
-
-    const json& locations = topArray(document, "locations", false);
-    for (std::size_t i = 0; i < locations.size(); ++i) {
-        const std::string record = recordName("locations", i, locations[i]);
-        if (!locations[i].is_object()) {
-            throw ImportError(record, std::string("expected an object, got ") + typeName(locations[i]));
-        }
-        Fields f(locations[i], record);
-        Location location = parseLocation(f);
-        ids.locations.add(location.id, i, f);
+    });
+    eachRecord(ctx, flat.locations, [&](const Fields& f) {
+        Location location = parseLocation(ctx, f);
+        once(f, "location", location.id);
+        ctx.locationIndex.emplace(location.id, data.locations.size());
         data.locations.push_back(std::move(location));
-    }
-
-    const json& services = topArray(document, "services", true);
-    IdRegistry serviceIds("services");
-    data.services.reserve(services.size());
-    for (std::size_t i = 0; i < services.size(); ++i) {
-        const std::string record = recordName("services", i, services[i]);
-        if (!services[i].is_object()) {
-            throw ImportError(record, std::string("expected an object, got ") + typeName(services[i]));
-        }
-        Fields f(services[i], record);
-        Service service = parseService(f, ids);
-        serviceIds.add(service.id, i, f);
+    });
+    data.services.reserve(flat.services.size());
+    eachRecord(ctx, flat.services, [&](const Fields& f) {
+        Service service = parseService(ctx, f, mapping);
+        once(f, "service", service.id);
+        ctx.serviceIndex.emplace(service.id, data.services.size());
         data.services.push_back(std::move(service));
-    }
-    return data;
+    });
+    result.servicesRead = static_cast<std::size_t>(
+        std::count_if(flat.services.begin(), flat.services.end(),
+                      [](const FlatRecord& record) { return !record.notARecord; }));
+    result.problems = std::move(log.problems());
+    return result;
+}
+
+}  // namespace
+
+ImportResult importHsds(std::string_view jsonText, const ImportOptions& options) {
+    return importDocument(jsonText, options, false);
+}
+
+DirectoryData parseHsdsJson(std::string_view jsonText) {
+    return importDocument(jsonText, ImportOptions{}, true).data;
 }
 
 DirectoryData loadHsdsFile(const std::filesystem::path& path) {
@@ -662,186 +769,6 @@ DirectoryData loadHsdsFile(const std::filesystem::path& path) {
         throw ImportError(path.filename().string() + ": " + error.recordPath(),
                           std::string(error.what()).substr(error.recordPath().size() + 2));
     }
-}
-
-namespace {
-
-json scheduleJson(const ScheduleRule& rule) {
-    json out = {{"freq", formatFrequency(rule.frequency)},
-                {"opens_at", formatClockHhmm(rule.opensAtMinutes)},
-                {"closes_at", formatClockHhmm(rule.closesAtMinutes)}};
-    if (!rule.byDays.empty()) {
-        out["byday"] = formatByDay(rule.byDays);
-    }
-    if (rule.validFrom) {
-        out["valid_from"] = formatCivilDate(*rule.validFrom);
-    }
-    if (rule.validTo) {
-        out["valid_to"] = formatCivilDate(*rule.validTo);
-    }
-    if (!rule.description.empty()) {
-        out["description"] = rule.description;
-    }
-    return out;
-}
-
-void putIfSet(json& out, const char* key, const std::string& value) {
-    if (!value.empty()) {
-        out[key] = value;
-    }
-}
-
-}  // namespace
-
-std::string toHsdsJson(const DirectoryData& data) {
-    json document;
-    document["directory_version"] = data.version;
-    json terms = json::array();
-    // Attributes link services to terms by id; needs are identified by code in Service.
-    std::unordered_map<std::string, std::string> needIdByCode;
-    for (const TaxonomyTerm& term : data.taxonomyTerms) {
-        json t = {{"id", term.id}, {"code", term.code}, {"name", term.name}};
-        putIfSet(t, "description", term.description);
-        putIfSet(t, "parent_id", term.parentId);
-        putIfSet(t, "taxonomy", term.taxonomy);
-        putIfSet(t, "term_uri", term.termUri);
-        if (!term.keywords.empty()) {
-            t["keywords"] = term.keywords;
-        }
-        if (term.taxonomy == kNeedsVocabulary) {
-            needIdByCode.emplace(term.code, term.id);
-        }
-        terms.push_back(std::move(t));
-    }
-    document["taxonomy_terms"] = std::move(terms);
-
-    json organisations = json::array();
-    for (const Organisation& org : data.organisations) {
-        json o = {{"id", org.id}, {"name", org.name}};
-        putIfSet(o, "description", org.description);
-        putIfSet(o, "website", org.website);
-        putIfSet(o, "email", org.email);
-        organisations.push_back(std::move(o));
-    }
-    document["organizations"] = std::move(organisations);
-
-    json locations = json::array();
-    for (const Location& location : data.locations) {
-        json l = {{"id", location.id}};
-        putIfSet(l, "name", location.name);
-        if (!location.address.line1.empty()) {
-            json a = {{"address_1", location.address.line1}, {"address_type", "physical"}};
-            putIfSet(a, "address_2", location.address.line2);
-            putIfSet(a, "city", location.address.city);
-            putIfSet(a, "postal_code", location.address.postcode);
-            l["addresses"] = json::array({a});
-        }
-        if (!location.accessibility.empty()) {
-            json list = json::array();
-            for (const std::string& statement : location.accessibility) {
-                list.push_back({{"description", statement}});
-            }
-            l["accessibility"] = std::move(list);
-        }
-        putIfSet(l, "transportation", location.transportation);
-        if (location.latitude && location.longitude) {
-            l["latitude"] = *location.latitude;
-            l["longitude"] = *location.longitude;
-        }
-        locations.push_back(std::move(l));
-    }
-    document["locations"] = std::move(locations);
-
-    json services = json::array();
-    for (const Service& service : data.services) {
-        json s = {{"id", service.id},
-                  {"organization_id", service.organisationId},
-                  {"name", service.name},
-                  {"status", toHsds(service.status)}};
-        putIfSet(s, "description", service.description);
-        putIfSet(s, "url", service.url);
-        putIfSet(s, "email", service.email);
-        putIfSet(s, "eligibility_description", service.eligibility);
-        putIfSet(s, "application_process", service.applicationProcess);
-        if (service.minimumAge) {
-            s["minimum_age"] = *service.minimumAge;
-        }
-        if (service.maximumAge) {
-            s["maximum_age"] = *service.maximumAge;
-        }
-        if (service.lastChecked) {
-            s["assured_date"] = formatCivilDate(*service.lastChecked);
-        }
-        json types = json::array();
-        for (unsigned flag : {kAttendVenue, kAttendPhone, kAttendOnline, kAttendHomeVisit}) {
-            if ((service.attendingTypes & flag) != 0) {
-                types.push_back(attendingTypeName(flag));
-            }
-        }
-        if (!types.empty()) {
-            s["attending_type"] = std::move(types);
-        }
-        if (service.attendingAccess != AttendingAccess::Unknown) {
-            s["attending_access"] = toHsds(service.attendingAccess);
-        }
-        if (!service.phones.empty()) {
-            json list = json::array();
-            for (const Phone& phone : service.phones) {
-                json p = {{"number", phone.number}};
-                putIfSet(p, "description", phone.description);
-                list.push_back(std::move(p));
-            }
-            s["phones"] = std::move(list);
-        }
-        if (!service.schedules.empty()) {
-            json list = json::array();
-            for (const ScheduleRule& rule : service.schedules) {
-                list.push_back(scheduleJson(rule));
-            }
-            s["schedules"] = std::move(list);
-        }
-        if (!service.serviceAreas.empty()) {
-            json list = json::array();
-            for (const ServiceArea& area : service.serviceAreas) {
-                list.push_back({{"name", area.name}, {"extent_type", area.extentType}});
-            }
-            s["service_areas"] = std::move(list);
-        }
-        if (!service.locationIds.empty()) {
-            json list = json::array();
-            for (const std::string& id : service.locationIds) {
-                list.push_back({{"location_id", id}});
-            }
-            s["service_at_locations"] = std::move(list);
-        }
-        if (!service.languages.empty()) {
-            json list = json::array();
-            for (const std::string& code : service.languages) {
-                list.push_back({{"code", code}});
-            }
-            s["languages"] = std::move(list);
-        }
-        if (!service.isFree) {
-            // No amount: the import reads a cost option without one as "not free".
-            json option = json::object();
-            putIfSet(option, "amount_description", service.costDescription);
-            s["cost_options"] = json::array({option});
-        }
-        if (!service.needCodes.empty()) {
-            json list = json::array();
-            for (const std::string& code : service.needCodes) {
-                auto id = needIdByCode.find(code);
-                list.push_back({{"taxonomy_term_id", id != needIdByCode.end() ? id->second : code}});
-            }
-            s["attributes"] = std::move(list);
-        }
-        if (!service.acceptsReferrals) {
-            s["x_accepts_referrals"] = false;
-        }
-        services.push_back(std::move(s));
-    }
-    document["services"] = std::move(services);
-    return document.dump(1, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace signpost

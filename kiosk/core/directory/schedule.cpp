@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <stdexcept>
+#include <string>
 #include <tuple>
 
 #include "core/i18n/i18n.h"
@@ -24,6 +26,32 @@ bool withinValidity(const ScheduleRule& rule, const CivilDate& date) {
     return !(rule.validTo && date > *rule.validTo);
 }
 
+std::int64_t dayNumber(const CivilDate& date) {
+    return sys_days{date}.time_since_epoch().count();
+}
+
+std::int64_t floorDiv(std::int64_t a, std::int64_t b) {
+    return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+
+// The index of the week, month or day `date` falls in; consecutive periods differ by one.
+std::int64_t periodIndex(const ScheduleRule& rule, const CivilDate& date) {
+    switch (rule.frequency) {
+        case ScheduleFrequency::Daily:
+            return dayNumber(date);
+        case ScheduleFrequency::Monthly:
+            return static_cast<std::int64_t>(static_cast<int>(date.year())) * 12 +
+                   static_cast<unsigned>(date.month()) - 1;
+        case ScheduleFrequency::Weekly:
+            break;
+    }
+    const std::int64_t day = dayNumber(date);
+    const unsigned isoWeekday = std::chrono::weekday{sys_days{date}}.iso_encoding();
+    const unsigned start = rule.weekStart >= 1 && rule.weekStart <= 7 ? rule.weekStart : 1;
+    const std::int64_t weekBegins = day - static_cast<std::int64_t>((isoWeekday + 7 - start) % 7);
+    return floorDiv(weekBegins, 7);
+}
+
 bool byDayMatches(const ByDay& entry, ScheduleFrequency frequency, const CivilDate& date,
                   unsigned isoWeekday) {
     if (entry.weekday != isoWeekday) {
@@ -41,18 +69,14 @@ bool byDayMatches(const ByDay& entry, ScheduleFrequency frequency, const CivilDa
     return (lastDay - dayOfMonth) / 7 + 1 == -entry.ordinal;
 }
 
-// True if the rule has an opening that starts on `date`.
-bool opensOn(const ScheduleRule& rule, const CivilDate& date) {
-    if (!withinValidity(rule, date)) {
-        return false;
+bool monthDayMatches(int entry, const CivilDate& date) {
+    const int dayOfMonth = static_cast<int>(static_cast<unsigned>(date.day()));
+    if (entry > 0) {
+        return entry == dayOfMonth;
     }
-    if (rule.byDays.empty()) {
-        return true;
-    }
-    const unsigned isoWeekday = std::chrono::weekday{sys_days{date}}.iso_encoding();
-    return std::any_of(rule.byDays.begin(), rule.byDays.end(), [&](const ByDay& entry) {
-        return byDayMatches(entry, rule.frequency, date, isoWeekday);
-    });
+    const std::chrono::year_month_day_last last{date.year(),
+                                                std::chrono::month_day_last{date.month()}};
+    return static_cast<int>(static_cast<unsigned>(last.day())) + entry + 1 == dayOfMonth;
 }
 
 bool isOvernight(const ScheduleRule& rule) { return rule.closesAtMinutes <= rule.opensAtMinutes; }
@@ -91,6 +115,47 @@ bool isOpenAt(const std::vector<ScheduleRule>& rules, const LocalTime& local) {
         }
     }
     return false;
+}
+
+bool opensOn(const ScheduleRule& rule, const CivilDate& date) {
+    if (!withinValidity(rule, date)) {
+        return false;
+    }
+    if (rule.interval > 1 && rule.anchor) {
+        const std::int64_t since = periodIndex(rule, date) - periodIndex(rule, *rule.anchor);
+        if (since < 0 || since % rule.interval != 0) {
+            return false;
+        }
+    }
+    if (!rule.byDays.empty()) {
+        const unsigned isoWeekday = std::chrono::weekday{sys_days{date}}.iso_encoding();
+        if (std::none_of(rule.byDays.begin(), rule.byDays.end(), [&](const ByDay& entry) {
+                return byDayMatches(entry, rule.frequency, date, isoWeekday);
+            })) {
+            return false;
+        }
+    }
+    return rule.byMonthDays.empty() ||
+           std::any_of(rule.byMonthDays.begin(), rule.byMonthDays.end(),
+                       [&](int entry) { return monthDayMatches(entry, date); });
+}
+
+std::optional<CivilDate> nthOpening(const ScheduleRule& rule, long count) {
+    std::optional<CivilDate> first = rule.anchor;
+    if (rule.validFrom && (!first || *rule.validFrom > *first)) {
+        first = rule.validFrom;
+    }
+    if (!first || count < 1) {
+        return std::nullopt;
+    }
+    const sys_days begin{*first};
+    for (std::int64_t offset = 0; offset <= 36525; ++offset) {
+        const CivilDate day{begin + std::chrono::days{offset}};
+        if (opensOn(rule, day) && --count == 0) {
+            return day;
+        }
+    }
+    return std::nullopt;
 }
 
 std::vector<ByDay> parseByDay(std::string_view byday) {
@@ -203,7 +268,127 @@ ScheduleFrequency parseFrequency(std::string_view freq) {
     if (upperText == "MONTHLY") {
         return ScheduleFrequency::Monthly;
     }
-    throw std::invalid_argument("frequency must be WEEKLY or MONTHLY, got \"" + std::string(freq) + "\"");
+    if (upperText == "DAILY") {
+        return ScheduleFrequency::Daily;
+    }
+    throw std::invalid_argument("frequency must be WEEKLY, MONTHLY or DAILY, got \"" +
+                                std::string(freq) + "\"");
+}
+
+ClockTime parseClockTime(std::string_view text) {
+    // HH:MM[:SS[.fff]] then an optional zone: Z, +HH, +HH:MM or +HHMM (or -).
+    std::size_t zoneAt = text.find_first_of("Zz+-", 1);
+    std::string_view clock = text.substr(0, zoneAt);
+    std::string_view zone =
+        zoneAt == std::string_view::npos ? std::string_view() : text.substr(zoneAt);
+    if (const std::size_t dot = clock.find('.'); dot != std::string_view::npos) {
+        const std::string_view fraction = clock.substr(dot + 1);
+        if (fraction.empty() || fraction.find_first_not_of('0') != std::string_view::npos) {
+            throw std::invalid_argument("fractions of a second are not supported, got \"" +
+                                        std::string(text) + "\"");
+        }
+        clock = clock.substr(0, dot);
+    }
+    ClockTime result;
+    // Seconds round up: "closes 23:59:59" is open through the last minute, and a resident is
+    // never told a place is open before the second it opens.
+    const bool hasSeconds = clock.size() >= 7 && clock[clock.size() - 3] == ':';
+    const bool secondsZero = !hasSeconds || clock.substr(clock.size() - 2) == "00";
+    try {
+        result.minutes = parseClockMinutes(clock) + (secondsZero ? 0 : 1);
+    } catch (const std::invalid_argument&) {
+        if (clock.size() == text.size()) {
+            throw;  // its own words name the whole text
+        }
+        throw std::invalid_argument("expected HH:MM, got \"" + std::string(text) + "\"");
+    }
+    if (result.minutes > 1440) {
+        throw std::invalid_argument("no such time of day: \"" + std::string(text) + "\"");
+    }
+    if (zone.empty()) {
+        return result;
+    }
+    if (zone == "Z" || zone == "z") {
+        result.offsetMinutes = 0;
+        return result;
+    }
+    const int sign = zone[0] == '-' ? -1 : 1;
+    std::string digits;
+    for (char c : zone.substr(1)) {
+        if (c != ':') {
+            digits += c;
+        }
+    }
+    const bool wellFormed = (digits.size() == 2 || digits.size() == 4) &&
+                            digits.find_first_not_of("0123456789") == std::string::npos &&
+                            (zone.size() != 6 || zone[3] == ':') && zone.size() <= 6;
+    if (!wellFormed) {
+        throw std::invalid_argument("expected a zone like Z or +01:00, got \"" + std::string(text) +
+                                    "\"");
+    }
+    const int hours = std::stoi(digits.substr(0, 2));
+    const int minutes = digits.size() == 4 ? std::stoi(digits.substr(2)) : 0;
+    if (hours > 18 || minutes > 59) {
+        throw std::invalid_argument("no such zone offset: \"" + std::string(text) + "\"");
+    }
+    result.offsetMinutes = sign * (hours * 60 + minutes);
+    return result;
+}
+
+std::vector<int> parseByMonthDay(std::string_view text) {
+    std::vector<int> result;
+    std::string_view rest = trim(text);
+    while (!rest.empty()) {
+        const std::size_t comma = rest.find(',');
+        const std::string item(trim(rest.substr(0, comma)));
+        std::size_t used = 0;
+        int value = 0;
+        try {
+            value = std::stoi(item, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (item.empty() || used != item.size() || value == 0 || value < -31 || value > 31) {
+            throw std::invalid_argument("expected days of the month 1 to 31 or -1 to -31, got \"" +
+                                        std::string(text) + "\"");
+        }
+        if (std::find(result.begin(), result.end(), value) == result.end()) {
+            result.push_back(value);
+        }
+        if (comma == std::string_view::npos) {
+            break;
+        }
+        rest = rest.substr(comma + 1);
+        if (trim(rest).empty()) {
+            throw std::invalid_argument("empty day of the month in \"" + std::string(text) + "\"");
+        }
+    }
+    return result;
+}
+
+unsigned parseWeekday(std::string_view code) {
+    std::string upperCode;
+    for (char c : trim(code)) {
+        upperCode += upper(c);
+    }
+    auto found = std::find(kDayCodes.begin(), kDayCodes.end(), upperCode);
+    if (found == kDayCodes.end()) {
+        throw std::invalid_argument("expected MO, TU, WE, TH, FR, SA or SU, got \"" +
+                                    std::string(code) + "\"");
+    }
+    return static_cast<unsigned>(found - kDayCodes.begin()) + 1;
+}
+
+std::string formatByMonthDay(const std::vector<int>& days) {
+    std::string text;
+    for (int day : days) {
+        text += (text.empty() ? "" : ",") + std::to_string(day);
+    }
+    return text;
+}
+
+std::string_view formatWeekday(unsigned isoWeekday) {
+    return isoWeekday >= 1 && isoWeekday <= 7 ? kDayCodes[isoWeekday - 1] : std::string_view("MO");
 }
 
 std::string formatByDay(const std::vector<ByDay>& days) {
@@ -231,7 +416,15 @@ std::string formatClockHhmm(int minutesOfDay) {
 }
 
 std::string_view formatFrequency(ScheduleFrequency frequency) {
-    return frequency == ScheduleFrequency::Monthly ? "MONTHLY" : "WEEKLY";
+    switch (frequency) {
+        case ScheduleFrequency::Monthly:
+            return "MONTHLY";
+        case ScheduleFrequency::Daily:
+            return "DAILY";
+        case ScheduleFrequency::Weekly:
+            break;
+    }
+    return "WEEKLY";
 }
 
 namespace {
@@ -395,6 +588,90 @@ std::string ordinalWord(int ordinal, unsigned weekday, const I18n& i18n) {
 // Monthly ordinals in reading order: first, second, ..., fifth, then fifth-last ... last.
 int ordinalOrder(int ordinal) { return ordinal > 0 ? ordinal : 10 + (6 + ordinal); }
 
+// "1st", "22nd", "last", "2nd to last" for a BYMONTHDAY entry, in the current language.
+std::string monthDayWord(int day, const I18n& i18n) {
+    if (day < 0) {
+        return day == -1
+                   ? i18n.tr("schedule.monthday.last")
+                   : i18n.format("schedule.monthday.from_end", {{"n", monthDayWord(-day, i18n)}});
+    }
+    // English ordinal suffixes by category; other languages give the same text for each.
+    const int lastTwo = day % 100;
+    const int last = day % 10;
+    const char* category = (lastTwo >= 11 && lastTwo <= 13) ? "other"
+                           : last == 1                      ? "one"
+                           : last == 2                      ? "two"
+                           : last == 3                      ? "few"
+                                                            : "other";
+    return i18n.format(std::string("schedule.monthday.") + category, {{"n", std::to_string(day)}});
+}
+
+// One line for a rule with an interval or month days: its days and hours as if it ran every
+// period, then how often, then the next date it opens when `today` is known.
+std::string describeOwnLine(const ScheduleRule& rule, const I18n& i18n,
+                            const std::optional<CivilDate>& today);
+
+}  // namespace
+
+namespace {
+
+std::string describeOwnLine(const ScheduleRule& rule, const I18n& i18n,
+                            const std::optional<CivilDate>& today) {
+    std::string days;
+    if (!rule.byMonthDays.empty()) {
+        std::vector<std::string> words;
+        for (int day : rule.byMonthDays) {
+            words.push_back(monthDayWord(day, i18n));
+        }
+        days = i18n.format("schedule.monthday_days", {{"days", joinList(words, i18n)}});
+        if (!rule.byDays.empty()) {
+            unsigned mask = 0;
+            for (const ByDay& entry : rule.byDays) {
+                mask |= entry.weekday >= 1 && entry.weekday <= 7 ? 1u << (entry.weekday - 1) : 0u;
+            }
+            days = i18n.format("schedule.monthday_if_days",
+                               {{"line", days}, {"days", describeDays(mask, i18n)}});
+        }
+    } else {
+        ScheduleRule every = rule;
+        every.interval = 1;
+        every.validFrom.reset();
+        every.validTo.reset();
+        every.description.clear();
+        const std::vector<std::string> base = describeSchedule({every}, i18n, std::nullopt);
+        days = base.empty() ? std::string() : base.front();
+    }
+    std::string text = days;
+    if (!rule.byMonthDays.empty()) {
+        text = isAllDay(rule.opensAtMinutes, rule.closesAtMinutes)
+                   ? i18n.format("schedule.all_day_line", {{"days", days}})
+                   : i18n.format(
+                         "schedule.monthly_line",
+                         {{"days", days},
+                          {"hours", formatHours(rule.opensAtMinutes, rule.closesAtMinutes, i18n)}});
+    }
+    if (rule.interval > 1) {
+        const char* unit = rule.frequency == ScheduleFrequency::Monthly ? "months"
+                           : rule.frequency == ScheduleFrequency::Daily ? "days"
+                                                                        : "weeks";
+        const std::string key = rule.interval == 2 ? std::string("schedule.every_other.") + unit
+                                                   : std::string("schedule.every_n.") + unit;
+        text = i18n.format(key, {{"line", text}, {"n", std::to_string(rule.interval)}});
+    }
+    if (today) {
+        const sys_days from{*today};
+        for (int offset = 0; offset <= 400; ++offset) {
+            const CivilDate day{from + std::chrono::days{offset}};
+            if (opensOn(rule, day)) {
+                text = i18n.format("schedule.next_date",
+                                   {{"line", text}, {"date", formatDate(day, today, i18n)}});
+                break;
+            }
+        }
+    }
+    return finishLine(text, LineTail{rule.validFrom, rule.validTo, rule.description}, today, i18n);
+}
+
 }  // namespace
 
 std::string formatClockTime(int minutesOfDay, const I18n& i18n) {
@@ -438,9 +715,14 @@ std::vector<std::string> describeSchedule(const std::vector<ScheduleRule>& rules
     };
     std::map<MonthlyKey, std::vector<int>> ordinalsByKey;
 
+    std::vector<std::string> ownLines;  // rules with intervals or month days: one line each
     for (const ScheduleRule& rule : rules) {
         if (today && rule.validTo && *rule.validTo < *today) {
             continue;  // finished: nothing a resident can still go to
+        }
+        if (rule.interval > 1 || !rule.byMonthDays.empty()) {
+            ownLines.push_back(describeOwnLine(rule, i18n, today));
+            continue;
         }
         LineTail tail{rule.validFrom, rule.validTo, rule.description};
         unsigned mask = 0;
@@ -527,6 +809,7 @@ std::vector<std::string> describeSchedule(const std::vector<ScheduleRule>& rules
                 : i18n.format("schedule.monthly_line", {{"days", days}, {"hours", formatHours(key.opens, key.closes, i18n)}});
         lines.push_back(finishLine(text, key.tail, today, i18n));
     }
+    lines.insert(lines.end(), ownLines.begin(), ownLines.end());
     return lines;
 }
 

@@ -24,11 +24,19 @@ Json toJson(const TomlValue& value) {
         Json operator()(const std::string& text) const { return text; }
         Json operator()(const TomlArray& items) const {
             Json array = Json::array();
-            for (const auto& item : items) {
-                std::visit([&array](const auto& element) { array.push_back(element); }, item);
+            for (const TomlValue& item : items) {
+                array.push_back(std::visit(*this, item));
             }
             return array;
         }
+        Json operator()(const TomlTableValue& table) const {
+            Json object = Json::object();
+            for (const TomlKeyValue& item : table.items) {
+                object[item.key] = std::visit(*this, item.value);
+            }
+            return object;
+        }
+        Json operator()(const TomlDateTime& when) const { return when.text; }
     };
     return std::visit(Writer{}, value);
 }
