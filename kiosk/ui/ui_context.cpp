@@ -65,6 +65,12 @@ std::string Ui::format(std::string_view key,
     return m_i18n.format(key, args);
 }
 
+std::string Ui::formatPlural(
+    std::string_view key, long long count,
+    std::initializer_list<std::pair<std::string_view, std::string_view>> args) const {
+    return m_i18n.formatPlural(key, count, args);
+}
+
 void Ui::pushClip(const Rect& rect) { m_clips.push_back(rect.intersect(clip())); }
 
 void Ui::popClip() {

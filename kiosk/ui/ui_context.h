@@ -82,6 +82,11 @@ public:
     const char* tr(std::string_view key) const;
     std::string format(std::string_view key,
                        std::initializer_list<std::pair<std::string_view, std::string_view>> args) const;
+    // A text holding the number `count`, in the plural form its language needs
+    // (I18n::formatPlural).
+    std::string formatPlural(
+        std::string_view key, long long count,
+        std::initializer_list<std::pair<std::string_view, std::string_view>> args) const;
 
     // --- Where input may land ------------------------------------------------------------------
     void setTopLayer(int layer) noexcept { m_topLayer = layer; }

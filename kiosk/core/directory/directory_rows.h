@@ -15,7 +15,10 @@
 namespace signpost::directory_detail {
 
 // Bump when the schema or foldLetters() changes: an older file is then rebuilt from the bundle.
-inline constexpr int kSchemaVersion = 2;  // 2: recurrence parts, cost_known, check_times
+// 2: recurrence parts, cost_known, check_times (issue 11).
+// 3: marks are letters in the index (Bengali, Gurmukhi), foldLetters() folds Arabic script and
+// writes Chinese as bigrams (search_text.h).
+inline constexpr int kSchemaVersion = 3;
 // The vocabulary whose terms are the kiosk's needs.
 inline constexpr std::string_view kNeedsVocabulary = "signpost-needs";
 

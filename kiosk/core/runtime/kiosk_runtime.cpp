@@ -13,10 +13,36 @@
 #include "core/common/ids.h"
 #include "core/common/log.h"
 #include "core/common/paths.h"
+#include "core/i18n/language_tag.h"
 #include "core/operations/remote_settings.h"
 #include "core/runtime/coordinator_key.h"
 
 namespace signpost {
+
+std::vector<NeedWords> needWordsForSearch(const std::filesystem::path& i18nDirectory, const DirectoryStore& directory) {
+    // Every language the texts have, offered on the button or not: a resident types in their own.
+    try {
+        std::vector<std::string> languages;
+        std::error_code error;
+        for (const auto& entry : std::filesystem::directory_iterator(i18nDirectory, error)) {
+            // I18n::load() parses and checks each file; its name is enough to ask for it.
+            const std::string code = entry.path().stem().string();
+            if (entry.path().extension() == ".json" && canonicalLanguageTag(code) == code) {
+                languages.push_back(code);
+            }
+        }
+        std::vector<std::string> needs;
+        for (const TaxonomyTerm& term : directory.needs()) {
+            needs.push_back(term.code);
+        }
+        return I18n::load(i18nDirectory, languages).needWords(needs);
+    } catch (const I18nError& error) {
+        logWarning("runtime", std::string("need words for search not loaded: ") + error.what());
+    } catch (const StorageError& error) {
+        logWarning("runtime", std::string("need words for search not loaded: ") + error.what());
+    }
+    return {};
+}
 namespace {
 
 // The config parser has checked the key's shape (base64 of 32 bytes); this is the last word.
@@ -190,6 +216,7 @@ KioskRuntime openKioskRuntime(const KioskOptions& options) {
     const std::filesystem::path& bundle = runtime.directoryBundle;
     runtime.directory = std::make_unique<DirectoryStore>(DirectoryStore::openOrRebuild(
         runtime.directoryFile, bundle, *runtime.zone, directoryOutcome, options.directoryCheck));
+    runtime.directory->setNeedWords(needWordsForSearch(runtime.assetsDir / "i18n", *runtime.directory));
     switch (directoryOutcome) {
         case DirectoryOpenOutcome::Opened: break;
         case DirectoryOpenOutcome::CreatedFromBundle:
@@ -248,6 +275,7 @@ void rebuildDirectory(KioskRuntime& runtime, const std::string& problem) {
     *runtime.directory = DirectoryStore(":memory:", *runtime.zone);
     *runtime.directory = DirectoryStore::openOrRebuild(runtime.directoryFile, runtime.directoryBundle,
                                                        *runtime.zone, outcome, DirectoryCheck::Thorough);
+    runtime.directory->setNeedWords(needWordsForSearch(runtime.assetsDir / "i18n", *runtime.directory));
     if (outcome != DirectoryOpenOutcome::Opened) {
         runtime.notes.push_back({"note.directory_rebuilt", runtime.directoryBundle.filename().string()});
     }
