@@ -17,8 +17,14 @@ packages=(
     nlohmann-json3-dev libcpp-httplib-dev
     libfreetype-dev      # Debian's libimgui.a contains imgui_freetype; it links against FreeType
     libstb-dev           # stb_image_write for screenshots (a dependency of libimgui-dev anyway)
+    libharfbuzz-dev      # text shaping (Arabic joining, Urdu Nastaliq, Bengali/Gurmukhi conjuncts)
+    libicu-dev           # bidirectional text (UBA), UAX #14 line breaks, sentences for read-aloud
+    libespeak-ng-dev     # read-aloud: espeak-ng speech synthesis (its voices: espeak-ng-data)
+    libasound2-dev       # read-aloud playback through ALSA (a system user has no PulseAudio)
+    libqrencode-dev      # QR codes residents take away (service details, their reference)
     # Runtime
-    fonts-noto-core      # Noto Sans: Latin Extended (Polish) now, Arabic/Bengali scripts later
+    fonts-noto-core      # Noto Sans, Naskh Arabic, Nastaliq Urdu, Sans Bengali and Gurmukhi
+    fonts-noto-cjk       # Noto Sans CJK SC/TC: Chinese, rasterised on demand (never baked whole)
     tzdata               # /usr/share/zoneinfo/Europe/London for "open now"
     libgl1-mesa-dri      # software OpenGL (llvmpipe) under Xvfb and on GPU-less mini-PCs
     # Headless runs and end-to-end tests
@@ -27,6 +33,8 @@ packages=(
     sqlite3              # PRAGMA integrity_check from scripts, and for people poking at data
     openssl              # the CLI: test certificates for the server's HTTPS tests
     libxext-dev          # the kiosk's DPMS calls: the display sleeps outside opening hours
+    libharfbuzz-bin      # hb-shape: the text test compares our shaping with HarfBuzz's own
+    zbar-tools           # zbarimg: tests decode the QR codes back from real screenshots
     # Packages (installer/packaging/) and their tests
     dpkg-dev             # dpkg-shlibdeps: the .debs' library Depends come from the binaries
     lintian              # the packages must be lintian clean (CI fails on errors and warnings)

@@ -43,6 +43,7 @@ struct FontFamily {
     float scale = 1;                     // em relative to the base (first) family's
     std::optional<float> ascent;         // line box above the baseline, in em (default: hhea)
     std::optional<float> descent;        // below the baseline, in em, positive
+    bool operator==(const FontFamily&) const = default;
 };
 
 struct FontConfig {

@@ -4,6 +4,7 @@
 #include FT_FREETYPE_H
 #include <hb-ot.h>
 #include <hb.h>
+#include <unicode/locid.h>
 #include <unicode/uscript.h>
 
 #include <fcntl.h>
@@ -63,6 +64,12 @@ bool languageMatches(std::string_view tag, std::string_view language) noexcept {
     }
     return tag.size() == language.size() || tag[language.size()] == '-' ||
            tag[language.size()] == '_';
+}
+
+bool isRightToLeftLanguage(std::string_view tag) {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Locale locale = icu::Locale::forLanguageTag(std::string(tag), status);
+    return U_SUCCESS(status) && locale.isRightToLeft();
 }
 
 FontLibrary::FontLibrary(FontConfig config) : m_config(std::move(config)) {
@@ -226,6 +233,13 @@ FaceId FontLibrary::faceFor(char32_t cp, int script, std::string_view language, 
         }
     }
     return kNoFace;
+}
+
+bool FontLibrary::canDraw(char32_t cp, std::string_view language) {
+    UErrorCode status = U_ZERO_ERROR;
+    const UScriptCode script = uscript_getScript(static_cast<UChar32>(cp), &status);
+    return faceFor(cp, U_SUCCESS(status) ? script : USCRIPT_COMMON, language, Weight::Regular) !=
+           kNoFace;
 }
 
 const std::vector<std::size_t>& FontLibrary::familiesForLanguage(std::string_view language) {

@@ -67,6 +67,8 @@ public:
     FaceId faceFor(char32_t cp, int script, std::string_view language, Weight weight);
     // True if `face` has a glyph for `cp`.
     bool covers(FaceId face, char32_t cp) const;
+    // True if some family can draw `cp` (in its own script) for `language`.
+    bool canDraw(char32_t cp, std::string_view language);
 
     const FaceInfo& info(FaceId face) const { return m_faces.at(face)->info; }
     hb_font_t* hbFont(FaceId face) const { return m_faces.at(face)->hb; }
@@ -97,6 +99,10 @@ private:
     std::map<std::pair<int, std::string>, std::vector<std::size_t>, std::less<>> m_candidates;
     std::map<std::string, std::vector<std::size_t>, std::less<>> m_languageFamilies;
 };
+
+// True if the language of BCP 47 `tag` is written right to left (ICU's likely script: "ur",
+// "ar", "fa", "ckb" yes; "pa" (Gurmukhi) no).
+bool isRightToLeftLanguage(std::string_view tag);
 
 // True if `tag` is `language` or a more specific form of it ("zh-Hant-HK" matches "zh-Hant").
 bool languageMatches(std::string_view tag, std::string_view language) noexcept;

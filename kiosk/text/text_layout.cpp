@@ -384,6 +384,10 @@ void TextShaper::layoutParagraph(std::string_view text, std::size_t begin, std::
             throw std::runtime_error(std::string("ICU break iterator: ") + u_errorName(e));
         }
         const float limit = params.wrapWidth + 0.01f;
+        for (int32_t from = 0, b = lines->following(0); b != icu::BreakIterator::DONE;
+             from = b, b = lines->next()) {
+            out.longestWord = std::max(out.longestWord, widthOf(from, trimEnd(from, b)));
+        }
         int32_t lineStart = 0;
         while (lineStart < n) {
             int32_t best = -1;
@@ -430,8 +434,6 @@ void TextShaper::layoutParagraph(std::string_view text, std::size_t begin, std::
         line.end = byteOf[static_cast<std::size_t>(span.end)];
         line.rtl = level == 1;
         line.forcedBreak = span.forced;
-        line.ascent = boxAscent;
-        line.descent = boxDescent;
         std::vector<const Item*> onLine;
         std::vector<UBiDiLevel> levels;
         for (const Item& item : items) {
@@ -462,6 +464,10 @@ void TextShaper::layoutParagraph(std::string_view text, std::size_t begin, std::
             }
         }
         line.width = pen;
+        if (line.ascent + line.descent <= 0) {
+            line.ascent = boxAscent;  // nothing drawn on it: the language's own line box
+            line.descent = boxDescent;
+        }
         out.lines.push_back(std::move(line));
     }
 }

@@ -71,6 +71,7 @@ struct Line {
 struct TextLayout {
     std::vector<Line> lines;        // at least one
     float width = 0;                // the widest line
+    float longestWord = 0;          // the widest stretch with no break opportunity (when wrapped)
     std::vector<char32_t> missing;  // characters no font could draw (shown as .notdef boxes)
     bool rtl() const noexcept { return !lines.empty() && lines.front().rtl; }
     bool forcedBreak() const noexcept;

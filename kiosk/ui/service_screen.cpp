@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/common/log.h"
+#include "core/directory/contact_card.h"
 #include "core/directory/schedule.h"
 #include "core/i18n/i18n.h"
 #include "core/storage/database.h"
@@ -175,6 +176,8 @@ private:
         flowText(ui, flow, TextStyle::Bold, p.text, ui.tr("service.contact"));
         flow.gap(l.smallGap * 0.5f);
         drawContactDetails(c, flow, detail);
+        flow.gap(l.gap);
+        drawServiceQr(c, flow, detail, "service.qr");
         flow.gap(l.gap * 1.5f);
 
         std::string access;
@@ -242,6 +245,10 @@ private:
 };
 
 }  // namespace
+
+void drawServiceQr(ScreenContext& c, Flow& flow, const ServiceDetail& detail, std::string_view id) {
+    flowQrCard(c.ui, flow, id, serviceVCard(detail), c.ui.tr("qr.service_caption"));
+}
 
 void drawSection(Ui& ui, Flow& flow, const char* titleKey, std::string_view body) {
     if (body.empty()) {
