@@ -1,9 +1,12 @@
 // Search-as-you-type over synthetic directories of 10k and 100k services, file-backed, as the
 // kiosk runs it: every prefix of ~20 realistic queries, typed a character at a time, with and
 // without the neighbourhood and "open now" filters; plus browse-by-need and the service page.
+// The same at 10k services written in Chinese and in Arabic script (script_directory.h), the
+// queries typed in that script a character at a time.
 //
 // Run (Release): cmake --preset release && cmake --build --preset release -j2 --target search_bench
-//                && build-release/bench/search_bench [--sizes 10000,100000] [--reps 5] [--dir PATH] [--keep]
+//                && build-release/bench/search_bench [--sizes 10000,100000] [--scripts latin,chinese,arabic]
+//                   [--script-sizes 10000] [--reps 5] [--dir PATH] [--keep]
 #include <time.h>
 #include <unistd.h>
 
@@ -20,9 +23,12 @@
 #include <vector>
 
 #include "bench_support.h"
+#include "script_directory.h"
 #include "core/common/log.h"
+#include "core/common/paths.h"
 #include "core/directory/directory_store.h"
 #include "core/directory/synthetic_directory.h"
+#include "core/runtime/kiosk_runtime.h"
 
 using namespace signpost;
 using bench::Row;
@@ -71,8 +77,20 @@ double residentMegabytes() {
 
 std::string ms(double value) { return bench::withUnit(value, value < 10 ? 2 : 1, "ms"); }
 
+std::vector<std::size_t> parseSizes(const std::string& text) {
+    std::vector<std::size_t> sizes;
+    std::stringstream list(text);
+    std::string item;
+    while (std::getline(list, item, ',')) {
+        sizes.push_back(static_cast<std::size_t>(std::stoul(item)));
+    }
+    return sizes;
+}
+
 struct Options {
-    std::vector<std::size_t> sizes{10000, 100000};
+    std::vector<std::size_t> sizes{10000, 100000};        // Latin script
+    std::vector<std::size_t> scriptSizes{10000};          // Chinese and Arabic
+    std::vector<bench::Script> scripts{bench::Script::Latin, bench::Script::Chinese, bench::Script::Arabic};
     int reps = 5;
     std::filesystem::path dir;
     bool keep = false;     // leave the database files for inspection
@@ -93,11 +111,22 @@ Options parseOptions(int argc, char** argv) {
             return argv[++i];
         };
         if (arg == "--sizes") {
-            options.sizes.clear();
+            options.sizes = parseSizes(value());
+        } else if (arg == "--script-sizes") {
+            options.scriptSizes = parseSizes(value());
+        } else if (arg == "--scripts") {
+            options.scripts.clear();
             std::stringstream list(value());
             std::string item;
             while (std::getline(list, item, ',')) {
-                options.sizes.push_back(static_cast<std::size_t>(std::stoul(item)));
+                if (item == "latin" || item == "chinese" || item == "arabic") {
+                    options.scripts.push_back(item == "latin"     ? bench::Script::Latin
+                                              : item == "chinese" ? bench::Script::Chinese
+                                                                  : bench::Script::Arabic);
+                } else {
+                    std::cerr << "--scripts: latin, chinese or arabic, not " << item << "\n";
+                    std::exit(2);
+                }
             }
         } else if (arg == "--reps") {
             options.reps = std::max(1, std::stoi(value()));
@@ -115,7 +144,8 @@ Options parseOptions(int argc, char** argv) {
             }
             options.queries.push_back(value());
         } else {
-            std::cerr << "usage: search_bench [--sizes 10000,100000] [--reps 5] [--dir PATH] [--keep] [--slowest] [--reuse] [--query TEXT]...\n";
+            std::cerr << "usage: search_bench [--sizes 10000,100000] [--scripts latin,chinese,arabic] [--script-sizes 10000] "
+                         "[--reps 5] [--dir PATH] [--keep] [--slowest] [--reuse] [--query TEXT]...\n";
             std::exit(arg == "--help" ? 0 : 2);
         }
     }
@@ -145,18 +175,30 @@ int main(int argc, char** argv) {
                   << std::thread::hardware_concurrency() << " cores\n";
     }
 
-    for (const std::size_t size : options.sizes) {
+    std::vector<std::pair<bench::Script, std::size_t>> runs;
+    for (const bench::Script script : options.scripts) {
+        for (const std::size_t size : script == bench::Script::Latin ? options.sizes : options.scriptSizes) {
+            runs.emplace_back(script, size);
+        }
+    }
+    for (const auto& [script, size] : runs) {
         std::vector<Row> rows;
-        const std::string label = size >= 1000 ? std::to_string(size / 1000) + "k" : std::to_string(size);
+        const std::string label = (size >= 1000 ? std::to_string(size / 1000) + "k" : std::to_string(size)) +
+                                  (script == bench::Script::Latin ? "" : " " + std::string(bench::scriptName(script)));
         const double target = size <= 10000 ? 5.0 : 25.0;
+        std::vector<std::string> queries;
+        for (const std::string& query : options.queries) {
+            queries.push_back(options.queries == kQueries ? bench::inScript(query, script) : query);
+        }
 
         auto start = Clock::now();
         SyntheticDirectoryOptions generator;
         generator.services = size;
-        const DirectoryData data = generateSyntheticDirectory(generator);
+        const DirectoryData data = bench::rewriteInScript(generateSyntheticDirectory(generator), script);
         const double generateMs = bench::millisecondsSince(start);
 
-        const std::filesystem::path file = options.dir / ("directory-" + label + ".sqlite");
+        const std::filesystem::path file =
+            options.dir / ("directory-" + std::string(bench::scriptName(script)) + "-" + std::to_string(size) + ".sqlite");
         if (!options.reuse || !std::filesystem::exists(file)) {
             for (const char* suffix : {"", "-wal", "-shm"}) {
                 std::filesystem::remove(file.string() + suffix);
@@ -195,6 +237,8 @@ int main(int argc, char** argv) {
         const double rssBefore = residentMegabytes();
         start = Clock::now();
         DirectoryStore store(file.string(), london);
+        // As the kiosk: every language's need words (assets/i18n), so queries also match needs.
+        store.setNeedWords(needWordsForSearch(defaultAssetsDir() / "i18n", store));
         store.search({"", {}, 50}, now);
         const double firstMs = bench::millisecondsSince(start);
         rows.push_back({"open + first search (cache build), " + label, ms(firstMs), "-", true,
@@ -205,7 +249,7 @@ int main(int argc, char** argv) {
         std::size_t emptyResults = 0;
         std::size_t searches = 0;
         for (int rep = 0; rep < options.reps; ++rep) {
-            for (const std::string& query : options.queries) {
+            for (const std::string& query : queries) {
                 for (const std::string& typed : prefixes(query)) {
                     for (int variant = 0; variant < 4; ++variant) {
                         SearchRequest request;
@@ -285,6 +329,12 @@ int main(int argc, char** argv) {
             }
         }
         bench::printTable("Directory search, " + label + " services (file-backed, Europe/London)", rows);
+        if (script != bench::Script::Latin) {
+            std::cout << "queries typed: ";
+            for (const std::string& query : queries) {
+                std::cout << query << (query == queries.back() ? "\n" : " / ");
+            }
+        }
         if (emptyResults > 0) {
             std::cerr << emptyResults << " queries found nothing at " << label << "\n";
         }

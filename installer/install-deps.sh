@@ -15,6 +15,7 @@ packages=(
     # Libraries (the brief's stack)
     libimgui-dev libglfw3-dev libsqlite3-dev libcurl4-openssl-dev catch2 libsodium-dev
     nlohmann-json3-dev libcpp-httplib-dev
+    libicu-dev           # ICU: CLDR plural rules, BCP 47 language tags, NFKC case folding for search
     libfreetype-dev      # Debian's libimgui.a contains imgui_freetype; it links against FreeType
     libstb-dev           # stb_image_write for screenshots (a dependency of libimgui-dev anyway)
     libharfbuzz-dev      # text shaping (Arabic joining, Urdu Nastaliq, Bengali/Gurmukhi conjuncts)

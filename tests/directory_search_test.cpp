@@ -71,7 +71,7 @@ TEST_CASE("every word is a prefix, and every word is required", "[directory_sear
     CHECK(f.ids("moss food") == Ids{"svc-foodbank", "svc-breakfast"});
     CHECK(f.ids("moss food ban") == Ids{"svc-foodbank"});
     CHECK(f.ids("food debt").size() == 1);  // only the advice line has both
-    CHECK(f.ids("foodb").empty());           // "foodb" is not a prefix of "food"
+    CHECK(f.ids("gortonxx").empty());       // not a prefix of anything, two letters from "gorton"
     SECTION("places count: area, venue, street and postcode") {
         CHECK(contains(f.ids("cedar"), "svc-foodbank"));
         CHECK(contains(f.ids("m14"), "svc-foodbank"));
@@ -95,7 +95,7 @@ TEST_CASE("accents and case are folded, including letters Unicode cannot decompo
     CHECK(f.ids("CAFÉ") == Ids{"svc-zolc"});
     CHECK(f.ids("laczy") == Ids{"svc-zolc"});  // organisation "Łączy Nas"
     CHECK(f.ids("łączy") == Ids{"svc-zolc"});
-    CHECK(foldLetters("Łódź Ørsted Æble Straße") == "Lódź Orsted AEble Strasse");
+    CHECK(foldLetters("Łódź Ørsted Æble Straße") == "lódź orsted aeble strasse");
 }
 
 TEST_CASE("what a resident types is never query syntax", "[directory_search]") {
@@ -318,20 +318,56 @@ TEST_CASE("no results suggests related needs", "[directory_search]") {
         const std::vector<std::string> codes = suggest(text);
         return codes.empty() ? std::string("(none)") : codes.front();
     };
-    CHECK(first("lonley") == "feeling-lonely");      // a slip
-    CHECK(first("lonelyness") == "feeling-lonely");  // a longer form
-    CHECK(first("debts") == "money-debt");           // a plural
-    CHECK(first("homelessness") == "housing");
-    CHECK(first("isolaton") == "feeling-lonely");    // keyword with a slip
-    CHECK(first("benifits") == "money-debt");
+    // Two letters off: too far for a search slip (those find services, below), near enough to
+    // suggest the tile.
+    CHECK(first("lonlyness") == "feeling-lonely");
+    CHECK(first("isolatoin x") == "feeling-lonely");  // a word nothing has, beside a slip
+    CHECK(first("benifitts") == "money-debt");
+    CHECK(first("homelesnes") == "housing");
     CHECK(suggest("xyzzy plugh").empty());
     CHECK(suggest("zz").empty());
-    for (const char* text : {"lonley", "debts", "isolaton"}) {
+    for (const char* text : {"lonlyness", "benifitts", "homelesnes"}) {
         CHECK(f.find(text).items.empty());
         CHECK(suggest(text).size() <= 4);
     }
     // Results present: no suggestions.
     CHECK(f.find("food").suggestedNeedCodes.empty());
+}
+
+TEST_CASE("one-letter slips in words of five letters or more find services and their need",
+          "[directory_search]") {
+    Fixture f;
+    // Each of these found nothing before (it only suggested the tile).
+    const Ids lonely = f.ids("loneliness");
+    REQUIRE_FALSE(lonely.empty());
+    CHECK(f.ids("lonelyness") == lonely);   // substitution
+    CHECK(f.ids("lonliness") == lonely);    // deletion
+    CHECK(f.ids("loneliiness") == lonely);  // insertion
+    CHECK(f.ids("lonleiness") == lonely);   // neighbours swapped
+    CHECK(f.ids("isolaton") == f.ids("isolation"));
+    CHECK(f.ids("benifits") == f.ids("benefits"));
+    CHECK(f.ids("shleter") == f.ids("shelter"));
+    const SearchResults slip = f.find("lonelyness");
+    CHECK(slip.namedNeedCodes == std::vector<std::string>{"feeling-lonely"});
+    SECTION("a word still being typed matches the start of a longer word one letter away") {
+        CHECK(f.ids("isolat") == f.ids("isolation"));
+        CHECK(f.ids("isloat") == f.ids("isolation"));  // swapped, still typing
+    }
+    SECTION("a longer form of a need's word finds its services") {
+        CHECK(f.ids("debts") == f.ids("debt"));
+        CHECK(f.find("debts").namedNeedCodes == std::vector<std::string>{"money-debt"});
+    }
+    SECTION("shorter words never slip: too many neighbours") {
+        CHECK(f.ids("fodo").empty());  // four letters, "food" swapped
+        CHECK(f.ids("mael").empty());
+    }
+    SECTION("a word the index has is never treated as a slip") {
+        CHECK(f.ids("breakfast") == Ids{"svc-breakfast", "svc-shelter"});
+        CHECK(f.find("breakfast").namedNeedCodes.empty());
+    }
+    SECTION("two letters off is not a slip") {
+        CHECK(f.ids("lonlyness").empty());
+    }
 }
 
 TEST_CASE("search-time helpers: tokens, match expressions, edit distance", "[directory_search]") {

@@ -131,8 +131,17 @@ TEST_CASE("the example documents every key with its default", "[config]") {
         if (entry.table == "referral" && entry.key == "coordinator_public_key") {
             CHECK_THAT(previous, Catch::StartsWith("# Required"));
             CHECK_THAT(example, Catch::Contains("Paste the key printed by `signpost keygen`"));
-        } else {
+        } else if (formatTomlValue(entry.value).size() + 11 <= 99) {
             CHECK(previous == "# Default: " + formatTomlValue(entry.value));
+        } else {
+            // Too long for a comment line: the key's own line shows the default.
+            CHECK(previous == "# Default: the value below.");
+            REQUIRE(entry.key == "languages");
+            TomlArray offered;
+            for (const std::string& code : KioskConfig{}.languages) {
+                offered.emplace_back(code);
+            }
+            CHECK(formatTomlValue(entry.value) == formatTomlValue(offered));
         }
         // The comment block above the key says what it may be set to.
         std::string block;
@@ -142,10 +151,12 @@ TEST_CASE("the example documents every key with its default", "[config]") {
         }
         CHECK_THAT(block, Catch::Contains("\n# Allowed: "));
     }
-    // Every comment line fits in 99 columns.
+    // Every comment line fits in 99 columns (a key's line is as long as its value).
     std::istringstream in(example);
     for (std::string line; std::getline(in, line);) {
-        CHECK(line.size() <= 99);
+        if (line.rfind('#', 0) == 0) {
+            CHECK(line.size() <= 99);
+        }
     }
 }
 
@@ -227,21 +238,29 @@ TEST_CASE("every key refuses bad values with a message naming its line", "[confi
         {"kiosk", "idle_timeout", "9223372036854775807", "got 9223372036854775807"},
         {"kiosk", "idle_warning", "19", "whole number of seconds from 20 to 120, got 19"},
         {"kiosk", "idle_warning", "121", "from 20 to 120, got 121"},
-        {"kiosk", "text_size", "\"huge\"", "one of \"normal\", \"large\", \"largest\", got \"huge\""},
+        {"kiosk", "text_size", "\"huge\"",
+         "one of \"normal\", \"large\", \"largest\", got \"huge\""},
         {"kiosk", "text_size", "\"Normal\"", "got \"Normal\""},
         {"kiosk", "text_size", "1", "got 1"},
         {"kiosk", "high_contrast", "\"yes\"", "expected true or false, got \"yes\""},
         {"kiosk", "high_contrast", "1", "expected true or false, got 1"},
-        {"kiosk", "languages", "\"en\"", "a list of two-letter ISO 639-1 language codes"},
-        {"kiosk", "languages", "[\"english\"]", "\"english\" is not a two-letter ISO 639-1"},
-        {"kiosk", "languages", "[\"en\", \"xx\"]", "\"xx\" is not a two-letter ISO 639-1"},
-        {"kiosk", "languages", "[\"EN\"]", "\"EN\" is not a two-letter"},
-        {"kiosk", "languages", "[1]", "1 is not a two-letter ISO 639-1"},
+        {"kiosk", "languages", "\"en\"",
+         "a list of BCP 47 language tags, like [\"en\", \"pl\", \"ckb\", \"zh-Hans\"]"},
+        {"kiosk", "languages", "[\"english\"]", "\"english\" is not a BCP 47 language tag"},
+        {"kiosk", "languages", "[\"en\", \"xx\"]", "\"xx\" is not a BCP 47 language tag"},
+        {"kiosk", "languages", "[\"en\", \"zh-Hanz\"]", "\"zh-Hanz\" is not a BCP 47 language tag"},
+        {"kiosk", "languages", "[\"en\", \"zh_Hans\"]", "\"zh_Hans\" is not a BCP 47 language tag"},
+        {"kiosk", "languages", "[\"en\", \"../pl\"]", "\"../pl\" is not a BCP 47 language tag"},
+        {"kiosk", "languages", "[1]", "1 is not a BCP 47 language tag"},
         {"kiosk", "languages", "[\"en\", \"pl\", \"en\"]", "\"en\" is listed twice"},
-        {"kiosk", "default_language", "\"english\"", "two-letter ISO 639-1 language code"},
+        {"kiosk", "languages", "[\"en\", \"zh-hans\", \"zh-Hans\"]", "\"zh-Hans\" is listed twice"},
+        {"kiosk", "default_language", "\"english\"",
+         "a BCP 47 language tag in quotes, like \"en\", \"ckb\" or \"zh-Hans\""},
         {"kiosk", "default_language", "\"xx\"", "got \"xx\""},
         {"kiosk", "default_language", "\"fr\"",
-         "expected one of the languages in kiosk.languages (\"en\", \"pl\"), got \"fr\""},
+         "expected one of the languages in kiosk.languages (\"en\", \"pl\", \"ur\", \"ar\", "
+         "\"bn\", \"zh-Hans\", \"zh-Hant\", \"pa\", \"so\", \"ro\", \"ckb\", \"fa\", \"uk\"), got "
+         "\"fr\""},
         {"kiosk", "allow_exit", "\"true\"", "expected true or false, got \"true\""},
         // operations: [hours]
         {"hours", "monday", "\"9-5\"", "expected opening hours in quotes"},
@@ -438,6 +457,31 @@ TEST_CASE("unknown keys and tables are warnings with their lines", "[config]") {
     CHECK(config.warnings[3].message == "unknown table [printer]; it and its keys are ignored");
 }
 
+TEST_CASE("languages are BCP 47 tags, kept in canonical case", "[config]") {
+    const KioskConfig config = parseKioskConfig(
+        "[kiosk]\nlanguages = [\"EN\", \"zh-hans\", \"CKB\", \"zh-Hant\"]\ndefault_language = "
+        "\"ZH-HANS\"\n[referral]\n" +
+            keyLine(),
+        "kiosk.toml");
+    CHECK(config.languages == std::vector<std::string>{"en", "zh-Hans", "ckb", "zh-Hant"});
+    CHECK(config.defaultLanguage == "zh-Hans");
+    CHECK(config.warnings.empty());
+}
+
+TEST_CASE("by default every language with a text file is offered", "[config]") {
+    const KioskConfig config;
+    std::vector<std::string> files;
+    for (const auto& entry : std::filesystem::directory_iterator(test::assetsDir() / "i18n")) {
+        if (entry.path().extension() == ".json") {
+            files.push_back(entry.path().stem().string());
+        }
+    }
+    std::vector<std::string> offered = config.languages;
+    std::sort(files.begin(), files.end());
+    std::sort(offered.begin(), offered.end());
+    CHECK(offered == files);
+}
+
 TEST_CASE("English is always offered", "[config]") {
     const KioskConfig config = parseKioskConfig(
         "[kiosk]\nlanguages = [\"pl\"]\n[referral]\n" + keyLine(), "kiosk.toml");
@@ -559,7 +603,10 @@ TEST_CASE("a settings save changes only its values and keeps the rest byte for b
     replace("name = \"Demo venue\"\n", "name = \"Biblioteka \\\"Łódź\\\"\"\n");
     replace("idle_timeout = 90\n", "idle_timeout = 120\n");
     replace("text_size = \"normal\"\n", "text_size = \"large\"\n");
-    replace("languages = [\"en\", \"pl\"]\n", "languages = [\"en\", \"pl\", \"ur\"]\n");
+    replace(
+        "languages = [\"en\", \"pl\", \"ur\", \"ar\", \"bn\", \"zh-Hans\", \"zh-Hant\", \"pa\", "
+        "\"so\", \"ro\", \"ckb\", \"fa\", \"uk\"]\n",
+        "languages = [\"en\", \"pl\", \"ur\"]\n");
     CHECK(test::readText(file) == expected);
     CHECK(modeOf(file) == 0640u);
     CHECK(filesIn(dir.path()) == std::vector<std::string>{"kiosk.toml"});  // no temp left

@@ -165,6 +165,29 @@ TEST_CASE("the data dir comes from the flag, then the config, then the default",
     }
 }
 
+TEST_CASE("the directory searches in every language the texts have", "[kiosk_runtime]") {
+    RuntimeSetup setup;
+    // Only English offered: need words of every text file still reach search.
+    setup.document.set("kiosk", "languages", TomlArray{"en"});
+    setup.save();
+    KioskRuntime runtime = setup.open();
+    auto named = [&](const std::string& text) {
+        SearchRequest request;
+        request.text = text;
+        const SearchResults results = runtime.directory->search(request, std::chrono::sys_seconds{});
+        CHECK_FALSE(results.items.empty());
+        return results.namedNeedCodes;
+    };
+    CHECK(named("samotność") == std::vector<std::string>{"feeling-lonely"});
+    CHECK(named("تنهایی") == std::vector<std::string>{"feeling-lonely"});
+    CHECK(named("孤独") == std::vector<std::string>{"feeling-lonely"});
+    CHECK(named("борги") == std::vector<std::string>{"money-debt"});
+    SECTION("after a rebuild too") {
+        rebuildDirectory(runtime, "test");
+        CHECK(named("samotność") == std::vector<std::string>{"feeling-lonely"});
+    }
+}
+
 TEST_CASE("a damaged directory database is rebuilt from the bundle with a note", "[kiosk_runtime]") {
     RuntimeSetup setup;
     { KioskRuntime first = setup.open(); }

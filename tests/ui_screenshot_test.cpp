@@ -23,6 +23,7 @@
 #include "ui/testing/software_renderer.h"
 #include "ui/testing/test_kiosk.h"
 #include "ui/testing/ui_driver.h"
+#include "ui/views.h"
 
 using namespace signpost;
 using namespace signpost::ui;
@@ -232,9 +233,7 @@ TEST_CASE("screenshots: the QR codes read back from the pixels as the details th
         REQUIRE(receipt);
         const std::string doneName = std::string("qr-receipt-") + language;
         const std::string said = decodeQr(crop(s.shoot(doneName), *receipt, 8), doneName);
-        CHECK(said == s.kiosk->runtime.i18n.format(
-                          "qr.receipt", {{"reference", reference},
-                                         {"phone", s.kiosk->runtime.config.linkWorkerPhone}}));
+        CHECK(said == referralReceiptText(s.kiosk->runtime.i18n, reference, s.kiosk->runtime.config.linkWorkerPhone));
         CHECK(said.find(reference) != std::string::npos);
         REQUIRE(ui.scrollIntoView("referral.done.service_qr", "referral.done.scroll"));
         const auto card = ui.find("referral.done.service_qr");

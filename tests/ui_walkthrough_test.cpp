@@ -305,8 +305,19 @@ TEST_CASE("no results: related needs and a link worker are offered", "[ui]") {
     UiDriver ui(kiosk.runtime);
     REQUIRE(ui.press("home.search"));
 
-    SECTION("a misspelt word suggests the need it looks like") {
+    SECTION("a one-letter slip finds the services and offers the need's tile beside them") {
         REQUIRE(ui.typeKeys("lonley"));
+        REQUIRE(ui.press("keyboard.done"));
+        REQUIRE(ui.screen() == "results");
+        CHECK(ui.find("results.item.0"));
+        REQUIRE(ui.press("results.named.feeling-lonely"));
+        CHECK(ui.app().session().filters().needCode == "feeling-lonely");
+        CHECK(ui.app().session().searchText().empty());
+        CHECK(ui.find("results.item.0"));
+        CHECK_FALSE(ui.find("results.named.feeling-lonely"));  // the need is chosen now
+    }
+    SECTION("a word further off suggests the need it looks like") {
+        REQUIRE(ui.typeKeys("lonlyness"));
         REQUIRE(ui.press("keyboard.done"));
         REQUIRE(ui.screen() == "results");
         CHECK_FALSE(ui.find("results.item.0"));

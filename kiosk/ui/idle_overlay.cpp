@@ -17,7 +17,9 @@ void drawIdleOverlay(ScreenContext& c, const Rect& screen, int secondsLeft) {
     const float width = std::min(screen.width() - l.margin * 2, 1100.0f * l.scale * l.textScale);
     const float inner = width - l.margin * 2;
     const char* title = ui.tr("idle.title");
-    const std::string body = ui.format("idle.countdown", {{"seconds", std::to_string(std::max(0, secondsLeft))}});
+    const int seconds = std::max(0, secondsLeft);
+    const std::string body =
+        ui.formatPlural("idle.countdown", seconds, {{"seconds", std::to_string(seconds)}});
     const char* yes = ui.tr("idle.yes");
     const ButtonStyle yesStyle{ButtonKind::Primary, Icon::Tick, false, true, TextStyle::Heading};
     const float titleHeight = ui.text().height(TextStyle::Heading, title, inner);

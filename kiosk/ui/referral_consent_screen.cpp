@@ -19,7 +19,8 @@ public:
             drawSection(ui, flow, textKey("referral.consent.who.title"), ui.tr("referral.consent.who"));
             drawSection(ui, flow, textKey("referral.consent.what.title"), ui.tr("referral.consent.what"));
             drawSection(ui, flow, textKey("referral.consent.keep.title"),
-                        ui.format("referral.consent.keep", {{"months", std::to_string(config.retentionMonths)}}));
+                        ui.formatPlural("referral.consent.keep", config.retentionMonths,
+                                        {{"months", std::to_string(config.retentionMonths)}}));
             drawSection(ui, flow, textKey("referral.consent.rights.title"), ui.tr("referral.consent.rights"));
             const char* label = ui.tr("referral.consent.tick");
             const float width = std::min(flow.width(), l.readableWidth);

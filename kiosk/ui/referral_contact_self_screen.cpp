@@ -49,8 +49,8 @@ public:
             if (!forService) {
                 flow.gap(l.gap);
                 flowQrCard(ui, flow, "referral.contact_self.qr",
-                           c.runtime.i18n.format("qr.link_worker",
-                                                 {{"phone", c.runtime.config.linkWorkerPhone}}),
+                           std::string(c.runtime.i18n.tr("referral.contact_self.link_worker")) + ": " +
+                               c.runtime.config.linkWorkerPhone,
                            ui.tr("qr.link_worker_caption"));
             }
         });

@@ -73,8 +73,7 @@ public:
                         ui.format("referral.done.no_reply", {{"phone", c.runtime.config.linkWorkerPhone}}));
             // To take away: the reference and the number to call, and the service's details.
             const std::string receipt =
-                c.runtime.i18n.format("qr.receipt", {{"reference", c.session.reference()},
-                                                     {"phone", c.runtime.config.linkWorkerPhone}});
+                referralReceiptText(c.runtime.i18n, c.session.reference(), c.runtime.config.linkWorkerPhone);
             flowQrCard(ui, flow, "referral.done.qr", receipt, ui.tr("qr.receipt_caption"));
             loadService(c);
             if (m_detail) {

@@ -125,12 +125,15 @@ private:
             const std::size_t shown = m_results->items.size();
             std::string count;
             if (m_results->totalMatches > shown) {
-                count = ui.format("results.count_limited",
-                                  {{"shown", groupedNumber(shown)}, {"total", groupedNumber(m_results->totalMatches)}});
+                count = ui.formatPlural("results.count_limited",
+                                        static_cast<long long>(m_results->totalMatches),
+                                        {{"shown", groupedNumber(shown)},
+                                         {"total", groupedNumber(m_results->totalMatches)}});
             } else if (shown == 1) {
                 count = ui.tr("results.count_one");
             } else {
-                count = ui.format("results.count", {{"count", groupedNumber(shown)}});
+                count = ui.formatPlural("results.count", static_cast<long long>(shown),
+                                        {{"count", groupedNumber(shown)}});
             }
             flow.gap(l.smallGap * 0.5f);
             flowText(ui, flow, TextStyle::Body, ui.palette().textMuted, count);
@@ -155,6 +158,15 @@ private:
             chips.push_back({"results.need.clear",
                              ui.format("results.need_chip", {{"need", needLabel(c.runtime.i18n, c.directory.needs, filters.needCode)}}),
                              false, Icon::Cross});
+        }
+        // A need the words typed name in another language or with a slip ("samotność", "lonley"):
+        // its tile, one tap away, beside the services found.
+        if (filters.needCode.empty() && m_results && !m_results->items.empty()) {
+            for (const std::string& code : m_results->namedNeedCodes) {
+                chips.push_back({"results.named." + code,
+                                 needLabel(c.runtime.i18n, c.directory.needs, code), false,
+                                 Icon::None});
+            }
         }
         chips.push_back({"results.neighbourhood", neighbourhoodLabel(c.runtime.i18n, filters.neighbourhood), false,
                          Icon::ChevronDown});
@@ -186,6 +198,13 @@ private:
             }
             if (chip.id == "results.need.clear") {
                 ui.defer([&session] { session.clearNeed(); });
+            } else if (chip.id.rfind("results.named.", 0) == 0) {
+                TextFocus& focus = c.focus;
+                ui.defer([&session, &focus,
+                          code = chip.id.substr(std::string_view("results.named.").size())] {
+                    focus.blur();
+                    session.chooseNeed(code);
+                });
             } else if (chip.id == "results.neighbourhood") {
                 openNeighbourhoodChooser(c);
             } else if (chip.id == "results.filter.open_now") {

@@ -246,6 +246,11 @@ private:
 
 }  // namespace
 
+std::string referralReceiptText(const I18n& i18n, const std::string& reference, const std::string& phone) {
+    return std::string(i18n.tr("referral.done.reference_label")) + ": " + reference + "\n" +
+           i18n.format("referral.done.no_reply", {{"phone", phone}});
+}
+
 void drawServiceQr(ScreenContext& c, Flow& flow, const ServiceDetail& detail, std::string_view id) {
     flowQrCard(c.ui, flow, id, serviceVCard(detail), c.ui.tr("qr.service_caption"));
 }

@@ -89,15 +89,18 @@ private:
         m_loaded = true;
         m_draft = settingsOf(c.runtime.config);
         m_available.clear();
-        std::error_code error;
-        for (const auto& entry : std::filesystem::directory_iterator(c.runtime.assetsDir / "i18n", error)) {
-            if (entry.path().extension() == ".json") {
-                m_available.push_back(entry.path().stem().string());
+        m_reviewed.clear();
+        try {
+            // Each file's _meta: staff see which translations a native speaker has checked.
+            for (const LanguageInfo& language : I18n::available(c.runtime.assetsDir / "i18n")) {
+                m_available.push_back(language.code);
+                if (language.status == TranslationStatus::Reviewed) {
+                    m_reviewed.push_back(language.code);
+                }
             }
+        } catch (const I18nError& failure) {
+            logWarning("ui", std::string("language list: ") + failure.what());
         }
-        std::sort(m_available.begin(), m_available.end(), [](const std::string& a, const std::string& b) {
-            return (a == "en") != (b == "en") ? a == "en" : a < b;
-        });
         if (m_available.empty()) {
             m_available.push_back("en");
         }
@@ -363,8 +366,14 @@ private:
         for (const std::string& code : m_available) {
             const bool on = code == "en" ||
                             std::find(m_draft.languages.begin(), m_draft.languages.end(), code) != m_draft.languages.end();
-            languageTiles.push_back({"staff.settings.language." + code, languageName(c.runtime.i18n, code),
-                                     code == "en" ? ui.tr("staff.settings.always_on") : "", on});
+            const bool reviewed =
+                std::find(m_reviewed.begin(), m_reviewed.end(), code) != m_reviewed.end();
+            languageTiles.push_back({"staff.settings.language." + code,
+                                     languageName(c.runtime.i18n, code),
+                                     code == "en" ? ui.tr("staff.settings.always_on")
+                                     : reviewed   ? ui.tr("staff.settings.status_reviewed")
+                                                  : ui.tr("staff.settings.status_draft"),
+                                     on});
         }
         const int language = languagesRemote ? -1 : drawChoiceTiles(ui, flow, languageTiles, TileMarker::Check, 300.0f, 3);
         if (language >= 0 && m_available[static_cast<std::size_t>(language)] != "en") {
@@ -544,6 +553,7 @@ private:
     bool m_loaded = false;
     KioskSettings m_draft;
     std::vector<std::string> m_available;
+    std::vector<std::string> m_reviewed;  // of m_available: checked by a native speaker
     std::optional<DirectoryStats> m_stats;
     std::optional<OutboxCounts> m_counts;
     std::string m_freeDisk;

@@ -116,8 +116,10 @@ void drawStaffSyncSection(ScreenContext& c, Flow& flow, TouchScroll& scroll, con
     if (!drafts.rejectedReferences.empty()) {
         flow.gap(l.smallGap);
         flowText(ui, flow, TextStyle::Body, ui.palette().error,
-                 ui.format("staff.sync.rejected_note", {{"count", groupedNumber(status.counts.rejected)},
-                                                        {"references", drafts.rejectedReferences}}));
+                 ui.formatPlural("staff.sync.rejected_note",
+                                 static_cast<long long>(status.counts.rejected),
+                                 {{"count", groupedNumber(status.counts.rejected)},
+                                  {"references", drafts.rejectedReferences}}));
     }
     flow.gap(l.gap);
 

@@ -100,7 +100,9 @@ std::string residentSyncLine(const I18n& i18n, const TimeZone& zone, const sync:
     if (status.counts.queued == 0) {
         line += dot + i18n.tr("sync.line.all_sent");
     } else {
-        line += dot + i18n.format("sync.line.waiting", {{"count", std::to_string(status.counts.queued)}});
+        line += dot + i18n.formatPlural("sync.line.waiting",
+                                        static_cast<long long>(status.counts.queued),
+                                        {{"count", std::to_string(status.counts.queued)}});
     }
     if (status.state != sync::SyncState::Idle && !status.lastPushAt.empty()) {
         line += dot + i18n.format("sync.line.last_sent",

@@ -102,6 +102,12 @@ Rect Ui::physical(const Rect& rect) const noexcept {
     return {m_layout.width - rect.x1, rect.y0, m_layout.width - rect.x0, rect.y1};
 }
 
+std::string Ui::formatPlural(
+    std::string_view key, long long count,
+    std::initializer_list<std::pair<std::string_view, std::string_view>> args) const {
+    return substituteIsolated(m_i18n.trPlural(key, count), args);
+}
+
 void Ui::pushClip(const Rect& rect) { m_clips.push_back(rect.intersect(clip())); }
 
 void Ui::popClip() {

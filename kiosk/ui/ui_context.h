@@ -80,10 +80,17 @@ public:
     SteadyClock::time_point now() const noexcept { return m_now; }
     float deltaSeconds() const noexcept { return m_dt; }
 
-    // Texts, shortcuts to I18n.
+    // Texts, shortcuts to I18n. format() and formatPlural() isolate each value (FSI … PDI): a
+    // phone number, reference or address keeps its own direction in a right-to-left sentence.
+    // For display only: texts that leave the screen (a QR code) use I18n::format.
     const char* tr(std::string_view key) const;
     std::string format(std::string_view key,
                        std::initializer_list<std::pair<std::string_view, std::string_view>> args) const;
+    // A text holding the number `count`, in the plural form its language needs
+    // (I18n::formatPlural).
+    std::string formatPlural(
+        std::string_view key, long long count,
+        std::initializer_list<std::pair<std::string_view, std::string_view>> args) const;
 
     // --- Mirroring (right-to-left languages) ----------------------------------------------------
     // The layer drawn next will be mirrored (x → width − x) by KioskApp once the frame is drawn.

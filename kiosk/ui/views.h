@@ -225,6 +225,10 @@ void openNeighbourhoodChooser(ScreenContext& context);
 // --- Service facts shared by the service page and "contact them yourself" (service_screen.cpp) --
 // Phones (with what each is for), website, email and addresses of `detail`.
 void drawContactDetails(ScreenContext& context, Flow& flow, const ServiceDetail& detail);
+// The text of the confirmation's QR code, in the current language: "Your reference: MCR-4K7Q",
+// a new line, and the "If nobody has contacted you…, call {phone}" sentence (plain text: any
+// phone camera shows it; no bidi isolates in it).
+std::string referralReceiptText(const I18n& i18n, const std::string& reference, const std::string& phone);
 // The service's details as a QR code a phone camera saves as a contact (qr.service_caption).
 void drawServiceQr(ScreenContext& context, Flow& flow, const ServiceDetail& detail,
                    std::string_view id);

@@ -13,6 +13,7 @@
 
 #include "core/common/atomic_file.h"
 #include "core/common/ids.h"
+#include "core/i18n/language_tag.h"
 #include "core/operations/opening_hours.h"
 
 namespace signpost {
@@ -38,8 +39,8 @@ enum class Kind {
     WholeNumber,    // int: min..max, in `unit`
     Flag,           // bool
     TextSizeChoice, // TextSize
-    Language,       // std::string: an ISO 639-1 code
-    LanguageList,   // std::vector<std::string>: ISO 639-1 codes, "en" always added
+    Language,       // std::string: a BCP 47 tag, canonical case (core/i18n/language_tag.h)
+    LanguageList,   // std::vector<std::string>: BCP 47 tags, canonical, "en" always added
     DayHours,       // std::string: a day's opening hours (core/operations/opening_hours.h)
     HoursExceptions,// std::vector<std::string>: dated exceptions, one date each at most
     Url,            // std::string: "" or an http(s):// URL with a host
@@ -112,7 +113,8 @@ const KeySpec kKeys[] = {
     {"kiosk", "high_contrast", &KioskConfig::highContrast, rule(Kind::Flag),
      "Start each session in the high-contrast theme; residents can change it on every screen.", Staff},
     {"kiosk", "languages", &KioskConfig::languages, rule(Kind::LanguageList),
-     "Languages offered on the language button. English (\"en\") is always offered.", Staff | Remote},
+     "Languages offered on the language button, each named by its text file in assets/i18n "
+     "(zh-Hans.json is \"zh-Hans\"). English (\"en\") is always offered.", Staff | Remote},
     {"kiosk", "default_language", &KioskConfig::defaultLanguage, rule(Kind::Language),
      "The language each session starts in; one of the languages above.", Remote},
     {"kiosk", "allow_exit", &KioskConfig::allowExit, rule(Kind::Flag),
@@ -174,15 +176,6 @@ const KeySpec kKeys[] = {
 };
 // clang-format on
 
-// ISO 639-1 (the 183 current two-letter codes).
-constexpr std::string_view kIso6391 =
-    "aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy da "
-    "de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy "
-    "hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg "
-    "li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or "
-    "os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta "
-    "te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu";
-
 const KeySpec* findSpec(std::string_view table, std::string_view key) {
     for (const KeySpec& spec : kKeys) {
         if (spec.table == table && spec.key == key) {
@@ -199,17 +192,7 @@ bool isKnownTable(std::string_view name) {
 
 // --- Checks --------------------------------------------------------------------------------
 
-bool isLanguageCode(std::string_view code) {
-    if (code.size() != 2) {
-        return false;
-    }
-    for (std::size_t at = 0; at + 1 < kIso6391.size(); at += 3) {
-        if (kIso6391.substr(at, 2) == code) {
-            return true;
-        }
-    }
-    return false;
-}
+bool isLanguageCode(std::string_view code) { return canonicalLanguageTag(code).has_value(); }
 
 std::size_t characterCount(std::string_view text) {
     return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
@@ -294,9 +277,9 @@ std::string describe(const Rule& rule) {
             return "a whole number of " + std::string(rule.unit) + " from " + min + " to " + max;
         case Kind::Flag: return "true or false";
         case Kind::TextSizeChoice: return "one of \"normal\", \"large\", \"largest\"";
-        case Kind::Language: return "a two-letter ISO 639-1 language code in quotes, like \"en\"";
+        case Kind::Language: return "a BCP 47 language tag in quotes, like \"en\", \"ckb\" or \"zh-Hans\"";
         case Kind::LanguageList:
-            return "a list of two-letter ISO 639-1 language codes, like [\"en\", \"pl\"]";
+            return "a list of BCP 47 language tags, like [\"en\", \"pl\", \"ckb\", \"zh-Hans\"]";
         case Kind::DayHours:
             return "opening hours in quotes: \"09:00-17:00\", \"09:00-12:30, 13:30-17:00\" or \"closed\"";
         case Kind::HoursExceptions:
@@ -379,13 +362,14 @@ std::optional<std::string> readLanguageList(const TomlArray& items, const std::s
     for (const auto& item : items) {
         if (std::holds_alternative<std::int64_t>(item)) {
             return std::to_string(std::get<std::int64_t>(item)) +
-                   " is not a two-letter ISO 639-1 language code; expected " + expectation;
+                   " is not a BCP 47 language tag; expected " + expectation;
         }
-        const std::string& code = std::get<std::string>(item);
-        if (!isLanguageCode(code)) {
-            return shown(code) + " is not a two-letter ISO 639-1 language code; expected " +
+        const std::optional<std::string> canonical = canonicalLanguageTag(std::get<std::string>(item));
+        if (!canonical) {
+            return shown(std::get<std::string>(item)) + " is not a BCP 47 language tag; expected " +
                    expectation;
         }
+        const std::string& code = *canonical;
         if (std::find(codes.begin(), codes.end(), code) != codes.end()) {
             return shown(code) + " is listed twice";
         }
@@ -478,7 +462,9 @@ std::optional<std::string> apply(const KeySpec& spec, const TomlValue& value, Ki
             if (textValue == nullptr || !checkString(rule, *textValue)) {
                 return expected();
             }
-            config.*std::get<std::string KioskConfig::*>(spec.member) = *textValue;
+            // Tags are kept in canonical case: "zh-hans" names the file zh-Hans.json.
+            config.*std::get<std::string KioskConfig::*>(spec.member) =
+                rule.kind == Kind::Language ? canonicalLanguageTag(*textValue).value_or(*textValue) : *textValue;
             return std::nullopt;
         }
     }
@@ -770,8 +756,12 @@ std::string exampleKioskConfig() {
                                         : ""));
             if ((spec.flags & Required) != 0) {
                 appendComment(out, "Required: no default; the kiosk will not start until it is set.");
-            } else {
+            } else if (value.size() + 11 <= 99) {
                 appendComment(out, "Default: " + value);
+            } else {
+                // A list too long for one comment line (every language offered) is shown once,
+                // on the key's own line below.
+                appendComment(out, "Default: the value below.");
             }
             out += std::string(spec.key) + " = " + value + '\n';
         }

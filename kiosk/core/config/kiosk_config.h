@@ -44,8 +44,10 @@ struct KioskConfig {
     int idleWarningSeconds = 30;                   // 20..120: the countdown (WCAG 2.2.1: >= 20)
     TextSize textSize = TextSize::Normal;          // default text size after each reset
     bool highContrast = false;                     // default theme after each reset
-    std::vector<std::string> languages{"en", "pl"};// ISO 639-1, offered on the language button;
-                                                   // "en" always (added, with a warning, if left out)
+    std::vector<std::string> languages{             // BCP 47 tags offered on the language button;
+        "en", "pl", "ur", "ar", "bn", "zh-Hans",    // "en" always (added, with a warning, if left
+        "zh-Hant", "pa", "so", "ro", "ckb", "fa",   // out); a tag with no assets/i18n/<tag>.json
+        "uk"};                                      // is skipped with a log line
     std::string defaultLanguage = "en";            // one of `languages`
     bool allowExit = false;                        // staff panel shows "Exit kiosk" only if true
     // [hours] (operations): the venue's opening hours, core/operations/opening_hours.h forms

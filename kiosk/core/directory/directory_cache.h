@@ -19,6 +19,7 @@
 #include "core/directory/compact_schedule.h"
 #include "core/directory/directory_types.h"
 #include "core/directory/search_text.h"
+#include "core/i18n/i18n.h"
 #include "core/storage/database.h"
 
 namespace signpost::directory_detail {
@@ -40,9 +41,47 @@ struct CachedService {
     bool acceptsReferrals = true;
 };
 
-struct NeedWords {
+// A need's single words for "did you mean" suggestions: folded words of its name, code and
+// keywords in the directory, and of its tile name and need words in every language's texts.
+struct SuggestWords {
     std::string code;
-    std::vector<std::string> words;  // folded words of its name, code and keywords
+    std::vector<std::string> words;
+};
+
+// A need's name, keyword or synonym as folded tokens (stop words removed), for matching a query.
+struct NeedPhrase {
+    std::uint16_t need = 0;           // index into Cache::needCodes
+    bool fromTexts = false;           // from the language files (else the directory's own words)
+    std::vector<std::string> tokens;  // {"samotnosc"}, {"mental", "health"}, {"孤独"}
+};
+
+// Words packed back to back, for the index's vocabulary: sorted, binary-searchable.
+struct WordList {
+    std::string text;
+    std::vector<std::uint32_t> ends;  // word i is text[ends[i-1] (or 0), ends[i])
+    std::size_t size() const { return ends.size(); }
+    std::string_view at(std::size_t i) const {
+        const std::uint32_t begin = i == 0 ? 0 : ends[i - 1];
+        return std::string_view(text).substr(begin, ends[i] - begin);
+    }
+    // First word not less than `key`.
+    std::size_t lowerBound(std::string_view key) const {
+        std::size_t low = 0;
+        std::size_t high = size();
+        while (low < high) {
+            const std::size_t middle = (low + high) / 2;
+            if (at(middle) < key) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return low;
+    }
+    bool anyStartsWith(std::string_view prefix) const {
+        const std::size_t at0 = lowerBound(prefix);
+        return at0 < size() && at(at0).substr(0, prefix.size()) == prefix;
+    }
 };
 
 struct Cache {
@@ -60,7 +99,13 @@ struct Cache {
     std::vector<std::string> areaKeys;        // the same, folded for matching a filter
     std::vector<std::string> needCodes;       // need index -> code
     std::vector<std::string> languageCodes;   // language index -> ISO code
-    std::vector<NeedWords> needWords;         // for "no results" suggestions, in need order
+    std::vector<SuggestWords> needWords;      // for "no results" suggestions, in need order
+    std::vector<NeedPhrase> needPhrases;      // every need's words, for matching queries
+    std::vector<std::vector<std::int64_t>> needRows;  // per need index: its active services' rowids
+    // The index's words (not Chinese bigrams), for one-letter slips: sorted, and each reversed
+    // (code point order) and sorted, to find words sharing an ending.
+    WordList terms;
+    WordList reversedTerms;
 
     std::uint32_t indexOf(std::int64_t rowid) const {
         if (!byRowid.empty()) {
@@ -91,7 +136,12 @@ struct Cache {
     }
 };
 
-// Reads every active service into a new cache. Throws StorageError.
-std::unique_ptr<Cache> loadCache(Database& db, const SearchTokenizer& tokenizer);
+// Reads every active service into a new cache, with `translated` need words (I18n::needWords())
+// beside the directory's own. Throws StorageError.
+std::unique_ptr<Cache> loadCache(Database& db, const SearchTokenizer& tokenizer,
+                                 const std::vector<NeedWords>& translated);
+
+// `text` reversed by code point ("abc" -> "cba"), for WordList suffix lookups.
+std::string reversedCodePoints(std::string_view text);
 
 }  // namespace signpost::directory_detail

@@ -127,7 +127,7 @@ CREATE TABLE service_areas (
 CREATE VIRTUAL TABLE service_fts USING fts5(
     name, needs, organisation, description, places,
     content = '',
-    tokenize = 'unicode61 remove_diacritics 2',
+    tokenize = 'unicode61 remove_diacritics 2 categories ''L* N* Co M*''',
     prefix = '1 2 3'
 );
 )sql";

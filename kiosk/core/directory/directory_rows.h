@@ -15,7 +15,9 @@
 namespace signpost::directory_detail {
 
 // Bump when the schema or foldLetters() changes: an older file is then rebuilt from the bundle.
-inline constexpr int kSchemaVersion = 1;
+// 2: marks are letters in the index (Bengali, Gurmukhi), foldLetters() folds Arabic script and
+// writes Chinese as bigrams (search_text.h).
+inline constexpr int kSchemaVersion = 2;
 // The vocabulary whose terms are the kiosk's needs.
 inline constexpr std::string_view kNeedsVocabulary = "signpost-needs";
 

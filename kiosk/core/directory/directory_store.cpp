@@ -19,6 +19,7 @@
 #include "core/directory/hsds_import.h"
 #include "core/directory/phrase_scan.h"
 #include "core/directory/schedule.h"
+#include "core/directory/search_plan.h"
 #include "core/directory/search_text.h"
 
 namespace signpost {
@@ -60,6 +61,7 @@ struct DirectoryStore::Impl {
     std::optional<Statement> dataVersionStatement;
     std::int64_t dataVersion = -1;
     std::unique_ptr<Cache> cache;
+    std::vector<NeedWords> translatedNeedWords;  // setNeedWords()
 
     Impl(const std::string& path, const TimeZone& timeZone)
         : db(openDatabase(path)), zone(timeZone), tokenizer(db.handle()), scanner(db) {}
@@ -106,15 +108,15 @@ struct DirectoryStore::Impl {
     const Cache& ensureCache() {
         if (!cache) {
             dataVersion = currentDataVersion();
-            cache = loadCache(db, tokenizer);
+            cache = loadCache(db, tokenizer, translatedNeedWords);
         }
         return *cache;
     }
 
     template <class Passes>
-    std::vector<std::uint32_t> rankMatches(const Cache& c, const std::string& expression,
-                                           const std::vector<std::string>& words, const Passes& passes,
-                                           std::size_t limit, std::size_t& totalMatches);
+    std::vector<std::uint32_t> rankMatches(const Cache& c, const QueryPlan& plan,
+                                           const Passes& passes, std::size_t limit,
+                                           std::size_t& totalMatches);
 
     std::vector<std::string> suggestNeeds(const Cache& c, const std::vector<std::string>& words) const;
 };
@@ -122,67 +124,99 @@ struct DirectoryStore::Impl {
 // Every match of every word, intersected, filtered and ranked by bm25 (see phrase_scan.h for why
 // this is not SQLite's bm25() function, and why it gives the same scores). Cost grows with the
 // doclists' lengths at a few nanoseconds a row, so a single letter over 100k services is fine.
+// A row a word reaches only through a need it names (no phrase of that word in the row) scores as
+// one hit of a phrase in the needs column whose rows are that need's services.
 template <class Passes>
-std::vector<std::uint32_t> DirectoryStore::Impl::rankMatches(const Cache& c, const std::string& expression,
-                                                            const std::vector<std::string>& words,
-                                                            const Passes& passes, std::size_t limit,
-                                                            std::size_t& totalMatches) {
+std::vector<std::uint32_t> DirectoryStore::Impl::rankMatches(const Cache& c, const QueryPlan& plan,
+                                                             const Passes& passes,
+                                                             std::size_t limit,
+                                                             std::size_t& totalMatches) {
     totalMatches = 0;
-    // Longest word first: it is usually the rarest, and later walks then record only its rows.
-    std::vector<int> walkOrder(words.size());
-    std::iota(walkOrder.begin(), walkOrder.end(), 0);
-    std::stable_sort(walkOrder.begin(), walkOrder.end(), [&](int a, int b) {
-        return words[static_cast<std::size_t>(a)].size() > words[static_cast<std::size_t>(b)].size();
-    });
-    if (!scanner.scan(expression, walkOrder, scan) || scan.phrases.empty()) {
-        return {};
+    std::vector<ScanGroup> groups;
+    groups.reserve(plan.groups.size());
+    for (const QueryGroup& group : plan.groups) {
+        groups.push_back({group.phrases, group.needRows.empty() ? nullptr : &group.needRows});
     }
+    const bool anyPhraseMatched = scanner.scan(plan.expression, groups, scan);
+    if (!anyPhraseMatched) {
+        // Nothing in the index matched any phrase: only needs named in another language can
+        // answer ("samotność"). bm25's N and average length then come from the cache.
+        scan.phrases.assign(plan.phrases.size(), PhraseHits{});
+        scan.matched.clear();
+        bool first = true;
+        for (const QueryGroup& group : plan.groups) {
+            if (first) {
+                scan.matched = group.needRows;
+                first = false;
+            } else {
+                std::vector<std::int64_t> both;
+                std::set_intersection(scan.matched.begin(), scan.matched.end(),
+                                      group.needRows.begin(), group.needRows.end(),
+                                      std::back_inserter(both));
+                scan.matched.swap(both);
+            }
+        }
+        if (scan.matched.empty()) {
+            return {};
+        }
+        std::uint64_t tokens = 0;
+        for (const CachedService& s : c.services) {
+            tokens += s.tokenCount;
+        }
+        scan.rowCount = std::max<std::int64_t>(1, static_cast<std::int64_t>(c.services.size()));
+        scan.averageLength = static_cast<double>(tokens) / static_cast<double>(scan.rowCount);
+    }
+    // Terms: every phrase, then one per group for rows it reaches only through a need.
     const std::size_t phraseCount = scan.phrases.size();
-    std::vector<double> idf(phraseCount);
-    std::size_t driver = 0;
+    const std::size_t termCount = phraseCount + plan.groups.size();
+    std::vector<double> idf(termCount, 0.0);
     for (std::size_t p = 0; p < phraseCount; ++p) {
         idf[p] = phraseIdf(scan.rowCount, scan.phrases[p].rowsWithPhrase);
-        if (scan.phrases[p].rowids.size() < scan.phrases[driver].rowids.size()) {
-            driver = p;
-        }
+    }
+    for (std::size_t g = 0; g < plan.groups.size(); ++g) {
+        idf[phraseCount + g] = phraseIdf(scan.rowCount, plan.groups[g].needRows.size());
     }
     std::vector<Ranked>& ranked = rankedScratch;
     ranked.clear();
     std::vector<std::size_t> cursor(phraseCount, 0);
-    std::vector<double> frequency(phraseCount, 0.0);
-    const PhraseHits& lead = scan.phrases[driver];
-    bool exhausted = false;
-    // Walk the shortest list; find each of its rows in the others (all lists ascend).
-    for (std::size_t r = 0; r < lead.rowids.size() && !exhausted; ++r) {
-        const std::int64_t rowid = lead.rowids[r];
-        bool inAll = true;
-        for (std::size_t p = 0; p < phraseCount && inAll; ++p) {
-            if (p == driver) {
-                frequency[p] = lead.weightedFrequency[r];
-                continue;
-            }
-            const std::vector<std::int64_t>& ids = scan.phrases[p].rowids;
-            auto at = std::lower_bound(ids.begin() + static_cast<std::ptrdiff_t>(cursor[p]), ids.end(), rowid);
-            cursor[p] = static_cast<std::size_t>(at - ids.begin());
-            if (at == ids.end()) {
-                exhausted = true;
-                inAll = false;
-            } else if (*at != rowid) {
-                inAll = false;
-            } else {
-                frequency[p] = scan.phrases[p].weightedFrequency[cursor[p]];
-            }
-        }
-        if (!inAll) {
-            continue;
-        }
+    std::vector<std::size_t> needCursor(plan.groups.size(), 0);
+    std::vector<double> frequency(termCount, 0.0);
+    // Frequency of phrase p in `rowid`; rows are visited in ascending order, so cursors only move
+    // on.
+    auto hitsIn = [&](std::size_t p, std::int64_t rowid) {
+        const std::vector<std::int64_t>& ids = scan.phrases[p].rowids;
+        auto at = std::lower_bound(ids.begin() + static_cast<std::ptrdiff_t>(cursor[p]), ids.end(),
+                                   rowid);
+        cursor[p] = static_cast<std::size_t>(at - ids.begin());
+        return at != ids.end() && *at == rowid ? scan.phrases[p].weightedFrequency[cursor[p]] : 0.0;
+    };
+    for (const std::int64_t rowid : scan.matched) {
         const std::uint32_t index = c.indexOf(rowid);
         if (index == Cache::kNone || !passes(c.services[index])) {
             continue;
         }
+        for (std::size_t p = 0; p < phraseCount; ++p) {
+            frequency[p] = hitsIn(p, rowid);
+        }
+        for (std::size_t g = 0; g < plan.groups.size(); ++g) {
+            const QueryGroup& group = plan.groups[g];
+            bool byPhrase = false;
+            for (const int p : group.phrases) {
+                byPhrase = byPhrase || frequency[static_cast<std::size_t>(p)] > 0.0;
+            }
+            double needHit = 0.0;
+            if (!byPhrase && !group.needRows.empty()) {
+                const std::vector<std::int64_t>& ids = group.needRows;
+                auto at = std::lower_bound(ids.begin() + static_cast<std::ptrdiff_t>(needCursor[g]),
+                                           ids.end(), rowid);
+                needCursor[g] = static_cast<std::size_t>(at - ids.begin());
+                needHit = at != ids.end() && *at == rowid ? kColumnWeights[1] : 0.0;
+            }
+            frequency[phraseCount + g] = needHit;
+        }
         const CachedService& s = c.services[index];
-        ranked.push_back({bm25Score(idf.data(), frequency.data(), phraseCount, static_cast<double>(s.tokenCount),
-                                    scan.averageLength),
+        ranked.push_back({bm25Score(idf.data(), frequency.data(), termCount,
+                                    static_cast<double>(s.tokenCount), scan.averageLength),
                           s.nameRank, index});
     }
     totalMatches = ranked.size();
@@ -209,22 +243,28 @@ std::vector<std::string> DirectoryStore::Impl::suggestNeeds(const Cache& c,
         int matchedWords = 0;
         for (const std::string& typed : words) {
             int bestForWord = 0;
+            const std::size_t typedLength = utf8Length(typed);
             for (const std::string& word : c.needWords[n].words) {
                 int score = 0;
+                const std::size_t wordLength = utf8Length(word);
                 if (typed == word) {
                     score = 100;
-                } else if (typed.size() >= 3 && word.rfind(typed, 0) == 0) {
-                    score = 80;  // still typing it: "lonel" -> "lonely"
-                } else if (word.size() >= 4 && typed.rfind(word, 0) == 0) {
+                } else if ((typedLength >= 3 || isCjkToken(typed)) && word.rfind(typed, 0) == 0) {
+                    score = 80;  // still typing it: "lonel" -> "lonely", "孤" -> "孤独"
+                } else if (wordLength >= 4 && typed.rfind(word, 0) == 0) {
                     score = 70;  // a longer form: "debts" -> "debt"
-                } else if (typed.size() >= 4) {
-                    const int limit = typed.size() >= 7 ? 2 : 1;
+                } else if (isCjkToken(typed) && wordLength >= 2 &&
+                           typed.find(word) != std::string::npos) {
+                    score = 70;  // the word inside a Chinese run: "我很孤独" -> "孤独"
+                } else if (typedLength >= 4 && !isCjkToken(typed)) {
+                    const int limit = typedLength >= 7 ? 2 : 1;
                     const int distance = editDistance(typed, word, limit);
                     if (distance <= limit) {
                         score = 60 - 10 * distance;  // a slip: "lonley" -> "lonely"
-                    } else if (typed.size() < word.size()) {
+                    } else if (typedLength < wordLength) {
                         // A slip in a word still being typed: compare with the word's start.
-                        const int prefixDistance = editDistance(typed, std::string_view(word).substr(0, typed.size()), 1);
+                        const int prefixDistance =
+                            editDistance(typed, codePointPrefix(word, typedLength), 1);
                         if (prefixDistance <= 1) {
                             score = 40;
                         }
@@ -262,6 +302,11 @@ DirectoryStore::DirectoryStore(const std::string& path, const TimeZone& zone)
 DirectoryStore::~DirectoryStore() = default;
 DirectoryStore::DirectoryStore(DirectoryStore&&) noexcept = default;
 DirectoryStore& DirectoryStore::operator=(DirectoryStore&&) noexcept = default;
+
+void DirectoryStore::setNeedWords(std::vector<NeedWords> words) {
+    m_impl->translatedNeedWords = std::move(words);
+    m_impl->cache.reset();  // rebuilt, with them, at the next search
+}
 
 void DirectoryStore::replaceAll(const DirectoryData& data, const std::string& source) {
     Database& db = m_impl->db;
@@ -439,9 +484,9 @@ SearchResults DirectoryStore::search(const SearchRequest& request, std::chrono::
     };
 
     const std::vector<SearchToken> tokens = impl.tokenizer.tokens(request.text);
-    const std::string expression = buildMatchExpression(tokens);
+    const std::vector<SearchToken> words = meaningfulSearchTokens(tokens);
     std::vector<std::uint32_t> chosen;
-    if (!impossible && expression.empty()) {
+    if (!impossible && words.empty()) {
         for (std::uint32_t index : c.byName) {
             if (passes(c.services[index])) {
                 ++results.totalMatches;
@@ -450,9 +495,16 @@ SearchResults DirectoryStore::search(const SearchRequest& request, std::chrono::
                 }
             }
         }
-    } else if (!impossible) {
-        chosen = impl.rankMatches(c, expression, meaningfulTokens(tokens), passes, request.limit,
-                                  results.totalMatches);
+    } else if (!words.empty()) {
+        const QueryPlan plan = planQuery(words, c);
+        for (const std::uint16_t named : plan.namedNeeds) {
+            if (results.namedNeedCodes.size() < kMaxSuggestions) {
+                results.namedNeedCodes.push_back(c.needCodes[named]);
+            }
+        }
+        if (!impossible) {
+            chosen = impl.rankMatches(c, plan, passes, request.limit, results.totalMatches);
+        }
     }
 
     results.items.reserve(chosen.size());
@@ -476,8 +528,12 @@ SearchResults DirectoryStore::search(const SearchRequest& request, std::chrono::
         summary.acceptsReferrals = s.acceptsReferrals;
         results.items.push_back(std::move(summary));
     }
-    if (results.items.empty() && !tokens.empty()) {
-        results.suggestedNeedCodes = impl.suggestNeeds(c, meaningfulTokens(tokens));
+    if (results.items.empty() && !words.empty()) {
+        std::vector<std::string> texts;
+        for (const SearchToken& word : words) {
+            texts.push_back(word.text);
+        }
+        results.suggestedNeedCodes = impl.suggestNeeds(c, texts);
     }
     return results;
 }

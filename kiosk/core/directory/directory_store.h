@@ -8,11 +8,17 @@
 // indexes for 1-3 characters. Letters Unicode cannot decompose (ł, ø, æ, ß, ...) are folded
 // before indexing, so "zolc" finds "Żółć" and "cafe" finds "Café".
 //
-// Search is "as you type": the text is split by the index's own tokenizer (so quotes, brackets,
-// `*`, AND/OR/NOT and NEAR( typed by a resident are plain characters, never query syntax), every
-// word becomes a prefix ("foo" -> "foo"*), all words are required, and finished filler words
-// ("and", "the", "help", "with", ...) are dropped when other words remain. Results are ranked by
-// bm25 with weights name 10, needs 5, organisation 3, places 1.5, description 1 (ties by name).
+// Search is "as you type": the text is folded and split by the index's own tokenizer (so quotes,
+// brackets, `*`, AND/OR/NOT and NEAR( typed by a resident are plain characters, never query
+// syntax), every word becomes a prefix ("foo" -> "foo"*), all words are required, and finished
+// filler words ("and", "the", "help", "with", "i", "في", ... in each of the kiosk's languages) are
+// dropped when other words remain. Text in any script is folded alike (search_text.h: case, Arabic
+// script letter forms and harakat, native digits); Chinese is indexed as character bigrams, so
+// any part of a name or description can be typed. A word also finds the services of a need it
+// names in any language (setNeedWords(): "samotność", "تنهایی", "孤独" -> Feeling lonely), and a
+// word of five letters or more that nothing in the index starts with finds the index's words one
+// letter away ("lonley" -> "lonely"); search_plan.h has the rules. Results are ranked by bm25 with
+// weights name 10, needs 5, organisation 3, places 1.5, description 1 (ties by name).
 // The scores are SQLite's bm25() formula, computed from one internal FTS5 pass per word rather
 // than one SQL step per row (see phrase_scan.h), so even a single letter over 100k services ranks
 // in milliseconds. An empty text (or one with no letters or digits) browses everything in name
@@ -48,6 +54,7 @@
 
 #include "core/directory/directory_types.h"
 #include "core/directory/time_zone.h"
+#include "core/i18n/i18n.h"
 #include "core/storage/database.h"
 
 namespace signpost {
@@ -97,6 +104,10 @@ struct SearchResults {
     // Filled when items is empty and text was given: need codes related to the words typed
     // (name, keyword or fuzzy match), best first, at most 4.
     std::vector<std::string> suggestedNeedCodes;
+    // Needs the words typed name through a translation (any language's tile name or need words)
+    // or a one-letter slip, in need order, at most 4, whether or not anything was found: the UI
+    // can offer their tiles beside the results ("lonley" -> feeling-lonely).
+    std::vector<std::string> namedNeedCodes;
 };
 
 struct DirectoryStats {
@@ -162,6 +173,11 @@ public:
     // update; any error (ImportError for a dangling reference, StorageError) rolls it all back.
     void applyChanges(const DirectoryData& data, const std::vector<std::string>& deletedServiceIds,
                       const std::string& newVersion);
+
+    // Words residents may type for each need, in every language the texts have
+    // (I18n::needWords() with the codes of needs()): search maps them to the need's services.
+    // Replaces any earlier set; the search cache is rebuilt with them at the next search.
+    void setNeedWords(std::vector<NeedWords> words);
 
     // See the top of this file. Never throws for anything a resident can type; StorageError only
     // if the database itself fails.

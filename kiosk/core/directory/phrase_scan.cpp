@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <numeric>
 
 #include "core/directory/search_text.h"
@@ -12,7 +13,7 @@ namespace signpost {
 
 struct PhraseScanner::Target {
     PhraseScan* scan = nullptr;
-    const std::vector<int>* walkOrder = nullptr;
+    const std::vector<ScanGroup>* groups = nullptr;
 };
 
 namespace {
@@ -76,23 +77,55 @@ void scanFunction(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context
     scan.averageLength = static_cast<double>(tokens) / static_cast<double>(scan.rowCount);
     const int phrases = api->xPhraseCount(fts);
     scan.phrases.resize(static_cast<std::size_t>(std::max(phrases, 0)));
-    std::vector<int> order;
-    if (target->walkOrder != nullptr && target->walkOrder->size() == static_cast<std::size_t>(phrases)) {
-        order = *target->walkOrder;
-    } else {
-        order.resize(static_cast<std::size_t>(std::max(phrases, 0)));
-        std::iota(order.begin(), order.end(), 0);
-    }
-    const std::vector<std::int64_t>* keep = nullptr;
-    for (std::size_t step = 0; rc == SQLITE_OK && step < order.size(); ++step) {
-        PhraseHits& hits = scan.phrases[static_cast<std::size_t>(order[step])];
+    for (PhraseHits& hits : scan.phrases) {
         hits.rowsWithPhrase = 0;
         hits.rowids.clear();
         hits.weightedFrequency.clear();
-        PhraseWalk walk{&hits, keep};
-        rc = api->xQueryPhrase(fts, order[step], &walk, collectRow);
-        keep = &hits.rowids;
     }
+    std::vector<std::int64_t> keep;  // rows satisfying every group walked so far
+    std::vector<std::int64_t> merged;
+    bool first = true;
+    for (const ScanGroup& group : *target->groups) {
+        std::vector<std::int64_t> groupRows;
+        for (const int phrase : group.phrases) {
+            if (rc != SQLITE_OK || phrase < 0 || phrase >= phrases) {
+                continue;
+            }
+            PhraseHits& hits = scan.phrases[static_cast<std::size_t>(phrase)];
+            merged.clear();
+            if (hits.rowsWithPhrase == 0) {
+                PhraseWalk walk{&hits, first ? nullptr : &keep};
+                rc = api->xQueryPhrase(fts, phrase, &walk, collectRow);
+                std::set_union(groupRows.begin(), groupRows.end(), hits.rowids.begin(),
+                               hits.rowids.end(), std::back_inserter(merged));
+            } else {
+                // The same phrase in an earlier group: walked then, against a wider set of rows.
+                std::vector<std::int64_t> within;
+                std::set_intersection(hits.rowids.begin(), hits.rowids.end(), keep.begin(),
+                                      keep.end(), std::back_inserter(within));
+                std::set_union(groupRows.begin(), groupRows.end(), within.begin(), within.end(),
+                               std::back_inserter(merged));
+            }
+            groupRows.swap(merged);
+        }
+        if (group.extraRows != nullptr) {
+            merged.clear();
+            if (first) {
+                std::set_union(groupRows.begin(), groupRows.end(), group.extraRows->begin(),
+                               group.extraRows->end(), std::back_inserter(merged));
+            } else {
+                std::vector<std::int64_t> extra;
+                std::set_intersection(group.extraRows->begin(), group.extraRows->end(),
+                                      keep.begin(), keep.end(), std::back_inserter(extra));
+                std::set_union(groupRows.begin(), groupRows.end(), extra.begin(), extra.end(),
+                               std::back_inserter(merged));
+            }
+            groupRows.swap(merged);
+        }
+        keep.swap(groupRows);
+        first = false;
+    }
+    scan.matched.swap(keep);
     if (rc != SQLITE_OK) {
         sqlite3_result_error_code(context, rc);
         return;
@@ -114,9 +147,10 @@ PhraseScanner::PhraseScanner(Database& db) : m_target(new Target()), m_statement
     return db.prepare("SELECT signpost_phrase_scan(service_fts) FROM service_fts WHERE service_fts MATCH ?1 LIMIT 1");
 }()) {}
 
-bool PhraseScanner::scan(const std::string& expression, const std::vector<int>& walkOrder, PhraseScan& into) {
+bool PhraseScanner::scan(const std::string& expression, const std::vector<ScanGroup>& groups,
+                         PhraseScan& into) {
     m_target->scan = &into;
-    m_target->walkOrder = &walkOrder;
+    m_target->groups = &groups;
     m_statement.bind(1, expression);
     bool matched = false;
     try {
@@ -124,12 +158,12 @@ bool PhraseScanner::scan(const std::string& expression, const std::vector<int>& 
     } catch (...) {
         m_statement.reset();
         m_target->scan = nullptr;
-        m_target->walkOrder = nullptr;
+        m_target->groups = nullptr;
         throw;
     }
     m_statement.reset();
     m_target->scan = nullptr;
-    m_target->walkOrder = nullptr;
+    m_target->groups = nullptr;
     if (matched) {
         // xQueryPhrase visits rows in rowid order; the intersection relies on it, so make sure.
         for (PhraseHits& hits : into.phrases) {

@@ -6,9 +6,12 @@
 // once to count the rows containing it. For "a"* over 100k services that is 100 ms. Instead, a
 // tiny auxiliary function runs once on the first matching row and calls xQueryPhrase for every
 // phrase: FTS5 then walks each doclist internally, and for every row we keep its rowid and the
-// column-weighted number of times the phrase occurs in it. The caller intersects the lists (all
-// phrases are required), takes each row's length from its own cache, and computes exactly what
-// bm25() would (same constants, same order of floating-point operations; a test checks it).
+// column-weighted number of times the phrase occurs in it. A query is a list of groups, one per
+// word typed, all required; a group is satisfied by any of its phrases (the word as typed, and the
+// index's words one letter away from it) or by extra rows the caller supplies (the services of a
+// need the word names in another language). The scan keeps the rows satisfying every group; the
+// caller takes each row's length from its own cache and computes exactly what bm25() would for the
+// same phrases (same constants, same order of floating-point operations; a test checks it).
 //
 // Thread-safety: one PhraseScanner per connection, used from that connection's thread.
 #pragma once
@@ -34,6 +37,13 @@ struct PhraseScan {
     std::int64_t rowCount = 0;     // rows in the index (bm25's N)
     double averageLength = 0;      // tokens per row, all columns (bm25's avgdl)
     std::vector<PhraseHits> phrases;
+    std::vector<std::int64_t> matched;  // rows satisfying every group, ascending
+};
+
+// One required part of a query (see above).
+struct ScanGroup {
+    std::vector<int> phrases;                              // indexes into the expression's phrases
+    const std::vector<std::int64_t>* extraRows = nullptr;  // ascending; rows that satisfy it anyway
 };
 
 // The FTS table's columns, in order, and their bm25 weights.
@@ -46,13 +56,15 @@ public:
     PhraseScanner(const PhraseScanner&) = delete;
     PhraseScanner& operator=(const PhraseScanner&) = delete;
 
-    // Runs `expression` (an FTS5 MATCH over service_fts). Returns false, with `into` untouched,
-    // when no row matches every phrase. Phrases are walked in `walkOrder` (indexes into the
-    // expression's phrases; empty = as written): the first keeps every row, each later one only
-    // the rows every earlier one had, so the last walked holds the full intersection. Put the
-    // most selective phrase first (a longer prefix usually is). Reuses `into`'s storage.
-    // Throws StorageError.
-    bool scan(const std::string& expression, const std::vector<int>& walkOrder, PhraseScan& into);
+    // Runs `expression` (an FTS5 MATCH over service_fts, normally all the groups' phrases joined by
+    // OR). Returns false, with `into` untouched, when no row matches the expression at all (the
+    // caller may still have rows from groups' extraRows). Groups are walked in the order given:
+    // the first keeps every row it matches, each later one only the rows every earlier one had,
+    // so `into.matched` ends as the rows satisfying them all, and each phrase's hits cover every
+    // matched row. Put the most selective group first (a longer prefix usually is). Reuses
+    // `into`'s storage. Throws StorageError.
+    bool scan(const std::string& expression, const std::vector<ScanGroup>& groups,
+              PhraseScan& into);
 
     struct Target;  // implementation detail (phrase_scan.cpp)
 

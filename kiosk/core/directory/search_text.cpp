@@ -1,6 +1,8 @@
 #include "core/directory/search_text.h"
 
 #include <sqlite3.h>
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
 
 #include <algorithm>
 #include <array>
@@ -45,12 +47,38 @@ std::string_view foldedLetter(unsigned codePoint) {
     }
 }
 
-// Short words people type around what they want ("I need help with debt"). Dropped only once
-// finished and only if something else remains.
-constexpr std::array<std::string_view, 34> kStopWords = {
-    "a",    "an",  "and",  "any",  "are",  "at",   "by",   "can",   "for",    "from", "get", "help",
-    "how",  "i",   "im",   "in",   "is",   "it",   "me",   "my",    "near",   "need", "of",  "on",
-    "or",   "please", "some", "the", "to", "want", "what", "where", "with", "looking"};
+// Short words people type around what they want ("I need help with debt", "potrzebuję pomocy z
+// długami", "أحتاج مساعدة في"), in each of the kiosk's languages. Dropped only once finished and
+// only if something else remains. Written as typed; folded (foldQueryText) before comparing.
+constexpr std::array<std::string_view, 164> kStopWordsAsTyped = {
+    // English
+    "a", "an", "and", "any", "are", "at", "by", "can", "for", "from", "get", "help", "how", "i",
+    "im", "in", "is", "it", "me", "my", "near", "need", "of", "on", "or", "please", "some", "the",
+    "to", "want", "what", "where", "with", "looking",
+    // Polish
+    "i", "w", "z", "na", "do", "dla", "o", "od", "po", "się", "mi", "mnie", "jestem", "potrzebuję",
+    "pomoc", "pomocy", "chcę", "szukam", "jak", "gdzie",
+    // Romanian
+    "și", "în", "la", "cu", "de", "pe", "pentru", "am", "nevoie", "ajutor", "vreau", "caut", "unde",
+    "cum", "mă",
+    // Ukrainian
+    "і", "й", "в", "у", "з", "на", "до", "для", "мені", "я", "потрібна", "потрібно", "допомога",
+    "хочу", "шукаю", "де", "як",
+    // Arabic
+    "في", "من", "على", "إلى", "عن", "مع", "و", "أريد", "أحتاج", "احتاج", "مساعدة", "أبحث", "ابحث",
+    "أين", "كيف",
+    // Persian
+    "از", "به", "در", "با", "برای", "را", "می‌خواهم", "کمک", "نیاز", "دارم", "کجا", "چطور",
+    // Urdu
+    "کے", "کی", "کا", "میں", "اور", "سے", "کو", "مجھے", "چاہیے", "مدد", "ضرورت", "کہاں", "کیسے",
+    // Kurdish (Sorani)
+    "لە", "بۆ", "بە", "لەگەڵ", "یارمەتی", "پێویستم", "دەمەوێت",
+    // Bengali
+    "এবং", "ও", "আমার", "আমি", "সাহায্য", "দরকার", "চাই", "কোথায়",
+    // Punjabi (Gurmukhi)
+    "ਅਤੇ", "ਦੇ", "ਦੀ", "ਦਾ", "ਵਿੱਚ", "ਨੂੰ", "ਮੈਨੂੰ", "ਮਦਦ", "ਚਾਹੀਦੀ", "ਲੋੜ",
+    // Somali
+    "iyo", "ee", "ku", "ka", "u", "waxaan", "baahanahay", "caawimo", "rabaa", "xagee", "sidee"};
 
 // At most `bytes` bytes of `text`, never ending inside a UTF-8 sequence.
 std::string_view utf8Prefix(std::string_view text, std::size_t bytes) {
@@ -63,9 +91,7 @@ std::string_view utf8Prefix(std::string_view text, std::size_t bytes) {
     return text.substr(0, bytes);
 }
 
-bool isStopWord(std::string_view word) {
-    return std::find(kStopWords.begin(), kStopWords.end(), word) != kStopWords.end();
-}
+bool isStopWord(std::string_view word);
 
 constexpr std::size_t kMaxTokens = 8;
 constexpr std::size_t kMaxTokenBytes = 64;
@@ -73,25 +99,273 @@ constexpr std::size_t kMaxInputBytes = 512;
 
 }  // namespace
 
-std::string foldLetters(std::string_view text) {
-    std::string result;
-    result.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const auto lead = static_cast<unsigned char>(text[i]);
-        if (lead >= 0xC3 && lead <= 0xC5 && i + 1 < text.size()) {
-            const auto next = static_cast<unsigned char>(text[i + 1]);
-            const unsigned codePoint = ((lead & 0x1Fu) << 6) | (next & 0x3Fu);
-            std::string_view replacement = foldedLetter(codePoint);
-            if (!replacement.empty()) {
-                result += replacement;
-                ++i;
-                continue;
-            }
-        }
-        result += text[i];
+namespace {
+
+void appendUtf8(std::string& out, char32_t c) {
+    if (c < 0x80) {
+        out += static_cast<char>(c);
+    } else if (c < 0x800) {
+        out += static_cast<char>(0xC0 | (c >> 6));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+        out += static_cast<char>(0xE0 | (c >> 12));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (c >> 18));
+        out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (c & 0x3F));
     }
+}
+
+// Decodes one code point at `at` (advancing it); malformed bytes come back as U+FFFD.
+char32_t nextCodePoint(std::string_view text, std::size_t& at) {
+    const auto lead = static_cast<unsigned char>(text[at++]);
+    if (lead < 0x80) {
+        return lead;
+    }
+    int extra = 0;
+    char32_t c = 0;
+    if ((lead & 0xE0) == 0xC0) {
+        extra = 1;
+        c = lead & 0x1F;
+    } else if ((lead & 0xF0) == 0xE0) {
+        extra = 2;
+        c = lead & 0x0F;
+    } else if ((lead & 0xF8) == 0xF0) {
+        extra = 3;
+        c = lead & 0x07;
+    } else {
+        return 0xFFFD;
+    }
+    for (int i = 0; i < extra; ++i) {
+        if (at >= text.size() || (static_cast<unsigned char>(text[at]) & 0xC0) != 0x80) {
+            return 0xFFFD;
+        }
+        c = (c << 6) | (static_cast<unsigned char>(text[at++]) & 0x3Fu);
+    }
+    return c;
+}
+
+bool isCjk(char32_t c) {
+    return (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3134F) ||
+           (c >= 0x3040 && c <= 0x30FF) || (c >= 0x31F0 && c <= 0x31FF) || c == 0x3005;
+}
+
+// Arabic-script letters the languages' keyboards write differently for the same word (see the
+// header), native digits and nukta. Returns the replacement, or 0 to drop the character, or the
+// character itself.
+char32_t foldScriptLetter(char32_t c) {
+    if ((c >= 0x0610 && c <= 0x061A) || (c >= 0x064B && c <= 0x065F) || c == 0x0670 ||
+        c == 0x0640 || (c >= 0x06D6 && c <= 0x06DC) || (c >= 0x06DF && c <= 0x06E4) ||
+        c == 0x06E7 || c == 0x06E8 || (c >= 0x06EA && c <= 0x06ED) || c == 0x09BC || c == 0x0A3C) {
+        return 0;  // harakat, Quranic marks, tatweel; Bengali and Gurmukhi nukta
+    }
+    switch (c) {
+        case 0x0622:
+        case 0x0623:
+        case 0x0625:
+        case 0x0671:
+        case 0x0672:
+        case 0x0673:
+            return 0x0627;  // ا
+        case 0x0624:
+            return 0x0648;  // و
+        case 0x0626:
+        case 0x0649:
+        case 0x06CC:
+        case 0x06D0:
+        case 0x06D1:
+        case 0x06D2:
+            return 0x064A;  // ي
+        case 0x06A9:
+        case 0x06AA:
+        case 0x06AB:
+            return 0x0643;  // ك
+        case 0x0629:
+        case 0x06BE:
+        case 0x06C0:
+        case 0x06C1:
+        case 0x06C2:
+        case 0x06C3:
+        case 0x06D5:
+            return 0x0647;  // ه
+        default:
+            break;
+    }
+    if (c >= 0x0660 && c <= 0x0669) {
+        return U'0' + (c - 0x0660);
+    }
+    if (c >= 0x06F0 && c <= 0x06F9) {
+        return U'0' + (c - 0x06F0);
+    }
+    if (c >= 0x09E6 && c <= 0x09EF) {
+        return U'0' + (c - 0x09E6);
+    }
+    if (c >= 0x0A66 && c <= 0x0A6F) {
+        return U'0' + (c - 0x0A66);
+    }
+    return c;
+}
+
+const icu::Normalizer2* caseFolder() {
+    static const icu::Normalizer2* instance = [] {
+        UErrorCode status = U_ZERO_ERROR;
+        const icu::Normalizer2* normalizer = icu::Normalizer2::getNFKCCasefoldInstance(status);
+        return U_SUCCESS(status) ? normalizer : nullptr;
+    }();
+    return instance;
+}
+
+enum class CjkForm { Bigrams, Runs };
+
+std::string foldText(std::string_view text, CjkForm cjk) {
+    std::string folded;
+    if (const icu::Normalizer2* normalizer = caseFolder()) {
+        UErrorCode status = U_ZERO_ERROR;
+        const icu::UnicodeString source = icu::UnicodeString::fromUTF8(
+            icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+        normalizer->normalize(source, status).toUTF8String(folded);
+        if (U_FAILURE(status)) {
+            folded.assign(text);
+        }
+    } else {
+        folded.assign(text);  // no ICU data: unicode61 still folds case and accents
+    }
+    std::string result;
+    result.reserve(folded.size() + 8);
+    std::vector<char32_t> run;  // the Chinese/Japanese characters in a row
+    auto flushRun = [&] {
+        if (run.empty()) {
+            return;
+        }
+        result += ' ';
+        if (cjk == CjkForm::Runs || run.size() == 1) {
+            for (char32_t c : run) {
+                appendUtf8(result, c);
+            }
+        } else {
+            for (std::size_t i = 0; i + 1 < run.size(); ++i) {
+                appendUtf8(result, run[i]);
+                appendUtf8(result, run[i + 1]);
+                result += ' ';
+            }
+            appendUtf8(result, run.back());
+        }
+        result += ' ';
+        run.clear();
+    };
+    std::size_t at = 0;
+    while (at < folded.size()) {
+        const char32_t c = nextCodePoint(folded, at);
+        if (isCjk(c)) {
+            run.push_back(c);
+            continue;
+        }
+        flushRun();
+        const std::string_view latin =
+            c <= 0xFFFF ? foldedLetter(static_cast<unsigned>(c)) : std::string_view();
+        if (!latin.empty()) {
+            result += latin;
+        } else if (const char32_t mapped = foldScriptLetter(c); mapped != 0) {
+            appendUtf8(result, mapped);
+        }
+    }
+    flushRun();
     return result;
 }
+
+}  // namespace
+
+std::string foldLetters(std::string_view text) {
+    return foldText(text, CjkForm::Bigrams);
+}
+
+std::string foldQueryText(std::string_view text) {
+    return foldText(text, CjkForm::Runs);
+}
+
+bool isCjkToken(std::string_view token) {
+    std::size_t at = 0;
+    return !token.empty() && isCjk(nextCodePoint(token, at));
+}
+
+std::vector<std::string> cjkBigrams(std::string_view run) {
+    std::vector<char32_t> characters;
+    for (std::size_t at = 0; at < run.size();) {
+        characters.push_back(nextCodePoint(run, at));
+    }
+    std::vector<std::string> bigrams;
+    if (characters.size() == 1) {
+        bigrams.emplace_back(run);
+    }
+    for (std::size_t i = 0; i + 1 < characters.size(); ++i) {
+        std::string pair;
+        appendUtf8(pair, characters[i]);
+        appendUtf8(pair, characters[i + 1]);
+        bigrams.push_back(std::move(pair));
+    }
+    return bigrams;
+}
+
+std::size_t utf8Length(std::string_view text) {
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    }));
+}
+
+std::string_view codePointPrefix(std::string_view text, std::size_t count) {
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < count && at < text.size(); ++i) {
+        nextCodePoint(text, at);
+    }
+    return text.substr(0, at);
+}
+
+std::string_view codePointSuffix(std::string_view text, std::size_t count) {
+    const std::size_t total = utf8Length(text);
+    const std::string_view head = codePointPrefix(text, total > count ? total - count : 0);
+    return text.substr(head.size());
+}
+
+namespace {
+
+bool isStopWord(std::string_view word) {
+    static const std::vector<std::string> folded = [] {
+        std::vector<std::string> words;
+        for (std::string_view typed : kStopWordsAsTyped) {
+            // unicode61 also strips accents from Latin letters ("się" -> "sie") but leaves other
+            // scripts' letters whole ("й"): do the same so the list compares with its tokens.
+            const std::string key = foldQueryText(typed);
+            std::string decomposed = key;
+            UErrorCode status = U_ZERO_ERROR;
+            if (const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+                U_SUCCESS(status)) {
+                decomposed.clear();
+                nfd->normalize(icu::UnicodeString::fromUTF8(key), status).toUTF8String(decomposed);
+            }
+            std::string plain;
+            char32_t base = 0;
+            for (std::size_t at = 0; at < decomposed.size();) {
+                const char32_t c = nextCodePoint(decomposed, at);
+                const bool latinBase = base < 0x0250 || (base >= 0x1E00 && base <= 0x1EFF);
+                if (c >= 0x0300 && c <= 0x036F && latinBase) {
+                    continue;
+                }
+                base = c;
+                appendUtf8(plain, c);
+            }
+            words.push_back(plain);
+        }
+        std::sort(words.begin(), words.end());
+        return words;
+    }();
+    return std::binary_search(folded.begin(), folded.end(), word);
+}
+
+}  // namespace
 
 struct SearchTokenizer::Api {
     fts5_tokenizer methods{};
@@ -118,8 +392,9 @@ SearchTokenizer::SearchTokenizer(sqlite3* db) {
     if (api->xFindTokenizer(api, "unicode61", &context, &holder->methods) != SQLITE_OK) {
         throw StorageError("FTS5 has no unicode61 tokenizer", SQLITE_ERROR, SQLITE_ERROR);
     }
-    const char* arguments[] = {"remove_diacritics", "2"};
-    if (holder->methods.xCreate(context, arguments, 2, &m_tokenizer) != SQLITE_OK) {
+    // As the index (directory_rows.cpp): marks are part of words (Bengali, Gurmukhi vowel signs).
+    const char* arguments[] = {"remove_diacritics", "2", "categories", "L* N* Co M*"};
+    if (holder->methods.xCreate(context, arguments, 4, &m_tokenizer) != SQLITE_OK) {
         throw StorageError("cannot create the unicode61 tokenizer", SQLITE_ERROR, SQLITE_ERROR);
     }
     m_api = holder.release();
@@ -137,7 +412,7 @@ std::vector<SearchToken> SearchTokenizer::tokens(std::string_view text) const {
         std::vector<SearchToken> tokens;
         std::vector<int> ends;
     } collector;
-    const std::string folded = foldLetters(utf8Prefix(text, kMaxInputBytes));
+    const std::string folded = foldQueryText(utf8Prefix(text, kMaxInputBytes));
     auto callback = [](void* context, int /*flags*/, const char* token, int length, int /*start*/,
                        int end) -> int {
         auto* into = static_cast<Collector*>(context);
@@ -151,6 +426,19 @@ std::vector<SearchToken> SearchTokenizer::tokens(std::string_view text) const {
                              static_cast<int>(folded.size()), callback);
     for (std::size_t i = 0; i < collector.tokens.size(); ++i) {
         collector.tokens[i].finished = static_cast<std::size_t>(collector.ends[i]) < folded.size();
+        collector.tokens[i].cjk = isCjkToken(collector.tokens[i].text);
+    }
+    // foldQueryText() puts spaces round a Chinese run, so the last token is finished only if
+    // something was typed after the run.
+    if (!collector.tokens.empty() && collector.tokens.back().cjk) {
+        const std::string_view typed = utf8Prefix(text, kMaxInputBytes);
+        std::size_t end = typed.size();
+        while (end > 0 &&
+               (typed[end - 1] == ' ' || typed[end - 1] == '\t' || typed[end - 1] == '\n')) {
+            --end;
+        }
+        collector.tokens.back().finished =
+            end < typed.size() || !isCjkToken(codePointSuffix(typed.substr(0, end), 1));
     }
     return std::move(collector.tokens);
 }
@@ -180,22 +468,26 @@ std::string SearchTokenizer::foldedKey(std::string_view text) const {
     return key;
 }
 
-std::vector<std::string> meaningfulTokens(const std::vector<SearchToken>& tokens) {
-    std::vector<std::string> kept;
+bool isStopWordToken(std::string_view token) {
+    return isStopWord(token);
+}
+
+std::vector<SearchToken> meaningfulSearchTokens(const std::vector<SearchToken>& tokens) {
+    std::vector<SearchToken> kept;
     for (const SearchToken& token : tokens) {
         if (!(token.finished && isStopWord(token.text))) {
-            kept.emplace_back(utf8Prefix(token.text, kMaxTokenBytes));
+            kept.push_back(token);
         }
     }
     if (kept.empty()) {
-        for (const SearchToken& token : tokens) {
-            kept.emplace_back(utf8Prefix(token.text, kMaxTokenBytes));
-        }
+        kept = tokens;
     }
     // Drop repeats ("food food") and keep the query bounded whatever is pasted in.
-    std::vector<std::string> unique;
-    for (std::string& token : kept) {
-        if (std::find(unique.begin(), unique.end(), token) == unique.end()) {
+    std::vector<SearchToken> unique;
+    for (SearchToken& token : kept) {
+        token.text = std::string(utf8Prefix(token.text, kMaxTokenBytes));
+        const auto same = [&](const SearchToken& other) { return other.text == token.text; };
+        if (std::find_if(unique.begin(), unique.end(), same) == unique.end()) {
             unique.push_back(std::move(token));
         }
     }
@@ -205,27 +497,64 @@ std::vector<std::string> meaningfulTokens(const std::vector<SearchToken>& tokens
     return unique;
 }
 
+std::vector<std::string> meaningfulTokens(const std::vector<SearchToken>& tokens) {
+    std::vector<std::string> texts;
+    for (SearchToken& token : meaningfulSearchTokens(tokens)) {
+        texts.push_back(std::move(token.text));
+    }
+    return texts;
+}
+
+std::string phraseFor(const SearchToken& token, bool prefix) {
+    std::string body;
+    bool star = prefix;
+    if (token.cjk) {
+        const std::vector<std::string> bigrams = cjkBigrams(token.text);
+        // One character: any bigram starting with it, or the run-final character. Two or more:
+        // their bigrams in a row, exactly.
+        star = bigrams.size() == 1 && utf8Length(bigrams[0]) == 1;
+        for (const std::string& bigram : bigrams) {
+            if (!body.empty()) {
+                body += ' ';
+            }
+            body += bigram;
+        }
+    } else {
+        body = token.text;
+    }
+    // A string in double quotes is never FTS5 syntax; a quote inside is doubled. (unicode61
+    // treats '"' as a separator, so there is none, but the quoting must not depend on that.)
+    std::string phrase = "\"";
+    for (char c : body) {
+        phrase += c;
+        if (c == '"') {
+            phrase += '"';
+        }
+    }
+    phrase += star ? "\"*" : "\"";
+    return phrase;
+}
+
 std::string buildMatchExpression(const std::vector<SearchToken>& tokens) {
     std::string expression;
-    for (const std::string& token : meaningfulTokens(tokens)) {
+    for (const SearchToken& token : meaningfulSearchTokens(tokens)) {
         if (!expression.empty()) {
             expression += ' ';
         }
-        // A string in double quotes is never FTS5 syntax; a quote inside is doubled. (unicode61
-        // treats '"' as a separator, so there is none, but the quoting must not depend on that.)
-        expression += '"';
-        for (char c : token) {
-            expression += c;
-            if (c == '"') {
-                expression += '"';
-            }
-        }
-        expression += "\"*";
+        expression += phraseFor(token);
     }
     return expression;
 }
 
-int editDistance(std::string_view a, std::string_view b, int limit) {
+int editDistance(std::string_view aText, std::string_view bText, int limit) {
+    std::u32string a;
+    std::u32string b;
+    for (std::size_t at = 0; at < aText.size();) {
+        a += nextCodePoint(aText, at);
+    }
+    for (std::size_t at = 0; at < bText.size();) {
+        b += nextCodePoint(bText, at);
+    }
     const int n = static_cast<int>(a.size());
     const int m = static_cast<int>(b.size());
     if (std::abs(n - m) > limit) {

@@ -1,14 +1,18 @@
 #include "core/i18n/i18n.h"
 
+#include <unicode/locid.h>
+#include <unicode/plurrule.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <mutex>
 #include <set>
 #include <unordered_map>
 
 #include "core/common/atomic_file.h"
 #include "core/common/log.h"
+#include "core/i18n/language_tag.h"
 
 namespace signpost {
 
@@ -16,9 +20,49 @@ struct I18n::Table {
     LanguageInfo info;
     // Values never move once inserted into an unordered_map node, so tr() can hand out c_str().
     std::unordered_map<std::string, std::string> texts;
+    // The language's CLDR plural rules (ICU); null if ICU has none (then every number is "other").
+    std::shared_ptr<const icu::PluralRules> plurals;
 };
 
 namespace {
+
+constexpr std::array<std::string_view, 6> kPluralCategories = {"zero", "one",  "two",
+                                                               "few",  "many", "other"};
+
+std::shared_ptr<const icu::PluralRules> pluralRulesFor(const std::string& code) {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Locale locale = icu::Locale::forLanguageTag(code, status);
+    if (U_FAILURE(status)) {
+        return nullptr;
+    }
+    std::shared_ptr<const icu::PluralRules> rules(icu::PluralRules::forLocale(locale, status));
+    if (U_FAILURE(status)) {
+        return nullptr;
+    }
+    return rules;
+}
+
+std::string categoryOf(const icu::PluralRules* rules, long long count) {
+    if (rules == nullptr) {
+        return "other";
+    }
+    std::string category;
+    rules->select(static_cast<double>(count)).toUTF8String(category);
+    return category.empty() ? std::string("other") : category;
+}
+
+std::string substitute(std::string text,
+                       std::initializer_list<std::pair<std::string_view, std::string_view>> args) {
+    for (const auto& [name, value] : args) {
+        const std::string placeholder = "{" + std::string(name) + "}";
+        std::size_t at = 0;
+        while ((at = text.find(placeholder, at)) != std::string::npos) {
+            text.replace(at, placeholder.size(), value);
+            at += value.size();
+        }
+    }
+    return text;
+}
 
 // Keys missing from every language: each is logged once and its own text is kept here so tr()
 // can return a stable pointer without touching the language tables.
@@ -71,10 +115,32 @@ std::shared_ptr<I18n::Table> parseTable(const std::string& expectedCode, const s
             if (!value.is_object()) {
                 throw I18nError(fileName + ": \"_meta\" must be an object");
             }
-            table->info.nativeName = value.value("native_name", expectedCode);
-            table->info.englishName = value.value("english_name", expectedCode);
-            table->info.rightToLeft = value.value("direction", std::string("ltr")) == "rtl";
-            std::string code = value.value("code", expectedCode);
+            auto metaText = [&](const char* field, const std::string& fallback) {
+                const auto found = value.find(field);
+                if (found == value.end()) {
+                    return fallback;
+                }
+                if (!found->is_string()) {
+                    throw I18nError(fileName + ": \"_meta\"." + field + " must be text");
+                }
+                return found->get<std::string>();
+            };
+            table->info.nativeName = metaText("native_name", expectedCode);
+            table->info.englishName = metaText("english_name", expectedCode);
+            const std::string direction = metaText("direction", "ltr");
+            if (direction != "ltr" && direction != "rtl") {
+                throw I18nError(fileName + ": \"_meta\".direction is \"" + direction +
+                                "\", expected \"ltr\" or \"rtl\"");
+            }
+            table->info.rightToLeft = direction == "rtl";
+            const std::string status = metaText("status", "draft");
+            if (status != "draft" && status != "reviewed") {
+                throw I18nError(fileName + ": \"_meta\".status is \"" + status +
+                                "\", expected \"draft\" or \"reviewed\"");
+            }
+            table->info.status =
+                status == "reviewed" ? TranslationStatus::Reviewed : TranslationStatus::Draft;
+            std::string code = metaText("code", expectedCode);
             if (code != expectedCode) {
                 throw I18nError(fileName + ": \"_meta\".code is \"" + code + "\", expected \"" +
                                 expectedCode + "\"");
@@ -84,9 +150,25 @@ std::shared_ptr<I18n::Table> parseTable(const std::string& expectedCode, const s
         if (!value.is_string()) {
             throw I18nError(fileName + ": key \"" + key + "\" must map to a string");
         }
+        if (const std::size_t hash = key.find('#'); hash != std::string::npos) {
+            const std::string_view category = std::string_view(key).substr(hash + 1);
+            if (hash == 0 || std::find(kPluralCategories.begin(), kPluralCategories.end(),
+                                       category) == kPluralCategories.end()) {
+                throw I18nError(
+                    fileName + ": key \"" + key +
+                    "\": a plural form ends in #zero, #one, #two, #few, #many or #other");
+            }
+        }
         table->texts.emplace(key, value.get<std::string>());
     }
+    table->plurals = pluralRulesFor(expectedCode);
     return table;
+}
+
+// A requested language's file name comes from config; only a canonical BCP 47 tag may become one.
+bool isFileTag(const std::string& code) {
+    const std::optional<std::string> canonical = canonicalLanguageTag(code);
+    return canonical && *canonical == code;
 }
 
 }  // namespace
@@ -101,6 +183,12 @@ I18n I18n::load(const std::filesystem::path& directory, const std::vector<std::s
     }
     for (const std::string& code : languages) {
         if (code == "en" || texts.count(code) != 0) {
+            continue;
+        }
+        if (!isFileTag(code)) {
+            logWarning("i18n", "\"" + code +
+                                   "\" is not a BCP 47 language tag like \"pl\" or \"zh-Hans\"; it "
+                                   "is not offered");
             continue;
         }
         const std::filesystem::path file = directory / (code + ".json");
@@ -187,16 +275,118 @@ const char* I18n::tr(std::string_view key) const {
 std::string I18n::format(
     std::string_view key,
     std::initializer_list<std::pair<std::string_view, std::string_view>> args) const {
-    std::string text = tr(key);
-    for (const auto& [name, value] : args) {
-        std::string placeholder = "{" + std::string(name) + "}";
-        std::size_t at = 0;
-        while ((at = text.find(placeholder, at)) != std::string::npos) {
-            text.replace(at, placeholder.size(), value);
-            at += value.size();
+    return substitute(tr(key), args);
+}
+
+std::string I18n::pluralCategory(std::string_view code, long long count) const {
+    const auto table = m_tables.find(code);
+    return categoryOf(table == m_tables.end() ? nullptr : table->second->plurals.get(), count);
+}
+
+const char* I18n::trPlural(std::string_view key, long long count) const {
+    // Each language picks its own category: 21 is "one" in Ukrainian but "other" in English.
+    for (const std::string_view code : {std::string_view(m_current), std::string_view("en")}) {
+        const auto table = m_tables.find(code);
+        if (table == m_tables.end()) {
+            continue;
+        }
+        const std::string plural =
+            std::string(key) + "#" + categoryOf(table->second->plurals.get(), count);
+        for (const std::string& candidate : {plural, std::string(key)}) {
+            const auto found = table->second->texts.find(candidate);
+            if (found != table->second->texts.end()) {
+                return found->second.c_str();
+            }
         }
     }
-    return text;
+    return tr(key);  // missing everywhere: tr() shows and logs the key
+}
+
+std::string I18n::formatPlural(
+    std::string_view key, long long count,
+    std::initializer_list<std::pair<std::string_view, std::string_view>> args) const {
+    return substitute(trPlural(key, count), args);
+}
+
+const char* I18n::textIn(std::string_view code, std::string_view key) const {
+    const auto table = m_tables.find(code);
+    if (table == m_tables.end()) {
+        return nullptr;
+    }
+    const auto found = table->second->texts.find(std::string(key));
+    return found == table->second->texts.end() ? nullptr : found->second.c_str();
+}
+
+std::vector<NeedWords> I18n::needWords(const std::vector<std::string>& needCodes) const {
+    std::vector<NeedWords> result;
+    for (const LanguageInfo& language : m_languages) {
+        for (const std::string& need : needCodes) {
+            NeedWords entry{need, language.code, {}};
+            if (const char* name = textIn(language.code, "need." + need)) {
+                entry.words.emplace_back(name);
+            }
+            if (const char* words = textIn(language.code, "need." + need + ".words")) {
+                // Entries are separated by commas; Arabic-script and CJK writers may type their
+                // own.
+                std::string current;
+                const std::string_view text(words);
+                auto flush = [&] {
+                    const std::size_t first = current.find_first_not_of(" \t");
+                    const std::size_t last = current.find_last_not_of(" \t");
+                    if (first != std::string::npos) {
+                        entry.words.push_back(current.substr(first, last - first + 1));
+                    }
+                    current.clear();
+                };
+                for (std::size_t i = 0; i < text.size(); ++i) {
+                    if (text[i] == ',') {
+                        flush();
+                    } else if (text.substr(i, 2) == "\xD8\x8C") {  // U+060C ARABIC COMMA
+                        flush();
+                        ++i;
+                    } else if (text.substr(i, 3) == "\xEF\xBC\x8C" ||
+                               text.substr(i, 3) == "\xE3\x80\x81") {
+                        flush();  // U+FF0C FULLWIDTH COMMA, U+3001 IDEOGRAPHIC COMMA
+                        i += 2;
+                    } else {
+                        current += text[i];
+                    }
+                }
+                flush();
+            }
+            if (!entry.words.empty()) {
+                result.push_back(std::move(entry));
+            }
+        }
+    }
+    return result;
+}
+
+std::vector<LanguageInfo> I18n::available(const std::filesystem::path& directory) {
+    std::vector<LanguageInfo> result;
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
+        const std::filesystem::path& file = entry.path();
+        if (file.extension() != ".json" || !entry.is_regular_file(error)) {
+            continue;
+        }
+        const std::string code = file.stem().string();
+        if (!isFileTag(code)) {
+            logWarning("i18n", file.filename().string() + " is not named by a BCP 47 tag; ignored");
+            continue;
+        }
+        std::string text;
+        try {
+            text = readFile(file);
+        } catch (const FileError& failure) {
+            throw I18nError(failure.what());
+        }
+        result.push_back(parseTable(code, text, file.string())->info);
+    }
+    std::sort(result.begin(), result.end(), [](const LanguageInfo& a, const LanguageInfo& b) {
+        return std::make_pair(a.code != "en", a.code) < std::make_pair(b.code != "en", b.code);
+    });
+    return result;
 }
 
 bool I18n::has(std::string_view code, std::string_view key) const {

@@ -10,6 +10,26 @@
 #include "core/operations/remote_settings.h"
 
 namespace signpost {
+
+std::vector<NeedWords> needWordsForSearch(const std::filesystem::path& i18nDirectory, const DirectoryStore& directory) {
+    // Every language the texts have, offered on the button or not: a resident types in their own.
+    try {
+        std::vector<std::string> languages;
+        for (const LanguageInfo& language : I18n::available(i18nDirectory)) {
+            languages.push_back(language.code);
+        }
+        std::vector<std::string> needs;
+        for (const TaxonomyTerm& term : directory.needs()) {
+            needs.push_back(term.code);
+        }
+        return I18n::load(i18nDirectory, languages).needWords(needs);
+    } catch (const I18nError& error) {
+        logWarning("runtime", std::string("need words for search not loaded: ") + error.what());
+    } catch (const StorageError& error) {
+        logWarning("runtime", std::string("need words for search not loaded: ") + error.what());
+    }
+    return {};
+}
 namespace {
 
 // The config parser has checked the key's shape (base64 of 32 bytes); this is the last word.
@@ -124,6 +144,7 @@ KioskRuntime openKioskRuntime(const KioskOptions& options) {
     const std::filesystem::path& bundle = runtime.directoryBundle;
     runtime.directory = std::make_unique<DirectoryStore>(DirectoryStore::openOrRebuild(
         runtime.directoryFile, bundle, *runtime.zone, directoryOutcome, options.directoryCheck));
+    runtime.directory->setNeedWords(needWordsForSearch(runtime.assetsDir / "i18n", *runtime.directory));
     switch (directoryOutcome) {
         case DirectoryOpenOutcome::Opened: break;
         case DirectoryOpenOutcome::CreatedFromBundle:
@@ -157,6 +178,7 @@ void rebuildDirectory(KioskRuntime& runtime, const std::string& problem) {
     *runtime.directory = DirectoryStore(":memory:", *runtime.zone);
     *runtime.directory = DirectoryStore::openOrRebuild(runtime.directoryFile, runtime.directoryBundle,
                                                        *runtime.zone, outcome, DirectoryCheck::Thorough);
+    runtime.directory->setNeedWords(needWordsForSearch(runtime.assetsDir / "i18n", *runtime.directory));
     if (outcome != DirectoryOpenOutcome::Opened) {
         runtime.notes.push_back({"note.directory_rebuilt", runtime.directoryBundle.filename().string()});
     }

@@ -71,6 +71,11 @@ KioskRuntime openKioskRuntime(const KioskOptions& options);
 // Throws ConfigError (the config does not load) or FileError (it cannot be written).
 std::filesystem::path resetStaffPin(const KioskOptions& options);
 
+// Every language's words for `directory`'s needs (I18n::needWords() over all the text files in
+// `i18nDirectory`), for DirectoryStore::setNeedWords(). A bad text file or database error is
+// logged and gives none (search then works on the directory's own words). Never throws.
+std::vector<NeedWords> needWordsForSearch(const std::filesystem::path& i18nDirectory, const DirectoryStore& directory);
+
 // After a background check (DirectoryVerification) found the directory damaged: rebuilds it from
 // the bundle in place (the DirectoryStore object stays the same, so pointers to it stay valid)
 // and adds a note.directory_rebuilt StaffNote. UI thread only. Throws ImportError/StorageError.
