@@ -17,7 +17,7 @@ packages=(
     # Libraries (the brief's stack)
     libimgui-dev libglfw3-dev libsqlite3-dev libcurl4-openssl-dev catch2 libsodium-dev
     nlohmann-json3-dev libcpp-httplib-dev
-    libicu-dev           # ICU: CLDR plural rules, BCP 47 language tags, NFKC case folding for search
+    libicu-dev           # ICU: plural rules, BCP 47 tags, NFKC folding for search; bidi, UAX #14 line breaks, sentences
     libfreetype-dev      # Debian's libimgui.a contains imgui_freetype; it links against FreeType
     libstb-dev           # stb_image_write for screenshots (a dependency of libimgui-dev anyway)
     libtomlplusplus-dev  # toml++: kiosk.toml and server.toml are read as TOML 1.0
@@ -27,8 +27,13 @@ packages=(
     libsystemd-dev       # sd_watchdog_enabled(): whether the systemd watchdog is the kiosk's to feed
     libcli11-dev         # CLI11: the command lines of signpost-kiosk, signpost-server and signpost
     libutfcpp-dev        # utfcpp: the UTF-8 rules (overlong, surrogates, range) of core/common/utf8
+    libharfbuzz-dev      # text shaping (Arabic joining, Urdu Nastaliq, Bengali/Gurmukhi conjuncts)
+    libespeak-ng-dev     # read-aloud: espeak-ng speech synthesis (its voices: espeak-ng-data)
+    libasound2-dev       # read-aloud playback through ALSA (a system user has no PulseAudio)
+    libqrencode-dev      # QR codes residents take away (service details, their reference)
     # Runtime
-    fonts-noto-core      # Noto Sans: Latin Extended (Polish) now, Arabic/Bengali scripts later
+    fonts-noto-core      # Noto Sans, Naskh Arabic, Nastaliq Urdu, Sans Bengali and Gurmukhi
+    fonts-noto-cjk       # Noto Sans CJK SC/TC: Chinese, rasterised on demand (never baked whole)
     tzdata               # /usr/share/zoneinfo/Europe/London for "open now" (read with cctz)
     libgl1-mesa-dri      # software OpenGL (llvmpipe) under Xvfb and on GPU-less mini-PCs
     # Headless runs and end-to-end tests
@@ -43,6 +48,8 @@ packages=(
     clang-14 libclang-rt-14-dev  # the compiler, and libFuzzer and the sanitizer runtimes
     llvm-14              # llvm-symbolizer: readable stack traces in sanitizer reports
     ccache               # fuzz/run.sh rebuilds the libraries with clang for every CI run: cached
+    libharfbuzz-bin      # hb-shape: the text test compares our shaping with HarfBuzz's own
+    zbar-tools           # zbarimg: tests decode the QR codes back from real screenshots
     # Packages (installer/packaging/) and their tests
     dpkg-dev             # dpkg-shlibdeps: the .debs' library Depends come from the binaries
     lintian              # the packages must be lintian clean (CI fails on errors and warnings)

@@ -13,7 +13,7 @@
 #include "core/directory/hsds_import.h"
 #include "core/directory/needs_mapping.h"
 #include "core/directory/schedule.h"
-#include "core/directory/time_zone.h"
+#include "core/common/time_zone.h"
 
 using nlohmann::json;
 using namespace signpost;

@@ -70,7 +70,7 @@ struct FontContext {
     Layout layout = computeLayout(1920, 1080, 0, TextSize::Normal, false);
     Text text;
     explicit FontContext(FontConfig config = defaultFontConfig()) : text(std::move(config)) {
-        text.build(*ImGui::GetIO().Fonts, layout);
+        text.build(*ImGui::GetIO().Fonts);
         text.setLayout(layout);
     }
     ~FontContext() { ImGui::DestroyContext(context); }
@@ -106,42 +106,71 @@ TEST_CASE("text: wrapping at spaces, breaking long words, paragraphs, ellipsis",
     CHECK(joined == "Konstantynopolitańczykowianeczka");  // no letter lost, none split in half
     CHECK(text.height(TextStyle::Body, "one\ntwo", 10000) > text.size(TextStyle::Body) * 2);
     CHECK(text.wrap(TextStyle::Body, "", 100).size() == 1);
+    // Latin line boxes are Layout's sizes, as ImGui's baked fonts were.
+    CHECK(text.size(TextStyle::Body) == Approx(f.layout.bodySize).margin(0.01));
+    CHECK(text.size(TextStyle::Title) == Approx(f.layout.titleSize).margin(0.01));
+    // A right-to-left script's line box is taller.
+    text.setLanguage("ur", true);
+    CHECK(text.size(TextStyle::Body) > f.layout.bodySize * 1.2f);
+    text.setLanguage("en", false);
 }
 
 TEST_CASE("text: fonts come from fonts.json, with fallbacks that never crash", "[ui][text]") {
     setLogToStderr(false);
     SECTION("the repository's fonts.json") {
         const FontConfig config = loadFontConfig(test::assetsDir());
-        REQUIRE_FALSE(config.regular.empty());
-        CHECK(config.regular.front().string().find("NotoSans-Regular") != std::string::npos);
-        CHECK(config.glyphRanges.back() == 0);
-        CHECK(std::find(config.glyphRanges.begin(), config.glyphRanges.end(), 0x0100) != config.glyphRanges.end());
+        REQUIRE(config.families.size() >= 7);
+        CHECK(config.families.front().regular.front().file.string().find("NotoSans-Regular") !=
+              std::string::npos);
+        const auto cjk =
+            std::find_if(config.families.begin(), config.families.end(),
+                         [](const auto& f) { return f.name == "chinese-traditional"; });
+        REQUIRE(cjk != config.families.end());
+        CHECK(cjk->regular.front().index == 3);
+        CHECK(cjk->languages == std::vector<std::string>{"zh-Hant"});
+        CHECK(config.families ==
+              defaultFontConfig().families);  // the file and the built-in list agree
     }
     SECTION("a missing or malformed file gives the built-in list") {
         test::TempDir dir("fonts");
-        CHECK(loadFontConfig(dir.path()).regular == defaultFontConfig().regular);
-        test::writeText(dir / "fonts.json", R"({"regular": ["a.ttf"], "bold": [], "glyph_ranges": ["Q+12"]})");
-        CHECK(loadFontConfig(dir.path()).regular == defaultFontConfig().regular);
-        test::writeText(dir / "fonts.json", R"({"regular": ["mine.ttf"], "bold": ["/x/b.ttf"], "glyph_ranges": ["U+0020-007E"]})");
+        CHECK(loadFontConfig(dir.path()).families == defaultFontConfig().families);
+        test::writeText(dir / "fonts.json",
+                        R"({"families": [{"name": "x", "scripts": ["Latn"]}]})");
+        CHECK(loadFontConfig(dir.path()).families == defaultFontConfig().families);
+        test::writeText(
+            dir / "fonts.json",
+            R"({"families": [{"name": "x", "scripts": ["Latn"], "regular": ["a.ttf"], "scale": 9}]})");
+        CHECK(loadFontConfig(dir.path()).families == defaultFontConfig().families);
+        test::writeText(
+            dir / "fonts.json",
+            R"({"families": [{"name": "mine", "scripts": ["Latn"], "regular": ["mine.ttf"], "bold": ["/x/b.ttc#2"], "ascent": 1.1}]})");
         const FontConfig relative = loadFontConfig(dir.path());
-        REQUIRE(relative.regular.size() == 1);
-        CHECK(relative.regular[0] == dir.path() / "mine.ttf");
-        CHECK(relative.bold[0] == "/x/b.ttf");
+        REQUIRE(relative.families.size() == 1);
+        CHECK(relative.families[0].regular[0].file == dir.path() / "mine.ttf");
+        CHECK(relative.families[0].bold[0].file == "/x/b.ttc");
+        CHECK(relative.families[0].bold[0].index == 2);
+        CHECK(relative.families[0].ascent == Approx(1.1f));
     }
-    SECTION("no usable font file: ImGui's own font, still drawing") {
+    SECTION("no usable font file: text measures nothing and draws nothing, without crashing") {
         FontConfig config;
-        config.regular = {"/nonexistent/regular.ttf"};
-        config.bold = {"/nonexistent/bold.ttf"};
+        text::FontFamily latin;
+        latin.name = "latin";
+        latin.scripts = {"Latn", "Zyyy"};
+        latin.regular = {{"/nonexistent/regular.ttf", 0}};
+        config.families.push_back(latin);
         FontContext f(config);
         CHECK(f.text.sourceFile(TextStyle::Body).empty());
-        CHECK(f.text.width(TextStyle::Body, "abc") > 0);
+        CHECK(f.text.width(TextStyle::Body, "abc") == 0);
+        CHECK(f.text.size(TextStyle::Body) > 0);
+        CHECK_FALSE(f.text.hasGlyph(U'a'));
     }
     SECTION("a missing bold face is synthesised from the regular one") {
         FontConfig config = defaultFontConfig();
-        config.bold = {"/nonexistent/bold.ttf"};
+        config.families[0].bold = {{"/nonexistent/bold.ttf", 0}};
         FontContext f(config);
         CHECK(f.text.sourceFile(TextStyle::Bold) == f.text.sourceFile(TextStyle::Body));
         CHECK(f.text.hasGlyph(U'ł'));
+        CHECK(f.text.width(TextStyle::Bold, "Gotowe") > 0);
     }
 }
 

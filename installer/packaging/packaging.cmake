@@ -134,13 +134,15 @@ function(signpost_packaging_finish)
     set(CPACK_DEBIAN_SERVER_PACKAGE_SECTION net)
     set(CPACK_DEBIAN_TOOLS_PACKAGE_SECTION utils)
 
-    # Besides the libraries: fonts (Noto for Polish and later scripts), time zones for "open
-    # now", the X session (xinit, Xorg, xset/xhost), software OpenGL for GPU-less mini-PCs,
-    # polkitd for the reboot rule, adduser and systemd helpers for postinst, and the CA
-    # certificates libcurl verifies the sync server's certificate with (libcurl only recommends
-    # them, and a kiosk installed without Recommends could reach no real server).
+    # Besides the libraries: fonts (Noto for every script the kiosk shows, CJK included: its
+    # glyphs are rasterised on demand), espeak-ng's voices and ALSA for read-aloud (libasound2
+    # is also found by dpkg-shlibdeps; named here because it is the audio path we chose), time
+    # zones for "open now", the X session (xinit, Xorg, xset/xhost), software OpenGL for
+    # GPU-less mini-PCs, polkitd for the reboot rule, adduser and systemd helpers for postinst,
+    # and the CA certificates libcurl verifies the sync server's certificate with (libcurl only
+    # recommends them, and a kiosk installed without Recommends could reach no real server).
     set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS
-        "adduser, init-system-helpers (>= 1.52), ca-certificates, fonts-noto-core, tzdata, xinit, xserver-xorg-core, xserver-xorg-input-libinput, x11-xserver-utils, libgl1-mesa-dri, polkitd")
+        "adduser, init-system-helpers (>= 1.52), ca-certificates, fonts-noto-core, fonts-noto-cjk, espeak-ng-data, libasound2, tzdata, xinit, xserver-xorg-core, xserver-xorg-input-libinput, x11-xserver-utils, libgl1-mesa-dri, polkitd")
     # Purge counts unsent referrals with signpost-kiosk --count-unsent itself (prerm), not sqlite3.
     set(CPACK_DEBIAN_KIOSK_PACKAGE_RECOMMENDS "xserver-xorg-video-all")
     set(CPACK_DEBIAN_KIOSK_PACKAGE_SUGGESTS "signpost-tools")

@@ -7,6 +7,7 @@
 #include <imgui_internal.h>  // ErrorCheckEndFrameRecover: leave a frame that threw in a sane state
 #include <xcb/xcb.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <exception>
@@ -18,11 +19,13 @@
 
 #include "app/display_power.h"
 #include "app/exit_codes.h"
+#include "app/gl_glyph_texture.h"
 #include "app/ui_map_file.h"
 #include "core/common/log.h"
 #include "core/runtime/directory_verification.h"
 #include "core/runtime/display_wait.h"
 #include "core/runtime/frame_pacer.h"
+#include "speech/speech_engine.h"
 #include "sync/engine/engine_options.h"
 #include "sync/engine/sync_engine.h"
 #include "ui/kiosk_app.h"
@@ -207,21 +210,6 @@ void uploadFonts() {
     ImGui::GetIO().Fonts->ClearTexData();
 }
 
-void drawFaultNotice(const I18n& i18n) {
-    const ImGuiIO& io = ImGui::GetIO();
-    ImGui::SetNextWindowPos(ImVec2(0, 0));
-    ImGui::SetNextWindowSize(io.DisplaySize);
-    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoNav;
-    ImGui::Begin("##shell-fault", nullptr, flags);
-    const float margin = io.DisplaySize.x * 0.1f;
-    ImGui::SetCursorPos(ImVec2(margin, io.DisplaySize.y * 0.4f));
-    ImGui::PushTextWrapPos(io.DisplaySize.x - margin);
-    ImGui::TextUnformatted(i18n.tr("shell.fault"));
-    ImGui::PopTextWrapPos();
-    ImGui::End();
-}
-
 // Where start-up time goes, logged once with the first frame (the journal keeps it).
 struct StartupTimes {
     Clock::time_point started;        // main() entered
@@ -287,6 +275,9 @@ public:
             }
             checkDirectory();
             checkSync();
+            if (m_speechChanged != nullptr && m_speechChanged->exchange(false)) {
+                m_state.pacer.requestFrames(1);  // the next sentence to highlight, or the end
+            }
             const Clock::time_point frameStart = Clock::now();
             if (!m_state.pacer.frameDue(frameStart, hints(app))) {
                 continue;
@@ -322,6 +313,9 @@ public:
         }
         return finish(kExitOk, "stopped by signal " + std::to_string(m_signals.signalNumber()));
     }
+
+    // Set by the speech engine's thread when its status changed (then it wakes the loop).
+    void setSpeechChanged(std::atomic<bool>* changed) noexcept { m_speechChanged = changed; }
 
 private:
     FramePacer::Hints hints(const ui::KioskApp& app) const {
@@ -434,7 +428,7 @@ private:
             }
         }
         if (m_faultSince) {
-            drawFaultNotice(m_runtime.i18n);
+            app.drawFaultNotice();
         }
         ImGui::Render();
         int width = 0;
@@ -496,6 +490,7 @@ private:
     std::optional<DirectoryVerification> m_verification;
     std::optional<Clock::time_point> m_faultSince;
     sync::SyncEngine* m_sync = nullptr;
+    std::atomic<bool>* m_speechChanged = nullptr;
     std::uint64_t m_syncGeneration = 0;
     std::string m_syncDirectoryStamp;
     std::string m_lastScreen;
@@ -584,6 +579,14 @@ int runKioskShell(KioskRuntime& runtime, const ShellOptions& options, SystemdNot
     glfwSetWindowCloseCallback(window.get(), onClose);
     imgui.initBackends(window.get());
     times.fontsBuilt = Clock::now();
+    // Shaped text is drawn from the app's own glyph atlas; its texture lives while the GL
+    // context does (dropped below, before the context goes).
+    GlGlyphTexture glyphTexture;
+    app.setGlyphTextureHost(&glyphTexture);
+    struct DropTexture {
+        ui::KioskApp& app;
+        ~DropTexture() { app.setGlyphTextureHost(nullptr); }
+    } dropTexture{app};
 
     // The sync engine: its own thread and connections; it wakes this loop when its status
     // changes. Declared after GlfwSession, so it is stopped before GLFW is terminated.
@@ -594,7 +597,22 @@ int runKioskShell(KioskRuntime& runtime, const ShellOptions& options, SystemdNot
     app.setWake([] { glfwPostEmptyEvent(); });
     loop.setSyncEngine(&engine);
     engine.start();
+    // Read-aloud: espeak-ng on its own thread, to ALSA's "default" device (speech/audio_sink.h
+    // says why ALSA); SIGNPOST_AUDIO_DEVICE names another ALSA device ("plughw:1", "null").
+    std::atomic<bool> speechChanged{false};
+    speech::SpeechOptions speechOptions;
+    const char* audioDevice = std::getenv("SIGNPOST_AUDIO_DEVICE");
+    speechOptions.sink =
+        speech::makeAlsaSink(audioDevice != nullptr && *audioDevice != 0 ? audioDevice : "default");
+    speechOptions.onChange = [&speechChanged] {
+        speechChanged.store(true);
+        glfwPostEmptyEvent();
+    };
+    speech::SpeechEngine speech(std::move(speechOptions));
+    app.setSpeechEngine(&speech);
+    loop.setSpeechChanged(&speechChanged);
     const int code = loop.run(app, times);
+    app.setSpeechEngine(nullptr);
     engine.stop();
     app.setSyncEngine(nullptr);
     return code;

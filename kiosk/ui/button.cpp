@@ -142,6 +142,16 @@ float tileHeight(Ui& ui, float width, std::string_view title, std::string_view s
     return std::max(ui.layout().target * 1.25f, height + pad * 2);
 }
 
+float tileMinimumWidth(Ui& ui, std::string_view title, std::string_view subtitle,
+                       TileMarker marker) {
+    float words =
+        std::max(ui.text().longestWord(TextStyle::Bold, title),
+                 subtitle.empty() ? 0.0f : ui.text().longestWord(TextStyle::Small, subtitle));
+    // A selected plain tile shows its tick in the corner, beside the title.
+    words += marker != TileMarker::None ? markerSize(ui) + ui.layout().gap : markerSize(ui) * 0.9f;
+    return words + tilePadding(ui) * 2 + kSlack;
+}
+
 bool tile(Ui& ui, std::string_view id, const Rect& rect, std::string_view title,
           std::string_view subtitle, bool selected, TileMarker marker) {
     const Interaction in = ui.interact(id, rect);

@@ -43,6 +43,9 @@ bool button(Ui& ui, std::string_view id, const Rect& rect, std::string_view labe
 enum class TileMarker { None, Check, Radio };
 float tileHeight(Ui& ui, float width, std::string_view title, std::string_view subtitle,
                  TileMarker marker = TileMarker::None);
+// The narrowest tile that breaks no word of its title or subtitle between letters.
+float tileMinimumWidth(Ui& ui, std::string_view title, std::string_view subtitle,
+                       TileMarker marker = TileMarker::None);
 bool tile(Ui& ui, std::string_view id, const Rect& rect, std::string_view title,
           std::string_view subtitle, bool selected, TileMarker marker = TileMarker::None);
 

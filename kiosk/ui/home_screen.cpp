@@ -75,12 +75,21 @@ private:
             flowText(ui, flow, TextStyle::Body, ui.palette().textMuted, ui.tr("home.no_needs"));
             flow.gap(l.gap);
         }
-        const float minimum = 420.0f * l.scale * l.textScale;
-        const int columns = std::clamp(static_cast<int>((flow.width() + l.gap) / (minimum + l.gap)), 1, 4);
-        const float width = (flow.width() - l.gap * static_cast<float>(columns - 1)) / static_cast<float>(columns);
         const std::size_t count = needs.size() + 1;
         const std::string notSure = ui.tr("home.general_referral");
         const std::string notSureHint = ui.tr("home.general_referral_hint");
+        // Fewer columns rather than a word broken between letters (long German-style compounds,
+        // Polish "Niepełnosprawność" at the largest text size).
+        float minimum = std::max(420.0f * l.scale * l.textScale,
+                                 tileMinimumWidth(ui, notSure, notSureHint, TileMarker::Check));
+        for (const TaxonomyTerm& need : needs) {
+            minimum = std::max(minimum, tileMinimumWidth(ui, needLabel(c.runtime.i18n, need),
+                                                         needHint(c.runtime.i18n, need)));
+        }
+        const int columns =
+            std::clamp(static_cast<int>((flow.width() + l.gap) / (minimum + l.gap)), 1, 4);
+        const float width =
+            (flow.width() - l.gap * static_cast<float>(columns - 1)) / static_cast<float>(columns);
         for (std::size_t start = 0; start < count; start += static_cast<std::size_t>(columns)) {
             const std::size_t end = std::min(count, start + static_cast<std::size_t>(columns));
             std::vector<std::string> titles;

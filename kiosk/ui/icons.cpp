@@ -5,7 +5,18 @@
 
 namespace signpost::ui {
 
-void drawIcon(ImDrawList* dl, Icon icon, const Rect& box, ImU32 colour, float thickness) {
+namespace {
+
+thread_local bool t_mirrored = false;
+
+// Icons whose shape means the same either way round keep it in a mirrored layer (a tick, a
+// handset, a magnifier, the letters of text size, the contrast disc); arrows and Backspace turn.
+bool keepsShape(Icon icon) noexcept {
+    return icon == Icon::Tick || icon == Icon::Phone || icon == Icon::Search ||
+           icon == Icon::TextSize || icon == Icon::Contrast;
+}
+
+void drawShape(ImDrawList* dl, Icon icon, const Rect& box, ImU32 colour, float thickness) {
     const float size = std::min(box.width(), box.height());
     const float cx = box.centreX();
     const float cy = box.centreY();
@@ -100,12 +111,49 @@ void drawIcon(ImDrawList* dl, Icon icon, const Rect& box, ImU32 colour, float th
             dl->PathArcTo(p(0, -0.1f), r * 0.32f, 3.14159265f, 6.2831853f, 16);
             dl->PathStroke(colour, ImDrawFlags_None, thickness);
             break;
+        case Icon::Speaker:
+        case Icon::VolumeLow:
+        case Icon::VolumeMedium:
+        case Icon::VolumeHigh: {
+            // A loudspeaker; Speaker has sound lines, the volume icons one to three arcs.
+            const ImVec2 body[] = {p(-0.75f, -0.22f), p(-0.45f, -0.22f), p(-0.05f, -0.6f),
+                                   p(-0.05f, 0.6f),   p(-0.45f, 0.22f),  p(-0.75f, 0.22f)};
+            dl->AddPolyline(body, 6, colour, ImDrawFlags_Closed, thickness);
+            const int arcs = icon == Icon::Speaker        ? 2
+                             : icon == Icon::VolumeLow    ? 1
+                             : icon == Icon::VolumeMedium ? 2
+                                                          : 3;
+            for (int i = 0; i < arcs; ++i) {
+                const float radius = r * (0.3f + 0.22f * static_cast<float>(i));
+                dl->PathArcTo(p(0.05f, 0), radius, -0.8f, 0.8f, 12);
+                dl->PathStroke(colour, ImDrawFlags_None, thickness);
+            }
+            break;
+        }
         case Icon::Home: {
             const ImVec2 pts[] = {p(-0.7f, -0.05f), p(0, -0.7f), p(0.7f, -0.05f)};
             dl->AddPolyline(pts, 3, colour, ImDrawFlags_None, thickness);
             const ImVec2 body[] = {p(-0.5f, -0.2f), p(-0.5f, 0.65f), p(0.5f, 0.65f), p(0.5f, -0.2f)};
             dl->AddPolyline(body, 4, colour, ImDrawFlags_None, thickness);
             break;
+        }
+    }
+}
+
+}  // namespace
+
+void setIconsMirrored(bool mirrored) noexcept {
+    t_mirrored = mirrored;
+}
+
+void drawIcon(ImDrawList* dl, Icon icon, const Rect& box, ImU32 colour, float thickness) {
+    const int first = dl->VtxBuffer.Size;
+    drawShape(dl, icon, box, colour, thickness);
+    if (t_mirrored && keepsShape(icon)) {
+        // Pre-mirrored about its own centre: the layer's flip turns it back.
+        const float twiceCentre = box.x0 + box.x1;
+        for (int i = first; i < dl->VtxBuffer.Size; ++i) {
+            dl->VtxBuffer[i].pos.x = twiceCentre - dl->VtxBuffer[i].pos.x;
         }
     }
 }

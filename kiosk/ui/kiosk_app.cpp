@@ -1,9 +1,11 @@
 #include "ui/kiosk_app.h"
 
 #include <imgui.h>
+#include <imgui_internal.h>  // ImGuiWindow, for mirroring right-to-left layers
 
 #include <array>
 #include <cmath>
+#include <vector>
 
 #include "core/common/log.h"
 #include "core/common/time_util.h"
@@ -11,7 +13,9 @@
 #include "core/operations/closed_state.h"
 #include "core/session/idle_timer.h"
 #include "core/session/kiosk_session.h"
+#include "core/common/utf8.h"
 #include "sync/engine/sync_engine.h"
+#include "text/font_library.h"
 #include "ui/layer_window.h"
 #include "ui/layout.h"
 #include "ui/remote_settings_poller.h"
@@ -65,6 +69,7 @@ struct KioskApp::Impl {
     View& view() { return *views[static_cast<std::size_t>(session.screen())]; }
 
     void dropVisitState() {
+        readAloud.reset();
         focus.drop();
         keyboard.reset();
         chooser.reset();
@@ -80,6 +85,12 @@ struct KioskApp::Impl {
         if (runtime.i18n.language() != session.language() && !runtime.i18n.setLanguage(session.language())) {
             runtime.i18n.setLanguage("en");
         }
+    }
+
+    // The language's file says its direction (_meta.direction); ICU knows the rest by its tag.
+    bool rightToLeft() const {
+        return runtime.i18n.languageInfo().rightToLeft ||
+               text::isRightToLeftLanguage(runtime.i18n.language());
     }
 
     void handlePhysicalKeys(ImGuiIO& io) {
@@ -147,6 +158,8 @@ struct KioskApp::Impl {
     ScrollStore scrolls;
     DirectoryCache directory;
     TopBarState topBar;
+    ReadAloud readAloud;
+    std::string readScreen;  // the screen a reading began on: another one stops it
     std::array<std::unique_ptr<View>, kScreenCount> views;
     Layout layout;
     ShellRequest request = ShellRequest::None;
@@ -176,11 +189,17 @@ void KioskApp::buildFonts(ImGuiIO& io) {
     }
     s.layout = computeLayout(s.displayWidth, s.displayHeight, s.pixelsPerMm, s.session.textSize(),
                              s.session.highContrast());
-    s.text.build(*io.Fonts, s.layout);
+    s.text.build(*io.Fonts);
     applyImGuiStyle(ImGui::GetStyle(), paletteFor(s.session.highContrast()));
 }
 
-bool KioskApp::fontAtlasStale() const noexcept { return m_impl->text.needsRebuild(m_impl->layout); }
+bool KioskApp::fontAtlasStale() const noexcept {
+    return !m_impl->text.isBuilt();
+}
+
+void KioskApp::setGlyphTextureHost(GlyphTextureHost* host) {
+    m_impl->text.setTextureHost(host);
+}
 
 void KioskApp::drawFrame(const FrameInput& input) {
     Impl& s = *m_impl;
@@ -234,15 +253,27 @@ void KioskApp::drawFrame(const FrameInput& input) {
         phase = IdlePhase::Active;
     }
     s.applyLanguage();
+    const bool rtl = s.rightToLeft();
 
     s.layout = computeLayout(input.displayWidth, input.displayHeight, input.pixelsPerMillimetre,
                              s.session.textSize(), s.session.highContrast());
     const Palette& palette = paletteFor(s.session.highContrast());
     applyImGuiStyle(ImGui::GetStyle(), palette);
+    s.text.setLanguage(s.runtime.i18n.language(), rtl);
+    s.text.beginFrame();
+    s.keyboard.setLanguage(s.runtime.i18n.language());
     s.ui.beginFrame(s.layout, palette, io.MousePos, pointerDown, now);
     if (s.ui.pointer().pressed) {
         s.session.noteInteraction();
     }
+    // Read-aloud: a touch stops it, and so do the idle question and another screen.
+    const std::string readScreen = signpost::screenId(s.session.screen());
+    if (phase == IdlePhase::Warning || readScreen != s.readScreen) {
+        s.readAloud.stop();
+    }
+    s.readScreen = readScreen;
+    std::vector<std::string>* readable =
+        s.readAloud.beginFrame(s.text, s.ui.pointer().pressed, palette.reading, palette.onReading);
     s.keyboard.advance(s.ui.deltaSeconds());
 
     const bool warning = phase == IdlePhase::Warning;
@@ -261,14 +292,31 @@ void KioskApp::drawFrame(const FrameInput& input) {
         s.handlePhysicalKeys(io);
     }
 
-    ScreenContext context{s.ui,      s.session, s.runtime, s.focus,   s.keyboard,
-                          s.chooser, s.directory, s.scrolls, s.idle, s.request,
-                          input.wallNow, s.syncEngine,
-                          s.syncEngine != nullptr ? s.syncEngine->status() : nullptr};
+    ScreenContext context{s.ui,
+                          s.session,
+                          s.runtime,
+                          s.focus,
+                          s.keyboard,
+                          s.chooser,
+                          s.directory,
+                          s.scrolls,
+                          s.idle,
+                          s.request,
+                          input.wallNow,
+                          s.syncEngine,
+                          s.syncEngine != nullptr ? s.syncEngine->status() : nullptr,
+                          s.readAloud};
     const Rect screen{0, 0, s.layout.width, s.layout.height};
+    // Right-to-left languages: the screen, a chooser and the idle question are drawn left to
+    // right and mirrored as a whole once drawn; the keyboard keeps its own layout.
+    std::vector<ImGuiWindow*> mirrored;
     {
         LayerWindow window("##signpost", screen, false, true);
         s.ui.setLayer(0);
+        s.ui.setMirrored(rtl);
+        if (rtl) {
+            mirrored.push_back(window.window());
+        }
         Rect rest = screen;
         const Rect bar = rest.cutTop(topBarHeight(context, screen.width()));
         if (s.keyboard.shown()) {
@@ -278,11 +326,13 @@ void KioskApp::drawFrame(const FrameInput& input) {
             s.ui.setBlockers({s.keyboard.panelRect(s.layout, screen)});
         }
         s.focus.beginFrame();
+        s.text.beginReadable(readable);  // the screen's own words: what "Read aloud" reads
         if (closedScreen) {
             drawClosedScreen(context, rest, s.closed);
         } else {
             s.view().draw(context, rest);
         }
+        s.text.endReadable();
         s.ui.clearBlockers();
         drawTopBar(context, bar, s.topBar);
     }
@@ -297,6 +347,7 @@ void KioskApp::drawFrame(const FrameInput& input) {
         const Rect panel = s.keyboard.panelRect(s.layout, screen);
         LayerWindow window("##keyboard", panel, true);
         s.ui.setLayer(0);
+        s.ui.setMirrored(false);
         s.applyKeyEvents(s.keyboard.draw(s.ui, screen));
     }
     if (s.keyboard.shown() && s.focus.revealIfWanted(s.layout.gap * 2)) {
@@ -305,14 +356,26 @@ void KioskApp::drawFrame(const FrameInput& input) {
     if (s.chooser.isOpen()) {
         LayerWindow window("##chooser", screen, true);
         s.ui.setLayer(1);
+        s.ui.setMirrored(rtl);
+        if (rtl) {
+            mirrored.push_back(window.window());
+        }
         s.chooser.draw(s.ui, screen);
     }
     if (warning) {
         LayerWindow window("##idle", screen, true);
         s.ui.setLayer(2);
+        s.ui.setMirrored(rtl);
+        if (rtl) {
+            mirrored.push_back(window.window());
+        }
         drawIdleOverlay(context, screen, s.idle.warningSecondsLeft(now));
     }
+    s.readAloud.endFrame(s.runtime.i18n.language());
+    s.ui.setMirrored(false);
     s.ui.endFrame();
+    mirrorWindows(mirrored, s.layout.width);
+    s.text.endFrame();
 
     const auto actions = s.ui.takeActions();
     for (const auto& action : actions) {
@@ -326,7 +389,35 @@ void KioskApp::drawFrame(const FrameInput& input) {
     s.layout = computeLayout(input.displayWidth, input.displayHeight, input.pixelsPerMillimetre,
                              s.session.textSize(), s.session.highContrast());
     s.animating = s.ui.animationRequested() || s.keyboard.isAnimating() || s.scrolls.anyMoving() ||
-                  !actions.empty() || s.text.needsRebuild(s.layout);
+                  !actions.empty() || s.text.needsAnotherFrame();
+}
+
+void KioskApp::drawFaultNotice() {
+    Impl& s = *m_impl;
+    const ImGuiIO& io = ImGui::GetIO();
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(io.DisplaySize);
+    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoNav;
+    ImGui::Begin("##shell-fault", nullptr, flags);
+    const float margin = io.DisplaySize.x * 0.1f;
+    const char* message = s.runtime.i18n.tr("shell.fault");
+    try {
+        s.text.setMirrored(false, io.DisplaySize.x);
+        s.text.beginFrame();
+        const Rect box{margin, io.DisplaySize.y * 0.4f, io.DisplaySize.x - margin,
+                       io.DisplaySize.y};
+        s.text.drawWrapped(ImGui::GetWindowDrawList(), TextStyle::Heading, box,
+                           ImGui::GetColorU32(ImGuiCol_Text), message, Align::Centre);
+        s.text.endFrame();
+    } catch (const std::exception& error) {
+        logError("ui", std::string("the fault notice could not be shaped: ") + error.what());
+        ImGui::SetCursorPos(ImVec2(margin, io.DisplaySize.y * 0.4f));
+        ImGui::PushTextWrapPos(io.DisplaySize.x - margin);
+        ImGui::TextUnformatted(message);
+        ImGui::PopTextWrapPos();
+    }
+    ImGui::End();
 }
 
 bool KioskApp::isAnimating() const noexcept { return m_impl->animating; }
@@ -389,6 +480,14 @@ void KioskApp::settingsChanged() {
 }
 void KioskApp::setSyncEngine(sync::SyncEngine* engine) noexcept { m_impl->syncEngine = engine; }
 
+void KioskApp::setSpeechEngine(speech::SpeechEngine* engine) {
+    m_impl->readAloud.setEngine(engine);
+}
+
+const std::vector<std::string>& KioskApp::readingAloud() const noexcept {
+    return m_impl->readAloud.utterances();
+}
+
 void KioskApp::setWake(std::function<void()> wake) { m_impl->remoteSettings.setWake(std::move(wake)); }
 
 std::string KioskApp::currentScreenId() const { return m_impl->map.screenId(); }
@@ -404,5 +503,9 @@ bool KioskApp::keyboardShown() const noexcept { return m_impl->keyboard.shown();
 const std::string& KioskApp::focusedField() const noexcept { return m_impl->focus.id(); }
 
 const Text& KioskApp::text() const noexcept { return m_impl->text; }
+
+void KioskApp::setTextAudit(TextAudit* audit) noexcept {
+    m_impl->text.setAudit(audit);
+}
 
 }  // namespace signpost::ui

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/runtime/kiosk_runtime.h"
 
@@ -26,11 +27,16 @@ class KioskSession;
 namespace signpost::sync {
 class SyncEngine;
 }
+namespace signpost::speech {
+class SpeechEngine;
+}
 
 namespace signpost::ui {
 
 class UiMap;
 class Text;
+class GlyphTextureHost;
+class TextAudit;
 
 struct FrameInput {
     std::chrono::steady_clock::time_point now;      // drives idle timer and animations
@@ -51,18 +57,24 @@ public:
     KioskApp(const KioskApp&) = delete;
     KioskApp& operator=(const KioskApp&) = delete;
 
-    // Builds the font atlas for the current text size into `io.Fonts` (call once after
-    // ImGui::CreateContext(), and again whenever fontAtlasStale() says so, before NewFrame; the
-    // shell then re-uploads the texture, and may ClearTexData() after uploading). Clears the
-    // atlas first; bakes five faces (body, bold, small, heading, title) from assets/fonts.json
-    // with FreeType. Also sets io.IniFilename = nullptr (a kiosk keeps no window state) and
-    // ImGui's style to the current theme. Uses io.DisplaySize for the first build if set.
+    // Builds ImGui's own font atlas into `io.Fonts` (call once after ImGui::CreateContext(), and
+    // again whenever fontAtlasStale() says so, before NewFrame; the shell then uploads the
+    // texture, and may ClearTexData() after uploading). It holds only ImGui's built-in font: our
+    // text is shaped and drawn by ui/text.h from its own glyph atlas, rasterised on demand at
+    // any size, so changing the text size needs no rebuild. Also sets io.IniFilename = nullptr
+    // (a kiosk keeps no window state) and ImGui's style to the current theme.
     void buildFonts(ImGuiIO& io);
     bool fontAtlasStale() const noexcept;
+    // Where the glyph atlas becomes a GPU texture (the shell: OpenGL). Null (the default): no
+    // texture, as in headless tests. Set it to null before destroying the host.
+    void setGlyphTextureHost(GlyphTextureHost* host);
 
     // The sync engine the staff panel and the status line read (null = none; the default). The
     // engine must outlive the app's use of it; the shell stops it before destroying it.
     void setSyncEngine(sync::SyncEngine* engine) noexcept;
+    // The speech engine "Read aloud" uses (null = none: the button never shows; the default). It
+    // must outlive the app's use of it. Its onChange should wake the frame loop.
+    void setSpeechEngine(speech::SpeechEngine* engine);
     // Called from the app's background threads (remote settings fetched) when they have
     // something for the next frame; the shell passes glfwPostEmptyEvent. Set before the first
     // frame; it must be safe to call from any thread. Default: none.
@@ -70,6 +82,10 @@ public:
 
     // Draws the current screen. Call between ImGui::NewFrame() and ImGui::Render().
     void drawFrame(const FrameInput& input);
+    // After a frame failed (drawFrame threw): "Sorry, something went wrong…" (shell.fault) over
+    // the whole window in the current language, in place of the screen. Never throws: if even
+    // the text engine fails, ImGui's own font says it.
+    void drawFaultNotice();
 
     // Render-on-demand hints for the shell's frame loop:
     // true while something moves (inertia scroll, the keyboard sliding, a staff-corner hold),
@@ -102,10 +118,14 @@ public:
     // never drawn or reset.
     float scrollOffset(std::string_view area) const;
     bool keyboardShown() const noexcept;
+    // What "Read aloud" is reading, sentence by sentence (empty when not reading).
+    const std::vector<std::string>& readingAloud() const noexcept;
     // The focus key of the text field being typed into ("" = none).
     const std::string& focusedField() const noexcept;
     // The fonts as built (glyph coverage checks).
     const Text& text() const noexcept;
+    // The render test watches every text drawn (ui/text.h); null = none (the default).
+    void setTextAudit(TextAudit* audit) noexcept;
 
 private:
     struct Impl;

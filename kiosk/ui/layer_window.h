@@ -7,7 +7,11 @@
 // Thread-safety: UI thread only.
 #pragma once
 
+#include <vector>
+
 #include "ui/geometry.h"
+
+struct ImGuiWindow;
 
 namespace signpost::ui {
 
@@ -19,6 +23,16 @@ public:
     ~LayerWindow();
     LayerWindow(const LayerWindow&) = delete;
     LayerWindow& operator=(const LayerWindow&) = delete;
+    // The ImGui window (for mirroring it once drawn).
+    ImGuiWindow* window() const noexcept { return m_window; }
+
+private:
+    ImGuiWindow* m_window = nullptr;
 };
+
+// Mirrors what `roots` and their child windows (scrolling areas) drew this frame about the
+// vertical line x = width / 2: every vertex and clip rectangle. Call after they have ended and
+// before ImGui::Render(). Right-to-left languages (KioskApp).
+void mirrorWindows(const std::vector<ImGuiWindow*>& roots, float width);
 
 }  // namespace signpost::ui

@@ -1,5 +1,7 @@
 #include "ui/on_screen_keyboard.h"
 
+#include <unicode/uchar.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -13,18 +15,45 @@ namespace {
 constexpr float kSlideSeconds = 0.18f;
 constexpr float kRepeatDelay = 0.5f;
 constexpr float kRepeatInterval = 0.08f;
-constexpr float kRowUnits = 11.0f;  // the widest row, in key widths
+constexpr float kRowUnits = 11.0f;     // the widest Latin row, in key widths
+constexpr float kMinimumSpace = 2.0f;  // the space bar gives way to labels down to this
 constexpr int kRows = 5;
+
+// Capitals of any cased script (ICU: Cyrillic too); ß stays ß.
+std::string upper(std::string_view text) {
+    std::string out;
+    for (std::size_t at = 0; at < text.size();) {
+        const char32_t cp = utf8::next(text, at);
+        utf8::append(out,
+                     cp == U'ß' ? cp : static_cast<char32_t>(u_toupper(static_cast<UChar32>(cp))));
+    }
+    return out;
+}
 }  // namespace
 
 struct OnScreenKeyboard::Key {
-    enum class Kind { Char, Insert, Shift, Symbols, Accents, Backspace, Space, Done };
+    enum class Kind { Char, Insert, Shift, Symbols, Accents, Latin, Backspace, Space, Done };
     Kind kind = Kind::Char;
     std::string character;  // Char: the unshifted character; Insert: the text
     std::string id;
     float units = 1;
     const char* labelKey = nullptr;  // i18n key for keys labelled with words
+    std::string label;               // or a literal label (a script's sample letters)
 };
+
+const ScriptKeyboard& OnScreenKeyboard::active() const noexcept {
+    return m_latin || m_layout == KeyboardLayout::Email ? latinKeyboard() : *m_script;
+}
+
+void OnScreenKeyboard::setLanguage(std::string_view language) {
+    const ScriptKeyboard* script = &scriptKeyboardFor(language);
+    if (script != m_script) {
+        m_script = script;
+        m_latin = false;
+        m_page = Page::Letters;
+        m_shift = false;
+    }
+}
 
 std::vector<std::vector<OnScreenKeyboard::Key>> OnScreenKeyboard::rows() const {
     using K = Key::Kind;
@@ -72,14 +101,71 @@ std::vector<std::vector<OnScreenKeyboard::Key>> OnScreenKeyboard::rows() const {
                  special(K::Done, "keyboard.done", 2, textKey("keyboard.done"))}};
     }
     const bool email = m_layout == KeyboardLayout::Email;
+    const ScriptKeyboard& layout = active();
+    const bool ownScript = m_script != &latinKeyboard() && !email;
+    // The key to the second page of letters, and back.
+    auto more = [&](bool onMore) {
+        Key key = special(K::Accents, "keyboard.accents", 1.5f);
+        if (onMore) {
+            if (m_latin || m_script == &latinKeyboard()) {
+                key.labelKey = textKey("keyboard.letters");
+            } else {
+                key.label = m_script->switchLabel;
+            }
+        } else if (layout.moreLabel[0] != 0) {
+            key.label = layout.moreLabel;
+        } else {
+            key.labelKey = textKey("keyboard.accents");
+        }
+        return key;
+    };
+    // The key to Latin (on a script's keyboard) and back to the script (on Latin).
+    auto latinSwitch = [&] {
+        Key key = special(K::Latin, "keyboard.latin", 1.5f);
+        if (m_latin) {
+            key.label = m_script->switchLabel;
+        } else {
+            key.labelKey = textKey("keyboard.latin");
+        }
+        return key;
+    };
+    // Letter rows, the last one between Shift (cased scripts) and Backspace.
+    auto letterRows = [&](const std::vector<std::string_view>& source, bool emailRows) {
+        std::vector<std::vector<Key>> result;
+        for (std::size_t i = 0; i < source.size(); ++i) {
+            std::string row(source[i]);
+            if (emailRows && row == "asdfghjkl'") {
+                row = "asdfghjkl_";
+            }
+            result.push_back(chars(row));
+        }
+        if (!result.empty()) {
+            if (layout.cased) {
+                result.back().insert(result.back().begin(),
+                                     special(K::Shift, "keyboard.shift", 1.5f));
+            }
+            result.back().push_back(special(K::Backspace, "keyboard.backspace", 1.5f));
+        }
+        return result;
+    };
+    auto bottom = [&](std::vector<Key> keys) {
+        // The space bar takes what the other keys leave of a Latin row's width.
+        float used = 0;
+        for (const Key& key : keys) {
+            used += key.units;
+        }
+        for (Key& key : keys) {
+            if (key.kind == K::Space) {
+                key.units = std::max(kMinimumSpace, kRowUnits - (used - key.units));
+            }
+        }
+        return keys;
+    };
+    const Key space = special(K::Space, "keyboard.space", 4.5f, textKey("keyboard.space"));
     std::vector<std::vector<Key>> result;
     switch (m_page) {
         case Page::Letters:
-            result.push_back(chars("1234567890"));
-            result.push_back(chars("qwertyuiop"));
-            result.push_back(chars(email ? "asdfghjkl_" : "asdfghjkl'"));
-            result.push_back(append(append(chars("zxcvbnm-"), {special(K::Shift, "keyboard.shift", 1.5f)}, true),
-                                    {special(K::Backspace, "keyboard.backspace", 1.5f)}));
+            result = letterRows(layout.letters, email);
             if (email) {
                 result.push_back({special(K::Symbols, "keyboard.symbols", 1.5f, textKey("keyboard.symbols")),
                                   chars("@")[0], chars(".")[0],
@@ -87,34 +173,50 @@ std::vector<std::vector<OnScreenKeyboard::Key>> OnScreenKeyboard::rows() const {
                                   insert(".com", "keyboard.key.com", 2),
                                   special(K::Done, "keyboard.done", 2.5f, textKey("keyboard.done"))});
             } else {
-                result.push_back({special(K::Symbols, "keyboard.symbols", 1.5f, textKey("keyboard.symbols")),
-                                  special(K::Accents, "keyboard.accents", 1.5f, textKey("keyboard.accents")),
-                                  special(K::Space, "keyboard.space", 4.5f, textKey("keyboard.space")),
-                                  chars(".")[0], chars(",")[0],
-                                  special(K::Done, "keyboard.done", 1.5f, textKey("keyboard.done"))});
+                std::vector<Key> keys{
+                    special(K::Symbols, "keyboard.symbols", 1.5f, textKey("keyboard.symbols"))};
+                if (ownScript) {
+                    keys.push_back(latinSwitch());
+                }
+                if (!layout.more.empty()) {
+                    keys.push_back(more(false));
+                }
+                keys.push_back(space);
+                if (!ownScript || m_latin) {
+                    keys.push_back(chars(".")[0]);
+                    keys.push_back(chars(",")[0]);
+                }
+                keys.push_back(special(K::Done, "keyboard.done", 1.5f, textKey("keyboard.done")));
+                result.push_back(bottom(std::move(keys)));
             }
             break;
-        case Page::Symbols:
+        case Page::Symbols: {
             result.push_back(chars("1234567890"));
             result.push_back(chars("@#£€&*()/+"));
             result.push_back(chars("-_'\":;!?,."));
             result.push_back(append(chars("$%=~"), {special(K::Backspace, "keyboard.backspace", 1.5f)}));
-            result.push_back({special(K::Symbols, "keyboard.symbols", 1.5f, textKey("keyboard.letters")),
-                              special(K::Accents, "keyboard.accents", 1.5f, textKey("keyboard.accents")),
-                              special(K::Space, "keyboard.space", 4.5f, textKey("keyboard.space")),
-                              special(K::Done, "keyboard.done", 2.5f, textKey("keyboard.done"))});
+            std::vector<Key> keys{
+                special(K::Symbols, "keyboard.symbols", 1.5f, textKey("keyboard.letters"))};
+            if (!layout.more.empty() && !email) {
+                keys.push_back(more(false));
+            }
+            keys.push_back(space);
+            keys.push_back(special(K::Done, "keyboard.done", 2.5f, textKey("keyboard.done")));
+            result.push_back(bottom(std::move(keys)));
             break;
-        case Page::Accents:
-            result.push_back(chars("ąćęłńóśźż"));
-            result.push_back(chars("áéíúñçüöä"));
-            result.push_back(chars("àèìòùâêôß"));
-            result.push_back(append(append(chars("ăîșțčšžő"), {special(K::Shift, "keyboard.shift", 1.5f)}, true),
-                                    {special(K::Backspace, "keyboard.backspace", 1.5f)}));
-            result.push_back({special(K::Symbols, "keyboard.symbols", 1.5f, textKey("keyboard.symbols")),
-                              special(K::Accents, "keyboard.accents", 1.5f, textKey("keyboard.letters")),
-                              special(K::Space, "keyboard.space", 4.5f, textKey("keyboard.space")),
-                              special(K::Done, "keyboard.done", 2.5f, textKey("keyboard.done"))});
+        }
+        case Page::Accents: {
+            result = letterRows(layout.more, false);
+            std::vector<Key> keys{
+                special(K::Symbols, "keyboard.symbols", 1.5f, textKey("keyboard.symbols")),
+                more(true), space,
+                special(K::Done, "keyboard.done", 2.5f, textKey("keyboard.done"))};
+            result.push_back(bottom(std::move(keys)));
             break;
+        }
+    }
+    while (result.size() < static_cast<std::size_t>(kRows)) {
+        result.insert(result.begin(), std::vector<Key>{});  // fewer letter rows: keep the height
     }
     return result;
 }
@@ -182,9 +284,48 @@ std::vector<KeyEvent> OnScreenKeyboard::draw(Ui& ui, const Rect& screen) {
     const bool phone = m_layout == KeyboardLayout::Phone;
     const float available = panel.width() - l.gap * 2;
     // Keys no wider than needed: a 1920-wide keyboard would make people stretch.
-    const float unit = phone ? std::min(available / 3.0f, std::max(l.target * 2.5f, 240.0f * l.scale))
-                             : std::min(available / kRowUnits, 150.0f * l.scale);
-    const auto keyRows = rows();
+    auto keyRows = rows();
+    float unit = phone ? std::min(available / 3.0f, std::max(l.target * 2.5f, 240.0f * l.scale))
+                       : std::min(available / kRowUnits, 150.0f * l.scale);
+    // Keys labelled with words grow to their label, taking from the space bar; then the unit
+    // shrinks if a row is still wider than the panel (a 12-letter Arabic row).
+    auto labelOf = [&](const Key& key) -> std::string {
+        return key.labelKey != nullptr ? std::string(ui.tr(key.labelKey)) : key.label;
+    };
+    // The label's own padding (the key's gap and inset), and the slack buttons keep so rounding
+    // never wraps a label that was measured to fit.
+    const float labelPadding = l.smallGap * 3 + 2.0f;
+    for (int pass = 0; pass < 6 && !phone; ++pass) {
+        float widest = 0;
+        for (auto& row : keyRows) {
+            float grown = 0;
+            for (Key& key : row) {
+                const std::string label = labelOf(key);
+                if (key.kind == Key::Kind::Space || label.empty()) {
+                    continue;
+                }
+                const float needed =
+                    (ui.text().width(TextStyle::Bold, label) + labelPadding) / unit;
+                if (needed > key.units) {
+                    grown += needed - key.units;
+                    key.units = needed;
+                }
+            }
+            for (Key& key : row) {
+                if (key.kind == Key::Kind::Space && grown > 0) {
+                    const float give = std::min(grown, std::max(0.0f, key.units - kMinimumSpace));
+                    key.units -= give;
+                    grown -= give;
+                }
+            }
+            float units = 0;
+            for (const Key& key : row) {
+                units += key.units;
+            }
+            widest = std::max(widest, units);
+        }
+        unit = std::min(unit, available / std::max(widest, 1.0f));
+    }
     float y = panel.y0 + l.gap;
     const bool canTake = m_shown;  // a sliding-out keyboard takes no presses
     for (const auto& row : keyRows) {
@@ -217,9 +358,10 @@ std::vector<KeyEvent> OnScreenKeyboard::draw(Ui& ui, const Rect& screen) {
             const Rect iconBox = Rect::fromSize(face.centreX() - iconSide * 0.5f,
                                                 face.centreY() - iconSide * 0.5f, iconSide, iconSide);
             const float thick = std::max(2.0f, l.border * 1.25f);
+            ui.text().pushContainer(face);
             switch (key.kind) {
                 case Key::Kind::Char: {
-                    const std::string label = m_shift ? utf8::toUpper(key.character) : key.character;
+                    const std::string label = m_shift ? upper(key.character) : key.character;
                     ui.text().drawCentred(dl, TextStyle::Heading, face, ink, label);
                     break;
                 }
@@ -228,9 +370,11 @@ std::vector<KeyEvent> OnScreenKeyboard::draw(Ui& ui, const Rect& screen) {
                     break;
                 case Key::Kind::Shift: drawIcon(dl, Icon::Shift, iconBox, ink, thick); break;
                 case Key::Kind::Backspace: drawIcon(dl, Icon::Backspace, iconBox, ink, thick); break;
-                default: ui.text().drawCentred(dl, TextStyle::Bold, face.shrink(l.smallGap, 0), ink,
-                                               ui.tr(key.labelKey));
+                default:
+                    ui.text().drawCentred(dl, TextStyle::Bold, face.shrink(l.smallGap, 0), ink,
+                                          labelOf(key));
             }
+            ui.text().popContainer();
 
             if (key.kind == Key::Kind::Backspace) {
                 // Held backspace repeats after a pause, like every phone keyboard.
@@ -251,8 +395,8 @@ std::vector<KeyEvent> OnScreenKeyboard::draw(Ui& ui, const Rect& screen) {
             }
             switch (key.kind) {
                 case Key::Kind::Char:
-                    events.push_back({KeyEvent::Kind::Text,
-                                      m_shift ? utf8::toUpper(key.character) : key.character});
+                    events.push_back(
+                        {KeyEvent::Kind::Text, m_shift ? upper(key.character) : key.character});
                     m_shift = false;
                     break;
                 case Key::Kind::Insert: events.push_back({KeyEvent::Kind::Text, key.character}); break;
@@ -263,6 +407,11 @@ std::vector<KeyEvent> OnScreenKeyboard::draw(Ui& ui, const Rect& screen) {
                     break;
                 case Key::Kind::Accents:
                     m_page = m_page == Page::Accents ? Page::Letters : Page::Accents;
+                    break;
+                case Key::Kind::Latin:
+                    m_latin = !m_latin;
+                    m_page = Page::Letters;
+                    m_shift = false;
                     break;
                 case Key::Kind::Backspace:
                     // A long hold already repeated; a tap deletes one character.

@@ -37,6 +37,8 @@ public:
                 flowText(ui, flow, TextStyle::Heading, p.text, m_detail->service.name);
                 flow.gap(l.gap);
                 drawContactDetails(c, flow, *m_detail);
+                flow.gap(l.gap);
+                drawServiceQr(c, flow, *m_detail, "referral.contact_self.qr");
                 flow.gap(l.gap * 1.5f);
             }
             flowText(ui, flow, TextStyle::Bold, p.text, ui.tr("referral.contact_self.link_worker"));
@@ -44,6 +46,13 @@ public:
             flowText(ui, flow, TextStyle::Title, p.text, c.runtime.config.linkWorkerPhone);
             flow.gap(l.gap);
             flowText(ui, flow, TextStyle::Body, p.textMuted, ui.tr("referral.contact_self.note"));
+            if (!forService) {
+                flow.gap(l.gap);
+                flowQrCard(ui, flow, "referral.contact_self.qr",
+                           std::string(c.runtime.i18n.tr("referral.contact_self.link_worker")) + ": " +
+                               c.runtime.config.linkWorkerPhone,
+                           ui.tr("qr.link_worker_caption"));
+            }
         });
         if (finish) {
             KioskSession& session = c.session;

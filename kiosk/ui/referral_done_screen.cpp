@@ -2,6 +2,8 @@
 // ("M C R – 4 K 7 Q"), then what happens next, then one button that clears the screen.
 #include <algorithm>
 
+#include "core/common/log.h"
+#include "core/storage/database.h"
 #include "ui/views.h"
 
 namespace signpost::ui {
@@ -25,6 +27,28 @@ std::string spacedReference(std::string_view reference) {
 
 class ReferralDoneView final : public View {
 public:
+    void resetVisit() override {
+        m_detail.reset();
+        m_loadedId.clear();
+    }
+
+    // The service the referral was for, read once per referral.
+    void loadService(ScreenContext& c) {
+        const std::string& id = c.session.referredServiceId();
+        if (id == m_loadedId) {
+            return;
+        }
+        m_loadedId = id;
+        m_detail.reset();
+        if (!id.empty() && c.runtime.directory) {
+            try {
+                m_detail = c.runtime.directory->service(id);
+            } catch (const StorageError& error) {
+                logError("ui", std::string("service load failed: ") + error.what());
+            }
+        }
+    }
+
     void draw(ScreenContext& c, const Rect& area) override {
         Ui& ui = c.ui;
         const StepSpec spec{"referral.done.scroll", textKey("referral.done.title"), textKey("referral.done.intro"), "referral.done.finish", textKey("referral.done.finish"), false};
@@ -47,12 +71,27 @@ public:
             drawSection(ui, flow, textKey("referral.done.next_title"), ui.tr("referral.done.next"));
             drawSection(ui, flow, textKey("referral.done.no_reply_title"),
                         ui.format("referral.done.no_reply", {{"phone", c.runtime.config.linkWorkerPhone}}));
+            // To take away: the reference and the number to call, and the service's details.
+            const std::string receipt =
+                referralReceiptText(c.runtime.i18n, c.session.reference(), c.runtime.config.linkWorkerPhone);
+            flowQrCard(ui, flow, "referral.done.qr", receipt, ui.tr("qr.receipt_caption"));
+            loadService(c);
+            if (m_detail) {
+                flow.gap(l.gap);
+                flowText(ui, flow, TextStyle::Bold, p.text, m_detail->service.name);
+                flow.gap(l.smallGap);
+                drawServiceQr(c, flow, *m_detail, "referral.done.service_qr");
+            }
         });
         if (finish) {
             KioskSession& session = c.session;
             ui.defer([&session] { session.finishAndClear(); });
         }
     }
+
+private:
+    std::optional<ServiceDetail> m_detail;
+    std::string m_loadedId;
 };
 
 }  // namespace

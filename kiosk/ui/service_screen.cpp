@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/common/log.h"
+#include "core/directory/contact_card.h"
 #include "core/directory/schedule.h"
 #include "core/i18n/i18n.h"
 #include "core/storage/database.h"
@@ -187,6 +188,8 @@ private:
         flowText(ui, flow, TextStyle::Bold, p.text, ui.tr("service.contact"));
         flow.gap(l.smallGap * 0.5f);
         drawContactDetails(c, flow, detail);
+        flow.gap(l.gap);
+        drawServiceQr(c, flow, detail, "service.qr");
         flow.gap(l.gap * 1.5f);
 
         std::string access;
@@ -254,6 +257,15 @@ private:
 };
 
 }  // namespace
+
+std::string referralReceiptText(const I18n& i18n, const std::string& reference, const std::string& phone) {
+    return std::string(i18n.tr("referral.done.reference_label")) + ": " + reference + "\n" +
+           i18n.format("referral.done.no_reply", {{"phone", phone}});
+}
+
+void drawServiceQr(ScreenContext& c, Flow& flow, const ServiceDetail& detail, std::string_view id) {
+    flowQrCard(c.ui, flow, id, serviceVCard(detail), c.ui.tr("qr.service_caption"));
+}
 
 void drawSection(Ui& ui, Flow& flow, const char* titleKey, std::string_view body) {
     if (body.empty()) {

@@ -144,7 +144,7 @@ private:
         heading(ui, flow, textKey("staff.section.kiosk"));
         flowFactRow(ui, flow, textKey("staff.venue"), rt.config.venueName);
         flowFactRow(ui, flow, textKey("staff.neighbourhood"), neighbourhoodLabel(rt.i18n, rt.config.neighbourhood));
-        flowFactRow(ui, flow, textKey("staff.device"), rt.deviceId);
+        flowFactRow(ui, flow, textKey("staff.device"), breakableIdentifier(rt.deviceId));
         flowFactRow(ui, flow, textKey("staff.version"), SIGNPOST_VERSION);
         flowFactRow(ui, flow, textKey("staff.config_file"), rt.configFile.string());
         flowFactRow(ui, flow, textKey("staff.disk"), m_freeDisk.empty() ? std::string(ui.tr("staff.unknown")) : m_freeDisk);

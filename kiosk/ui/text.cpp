@@ -1,13 +1,11 @@
 #include "ui/text.h"
 
-#include <imgui_freetype.h>
-#include <nlohmann/json.hpp>
+#include <imgui_internal.h>  // the current window's flags: is this text in a scrolling area?
 
+#include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <sstream>
+#include <cstring>
 
-#include "core/common/atomic_file.h"
 #include "core/common/log.h"
 #include "core/common/utf8.h"
 
@@ -15,319 +13,361 @@ namespace signpost::ui {
 
 namespace {
 
-constexpr float kLineSpacing = 1.15f;  // font size already spans ascent to descent
-constexpr std::size_t kStyleCount = 5;
+constexpr float kLineSpacing = 1.15f;  // a line box already spans ascent to descent
+constexpr std::size_t kCacheLimit = 4000;
+constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // …
 
-std::size_t indexOf(TextStyle style) noexcept { return static_cast<std::size_t>(style); }
-
-std::vector<ImWchar> defaultRanges() {
-    return {
-        0x0020, 0x007E,  // Basic Latin
-        0x00A0, 0x00FF,  // Latin-1 Supplement (£, é, ö...)
-        0x0100, 0x017F,  // Latin Extended-A (ą ć ę ł ń ś ź ż, ő, č...)
-        0x0180, 0x024F,  // Latin Extended-B (ș ț...)
-        0x2000, 0x206F,  // General Punctuation (– — ‘ ’ “ ” • …)
-        0x20A0, 0x20CF,  // Currency Symbols (€)
-        0,
-    };
-}
-
-bool readBytes(const std::filesystem::path& path, std::string& out) {
-    try {
-        out = readFile(path);
-    } catch (const FileError&) {
-        out.clear();
+Rect unite(const Rect& a, const Rect& b) {
+    if (a.empty()) {
+        return b;
     }
-    return !out.empty();
-}
-
-// "U+0100-017F" or "U+00A3" → a range; false if malformed.
-bool parseRange(const std::string& text, ImWchar& first, ImWchar& last) {
-    if (text.size() < 3 || (text[0] != 'U' && text[0] != 'u') || text[1] != '+') {
-        return false;
+    if (b.empty()) {
+        return a;
     }
-    const std::string body = text.substr(2);
-    const std::size_t dash = body.find('-');
-    try {
-        std::size_t used = 0;
-        const unsigned long a = std::stoul(body.substr(0, dash), &used, 16);
-        if (used != (dash == std::string::npos ? body.size() : dash)) {
-            return false;
-        }
-        unsigned long b = a;
-        if (dash != std::string::npos) {
-            std::string tail = body.substr(dash + 1);
-            if (tail.size() > 2 && (tail[0] == 'U' || tail[0] == 'u') && tail[1] == '+') {
-                tail = tail.substr(2);
-            }
-            b = std::stoul(tail, &used, 16);
-            if (used != tail.size()) {
-                return false;
-            }
-        }
-        // ImWchar is 16 bits in Debian's build: only the Basic Multilingual Plane.
-        if (a == 0 || b < a || b > 0xFFFF) {
-            return false;
-        }
-        first = static_cast<ImWchar>(a);
-        last = static_cast<ImWchar>(b);
-        return true;
-    } catch (const std::exception&) {
-        return false;
-    }
+    return {std::min(a.x0, b.x0), std::min(a.y0, b.y0), std::max(a.x1, b.x1), std::max(a.y1, b.y1)};
 }
 
 }  // namespace
 
-FontConfig defaultFontConfig() {
-    FontConfig config;
-    config.regular = {"/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
-                      "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"};
-    config.bold = {"/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
-                   "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"};
-    config.glyphRanges = defaultRanges();
-    return config;
-}
-
-FontConfig loadFontConfig(const std::filesystem::path& assetsDir) {
-    const std::filesystem::path file = assetsDir / "fonts.json";
-    std::ifstream in(file);
-    if (!in) {
-        logWarning("ui", "no " + file.string() + "; using the built-in font list");
-        return defaultFontConfig();
-    }
-    try {
-        std::stringstream buffer;
-        buffer << in.rdbuf();
-        const nlohmann::json document = nlohmann::json::parse(buffer.str());
-        FontConfig config;
-        auto paths = [&](const char* key) {
-            std::vector<std::filesystem::path> result;
-            for (const auto& entry : document.at(key)) {
-                std::filesystem::path path = entry.get<std::string>();
-                result.push_back(path.is_absolute() ? path : assetsDir / path);
-            }
-            return result;
-        };
-        config.regular = paths("regular");
-        config.bold = paths("bold");
-        for (const auto& entry : document.at("glyph_ranges")) {
-            ImWchar first = 0;
-            ImWchar last = 0;
-            if (!parseRange(entry.get<std::string>(), first, last)) {
-                throw std::runtime_error("bad glyph range \"" + entry.get<std::string>() + "\"");
-            }
-            config.glyphRanges.push_back(first);
-            config.glyphRanges.push_back(last);
+std::string breakableIdentifier(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + 16);
+    for (char c : text) {
+        out.push_back(c);
+        if (c == '-' || c == '.' || c == '@' || c == '/' || c == '_') {
+            out += "\xE2\x80\x8B";  // U+200B ZERO WIDTH SPACE
         }
-        if (config.glyphRanges.empty()) {
-            throw std::runtime_error("no glyph ranges");
-        }
-        config.glyphRanges.push_back(0);
-        return config;
-    } catch (const std::exception& error) {
-        logWarning("ui", file.string() + ": " + error.what() + "; using the built-in font list");
-        return defaultFontConfig();
     }
+    return out;
 }
 
-Text::Text(FontConfig config) : m_config(std::move(config)) {
-    if (m_config.glyphRanges.empty() || m_config.glyphRanges.back() != 0) {
-        m_config.glyphRanges = defaultRanges();
-    }
-}
+Text::Text(FontConfig config)
+    : m_fonts(std::make_unique<text::FontLibrary>(std::move(config))),
+      m_shaper(std::make_unique<text::TextShaper>(*m_fonts)),
+      m_atlas(*m_fonts) {}
 
-void Text::build(ImFontAtlas& atlas, const Layout& layout) {
+Text::~Text() = default;
+
+void Text::build(ImFontAtlas& atlas) {
     atlas.Clear();
-    atlas.FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
-    atlas.FontBuilderFlags = ImGuiFreeTypeBuilderFlags_LightHinting;
-    atlas.Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
-
-    std::string regular;
-    std::string bold;
-    std::string regularFile;
-    std::string boldFile;
-    for (const auto& candidate : m_config.regular) {
-        if (readBytes(candidate, regular)) {
-            regularFile = candidate.string();
-            break;
-        }
-    }
-    for (const auto& candidate : m_config.bold) {
-        if (readBytes(candidate, bold)) {
-            boldFile = candidate.string();
-            break;
-        }
-    }
-    if (regularFile.empty()) {
-        logError("ui", "no usable regular font file; text will use ImGui's built-in font");
-    }
-
-    const float sizes[kStyleCount] = {layout.bodySize, layout.bodySize, layout.smallSize,
-                                      layout.headingSize, layout.titleSize};
-    const bool isBold[kStyleCount] = {false, true, false, true, true};
-    for (std::size_t i = 0; i < kStyleCount; ++i) {
-        ImFontConfig config;
-        config.FontDataOwnedByAtlas = false;  // our buffers live until Build() below
-        config.PixelSnapH = true;
-        config.OversampleH = 1;
-        config.OversampleV = 1;
-        std::string* data = isBold[i] && !boldFile.empty() ? &bold : &regular;
-        Face& f = m_faces[i];
-        f.bakedSize = sizes[i];
-        if (isBold[i] && boldFile.empty() && !regularFile.empty()) {
-            config.FontBuilderFlags = ImGuiFreeTypeBuilderFlags_Bold;  // synthesise bold
-        }
-        if (data->empty()) {
-            config.SizePixels = sizes[i];
-            f.font = atlas.AddFontDefault(&config);
-            f.file.clear();
-        } else {
-            f.font = atlas.AddFontFromMemoryTTF(data->data(), static_cast<int>(data->size()),
-                                                sizes[i], &config, m_config.glyphRanges.data());
-            f.file = data == &bold ? boldFile : regularFile;
-        }
-    }
-    if (!atlas.Build()) {
-        logError("ui", "font atlas build failed; falling back to ImGui's built-in font");
-        atlas.Clear();
-        for (std::size_t i = 0; i < kStyleCount; ++i) {
-            ImFontConfig config;
-            config.SizePixels = sizes[i];
-            m_faces[i].font = atlas.AddFontDefault(&config);
-            m_faces[i].file.clear();
-        }
-        atlas.Build();
-    }
-    // The atlas points at our buffers; drop that input now that the texture is built.
-    atlas.ClearInputData();
-    m_layout = layout;
+    atlas.AddFontDefault();
+    atlas.Build();
     m_built = true;
 }
 
-bool Text::needsRebuild(const Layout& layout) const noexcept {
-    return !m_built || m_faces[indexOf(TextStyle::Body)].bakedSize != layout.bodySize ||
-           m_faces[indexOf(TextStyle::Small)].bakedSize != layout.smallSize ||
-           m_faces[indexOf(TextStyle::Heading)].bakedSize != layout.headingSize ||
-           m_faces[indexOf(TextStyle::Title)].bakedSize != layout.titleSize;
+void Text::setLanguage(std::string_view tag, bool rightToLeft) {
+    if (m_language != tag) {
+        m_language.assign(tag);
+    }
+    m_rtl = rightToLeft;
 }
 
-const Text::Face& Text::face(TextStyle style) const noexcept { return m_faces[indexOf(style)]; }
+void Text::setMirrored(bool mirrored, float screenWidth) noexcept {
+    m_mirrored = mirrored;
+    m_screenWidth = screenWidth;
+}
 
-float Text::size(TextStyle style) const noexcept {
+void Text::setTextureHost(GlyphTextureHost* host) {
+    if (host == m_host) {
+        return;
+    }
+    if (m_host != nullptr && m_texture != nullptr) {
+        m_host->destroy(m_texture);
+    }
+    m_texture = nullptr;
+    m_host = host;
+}
+
+ImTextureID Text::textureId() const noexcept {
+    // Without a host the id only has to be stable and distinct from ImGui's font texture.
+    return m_host != nullptr
+               ? m_texture
+               : reinterpret_cast<ImTextureID>(const_cast<text::GlyphAtlas*>(&m_atlas));
+}
+
+void Text::beginFrame() {
+    ++m_frame;
+    const bool remade = m_atlas.beginFrame();
+    if (m_host == nullptr) {
+        return;
+    }
+    if (m_texture == nullptr || remade || m_textureGeneration != m_atlas.generation()) {
+        if (m_texture != nullptr) {
+            m_host->destroy(m_texture);
+        }
+        m_texture = m_host->create(m_atlas.width(), m_atlas.height(), m_atlas.pixels());
+        m_textureGeneration = m_atlas.generation();
+        m_atlas.takeDirty();  // all of it is in the new texture
+    }
+}
+
+void Text::endFrame() {
+    const text::AtlasRegion dirty = m_atlas.takeDirty();
+    if (m_host == nullptr || m_texture == nullptr || dirty.empty()) {
+        return;
+    }
+    const std::uint8_t* start =
+        m_atlas.pixels() +
+        static_cast<std::size_t>(dirty.y) * static_cast<std::size_t>(m_atlas.width()) +
+        static_cast<std::size_t>(dirty.x);
+    m_host->update(m_texture, dirty.x, dirty.y, dirty.width, dirty.height, start, m_atlas.width());
+}
+
+text::Weight Text::weightOf(TextStyle style) const noexcept {
+    return style == TextStyle::Bold || style == TextStyle::Heading || style == TextStyle::Title
+               ? text::Weight::Bold
+               : text::Weight::Regular;
+}
+
+float Text::nominal(TextStyle style) const noexcept {
     switch (style) {
         case TextStyle::Body:
-        case TextStyle::Bold: return m_layout.bodySize;
-        case TextStyle::Small: return m_layout.smallSize;
-        case TextStyle::Heading: return m_layout.headingSize;
-        case TextStyle::Title: return m_layout.titleSize;
+        case TextStyle::Bold:
+            return m_layout.bodySize;
+        case TextStyle::Small:
+            return m_layout.smallSize;
+        case TextStyle::Heading:
+            return m_layout.headingSize;
+        case TextStyle::Title:
+            return m_layout.titleSize;
     }
     return m_layout.bodySize;
 }
 
-float Text::lineHeight(TextStyle style) const noexcept { return size(style) * kLineSpacing; }
-
-ImFont* Text::font(TextStyle style) const noexcept { return face(style).font; }
-
-const std::string& Text::sourceFile(TextStyle style) const noexcept { return face(style).file; }
-
-bool Text::hasGlyph(char32_t codePoint) const {
-    const ImFont* f = face(TextStyle::Body).font;
-    if (f == nullptr || codePoint > 0xFFFF) {
-        return false;
-    }
-    return f->FindGlyphNoFallback(static_cast<ImWchar>(codePoint)) != nullptr;
+float Text::size(TextStyle style) const {
+    const auto [ascent, descent] =
+        m_shaper->languageBox(m_language, weightOf(style), nominal(style));
+    return ascent + descent;
 }
 
-float Text::advance(const ImFont* f, float scale, char32_t cp) const noexcept {
-    if (cp > 0xFFFF) {
-        return f->FallbackAdvanceX * scale;
+float Text::lineHeight(TextStyle style) const {
+    return size(style) * kLineSpacing;
+}
+
+std::string Text::sourceFile(TextStyle style) const {
+    const text::FaceId face = m_fonts->baseFace(weightOf(style));
+    return face == text::kNoFace ? std::string() : m_fonts->info(face).file;
+}
+
+bool Text::hasGlyph(char32_t codePoint) const {
+    return m_fonts->canDraw(codePoint, m_language);
+}
+
+const text::TextLayout& Text::layout(TextStyle style, std::string_view text,
+                                     float wrapWidth) const {
+    const float size = nominal(style);
+    const int wrap = wrapWidth > 0 ? static_cast<int>(std::floor(wrapWidth * 4)) : 0;
+    m_key.assign(text);
+    m_key.push_back('\x1f');
+    m_key.push_back(static_cast<char>('0' + static_cast<int>(style)));
+    m_key.append(std::to_string(wrap)).push_back('/');
+    m_key.append(std::to_string(static_cast<int>(size * 4))).push_back('/');
+    m_key.append(m_language).push_back(m_rtl ? 'r' : 'l');
+    if (const auto found = m_cache.find(m_key); found != m_cache.end()) {
+        found->second.lastUsed = m_frame;
+        return found->second.layout;
     }
-    return f->GetCharAdvance(static_cast<ImWchar>(cp)) * scale;
+    if (m_cache.size() >= kCacheLimit) {
+        // Drop what the last frames did not draw; texts drawn this frame stay valid.
+        for (auto it = m_cache.begin(); it != m_cache.end();) {
+            it = it->second.lastUsed + 2 < m_frame ? m_cache.erase(it) : std::next(it);
+        }
+    }
+    text::LayoutParams params;
+    params.weight = weightOf(style);
+    params.size = size;
+    params.wrapWidth = wrap > 0 ? static_cast<float>(wrap) / 4 : 0;
+    params.language = m_language;
+    params.uiRtl = m_rtl;
+    Cached entry{m_shaper->layout(text, params), m_frame};
+    return m_cache.emplace(m_key, std::move(entry)).first->second.layout;
 }
 
 float Text::width(TextStyle style, std::string_view text) const {
-    const ImFont* f = font(style);
-    if (f == nullptr) {
-        return 0;
-    }
-    const float scale = size(style) / f->FontSize;
-    float total = 0;
-    for (std::size_t at = 0; at < text.size();) {
-        total += advance(f, scale, utf8::next(text, at));
-    }
-    return total;
+    return layout(style, text).width;
 }
 
 std::vector<std::string_view> Text::wrap(TextStyle style, std::string_view text,
                                          float wrapWidth) const {
     std::vector<std::string_view> lines;
-    const ImFont* f = font(style);
-    if (f == nullptr) {
-        lines.push_back(text);
-        return lines;
-    }
-    const float scale = size(style) / f->FontSize;
-    constexpr std::size_t npos = std::string_view::npos;
-    std::size_t paragraphStart = 0;
-    while (true) {
-        std::size_t paragraphEnd = text.find('\n', paragraphStart);
-        if (paragraphEnd == npos) {
-            paragraphEnd = text.size();
-        }
-        std::size_t lineStart = paragraphStart;
-        float lineWidth = 0;
-        std::size_t breakEnd = npos;  // where the line may end: the first of a run of spaces
-        std::size_t resume = npos;    // where the next line would start: after that run
-        float widthAtResume = 0;
-        bool previousSpace = false;
-        for (std::size_t at = paragraphStart; at < paragraphEnd;) {
-            const std::size_t start = at;
-            const char32_t cp = utf8::next(text, at);
-            const float w = advance(f, scale, cp);
-            if (cp == U' ') {
-                if (!previousSpace) {
-                    breakEnd = start;
-                }
-                lineWidth += w;
-                resume = at;
-                widthAtResume = lineWidth;
-                previousSpace = true;
-                continue;
-            }
-            previousSpace = false;
-            if (lineWidth + w > wrapWidth && start > lineStart) {
-                if (resume != npos && breakEnd > lineStart) {
-                    lines.push_back(text.substr(lineStart, breakEnd - lineStart));
-                    lineStart = resume;
-                    lineWidth -= widthAtResume;
-                } else {
-                    // A word longer than the line: break between letters.
-                    lines.push_back(text.substr(lineStart, start - lineStart));
-                    lineStart = start;
-                    lineWidth = 0;
-                }
-                breakEnd = npos;
-                resume = npos;
-            }
-            lineWidth += w;
-        }
-        std::size_t lineEnd = paragraphEnd;
-        if (previousSpace && breakEnd != npos && breakEnd >= lineStart) {
-            lineEnd = breakEnd;  // no trailing spaces
-        }
-        lines.push_back(text.substr(lineStart, lineEnd - lineStart));
-        if (paragraphEnd >= text.size()) {
-            break;
-        }
-        paragraphStart = paragraphEnd + 1;
+    for (const text::Line& line : layout(style, text, std::max(wrapWidth, 1.0f)).lines) {
+        lines.push_back(text.substr(line.begin, line.end - line.begin));
     }
     return lines;
 }
 
+float Text::longestWord(TextStyle style, std::string_view text) const {
+    return layout(style, text, 100000.0f).longestWord;
+}
+
+float Text::lineBoxHeight(TextStyle style, const text::TextLayout& layout, std::size_t line) const {
+    const text::Line& l = layout.lines[line];
+    return layout.lines.size() == 1 ? std::max(size(style), l.ascent + l.descent)
+                                    : l.ascent + l.descent;
+}
+
+float Text::layoutHeight(TextStyle style, const text::TextLayout& layout) const {
+    float total = 0;
+    for (std::size_t i = 0; i < layout.lines.size(); ++i) {
+        const float h = lineBoxHeight(style, layout, i);
+        total += i + 1 < layout.lines.size() ? h * kLineSpacing : h;
+    }
+    return total;
+}
+
 float Text::height(TextStyle style, std::string_view text, float wrapWidth) const {
-    const std::size_t count = wrap(style, text, wrapWidth).size();
-    return count == 0 ? 0 : (static_cast<float>(count) - 1) * lineHeight(style) + size(style);
+    return layoutHeight(style, layout(style, text, std::max(wrapWidth, 1.0f)));
+}
+
+float Text::endOffset(TextStyle style, std::string_view text) const {
+    const text::TextLayout& l = layout(style, text);
+    // The end of a paragraph running against the UI's direction is at the start side.
+    return l.lines.front().rtl == m_rtl ? l.lines.front().width : 0.0f;
+}
+
+void Text::drawLine(ImDrawList* drawList, const text::Line& line, float x, float top,
+                    float boxHeight, ImU32 colour, Rect& ink, bool highlighted) const {
+    if (line.glyphs.empty()) {
+        return;
+    }
+    const float lineX = m_mirrored ? m_screenWidth - x - line.width : x;  // where it will show
+    const float baseline =
+        std::round(top + (boxHeight - line.ascent - line.descent) * 0.5f + line.ascent);
+    const float atlasWidth = static_cast<float>(m_atlas.width());
+    const float atlasHeight = static_cast<float>(m_atlas.height());
+    bool pushed = false;
+    for (const text::Glyph& g : line.glyphs) {
+        const float pen = lineX + g.x;
+        const float whole = std::floor(pen);
+        const int bin =
+            std::clamp(static_cast<int>((pen - whole) * text::GlyphAtlas::kSubpixelBins), 0,
+                       text::GlyphAtlas::kSubpixelBins - 1);
+        const text::AtlasGlyph* slot = m_atlas.find(g.face, g.id, g.em, bin);
+        if (slot == nullptr || slot->width == 0) {
+            continue;
+        }
+        float x0 = whole + slot->left;
+        float x1 = x0 + slot->width;
+        const float y0 = baseline - std::round(g.y) - slot->top;
+        const float y1 = y0 + slot->height;
+        float u0 = slot->x / atlasWidth;
+        float u1 = (slot->x + slot->width) / atlasWidth;
+        const float v0 = slot->y / atlasHeight;
+        const float v1 = (slot->y + slot->height) / atlasHeight;
+        if (m_mirrored) {
+            // Emitted mirrored, so the frame's flip puts it back the right way round.
+            const float m0 = m_screenWidth - x1;
+            x1 = m_screenWidth - x0;
+            x0 = m0;
+            std::swap(u0, u1);
+        }
+        if (!pushed) {
+            drawList->PushTextureID(textureId());
+            pushed = true;
+        }
+        drawList->PrimReserve(6, 4);
+        const bool inSentence =
+            highlighted && g.cluster >= m_highlight.begin && g.cluster < m_highlight.end;
+        drawList->PrimRectUV(ImVec2(x0, y0), ImVec2(x1, y1), ImVec2(u0, v0), ImVec2(u1, v1),
+                             inSentence ? m_highlight.ink : colour);
+        ink = unite(ink, Rect{x0, y0, x1, y1});
+    }
+    if (pushed) {
+        drawList->PopTextureID();
+    }
+}
+
+void Text::record(ImDrawList* drawList, TextStyle style, std::string_view text,
+                  const text::TextLayout& layout, const Rect& box, const Rect& ink) const {
+    if (m_audit == nullptr) {
+        return;
+    }
+    TextRecord r;
+    r.text.assign(text);
+    r.style = style;
+    r.box = box;
+    r.ink = ink;
+    if (!m_containers.empty()) {
+        r.container = m_containers.back();
+    }
+    const ImVec4 clip = drawList->_ClipRectStack.empty() ? drawList->_CmdHeader.ClipRect
+                                                         : drawList->_ClipRectStack.back();
+    r.clip = Rect{clip.x, clip.y, clip.z, clip.w};
+    const ImGuiWindow* window =
+        ImGui::GetCurrentContext() != nullptr ? ImGui::GetCurrentWindowRead() : nullptr;
+    r.clipScrolls = window != nullptr && (window->Flags & ImGuiWindowFlags_ChildWindow) != 0;
+    r.forcedBreak = layout.forcedBreak();
+    r.rtl = layout.rtl();
+    r.mirrored = m_mirrored;
+    r.missing = layout.missing;
+    m_audit->onText(r);
+}
+
+void Text::beginReadable(std::vector<std::string>* out) noexcept {
+    m_readable = true;
+    m_readPaused = false;
+    m_readCount = 0;
+    m_readOut = out;
+}
+
+void Text::endReadable() noexcept {
+    m_readable = false;
+    m_readOut = nullptr;
+}
+
+void Text::setHighlight(int index, std::size_t begin, std::size_t end, ImU32 fill,
+                        ImU32 ink) noexcept {
+    m_highlight = Highlight{index, begin, end, fill, ink};
+}
+
+float Text::drawLayout(ImDrawList* drawList, TextStyle style, const text::TextLayout& layout,
+                       std::string_view text, const Rect& box, ImU32 colour, Align align) const {
+    // Read-aloud: count (and maybe collect) this text; highlight the sentence being read.
+    bool highlighted = false;
+    if (m_readable && !m_readPaused) {
+        highlighted = m_readCount == m_highlight.index;
+        ++m_readCount;
+        if (m_readOut != nullptr) {
+            m_readOut->emplace_back(text);
+        }
+    }
+    float y = box.y0;
+    Rect lines;
+    Rect ink;
+    for (std::size_t i = 0; i < layout.lines.size(); ++i) {
+        const text::Line& line = layout.lines[i];
+        const float h = lineBoxHeight(style, layout, i);
+        float x = box.x0;
+        if (align == Align::Centre) {
+            x = box.centreX() - line.width * 0.5f;
+        } else if (align == Align::Right) {
+            x = box.x1 - line.width;
+        }
+        x = std::round(x);
+        if (highlighted) {
+            // The glyphs of the sentence on this line, as one band behind them.
+            float a = line.width;
+            float b = 0;
+            for (const text::Glyph& g : line.glyphs) {
+                if (g.cluster >= m_highlight.begin && g.cluster < m_highlight.end) {
+                    a = std::min(a, g.x);
+                    b = std::max(b, g.x + g.advance);
+                }
+            }
+            if (b > a) {
+                // Glyph positions run left to right on the glass; a mirrored layer flips later.
+                const float x0 = m_mirrored ? x + line.width - b : x + a;
+                const float x1 = m_mirrored ? x + line.width - a : x + b;
+                drawList->AddRectFilled(ImVec2(x0 - 2, y), ImVec2(x1 + 2, y + h), m_highlight.fill,
+                                        m_layout.radius * 0.5f);
+            }
+        }
+        drawLine(drawList, line, x, y, h, colour, ink, highlighted);
+        lines = unite(lines, Rect{x, y, x + std::max(line.width, 0.01f), y + h});
+        y += i + 1 < layout.lines.size() ? h * kLineSpacing : h;
+    }
+    record(drawList, style, text, layout, lines, ink);
+    return y - box.y0;
 }
 
 void Text::draw(ImDrawList* drawList, TextStyle style, ImVec2 position, ImU32 colour,
@@ -335,69 +375,68 @@ void Text::draw(ImDrawList* drawList, TextStyle style, ImVec2 position, ImU32 co
     if (text.empty()) {
         return;
     }
-    drawList->AddText(font(style), size(style), ImVec2(std::round(position.x), std::round(position.y)),
-                      colour, text.data(), text.data() + text.size());
+    const text::TextLayout& l = layout(style, text);
+    drawLayout(drawList, style, l, text,
+               Rect{position.x, position.y, position.x + l.width, position.y}, colour, Align::Left);
 }
 
 float Text::drawWrapped(ImDrawList* drawList, TextStyle style, const Rect& box, ImU32 colour,
                         std::string_view text, Align align) const {
-    const std::vector<std::string_view> lines = wrap(style, text, box.width());
-    float y = box.y0;
-    for (std::string_view line : lines) {
-        float x = box.x0;
-        if (align != Align::Left) {
-            const float w = width(style, line);
-            x = align == Align::Centre ? box.centreX() - w * 0.5f : box.x1 - w;
-        }
-        draw(drawList, style, ImVec2(x, y), colour, line);
-        y += lineHeight(style);
-    }
-    return lines.empty() ? 0 : y - box.y0 - lineHeight(style) + size(style);
+    const text::TextLayout& l = layout(style, text, std::max(box.width(), 1.0f));
+    return drawLayout(drawList, style, l, text, box, colour, align);
 }
 
 void Text::drawEllipsis(ImDrawList* drawList, TextStyle style, ImVec2 position, ImU32 colour,
                         std::string_view text, float maxWidth) const {
-    const ImFont* f = font(style);
-    if (f == nullptr || text.empty()) {
+    if (text.empty()) {
         return;
     }
-    if (width(style, text) <= maxWidth) {
+    const text::TextLayout& full = layout(style, text);
+    if (full.lines.size() == 1 && full.width <= maxWidth + 0.01f) {
         draw(drawList, style, position, colour, text);
         return;
     }
-    static constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // …
-    const float scale = size(style) / f->FontSize;
+    // Keep the longest start (cut where a glyph cluster starts) that leaves room for "…".
     const float budget = maxWidth - width(style, kEllipsis);
-    float used = 0;
+    std::vector<std::pair<std::uint32_t, float>> clusters;  // (byte offset, advance)
+    for (const text::Line& line : full.lines) {
+        for (const text::Glyph& g : line.glyphs) {
+            clusters.emplace_back(g.cluster, g.advance);
+        }
+    }
+    std::sort(clusters.begin(), clusters.end());
     std::size_t cut = 0;
-    for (std::size_t at = 0; at < text.size();) {
-        const float w = advance(f, scale, utf8::next(text, at));
-        if (used + w > budget) {
+    float used = 0;
+    for (std::size_t i = 0; i < clusters.size();) {
+        const std::uint32_t start = clusters[i].first;
+        float add = 0;
+        std::size_t j = i;
+        for (; j < clusters.size() && clusters[j].first == start; ++j) {
+            add += clusters[j].second;
+        }
+        if (used + add > budget) {
             break;
         }
-        used += w;
-        cut = at;
+        used += add;
+        cut = j < clusters.size() ? clusters[j].first : text.size();
+        i = j;
     }
-    std::string_view kept = text.substr(0, cut);
-    while (!kept.empty() && kept.back() == ' ') {
+    std::string_view kept = text.substr(0, std::min(cut, text.size()));
+    while (!kept.empty() && (kept.back() == ' ' || kept.back() == '\n')) {
         kept.remove_suffix(1);
     }
-    draw(drawList, style, position, colour, kept);
-    draw(drawList, style, ImVec2(position.x + width(style, kept), position.y), colour, kEllipsis);
+    std::string shown(kept);
+    shown.append(kEllipsis);
+    draw(drawList, style, position, colour, shown);
 }
 
 void Text::drawCentred(ImDrawList* drawList, TextStyle style, const Rect& box, ImU32 colour,
                        std::string_view text) const {
-    const std::vector<std::string_view> lines = wrap(style, text, box.width());
-    const float total = lines.empty() ? 0
-                                      : (static_cast<float>(lines.size()) - 1) * lineHeight(style) +
-                                            size(style);
-    float y = box.centreY() - total * 0.5f;
-    for (std::string_view line : lines) {
-        const float w = width(style, line);
-        draw(drawList, style, ImVec2(box.centreX() - w * 0.5f, y), colour, line);
-        y += lineHeight(style);
-    }
+    const text::TextLayout& l = layout(style, text, std::max(box.width(), 1.0f));
+    const float total = layoutHeight(style, l);
+    const float top = box.centreY() - total * 0.5f;
+    drawLayout(drawList, style, l, text, Rect{box.x0, top, box.x1, top + total}, colour,
+               Align::Centre);
 }
 
 }  // namespace signpost::ui

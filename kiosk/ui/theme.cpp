@@ -54,6 +54,8 @@ Palette normalPalette() {
     p.onSafety = rgb(0x3D2E00);
     p.header = rgb(0x0A4A86);
     p.onHeader = rgb(0xFFFFFF);
+    p.reading = rgb(0xFFE27A);
+    p.onReading = rgb(0x1A1A1A);
     return p;
 }
 
@@ -87,6 +89,8 @@ Palette highContrastPalette() {
     p.onSafety = rgb(0xFFE500);
     p.header = rgb(0x000000);
     p.onHeader = rgb(0xFFFFFF);
+    p.reading = rgb(0xFFE500);
+    p.onReading = rgb(0x000000);
     return p;
 }
 
@@ -123,6 +127,7 @@ std::vector<std::pair<std::string, std::pair<ImU32, ImU32>>> textPairs(const Pal
         {"special key", {p.onKey, p.keySpecial}},
         {"safety line", {p.onSafety, p.safety}},
         {"header", {p.onHeader, p.header}},
+        {"sentence being read", {p.onReading, p.reading}},
     };
 }
 

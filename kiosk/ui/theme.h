@@ -42,6 +42,8 @@ struct Palette {
     ImU32 onSafety = 0;
     ImU32 header = 0;          // the top bar
     ImU32 onHeader = 0;
+    ImU32 reading = 0;    // behind the sentence being read aloud
+    ImU32 onReading = 0;  // its letters
 };
 
 Palette normalPalette();

@@ -32,12 +32,24 @@ bool showsBack(const KioskSession& session) {
 
 std::vector<BarItem> rightItems(ScreenContext& c) {
     Ui& ui = c.ui;
-    return {
+    std::vector<BarItem> items{
         {"global.language", c.runtime.i18n.languageInfo().nativeName, Icon::Globe},
         {"global.text_size", ui.tr("global.text_size"), Icon::TextSize},
         {"global.contrast", ui.tr("global.contrast"), Icon::Contrast},
-        {"global.finish", ui.tr("global.finish"), Icon::Home},
     };
+    // Read-aloud only where the language has a voice and the machine a sound device.
+    if (c.readAloud.available(c.runtime.i18n.language())) {
+        const bool reading = c.readAloud.reading();
+        items.push_back(
+            {"global.read_aloud",
+             ui.tr(reading ? textKey("global.read_stop") : textKey("global.read_aloud")),
+             Icon::Speaker});
+        const Icon volume[] = {Icon::VolumeLow, Icon::VolumeMedium, Icon::VolumeHigh};
+        items.push_back(
+            {"global.volume", ui.tr("global.volume"), volume[c.readAloud.volumeLevel() - 1]});
+    }
+    items.push_back({"global.finish", ui.tr("global.finish"), Icon::Home});
+    return items;
 }
 
 ButtonStyle itemStyle(const BarItem& item, TextStyle style, bool icons) {
@@ -225,6 +237,10 @@ void drawTopBar(ScreenContext& c, const Rect& rect, TopBarState& state) {
                 ui.defer([&session] { session.setHighContrast(!session.highContrast()); });
             } else if (id == "global.language") {
                 openLanguageChooser(c);  // UI state only; the choice itself is an intent
+            } else if (id == "global.read_aloud") {
+                c.readAloud.toggle();  // UI state: the next frame collects what the screen says
+            } else if (id == "global.volume") {
+                c.readAloud.cycleVolume();
             }
         }
     }

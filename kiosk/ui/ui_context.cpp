@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/i18n/i18n.h"
+#include "ui/icons.h"
 #include "ui/ui_map.h"
 
 namespace signpost::ui {
@@ -25,6 +26,7 @@ void Ui::beginFrame(const Layout& layout, const Palette& palette, ImVec2 pointer
     m_clips.push_back(Rect{0, 0, layout.width, layout.height});
     m_blockers.clear();
     m_layer = 0;
+    setMirrored(false);
 
     const bool wasDown = m_pointer.down;
     m_pointer.position = pointerPosition;
@@ -60,15 +62,50 @@ ImDrawList* Ui::drawList() const { return ImGui::GetWindowDrawList(); }
 
 const char* Ui::tr(std::string_view key) const { return m_i18n.tr(key); }
 
+namespace {
+
+// `text` with each "{name}" replaced by its value, isolated (FSI … PDI, UAX #9): a phone number,
+// a reference or a web address keeps its own direction inside a right-to-left sentence, and a
+// value cannot turn that sentence around.
+std::string substituteIsolated(
+    std::string text, std::initializer_list<std::pair<std::string_view, std::string_view>> args) {
+    for (const auto& [name, value] : args) {
+        const std::string placeholder = "{" + std::string(name) + "}";
+        const std::string isolated =
+            value.empty() ? std::string() : "\xE2\x81\xA8" + std::string(value) + "\xE2\x81\xA9";
+        std::size_t at = 0;
+        while ((at = text.find(placeholder, at)) != std::string::npos) {
+            text.replace(at, placeholder.size(), isolated);
+            at += isolated.size();
+        }
+    }
+    return text;
+}
+
+}  // namespace
+
 std::string Ui::format(std::string_view key,
                        std::initializer_list<std::pair<std::string_view, std::string_view>> args) const {
-    return m_i18n.format(key, args);
+    return substituteIsolated(m_i18n.tr(key), args);
+}
+
+void Ui::setMirrored(bool mirrored) {
+    m_mirrored = mirrored;
+    m_text.setMirrored(mirrored, m_layout.width);
+    setIconsMirrored(mirrored);
+}
+
+Rect Ui::physical(const Rect& rect) const noexcept {
+    if (!m_mirrored) {
+        return rect;
+    }
+    return {m_layout.width - rect.x1, rect.y0, m_layout.width - rect.x0, rect.y1};
 }
 
 std::string Ui::formatPlural(
     std::string_view key, long long count,
     std::initializer_list<std::pair<std::string_view, std::string_view>> args) const {
-    return m_i18n.formatPlural(key, count, args);
+    return substituteIsolated(m_i18n.trPlural(key, count), args);
 }
 
 void Ui::pushClip(const Rect& rect) { m_clips.push_back(rect.intersect(clip())); }
@@ -82,6 +119,9 @@ void Ui::popClip() {
 Rect Ui::clip() const noexcept { return m_clips.empty() ? Rect{} : m_clips.back(); }
 
 bool Ui::reachable(const Rect& rect, ImVec2 point) const {
+    if (m_mirrored) {
+        point.x = m_layout.width - point.x;  // the finger on the glass → this layer's drawing
+    }
     if (!layerActive() || !rect.intersect(clip()).contains(point.x, point.y)) {
         return false;
     }
@@ -104,6 +144,7 @@ void Ui::registerElement(std::string_view id, const Rect& rect, bool enabled) {
     if (visible.empty()) {
         return;
     }
+    visible = physical(visible);
     m_map.add(id, visible.x0, visible.y0, visible.width(), visible.height(), enabled);
 }
 

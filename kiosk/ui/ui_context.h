@@ -9,6 +9,8 @@
 // - A touch that stops a moving (flung) list only stops it; it presses nothing.
 // - Only the top layer takes input (0 = the screen and keyboard, 1 = a chooser, 2 = the idle
 //   question); elements of lower layers are drawn but neither pressed nor put in the UiMap.
+// - Right-to-left languages: a layer drawn with setMirrored(true) is flipped as a whole after the
+//   frame; the map and hit tests follow it (see setMirrored).
 // - Intents are deferred: widgets queue them and KioskApp applies them after the frame is drawn,
 //   so every frame draws one consistent state.
 //
@@ -78,7 +80,9 @@ public:
     SteadyClock::time_point now() const noexcept { return m_now; }
     float deltaSeconds() const noexcept { return m_dt; }
 
-    // Texts, shortcuts to I18n.
+    // Texts, shortcuts to I18n. format() and formatPlural() isolate each value (FSI … PDI): a
+    // phone number, reference or address keeps its own direction in a right-to-left sentence.
+    // For display only: texts that leave the screen (a QR code) use I18n::format.
     const char* tr(std::string_view key) const;
     std::string format(std::string_view key,
                        std::initializer_list<std::pair<std::string_view, std::string_view>> args) const;
@@ -87,6 +91,15 @@ public:
     std::string formatPlural(
         std::string_view key, long long count,
         std::initializer_list<std::pair<std::string_view, std::string_view>> args) const;
+
+    // --- Mirroring (right-to-left languages) ----------------------------------------------------
+    // The layer drawn next will be mirrored (x → width − x) by KioskApp once the frame is drawn.
+    // Widgets keep drawing at their left-to-right places; the UiMap gets the mirrored rectangles,
+    // hit tests mirror the finger, text and shape-keeping icons are emitted pre-mirrored.
+    void setMirrored(bool mirrored);
+    bool mirrored() const noexcept { return m_mirrored; }
+    // A rectangle given where it must appear on the glass → where to draw it in this layer.
+    Rect physical(const Rect& rect) const noexcept;
 
     // --- Where input may land ------------------------------------------------------------------
     void setTopLayer(int layer) noexcept { m_topLayer = layer; }
@@ -141,6 +154,7 @@ private:
     std::string m_activeId;
     std::vector<std::function<void()>> m_actions;
     bool m_animating = false;
+    bool m_mirrored = false;
 };
 
 }  // namespace signpost::ui

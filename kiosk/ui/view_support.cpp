@@ -268,6 +268,11 @@ void drawStepTitle(ScreenContext& c, Flow& flow, const char* titleKey, const cha
 
 bool referralFooter(ScreenContext& c, const Rect& footer, const char* nextId, const char* nextKey,
                     bool showBack) {
+    c.ui.text().pauseReadable(true);  // Back and Next are not what the screen says
+    struct Resume {
+        Ui& ui;
+        ~Resume() { ui.text().pauseReadable(false); }
+    } resume{c.ui};
     Ui& ui = c.ui;
     const Layout& l = ui.layout();
     ui.drawList()->AddRectFilled(ImVec2(footer.x0, footer.y0), ImVec2(footer.x1, footer.y1),
@@ -313,7 +318,11 @@ namespace signpost::ui {
 int drawChoiceTiles(Ui& ui, Flow& flow, const std::vector<ChoiceTile>& tiles, TileMarker marker,
                     float minimumWidth, int maxColumns) {
     const Layout& l = ui.layout();
-    const float minimum = minimumWidth * l.scale * l.textScale;
+    float minimum = minimumWidth * l.scale * l.textScale;
+    for (const ChoiceTile& t : tiles) {
+        minimum =
+            std::max(minimum, tileMinimumWidth(ui, t.title, t.subtitle, marker));  // no word broken
+    }
     const int columns = std::clamp(static_cast<int>((flow.width() + l.gap) / (minimum + l.gap)), 1, maxColumns);
     const float width = (flow.width() - l.gap * static_cast<float>(columns - 1)) / static_cast<float>(columns);
     int tapped = -1;

@@ -24,6 +24,8 @@
 #include "ui/chooser.h"
 #include "ui/kiosk_app.h"
 #include "ui/on_screen_keyboard.h"
+#include "ui/qr_code.h"
+#include "ui/read_aloud.h"
 #include "ui/text_field.h"
 #include "ui/touch_scroll.h"
 #include "ui/ui_context.h"
@@ -73,6 +75,7 @@ struct ScreenContext {
     std::chrono::system_clock::time_point wallNow;
     sync::SyncEngine* syncEngine;                          // null when the kiosk runs without one
     std::shared_ptr<const sync::SyncStatus> syncStatus;    // this frame's snapshot; null without
+    ReadAloud& readAloud;                                  // the top bar's "Read aloud" and volume
 
     std::chrono::sys_seconds wallSeconds() const {
         return std::chrono::time_point_cast<std::chrono::seconds>(wallNow);
@@ -209,7 +212,8 @@ void drawStaffSyncSection(ScreenContext& context, Flow& flow, TouchScroll& scrol
 
 // --- The top bar (top_bar.cpp) -----------------------------------------------------------------
 // Staff corner (press and hold 3 s), Back, and on the right the controls every screen has:
-// language, text size, contrast, "Finish and clear". One row when it fits, else two.
+// language, text size, contrast, "Read aloud" and volume (where the language has a voice),
+// "Finish and clear". One row when it fits, else two.
 struct TopBarState {
     bool staffCornerFired = false;  // the hold already opened staff mode; wait for release
 };
@@ -224,6 +228,13 @@ void openNeighbourhoodChooser(ScreenContext& context);
 // --- Service facts shared by the service page and "contact them yourself" (service_screen.cpp) --
 // Phones (with what each is for), website, email and addresses of `detail`.
 void drawContactDetails(ScreenContext& context, Flow& flow, const ServiceDetail& detail);
+// The text of the confirmation's QR code, in the current language: "Your reference: MCR-4K7Q",
+// a new line, and the "If nobody has contacted you…, call {phone}" sentence (plain text: any
+// phone camera shows it; no bidi isolates in it).
+std::string referralReceiptText(const I18n& i18n, const std::string& reference, const std::string& phone);
+// The service's details as a QR code a phone camera saves as a contact (qr.service_caption).
+void drawServiceQr(ScreenContext& context, Flow& flow, const ServiceDetail& detail,
+                   std::string_view id);
 // A section heading and its wrapped text; nothing when `body` is empty.
 void drawSection(Ui& ui, Flow& flow, const char* titleKey, std::string_view body);
 

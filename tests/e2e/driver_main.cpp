@@ -270,12 +270,49 @@ private:
         press(chosen);
     }
 
-    void pressKey(const std::string& keyId) {
-        const MapSnapshot map = current();
-        if (map.find(keyId) == nullptr && map.find("keyboard.symbols") != nullptr) {
-            press("keyboard.symbols");
+    // The key for one character: on the page shown, else on the symbols page or the second page
+    // of letters, else the same on the other alphabet (keyboard.latin: Latin and the language's
+    // own script); back to the letters page afterwards.
+    void pressCharacter(const std::string& character, bool shifted) {
+        const std::string keyId = "keyboard.key." + character;
+        auto here = [&] { return current().find(keyId) != nullptr; };
+        auto hit = [&] {
+            if (shifted) {
+                press("keyboard.shift");
+            }
+            press(keyId);
+        };
+        if (here()) {
+            hit();
+            return;
         }
-        press(keyId);
+        for (int alphabet = 0; alphabet < 2; ++alphabet) {
+            if (alphabet == 1) {
+                if (current().find("keyboard.latin") == nullptr) {
+                    break;
+                }
+                press("keyboard.latin");
+                if (here()) {
+                    hit();
+                    return;
+                }
+            }
+            for (const char* page : {"keyboard.symbols", "keyboard.accents"}) {
+                if (current().find(page) == nullptr) {
+                    continue;
+                }
+                press(page);
+                const bool found = here();
+                if (found) {
+                    hit();
+                }
+                press(page);
+                if (found) {
+                    return;
+                }
+            }
+        }
+        throw StepFailure("no on-screen key types \"" + character + "\"");
     }
 
     void type(const std::string& field, const std::string& text) {
@@ -283,18 +320,24 @@ private:
         waitFor("the on-screen keyboard", [](const MapSnapshot& map) {
             return map.find("keyboard.space") != nullptr || map.find("keyboard.key.0") != nullptr;
         });
-        for (char c : text) {
-            const auto byte = static_cast<unsigned char>(c);
-            if (byte >= 0x80 || byte < 0x20) {
-                throw StepFailure("can only type printable ASCII with the on-screen keyboard driver");
+        // One UTF-8 character at a time (the keys are named by their character).
+        for (std::size_t at = 0; at < text.size();) {
+            const auto lead = static_cast<unsigned char>(text[at]);
+            const std::size_t length = lead < 0x80        ? 1
+                                       : lead >> 5 == 0x6 ? 2
+                                       : lead >> 4 == 0xE ? 3
+                                                          : 4;
+            const std::string character = text.substr(at, length);
+            at += length;
+            if (length == 1 && (lead < 0x20 || lead == 0x7F)) {
+                throw StepFailure("cannot type a control character with the on-screen keyboard");
             }
-            if (c == ' ') {
-                pressKey("keyboard.space");
-            } else if (c >= 'A' && c <= 'Z') {
-                press("keyboard.shift");
-                pressKey(std::string("keyboard.key.") + static_cast<char>(c - 'A' + 'a'));
+            if (character == " ") {
+                press("keyboard.space");
+            } else if (length == 1 && lead >= 'A' && lead <= 'Z') {
+                pressCharacter(std::string(1, static_cast<char>(lead - 'A' + 'a')), true);
             } else {
-                pressKey(std::string("keyboard.key.") + c);
+                pressCharacter(character, false);
             }
         }
     }

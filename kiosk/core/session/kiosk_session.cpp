@@ -558,6 +558,7 @@ SubmitOutcome KioskSession::submit(const SubmitContext& context, Outbox& outbox)
         return SubmitOutcome::Failed;
     }
     m_reference = receipt.reference;
+    m_referredServiceId = m_form.kind == ReferralKind::Service ? m_form.serviceId : std::string();
     // Durable now: nothing typed needs to stay in memory, and Back must not lead into the form.
     m_form.wipe();
     m_fieldErrors.clear();
@@ -605,6 +606,7 @@ void KioskSession::resetSession() {
     m_fieldErrors.clear();
     m_submitErrorKey.clear();
     m_reference.clear();
+    m_referredServiceId.clear();
     m_changingFromReview = false;
     m_textSize = m_defaults.textSize;
     m_highContrast = m_defaults.highContrast;

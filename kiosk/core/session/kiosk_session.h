@@ -118,6 +118,9 @@ public:
     const std::string& submitErrorKey() const noexcept { return m_submitErrorKey; }
     // The reference shown on the confirmation screen ("MCR-4K7Q"); "" before a submit.
     const std::string& reference() const noexcept { return m_reference; }
+    // The service the stored referral was for ("" = a general referral, or none yet): directory
+    // data, kept for the confirmation screen's QR code after the form itself is wiped.
+    const std::string& referredServiceId() const noexcept { return m_referredServiceId; }
     // "Step n of total" for the current screen; 0 of 0 when it is not a numbered step. The
     // message step counts only when a phone number was given (or before the contact step).
     int stepNumber() const;
@@ -210,6 +213,7 @@ private:
     SearchFilters m_filters;
     std::uint64_t m_searchRevision = 0;
     std::string m_serviceId;
+    std::string m_referredServiceId;
 
     TextSize m_textSize = TextSize::Normal;
     bool m_highContrast = false;

@@ -7,6 +7,8 @@
 #include "core/common/time_util.h"
 #include "core/common/utf8.h"
 
+#include <unicode/uchar.h>
+
 namespace signpost::ui::testing {
 
 UiDriver::UiDriver(KioskRuntime& runtime, float width, float height)
@@ -215,32 +217,45 @@ bool UiDriver::pressKeyFor(char32_t cp) {
             if (key == cp) {
                 return std::make_pair(element.id, false);
             }
-            if (utf8::toUpper(key) == cp) {
+            if (key != U'ß' && static_cast<char32_t>(u_toupper(static_cast<UChar32>(key))) == cp) {
                 return std::make_pair(element.id, true);
             }
         }
         return std::nullopt;
     };
-    // Try the page shown, then the symbols page, then the accents page.
-    for (int attempt = 0; attempt < 3; ++attempt) {
-        if (auto found = lookup()) {
-            if (found->second && !press("keyboard.shift")) {
-                return false;
-            }
-            return press(found->first);
+    auto pressFound = [&](const std::pair<std::string, bool>& found) {
+        if (found.second && !press("keyboard.shift")) {
+            return false;
         }
-        if (attempt == 0) {
-            if (!press("keyboard.symbols")) {
-                return false;
+        return press(found.first);
+    };
+    if (auto found = lookup()) {
+        return pressFound(*found);
+    }
+    // The other pages of this alphabet, then the same on the other alphabet (Latin ↔ the
+    // language's script), coming back to the letters page each time.
+    for (int alphabet = 0; alphabet < 2; ++alphabet) {
+        if (alphabet == 1 && !press("keyboard.latin")) {
+            break;
+        }
+        if (alphabet == 1) {
+            if (auto found = lookup()) {
+                return pressFound(*found);
             }
-        } else {
-            // Back to letters, then accents.
-            if (!press("keyboard.symbols") || !press("keyboard.accents")) {
-                return false;
+        }
+        for (const char* page : {"keyboard.symbols", "keyboard.accents"}) {
+            if (!press(page)) {
+                continue;
             }
+            if (auto found = lookup()) {
+                const bool pressed = pressFound(*found);
+                press(page);  // back to the letters for the next character
+                return pressed;
+            }
+            press(page);  // back to the letters
         }
     }
-    press("keyboard.accents");  // leave it on the letters page
+    press("keyboard.latin");  // back to the alphabet it started on
     return false;
 }
 
@@ -248,12 +263,6 @@ bool UiDriver::typeKeys(std::string_view text) {
     for (std::size_t at = 0; at < text.size();) {
         if (!pressKeyFor(utf8::next(text, at))) {
             return false;
-        }
-        // Keys are pressed on the letters page next time; come back from symbols/accents.
-        if (const auto symbols = find("keyboard.key.#"); symbols && find("keyboard.symbols")) {
-            press("keyboard.symbols");
-        } else if (find("keyboard.key.ą") && find("keyboard.accents")) {
-            press("keyboard.accents");
         }
     }
     return true;
