@@ -327,7 +327,7 @@ TEST_CASE("the kiosk feeds the systemd watchdog while idle, only after frames", 
     CHECK(kiosk.process.stop(10s).success());
 }
 
-TEST_CASE("issue 9: no PIN, no staff mode; the PIN from --set-pin opens it and restarts: exit 75",
+TEST_CASE("issue 9: no PIN, no staff mode, and the PIN from --set-pin opens it and restarts: exit 75",
           "[kiosk_e2e][.]") {
     if (!e2eEnabled()) {
         return;
