@@ -16,6 +16,17 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// A request with the fields these tests set (the others keep their defaults).
+HttpRequest request(std::string method, std::string url,
+                    std::vector<std::pair<std::string, std::string>> headers, std::string body) {
+    HttpRequest r;
+    r.method = std::move(method);
+    r.url = std::move(url);
+    r.headers = std::move(headers);
+    r.body = std::move(body);
+    return r;
+}
+
 // An httplib server on a random loopback port, served from its own thread for one test.
 class LoopbackServer {
 public:
@@ -58,7 +69,7 @@ TEST_CASE("requests carry method, headers and body, responses carry status and h
     loopback.start();
 
     HttpClient client;
-    auto result = client.send({"POST", loopback.url("/echo"), {{"Authorization", "Bearer abc"}}, "hello"});
+    auto result = client.send(request("POST", loopback.url("/echo"), {{"Authorization", "Bearer abc"}}, "hello"));
     REQUIRE(result.ok());
     CHECK(result.value().status == 201);
     CHECK(result.value().body == "got hello");
@@ -80,14 +91,14 @@ TEST_CASE("HTTP error statuses are responses, with Retry-After read", "[http]") 
     loopback.start();
 
     HttpClient client;
-    auto busy = client.send({"GET", loopback.url("/busy"), {}, ""});
+    auto busy = client.send(request("GET", loopback.url("/busy"), {}, ""));
     REQUIRE(busy.ok());
     CHECK(busy.value().status == 503);
     CHECK(busy.value().retryAfter() == 17s);
-    auto dated = client.send({"GET", loopback.url("/dated"), {}, ""});
+    auto dated = client.send(request("GET", loopback.url("/dated"), {}, ""));
     REQUIRE(dated.ok());
     CHECK(dated.value().retryAfter() == 0s);
-    auto missing = client.send({"GET", loopback.url("/nowhere"), {}, ""});
+    auto missing = client.send(request("GET", loopback.url("/nowhere"), {}, ""));
     REQUIRE(missing.ok());
     CHECK(missing.value().status == 404);
     CHECK_FALSE(missing.value().retryAfter());
@@ -101,7 +112,7 @@ TEST_CASE("compressed bodies are decoded and their wire size reported", "[http]"
     });
     loopback.start();
     HttpClient client;
-    auto result = client.send({"GET", loopback.url("/big"), {}, ""});
+    auto result = client.send(request("GET", loopback.url("/big"), {}, ""));
     REQUIRE(result.ok());
     CHECK(result.value().body == big);
     // curl offers gzip and brotli; httplib picks brotli when both are offered.
@@ -123,13 +134,13 @@ TEST_CASE("transport failures are values with a stable code", "[http]") {
         const int port = ntohs(address.sin_port);
         ::close(fd);
         HttpClient client;
-        auto result = client.send({"GET", "http://127.0.0.1:" + std::to_string(port) + "/", {}, ""});
+        auto result = client.send(request("GET", "http://127.0.0.1:" + std::to_string(port) + "/", {}, ""));
         REQUIRE_FALSE(result.ok());
         CHECK(result.error().code == "connect");
     }
     SECTION("an unresolvable host") {
         HttpClient client;
-        auto result = client.send({"GET", "http://signpost-test.invalid/", {}, ""});
+        auto result = client.send(request("GET", "http://signpost-test.invalid/", {}, ""));
         REQUIRE_FALSE(result.ok());
         CHECK((result.error().code == "dns" || result.error().code == "proxy"));
     }
@@ -143,7 +154,7 @@ TEST_CASE("transport failures are values with a stable code", "[http]") {
         options.maxResponseBytes = 64 * 1024;
         options.acceptGzip = false;
         HttpClient client(options);
-        auto result = client.send({"GET", loopback.url("/huge"), {}, ""});
+        auto result = client.send(request("GET", loopback.url("/huge"), {}, ""));
         REQUIRE_FALSE(result.ok());
         CHECK(result.error().code == "too_large");
     }
@@ -164,14 +175,14 @@ TEST_CASE("transport failures are values with a stable code", "[http]") {
         options.lowSpeedBytesPerSecond = 10;
         options.lowSpeedTime = 1s;
         HttpClient client(options);
-        auto result = client.send({"GET", loopback.url("/stall"), {}, ""});
+        auto result = client.send(request("GET", loopback.url("/stall"), {}, ""));
         REQUIRE_FALSE(result.ok());
         CHECK(result.error().code == "timeout");
     }
     SECTION("cancel makes the next request fail at once") {
         HttpClient client;
         client.cancel();
-        auto result = client.send({"GET", "http://127.0.0.1:9/", {}, ""});
+        auto result = client.send(request("GET", "http://127.0.0.1:9/", {}, ""));
         REQUIRE_FALSE(result.ok());
         CHECK(result.error().code == "cancelled");
     }
@@ -184,7 +195,7 @@ TEST_CASE("redirects are not followed", "[http]") {
     });
     loopback.start();
     HttpClient client;
-    auto result = client.send({"GET", loopback.url("/portal"), {}, ""});
+    auto result = client.send(request("GET", loopback.url("/portal"), {}, ""));
     REQUIRE(result.ok());
     CHECK(result.value().status == 302);
     CHECK(result.value().header("location") == "http://login.example/");
