@@ -7,6 +7,8 @@
 // always start their own Xvfb of the size they need (windowTestDisplay), whatever $DISPLAY says.
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <csignal>
 #include <cstdlib>
 
@@ -267,6 +269,61 @@ TEST_CASE("a resident self-refers on the real kiosk with real input events", "[k
     const std::string database = readText(setup.data / "outbox.db");
     CHECK(database.find(e2e::typedInto(steps, "referral.name")) == std::string::npos);
     CHECK(database.find(e2e::typedInto(steps, "referral.email")) == std::string::npos);
+}
+
+TEST_CASE("an Arabic-speaking resident self-refers on the real kiosk, right to left", "[kiosk_e2e][.]") {
+    if (!e2eEnabled()) {
+        return;
+    }
+    KioskSetup setup;
+    {
+        TomlDocument document = TomlDocument::parse(readText(setup.config), "kiosk.toml");
+        document.set("kiosk", "default_language", "ar");
+        writeText(setup.config, document.toString());
+    }
+    const auto artifacts = artifactsDir("arabic");
+    VirtualDisplayOptions displayOptions;
+    displayOptions.logFile = artifacts / "xvfb.log";
+    VirtualDisplay display = windowTestDisplay(displayOptions);
+    RunningKiosk kiosk(setup, display, 1920, 1080);
+
+    const auto walked = runDriver(setup, display, "self_referral_ar.walk", artifacts);
+    keepArtifacts(setup, artifacts);
+    {
+        INFO("driver: " << walked.describe() << "\n" << readText(artifacts / "driver.log"));
+        INFO(kiosk.process.report());
+        REQUIRE(walked.success());
+    }
+    const auto map = nlohmann::json::parse(readText(setup.uiMap));
+    CHECK(map["screen"] == "referral.done");
+
+    Outbox outbox((setup.data / "outbox.db").string());
+    const auto items = outbox.allItems();
+    REQUIRE(items.size() == 1);
+    const SecureBytes plain = setup.key.open(items[0].sealed);
+    const DecodedReferral referral = parseReferral(view(plain));
+    const auto steps = e2e::loadWalkScript(std::filesystem::path(SIGNPOST_E2E_DIR) / "self_referral_ar.walk");
+    CHECK(referral.name == "أحمد علي");  // typed on the Arabic keyboard, key by key
+    CHECK(referral.name == e2e::typedInto(steps, "referral.name"));
+    CHECK(referral.email == "ahmed.ali@example.org");
+    CHECK(referral.phone == normaliseUkPhone("07700900123").value_or("?"));
+    CHECK(referral.language == "ar");
+    CHECK(referral.consentGiven);
+
+    // The confirmation's QR code, read back from the real screenshot (the layer around it is
+    // mirrored; the code itself must not be).
+    const auto zbarimg = findInPath("zbarimg");
+    REQUIRE(zbarimg);
+    ProcessOptions decode;
+    decode.program = *zbarimg;
+    decode.args = {"--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", "-Sbinary",
+                   (artifacts / "09-referral-done-ar.png").string()};
+    decode.stdoutFile = artifacts / "qr.txt";
+    runProcess(decode, 60s);
+    const std::string decoded = readText(artifacts / "qr.txt");
+    INFO(decoded);
+    CHECK(decoded.find(items[0].reference) != std::string::npos);
+    CHECK(decoded.find("0161 496 0000") != std::string::npos);
 }
 
 TEST_CASE("the first screens work in portrait", "[kiosk_e2e][.]") {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "core/common/log.h"
@@ -136,7 +137,7 @@ TEST_CASE("text: numbers, references and addresses stay left to right inside Ara
           "[text][bidi]") {
     setLogToStderr(false);
     Engine e;
-    SECTION("a phone number in an Arabic sentence reads in order only when isolated") {
+    SECTION("a phone number in an Arabic sentence reads in order, isolated or not") {
         auto digitsOf = [](const std::string& text, const Line& line) {
             std::vector<std::uint32_t> digits;
             for (const Glyph& g : line.glyphs) {
@@ -146,12 +147,23 @@ TEST_CASE("text: numbers, references and addresses stay left to right inside Ara
             }
             return digits;
         };
-        // Plain UBA: spaces between numbers in RTL text resolve right to left, so the groups
-        // come out as "0000 496 0161" — why the kiosk isolates every value it puts in a text.
-        const std::string plain = "اتصل على 0161 496 0000 الآن";
-        const TextLayout bare = lay(e, plain, "ar", 0, true);
-        const auto reversed = digitsOf(plain, bare.lines[0]);
-        CHECK_FALSE(std::is_sorted(reversed.begin(), reversed.end()));
+        // Plain UBA would show "0000 496 0161" (spaces between numbers resolve right to left in
+        // right-to-left text); numbers written straight into a translation hold together.
+        for (const std::string plain : {"اتصل على 0161 496 0000 الآن", "اتصل بالرقم 116 123 مجانا",
+                                        "اتصل على +44 161 496 0000"}) {
+            INFO(plain);
+            const TextLayout bare = lay(e, plain, "ar", 0, true);
+            const auto inOrder = digitsOf(plain, bare.lines[0]);
+            CHECK(inOrder.size() >= 6);
+            CHECK(std::is_sorted(inOrder.begin(), inOrder.end()));
+        }
+        // "+" stays at the number's left, where it is read first.
+        const std::string plus = "اتصل على +44 161";
+        const auto plusOrder = clusters(lay(e, plus, "ar", 0, true).lines[0]);
+        const auto plusAt = std::find(plusOrder.begin(), plusOrder.end(), byteOf(plus, "+"));
+        REQUIRE(plusAt != plusOrder.end());
+        REQUIRE(std::next(plusAt) != plusOrder.end());
+        CHECK(*std::next(plusAt) == byteOf(plus, "44"));
         const std::string text =
             "اتصل على \xE2\x81\xA8"
             "0161 496 0000"
@@ -382,4 +394,63 @@ TEST_CASE("text: the glyph atlas fills on demand, grows, and clears when full", 
     CHECK(atlas.width() == 256);
     CHECK(atlas.glyphCount() == 0);  // cleared: the next frame rasterises what it needs
     CHECK_FALSE(atlas.beginFrame());
+}
+
+TEST_CASE("text: the kiosk's own texts in every language shape as hb-shape shapes them", "[text][shaping]") {
+    setLogToStderr(false);
+    const auto hbShape = test::findInPath("hb-shape");
+    REQUIRE(hbShape);
+    Engine e;
+    test::TempDir dir("hb-shape-ui");
+    std::size_t compared = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(test::assetsDir() / "i18n")) {
+        if (entry.path().extension() != ".json") {
+            continue;
+        }
+        const auto file = nlohmann::json::parse(test::readText(entry.path()));
+        const std::string language = file["_meta"]["code"].get<std::string>();
+        for (const char* key : {"home.title", "home.needs_title", "keyboard.done", "global.finish",
+                                "referral.done.title", "need.feeling-lonely"}) {
+            if (!file.contains(key)) {
+                continue;
+            }
+            const std::string text = file[key].get<std::string>();
+            INFO(language << " " << key << ": " << text);
+            LayoutParams params;
+            params.language = language;
+            params.uiRtl = isRightToLeftLanguage(language);
+            const TextLayout probe = e.shaper.layout(text, params);
+            REQUIRE(probe.missing.empty());
+            // hb-shape takes one font: compare the texts our fallback draws with one face.
+            const FaceId face = probe.lines[0].glyphs.at(0).face;
+            const bool oneFace = std::all_of(probe.lines[0].glyphs.begin(), probe.lines[0].glyphs.end(),
+                                             [&](const Glyph& g) { return g.face == face; });
+            // hb-shape does no bidi: skip right-to-left texts holding left-to-right runs (digits).
+            const bool mixed = probe.rtl() && std::any_of(text.begin(), text.end(), [](char c) {
+                                   return std::isalnum(static_cast<unsigned char>(c)) != 0;
+                               });
+            if (!oneFace || mixed) {
+                continue;
+            }
+            params.size = e.fonts.info(face).unitsPerEm / (e.shaper.emFor(1.0f) * e.fonts.info(face).scale);
+            const TextLayout ours = e.shaper.layout(text, params);
+            test::ProcessOptions options;
+            options.program = *hbShape;
+            options.args = {"--output-format=json", "--no-glyph-names", "--font-size=upem",
+                            "--language=" + language, "--direction=" + std::string(ours.rtl() ? "rtl" : "ltr"),
+                            "--face-index=" + std::to_string(e.fonts.info(face).index), e.fonts.info(face).file, text};
+            options.stdoutFile = dir / "out.json";
+            REQUIRE(test::runProcess(options, std::chrono::seconds(30)).success());
+            const auto theirs = nlohmann::json::parse(test::readText(dir / "out.json"));
+            const Line& line = ours.lines[0];
+            REQUIRE(theirs.size() == line.glyphs.size());
+            for (std::size_t i = 0; i < line.glyphs.size(); ++i) {
+                INFO("glyph " << i);
+                CHECK(line.glyphs[i].id == theirs[i]["g"].get<std::uint32_t>());
+                CHECK(line.glyphs[i].advance == Approx(theirs[i]["ax"].get<float>()).margin(0.05));
+            }
+            ++compared;
+        }
+    }
+    CHECK(compared >= 40);
 }

@@ -18,13 +18,17 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <sstream>
 
 #include "core/common/log.h"
+#include "core/common/utf8.h"
 #include "core/i18n/i18n.h"
 #include "core/session/kiosk_session.h"
 #include "support/test_support.h"
+#include "ui/keyboard_layouts.h"
 #include "ui/kiosk_app.h"
 #include "ui/testing/test_kiosk.h"
 #include "ui/testing/ui_driver.h"
@@ -314,6 +318,13 @@ std::vector<Combination> combinations(const std::vector<std::string>& languages)
 }
 
 void report(const std::vector<std::string>& failures) {
+    // SIGNPOST_RENDER_REPORT=FILE writes every failure there (the message shows the first 40).
+    if (const char* file = std::getenv("SIGNPOST_RENDER_REPORT"); file != nullptr && *file != 0) {
+        std::ofstream all(file);
+        for (const std::string& failure : failures) {
+            all << failure << "\n";
+        }
+    }
     std::ostringstream out;
     for (std::size_t i = 0; i < failures.size() && i < 40; ++i) {
         out << failures[i] << "\n";
@@ -436,4 +447,38 @@ TEST_CASE("render: a right-to-left language mirrors every element of every scree
         }
         report(failures);
     }
+}
+
+TEST_CASE("render: every key of every script keyboard has a glyph in its language", "[ui][render]") {
+    setLogToStderr(false);
+    ImGuiContext* context = ImGui::CreateContext();
+    Text text;
+    text.build(*ImGui::GetIO().Fonts);
+    const std::pair<const char*, const char*> languages[] = {
+        {"latin", "pl"}, {"cyrillic", "uk"}, {"arabic", "ar"}, {"persian", "fa"},
+        {"urdu", "ur"},  {"sorani", "ckb"},  {"bengali", "bn"}, {"gurmukhi", "pa"}};
+    for (const ScriptKeyboard* layout : allScriptKeyboards()) {
+        const auto found = std::find_if(std::begin(languages), std::end(languages),
+                                        [&](const auto& pair) { return std::string(pair.first) == layout->name; });
+        REQUIRE(found != std::end(languages));
+        CHECK(&scriptKeyboardFor(found->second) == layout);
+        text.setLanguage(found->second, false);
+        std::size_t keys = 0;
+        for (const auto* rows : {&layout->letters, &layout->more}) {
+            CHECK(rows->size() <= 4);
+            for (std::string_view row : *rows) {
+                CHECK(utf8::count(row) <= 12);  // fits the keyboard's widest row
+                for (std::size_t at = 0; at < row.size();) {
+                    const char32_t cp = utf8::next(row, at);
+                    INFO(layout->name << " U+" << std::hex << static_cast<unsigned>(cp));
+                    CHECK(text.hasGlyph(cp));
+                    ++keys;
+                }
+            }
+        }
+        CHECK(keys >= 30);
+    }
+    CHECK(&scriptKeyboardFor("so") == &latinKeyboard());
+    CHECK(&scriptKeyboardFor("zh-Hans") == &latinKeyboard());
+    ImGui::DestroyContext(context);
 }

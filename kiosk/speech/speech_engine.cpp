@@ -2,6 +2,8 @@
 
 #include <espeak-ng/speak_lib.h>
 
+#include "core/common/log.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -224,6 +226,7 @@ void SpeechEngine::worker() {
         rate = loadedRate;
     }
     if (rate <= 0) {
+        logError("speech", "espeak-ng could not load its voices (espeak-ng-data): no read-aloud");
         publish([](SpeechStatus& s) { s.error = "espeak-ng could not load its voices"; });
         std::unique_lock lock(m_mutex);
         m_wake.wait(lock, [this] { return m_quit; });
@@ -252,9 +255,20 @@ void SpeechEngine::worker() {
     // The sound device: opened now (the button only shows with one), again later if it failed
     // (USB speakers plugged in after start-up).
     bool outputReady = false;
+    std::string lastError;
     auto probe = [&] {
         outputReady = m_sink->open(rate);
         const std::string error = outputReady ? std::string() : m_sink->error();
+        if (error == lastError && m_status->outputReady == outputReady) {
+            return;  // nothing new: no status change, no wake-up of the UI (idle stays idle)
+        }
+        // Said once per change, not every 30 s: read-aloud is hidden until a device opens.
+        if (error.empty()) {
+            logInfo("speech", "sound device ready: read-aloud available");
+        } else {
+            logWarning("speech", error + "; read-aloud is hidden until a sound device works");
+        }
+        lastError = error;
         publish([&](SpeechStatus& s) {
             s.outputReady = outputReady;
             s.error = error;

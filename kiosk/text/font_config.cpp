@@ -81,9 +81,9 @@ FontConfig defaultFontConfig() {
                {at(kNoto, "NotoSans-Bold.ttf"), at(kDejaVu, "DejaVuSans-Bold.ttf")}));
     FontFamily urdu = family("urdu", {"Arab"}, {"ur"}, {at(kNoto, "NotoNastaliqUrdu-Regular.ttf")},
                              {at(kNoto, "NotoNastaliqUrdu-Bold.ttf")});
-    urdu.scale = 1.1f;
-    urdu.ascent = 1.25f;
-    urdu.descent = 0.6f;
+    urdu.ascent = 2.05f;
+    urdu.descent = 0.8f;
+    urdu.measureInk = true;
     config.families.push_back(urdu);
     config.families.push_back(
         family("arabic", {"Arab"}, {},
@@ -139,6 +139,7 @@ FontConfig loadFontConfig(const std::filesystem::path& assetsDir) {
                                              "\": scale must be between 0.5 and 2");
                 }
             }
+            family.measureInk = entry.value("measure_ink", false);
             family.ascent = optionalEm(entry, "ascent");
             family.descent = optionalEm(entry, "descent");
             if (family.scripts.empty() || family.regular.empty()) {

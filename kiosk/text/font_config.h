@@ -14,9 +14,9 @@
 //      "regular": ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc#3"], ...}]}
 //
 // "file#N" picks face N of a font collection (.ttc). A relative path is relative to the assets
-// directory. Optional per family: "scale" (its em relative to the Latin one: Nastaliq reads
-// small at the same em) and "ascent"/"descent" (the line box, in em; default: the font's own
-// hhea values, which for Nastaliq cover stacks no UI text has).
+// directory. Optional per family: "scale" (its em relative to the Latin one), "ascent"/"descent"
+// (the line box, in em; default: the font's own hhea values) and "measure_ink": true (a line
+// with letters reaching past that box grows to hold them: Nastaliq stacks "کبھی" to 2.4 em).
 //
 // Thread-safety: value types and pure functions.
 #pragma once
@@ -43,6 +43,8 @@ struct FontFamily {
     float scale = 1;                     // em relative to the base (first) family's
     std::optional<float> ascent;         // line box above the baseline, in em (default: hhea)
     std::optional<float> descent;        // below the baseline, in em, positive
+    bool measureInk = false;             // a line grows to its glyphs' real ink where that
+                                         // reaches past ascent/descent (Nastaliq's stacks)
     bool operator==(const FontFamily&) const = default;
 };
 

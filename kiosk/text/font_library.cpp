@@ -151,6 +151,7 @@ FaceId FontLibrary::open(std::size_t family, Weight weight, const FontSource& so
     info.ascent = f.ascent.value_or(static_cast<float>(ft->ascender) / info.unitsPerEm);
     info.descent = f.descent.value_or(static_cast<float>(-ft->descender) / info.unitsPerEm);
     info.scale = f.scale;
+    info.measureInk = f.measureInk;
     if (m_faces.size() >= kNoFace) {
         throw std::runtime_error("too many font faces");
     }

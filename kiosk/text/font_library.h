@@ -46,6 +46,7 @@ struct FaceInfo {
     float ascent = 0.8f;   // line box above the baseline, in em (family override or hhea)
     float descent = 0.2f;  // below, in em, positive
     float scale = 1;       // the family's em relative to the base family's
+    bool measureInk = false;  // lines grow to this face's real ink (FontFamily::measureInk)
 };
 
 class FontLibrary {

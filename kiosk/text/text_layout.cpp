@@ -229,9 +229,29 @@ void TextShaper::layoutParagraph(std::string_view text, std::size_t begin, std::
         return;
     }
 
-    // 1. Bidirectional levels.
+    // 1. Bidirectional levels, computed on a copy in which numbers hold together: a space
+    // between two digits is taken as a no-break space (a common separator, UAX #9 W4) and a "+"
+    // before a digit as a digit, so "116 123", "0161 496 0000" and "+44 161" written straight
+    // into an Arabic or Urdu sentence read left to right, in their own order, as people read
+    // phone numbers. Shaping and line breaking use the text as it is.
+    std::u16string forBidi = u16;
+    auto isDigit = [&](int32_t i) {
+        if (i < 0 || i >= n) {
+            return false;
+        }
+        const UCharDirection d = u_charDirection(forBidi[static_cast<std::size_t>(i)]);
+        return d == U_EUROPEAN_NUMBER || d == U_ARABIC_NUMBER;
+    };
+    for (int32_t i = 0; i < n; ++i) {
+        const char16_t c = forBidi[static_cast<std::size_t>(i)];
+        if ((c == u' ' || c == 0x00A0) && isDigit(i - 1) && isDigit(i + 1)) {
+            forBidi[static_cast<std::size_t>(i)] = 0x00A0;
+        } else if (c == u'+' && isDigit(i + 1) && !isDigit(i - 1)) {
+            forBidi[static_cast<std::size_t>(i)] = u'0';
+        }
+    }
     UErrorCode status = U_ZERO_ERROR;
-    ubidi_setPara(m_bidi, units, n, level, nullptr, &status);
+    ubidi_setPara(m_bidi, reinterpret_cast<const UChar*>(forBidi.data()), n, level, nullptr, &status);
     const bool bidiOk = U_SUCCESS(status);
 
     // 2. Items: one bidi level, one script, one face.
@@ -449,14 +469,31 @@ void TextShaper::layoutParagraph(std::string_view text, std::size_t begin, std::
         float pen = 0;
         for (int32_t index : order) {
             const Item& item = *onLine[static_cast<std::size_t>(index)];
+            bool measureInk = false;
+            hb_font_t* font = nullptr;
             if (item.face != kNoFace) {
                 const FaceInfo& info = m_fonts.info(item.face);
                 line.ascent = std::max(line.ascent, info.ascent * item.em);
                 line.descent = std::max(line.descent, info.descent * item.em);
+                measureInk = info.measureInk;
+                if (measureInk) {
+                    font = m_fonts.hbFont(item.face);
+                    const int scale = static_cast<int>(std::lround(item.em * 64));
+                    hb_font_set_scale(font, scale, scale);
+                }
             }
             for (const Item::Shaped& g : item.glyphs) {
                 if (g.cluster < span.begin || g.cluster >= span.end) {
                     continue;
+                }
+                hb_glyph_extents_t extents{};
+                if (measureInk && hb_font_get_glyph_extents(font, g.id, &extents)) {
+                    // Nastaliq's stacked letters can rise far above the font's ascent: the line
+                    // grows to hold them, rather than letting them cross into the line above.
+                    const float top = static_cast<float>(extents.y_bearing) / 64.0f + g.yOffset;
+                    const float bottom = static_cast<float>(-(extents.y_bearing + extents.height)) / 64.0f - g.yOffset;
+                    line.ascent = std::max(line.ascent, top);
+                    line.descent = std::max(line.descent, bottom);
                 }
                 line.glyphs.push_back({item.face, g.id, pen + g.xOffset, g.yOffset, g.advance,
                                        item.em, byteOf[static_cast<std::size_t>(g.cluster)]});

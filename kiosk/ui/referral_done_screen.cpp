@@ -67,14 +67,15 @@ public:
             ui.registerElement("referral.done.reference", box);
             flow.gap(l.smallGap);
             flowText(ui, flow, TextStyle::Body, p.textMuted, ui.tr("referral.done.reference_hint"));
+            flow.gap(l.gap);
+            // To take away, right under the reference: it and the number to call.
+            const std::string receipt =
+                referralReceiptText(c.runtime.i18n, c.session.reference(), c.runtime.config.linkWorkerPhone);
+            flowQrCard(ui, flow, "referral.done.qr", receipt, ui.tr("qr.receipt_caption"));
             flow.gap(l.gap * 2);
             drawSection(ui, flow, textKey("referral.done.next_title"), ui.tr("referral.done.next"));
             drawSection(ui, flow, textKey("referral.done.no_reply_title"),
                         ui.format("referral.done.no_reply", {{"phone", c.runtime.config.linkWorkerPhone}}));
-            // To take away: the reference and the number to call, and the service's details.
-            const std::string receipt =
-                referralReceiptText(c.runtime.i18n, c.session.reference(), c.runtime.config.linkWorkerPhone);
-            flowQrCard(ui, flow, "referral.done.qr", receipt, ui.tr("qr.receipt_caption"));
             loadService(c);
             if (m_detail) {
                 flow.gap(l.gap);

@@ -62,7 +62,8 @@ ButtonStyle itemStyle(const BarItem& item, TextStyle style, bool icons) {
 BarPlan plan(ScreenContext& c, float width) {
     Ui& ui = c.ui;
     const Layout& l = ui.layout();
-    const float rowHeight = l.target + l.smallGap * 2;
+    // Tall scripts (Urdu's Nastaliq) need taller buttons than the touch target.
+    const float rowHeight = std::max(l.target, ui.text().size(TextStyle::Bold) + l.gap) + l.smallGap * 2;
     const std::vector<BarItem> items = rightItems(c);
     const float back = showsBack(c.session)
                            ? buttonWidth(ui, ui.tr("global.back"), ButtonStyle{ButtonKind::Header, Icon::Back}) + l.gap
