@@ -275,7 +275,8 @@ void walkEveryScreen(RenderWalk& walk) {
     walk.check("contact them yourself");
     REQUIRE(ui.press("global.finish"));
 
-    // The idle question.
+    // The idle question (Urdu's tall Nastaliq lines can push the tiles below the fold).
+    REQUIRE(ui.scrollIntoView("home.need.food", "home.scroll"));
     REQUIRE(ui.press("home.need.food"));
     ui.wait(92);
     REQUIRE(ui.screen().find("+idle") != std::string::npos);
@@ -318,9 +319,9 @@ std::vector<Combination> combinations(const std::vector<std::string>& languages)
 }
 
 void report(const std::vector<std::string>& failures) {
-    // SIGNPOST_RENDER_REPORT=FILE writes every failure there (the message shows the first 40).
+    // SIGNPOST_RENDER_REPORT=FILE appends every failure there (the message shows the first 40).
     if (const char* file = std::getenv("SIGNPOST_RENDER_REPORT"); file != nullptr && *file != 0) {
-        std::ofstream all(file);
+        std::ofstream all(file, std::ios::app);
         for (const std::string& failure : failures) {
             all << failure << "\n";
         }

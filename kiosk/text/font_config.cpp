@@ -85,10 +85,12 @@ FontConfig defaultFontConfig() {
     urdu.descent = 0.8f;
     urdu.measureInk = true;
     config.families.push_back(urdu);
-    config.families.push_back(
+    FontFamily arabic =
         family("arabic", {"Arab"}, {},
                {at(kNoto, "NotoNaskhArabic-Regular.ttf"), at(kNoto, "NotoSansArabic-Regular.ttf")},
-               {at(kNoto, "NotoNaskhArabic-Bold.ttf"), at(kNoto, "NotoSansArabic-Bold.ttf")}));
+               {at(kNoto, "NotoNaskhArabic-Bold.ttf"), at(kNoto, "NotoSansArabic-Bold.ttf")});
+    arabic.measureInk = true;  // a hamza with a damma over an alef ("أُرسلت") rises past the ascent
+    config.families.push_back(arabic);
     config.families.push_back(family(
         "bengali", {"Beng"}, {},
         {at(kNoto, "NotoSansBengali-Regular.ttf"), at(kNoto, "NotoSerifBengali-Regular.ttf")},

@@ -313,7 +313,11 @@ std::vector<KeyEvent> OnScreenKeyboard::draw(Ui& ui, const Rect& screen) {
             }
             for (Key& key : row) {
                 if (key.kind == Key::Kind::Space && grown > 0) {
-                    const float give = std::min(grown, std::max(0.0f, key.units - kMinimumSpace));
+                    // ... but not below its own label ("meel bannaan", Somali's "space").
+                    const float floor = std::max(
+                        kMinimumSpace,
+                        (ui.text().width(TextStyle::Bold, labelOf(key)) + labelPadding) / unit);
+                    const float give = std::min(grown, std::max(0.0f, key.units - floor));
                     key.units -= give;
                     grown -= give;
                 }
@@ -362,7 +366,18 @@ std::vector<KeyEvent> OnScreenKeyboard::draw(Ui& ui, const Rect& screen) {
             switch (key.kind) {
                 case Key::Kind::Char: {
                     const std::string label = m_shift ? upper(key.character) : key.character;
-                    ui.text().drawCentred(dl, TextStyle::Heading, face, ink, label);
+                    // Letters are drawn large, unless the script's letters would not fit the key
+                    // at that size (Urdu's Nastaliq at the larger text sizes).
+                    const Rect room = face.shrink(l.smallGap * 0.5f, l.smallGap * 0.5f);
+                    TextStyle style = TextStyle::Heading;
+                    for (TextStyle smaller : {TextStyle::Bold, TextStyle::Small}) {
+                        const Rect letter = ui.text().inkBounds(style, label);
+                        if (letter.width() <= room.width() && letter.height() <= room.height()) {
+                            break;
+                        }
+                        style = smaller;
+                    }
+                    ui.text().drawCentred(dl, style, face, ink, label);
                     break;
                 }
                 case Key::Kind::Insert:
@@ -370,9 +385,17 @@ std::vector<KeyEvent> OnScreenKeyboard::draw(Ui& ui, const Rect& screen) {
                     break;
                 case Key::Kind::Shift: drawIcon(dl, Icon::Shift, iconBox, ink, thick); break;
                 case Key::Kind::Backspace: drawIcon(dl, Icon::Backspace, iconBox, ink, thick); break;
-                default:
-                    ui.text().drawCentred(dl, TextStyle::Bold, face.shrink(l.smallGap, 0), ink,
-                                          labelOf(key));
+                default: {
+                    // A word label too wide for its key on one line (the phone keypad's fixed
+                    // keys, large text) is set smaller rather than wrapped out of the key.
+                    const Rect labelBox = face.shrink(l.smallGap, 0);
+                    const std::string label = labelOf(key);
+                    const TextStyle style =
+                        ui.text().width(TextStyle::Bold, label) <= labelBox.width()
+                            ? TextStyle::Bold
+                            : TextStyle::Small;
+                    ui.text().drawCentred(dl, style, labelBox, ink, label);
+                }
             }
             ui.text().popContainer();
 

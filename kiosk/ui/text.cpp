@@ -215,6 +215,21 @@ float Text::layoutHeight(TextStyle style, const text::TextLayout& layout) const 
     return total;
 }
 
+Rect Text::inkBounds(TextStyle style, std::string_view text) const {
+    const text::TextLayout& l = layout(style, text);
+    Rect ink;
+    for (const text::Glyph& g : l.lines.front().glyphs) {
+        const text::AtlasGlyph* slot = m_atlas.find(g.face, g.id, g.em, 0);
+        if (slot == nullptr || slot->width == 0) {
+            continue;
+        }
+        const float x0 = std::floor(g.x) + slot->left;
+        const float y0 = -std::round(g.y) - slot->top;
+        ink = unite(ink, Rect{x0, y0, x0 + slot->width, y0 + slot->height});
+    }
+    return ink;
+}
+
 float Text::height(TextStyle style, std::string_view text, float wrapWidth) const {
     return layoutHeight(style, layout(style, text, std::max(wrapWidth, 1.0f)));
 }
@@ -275,6 +290,29 @@ void Text::drawLine(ImDrawList* drawList, const text::Line& line, float x, float
     if (pushed) {
         drawList->PopTextureID();
     }
+}
+
+std::pair<float, float> Text::inkExtent(const text::Line& line, float lineX) const {
+    float above = 0;
+    float below = 0;
+    bool any = false;
+    for (const text::Glyph& g : line.glyphs) {
+        // The same atlas entry drawLine() will use (its sub-pixel bin at this pen position).
+        const float pen = lineX + g.x;
+        const int bin =
+            std::clamp(static_cast<int>((pen - std::floor(pen)) * text::GlyphAtlas::kSubpixelBins),
+                       0, text::GlyphAtlas::kSubpixelBins - 1);
+        const text::AtlasGlyph* slot = m_atlas.find(g.face, g.id, g.em, bin);
+        if (slot == nullptr || slot->width == 0) {
+            continue;
+        }
+        const float top = std::round(g.y) + slot->top;
+        const float bottom = static_cast<float>(slot->height) - top;
+        above = any ? std::max(above, top) : top;
+        below = any ? std::max(below, bottom) : bottom;
+        any = true;
+    }
+    return any ? std::pair{above, below} : std::pair{0.0f, 0.0f};
 }
 
 void Text::record(ImDrawList* drawList, TextStyle style, std::string_view text,
@@ -434,7 +472,30 @@ void Text::drawCentred(ImDrawList* drawList, TextStyle style, const Rect& box, I
                        std::string_view text) const {
     const text::TextLayout& l = layout(style, text, std::max(box.width(), 1.0f));
     const float total = layoutHeight(style, l);
-    const float top = box.centreY() - total * 0.5f;
+    float top = box.centreY() - total * 0.5f;
+    // A one-line label is centred by its line box, so labels side by side share a baseline. But
+    // a script whose box is far taller than a lone letter (Urdu's Nastaliq: 2.85 em, for the
+    // stacks of whole words) puts that baseline low in a small box such as a key, and a letter
+    // reaching below it would leave the key: move the line just enough to keep its ink inside.
+    if (l.lines.size() == 1 && !l.lines.front().glyphs.empty()) {
+        const text::Line& line = l.lines.front();
+        const float x = std::round(box.centreX() - line.width * 0.5f);  // as drawLayout places it
+        const auto [above, below] =
+            inkExtent(line, m_mirrored ? m_screenWidth - x - line.width : x);
+        if (above + below > 0) {
+            const float baseline =
+                std::round(top + (total - line.ascent - line.descent) * 0.5f + line.ascent);
+            const float inkTop = baseline - above;
+            const float inkBottom = baseline + below;
+            if (inkBottom - inkTop > box.height()) {
+                top += box.centreY() - (inkTop + inkBottom) * 0.5f;
+            } else if (inkTop < box.y0) {
+                top += box.y0 - inkTop;
+            } else if (inkBottom > box.y1) {
+                top -= inkBottom - box.y1;
+            }
+        }
+    }
     drawLayout(drawList, style, l, text, Rect{box.x0, top, box.x1, top + total}, colour,
                Align::Centre);
 }

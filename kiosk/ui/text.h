@@ -31,6 +31,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <imgui.h>
@@ -126,6 +127,11 @@ public:
     // The widest part of `text` that cannot be broken (a long word): narrower than this, a box
     // would have to break a word between letters.
     float longestWord(TextStyle style, std::string_view text) const;
+    // The ink of `text` laid out on one line (no wrapping), relative to where that line's
+    // left edge meets its baseline (y grows downwards); an empty Rect for text with no ink.
+    // Rasterises its glyphs into the atlas, as drawing would. For labels that must fit a small
+    // box whatever the script (a key): Nastaliq letters are far taller and wider than Latin ones.
+    Rect inkBounds(TextStyle style, std::string_view text) const;
     // Height `text` takes when wrapped to `wrapWidth`.
     float height(TextStyle style, std::string_view text, float wrapWidth) const;
     // The x offset, within a one-line text's width, where its logical end is (the caret).
@@ -184,6 +190,9 @@ private:
     float layoutHeight(TextStyle style, const text::TextLayout& layout) const;
     void drawLine(ImDrawList* drawList, const text::Line& line, float x, float top, float boxHeight,
                   ImU32 colour, Rect& ink, bool highlighted = false) const;
+    // How far a line's glyph bitmaps reach above and below its baseline when drawn from `lineX`
+    // (rasterises them, as drawing would); {0, 0} for a line with no ink.
+    std::pair<float, float> inkExtent(const text::Line& line, float lineX) const;
     void record(ImDrawList* drawList, TextStyle style, std::string_view text,
                 const text::TextLayout& layout, const Rect& box, const Rect& ink) const;
 
