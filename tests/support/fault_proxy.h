@@ -29,6 +29,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <thread>
 #include <vector>
 
@@ -52,11 +53,18 @@ enum class Fault {
 const char* toString(Fault fault);
 
 struct FaultRule {
-    Fault fault = Fault::PassThrough;
-    std::string pathPrefix;      // "" = every request; e.g. "/v1/submissions"
-    int times = -1;              // how many requests get the fault; -1 = all until changed
-    int retryAfterSeconds = 30;  // for Status503 / Status429
-    std::string method;          // "" = any; e.g. "POST" (a GET under the same prefix passes)
+    // {fault, prefix} or more: the fields a test leaves out keep their defaults (a constructor,
+    // not an aggregate, so a short brace list is not a missing-initializer warning).
+    FaultRule(Fault fault = Fault::PassThrough, std::string pathPrefix = {}, int times = -1,
+              int retryAfterSeconds = 30, std::string method = {})
+        : fault(fault), pathPrefix(std::move(pathPrefix)), times(times),
+          retryAfterSeconds(retryAfterSeconds), method(std::move(method)) {}
+
+    Fault fault;
+    std::string pathPrefix;  // "" = every request; e.g. "/v1/submissions"
+    int times;               // how many requests get the fault; -1 = all until changed
+    int retryAfterSeconds;   // for Status503 / Status429
+    std::string method;      // "" = any; e.g. "POST" (a GET under the same prefix passes)
 };
 
 class FaultProxy {
