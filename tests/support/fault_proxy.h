@@ -55,10 +55,10 @@ const char* toString(Fault fault);
 struct FaultRule {
     // {fault, prefix} or more: the fields a test leaves out keep their defaults (a constructor,
     // not an aggregate, so a short brace list is not a missing-initializer warning).
-    FaultRule(Fault fault = Fault::PassThrough, std::string pathPrefix = {}, int times = -1,
-              int retryAfterSeconds = 30, std::string method = {})
-        : fault(fault), pathPrefix(std::move(pathPrefix)), times(times),
-          retryAfterSeconds(retryAfterSeconds), method(std::move(method)) {}
+    FaultRule(Fault kind = Fault::PassThrough, std::string prefix = {}, int count = -1,
+              int retryAfter = 30, std::string onlyMethod = {})
+        : fault(kind), pathPrefix(std::move(prefix)), times(count), retryAfterSeconds(retryAfter),
+          method(std::move(onlyMethod)) {}
 
     Fault fault;
     std::string pathPrefix;  // "" = every request; e.g. "/v1/submissions"
