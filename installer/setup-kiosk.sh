@@ -305,6 +305,10 @@ fi
 # can make themselves staff. Set it as the app's user, from standard input (never the command line).
 if grep -q '^pin_hash = ""' /etc/signpost/kiosk.toml 2>/dev/null; then
     if [ -n "$pin_file" ]; then
+        if [ ! -r "$pin_file" ]; then
+            echo "signpost-setup-kiosk: cannot read --pin-file $pin_file" >&2
+            exit 1
+        fi
         if head -n 1 "$pin_file" | runuser -u signpost -- /usr/bin/signpost-kiosk --set-pin >/dev/null; then
             say "set the staff PIN from $pin_file"
         else

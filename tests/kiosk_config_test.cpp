@@ -861,8 +861,8 @@ TEST_CASE("values of a type no key takes get the key's own message", "[config]")
         std::string problem;
     };
     const std::vector<Bad> cases = {
-        {"languages = [\"en\", true]", "true is not a two-letter ISO 639-1 language code"},
-        {"languages = [\"en\", [\"pl\"]]", "[\"pl\"] is not a two-letter"},
+        {"languages = [\"en\", true]", "true is not a BCP 47 language tag"},
+        {"languages = [\"en\", [\"pl\"]]", "[\"pl\"] is not a BCP 47 language tag"},
         {"languages = { en = true }", "got { en = true }"},
         {"idle_timeout = 2026-11-23", "got 2026-11-23"},
         {"idle_timeout = 90.0", "got 90.0"},

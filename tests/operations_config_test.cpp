@@ -195,7 +195,9 @@ TEST_CASE("remote keys: which ones, their short names, and typed values checked 
                             "hours.monday", "hours.exceptions"}) {
         CHECK(std::find(keys.begin(), keys.end(), key) != keys.end());
     }
-    for (const char* local : {"staff.pin_hash", "referral.coordinator_public_key", "paths.data_dir", "kiosk.allow_exit"}) {
+    // Issue 9: the staff PIN (its hash) may come from the coordinators; the key never does.
+    CHECK(std::find(keys.begin(), keys.end(), "staff.pin_hash") != keys.end());
+    for (const char* local : {"referral.coordinator_public_key", "paths.data_dir", "kiosk.allow_exit"}) {
         CHECK(std::find(keys.begin(), keys.end(), local) == keys.end());
         CHECK_FALSE(remoteSettingName(local));
     }
@@ -203,7 +205,8 @@ TEST_CASE("remote keys: which ones, their short names, and typed values checked 
     CHECK(remoteSettingName("idle_timeout") == "kiosk.idle_timeout");
     CHECK(remoteSettingName("monday") == "hours.monday");
     CHECK(remoteSettingName("kiosk.languages") == "kiosk.languages");
-    CHECK_FALSE(remoteSettingName("pin_hash"));
+    CHECK(remoteSettingName("staff.pin_hash") == "staff.pin_hash");
+    CHECK_FALSE(remoteSettingName("coordinator_public_key"));
 
     CHECK(parseRemoteSettingText("kiosk.idle_timeout", "120") == TomlValue(std::int64_t{120}));
     CHECK(parseRemoteSettingText("venue.name", "  Central Library ") == TomlValue(std::string("Central Library")));

@@ -1272,7 +1272,7 @@ TEST_CASE("devices prints the fleet as an aligned table, or JSON", "[pull]") {
     CHECK(header.rfind("DEVICE", 0) == 0);
     // Every column starts at the same offset on every line (the names here are ASCII).
     for (const char* column : {"VENUE", "LAST SEEN", "VERSION", "QUEUED", "SENT", "REJECTED", "LAST ERROR",
-                               "FREE DISK", "REVOKED", "ID"}) {
+                               "FREE DISK", "STAFF", "REVOKED", "ID"}) {
         const std::size_t at = header.find(std::string("  ") + column);
         INFO(column);
         REQUIRE(at != std::string::npos);
@@ -1294,9 +1294,9 @@ TEST_CASE("devices prints the fleet as an aligned table, or JSON", "[pull]") {
     const std::string active = rowOf("Harpurhey kiosk");
     CHECK(active.find("Harpurhey Library") != std::string::npos);
     CHECK(active.find("UTC (just now)") != std::string::npos);
-    CHECK(std::regex_search(active, std::regex("0\\.1\\.0 +3 +120 +1 +timeout +12\\.3 GB +no +" + harpurhey.id + "$")));
+    CHECK(std::regex_search(active, std::regex("0\\.1\\.0 +3 +120 +1 +timeout +12\\.3 GB +- +no +" + harpurhey.id + "$")));
     const std::string silent = rowOf("Gorton kiosk");
-    CHECK(std::regex_search(silent, std::regex("  - +- +- +- +- +- +no +" + gorton.id + "$")));
+    CHECK(std::regex_search(silent, std::regex("  - +- +- +- +- +- +- +no +" + gorton.id + "$")));
     const std::string revoked = rowOf("Old kiosk");
     CHECK(std::regex_search(revoked, std::regex(" yes +" + revokedId + "$")));
 

@@ -149,8 +149,14 @@ TEST_CASE("admin device set refuses bad values and stores nothing of a bad comma
         CHECK(cli.code == 1);
         CHECK_THAT(cli.err, Catch::Contains("expected"));
     }
-    // Keys that stay local (secrets, paths, the PIN) cannot be set remotely.
-    for (const char* local : {"pin_hash=x", "coordinator_public_key=x", "data_dir=/tmp", "allow_exit=true"}) {
+    // The PIN may be set remotely (issue 9), but only as a hash: a PIN itself is refused.
+    {
+        const Cli cli = f.run({"set", kiosk.deviceId, "pin_hash=x"});
+        CHECK(cli.code == 1);
+        CHECK_THAT(cli.err, Catch::Contains("expected an Argon2id hash"));
+    }
+    // Keys that stay local (the coordinators' key, paths) cannot be set remotely.
+    for (const char* local : {"coordinator_public_key=x", "data_dir=/tmp", "allow_exit=true"}) {
         const Cli cli = f.run({"set", kiosk.deviceId, local});
         INFO(local);
         CHECK(cli.code == 1);

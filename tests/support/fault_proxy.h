@@ -29,6 +29,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <thread>
 #include <vector>
 
@@ -52,11 +53,18 @@ enum class Fault {
 const char* toString(Fault fault);
 
 struct FaultRule {
-    Fault fault = Fault::PassThrough;
-    std::string pathPrefix;      // "" = every request; e.g. "/v1/submissions"
-    int times = -1;              // how many requests get the fault; -1 = all until changed
-    int retryAfterSeconds = 30;  // for Status503 / Status429
-    std::string method;          // "" = any; e.g. "POST" (a GET under the same prefix passes)
+    // {fault, prefix} or more: the fields a test leaves out keep their defaults (a constructor,
+    // not an aggregate, so a short brace list is not a missing-initializer warning).
+    FaultRule(Fault kind = Fault::PassThrough, std::string prefix = {}, int count = -1,
+              int retryAfter = 30, std::string onlyMethod = {})
+        : fault(kind), pathPrefix(std::move(prefix)), times(count), retryAfterSeconds(retryAfter),
+          method(std::move(onlyMethod)) {}
+
+    Fault fault;
+    std::string pathPrefix;  // "" = every request; e.g. "/v1/submissions"
+    int times;               // how many requests get the fault; -1 = all until changed
+    int retryAfterSeconds;   // for Status503 / Status429
+    std::string method;      // "" = any; e.g. "POST" (a GET under the same prefix passes)
 };
 
 class FaultProxy {

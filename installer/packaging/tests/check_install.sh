@@ -165,8 +165,8 @@ done
 # --- The kiosk, as "Install a kiosk" says (first: the kiosk enrolled below needs the
 # coordinators' key it sets).
 key=$(head -c 32 /dev/urandom | base64)
-echo 258046 >"$root/tmp/staff-pin"
-if in_ct signpost-setup-kiosk --coordinator-key "$key" --pin-file /tmp/staff-pin </dev/null \
+echo 258046 >"$root/root/staff-pin"  # the booted root has its own /tmp
+if in_ct signpost-setup-kiosk --coordinator-key "$key" --pin-file /root/staff-pin </dev/null \
         >"$base/setup-kiosk.log" 2>&1; then
     ok "signpost-setup-kiosk"
 else
@@ -195,7 +195,7 @@ expect_stat /etc/signpost/kiosk.toml "640 signpost signpost"
 expect_stat /var/lib/signpost/staff-lock.json "600 signpost signpost"
 ok "signpost-setup-kiosk: user kiosk, autologin, X from .profile, no escape routes, multi-user, key file, PIN"
 grep -q 'wrote' "$base/setup-kiosk.log" || bad "signpost-setup-kiosk's first run reported no change (the second-run check below would prove nothing)"
-if in_ct signpost-setup-kiosk --coordinator-key "$key" --pin-file /tmp/staff-pin </dev/null \
+if in_ct signpost-setup-kiosk --coordinator-key "$key" --pin-file /root/staff-pin </dev/null \
         >"$base/setup-kiosk2.log" 2>&1 &&
    ! grep -Eq 'wrote|made|added|linked|masked|enabled|disabled|default target|set the' "$base/setup-kiosk2.log"; then
     ok "signpost-setup-kiosk again: changes nothing"

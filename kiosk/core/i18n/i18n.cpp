@@ -115,9 +115,10 @@ std::shared_ptr<I18n::Table> parseTable(const std::string& expectedCode, const s
             if (!value.is_object()) {
                 throw I18nError(fileName + ": \"_meta\" must be an object");
             }
-            auto metaText = [&](const char* field, const std::string& fallback) {
-                const auto found = value.find(field);
-                if (found == value.end()) {
+            // `meta` by name: clang (the fuzz build) cannot capture a structured binding.
+            auto metaText = [&, &meta = value](const char* field, const std::string& fallback) {
+                const auto found = meta.find(field);
+                if (found == meta.end()) {
                     return fallback;
                 }
                 if (!found->is_string()) {
