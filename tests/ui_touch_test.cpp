@@ -251,3 +251,29 @@ TEST_CASE("each field gets its keyboard, shift, accents, symbols, backspace", "[
         CHECK(ui.app().focusedField().empty());
     }
 }
+
+TEST_CASE("the Arabic keyboard's second page and back, by touch, in a mirrored frame", "[ui]") {
+    setLogToStderr(false);
+    test::TempDir dir("ui-keys-ar");
+    TestKiosk kiosk(dir.path(), test::assetsDir());
+    kiosk.runtime.i18n = I18n::load(test::assetsDir() / "i18n", {"en", "ar"});
+    kiosk.runtime.config.languages = {"en", "ar"};
+    kiosk.runtime.config.defaultLanguage = "ar";
+    UiDriver ui(kiosk.runtime);
+    reachContactStep(ui);
+    const KioskSession& session = ui.app().session();
+    REQUIRE(ui.press("referral.name"));
+    REQUIRE(ui.find("keyboard.key.ح"));
+    REQUIRE(ui.press("keyboard.symbols"));  // there and back first, as the e2e driver does
+    CHECK(ui.find("keyboard.key.#"));
+    REQUIRE(ui.press("keyboard.symbols"));
+    REQUIRE(ui.find("keyboard.key.ح"));
+    REQUIRE(ui.press("keyboard.accents"));  // "أإآ": the second page
+    REQUIRE(ui.find("keyboard.key.أ"));
+    CHECK_FALSE(ui.find("keyboard.key.ح"));
+    REQUIRE(ui.press("keyboard.key.أ"));
+    REQUIRE(ui.press("keyboard.accents"));  // "أبت": back to the letters
+    CHECK(ui.find("keyboard.key.ح"));
+    REQUIRE(ui.press("keyboard.key.ح"));
+    CHECK(session.text(TextTarget::Name) == "أح");
+}

@@ -275,7 +275,11 @@ private:
     // own script); back to the letters page afterwards.
     void pressCharacter(const std::string& character, bool shifted) {
         const std::string keyId = "keyboard.key." + character;
-        auto here = [&] { return current().find(keyId) != nullptr; };
+        // Not in the newest map: maybe that map is older than the last page switch (a loaded
+        // machine draws slowly), so look again once the kiosk has stopped drawing.
+        auto here = [&] {
+            return current().find(keyId) != nullptr || settled().find(keyId) != nullptr;
+        };
         auto hit = [&] {
             if (shifted) {
                 press("keyboard.shift");
@@ -288,10 +292,11 @@ private:
         }
         for (int alphabet = 0; alphabet < 2; ++alphabet) {
             if (alphabet == 1) {
-                if (current().find("keyboard.latin") == nullptr) {
+                if (settled().find("keyboard.latin") == nullptr) {
                     break;
                 }
                 press("keyboard.latin");
+                settled();  // the other alphabet's keys are in the map (a busy machine is slow)
                 if (here()) {
                     hit();
                     return;
@@ -302,9 +307,11 @@ private:
                     continue;
                 }
                 press(page);
+                settled();  // that page's keys are in the map, not the page before's
                 const bool found = here();
                 if (found) {
                     hit();
+                    settled();  // the page key's place is read from a frame drawn after the key
                 }
                 press(page);
                 if (found) {
@@ -317,9 +324,10 @@ private:
 
     void type(const std::string& field, const std::string& text) {
         press(field);
-        waitFor("the on-screen keyboard", [](const MapSnapshot& map) {
-            return map.find("keyboard.space") != nullptr || map.find("keyboard.key.0") != nullptr;
-        });
+        // The keyboard slides in from the bottom: its top row (digits, present in every layout)
+        // shows long before the rows below it. Its Done key, on the bottom row, standing still
+        // means the whole keyboard is in place.
+        pressableElement("keyboard.done");
         // One UTF-8 character at a time (the keys are named by their character).
         for (std::size_t at = 0; at < text.size();) {
             const auto lead = static_cast<unsigned char>(text[at]);
