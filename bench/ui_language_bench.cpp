@@ -64,6 +64,22 @@ void fail(const std::string& why) {
     std::exit(1);
 }
 
+// `id` scrolled into `area` far enough to tap its centre. scrollIntoView() wants it clear of both
+// edges, which the first option of a list that does not scroll (it starts at the list's top) is
+// not; its centre is in view all the same.
+bool bringIntoView(UiDriver& ui, const std::string& id, const std::string& area) {
+    if (ui.scrollIntoView(id, area)) {
+        return true;
+    }
+    const auto element = ui.find(id);
+    const auto view = ui.find(area);
+    if (!element || !view) {
+        return false;
+    }
+    const float centre = element->y + element->height * 0.5f;
+    return centre > view->y && centre < view->y + view->height;
+}
+
 // Taps `id` and returns the wall time from the finger lifting to the end of the frame after it
 // (the tap's intent is applied after the release frame; the next frame shows its result).
 double tapToNextFrameMs(UiDriver& ui, const std::string& id) {
@@ -71,7 +87,8 @@ double tapToNextFrameMs(UiDriver& ui, const std::string& id) {
     if (!element) {
         fail("no " + id + " on " + ui.screen());
     }
-    const ui::testing::Point centre{element->x + element->width * 0.5f, element->y + element->height * 0.5f};
+    const ui::testing::Point centre{element->x + element->width * 0.5f,
+                                    element->y + element->height * 0.5f};
     ui.touch(centre, false);
     ui.frame();
     ui.touch(centre, true);
@@ -88,8 +105,8 @@ double tapToNextFrameMs(UiDriver& ui, const std::string& id) {
 Samples resultsFrames(TestKiosk& kiosk, const std::string& language, float width, float height) {
     kiosk.runtime.config.defaultLanguage = language;
     UiDriver ui(kiosk.runtime, width, height);
-    if (!ui.press("home.neighbourhood") || !ui.press("home.neighbourhood.option.0") || !ui.pressFirst("home.need.") ||
-        !ui.press("results.need.clear")) {
+    if (!ui.press("home.neighbourhood") || !ui.press("home.neighbourhood.option.0") ||
+        !ui.pressFirst("home.need.") || !ui.press("results.need.clear")) {
         fail("could not reach the results screen in " + language);
     }
     const auto list = ui.find("results.list");
@@ -125,8 +142,8 @@ Samples resultsFrames(TestKiosk& kiosk, const std::string& language, float width
 
 int main() {
     setLogToStderr(false);
-    const std::filesystem::path dir =
-        std::filesystem::temp_directory_path() / ("signpost-language-bench-" + std::to_string(::getpid()));
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                      ("signpost-language-bench-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     const std::vector<std::string> languages = allLanguages();
     std::vector<Row> rows;
@@ -140,16 +157,19 @@ int main() {
         kiosk.runtime.i18n = I18n::load(defaultAssetsDir() / "i18n", languages);
         kiosk.runtime.config.languages = languages;
         for (const char* language : {"ur", "bn", "zh-Hans"}) {
-            for (const auto& [width, height] : {std::pair{1920.0f, 1080.0f}, std::pair{1080.0f, 1920.0f}}) {
+            for (const auto& [width, height] :
+                 {std::pair{1920.0f, 1080.0f}, std::pair{1080.0f, 1920.0f}}) {
                 const Samples samples = resultsFrames(kiosk, language, width, height);
                 const bool met = samples.p99() <= 4.0;
                 allMet = allMet && met;
-                rows.push_back({std::string("CPU per frame p99, results scrolling, ") + language + ", " +
-                                    std::to_string(static_cast<int>(width)) + "x" + std::to_string(static_cast<int>(height)),
+                rows.push_back({std::string("CPU per frame p99, results scrolling, ") + language +
+                                    ", " + std::to_string(static_cast<int>(width)) + "x" +
+                                    std::to_string(static_cast<int>(height)),
                                 bench::withUnit(samples.p99(), 2, "ms"), "<= 4 ms", met,
                                 "median " + bench::withUnit(samples.median(), 2, "ms") + ", max " +
                                     bench::withUnit(samples.max(), 2, "ms") + ", " +
-                                    bench::formatNumber(static_cast<double>(samples.size()), 0) + " frames"});
+                                    bench::formatNumber(static_cast<double>(samples.size()), 0) +
+                                    " frames"});
             }
         }
     }
@@ -177,7 +197,7 @@ int main() {
                     if (!ui.press("global.language")) {
                         fail("no language button");
                     }
-                    if (!ui.scrollIntoView("language.option." + languages[step], "chooser.list")) {
+                    if (!bringIntoView(ui, "language.option." + languages[step], "chooser.list")) {
                         fail("no option for " + languages[step]);
                     }
                     const double ms = tapToNextFrameMs(ui, "language.option." + languages[step]);
@@ -196,12 +216,13 @@ int main() {
         const double worst = std::max(first.max(), again.max());
         const bool met = worst <= 150;
         allMet = allMet && met;
-        rows.push_back({"switching language, any to any, to the next frame (max)", bench::withUnit(worst, 1, "ms"),
-                        "<= 150 ms", met,
-                        "first switch into each: median " + bench::withUnit(first.median(), 1, "ms") + ", max " +
-                            bench::withUnit(first.max(), 1, "ms") + " (" + slowest + "); later: p99 " +
-                            bench::withUnit(again.p99(), 1, "ms") + " of " +
-                            bench::formatNumber(static_cast<double>(again.size()), 0) + " switches"});
+        rows.push_back(
+            {"switching language, any to any, to the next frame (max)",
+             bench::withUnit(worst, 1, "ms"), "<= 150 ms", met,
+             "first switch into each: median " + bench::withUnit(first.median(), 1, "ms") +
+                 ", max " + bench::withUnit(first.max(), 1, "ms") + " (" + slowest +
+                 "); later: p99 " + bench::withUnit(again.p99(), 1, "ms") + " of " +
+                 bench::formatNumber(static_cast<double>(again.size()), 0) + " switches"});
     }
     {
         std::filesystem::create_directories(dir / "read");
@@ -227,7 +248,8 @@ int main() {
                 if (!button) {
                     fail(std::string("no read-aloud button in ") + language);
                 }
-                const ui::testing::Point centre{button->x + button->width * 0.5f, button->y + button->height * 0.5f};
+                const ui::testing::Point centre{button->x + button->width * 0.5f,
+                                                button->y + button->height * 0.5f};
                 ui.touch(centre, true);
                 ui.frame();
                 const auto start = Clock::now();
@@ -241,7 +263,9 @@ int main() {
                     }
                     std::this_thread::sleep_for(std::chrono::microseconds(200));
                 }
-                const double ms = std::chrono::duration<double, std::milli>(engine.status()->firstSound - start).count();
+                const double ms =
+                    std::chrono::duration<double, std::milli>(engine.status()->firstSound - start)
+                        .count();
                 (run == 0 ? firstReading : later).add(ms);
                 ui.tapAt({960, 540});  // any touch stops it
                 while (engine.status()->speaking) {
@@ -253,10 +277,13 @@ int main() {
         const double worst = std::max(firstReading.max(), later.max());
         const bool met = worst <= 300;
         allMet = allMet && met;
-        rows.push_back({"read-aloud: touch to first sound (max)", bench::withUnit(worst, 1, "ms"), "<= 300 ms", met,
-                        "median " + bench::withUnit(later.median(), 1, "ms") + "; first reading in a language (voice " +
-                            "loading): median " + bench::withUnit(firstReading.median(), 1, "ms") + ", max " +
-                            bench::withUnit(firstReading.max(), 1, "ms") + "; en, ur, ar, bn, zh-Hans, ALSA null device"});
+        rows.push_back({"read-aloud: touch to first sound (max)", bench::withUnit(worst, 1, "ms"),
+                        "<= 300 ms", met,
+                        "median " + bench::withUnit(later.median(), 1, "ms") +
+                            "; first reading in a language (voice " + "loading): median " +
+                            bench::withUnit(firstReading.median(), 1, "ms") + ", max " +
+                            bench::withUnit(firstReading.max(), 1, "ms") +
+                            "; en, ur, ar, bn, zh-Hans, ALSA null device"});
     }
     std::filesystem::remove_all(dir);
     bench::printTable("The UI in every language (headless)", rows);

@@ -116,6 +116,9 @@ public:
             case WalkStep::Kind::Hold: pressAt(pressableElement(step.target), milliseconds(std::stoi(step.text))); break;
             case WalkStep::Kind::PressFirst: pressFirst(step.target); break;
             case WalkStep::Kind::Type: type(step.target, step.text); break;
+            case WalkStep::Kind::ScrollTo:
+                scrollTo(step.target, step.text);
+                break;
             case WalkStep::Kind::Screenshot: screenshot(step.target); break;
             case WalkStep::Kind::Sleep: std::this_thread::sleep_for(milliseconds(std::stoi(step.text))); break;
         }
@@ -255,6 +258,55 @@ private:
     }
 
     void press(const std::string& id) { pressAt(pressableElement(id)); }
+
+    // Drags `area` up until `id` is in it, clear of its bottom edge (a clipped element is mapped
+    // cut to the edge). Each drag ends with the finger held still, so the content stays put.
+    void scrollTo(const std::string& id, const std::string& area) {
+        for (int drag = 0; drag < 30; ++drag) {
+            const MapSnapshot map = settled();
+            const MapElement* view = map.find(area);
+            if (view == nullptr) {
+                throw StepFailure("no scrolling area '" + area + "' on screen '" + map.screen +
+                                  "'");
+            }
+            const MapElement* element = map.find(id);
+            if (element != nullptr && map.pressable(*element) && element->y >= view->y &&
+                element->y + element->height < view->y + view->height - 1) {
+                std::printf("    %s in view after %d drag(s)\n", id.c_str(), drag);
+                return;
+            }
+            const int x = map.windowX + static_cast<int>(std::lround(view->x + view->width / 2));
+            const int from =
+                map.windowY + static_cast<int>(std::lround(view->y + view->height * 0.75));
+            const int to =
+                map.windowY + static_cast<int>(std::lround(view->y + view->height * 0.25));
+            auto frame = current().frame;
+            m_x.movePointer(x, from);
+            waitFrames(frame, 1, milliseconds(300));
+            frame = current().frame;
+            m_x.button(true);
+            waitFrames(frame, 1, milliseconds(1000));
+            constexpr int kSteps = 12;
+            for (int i = 1; i <= kSteps; ++i) {
+                frame = current().frame;
+                m_x.movePointer(x, from + (to - from) * i / kSteps);
+                waitFrames(frame, 1, milliseconds(300));
+            }
+            std::this_thread::sleep_for(milliseconds(300));  // still: no fling on lifting
+            frame = current().frame;
+            m_x.button(false);
+            waitFrames(frame, 2, milliseconds(1000));
+            const MapSnapshot after = settled();
+            const MapElement* moved = after.find(id);
+            const bool same = (element == nullptr) == (moved == nullptr) &&
+                              (element == nullptr || sameRect(*element, *moved));
+            if (same && element != nullptr) {
+                throw StepFailure("'" + area + "' does not scroll any further and '" + id +
+                                  "' is still not wholly in it");
+            }
+        }
+        throw StepFailure("'" + id + "' not in '" + area + "' after 30 drags");
+    }
 
     void pressFirst(const std::string& prefix) {
         std::string chosen;

@@ -69,6 +69,16 @@ std::vector<WalkStep> parseWalkScript(std::string_view text, const std::string& 
             step.kind = WalkStep::Kind::Hold;
             step.target = std::string(rest.substr(0, gap));
             step.text = parseMs(rest.substr(gap + 1));
+        } else if (command == "scroll-to") {
+            const auto gap = rest.find(' ');
+            if (gap == std::string_view::npos ||
+                rest.find(' ', gap + 1) != std::string_view::npos ||
+                !validId(rest.substr(gap + 1))) {
+                throw fail("scroll-to takes an element id and a scrolling area's id");
+            }
+            step.kind = WalkStep::Kind::ScrollTo;
+            step.target = std::string(rest.substr(0, gap));
+            step.text = std::string(rest.substr(gap + 1));
         } else if (command == "type") {
             const auto gap = rest.find(' ');
             if (gap == std::string_view::npos) {

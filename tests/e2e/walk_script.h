@@ -16,6 +16,10 @@
 //                           keyboard.key.<c>, keyboard.shift + key for capitals,
 //                           keyboard.space for spaces (keyboard.symbols first if the key is
 //                           not on the current layer)
+//   scroll-to ID AREA       drag scrolling area AREA up (a finger moving the content up, held
+//                           still before lifting, so nothing flings) until element ID is in
+//                           it and clear of its bottom edge (Urdu's tall lines push the
+//                           consent tick below the fold); fails if the content stops moving
 //   screenshot NAME         the whole X screen to <screenshots>/NAME.png, once it has settled
 //   sleep MS                wait (only for demos; tests wait on conditions)
 //
@@ -36,10 +40,21 @@ public:
 };
 
 struct WalkStep {
-    enum class Kind { WaitScreen, ExpectScreen, WaitElement, Press, Hold, PressFirst, Type, Screenshot, Sleep };
+    enum class Kind {
+        WaitScreen,
+        ExpectScreen,
+        WaitElement,
+        Press,
+        Hold,
+        PressFirst,
+        Type,
+        ScrollTo,
+        Screenshot,
+        Sleep
+    };
     Kind kind = Kind::Press;
     std::string target;  // screen id, element id, prefix, screenshot name
-    std::string text;    // Type: the text; Sleep, Hold: the milliseconds
+    std::string text;    // Type: the text; Sleep, Hold: the milliseconds; ScrollTo: the area
     int line = 0;        // 1-based, for messages
     std::string source;  // the line as written, for messages
 };
