@@ -317,13 +317,12 @@ private:
 
     void type(const std::string& field, const std::string& text) {
         press(field);
-        // Until it has slid all the way in: its panel ends at the window's bottom edge (while it
-        // slides it reaches below the window, and a key lower down is not pressable yet).
-        waitFor("the on-screen keyboard, all in view", [](const MapSnapshot& map) {
-            const MapElement* panel = map.find("keyboard.panel");
-            return panel != nullptr && panel->y + panel->height <= map.windowHeight + 1.0 &&
-                   (map.find("keyboard.space") != nullptr || map.find("keyboard.key.0") != nullptr);
+        waitFor("the on-screen keyboard", [](const MapSnapshot& map) {
+            return map.find("keyboard.space") != nullptr || map.find("keyboard.key.0") != nullptr;
         });
+        // Then until it has slid all the way in: while it slides only its top row is in the
+        // window, and a key further down is not in the map yet.
+        settled();
         // One UTF-8 character at a time (the keys are named by their character).
         for (std::size_t at = 0; at < text.size();) {
             const auto lead = static_cast<unsigned char>(text[at]);
