@@ -79,8 +79,17 @@ step() {  # name log command...
 
 step create "$logs/create.log" "$here/fresh-root.sh" create "$dir" git
 # The clone happens inside the root, with its own git, from a read-only view of this repository.
+# A git worktree's .git is only a pointer into the main repository, which the root cannot see:
+# then the view is of a plain clone of this commit, made here first.
+source_view="$repo"
+if [ -f "$repo/.git" ]; then
+    source_view="$logs/source"
+    git clone --quiet --no-hardlinks --no-checkout "$repo" "$source_view"
+    git -C "$source_view" fetch --quiet "$repo" "$commit"
+    git -C "$source_view" checkout --quiet --detach "$commit"
+fi
 mkdir -p "$dir/mnt/signpost-source"
-mount --bind "$repo" "$dir/mnt/signpost-source"
+mount --bind "$source_view" "$dir/mnt/signpost-source"
 mount -o remount,bind,ro "$dir/mnt/signpost-source"
 clone() {
     "$here/fresh-root.sh" run "$dir" git config --global --add safe.directory '*'
@@ -89,6 +98,7 @@ clone() {
 }
 step clone "$logs/clone.log" clone
 umount "$dir/mnt/signpost-source"
+[ "$source_view" = "$repo" ] || rm -rf "$source_view"
 
 run_readme_command() {  # the command exactly as the README gives it, from the clone's top
     "$here/fresh-root.sh" run "$dir" /bin/bash -c "cd /root/signpost && $1"

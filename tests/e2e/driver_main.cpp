@@ -378,8 +378,9 @@ private:
         press(field);
         // The keyboard slides in from the bottom: its top row (digits, present in every layout)
         // shows long before the rows below it. Its Done key, on the bottom row, standing still
-        // means the whole keyboard is in place.
+        // means the whole keyboard is in place; then the kiosk has stopped drawing.
         pressableElement("keyboard.done");
+        settled();
         // One UTF-8 character at a time (the keys are named by their character).
         for (std::size_t at = 0; at < text.size();) {
             const auto lead = static_cast<unsigned char>(text[at]);
