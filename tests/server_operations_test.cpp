@@ -361,7 +361,9 @@ TEST_CASE("issue 13: run by root, admin, backup and restore act as the data dire
             "not root (or no user nobody): the switch to the data directory's owner is not tested");
         return;
     }
-    test::TempDir dir("ops-root");
+    // In /tmp: `nobody` must reach the data directory, and a fresh machine's clone (and so the
+    // build tree) is in root's home, which only root may enter (installer/fresh-check.sh).
+    test::TempDir dir("signpost-ops-root", std::filesystem::temp_directory_path());
     ::chmod(dir.path().c_str(), 0755);
     const auto data = dir / "data";
     std::filesystem::create_directories(data);

@@ -9,9 +9,10 @@
 
 namespace signpost::test {
 
-TempDir::TempDir(const std::string& label) {
+TempDir::TempDir(const std::string& label, const std::filesystem::path& base) {
     static std::atomic<int> counter{0};
-    std::filesystem::path root = std::filesystem::path(SIGNPOST_BINARY_DIR) / "test-tmp";
+    std::filesystem::path root =
+        base.empty() ? std::filesystem::path(SIGNPOST_BINARY_DIR) / "test-tmp" : base;
     std::filesystem::create_directories(root);
     m_path = root / (label + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     std::filesystem::remove_all(m_path);

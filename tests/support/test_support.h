@@ -9,7 +9,9 @@ namespace signpost::test {
 // A fresh directory under the build tree's tmp area, removed (recursively) when destroyed.
 class TempDir {
 public:
-    explicit TempDir(const std::string& label = "test");
+    // Under <build>/test-tmp; or under `base` when given (e.g. /tmp, for a test whose files
+    // another user must reach: the build tree may sit in root's 0700 home).
+    explicit TempDir(const std::string& label = "test", const std::filesystem::path& base = {});
     ~TempDir();
     TempDir(const TempDir&) = delete;
     TempDir& operator=(const TempDir&) = delete;
