@@ -20,9 +20,10 @@ TEST_CASE("walkthrough scripts parse into steps", "[e2e_driver]") {
         "expect-screen referral.done\n"
         "wait-element referral.next\n"
         "sleep 250\n"
-        "hold global.staff_corner 3500\n",
+        "hold global.staff_corner 3500\n"
+        "scroll-to referral.consent.tick referral.consent.scroll\n",
         "t.walk");
-    REQUIRE(steps.size() == 10);
+    REQUIRE(steps.size() == 11);
     CHECK(steps[0].kind == WalkStep::Kind::WaitScreen);
     CHECK(steps[0].target == "home");
     CHECK(steps[0].line == 3);
@@ -43,6 +44,9 @@ TEST_CASE("walkthrough scripts parse into steps", "[e2e_driver]") {
     CHECK(steps[9].kind == WalkStep::Kind::Hold);
     CHECK(steps[9].target == "global.staff_corner");
     CHECK(steps[9].text == "3500");
+    CHECK(steps[10].kind == WalkStep::Kind::ScrollTo);
+    CHECK(steps[10].target == "referral.consent.tick");
+    CHECK(steps[10].text == "referral.consent.scroll");
 
     CHECK(typedInto(steps, "referral.name") == "Ana Nowak");
     CHECK(typedInto(steps, "referral.email").empty());
@@ -62,11 +66,16 @@ TEST_CASE("script mistakes are reported with file and line", "[e2e_driver]") {
     fails("hold global.staff_corner\n", "hold takes an element id and milliseconds");
     fails("hold global.staff_corner long\n", "hold takes milliseconds");
     fails("hold a 1 2\n", "hold takes an element id and milliseconds");
+    fails("scroll-to referral.consent.tick\n",
+          "scroll-to takes an element id and a scrolling area's id");
+    fails("scroll-to a b c\n", "scroll-to takes an element id and a scrolling area's id");
     CHECK_THROWS_AS(loadWalkScript(signpost::test::sourceDir() / "no-such.walk"), WalkScriptError);
 }
 
 TEST_CASE("the shipped walkthroughs parse", "[e2e_driver]") {
-    for (const char* name : {"self_referral.walk", "portrait_first_screens.walk", "staff_restart.walk"}) {
+    for (const char* name :
+         {"self_referral.walk", "portrait_first_screens.walk", "staff_restart.walk",
+          "self_referral_ar.walk", "readme_screens.walk", "language_tour.walk"}) {
         INFO(name);
         const auto steps = loadWalkScript(std::filesystem::path(SIGNPOST_E2E_DIR) / name);
         CHECK(steps.size() > 3);
