@@ -29,6 +29,8 @@ installer/install-deps.sh
 
 say "Building (Release, build-release/)"
 jobs="${JOBS:-$(nproc)}"
+# ccache (CMakeLists.txt): paths relative to this clone, so a second clone reuses the objects.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
 cmake --preset release >/dev/null
 cmake --build --preset release --parallel "$jobs" --target signpost-kiosk signpost signpost-server \
     signpost-e2e-driver

@@ -11,6 +11,10 @@ cd "$(dirname "$0")/.."
 installer/install-deps.sh
 
 jobs="${JOBS:-$(nproc)}"
+# The build uses ccache (CMakeLists.txt): paths relative to this clone, and the settings the
+# precompiled test header needs, so a CI run in a fresh clone reuses the last run's objects.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
+export CCACHE_SLOPPINESS="${CCACHE_SLOPPINESS:-pch_defines,time_macros}"
 cmake --preset ci -DSIGNPOST_BUILD_BENCH=ON
 cmake --build --preset ci --parallel "$jobs"
 
