@@ -13,54 +13,29 @@ namespace {
 constexpr const char* kGenerationKey = "server_generation";
 constexpr const char* kGenerationServerKey = "server_generation_server";
 
-constexpr const char* kBatchColumns =
-    "seq, id, reference, created_at, form_version, venue, neighbourhood, service_id, sealed, "
-    "status, test, attempts, last_error, sent_at, repush, held_for";
-
-OutboxItem readBatchItem(const Statement& row) {
-    OutboxItem item;
-    item.seq = row.columnInt64(0);
-    item.id = row.columnText(1);
-    item.reference = row.columnText(2);
-    item.createdAt = row.columnText(3);
-    item.formVersion = row.columnText(4);
-    item.venue = row.columnText(5);
-    item.neighbourhood = row.columnText(6);
-    item.serviceId = row.columnText(7);
-    item.sealed = row.columnBlob(8);
-    item.status = row.columnTextView(9) == "sent" ? OutboxStatus::Sent : OutboxStatus::Queued;
-    item.test = row.columnInt(10) != 0;
-    item.attempts = row.columnInt(11);
-    item.lastError = row.columnText(12);
-    item.sentAt = row.columnText(13);
-    item.repush = row.columnInt(14) != 0;
-    item.heldFor = row.columnText(15);
-    return item;
-}
-
 }  // namespace
 
 std::vector<OutboxItem> SyncLedger::nextBatch(std::size_t limit, const std::string& server) {
     // Queued items first, then sent ones to send again; neither if held for another server.
     std::vector<OutboxItem> batch;
     Database& db = m_outbox.database();
-    Statement queued = db.prepare(std::string("SELECT ") + kBatchColumns +
+    Statement queued = db.prepare(std::string("SELECT ") + kOutboxItemColumns +
                                   " FROM outbox WHERE status = 'queued' AND (held_for IS NULL OR "
                                   "held_for = ?) ORDER BY seq LIMIT ?");
     queued.bind(1, server);
     queued.bind(2, static_cast<std::int64_t>(limit));
     while (queued.step()) {
-        batch.push_back(readBatchItem(queued));
+        batch.push_back(readOutboxItem(queued));
     }
     if (batch.size() < limit) {
-        Statement again = db.prepare(std::string("SELECT ") + kBatchColumns +
+        Statement again = db.prepare(std::string("SELECT ") + kOutboxItemColumns +
                                      " FROM outbox WHERE repush = 1 AND status = 'sent' AND "
                                      "length(sealed) > 0 AND (held_for IS NULL OR held_for = ?) "
                                      "ORDER BY seq LIMIT ?");
         again.bind(1, server);
         again.bind(2, static_cast<std::int64_t>(limit - batch.size()));
         while (again.step()) {
-            batch.push_back(readBatchItem(again));
+            batch.push_back(readOutboxItem(again));
         }
     }
     return batch;

@@ -150,11 +150,9 @@ OutboxStatus statusFromText(std::string_view text) {
     throw StorageError("outbox holds an unknown status", SQLITE_CORRUPT, SQLITE_CORRUPT);
 }
 
-constexpr const char* kItemColumns =
-    "seq, id, reference, created_at, form_version, venue, neighbourhood, service_id, sealed, "
-    "status, test, attempts, last_error, sent_at, repush, held_for";
+}  // namespace
 
-OutboxItem readItem(const Statement& row) {
+OutboxItem readOutboxItem(const Statement& row) {
     OutboxItem item;
     item.seq = row.columnInt64(0);
     item.id = row.columnText(1);
@@ -174,8 +172,6 @@ OutboxItem readItem(const Statement& row) {
     item.heldFor = row.columnText(15);
     return item;
 }
-
-}  // namespace
 
 const char* toString(OutboxStatus status) {
     switch (status) {
@@ -370,36 +366,36 @@ OutboxCounts Outbox::counts() {
 std::vector<OutboxItem> Outbox::items(OutboxStatus status, std::size_t limit,
                                       std::int64_t afterSeq) {
     Statement query =
-        m_db.prepare(std::string("SELECT ") + kItemColumns +
+        m_db.prepare(std::string("SELECT ") + kOutboxItemColumns +
                      " FROM outbox WHERE status = ? AND seq > ? ORDER BY seq LIMIT ?");
     query.bind(1, toString(status));
     query.bind(2, afterSeq);
     query.bind(3, static_cast<std::int64_t>(limit));
     std::vector<OutboxItem> result;
     while (query.step()) {
-        result.push_back(readItem(query));
+        result.push_back(readOutboxItem(query));
     }
     return result;
 }
 
 std::vector<OutboxItem> Outbox::newestItems(OutboxStatus status, std::size_t limit) {
-    Statement query = m_db.prepare(std::string("SELECT ") + kItemColumns +
+    Statement query = m_db.prepare(std::string("SELECT ") + kOutboxItemColumns +
                                    " FROM outbox WHERE status = ? ORDER BY seq DESC LIMIT ?");
     query.bind(1, toString(status));
     query.bind(2, static_cast<std::int64_t>(limit));
     std::vector<OutboxItem> result;
     while (query.step()) {
-        result.push_back(readItem(query));
+        result.push_back(readOutboxItem(query));
     }
     return result;
 }
 
 std::vector<OutboxItem> Outbox::allItems() {
     Statement query =
-        m_db.prepare(std::string("SELECT ") + kItemColumns + " FROM outbox ORDER BY seq");
+        m_db.prepare(std::string("SELECT ") + kOutboxItemColumns + " FROM outbox ORDER BY seq");
     std::vector<OutboxItem> result;
     while (query.step()) {
-        result.push_back(readItem(query));
+        result.push_back(readOutboxItem(query));
     }
     return result;
 }

@@ -59,6 +59,14 @@ struct OutboxItem : NewOutboxItem {
     std::string heldFor;        // "" = may go to the enrolled server; else only to this one
 };
 
+// An outbox row as every reader of the table reads it (the outbox, the sync ledger): select
+// kOutboxItemColumns, then readOutboxItem() each row. Throws StorageError for a status the outbox
+// does not know.
+inline constexpr const char* kOutboxItemColumns =
+    "seq, id, reference, created_at, form_version, venue, neighbourhood, service_id, sealed, "
+    "status, test, attempts, last_error, sent_at, repush, held_for";
+OutboxItem readOutboxItem(const Statement& row);
+
 struct OutboxCounts {
     std::size_t queued = 0;
     std::size_t sent = 0;
