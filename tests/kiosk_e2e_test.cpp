@@ -21,7 +21,7 @@
 #include "core/staff/staff_auth.h"
 #include "e2e/walk_script.h"
 #include "e2e/x_screen.h"
-#include "kiosk_harness.h"
+#include "support/kiosk_harness.h"
 #include "support/notify_listener.h"
 #include "support/process.h"
 #include "support/test_support.h"

@@ -16,7 +16,7 @@
 #include "core/referral/outbox.h"
 #include "core/referral/sealing.h"
 #include "core/staff/staff_auth.h"
-#include "kiosk_harness.h"
+#include "support/kiosk_harness.h"
 #include "support/notify_listener.h"
 #include "support/process.h"
 #include "support/test_support.h"

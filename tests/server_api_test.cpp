@@ -6,7 +6,7 @@
 
 #include "core/common/log.h"
 #include "core/storage/database.h"
-#include "server_harness.h"
+#include "support/server_harness.h"
 #include "support/process.h"
 #include "sync/server/directory_publisher.h"
 #include "sync/server/gzip.h"

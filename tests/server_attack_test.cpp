@@ -8,7 +8,7 @@
 #include <atomic>
 #include <thread>
 
-#include "server_attack_harness.h"
+#include "support/server_attack_harness.h"
 #include "support/sample_directory.h"
 
 using namespace signpost;

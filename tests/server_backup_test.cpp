@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "core/storage/database.h"
-#include "server_harness.h"
+#include "support/server_harness.h"
 #include "support/process.h"
 #include "sync/server/server_cli.h"
 #include "sync/server/sqlite_server_store.h"

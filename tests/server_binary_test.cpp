@@ -5,7 +5,7 @@
 #include <csignal>
 #include <regex>
 
-#include "server_harness.h"
+#include "support/server_harness.h"
 #include "support/process.h"
 #include "sync/server/server_cli.h"
 

@@ -4,7 +4,7 @@
 // registers, so a lost 201 is recovered with the same code, only by that key's holder.
 #include <catch2/catch.hpp>
 
-#include "server_attack_harness.h"
+#include "support/server_attack_harness.h"
 #include "support/fault_proxy.h"
 #include "sync/engine/device_identity.h"
 #include "sync/net/http_client.h"

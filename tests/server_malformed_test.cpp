@@ -8,7 +8,7 @@
 
 #include <functional>
 
-#include "server_attack_harness.h"
+#include "support/server_attack_harness.h"
 
 using namespace signpost;
 using namespace std::chrono_literals;

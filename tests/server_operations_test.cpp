@@ -16,7 +16,7 @@
 #include <sstream>
 
 #include "core/common/ids.h"
-#include "server_harness.h"
+#include "support/server_harness.h"
 #include "support/process.h"
 #include "support/sample_directory.h"
 #include "sync/server/admin_tables.h"

@@ -25,7 +25,7 @@
 #include "core/referral/outbox_recovery.h"
 #include "core/storage/database.h"
 #include "support/csv_reader.h"
-#include "sync_world.h"
+#include "support/sync_world.h"
 
 using namespace signpost;
 using namespace std::chrono_literals;

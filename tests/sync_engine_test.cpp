@@ -12,7 +12,7 @@
 #include "sync/engine/device_identity.h"
 #include "sync/engine/engine_options.h"
 #include "sync/engine/sync_ledger.h"
-#include "sync_world.h"
+#include "support/sync_world.h"
 
 using namespace signpost;
 using namespace std::chrono_literals;

@@ -13,7 +13,7 @@
 #include "core/staff/staff_auth.h"
 #include "sync/engine/device_identity.h"
 #include "sync/engine/enrollment_policy.h"
-#include "sync_world.h"
+#include "support/sync_world.h"
 
 using namespace signpost;
 using namespace std::chrono_literals;

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "support/csv_reader.h"
-#include "sync_world.h"
+#include "support/sync_world.h"
 
 using namespace signpost;
 using namespace std::chrono_literals;

@@ -1,4 +1,4 @@
-#include "ui/testing/ui_driver.h"
+#include "ui_testing/ui_driver.h"
 
 #include <imgui.h>
 

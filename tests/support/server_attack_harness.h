@@ -9,7 +9,7 @@
 #include <chrono>
 #include <string>
 
-#include "server_harness.h"
+#include "support/server_harness.h"
 #include "support/raw_client.h"
 #include "support/server_process.h"
 
