@@ -30,26 +30,11 @@ using test::TestServer;
 
 namespace {
 
-struct CliResult {
-    test::ExitStatus status;
-    std::string out;
-    std::string err;
-};
+using CliResult = test::ProgramRun;
 
 // The built signpost-server with `args`, its output captured.
 CliResult runBinary(const std::filesystem::path& dir, const std::vector<std::string>& args) {
-    static int runs = 0;
-    test::ProcessOptions options;
-    options.program = test::builtProgram("signpost-server");
-    options.args = args;
-    const std::string tag = std::to_string(runs++);
-    options.stdoutFile = dir / ("out-" + tag + ".txt");
-    options.stderrFile = dir / ("err-" + tag + ".txt");
-    CliResult result;
-    result.status = test::runProcess(options, 60s);
-    result.out = test::readText(options.stdoutFile);
-    result.err = test::readText(options.stderrFile);
-    return result;
+    return test::runBuiltProgram("signpost-server", args, dir, {}, 60s);
 }
 
 // The same through runServerCli in this process (never for root switching users).
