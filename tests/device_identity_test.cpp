@@ -5,7 +5,6 @@
 // cannot write.
 #include <catch2/catch.hpp>
 
-#include <sys/stat.h>
 
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -22,12 +21,6 @@ using namespace signpost;
 using namespace std::chrono_literals;
 
 namespace {
-
-unsigned fileMode(const std::filesystem::path& file) {
-    struct stat info {};
-    REQUIRE(::stat(file.c_str(), &info) == 0);
-    return info.st_mode & 0777;
-}
 
 sync::DeviceIdentity sampleIdentity(const std::string& token = "token-one") {
     sync::DeviceIdentity identity;
@@ -141,7 +134,7 @@ TEST_CASE("an identity saved is read back whole, every file readable by its owne
     for (const char* name :
          {sync::kSigningKeyFileName, sync::kDeviceTokenFileName, sync::kEnrollmentFileName}) {
         INFO(name);
-        CHECK(fileMode(dir / name) == 0600);
+        CHECK(test::fileMode(dir / name) == 0600);
     }
     const auto loaded = sync::loadDeviceIdentity(dir.path());
     REQUIRE(loaded);
@@ -294,7 +287,7 @@ TEST_CASE("enrollDevice retries with the same key after a lost answer, and repla
     server.enrollAnswer(500, "");
     REQUIRE_FALSE(sync::enrollDevice(http, params(server.url()), dir.path()));
     REQUIRE(fileExists(dir / sync::kPendingSigningKeyFileName));
-    CHECK(fileMode(dir / sync::kPendingSigningKeyFileName) == 0600);
+    CHECK(test::fileMode(dir / sync::kPendingSigningKeyFileName) == 0600);
     server.enrollAnswer(201, R"({"device_id":"dev-42","device_token":"tok-42"})");
     REQUIRE(sync::enrollDevice(http, params(server.url()), dir.path()));
     auto requests = server.requests();

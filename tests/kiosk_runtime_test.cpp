@@ -85,9 +85,7 @@ TEST_CASE("a fresh data dir gets everything the kiosk needs", "[kiosk_runtime]")
 
     CHECK(runtime.dataDir == setup.data);
     CHECK(runtime.configFile == setup.config);
-    struct stat info {};
-    REQUIRE(::stat(setup.data.c_str(), &info) == 0);
-    CHECK((info.st_mode & 0777) == 0700);  // referrals and the device id are private
+    CHECK(test::fileMode(setup.data) == 0700);  // referrals and the device id are private
 
     REQUIRE(runtime.zone);
     CHECK(runtime.zone->name() == runtime.config.timeZone);

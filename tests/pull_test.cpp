@@ -5,7 +5,6 @@
 #include <catch2/catch.hpp>
 
 #include <signal.h>
-#include <sys/stat.h>
 
 #include <chrono>
 #include <map>
@@ -455,11 +454,8 @@ TEST_CASE("pull writes new referrals once per run, in each format, then acknowle
     CHECK(range->to >= range->from + 2);
     CHECK(first.err.find("Pulled 3 new referrals (1 marked as test)") != std::string::npos);
 
-    struct stat info {};
-    REQUIRE(::stat(file.c_str(), &info) == 0);
-    CHECK((info.st_mode & 0777) == 0600);
-    REQUIRE(::stat(out.c_str(), &info) == 0);
-    CHECK((info.st_mode & 0777) == 0700);
+    CHECK(test::fileMode(file) == 0600);
+    CHECK(test::fileMode(out) == 0700);
 
     const auto records = readRecords(file);
     REQUIRE(records.size() == 3);

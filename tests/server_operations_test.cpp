@@ -326,9 +326,7 @@ TEST_CASE("issue 13: every backup is recorded, and /metrics shows the last one",
     CHECK(metric("signpost_backup_failures_total") == "1");
     CHECK(metric("signpost_backup_last_attempt_succeeded") == "0");
     CHECK(metric("signpost_last_backup_timestamp_seconds") == when);
-    struct stat info {};
-    REQUIRE(::stat(statusFile.c_str(), &info) == 0);
-    CHECK((info.st_mode & 0777) == 0600);
+    CHECK(test::fileMode(statusFile) == 0600);
 
     // A damaged status file neither breaks /metrics nor stops the next record.
     test::writeText(statusFile, "{not json");

@@ -3,7 +3,6 @@
 // directory feed, heartbeats, wiping sent ciphertext, and device clocks at 1970 and 2099.
 #include <catch2/catch.hpp>
 
-#include <sys/stat.h>
 
 #include <thread>
 
@@ -17,12 +16,6 @@ using namespace signpost;
 using namespace std::chrono_literals;
 
 namespace {
-
-unsigned fileMode(const std::filesystem::path& file) {
-    struct stat info {};
-    REQUIRE(::stat(file.c_str(), &info) == 0);
-    return info.st_mode & 0777;
-}
 
 SystemTime utc(int year, unsigned month, unsigned day, int hour = 12) {
     using namespace std::chrono;
@@ -64,7 +57,7 @@ TEST_CASE("Enroll, push what waited, pull and decrypt on the coordinator side", 
     for (const char* name : {sync::kSigningKeyFileName, sync::kDeviceTokenFileName,
                              sync::kEnrollmentFileName}) {
         INFO(name);
-        CHECK(fileMode(kiosk.dataDir() / name) == 0600);
+        CHECK(test::fileMode(kiosk.dataDir() / name) == 0600);
     }
     const auto identity = sync::loadDeviceIdentity(kiosk.dataDir());
     REQUIRE(identity);

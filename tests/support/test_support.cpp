@@ -89,6 +89,11 @@ ScopedEnv::~ScopedEnv() {
     }
 }
 
+unsigned fileMode(const std::filesystem::path& path) {
+    return static_cast<unsigned>(std::filesystem::status(path).permissions() &
+                                 std::filesystem::perms::mask);
+}
+
 void writePrivateText(const std::filesystem::path& path, const std::string& contents) {
     writeText(path, contents);
     std::filesystem::permissions(

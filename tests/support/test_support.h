@@ -33,6 +33,9 @@ std::filesystem::path builtProgram(const std::string& name);  // an executable t
 // Writes `contents` to `path` (plain, non-atomic; test setup only).
 void writeText(const std::filesystem::path& path, const std::string& contents);
 std::string readText(const std::filesystem::path& path);
+// The permission bits of `path` (0600, 0700...). Throws std::filesystem::filesystem_error when
+// it does not exist.
+unsigned fileMode(const std::filesystem::path& path);
 // Writes `contents` readable by the owner only (0600), as the tools want token and key files.
 void writePrivateText(const std::filesystem::path& path, const std::string& contents);
 
