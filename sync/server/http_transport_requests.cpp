@@ -20,11 +20,6 @@ using namespace http_detail;
 
 namespace {
 
-void setError(Response& res, int status, const std::string& code, const std::string& message) {
-    res.status = status;
-    res.set_content(protocol::toJson(protocol::ApiError{code, message}), "application/json");
-}
-
 MHD_Result collect(void* cls, MHD_ValueKind, const char* key, const char* value) {
     static_cast<HeaderList*>(cls)->emplace_back(key == nullptr ? "" : key,
                                                 value == nullptr ? "" : value);
@@ -190,7 +185,8 @@ MHD_Result HttpTransport::Impl::begin(MHD_Connection* mhd, Exchange& ex, const c
                 ex.refused = !ex.route->admit(ex.request, ex.response);
             } catch (const std::exception& error) {
                 logError("http", std::string("admitting a request failed: ") + error.what());
-                setError(ex.response, 500, "internal", "the server failed to handle the request");
+                setApiError(ex.response, 500, "internal",
+                            "the server failed to handle the request");
                 ex.refused = true;
             }
         });
@@ -233,7 +229,7 @@ MHD_Result HttpTransport::Impl::toWorker(MHD_Connection* mhd, Exchange& ex, Phas
         ex.refused = true;
         ex.response = Response{};
         ex.response.set_header("Retry-After", std::to_string(options.busyRetryAfter.count()));
-        setError(ex.response, 503, "unavailable", "the server is busy; try again shortly");
+        setApiError(ex.response, 503, "unavailable", "the server is busy; try again shortly");
         MHD_resume_connection(mhd);
     }
     return MHD_YES;
@@ -245,13 +241,13 @@ void HttpTransport::Impl::handle(Exchange& ex) {
     } catch (const std::exception& error) {
         logError("http", std::string("request failed: ") + error.what());
         ex.response = Response{};
-        setError(ex.response, 500, "internal", "the server failed to handle the request");
+        setApiError(ex.response, 500, "internal", "the server failed to handle the request");
     }
 }
 
 MHD_Result HttpTransport::Impl::refuse(MHD_Connection* mhd, Exchange& ex, int status,
                                        const std::string& code, const std::string& message) {
-    setError(ex.response, status, code, message);
+    setApiError(ex.response, status, code, message);
     return answer(mhd, ex);
 }
 
