@@ -36,10 +36,6 @@ double audibleShare(const std::vector<std::int16_t>& samples) {
     return samples.empty() ? 0 : static_cast<double>(loud) / static_cast<double>(samples.size());
 }
 
-private:
-    int m_rate = 22050;
-};
-
 bool waitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (!condition()) {
