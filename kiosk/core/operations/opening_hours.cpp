@@ -103,12 +103,12 @@ OpeningHours openingHoursOf(const KioskConfig& config) {
                                   &config.hoursSunday};
     std::array<DayHours, 7> week;
     for (std::size_t i = 0; i < 7; ++i) {
-        auto day = OpeningHours::parseDay(*days[i]);
+        auto day = parseDayHours(*days[i]);
         week[i] = day ? std::move(*day) : DayHours{{OpeningSession{0, 1440}}};
     }
     std::vector<HoursException> exceptions;
     for (const std::string& text : config.hoursExceptions) {
-        if (auto exception = OpeningHours::parseException(text)) {
+        if (auto exception = parseHoursException(text)) {
             exceptions.push_back(std::move(*exception));
         }
     }

@@ -39,18 +39,10 @@ class OpeningHours {
 public:
     // Open all day, every day: the kiosk never closes (the default config).
     OpeningHours();
-    // `week[0]` is Monday ... `week[6]` Sunday. Exceptions override their dates.
+    // `week[0]` is Monday ... `week[6]` Sunday. Exceptions override their dates. Both come from
+    // the text forms above: parseDayHours() and parseHoursException() (core/config/day_hours.h,
+    // where the config checks them on load).
     OpeningHours(std::array<DayHours, 7> week, std::vector<HoursException> exceptions);
-
-    // The text forms above (core/config/day_hours.h, where the config checks them on load).
-    static std::optional<DayHours> parseDay(std::string_view text, std::string* problem = nullptr) {
-        return parseDayHours(text, problem);
-    }
-    static std::optional<HoursException> parseException(std::string_view text,
-                                                        std::string* problem = nullptr) {
-        return parseHoursException(text, problem);
-    }
-    static std::string formatDay(const DayHours& day) { return formatDayHours(day); }
 
     // True if the venue is open every minute of every day (no closed screen at all).
     bool alwaysOpen() const noexcept;
