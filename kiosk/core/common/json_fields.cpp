@@ -9,16 +9,16 @@ using nlohmann::json;
 
 namespace {
 
-std::string rangeProblem(const IntegerLimits& limits, const std::string& got) {
+// `tooHigh`: the value is above limits.max (else below limits.min). Both bounds are named when
+// both were given; otherwise the one that was broken.
+std::string rangeProblem(const IntegerLimits& limits, bool tooHigh, const std::string& got) {
     constexpr IntegerLimits kOpen{};
-    if (limits.max == kOpen.max) {
-        return "must be " + std::to_string(limits.min) + " or more, got " + got;
+    if (limits.min != kOpen.min && limits.max != kOpen.max) {
+        return "must be between " + std::to_string(limits.min) + " and " +
+               std::to_string(limits.max) + ", got " + got;
     }
-    if (limits.min == kOpen.min) {
-        return "must be at most " + std::to_string(limits.max) + ", got " + got;
-    }
-    return "must be between " + std::to_string(limits.min) + " and " + std::to_string(limits.max) +
-           ", got " + got;
+    return tooHigh ? "must be at most " + std::to_string(limits.max) + ", got " + got
+                   : "must be " + std::to_string(limits.min) + " or more, got " + got;
 }
 
 }  // namespace
@@ -143,7 +143,7 @@ std::int64_t JsonFields::readInteger(const char* name, const json& value,
         // Above INT64_MAX nothing signed holds it: out of any range we can be asked for.
         const auto big = value.get<std::uint64_t>();
         if (big > static_cast<std::uint64_t>(limits.max)) {
-            fail(name, rangeProblem(limits, std::to_string(big)));
+            fail(name, rangeProblem(limits, true, std::to_string(big)));
         }
         result = static_cast<std::int64_t>(big);
     } else if (value.is_number_integer()) {
@@ -157,7 +157,7 @@ std::int64_t JsonFields::readInteger(const char* name, const json& value,
         fail(name, std::string("expected a whole number, got ") + jsonTypeName(value));
     }
     if (result < limits.min || result > limits.max) {
-        fail(name, rangeProblem(limits, std::to_string(result)));
+        fail(name, rangeProblem(limits, result > limits.max, std::to_string(result)));
     }
     return result;
 }

@@ -60,8 +60,9 @@ std::string jsonFieldPath(std::string_view base, std::string_view name);
 // "base[index]".
 std::string jsonElementPath(std::string_view base, std::size_t index);
 
-// Limits for a whole number. Out of range reads "must be between MIN and MAX, got N" (or "must
-// be MIN or more" / "must be at most MAX" when one side is open).
+// Limits for a whole number. Out of range reads "must be between MIN and MAX, got N" when both
+// are given, else "must be MIN or more, got N" / "must be at most MAX, got N". A number above
+// 2^63-1 is out of range (it is never wrapped to a negative one).
 struct IntegerLimits {
     std::int64_t min = std::numeric_limits<std::int64_t>::min();
     std::int64_t max = std::numeric_limits<std::int64_t>::max();
