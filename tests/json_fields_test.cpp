@@ -24,7 +24,7 @@ std::string errorOf(Read&& read) {
 
 }  // namespace
 
-TEST_CASE("fields: absent and null are not given; required ones are named", "[json_fields]") {
+TEST_CASE("fields: absent and null are not given, required ones are named", "[json_fields]") {
     const json doc = json::parse(R"({"a": null, "b": "x"})");
     const JsonFields f(doc);
     CHECK(f.find("a") == nullptr);
