@@ -222,6 +222,21 @@ TEST_CASE("issue 9: generations on pages and cursors, staff lock-outs in heartbe
                       Catch::Contains("staff.lockouts"));
 }
 
+TEST_CASE("issue 12: an error body of the wrong shape is not an error body, not an exception",
+          "[protocol]") {
+    // nlohmann's value("code", "") threw type_error on {"code": 5}: the kiosk reads every odd
+    // answer with parseApiError, so a server (or portal) sending this made the sync engine report
+    // "storage" trouble and reopen its stores.
+    CHECK_FALSE(parseApiError(R"({"error": {"code": 5, "message": "x"}})").has_value());
+    CHECK_FALSE(parseApiError(R"({"error": {"code": "busy", "message": ["x"]}})").has_value());
+    CHECK_FALSE(parseApiError(R"({"error": "busy"})").has_value());
+    CHECK_FALSE(parseApiError("<html>log in</html>").has_value());
+    const auto error = parseApiError(R"({"error": {"code": "busy", "message": "try later"}})");
+    REQUIRE(error.has_value());
+    CHECK(error->code == "busy");
+    CHECK(error->message == "try later");
+}
+
 TEST_CASE("issue 12: a whole number beyond int64 is refused, not wrapped", "[protocol]") {
     // nlohmann reads 9223372036854775808 and up as unsigned; read as int64 it used to wrap to a
     // negative cursor (or a seq of -1) without an error.

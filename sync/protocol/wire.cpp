@@ -145,21 +145,26 @@ std::string toJson(const ApiError& error) {
 }
 
 std::optional<ApiError> parseApiError(std::string_view text) {
-    json document = json::parse(text, nullptr, false);
+    const json document = json::parse(text, nullptr, false);
     if (document.is_discarded() || !document.is_object()) {
         return std::nullopt;
     }
-    auto error = document.find("error");
-    if (error == document.end() || !error->is_object()) {
+    // Lenient by design: anything that is not an error body is "not one", never an exception
+    // (the kiosk reads every odd answer with it, a captive portal's included).
+    try {
+        const auto error = JsonFields(document).optionalNested("error");
+        if (!error) {
+            return std::nullopt;
+        }
+        ApiError result{error->optionalString("code").value_or(""),
+                        error->optionalString("message").value_or("")};
+        if (result.code.empty()) {
+            return std::nullopt;
+        }
+        return result;
+    } catch (const JsonFieldError&) {
         return std::nullopt;
     }
-    ApiError result;
-    result.code = error->value("code", std::string());
-    result.message = error->value("message", std::string());
-    if (result.code.empty()) {
-        return std::nullopt;
-    }
-    return result;
 }
 
 std::string toJson(const DirectoryUpdate& v) {
