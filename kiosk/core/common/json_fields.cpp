@@ -97,29 +97,30 @@ const json& JsonFields::member(const char* name) const {
     return *it;
 }
 
-std::string JsonFields::readString(const std::string& path, const json& value,
-                                   std::size_t maxBytes) const {
+std::string JsonFields::stringProblem(const json& value, std::size_t maxBytes) {
     if (!value.is_string()) {
-        throw JsonFieldError(path, std::string("expected a string, got ") + jsonTypeName(value));
+        return std::string("expected a string, got ") + jsonTypeName(value);
     }
-    const auto& text = value.get_ref<const std::string&>();
-    if (text.size() > maxBytes) {
-        throw JsonFieldError(path, "is longer than " + std::to_string(maxBytes) + " bytes");
+    if (value.get_ref<const std::string&>().size() > maxBytes) {
+        return "is longer than " + std::to_string(maxBytes) + " bytes";
     }
-    return text;
+    return {};
 }
 
 std::string JsonFields::string(const char* name, std::size_t maxBytes) const {
-    return readString(field(name), require(name), maxBytes);
+    const json& value = require(name);
+    if (std::string problem = stringProblem(value, maxBytes); !problem.empty()) {
+        fail(name, std::move(problem));
+    }
+    return value.get_ref<const std::string&>();
 }
 
 std::optional<std::string> JsonFields::optionalString(const char* name,
                                                       std::size_t maxBytes) const {
-    const json* value = find(name);
-    if (value == nullptr) {
+    if (find(name) == nullptr) {
         return std::nullopt;
     }
-    return readString(field(name), *value, maxBytes);
+    return string(name, maxBytes);
 }
 
 std::string JsonFields::oneOf(const char* name,
@@ -247,7 +248,10 @@ JsonFields JsonFields::element(const json& value, std::string_view arrayName,
 
 std::string JsonFields::stringElement(const json& value, std::string_view arrayName,
                                       std::size_t index, std::size_t maxBytes) const {
-    return readString(jsonElementPath(field(arrayName), index), value, maxBytes);
+    if (std::string problem = stringProblem(value, maxBytes); !problem.empty()) {
+        throw JsonFieldError(jsonElementPath(field(arrayName), index), std::move(problem));
+    }
+    return value.get_ref<const std::string&>();
 }
 
 }  // namespace signpost

@@ -133,8 +133,9 @@ public:
                               std::size_t index, std::size_t maxBytes = kNoLengthLimit) const;
 
 private:
-    std::string readString(const std::string& path, const nlohmann::json& value,
-                           std::size_t maxBytes) const;
+    // "" when `value` is a string of at most maxBytes, else the problem. Paths are built only
+    // on failure: reading is on the pull's and the ingest's hot paths.
+    static std::string stringProblem(const nlohmann::json& value, std::size_t maxBytes);
     std::int64_t readInteger(const char* name, const nlohmann::json& value,
                              const IntegerLimits& limits) const;
 
