@@ -155,7 +155,8 @@ unsigned defaultWorkerCount() {
 }
 
 unsigned parseThreads(const std::string& text) {
-    if (text.size() <= 2 && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (text.size() <= 2 &&
+        std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         const int value = std::stoi(text);
         if (value >= 1 && value <= 64) {
             return static_cast<unsigned>(value);
@@ -209,19 +210,22 @@ int runPull(std::span<const std::string> args) {
     if (!tokenWarning.empty()) {
         std::cerr << tokenWarning << "\n";
     }
-    if (!settings.connection.caFile.empty() && !std::filesystem::exists(settings.connection.caFile)) {
+    if (!settings.connection.caFile.empty() &&
+        !std::filesystem::exists(settings.connection.caFile)) {
         throw ToolError("no CA file at " + settings.connection.caFile);
     }
     std::error_code error;
     if (!std::filesystem::exists(keyFile, error)) {
         throw ToolError("no key file at " + keyFile.string());
     }
-    if (settings.connection.server.starts_with("http://") && !isLoopbackUrl(settings.connection.server)) {
+    if (settings.connection.server.starts_with("http://") &&
+        !isLoopbackUrl(settings.connection.server)) {
         std::cerr << "warning: " << settings.connection.server
                   << " is plain HTTP: the token and the sealed referrals cross the network "
                      "unencrypted by TLS; use https://\n";
     }
-    const CoordinatorKeyPair key = loadCoordinatorKey(keyFile, passphraseFile, "; nothing was fetched");
+    const CoordinatorKeyPair key =
+        loadCoordinatorKey(keyFile, passphraseFile, "; nothing was fetched");
 
     PullDirectory dir(settings.out);
     std::error_code noState;
@@ -314,7 +318,8 @@ int runPull(std::span<const std::string> args) {
             killPoint("ledger-appended");
         }
         if (run.output) {
-            const std::string name = outputFileName(run.first, run.last, settings.format, run.epoch);
+            const std::string name =
+                outputFileName(run.first, run.last, settings.format, run.epoch);
             run.output->commit(name);
             run.output.reset();
             run.referralsFile = dir.path() / name;
