@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "core/common/ids.h"
+#include "core/directory/hsds_export.h"
 #include "core/directory/hsds_import.h"
 
 namespace signpost::server {
