@@ -32,6 +32,16 @@ std::string nowIso() {
     return formatIsoUtc(std::chrono::system_clock::now());
 }
 
+// The first column of every row `sql` returns.
+std::vector<std::string> textColumn(Database& db, const char* sql) {
+    Statement rows = db.prepare(sql);
+    std::vector<std::string> values;
+    while (rows.step()) {
+        values.push_back(rows.columnText(0));
+    }
+    return values;
+}
+
 bool isFileDatabase(const std::string& path) {
     return !path.empty() && path != ":memory:" && path.rfind("file::memory:", 0) != 0;
 }
@@ -347,26 +357,16 @@ std::vector<TaxonomyTerm> DirectoryStore::needs() const {
 }
 
 std::vector<std::string> DirectoryStore::neighbourhoods() const {
-    Statement rows = m_impl->db.prepare(
-        "SELECT DISTINCT a.name FROM service_areas a JOIN services s ON s.row_id = a.service_row "
-        "WHERE a.extent_type = 'neighbourhood' AND s.status = 'active' ORDER BY a.name");
-    std::vector<std::string> names;
-    while (rows.step()) {
-        names.push_back(rows.columnText(0));
-    }
-    return names;
+    return textColumn(m_impl->db,
+                      "SELECT DISTINCT a.name FROM service_areas a JOIN services s ON s.row_id = "
+                      "a.service_row WHERE a.extent_type = 'neighbourhood' AND s.status = 'active' "
+                      "ORDER BY a.name");
 }
 
 std::vector<std::string> DirectoryStore::languagesOffered() const {
-    Statement rows = m_impl->db.prepare(
-        "SELECT DISTINCT l.code FROM service_languages l JOIN services s ON s.row_id = "
-        "l.service_row "
-        "WHERE s.status = 'active' ORDER BY l.code");
-    std::vector<std::string> codes;
-    while (rows.step()) {
-        codes.push_back(rows.columnText(0));
-    }
-    return codes;
+    return textColumn(m_impl->db,
+                      "SELECT DISTINCT l.code FROM service_languages l JOIN services s ON "
+                      "s.row_id = l.service_row WHERE s.status = 'active' ORDER BY l.code");
 }
 
 DirectoryStats DirectoryStore::stats() const {

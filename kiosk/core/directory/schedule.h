@@ -1,6 +1,9 @@
 // Signpost — opening schedules: is a service open at a local time, and what its hours are in
 // plain words ("Tuesdays 10am–12pm", "First Monday of the month, 6pm–8pm").
 //
+// Implemented in three files: schedule.cpp (open or not, on which days), schedule_fields.cpp
+// (HSDS's schedule fields read and written) and schedule_words.cpp (the hours in words).
+//
 // Thread-safety: pure functions.
 #pragma once
 
