@@ -16,8 +16,6 @@ namespace signpost::server {
 
 namespace {
 
-// Services link to needs by code (directory_types.h); needs are this vocabulary's terms.
-constexpr std::string_view kNeedsVocabulary = "signpost-needs";
 // The label inside stored per-record documents (the importer wants one); merging replaces it
 // with the version's real label.
 constexpr const char* kRecordLabel = "record";
