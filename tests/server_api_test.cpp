@@ -294,7 +294,7 @@ TEST_CASE("400 names the offending field", "[server_api]") {
         {"not JSON", [&] { return push("{\"submissions\": ["); }, "invalid_json",
          "the body is not valid JSON"},
         {"missing seq", [&] { return push(missingSeq.dump()); }, "invalid_field",
-         "submissions[1].seq: is required"},
+         "submissions[1].seq: required field is missing"},
         {"bad base64", [&] { return push(badSealed.dump()); }, "invalid_field",
          "submissions[0].sealed: is not valid base64"},
         {"empty batch", [&] { return push(R"({"submissions":[]})"); }, "invalid_field",
@@ -317,7 +317,7 @@ TEST_CASE("400 names the offending field", "[server_api]") {
              return client.Post("/v1/devices/heartbeat", bearer(kiosk.token), R"({"queue":{}})",
                                 "application/json");
          },
-         "invalid_field", "app_version: is required"},
+         "invalid_field", "app_version: required field is missing"},
         {"enroll key",
          [&] { return client.Post("/v1/devices/enroll", shortKey.dump(), "application/json"); },
          "invalid_field", "signing_public_key: must be 32 bytes"},
@@ -803,6 +803,10 @@ TEST_CASE("probe, health and metrics", "[server_api]") {
     CHECK(
         (!probe->has_header("Content-Length") || probe->get_header_value("Content-Length") == "0"));
 
+    // Counted under their route's template, never the raw path (which could hold anything).
+    REQUIRE(statusOf(client.Get("/no/such/route-secret")) == 404);
+    REQUIRE(statusOf(client.Get("/services/route-secret")) == 404);
+
     auto health = client.Get("/healthz");
     REQUIRE(statusOf(health) == 200);
     const auto body = nlohmann::json::parse(health->body);
@@ -829,6 +833,9 @@ TEST_CASE("probe, health and metrics", "[server_api]") {
              "signpost_submissions_unacked 2\n",
              "signpost_devices_active 1\n",
              "# TYPE signpost_http_request_duration_seconds histogram\n",
+             "signpost_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 1\n",
+             "signpost_http_requests_total{method=\"GET\",route=\"/services/{id}\",status=\"404\"} "
+             "1\n",
     };
     httplib::Result metrics = client.Get("/metrics");
     const auto hasAll = [&] {
@@ -853,6 +860,7 @@ TEST_CASE("probe, health and metrics", "[server_api]") {
         INFO(expected);
         CHECK(text.find(expected) != std::string::npos);
     }
+    CHECK(text.find("route-secret") == std::string::npos);
     // Buckets are cumulative and end at the count.
     const std::regex bucket(
         R"(signpost_http_request_duration_seconds_bucket\{method="GET",route="/healthz",status="200",le="[^"]+"\} (\d+))");
