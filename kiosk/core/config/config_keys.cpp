@@ -1,14 +1,10 @@
 #include "core/config/config_keys.h"
 
+#include "core/common/utf8.h"
+
 namespace signpost {
 
 namespace {
-
-std::size_t characterCount(std::string_view text) {
-    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
-}
 
 void appendWrapped(std::string& out, std::string_view text, std::size_t width) {
     std::string line = "#";
@@ -34,12 +30,8 @@ void appendWrapped(std::string& out, std::string_view text, std::size_t width) {
 
 std::string shownValue(const TomlValue& value) {
     std::string text = formatTomlValue(value);
-    if (characterCount(text) > 60) {
-        std::size_t cut = 57;
-        while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
-            --cut;  // never split a UTF-8 sequence
-        }
-        text = text.substr(0, cut) + "...";
+    if (utf8::count(text) > 60) {
+        text = std::string(utf8::prefixBytes(text, 57)) + "...";
     }
     return text;
 }

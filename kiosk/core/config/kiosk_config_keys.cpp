@@ -2,6 +2,7 @@
 // name, the KioskConfig field it fills (whose initialiser is the default), what it allows, its
 // help text and flags. The example file, the README's key list, loading, staff saves and remote
 // settings all read this one table.
+#include "core/common/utf8.h"
 #include "core/config/kiosk_config_keys.h"
 
 #include <sodium.h>
@@ -19,12 +20,6 @@ namespace {
 
 // --- Checks --------------------------------------------------------------------------------
 
-std::size_t characterCount(std::string_view text) {
-    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
-}
-
 bool hasControlCharacters(std::string_view text) {
     return std::any_of(text.begin(), text.end(), [](char c) {
         const auto u = static_cast<unsigned char>(c);
@@ -33,7 +28,7 @@ bool hasControlCharacters(std::string_view text) {
 }
 
 bool lengthIn(const std::string& value, int min, int max) {
-    const std::size_t length = characterCount(value);
+    const std::size_t length = utf8::count(value);
     return length >= static_cast<std::size_t>(min) && length <= static_cast<std::size_t>(max);
 }
 

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/common/text_util.h"
+#include "core/common/utf8.h"
 
 namespace signpost {
 
@@ -71,7 +72,7 @@ std::size_t byteOffset(std::string_view text, const std::vector<std::size_t>& st
     }
     for (toml::source_index column = 1; column < position.column && at < text.size(); ++column) {
         ++at;
-        while (at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) {
+        while (at < text.size() && utf8::isContinuation(text[at])) {
             ++at;
         }
     }

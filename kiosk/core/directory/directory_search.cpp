@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/common/utf8.h"
 #include "core/common/text_util.h"
 #include "core/directory/compact_schedule.h"
 #include "core/directory/directory_store.h"
@@ -148,10 +149,10 @@ std::vector<std::string> DirectoryStore::Impl::suggestNeeds(
         int matchedWords = 0;
         for (const std::string& typed : words) {
             int bestForWord = 0;
-            const std::size_t typedLength = utf8Length(typed);
+            const std::size_t typedLength = utf8::count(typed);
             for (const std::string& word : c.needWords[n].words) {
                 int score = 0;
-                const std::size_t wordLength = utf8Length(word);
+                const std::size_t wordLength = utf8::count(word);
                 if (typed == word) {
                     score = 100;
                 } else if ((typedLength >= 3 || isCjkToken(typed)) && word.rfind(typed, 0) == 0) {
@@ -169,7 +170,7 @@ std::vector<std::string> DirectoryStore::Impl::suggestNeeds(
                     } else if (typedLength < wordLength) {
                         // A slip in a word still being typed: compare with the word's start.
                         const int prefixDistance =
-                            editDistance(typed, codePointPrefix(word, typedLength), 1);
+                            editDistance(typed, utf8::prefixCodePoints(word, typedLength), 1);
                         if (prefixDistance <= 1) {
                             score = 40;
                         }

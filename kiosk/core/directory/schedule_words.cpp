@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "core/common/text_util.h"
+#include "core/common/utf8.h"
 #include "core/directory/schedule.h"
 #include "core/i18n/i18n.h"
 
@@ -16,33 +17,14 @@ namespace signpost {
 
 namespace {
 
-std::string capitaliseFirst(std::string text) {
+// The first letter in upper case ("środa" -> "Środa"), by the keyboard's Latin case table.
+std::string capitaliseFirst(const std::string& text) {
     if (text.empty()) {
         return text;
     }
-    const auto b0 = static_cast<unsigned char>(text[0]);
-    if (b0 < 0x80) {
-        text[0] = asciiUpper(std::string_view(text).substr(0, 1))[0];
-        return text;
-    }
-    if ((b0 & 0xE0) != 0xC0 || text.size() < 2) {
-        return text;  // three- and four-byte letters have no case we need to handle here
-    }
-    const auto b1 = static_cast<unsigned char>(text[1]);
-    unsigned cp = ((b0 & 0x1Fu) << 6) | (b1 & 0x3Fu);
-    // Latin-1 Supplement and Latin Extended-A, which cover the languages we ship (ś -> Ś).
-    if (cp >= 0xE0 && cp <= 0xFE && cp != 0xF7) {
-        cp -= 0x20;
-    } else if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177)) {
-        cp &= ~1u;
-    } else if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E)) {
-        if (cp % 2 == 0) {
-            --cp;
-        }
-    }
-    text[0] = static_cast<char>(0xC0 | (cp >> 6));
-    text[1] = static_cast<char>(0x80 | (cp & 0x3F));
-    return text;
+    std::size_t at = 0;
+    const char32_t first = utf8::next(text, at);
+    return utf8::encode(utf8::toUpper(first)) + text.substr(at);
 }
 
 std::string dayKey(unsigned weekday, std::string_view form) {
