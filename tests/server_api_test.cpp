@@ -803,6 +803,10 @@ TEST_CASE("probe, health and metrics", "[server_api]") {
     CHECK(
         (!probe->has_header("Content-Length") || probe->get_header_value("Content-Length") == "0"));
 
+    // Counted under their route's template, never the raw path (which could hold anything).
+    REQUIRE(statusOf(client.Get("/no/such/route-secret")) == 404);
+    REQUIRE(statusOf(client.Get("/services/route-secret")) == 404);
+
     auto health = client.Get("/healthz");
     REQUIRE(statusOf(health) == 200);
     const auto body = nlohmann::json::parse(health->body);
@@ -829,6 +833,9 @@ TEST_CASE("probe, health and metrics", "[server_api]") {
              "signpost_submissions_unacked 2\n",
              "signpost_devices_active 1\n",
              "# TYPE signpost_http_request_duration_seconds histogram\n",
+             "signpost_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 1\n",
+             "signpost_http_requests_total{method=\"GET\",route=\"/services/{id}\",status=\"404\"} "
+             "1\n",
     };
     httplib::Result metrics = client.Get("/metrics");
     const auto hasAll = [&] {
@@ -853,6 +860,7 @@ TEST_CASE("probe, health and metrics", "[server_api]") {
         INFO(expected);
         CHECK(text.find(expected) != std::string::npos);
     }
+    CHECK(text.find("route-secret") == std::string::npos);
     // Buckets are cumulative and end at the count.
     const std::regex bucket(
         R"(signpost_http_request_duration_seconds_bucket\{method="GET",route="/healthz",status="200",le="[^"]+"\} (\d+))");

@@ -1,6 +1,6 @@
 // Signpost server — back up and restore the database while it is in use.
 //
-//   signpost-server backup --to FILE        (server_cli.cpp; this file does the work)
+//   signpost-server backup --to FILE        (backup_verb.cpp; this file does the work)
 //   signpost-server restore --from FILE
 //
 // Backup copies the live database with SQLite's online backup API in one step, inside one read
@@ -49,7 +49,7 @@ DatabaseCopySummary backupDatabase(const std::filesystem::path& live,
 // Replaces the contents of the database at `live` (created if missing; its directory too, mode
 // 0700) with the backup `backup`, after checking the backup and taking the database's ServeLock.
 // On a failed check, or while a server holds the lock, `live` is left untouched.
-// `shownAs` names the backup in messages when `backup` is a staged copy of it (server_cli.cpp
+// `shownAs` names the backup in messages when `backup` is a staged copy of it (restore_verb.cpp
 // copies a file only root can read before becoming the server's user).
 DatabaseCopySummary restoreDatabase(const std::filesystem::path& backup,
                                     const std::filesystem::path& live,

@@ -5,7 +5,7 @@
 // size), the last failure (when, which file, the error) and running totals of both. The file is
 // small, written atomically (mode 0600) by the server's own user. The running server reads it
 // each time /metrics is scraped, so a backup made by a separate process shows up at once without
-// the server being told: signpost_last_backup_timestamp_seconds and friends (api_server.cpp).
+// the server being told: signpost_last_backup_timestamp_seconds and friends (api_metrics.cpp).
 //
 //   {"last_success": {"unix": 1795000000, "time": "2026-11-24T02:15:04Z",
 //                     "file": "/var/backups/signpost/signpost-server-Tue.db", "bytes": 81920},

@@ -6,21 +6,13 @@
 #include <charconv>
 #include <cstring>
 
+#include "core/common/text_util.h"
+
 namespace signpost::server {
 
 namespace {
 
 constexpr std::size_t kMaxForwardedHops = 64;  // entries examined; a longer list is forged
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-        text.remove_suffix(1);
-    }
-    return text;
-}
 
 // One X-Forwarded-For entry: "192.0.2.7", "192.0.2.7:5678", "2001:db8::1", "[2001:db8::1]" or
 // "[2001:db8::1]:443" (some proxies add ports).

@@ -11,6 +11,7 @@
 #include "sync/server/directory_sources.h"
 #include "sync/server/feed_client.h"
 #include "sync/server/run_as_owner.h"
+#include "sync/server/server_verbs.h"
 #include "sync/server/sqlite_server_store.h"
 
 namespace signpost::server {
@@ -142,6 +143,53 @@ int directoryStatusCommand(const ServerConfig& config, std::ostream& out) {
         }
     }
     return kOk;
+}
+
+// ---- the command line: the two admin verbs (server_verbs.h) ----
+
+const char* const kImportDirectoryUsage =
+    "usage: signpost-server admin import-directory FILE [--needs-mapping FILE]\n"
+    "       signpost-server admin import-directory --from-url URL [--name NAME] [--needs-mapping "
+    "FILE]\n"
+    "\n"
+    "Reads a directory — Signpost's own file (assets/directory/README.md), an Open Referral UK\n"
+    "3.0 / HSDS 3.0 document (a service, a list or page of services, an organization, a\n"
+    "service_at_location), or a live ORUK feed's /services walked page by page — prints every\n"
+    "problem (record, field, reason; bad records are skipped, the rest imported) and, if any\n"
+    "service changed, publishes it as the next directory version. Kiosks then fetch only the\n"
+    "services that changed. Needs come from the feed's taxonomy terms through the needs\n"
+    "mapping (config/needs-mapping.toml; used by default with --from-url).\n";
+
+const char* const kDirectoryUsage =
+    "usage: signpost-server admin directory status [--config FILE]\n"
+    "\n"
+    "Shows each live feed in [directory] sources as the running server last read it: up or\n"
+    "down, when it last worked, the last error, its services and the problems its records had.\n"
+    "A feed that is down keeps its last good data in the directory.\n";
+
+int runImportDirectory(Arguments& args, const ServerConfig& config, std::ostream& out,
+                       std::ostream& err) {
+    ImportDirectoryArgs parsed;
+    parsed.url = args.takeOption("--from-url").value_or("");
+    parsed.name = args.takeOption("--name").value_or("");
+    parsed.needsMapping = args.takeOption("--needs-mapping").value_or("");
+    if (parsed.url.empty()) {
+        parsed.file = args.required("the directory file", kImportDirectoryUsage);
+    }
+    args.expectEnd(kImportDirectoryUsage);
+    return importDirectoryCommand(parsed, config, out, err);
+}
+
+int runDirectory(Arguments& args, const ServerConfig& config, std::ostream& out,
+                 std::ostream& /*err*/) {
+    const auto action = args.next();
+    if (!action || *action != "status") {
+        throw UsageError{
+            action ? "unknown directory command \"" + *action + "\"" : "missing directory command",
+            kDirectoryUsage};
+    }
+    args.expectEnd(kDirectoryUsage);
+    return directoryStatusCommand(config, out);
 }
 
 }  // namespace signpost::server

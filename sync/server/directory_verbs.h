@@ -1,5 +1,5 @@
-// Signpost server — the admin commands about the directory (server_cli.cpp parses the
-// arguments and calls these):
+// Signpost server — the admin commands about the directory (their command-line verbs,
+// runImportDirectory and runDirectory in server_verbs.h, read the arguments and call these):
 //
 //   admin import-directory FILE [--needs-mapping FILE]
 //   admin import-directory --from-url URL [--name NAME] [--needs-mapping FILE]

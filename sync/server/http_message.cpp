@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sync/protocol/wire.h"
+
 namespace signpost::server {
 
 namespace {
@@ -76,6 +78,11 @@ void Response::set_shared_content(std::shared_ptr<const std::string> text,
     body.clear();
     sharedBody = std::move(text);
     set_header("Content-Type", std::string(contentType));
+}
+
+void setApiError(Response& res, int status, const std::string& code, const std::string& message) {
+    res.status = status;
+    res.set_content(protocol::toJson(protocol::ApiError{code, message}), "application/json");
 }
 
 }  // namespace signpost::server

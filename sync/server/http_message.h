@@ -61,4 +61,8 @@ struct Response {
     }
 };
 
+// Answers with the API's error body, {"error":{"code","message"}} as application/json (the
+// README's "Sync API"), for the transport's own refusals and the handlers' alike.
+void setApiError(Response& res, int status, const std::string& code, const std::string& message);
+
 }  // namespace signpost::server

@@ -13,9 +13,10 @@
 //   GET /service_at_locations[/{id}]  each service at each of its locations
 //
 // Transport-neutral: handle() takes the path, the decoded query and the headers that matter and
-// returns status, headers and body, so any HTTP server can carry it (api_server.cpp registers it;
-// the tests call it directly too). Responses carry an ETag (a hash of the body) and answer a
-// matching If-None-Match with 304; bodies over 1 KB are gzipped when the client accepts gzip.
+// returns status, headers and body, so any HTTP server can carry it (api_server.cpp registers
+// it and api_directory.cpp adapts it; the tests call it directly too). Responses carry an ETag (a
+// hash of the body) and answer a matching If-None-Match with 304; bodies over 1 KB are gzipped
+// when the client accepts gzip.
 // The directory is read from the store once per published version and kept in memory.
 // Errors are 400 (a bad parameter, naming it), 404 (no such record or route), 405 (not GET).
 //

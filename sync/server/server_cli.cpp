@@ -1,48 +1,20 @@
+// Signpost server — the command line's dispatcher: reads the command line against the command
+// tree the verb tables declare (server_verbs.cpp), answers --help and --version, runs the verb
+// and turns what it throws into the exit codes server_cli.h lists. The verbs are one file each
+// (server_verbs.h says where and the conventions they follow).
 #include "sync/server/server_cli.h"
 
-#include <signal.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <filesystem>
-#include <iomanip>
-#include <iostream>
-#include <optional>
 #include <ostream>
-#include <sstream>
 
 #include "core/common/atomic_file.h"
 #include "core/common/command_line.h"
 #include "core/common/log.h"
-#include "core/common/paths.h"
-#include "core/common/time_util.h"
-#include "core/config/kiosk_config.h"
-#include "core/directory/hsds_import.h"
-#include "core/common/secure_buffer.h"
-#include "core/operations/remote_settings.h"
-#include "core/staff/staff_auth.h"
 #include "core/storage/database.h"
-#include "sync/server/admin_tables.h"
-#include "sync/server/backup.h"
-#include "sync/server/backup_status.h"
-#include "sync/server/directory_publisher.h"
-#include "sync/server/directory_verbs.h"
-#include "sync/server/run_as_owner.h"
-#include "sync/server/server_config.h"
-#include "sync/server/server_runtime.h"
-#include "sync/server/sqlite_server_store.h"
-#include "sync/server/tokens.h"
+#include "sync/server/server_verbs.h"
 
 namespace signpost::server {
 
 namespace {
-
-// Thrown for a bad command line; becomes exit code 2 with the verb's usage.
-struct UsageError {
-    std::string message;
-    std::string usage;
-};
 
 constexpr const char* kMainUsage =
     "usage: signpost-server <command> [--config FILE]\n"
@@ -76,98 +48,6 @@ constexpr const char* kMainUsage =
     "\n"
     "exit codes: 0 success, 1 operation failed, 2 usage error, 3 configuration error\n";
 
-constexpr const char* kServeUsage =
-    "usage: signpost-server serve [--config FILE]\n"
-    "\n"
-    "Serves the sync API (HTTPS with the configured certificate; plain HTTP only on loopback or\n"
-    "with allow_plain_http) until SIGINT or SIGTERM, purging acknowledged submissions after the\n"
-    "configured retention. Logs one line per request to stderr.\n";
-
-constexpr const char* kEnrollmentCodeUsage =
-    "usage: signpost-server admin enrollment-code --venue VENUE [--expires DURATION]\n"
-    "\n"
-    "Prints a single-use enrollment code (like 7KQ3-M9XD-2F8H) for one kiosk at VENUE. Staff\n"
-    "type it into the kiosk's staff panel with the server's address. DURATION is how long the\n"
-    "code stays valid: 30m, 24h, 7d (default 24h, at most 30d).\n";
-
-constexpr const char* kTokenUsage =
-    "usage: signpost-server admin coordinator-token create --name NAME\n"
-    "       signpost-server admin coordinator-token revoke NAME\n"
-    "       signpost-server admin coordinator-token list\n"
-    "\n"
-    "A coordinator token lets `signpost pull` fetch and acknowledge submissions and list the\n"
-    "fleet. create prints the token once (only its hash is kept); revoke stops it at once.\n";
-
-constexpr const char* kDevicesUsage =
-    "usage: signpost-server admin devices list [--json]\n"
-    "       signpost-server admin devices revoke DEVICE_ID\n"
-    "\n"
-    "list shows every enrolled kiosk with its name, venue, enrollment, last contact and state, in\n"
-    "aligned columns, or with --json as {\"devices\": [...]} for scripts. revoke makes the\n"
-    "kiosk's token stop working (401); its submissions already received are kept.\n";
-
-constexpr const char* kDeviceUsage =
-    "usage: signpost-server admin device set DEVICE_ID KEY=VALUE [KEY=VALUE...]\n"
-    "       signpost-server admin device set-pin DEVICE_ID    (the PIN from standard input)\n"
-    "       signpost-server admin device clear DEVICE_ID KEY [KEY...]\n"
-    "       signpost-server admin device show DEVICE_ID\n"
-    "\n"
-    "Remote settings for one kiosk, applied at its next sync. They win over the kiosk's own\n"
-    "kiosk.toml (its staff panel shows them as \"set by your coordinator\") until cleared here.\n"
-    "Each value is checked with the kiosk's own rules before anything is stored; one bad value\n"
-    "stores nothing. KEY is a kiosk.toml key, in full or short:\n"
-    "  venue (venue.name), neighbourhood, idle_timeout (seconds), languages (en,pl,ur),\n"
-    "  default_language, monday .. sunday (\"09:00-17:00\", \"09:00-12:30, 13:30-17:00\",\n"
-    "  \"closed\"), exceptions (\"2026-12-25 closed; 2026-12-24 09:00-13:00\"),\n"
-    "  sleep_when_closed (true/false), closed_wake (seconds)\n"
-    "set-pin sets the kiosk's staff PIN (staff.pin_hash): it reads the PIN from the first line of\n"
-    "standard input (4 to 8 digits, not all the same, not a run such as 1234) and stores only its\n"
-    "Argon2id hash; the kiosk takes it at its next sync and any lock-out there ends. `clear\n"
-    "DEVICE_ID pin_hash` gives the kiosk back its own PIN.\n"
-    "Example: signpost-server admin device set 3f2c... idle_timeout=120 monday=09:00-17:00\n";
-
-constexpr const char* kImportUsage =
-    "usage: signpost-server admin import-directory FILE [--needs-mapping FILE]\n"
-    "       signpost-server admin import-directory --from-url URL [--name NAME] [--needs-mapping "
-    "FILE]\n"
-    "\n"
-    "Reads a directory — Signpost's own file (assets/directory/README.md), an Open Referral UK\n"
-    "3.0 / HSDS 3.0 document (a service, a list or page of services, an organization, a\n"
-    "service_at_location), or a live ORUK feed's /services walked page by page — prints every\n"
-    "problem (record, field, reason; bad records are skipped, the rest imported) and, if any\n"
-    "service changed, publishes it as the next directory version. Kiosks then fetch only the\n"
-    "services that changed. Needs come from the feed's taxonomy terms through the needs\n"
-    "mapping (config/needs-mapping.toml; used by default with --from-url).\n";
-
-constexpr const char* kDirectoryUsage =
-    "usage: signpost-server admin directory status [--config FILE]\n"
-    "\n"
-    "Shows each live feed in [directory] sources as the running server last read it: up or\n"
-    "down, when it last worked, the last error, its services and the problems its records had.\n"
-    "A feed that is down keeps its last good data in the directory.\n";
-
-constexpr const char* kBackupUsage =
-    "usage: signpost-server backup --to FILE [--config FILE]\n"
-    "\n"
-    "Copies the server's database to FILE while the server keeps running (SQLite's online\n"
-    "backup: one consistent snapshot; kiosks are not held up). The copy is checked with\n"
-    "integrity_check and only then renamed to FILE (mode 0600), replacing an older FILE.\n"
-    "It holds sealed referrals and token hashes: keep it as safe as the server. Run by root it\n"
-    "acts as the data directory's owner, who must be able to write FILE's directory.\n"
-    "Each run is recorded in backup-status.json beside the database, which /metrics reads\n"
-    "(signpost_last_backup_timestamp_seconds). Installed, signpost-server-backup.timer runs it\n"
-    "daily into /var/backups/signpost.\n";
-
-constexpr const char* kRestoreUsage =
-    "usage: signpost-server restore --from FILE [--config FILE]\n"
-    "\n"
-    "Replaces the server's database with the backup FILE, after checking it is an intact\n"
-    "Signpost server database no newer than this program. Everything stored after the backup\n"
-    "was taken is lost. Refused while a server serves from the database: stop it first\n"
-    "(systemctl stop signpost-server), restore, then start it again. Run by root, FILE is\n"
-    "read as root (a copy only root can read is fine) and the rest runs as the data\n"
-    "directory's owner.\n";
-
 constexpr const char* kAdminUsage =
     "usage: signpost-server admin <enrollment-code | coordinator-token | devices | device | "
     "import-directory | directory>\n"
@@ -176,565 +56,80 @@ constexpr const char* kAdminUsage =
     "Run `signpost-server admin <command> --help` for each command.\n";
 
 // The command tree, read by core/common/command_line.h (CLI11, as the kiosk's and the tool's
-// command lines are). A new verb or option is one row here plus its usage text above.
+// command lines are), built from the verb tables: a new verb or option is a row there.
 const cli::CommandSpec& commandTree() {
-    static const cli::CommandSpec tree{
-        "",
-        {{"--config", true}, {"--help", false}, {"-h", false}, {"--version", false}},
-        0,
-        {{"serve", {}, 0, {}},
-         {"admin",
-          {},
-          0,
-          {{"enrollment-code", {{"--venue", true}, {"--expires", true}}, 0, {}},
-           {"coordinator-token", {{"--name", true}}, 2, {}},  // create | revoke NAME | list
-           {"devices", {{"--json", false}}, 2, {}},           // list [--json] | revoke ID
-           {"device", {}, cli::kAnyNumber, {}},  // set|clear|show|set-pin ID [KEY[=VALUE]...]
-           // FILE | --from-url URL [--name NAME] [--needs-mapping FILE]
-           {"import-directory",
-            {{"--from-url", true}, {"--name", true}, {"--needs-mapping", true}},
-            1,
-            {}},
-           {"directory", {}, 1, {}}}},  // status
-         {"backup", {{"--to", true}}, 0, {}},
-         {"restore", {{"--from", true}}, 0, {}}}};
+    static const cli::CommandSpec tree = [] {
+        cli::CommandSpec program{
+            "",
+            {{"--config", true}, {"--help", false}, {"-h", false}, {"--version", false}},
+            0,
+            {}};
+        for (const Verb& verb : verbs()) {
+            program.commands.push_back({verb.name, verb.options, verb.maxWords, {}});
+        }
+        cli::CommandSpec admin{"admin", {}, 0, {}};
+        for (const AdminVerb& verb : adminVerbs()) {
+            admin.commands.push_back({verb.name, verb.options, verb.maxWords, {}});
+        }
+        program.commands.push_back(std::move(admin));
+        return program;
+    }();
     return tree;
+}
+
+const Verb* findVerb(const std::string& name) {
+    for (const Verb& verb : verbs()) {
+        if (name == verb.name) {
+            return &verb;
+        }
+    }
+    return nullptr;
+}
+
+const AdminVerb* findAdminVerb(const std::string& name) {
+    for (const AdminVerb& verb : adminVerbs()) {
+        if (name == verb.name) {
+            return &verb;
+        }
+    }
+    return nullptr;
 }
 
 // The usage text for a command path ({"admin", "devices"}).
 const char* usageOf(const std::vector<std::string>& commands) {
-    static const std::vector<std::pair<std::vector<std::string>, const char*>> kUsages = {
-        {{"serve"}, kServeUsage},
-        {{"admin"}, kAdminUsage},
-        {{"admin", "enrollment-code"}, kEnrollmentCodeUsage},
-        {{"admin", "coordinator-token"}, kTokenUsage},
-        {{"admin", "devices"}, kDevicesUsage},
-        {{"admin", "device"}, kDeviceUsage},
-        {{"admin", "import-directory"}, kImportUsage},
-        {{"admin", "directory"}, kDirectoryUsage},
-        {{"backup"}, kBackupUsage},
-        {{"restore"}, kRestoreUsage},
-    };
-    for (const auto& [path, usage] : kUsages) {
-        if (path == commands) {
-            return usage;
+    if (commands.size() == 1 && commands[0] == "admin") {
+        return kAdminUsage;
+    }
+    if (commands.size() == 1) {
+        if (const Verb* verb = findVerb(commands[0])) {
+            return verb->usage;
+        }
+    }
+    if (commands.size() == 2 && commands[0] == "admin") {
+        if (const AdminVerb* verb = findAdminVerb(commands[1])) {
+            return verb->usage;
         }
     }
     return kMainUsage;
 }
 
-// The parsed command line as the verbs read it: the commands, then the words, one at a time.
-class Arguments {
-public:
-    explicit Arguments(cli::ParsedCommandLine parsed) : m_parsed(std::move(parsed)) {}
-
-    // The option's value; nullopt if absent. (The reader has refused an empty one.)
-    std::optional<std::string> takeOption(const std::string& name, const char* /*usage*/) const {
-        return m_parsed.value(name);
-    }
-
-    bool takeFlag(const std::string& name) const { return m_parsed.has(name); }
-
-    // The next command, then the next positional word; nullopt when none are left.
-    std::optional<std::string> next() {
-        if (m_command < m_parsed.commands.size()) {
-            return m_parsed.commands[m_command++];
-        }
-        if (m_word < m_parsed.words.size()) {
-            return m_parsed.words[m_word++];
-        }
-        return std::nullopt;
-    }
-
-    std::string required(const std::string& what, const char* usage) {
-        auto word = next();
-        if (!word || word->empty() || (*word)[0] == '-') {
-            throw UsageError{"missing " + what, usage};
-        }
-        return *word;
-    }
-
-    void expectEnd(const char* usage) const {
-        if (m_word < m_parsed.words.size()) {
-            throw UsageError{"unexpected argument '" + m_parsed.words[m_word] + "'", usage};
-        }
-    }
-
-private:
-    cli::ParsedCommandLine m_parsed;
-    std::size_t m_command = 0;
-    std::size_t m_word = 0;
-};
-
-ServerConfig loadConfig(const std::optional<std::string>& file) {
-    if (file) {
-        return loadServerConfig(*file);
-    }
-    const auto fallback = defaultServerConfigFile();
-    std::error_code ignored;
-    if (std::filesystem::exists(fallback, ignored)) {
-        return loadServerConfig(fallback);
-    }
-    return ServerConfig{};
-}
-
-void printWarnings(const ServerConfig& config, std::ostream& err) {
-    for (const ServerConfigWarning& w : config.warnings) {
-        err << config.sourceFile.string() << ":" << w.line << ": " << w.key << ": " << w.message
-            << "\n";
-    }
-}
-
-// Everything a verb reads from outside the data directory is read before this: run by root,
-// the process becomes the data directory's owner here (run_as_owner.h).
-void actAsDataOwner(const ServerConfig& config) {
-    server::actAsDataOwner(config.databasePath().parent_path());
-}
-
-std::unique_ptr<SqliteServerStore> openStore(const ServerConfig& config) {
-    actAsDataOwner(config);
-    const auto path = config.databasePath();
-    ensurePrivateDirectory(path.parent_path());
-    return std::make_unique<SqliteServerStore>(path);
-}
-
-SystemTime now() {
-    return std::chrono::system_clock::now();
-}
-
-// --- verbs ---
-
-int serve(Arguments& args, const std::optional<std::string>& configFile, std::ostream& err) {
-    args.expectEnd(kServeUsage);
-    ServerConfig config = loadConfig(configFile);
-    printWarnings(config, err);
-    setMinimumLogLevel(config.logLevel);
-
-    // Block the stop signals in every thread (they inherit this mask), then wait for them here.
-    sigset_t stopSignals;
-    sigemptyset(&stopSignals);
-    sigaddset(&stopSignals, SIGINT);
-    sigaddset(&stopSignals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
-    // A client that disconnects mid-response must not kill the server.
-    signal(SIGPIPE, SIG_IGN);
-
-    ServerRuntime runtime(config);
-    try {
-        runtime.start();
-    } catch (const std::runtime_error& error) {
-        err << "signpost-server: " << error.what() << "\n";
-        return exit_code::kFailed;
-    }
-    // The one line tests and scripts wait for; the port matters when the config said 0.
-    err << "signpost-server: listening on " << runtime.baseUrl() << " (database "
-        << config.databasePath().string() << ", generation " << runtime.store().generation()
-        << ")" << std::endl;
-    int received = 0;
-    sigwait(&stopSignals, &received);
-    logInfo("server", std::string("stopping on ") + (received == SIGINT ? "SIGINT" : "SIGTERM"));
-    runtime.stop();
-    return exit_code::kOk;
-}
-
-int enrollmentCode(Arguments& args, const ServerConfig& config, std::ostream& out,
-                   std::ostream& err) {
-    const auto venue = args.takeOption("--venue", kEnrollmentCodeUsage);
-    const auto expiresText = args.takeOption("--expires", kEnrollmentCodeUsage);
-    args.expectEnd(kEnrollmentCodeUsage);
-    if (!venue || venue->empty()) {
-        throw UsageError{"--venue is required", kEnrollmentCodeUsage};
-    }
-    std::chrono::seconds lifetime = std::chrono::hours(24);
-    if (expiresText) {
-        const auto parsed = parseDuration(*expiresText);
-        if (!parsed || *parsed > std::chrono::hours(24 * 30)) {
-            throw UsageError{"--expires: expected a duration such as 30m, 24h or 7d (at most 30d)",
-                             kEnrollmentCodeUsage};
-        }
-        lifetime = *parsed;
-    }
-    auto store = openStore(config);
-    const std::string code = generateEnrollmentCode();
-    const SystemTime issued = now();
-    const SystemTime expires = issued + lifetime;
-    store->addEnrollmentCode(hashToken(*normalizeEnrollmentCode(code)), *venue, expires, issued);
-    out << code << "\n";
-    err << "enrollment code for venue \"" << *venue << "\", single use, valid until "
-        << formatIsoUtc(expires) << "\n";
-    return exit_code::kOk;
-}
-
-int coordinatorToken(Arguments& args, const ServerConfig& config, std::ostream& out,
-                     std::ostream& err) {
-    const std::string action = args.required("an action: create, revoke or list", kTokenUsage);
-    if (action == "create") {
-        const auto name = args.takeOption("--name", kTokenUsage);
-        args.expectEnd(kTokenUsage);
-        if (!name || name->empty() || name->size() > 100) {
-            throw UsageError{"--name is required (1 to 100 characters)", kTokenUsage};
-        }
-        auto store = openStore(config);
-        const std::string token = generateToken();
-        try {
-            store->addCoordinatorToken(*name, hashToken(token), now());
-        } catch (const StoreConflict& conflict) {
-            err << "signpost-server: " << conflict.what()
-                << "; revoke it first or pick another name\n";
-            return exit_code::kFailed;
-        }
-        out << token << "\n";
-        err << "coordinator token \"" << *name
-            << "\" created. Save it now (for example in a file with mode 0600): it cannot be shown "
-               "again.\n";
-        return exit_code::kOk;
-    }
-    if (action == "revoke") {
-        const std::string name = args.required("the token's name", kTokenUsage);
-        args.expectEnd(kTokenUsage);
-        auto store = openStore(config);
-        if (!store->revokeCoordinatorToken(name, now())) {
-            err << "signpost-server: no active coordinator token is named \"" << name << "\"\n";
-            return exit_code::kFailed;
-        }
-        err << "coordinator token \"" << name << "\" revoked\n";
-        return exit_code::kOk;
-    }
-    if (action == "list") {
-        args.expectEnd(kTokenUsage);
-        auto store = openStore(config);
-        out << coordinatorTokensTable(store->listCoordinatorTokens());
-        return exit_code::kOk;
-    }
-    throw UsageError{"unknown action \"" + action + "\"", kTokenUsage};
-}
-
-int devices(Arguments& args, const ServerConfig& config, std::ostream& out, std::ostream& err) {
-    const std::string action = args.required("an action: list or revoke", kDevicesUsage);
-    if (action == "list") {
-        const bool json = args.takeFlag("--json");
-        args.expectEnd(kDevicesUsage);
-        auto store = openStore(config);
-        out << (json ? devicesJson(store->listDevices()) : devicesTable(store->listDevices()));
-        return exit_code::kOk;
-    }
-    if (action == "revoke") {
-        const std::string id = args.required("the device id", kDevicesUsage);
-        args.expectEnd(kDevicesUsage);
-        auto store = openStore(config);
-        const auto device = store->findDevice(id);
-        if (!device) {
-            err << "signpost-server: no device has the id \"" << id
-                << "\" (see: admin devices list)\n";
-            return exit_code::kFailed;
-        }
-        if (!store->revokeDevice(id, now())) {
-            err << "signpost-server: device " << id << " was already revoked\n";
-            return exit_code::kFailed;
-        }
-        err << "device " << id << " (" << device->name << ", " << device->venue << ") revoked\n";
-        return exit_code::kOk;
-    }
-    throw UsageError{"unknown action \"" + action + "\"", kDevicesUsage};
-}
-
-// admin device set|clear|show (operations): remote settings, validated with the kiosk's own
-// config spec table (core/config/kiosk_config.h), stored as JSON values per key.
-int device(Arguments& args, const ServerConfig& config, std::ostream& out, std::ostream& err) {
-    const std::string action = args.required("an action: set, clear or show", kDeviceUsage);
-    const std::string id = args.required("the device id", kDeviceUsage);
-    std::vector<std::string> words;
-    while (auto word = args.next()) {
-        words.push_back(*word);
-    }
-    if (action != "set" && action != "clear" && action != "show" && action != "set-pin") {
-        throw UsageError{"unknown action \"" + action + "\"", kDeviceUsage};
-    }
-    if (action == "set-pin") {
-        // Never on the command line, where ps and shell histories would keep it (issue 9).
-        if (!words.empty()) {
-            throw UsageError{"set-pin reads the PIN from standard input, not the command line", kDeviceUsage};
-        }
-        std::string pin;
-        std::getline(std::cin, pin);
-        if (!pin.empty() && pin.back() == '\r') {
-            pin.pop_back();
-        }
-        if (!StaffAuth::isAcceptableNewPin(pin)) {
-            secureWipe(pin.data(), pin.size());
-            err << "signpost-server: the PIN was not set: a staff PIN is 4 to 8 digits, not all the "
-                   "same digit and not a straight run such as 1234\n";
-            return exit_code::kFailed;
-        }
-        const std::string hash = StaffAuth::hashPin(pin);
-        secureWipe(pin.data(), pin.size());
-        auto store = openStore(config);
-        const auto record = store->findDevice(id);
-        if (!record) {
-            err << "signpost-server: no device has the id \"" << id << "\" (see: admin devices list)\n";
-            return exit_code::kFailed;
-        }
-        store->setDeviceSetting(id, "staff.pin_hash", remoteValueToJson(TomlValue(hash)), now());
-        err << "staff PIN set for device " << id << " (" << record->venue
-            << "): the kiosk takes it at its next sync\n";
-        return exit_code::kOk;
-    }
-    if (action == "show" && !words.empty()) {
-        throw UsageError{"show takes only the device id", kDeviceUsage};
-    }
-    if (action != "show" && words.empty()) {
-        throw UsageError{action == "set" ? "nothing to set: give KEY=VALUE" : "nothing to clear: give KEY",
-                         kDeviceUsage};
-    }
-    // Everything is checked before the database is opened: one bad value stores nothing.
-    std::vector<std::pair<std::string, std::string>> changes;  // key → JSON value ("" = clear)
-    for (const std::string& word : words) {
-        const auto equals = word.find('=');
-        if ((action == "set") != (equals != std::string::npos)) {
-            throw UsageError{action == "set" ? "expected KEY=VALUE, got \"" + word + "\""
-                                             : "expected a KEY without a value, got \"" + word + "\"",
-                             kDeviceUsage};
-        }
-        const std::string name = word.substr(0, equals);
-        const auto key = remoteSettingName(name);
-        if (!key) {
-            err << "signpost-server: \"" << name << "\" is not a setting coordinators can set; see "
-                << "admin device --help\n";
-            return exit_code::kFailed;
-        }
-        std::string json;
-        if (action == "set") {
-            try {
-                json = remoteValueToJson(parseRemoteSettingText(*key, std::string_view(word).substr(equals + 1)));
-            } catch (const ConfigError& error) {
-                err << "signpost-server: " << *key << ": " << error.what() << "\n";
-                return exit_code::kFailed;
-            }
-        }
-        changes.emplace_back(*key, json);
-    }
-    auto store = openStore(config);
-    const auto record = store->findDevice(id);
-    if (!record) {
-        err << "signpost-server: no device has the id \"" << id << "\" (see: admin devices list)\n";
-        return exit_code::kFailed;
-    }
-    for (const auto& [key, json] : changes) {
-        if (action == "set") {
-            store->setDeviceSetting(id, key, json, now());
-            err << key << " = " << (key == "staff.pin_hash" ? std::string("(a PIN hash)") : json) << "\n";
-        } else if (store->clearDeviceSetting(id, key)) {
-            err << key << " cleared: the kiosk's own value applies again\n";
-        } else {
-            err << key << " was not set\n";
-        }
-    }
-    if (action != "show") {
-        err << "device " << id << " (" << record->venue << ") gets these at its next sync\n";
-        return exit_code::kOk;
-    }
-    const auto settings = store->deviceSettings(id);
-    out << "device " << id << " (" << record->name << ", " << record->venue << ")"
-        << (record->revoked() ? " revoked" : "") << "\n";
-    if (settings.empty()) {
-        out << "no remote settings: the kiosk uses its own kiosk.toml\n";
-    }
-    for (const auto& [key, json] : settings) {
-        out << "  " << std::left << std::setw(26) << key
-            << (key == "staff.pin_hash" ? std::string("(set: a PIN hash)") : json) << "\n";
-    }
-    return exit_code::kOk;
-}
-
-int importDirectory(Arguments& args, const ServerConfig& config, std::ostream& out,
-                    std::ostream& err) {
-    ImportDirectoryArgs parsed;
-    parsed.url = args.takeOption("--from-url", kImportUsage).value_or("");
-    parsed.name = args.takeOption("--name", kImportUsage).value_or("");
-    parsed.needsMapping = args.takeOption("--needs-mapping", kImportUsage).value_or("");
-    if (parsed.url.empty()) {
-        parsed.file = args.required("the directory file", kImportUsage);
-    }
-    args.expectEnd(kImportUsage);
-    return importDirectoryCommand(parsed, config, out, err);
-}
-
-int directory(Arguments& args, const ServerConfig& config, std::ostream& out) {
-    const auto action = args.next();
-    if (!action || *action != "status") {
-        throw UsageError{
-            action ? "unknown directory command \"" + *action + "\"" : "missing directory command",
-            kDirectoryUsage};
-    }
-    args.expectEnd(kDirectoryUsage);
-    return directoryStatusCommand(config, out);
-}
-
-// The directory a backup goes to must be writable by whoever the process is now (after
-// actAsDataOwner): say so in one line instead of SQLite's "unable to open database file".
-void checkBackupDirectoryWritable(const std::filesystem::path& to) {
-    const std::filesystem::path directory = std::filesystem::absolute(to).parent_path();
-    std::error_code error;
-    if (std::filesystem::is_directory(directory, error) &&
-        ::access(directory.c_str(), W_OK | X_OK) != 0) {
-        const std::string user = ::geteuid() == 0 ? "root" : "this user";
-        throw FileError(directory,
-                        "the backup's directory is not writable by " + user +
-                            " (the data directory's owner); make it theirs, for example: "
-                            "install -d -o signpost-server -g signpost-server -m 0700 " +
-                            directory.string(),
-                        EACCES);
-    }
-}
-
-int backup(Arguments& args, const std::optional<std::string>& configFile, std::ostream& out,
-           std::ostream& err) {
-    const auto to = args.takeOption("--to", kBackupUsage);
-    args.expectEnd(kBackupUsage);
-    if (!to || to->empty()) {
-        throw UsageError{"--to FILE is required", kBackupUsage};
-    }
-    ServerConfig config = loadConfig(configFile);
-    printWarnings(config, err);
-    actAsDataOwner(config);
-    const auto statusFile = backupStatusFile(config.databasePath());
-    const std::filesystem::path target = std::filesystem::absolute(*to);
-    DatabaseCopySummary summary;
-    try {
-        checkBackupDirectoryWritable(target);
-        summary = backupDatabase(config.databasePath(), target);
-    } catch (const std::exception& error) {
-        // Recorded for /metrics (signpost_backup_failures_total), then reported as usual. With
-        // no data directory there is no server to tell.
-        std::error_code ignored;
-        if (std::filesystem::is_directory(statusFile.parent_path(), ignored)) {
-            try {
-                recordBackupFailure(statusFile, now(), target, error.what());
-            } catch (const std::exception& unrecorded) {
-                err << "signpost-server: the failure was not recorded in " << statusFile.string()
-                    << ": " << unrecorded.what() << "\n";
-            }
-        }
-        throw;
-    }
-    out << "backup " << target.string() << ": " << summary.bytes << " bytes, "
-        << summary.submissions << " submissions, " << summary.devices << " devices, schema "
-        << summary.schemaVersion << ", integrity ok, generation " << summary.generation << "\n";
-    try {
-        recordBackupSuccess(statusFile, now(), target, summary.bytes);
-    } catch (const std::exception& unrecorded) {
-        // The copy is good; only the record is missing. Fail, so the timer's unit says so.
-        err << "signpost-server: the backup is good, but it was not recorded in "
-            << statusFile.string() << " (so /metrics does not show it): " << unrecorded.what()
-            << "\n";
-        return exit_code::kFailed;
-    }
-    return exit_code::kOk;
-}
-
-// A copy of `from`, readable by `owner`, in the data directory: a backup only root can read (a
-// `cp` as root makes one) is read here, before the process becomes the owner.
-class StagedBackup {
-public:
-    StagedBackup(const std::filesystem::path& from, const std::filesystem::path& dataDir,
-                 const DataOwner& owner)
-        : m_path(dataDir / (".restore-" + std::to_string(::getpid()) + ".db")) {
-        std::filesystem::copy_file(from, m_path, std::filesystem::copy_options::overwrite_existing);
-        if (::chmod(m_path.c_str(), 0600) != 0 ||
-            ::chown(m_path.c_str(), owner.uid, owner.gid) != 0) {
-            const int error = errno;
-            remove();
-            throw FileError(m_path, "cannot hand the copy of the backup to " + owner.name, error);
-        }
-    }
-    ~StagedBackup() { remove(); }
-    StagedBackup(const StagedBackup&) = delete;
-    StagedBackup& operator=(const StagedBackup&) = delete;
-    const std::filesystem::path& path() const noexcept { return m_path; }
-
-private:
-    void remove() noexcept {
-        std::error_code ignored;
-        for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
-            std::filesystem::remove(m_path.string() + suffix, ignored);
-        }
-    }
-    std::filesystem::path m_path;
-};
-
-int restore(Arguments& args, const std::optional<std::string>& configFile, std::ostream& out,
-            std::ostream& err) {
-    const auto from = args.takeOption("--from", kRestoreUsage);
-    args.expectEnd(kRestoreUsage);
-    if (!from || from->empty()) {
-        throw UsageError{"--from FILE is required", kRestoreUsage};
-    }
-    ServerConfig config = loadConfig(configFile);
-    printWarnings(config, err);
-    const auto database = config.databasePath();
-    std::optional<StagedBackup> staged;
-    std::error_code ignored;
-    if (const auto owner = dataOwnerToBecome(database.parent_path());
-        owner && std::filesystem::is_regular_file(*from, ignored)) {
-        staged.emplace(*from, database.parent_path(), *owner);
-    }
-    actAsDataOwner(config);
-    const DatabaseCopySummary summary =
-        restoreDatabase(staged ? staged->path() : std::filesystem::path(*from), database, *from);
-    out << "restored " << database.string() << " from " << *from << ": " << summary.submissions
-        << " submissions, " << summary.devices << " devices, integrity ok\n"
-        << "new generation " << summary.generation
-        << ": kiosks re-send the referrals this backup lacks (those still within their "
-           "sent_grace), and the next `signpost pull` reads again from the start, writing only "
-           "referrals it has not written before\n";
-    return exit_code::kOk;
-}
-
 int admin(Arguments& args, const std::optional<std::string>& configFile, bool help,
           std::ostream& out, std::ostream& err) {
     const auto command = args.next();
-    const char* usage = kAdminUsage;
-    if (command == "enrollment-code") {
-        usage = kEnrollmentCodeUsage;
-    } else if (command == "coordinator-token") {
-        usage = kTokenUsage;
-    } else if (command == "devices") {
-        usage = kDevicesUsage;
-    } else if (command == "device") {
-        usage = kDeviceUsage;
-    } else if (command == "import-directory") {
-        usage = kImportUsage;
-    } else if (command == "directory") {
-        usage = kDirectoryUsage;
-    } else if (command && !help) {
+    const AdminVerb* verb = command ? findAdminVerb(*command) : nullptr;
+    if (command && !verb && !help) {
         throw UsageError{"unknown admin command '" + *command + "'", kAdminUsage};
     }
     if (help) {
-        out << usage;
+        out << (verb ? verb->usage : kAdminUsage);
         return exit_code::kOk;
     }
     if (!command) {
         throw UsageError{"missing admin command", kAdminUsage};
     }
-    ServerConfig config = loadConfig(configFile);
-    printWarnings(config, err);
+    const ServerConfig config = loadConfig(configFile, err);
     setMinimumLogLevel(LogLevel::Warning);  // an admin command's output is its own
-    if (*command == "enrollment-code") {
-        return enrollmentCode(args, config, out, err);
-    }
-    if (*command == "coordinator-token") {
-        return coordinatorToken(args, config, out, err);
-    }
-    if (*command == "devices") {
-        return devices(args, config, out, err);
-    }
-    if (*command == "device") {
-        return device(args, config, out, err);
-    }
-    if (*command == "directory") {
-        return directory(args, config, out);
-    }
-    return importDirectory(args, config, out, err);
+    return verb->run(args, config, out, err);
 }
 
 }  // namespace
@@ -753,34 +148,27 @@ int runServerCli(const std::vector<std::string>& rawArgs, std::ostream& out, std
             out << "signpost-server " << SIGNPOST_VERSION << "\n";
             return exit_code::kOk;
         }
-        const auto configFile = args.takeOption("--config", kMainUsage);
-        const auto verb = args.next();
-        if (!verb) {
+        const auto configFile = args.takeOption("--config");
+        const auto name = args.next();
+        if (!name) {
             if (help) {
                 out << kMainUsage;
                 return exit_code::kOk;
             }
             throw UsageError{"missing command", kMainUsage};
         }
-        if (*verb == "serve") {
-            if (help) {
-                out << kServeUsage;
-                return exit_code::kOk;
-            }
-            return serve(args, configFile, err);
-        }
-        if (*verb == "admin") {
+        if (*name == "admin") {
             return admin(args, configFile, help, out, err);
         }
-        if (*verb == "backup" || *verb == "restore") {
-            if (help) {
-                out << (*verb == "backup" ? kBackupUsage : kRestoreUsage);
-                return exit_code::kOk;
-            }
-            return *verb == "backup" ? backup(args, configFile, out, err)
-                                     : restore(args, configFile, out, err);
+        const Verb* verb = findVerb(*name);
+        if (verb == nullptr) {
+            throw UsageError{"unknown command '" + *name + "'", kMainUsage};
         }
-        throw UsageError{"unknown command '" + *verb + "'", kMainUsage};
+        if (help) {
+            out << verb->usage;
+            return exit_code::kOk;
+        }
+        return verb->run(args, configFile, out, err);
     } catch (const UsageError& error) {
         err << "signpost-server: " << error.message << "\n\n" << error.usage;
         return exit_code::kUsage;

@@ -3,8 +3,10 @@
 //   signpost-server serve [--config FILE]
 //   signpost-server admin enrollment-code --venue V [--expires 24h]
 //   signpost-server admin coordinator-token create --name N | revoke N | list
-//   signpost-server admin devices list | revoke ID
-//   signpost-server admin import-directory FILE
+//   signpost-server admin devices list [--json] | revoke ID
+//   signpost-server admin device set|set-pin|clear|show ID ...   (a kiosk's remote settings)
+//   signpost-server admin import-directory FILE | --from-url URL
+//   signpost-server admin directory status
 //   signpost-server backup --to FILE | restore --from FILE   (sync/server/backup.h)
 //   signpost-server --help | --version          (every verb also takes --help)
 //
@@ -20,6 +22,9 @@
 //      storage error, cannot listen)
 //   2  usage error (unknown verb or option, missing argument)
 //   3  configuration error (the message names file, line and key)
+//
+// Each verb is its own file (<verb>_verb.cpp), listed in server_verbs.cpp's tables;
+// server_cli.cpp only dispatches (server_verbs.h).
 //
 // Thread-safety: call from one thread (serve blocks SIGINT/SIGTERM and waits for them).
 #pragma once
