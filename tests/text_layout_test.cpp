@@ -442,39 +442,6 @@ TEST_CASE("text: a full atlas holding other screens' glyphs is cleared, not grow
     CHECK(atlas.width() == 512);
 }
 
-TEST_CASE("text: the glyph atlas restarts at its first size (a language switch)", "[text][atlas]") {
-    setLogToStderr(false);
-    Engine e;
-    GlyphAtlas atlas(e.fonts, 128, 512);
-    const TextLayout text = lay(e, "在附近寻找帮助", "zh-Hans");
-    CHECK_FALSE(atlas.beginFrame());  // a restart of an empty atlas has nothing to redo
-    bool full = false;
-    for (int round = 0; round < 8 && !full; ++round) {
-        for (const Glyph& g : text.lines[0].glyphs) {
-            if (atlas.find(g.face, g.id, 50.0f + static_cast<float>(round), 0) == nullptr) {
-                full = true;
-                break;
-            }
-        }
-    }
-    REQUIRE(full);
-    CHECK(atlas.beginFrame());
-    REQUIRE(atlas.width() == 256);
-    const Glyph& first = text.lines[0].glyphs[0];
-    REQUIRE(atlas.find(first.face, first.id, 36.0f, 0) != nullptr);
-    const std::uint64_t generation = atlas.generation();
-    atlas.restart();
-    CHECK(atlas.beginFrame());
-    CHECK(atlas.width() == 128);
-    CHECK(atlas.height() == 128);
-    CHECK(atlas.glyphCount() == 0);
-    CHECK(atlas.generation() != generation);
-    const AtlasGlyph* again = atlas.find(first.face, first.id, 36.0f, 0);
-    REQUIRE(again != nullptr);
-    CHECK(again->width > 0);
-    CHECK_FALSE(atlas.beginFrame());
-}
-
 TEST_CASE("text: the kiosk's own texts in every language shape as hb-shape shapes them", "[text][shaping]") {
     setLogToStderr(false);
     const auto hbShape = test::findInPath("hb-shape");

@@ -29,7 +29,6 @@ std::uint64_t keyOf(FaceId face, std::uint32_t glyph, std::uint32_t size64, int 
 
 GlyphAtlas::GlyphAtlas(FontLibrary& fonts, int initialSide, int maxSide)
     : m_fonts(fonts),
-      m_initialSide(std::max(64, initialSide)),
       m_width(std::max(64, initialSide)),
       m_height(std::max(64, initialSide)),
       m_maxSide(std::max(m_width, maxSide)),
@@ -46,28 +45,6 @@ void GlyphAtlas::clear() {
 bool GlyphAtlas::beginFrame() {
     const std::size_t frameArea = std::exchange(m_frameArea, 0);
     ++m_frame;
-    if (m_restartPending) {
-        m_restartPending = false;
-        m_full = false;
-        if (m_width == m_initialSide && m_height == m_initialSide) {
-            if (m_glyphs.empty()) {
-                return false;  // nothing drawn since the last restart: nothing to redo
-            }
-            clear();
-            return true;
-        }
-        // A new vector, so the grown one's memory is really given back (clear() keeps capacity).
-        std::vector<std::uint8_t>(
-            static_cast<std::size_t>(m_initialSide) * static_cast<std::size_t>(m_initialSide), 0)
-            .swap(m_pixels);
-        m_width = m_initialSide;
-        m_height = m_initialSide;
-        m_glyphs = {};
-        m_shelves.clear();
-        m_dirty = {};
-        ++m_generation;
-        return true;
-    }
     if (!m_full) {
         m_clearedForRoom = false;
         return false;

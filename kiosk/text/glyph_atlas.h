@@ -8,8 +8,7 @@
 // by clearing the atlas when the glyphs that frame asked for would fill at most half of it (the
 // rest are glyphs of screens no longer shown: a kiosk walks through many screens, and most of
 // its atlas would otherwise be glyphs drawn once), else by doubling it (up to maxSide), else, at
-// the largest size, by clearing it. restart() takes it back to its initial size
-// (a language switch). The image lives here; the app layer copies
+// the largest size, by clearing it. The image lives here; the app layer copies
 // it into a GPU texture (takeDirty() says which part changed) — no GL in this library.
 //
 // Horizontal positions keep a quarter-pixel offset (four rasterisations at most per glyph and
@@ -70,11 +69,6 @@ public:
     std::uint64_t generation() const noexcept { return m_generation; }
     // Drops every glyph (the next frames rasterise again what they need).
     void clear();
-    // Drops every glyph and goes back to the initial size at the next beginFrame(), freeing the
-    // grown image. For a language switch: the glyphs of the language left are not drawn again
-    // soon, and without this an atlas grown for one script keeps its largest size (4 MB here and
-    // as much again in the GPU texture) for the kiosk's life.
-    void restart() noexcept { m_restartPending = true; }
 
 private:
     struct Entry {
@@ -90,7 +84,6 @@ private:
     void markDirty(int x, int y, int width, int height);
 
     FontLibrary& m_fonts;
-    int m_initialSide;
     int m_width;
     int m_height;
     int m_maxSide;
@@ -101,7 +94,6 @@ private:
     std::size_t m_frameArea = 0;  // pixels (with padding) of the glyphs asked for this frame
     AtlasRegion m_dirty;
     bool m_full = false;
-    bool m_restartPending = false;
     bool m_clearedForRoom = false;  // the last beginFrame() cleared a full atlas to make room
     std::uint64_t m_generation = 1;
 };

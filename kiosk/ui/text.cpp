@@ -57,11 +57,6 @@ void Text::build(ImFontAtlas& atlas) {
 
 void Text::setLanguage(std::string_view tag, bool rightToLeft) {
     if (m_language != tag) {
-        // The glyphs of the language left are not drawn again soon: start the atlas afresh
-        // rather than let three scripts' glyphs grow it to its largest (issue 10's memory).
-        if (m_frame > 0) {
-            m_atlas.restart();
-        }
         m_language.assign(tag);
     }
     m_rtl = rightToLeft;
