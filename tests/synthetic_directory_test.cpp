@@ -5,6 +5,7 @@
 
 #include "core/common/log.h"
 #include "core/directory/directory_store.h"
+#include "core/directory/hsds_export.h"
 #include "core/directory/hsds_import.h"
 #include "core/directory/synthetic_directory.h"
 
