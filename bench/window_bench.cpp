@@ -52,7 +52,10 @@ struct RunFigures {
     double idleCpuPercent = 0;
     double peakRssMb = 0;
     std::string breakdown;  // the kiosk's own start-up log line, when it wrote one
+    std::string rssSplit;   // smaps_rollup at the end of the idle period (rssSplit())
 };
+
+std::string rssSplit(pid_t pid);
 
 // The kiosk logs where its start-up time went ("first frame shown ... (runtime ..., window ...)").
 std::string startupLine(const std::filesystem::path& log) {
@@ -139,6 +142,7 @@ RunFigures measure(const Program& program, const test::VirtualDisplay& display,
     const double ticksPerSecond = static_cast<double>(::sysconf(_SC_CLK_TCK));
     figures.idleCpuPercent = static_cast<double>(after - before) / ticksPerSecond / seconds * 100.0;
     figures.peakRssMb = peakRssMb(child.pid());
+    figures.rssSplit = rssSplit(child.pid());
     if (!child.running()) {
         throw std::runtime_error(program.name + " exited during the run: " + child.report());
     }
@@ -282,6 +286,7 @@ int main(int argc, char** argv) {
                 if (!f.breakdown.empty()) {
                     std::printf("      %s\n", f.breakdown.c_str());
                 }
+                std::printf("      memory now: %s\n", f.rssSplit.c_str());
                 std::fflush(stdout);
             }
         }
@@ -295,9 +300,10 @@ int main(int argc, char** argv) {
 
         Samples tour;
         for (int run = 0; run < 3; ++run) {
-            tour.add(tourPeakRssMb(kiosk, display, workDir, run));
+            const double rss = tourPeakRssMb(kiosk, display, workDir, run);
+            tour.add(rss);
             std::printf("tour %d signpost-kiosk peak RSS after every screen in zh-Hans, ur, bn: %6.1f MB\n", run + 1,
-                        tour.max());
+                        rss);
             std::fflush(stdout);
         }
         const double tourDiff = tour.median() - collect(bare.runs, &RunFigures::peakRssMb).median();

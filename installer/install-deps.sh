@@ -48,6 +48,7 @@ packages=(
     clang-14 libclang-rt-14-dev  # the compiler, and libFuzzer and the sanitizer runtimes
     llvm-14              # llvm-symbolizer: readable stack traces in sanitizer reports
     ccache               # fuzz/run.sh rebuilds the libraries with clang for every CI run: cached
+    clang-format         # ctest "format: clang-format": CI fails when a file differs from .clang-format
     libharfbuzz-bin      # hb-shape: the text test compares our shaping with HarfBuzz's own
     zbar-tools           # zbarimg: tests decode the QR codes back from real screenshots
     # Packages (installer/packaging/) and their tests

@@ -10,6 +10,7 @@
 
 #include "core/common/log.h"
 #include "core/directory/directory_store.h"
+#include "core/directory/hsds_export.h"
 #include "core/directory/hsds_import.h"
 #include "core/storage/database.h"
 #include "support/directory_test_data.h"

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "core/directory/hsds_export.h"
 #include "core/directory/hsds_import.h"
 #include "core/directory/schedule.h"
 #include "support/test_support.h"

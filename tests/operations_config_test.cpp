@@ -43,48 +43,48 @@ std::string minimalConfig(const std::string& extra = "") {
 OpeningHours library() {
     std::array<DayHours, 7> week;
     for (int i = 0; i < 5; ++i) {
-        week[static_cast<std::size_t>(i)] = *OpeningHours::parseDay("09:00-17:00");
+        week[static_cast<std::size_t>(i)] = *parseDayHours("09:00-17:00");
     }
-    week[2] = *OpeningHours::parseDay("09:00-12:30, 13:30-17:00");
-    week[5] = *OpeningHours::parseDay("10:00-13:00");
-    week[6] = *OpeningHours::parseDay("closed");
-    return OpeningHours(week, {*OpeningHours::parseException("2026-12-25 closed"),
-                               *OpeningHours::parseException("2026-12-24 09:00-13:00")});
+    week[2] = *parseDayHours("09:00-12:30, 13:30-17:00");
+    week[5] = *parseDayHours("10:00-13:00");
+    week[6] = *parseDayHours("closed");
+    return OpeningHours(week, {*parseHoursException("2026-12-25 closed"),
+                               *parseHoursException("2026-12-24 09:00-13:00")});
 }
 
 }  // namespace
 
 TEST_CASE("a day's hours: ranges, sessions, closed, and what is refused", "[operations_config]") {
-    CHECK(OpeningHours::parseDay("closed")->closed());
-    CHECK(OpeningHours::parseDay("09:00-17:00")->sessions == std::vector<OpeningSession>{{540, 1020}});
-    CHECK(OpeningHours::parseDay(" 09:00 - 12:30 ,13:30-17:00 ")->sessions ==
+    CHECK(parseDayHours("closed")->closed());
+    CHECK(parseDayHours("09:00-17:00")->sessions == std::vector<OpeningSession>{{540, 1020}});
+    CHECK(parseDayHours(" 09:00 - 12:30 ,13:30-17:00 ")->sessions ==
           std::vector<OpeningSession>{{540, 750}, {810, 1020}});
-    CHECK(OpeningHours::parseDay("00:00-24:00")->sessions == std::vector<OpeningSession>{{0, 1440}});
-    CHECK(OpeningHours::formatDay(*OpeningHours::parseDay("09:00-17:00,18:00-20:00")) ==
+    CHECK(parseDayHours("00:00-24:00")->sessions == std::vector<OpeningSession>{{0, 1440}});
+    CHECK(formatDayHours(*parseDayHours("09:00-17:00,18:00-20:00")) ==
           "09:00-17:00, 18:00-20:00");
-    CHECK(OpeningHours::formatDay(DayHours{}) == "closed");
+    CHECK(formatDayHours(DayHours{}) == "closed");
 
     for (const char* bad : {"", "open", "9-5", "9:00-17:00", "09:00-17:60", "09:00-25:00", "24:00-24:00",
                             "17:00-09:00", "09:00-09:00", "09:00-13:00, 12:00-17:00", "09:00-17:00,",
                             "01:00-02:00, 03:00-04:00, 05:00-06:00, 07:00-08:00, 09:00-10:00", "Closed"}) {
         std::string problem;
         INFO(bad);
-        CHECK_FALSE(OpeningHours::parseDay(bad, &problem));
+        CHECK_FALSE(parseDayHours(bad, &problem));
         CHECK_FALSE(problem.empty());
     }
 }
 
 TEST_CASE("dated exceptions", "[operations_config]") {
-    const auto christmas = OpeningHours::parseException("2026-12-25 closed");
+    const auto christmas = parseHoursException("2026-12-25 closed");
     REQUIRE(christmas);
     CHECK(christmas->date == year(2026) / December / day(25));
     CHECK(christmas->hours.closed());
-    CHECK(OpeningHours::parseException("2026-12-24 09:00-13:00")->hours.sessions ==
+    CHECK(parseHoursException("2026-12-24 09:00-13:00")->hours.sessions ==
           std::vector<OpeningSession>{{540, 780}});
     for (const char* bad : {"2026-02-30 closed", "2026-12-25", "25/12/2026 closed", "2026-12-25 shut", ""}) {
         std::string problem;
         INFO(bad);
-        CHECK_FALSE(OpeningHours::parseException(bad, &problem));
+        CHECK_FALSE(parseHoursException(bad, &problem));
         CHECK_FALSE(problem.empty());
     }
 }

@@ -10,6 +10,7 @@
 
 #include "core/common/atomic_file.h"
 #include "core/config/toml.h"
+#include "core/directory/hsds_export.h"
 #include "core/directory/hsds_import.h"
 #include "core/directory/needs_mapping.h"
 #include "core/directory/schedule.h"

@@ -213,7 +213,7 @@ TEST_CASE("parseReferral checks the schema, its version and every field", "[refe
         edited["schema"] = "something.else";
         CHECK(formatError(edited.dump()).find("\"schema\"") != std::string::npos);
         edited.erase("schema");
-        CHECK(formatError(edited.dump()) == "referral field \"schema\": missing");
+        CHECK(formatError(edited.dump()) == "referral field \"schema\": required field is missing");
     }
     SECTION("schema version") {
         json edited = valid;
@@ -238,28 +238,28 @@ TEST_CASE("parseReferral checks the schema, its version and every field", "[refe
             edited.erase(key);
             INFO(key);
             CHECK(formatError(edited.dump()) ==
-                  std::string("referral field \"") + key + "\": missing");
+                  std::string("referral field \"") + key + "\": required field is missing");
         }
         for (const char* key : {"name", "phone", "email", "best_time", "safe_to_leave_message"}) {
             json edited = valid;
             edited["contact"].erase(key);
             INFO(key);
             CHECK(formatError(edited.dump()) ==
-                  std::string("referral field \"contact.") + key + "\": missing");
+                  std::string("referral field \"contact.") + key + "\": required field is missing");
         }
         for (const char* key : {"given", "wording_version", "given_at"}) {
             json edited = valid;
             edited["consent"].erase(key);
             INFO(key);
             CHECK(formatError(edited.dump()) ==
-                  std::string("referral field \"consent.") + key + "\": missing");
+                  std::string("referral field \"consent.") + key + "\": required field is missing");
         }
         for (const char* key : {"id", "name"}) {
             json edited = valid;
             edited["service"].erase(key);
             INFO(key);
             CHECK(formatError(edited.dump()) ==
-                  std::string("referral field \"service.") + key + "\": missing");
+                  std::string("referral field \"service.") + key + "\": required field is missing");
         }
     }
     SECTION("wrong types are named") {
@@ -273,7 +273,7 @@ TEST_CASE("parseReferral checks the schema, its version and every field", "[refe
             {"/venue", nullptr, "venue"},
             {"/test", "false", "test"},
             {"/needs", "lonely", "needs"},
-            {"/needs", json::array({"lonely", 3}), "needs"},
+            {"/needs", json::array({"lonely", 3}), "needs[1]"},
             {"/needs_text", json::array(), "needs_text"},
             {"/contact", "Ann", "contact"},
             {"/contact/name", 1, "contact.name"},

@@ -295,7 +295,7 @@ TEST_CASE("400 names the offending field", "[server_api]") {
         {"not JSON", [&] { return push("{\"submissions\": ["); }, "invalid_json",
          "the body is not valid JSON"},
         {"missing seq", [&] { return push(missingSeq.dump()); }, "invalid_field",
-         "submissions[1].seq: is required"},
+         "submissions[1].seq: required field is missing"},
         {"bad base64", [&] { return push(badSealed.dump()); }, "invalid_field",
          "submissions[0].sealed: is not valid base64"},
         {"empty batch", [&] { return push(R"({"submissions":[]})"); }, "invalid_field",
@@ -318,7 +318,7 @@ TEST_CASE("400 names the offending field", "[server_api]") {
              return client.Post("/v1/devices/heartbeat", bearer(kiosk.token), R"({"queue":{}})",
                                 "application/json");
          },
-         "invalid_field", "app_version: is required"},
+         "invalid_field", "app_version: required field is missing"},
         {"enroll key",
          [&] { return client.Post("/v1/devices/enroll", shortKey.dump(), "application/json"); },
          "invalid_field", "signing_public_key: must be 32 bytes"},

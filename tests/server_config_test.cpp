@@ -388,3 +388,18 @@ TEST_CASE("[directory] sources are live feeds as inline tables", "[server_config
           at + "item 1: unknown key \"token\"; a source has url and name");
     CHECK(refused("[{url = \"\", name = \"A\"}]") == at + "item 1: url: expected text in quotes, not empty");
 }
+
+// server.toml reads with the kiosk's key engine (core/config/config_keys.h), so it gets the same
+// warnings: a key in the wrong table says where it belongs, and a key above every table is an
+// unknown key (it used to be "unknown table []").
+TEST_CASE("server.toml's unknown keys are reported as kiosk.toml's are", "[server_config]") {
+    const ServerConfig c = parseServerConfig("debug = true\n[server]\ndatabase = \"x.db\"\n", "server.toml");
+    REQUIRE(c.warnings.size() == 2);
+    CHECK(c.warnings[0].key == "debug");
+    CHECK(c.warnings[0].line == 1);
+    CHECK(c.warnings[0].message == "unknown key; it is ignored");
+    CHECK(c.warnings[1].key == "server.database");
+    CHECK(c.warnings[1].line == 3);
+    CHECK(c.warnings[1].message == "unknown key; it is ignored (did you mean storage.database?)");
+    CHECK(c.database == ServerConfig{}.database);
+}

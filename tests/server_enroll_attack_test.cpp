@@ -131,7 +131,7 @@ TEST_CASE("issue 8.5: the same code and public key without the private key re-is
     forged.erase("signature");
     auto unsigned_ = client.Post("/v1/devices/enroll", forged.dump(), "application/json");
     CHECK(test::statusOf(unsigned_) == 400);
-    CHECK(test::errorMessage(unsigned_) == "signature: is required");
+    CHECK(test::errorMessage(unsigned_) == "signature: required field is missing");
     // A copy of the kiosk's own request, replayed, is refused: its nonce was used.
     auto replayed = client.Post("/v1/devices/enroll", signedBody, "application/json");
     CHECK(test::statusOf(replayed) == 401);

@@ -105,14 +105,14 @@ TEST_CASE("malformed batches name the field at fault", "[protocol]") {
     std::string good = toJson(SubmissionBatch{{s}});
 
     CHECK(errorFor("{") == "the body is not valid JSON");
-    CHECK(errorFor("[]") == "expected an object");
-    CHECK(errorFor("{}") == "submissions: is required");
+    CHECK(errorFor("[]") == "expected an object, got an array");
+    CHECK(errorFor("{}") == "submissions: required field is missing");
     CHECK(errorFor(R"({"submissions": []})") == "submissions: must hold at least one submission");
     CHECK(errorFor(R"({"submissions": [{"id": "x"}]})") == "submissions[0].id: must be a lower-case UUIDv4");
 
     std::string badSeq = good;
     badSeq.replace(badSeq.find("\"seq\":7"), 7, "\"seq\":\"7\"");
-    CHECK(errorFor(badSeq) == "submissions[0].seq: expected an integer");
+    CHECK(errorFor(badSeq) == "submissions[0].seq: expected a whole number, got a string");
 
     std::string badSignature = good;
     auto at = badSignature.find("\"signature\":\"") + 13;
@@ -220,6 +220,47 @@ TEST_CASE("issue 9: generations on pages and cursors, staff lock-outs in heartbe
     CHECK_FALSE(older.staff.reported);
     CHECK_THROWS_WITH(parseHeartbeat(R"({"app_version":"x","staff":{"lockouts":-1}})"),
                       Catch::Contains("staff.lockouts"));
+}
+
+TEST_CASE("issue 12: an error body of the wrong shape is not an error body, not an exception",
+          "[protocol]") {
+    // nlohmann's value("code", "") threw type_error on {"code": 5}: the kiosk reads every odd
+    // answer with parseApiError, so a server (or portal) sending this made the sync engine report
+    // "storage" trouble and reopen its stores.
+    CHECK_FALSE(parseApiError(R"({"error": {"code": 5, "message": "x"}})").has_value());
+    CHECK_FALSE(parseApiError(R"({"error": {"code": "busy", "message": ["x"]}})").has_value());
+    CHECK_FALSE(parseApiError(R"({"error": "busy"})").has_value());
+    CHECK_FALSE(parseApiError("<html>log in</html>").has_value());
+    const auto error = parseApiError(R"({"error": {"code": "busy", "message": "try later"}})");
+    REQUIRE(error.has_value());
+    CHECK(error->code == "busy");
+    CHECK(error->message == "try later");
+}
+
+TEST_CASE("issue 12: a whole number beyond int64 is refused, not wrapped", "[protocol]") {
+    // nlohmann reads 9223372036854775808 and up as unsigned; read as int64 it used to wrap to a
+    // negative cursor (or a seq of -1) without an error.
+    DeviceSigningKey key = DeviceSigningKey::generate();
+    Submission s = sampleSubmission();
+    key.sign(s);
+    PulledSubmission pulled;
+    pulled.cursor = 5;
+    pulled.submission = s;
+    pulled.deviceId = "device-1";
+    pulled.signingPublicKey.assign(key.publicKey().begin(), key.publicKey().end());
+    pulled.receivedAt = "2026-11-23T10:00:00Z";
+    std::string page = toJson(SubmissionPage{{pulled}, 5, false, "", false});
+    REQUIRE_NOTHROW(parseSubmissionPage(page));
+    page.replace(page.find("\"cursor\":5"), 10, "\"cursor\":9223372036854775808");
+    CHECK_THROWS_WITH(parseSubmissionPage(page),
+                      "submissions[0].cursor: must be at most 9223372036854775807, got "
+                      "9223372036854775808");
+
+    std::string batch = toJson(SubmissionBatch{{s}});
+    batch.replace(batch.find("\"seq\":7"), 7, "\"seq\":18446744073709551615");
+    CHECK_THROWS_WITH(parseSubmissionBatch(batch),
+                      "submissions[0].seq: must be at most 9223372036854775807, got "
+                      "18446744073709551615");
 }
 
 TEST_CASE("a pull page written directly is the JSON a DOM would write", "[protocol]") {

@@ -5,6 +5,7 @@
 
 #include "core/common/log.h"
 #include "core/directory/directory_store.h"
+#include "core/directory/hsds_export.h"
 #include "core/directory/hsds_import.h"
 #include "fixtures/synthetic_directory.h"
 

@@ -396,6 +396,52 @@ TEST_CASE("text: the glyph atlas fills on demand, grows, and clears when full", 
     CHECK_FALSE(atlas.beginFrame());
 }
 
+TEST_CASE("text: a full atlas holding other screens' glyphs is cleared, not grown", "[text][atlas]") {
+    // Issue 10's memory: walking screen after screen in Chinese filled the atlas with glyphs of
+    // screens no longer shown, and it grew to its largest (4 MB, and as much in the texture).
+    setLogToStderr(false);
+    Engine e;
+    GlyphAtlas atlas(e.fonts, 256, 1024);
+    const TextLayout text =
+        lay(e, "如果你感到孤独可以和我们的链接工作者谈谈他们会帮助你找到附近的支持", "zh-Hans");
+    // Each "screen" draws the same characters at a new size: a few glyphs, far less than half
+    // of the atlas; screen after screen fills it.
+    bool filled = false;
+    for (int screen = 0; screen < 200 && !filled; ++screen) {
+        const float size = 20.0f + static_cast<float>(screen % 40);
+        const int bin = screen / 40;
+        for (std::size_t i = 0; i < 6; ++i) {
+            const Glyph& g = text.lines[0].glyphs[i];
+            if (atlas.find(g.face, g.id, size, bin) == nullptr) {
+                filled = true;
+                break;
+            }
+        }
+        if (!filled) {
+            CHECK_FALSE(atlas.beginFrame());
+        }
+    }
+    REQUIRE(filled);
+    const std::uint64_t generation = atlas.generation();
+    CHECK(atlas.beginFrame());
+    CHECK(atlas.width() == 256);  // cleared at its size: the last screen needs little room
+    CHECK(atlas.glyphCount() == 0);
+    CHECK(atlas.generation() != generation);
+    // A frame that needs more than the cleared atlas holds still makes it grow.
+    bool full = false;
+    for (int round = 0; round < 4 && !full; ++round) {
+        for (const Glyph& g : text.lines[0].glyphs) {
+            if (atlas.find(g.face, g.id, 60.0f + static_cast<float>(round), 0) == nullptr) {
+                full = true;
+                break;
+            }
+        }
+    }
+    REQUIRE(full);
+    CHECK(atlas.beginFrame());
+    CHECK(atlas.width() == 512);
+}
+
 TEST_CASE("text: the kiosk's own texts in every language shape as hb-shape shapes them", "[text][shaping]") {
     setLogToStderr(false);
     const auto hbShape = test::findInPath("hb-shape");

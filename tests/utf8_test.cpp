@@ -85,3 +85,27 @@ TEST_CASE("upper case for the letters the keyboard offers", "[utf8]") {
     CHECK(utf8::toUpper("ș ț ÿ ß ÷") == "Ș Ț Ÿ ß ÷");
     CHECK(utf8::toUpper(U'ł') == U'Ł');
 }
+
+TEST_CASE("prefixes never end inside a sequence", "[utf8]") {
+    const std::string_view text = "a\xC5\x82\xE2\x82\xAC\xF0\x9F\x98\x80";  // a ł € 😀: 1+2+3+4 bytes
+    CHECK(utf8::isContinuation('\x82'));
+    CHECK_FALSE(utf8::isContinuation('\xC5'));
+    CHECK_FALSE(utf8::isContinuation('a'));
+    // Bytes: a cut inside ł, € or 😀 backs off to the start of that character.
+    CHECK(utf8::prefixBytes(text, 0).empty());
+    CHECK(utf8::prefixBytes(text, 2) == "a");
+    CHECK(utf8::prefixBytes(text, 3) == "a\xC5\x82");
+    CHECK(utf8::prefixBytes(text, 5) == "a\xC5\x82");
+    CHECK(utf8::prefixBytes(text, 9) == "a\xC5\x82\xE2\x82\xAC");
+    CHECK(utf8::prefixBytes(text, 10) == text);
+    CHECK(utf8::prefixBytes(text, 99) == text);
+    // Code points.
+    CHECK(utf8::prefixCodePoints(text, 0).empty());
+    CHECK(utf8::prefixCodePoints(text, 2) == "a\xC5\x82");
+    CHECK(utf8::prefixCodePoints(text, 3) == "a\xC5\x82\xE2\x82\xAC");
+    CHECK(utf8::prefixCodePoints(text, 4) == text);
+    CHECK(utf8::prefixCodePoints(text, 9) == text);
+    // An invalid byte is one code point, as count() says.
+    CHECK(utf8::prefixCodePoints("\xFF" "b", 1) == "\xFF");
+    CHECK(utf8::count(utf8::prefixCodePoints(text, 3)) == 3);
+}

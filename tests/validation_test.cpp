@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "core/common/utf8.h"
 #include "core/referral/referral.h"
 #include "core/referral/validation.h"
 
@@ -319,15 +320,15 @@ TEST_CASE("cleanText caps on code points, never splitting one", "[validation]") 
     const std::string longName(300, 'x');
     const SecureString capped = cleanText(longName, kMaxNameLength, false);
     CHECK(capped.size() == kMaxNameLength);
-    CHECK(codePointCount(view(capped)) == kMaxNameLength);
+    CHECK(utf8::count(view(capped)) == kMaxNameLength);
 }
 
 TEST_CASE("codePointCount counts code points, not bytes", "[validation]") {
-    CHECK(codePointCount("") == 0);
-    CHECK(codePointCount("abc") == 3);
-    CHECK(codePointCount("\xC5\x81\xC3\xB3\xC5\xBA") == 3);
-    CHECK(codePointCount("\xF0\x9F\x98\x80 a") == 3);
-    CHECK(codePointCount("\xE2\x82\xAC") == 1);
+    CHECK(utf8::count("") == 0);
+    CHECK(utf8::count("abc") == 3);
+    CHECK(utf8::count("\xC5\x81\xC3\xB3\xC5\xBA") == 3);
+    CHECK(utf8::count("\xF0\x9F\x98\x80 a") == 3);
+    CHECK(utf8::count("\xE2\x82\xAC") == 1);
 }
 
 // ---- steps -----------------------------------------------------------------------------------

@@ -17,6 +17,7 @@
 #include <thread>
 #include <utility>
 
+#include "app/background_services.h"
 #include "app/display_power.h"
 #include "app/exit_codes.h"
 #include "app/gl_glyph_texture.h"
@@ -25,8 +26,6 @@
 #include "core/runtime/directory_verification.h"
 #include "core/runtime/display_wait.h"
 #include "core/runtime/frame_pacer.h"
-#include "speech/speech_engine.h"
-#include "sync/engine/engine_options.h"
 #include "sync/engine/sync_engine.h"
 #include "ui/kiosk_app.h"
 #include "ui/ui_map.h"
@@ -202,8 +201,7 @@ private:
     bool m_glBackend = false;
 };
 
-// The pixels of the font atlas are only needed until they are in a GL texture; at the largest
-// text size they are megabytes, so they are dropped after each upload.
+// ImGui's font atlas pixels are only needed until they are in a GL texture: dropped after upload.
 void uploadFonts() {
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
@@ -262,7 +260,8 @@ public:
         }
         glfwSetWindowUserPointer(m_window, &m_state);
     }
-    void setSyncEngine(sync::SyncEngine* engine) noexcept { m_sync = engine; }
+    // Started after the first frame (then the loop reads the sync status and speech changes).
+    void setBackgroundServices(BackgroundServices* services) noexcept { m_services = services; }
     FrameLoop(const FrameLoop&) = delete;
     FrameLoop& operator=(const FrameLoop&) = delete;
 
@@ -291,6 +290,11 @@ public:
                 // The directory was opened with the fast check; the thorough one reads the whole
                 // file, so it runs now, beside the first screen, and wakes the loop when done.
                 m_verification.emplace(m_runtime.directoryFile, [] { glfwPostEmptyEvent(); });
+                if (m_services != nullptr) {
+                    m_services->start();
+                    m_sync = m_services->syncEngine();
+                    m_speechChanged = &m_services->speechChanged();
+                }
             }
             // Only here, after a frame really went out: a loop stuck anywhere sends nothing.
             m_notifier.pingWatchdog(Clock::now());
@@ -313,9 +317,6 @@ public:
         }
         return finish(kExitOk, "stopped by signal " + std::to_string(m_signals.signalNumber()));
     }
-
-    // Set by the speech engine's thread when its status changed (then it wakes the loop).
-    void setSpeechChanged(std::atomic<bool>* changed) noexcept { m_speechChanged = changed; }
 
 private:
     FramePacer::Hints hints(const ui::KioskApp& app) const {
@@ -489,8 +490,9 @@ private:
     std::optional<UiMapFile> m_uiMapFile;
     std::optional<DirectoryVerification> m_verification;
     std::optional<Clock::time_point> m_faultSince;
+    BackgroundServices* m_services = nullptr;
     sync::SyncEngine* m_sync = nullptr;
-    std::atomic<bool>* m_speechChanged = nullptr;
+    std::atomic<bool>* m_speechChanged = nullptr;  // set by the speech engine's thread
     std::uint64_t m_syncGeneration = 0;
     std::string m_syncDirectoryStamp;
     std::string m_lastScreen;
@@ -587,35 +589,11 @@ int runKioskShell(KioskRuntime& runtime, const ShellOptions& options, SystemdNot
         ui::KioskApp& app;
         ~DropTexture() { app.setGlyphTextureHost(nullptr); }
     } dropTexture{app};
-
-    // The sync engine: its own thread and connections; it wakes this loop when its status
-    // changes. Declared after GlfwSession, so it is stopped before GLFW is terminated.
-    sync::SyncEngineOptions syncOptions = sync::syncEngineOptions(runtime.config, runtime.dataDir);
-    syncOptions.onStatusChanged = [] { glfwPostEmptyEvent(); };
-    sync::SyncEngine engine(std::move(syncOptions));
-    app.setSyncEngine(&engine);
     app.setWake([] { glfwPostEmptyEvent(); });
-    loop.setSyncEngine(&engine);
-    engine.start();
-    // Read-aloud: espeak-ng on its own thread, to ALSA's "default" device (speech/audio_sink.h
-    // says why ALSA); SIGNPOST_AUDIO_DEVICE names another ALSA device ("plughw:1", "null").
-    std::atomic<bool> speechChanged{false};
-    speech::SpeechOptions speechOptions;
-    const char* audioDevice = std::getenv("SIGNPOST_AUDIO_DEVICE");
-    speechOptions.sink =
-        speech::makeAlsaSink(audioDevice != nullptr && *audioDevice != 0 ? audioDevice : "default");
-    speechOptions.onChange = [&speechChanged] {
-        speechChanged.store(true);
-        glfwPostEmptyEvent();
-    };
-    speech::SpeechEngine speech(std::move(speechOptions));
-    app.setSpeechEngine(&speech);
-    loop.setSpeechChanged(&speechChanged);
-    const int code = loop.run(app, times);
-    app.setSpeechEngine(nullptr);
-    engine.stop();
-    app.setSyncEngine(nullptr);
-    return code;
+    // Sync and read-aloud start after the first frame (background_services.h says why).
+    BackgroundServices services(runtime, app);
+    loop.setBackgroundServices(&services);
+    return loop.run(app, times);
 }
 
 }  // namespace signpost::app

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <set>
 #include <stdexcept>
 
@@ -20,18 +21,51 @@
 
 namespace signpost::text {
 
-// A font file mapped read-only; shared by every face opened from it (a .ttc's SC and TC faces).
-struct FontLibrary::Mapping {
+// A font file, open for the life of the faces read from it (a .ttc's SC and TC faces share one).
+// FreeType reads it with pread() through a stream of its own (see readFont); HarfBuzz reads its
+// layout tables from a read-only mapping of it.
+struct FontLibrary::FontFile {
+    int fd = -1;
     void* data = MAP_FAILED;
     std::size_t size = 0;
-    ~Mapping() {
+    ~FontFile() {
         if (data != MAP_FAILED) {
             munmap(data, size);
+        }
+        if (fd >= 0) {
+            ::close(fd);
         }
     }
 };
 
 namespace {
+
+// FreeType's stream read (ftsystem.h): `count` bytes at `offset` into `buffer`; a count of 0 is a
+// seek, answered 0 when the offset is inside the file. Reading rather than handing FreeType the
+// mapping matters for memory: a glyph's outline is a few hundred bytes somewhere in the 19 MB CJK
+// collection, and the kernel maps a fault's neighbours too (fault-around, 64 KB), so a few hundred
+// Chinese glyphs drawn from a mapping kept ~8 MB of each CJK file resident in the kiosk. Read,
+// only the bytes FreeType asks for reach its own small buffers (the page cache is the kernel's).
+unsigned long readFont(FT_Stream stream, unsigned long offset, unsigned char* buffer,
+                       unsigned long count) {
+    if (count == 0) {
+        return offset <= stream->size ? 0 : 1;
+    }
+    const int fd = static_cast<int>(stream->descriptor.value);
+    unsigned long done = 0;
+    while (done < count) {
+        const ssize_t got =
+            ::pread(fd, buffer + done, count - done, static_cast<off_t>(offset + done));
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got <= 0) {
+            break;  // FreeType treats a short read as an error of its own
+        }
+        done += static_cast<unsigned long>(got);
+    }
+    return done;
+}
 
 bool listed(const std::vector<std::string>& list, std::string_view value) {
     return std::find(list.begin(), list.end(), value) != list.end();
@@ -90,46 +124,52 @@ FontLibrary::~FontLibrary() {
     FT_Done_FreeType(m_freetype);
 }
 
-std::shared_ptr<FontLibrary::Mapping> FontLibrary::map(const std::string& file) {
-    if (auto existing = m_mappings[file].lock()) {
+std::shared_ptr<FontLibrary::FontFile> FontLibrary::openFile(const std::string& file) {
+    if (auto existing = m_files[file].lock()) {
         return existing;
     }
-    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    auto opened = std::make_shared<FontFile>();
+    opened->fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (opened->fd < 0) {
         return nullptr;
     }
     struct stat st {};
-    auto mapping = std::make_shared<Mapping>();
-    if (fstat(fd, &st) == 0 && st.st_size > 0) {
-        mapping->size = static_cast<std::size_t>(st.st_size);
-        mapping->data = mmap(nullptr, mapping->size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (fstat(opened->fd, &st) == 0 && st.st_size > 0) {
+        opened->size = static_cast<std::size_t>(st.st_size);
+        opened->data = mmap(nullptr, opened->size, PROT_READ, MAP_PRIVATE, opened->fd, 0);
     }
-    ::close(fd);
-    if (mapping->data == MAP_FAILED) {
+    if (opened->data == MAP_FAILED) {
         return nullptr;
     }
-    m_mappings[file] = mapping;
-    return mapping;
+    m_files[file] = opened;
+    return opened;
 }
 
 FaceId FontLibrary::open(std::size_t family, Weight weight, const FontSource& source,
                          bool synthetic) {
     const std::string file = source.file.string();
-    std::shared_ptr<Mapping> mapping = map(file);
-    if (!mapping) {
+    std::shared_ptr<FontFile> fontFile = openFile(file);
+    if (!fontFile) {
         return kNoFace;
     }
+    // One stream per face (FreeType keeps its position in it); it outlives the FT_Face.
+    auto stream = std::make_shared<FT_StreamRec>();
+    stream->descriptor.value = fontFile->fd;
+    stream->size = static_cast<unsigned long>(fontFile->size);
+    stream->read = readFont;
+    FT_Open_Args args{};
+    args.flags = FT_OPEN_STREAM;
+    args.stream = stream.get();
     FT_Face ft = nullptr;
-    if (FT_New_Memory_Face(m_freetype, static_cast<const FT_Byte*>(mapping->data),
-                           static_cast<FT_Long>(mapping->size), source.index, &ft) != 0) {
+    if (FT_Open_Face(m_freetype, &args, source.index, &ft) != 0) {
         return kNoFace;
     }
     if (!FT_IS_SCALABLE(ft) || ft->units_per_EM == 0) {
         FT_Done_Face(ft);
         return kNoFace;
     }
-    hb_blob_t* blob = hb_blob_create(static_cast<const char*>(mapping->data),
-                                     static_cast<unsigned>(mapping->size), HB_MEMORY_MODE_READONLY,
+    hb_blob_t* blob = hb_blob_create(static_cast<const char*>(fontFile->data),
+                                     static_cast<unsigned>(fontFile->size), HB_MEMORY_MODE_READONLY,
                                      nullptr, nullptr);
     hb_face_t* hbFace = hb_face_create(blob, static_cast<unsigned>(source.index));
     hb_blob_destroy(blob);
@@ -139,7 +179,8 @@ FaceId FontLibrary::open(std::size_t family, Weight weight, const FontSource& so
     auto face = std::make_unique<Face>();
     face->ft = ft;
     face->hb = hb;
-    face->mapping = std::move(mapping);
+    face->file = std::move(fontFile);
+    face->stream = std::move(stream);
     const FontFamily& f = m_config.families[family];
     FaceInfo& info = face->info;
     info.file = file;

@@ -2,8 +2,10 @@
 // (rasterising), and the choice of face for each character (font fallback per script and
 // language).
 //
-// A font file is mapped into memory once (mmap, read-only) and both libraries read that mapping,
-// so a 19 MB CJK collection costs only the pages a screen really touches. A face opens the first
+// A font file is opened once and shared by its faces. FreeType reads glyph outlines from it with
+// pread() (a mapping would keep ~64 KB resident around every glyph touched: ~8 MB of each 19 MB
+// CJK file after a Chinese tour); HarfBuzz reads its layout tables (cmap, GSUB, GPOS, hmtx:
+// contiguous, so few pages) from a read-only mapping of it. A face opens the first
 // time a character needs it: a kiosk that never shows Chinese never opens the CJK file.
 //
 // Face choice for a character `cp` in a run of script S, language L, weight W: the families
@@ -27,6 +29,7 @@
 
 struct FT_FaceRec_;
 struct FT_LibraryRec_;
+struct FT_StreamRec_;
 struct hb_font_t;
 
 namespace signpost::text {
@@ -81,22 +84,23 @@ public:
     const std::vector<std::size_t>& familiesForLanguage(std::string_view language);
 
 private:
-    struct Mapping;
+    struct FontFile;
     struct Face {
         FaceInfo info;
         FT_FaceRec_* ft = nullptr;
         hb_font_t* hb = nullptr;
-        std::shared_ptr<Mapping> mapping;
+        std::shared_ptr<FontFile> file;
+        std::shared_ptr<FT_StreamRec_> stream;  // FreeType's reader of `file`, outlives `ft`
     };
     const std::vector<std::size_t>& candidates(int script, std::string_view language);
-    std::shared_ptr<Mapping> map(const std::string& file);
+    std::shared_ptr<FontFile> openFile(const std::string& file);
     FaceId open(std::size_t family, Weight weight, const FontSource& source, bool synthetic);
 
     FontConfig m_config;
     FT_LibraryRec_* m_freetype = nullptr;
     std::vector<std::unique_ptr<Face>> m_faces;
     std::map<std::pair<std::size_t, Weight>, FaceId> m_byFamily;
-    std::map<std::string, std::weak_ptr<Mapping>> m_mappings;
+    std::map<std::string, std::weak_ptr<FontFile>> m_files;
     std::map<std::pair<int, std::string>, std::vector<std::size_t>, std::less<>> m_candidates;
     std::map<std::string, std::vector<std::size_t>, std::less<>> m_languageFamilies;
 };

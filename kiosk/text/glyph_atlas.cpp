@@ -7,6 +7,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <string>
+#include <utility>
+
+#include "core/common/log.h"
 
 namespace signpost::text {
 
@@ -39,10 +43,21 @@ void GlyphAtlas::clear() {
 }
 
 bool GlyphAtlas::beginFrame() {
+    const std::size_t frameArea = std::exchange(m_frameArea, 0);
+    ++m_frame;
     if (!m_full) {
+        m_clearedForRoom = false;
         return false;
     }
     m_full = false;
+    const std::size_t area = static_cast<std::size_t>(m_width) * static_cast<std::size_t>(m_height);
+    if (!std::exchange(m_clearedForRoom, false) && frameArea * 2 <= area) {
+        // What the last frame drew fits twice over: the rest is other screens' glyphs. (Once:
+        // if the frame fills the cleared atlas again, shelf packing needs more, and it grows.)
+        clear();
+        m_clearedForRoom = true;
+        return true;
+    }
     if (m_width < m_maxSide) {
         const int width = std::min(m_width * 2, m_maxSide);
         const int height = std::min(m_height * 2, m_maxSide);
@@ -57,6 +72,9 @@ bool GlyphAtlas::beginFrame() {
         m_pixels = std::move(grown);
         m_width = width;
         m_height = height;
+        logInfo("text", "glyph atlas grown to " + std::to_string(width) + "x" +
+                            std::to_string(height) + " (" + std::to_string(m_glyphs.size()) +
+                            " glyphs)");
         m_dirty = {};
         ++m_generation;
         return true;
@@ -114,7 +132,15 @@ const AtlasGlyph* GlyphAtlas::find(FaceId face, std::uint32_t glyph, float em, i
     bin = std::clamp(bin, 0, kSubpixelBins - 1);
     const std::uint64_t key = keyOf(face, glyph, size64, bin);
     if (const auto found = m_glyphs.find(key); found != m_glyphs.end()) {
-        return &found->second;
+        Entry& entry = found->second;
+        if (entry.lastUsed != m_frame) {
+            entry.lastUsed = m_frame;
+            if (entry.glyph.width > 0) {
+                m_frameArea += static_cast<std::size_t>(entry.glyph.width + kPadding) *
+                               static_cast<std::size_t>(entry.glyph.height + kPadding);
+            }
+        }
+        return &entry.glyph;
     }
     if (m_full || face == kNoFace) {
         return nullptr;
@@ -139,6 +165,8 @@ const AtlasGlyph* GlyphAtlas::find(FaceId face, std::uint32_t glyph, float em, i
             if (w > 0 && h > 0) {
                 int x = 0;
                 int y = 0;
+                m_frameArea +=
+                    static_cast<std::size_t>(w + kPadding) * static_cast<std::size_t>(h + kPadding);
                 if (!place(w, h, x, y)) {
                     m_full = true;
                     return nullptr;
@@ -161,7 +189,7 @@ const AtlasGlyph* GlyphAtlas::find(FaceId face, std::uint32_t glyph, float em, i
         }
     }
     // A glyph that failed to load is remembered as blank rather than tried every frame.
-    return &m_glyphs.emplace(key, result).first->second;
+    return &m_glyphs.emplace(key, Entry{result, m_frame}).first->second.glyph;
 }
 
 }  // namespace signpost::text

@@ -4,8 +4,11 @@
 // Nothing is baked up front: a Chinese screen rasterises the few hundred characters it shows,
 // never the 20,000 of the font. Glyphs sit on shelves (rows of similar height). When a frame
 // needs more room than is left, find() returns null for the glyphs that did not fit and full()
-// turns true; the next beginFrame() doubles the atlas (up to maxSide) or, at the largest size,
-// clears it, and the caller draws that frame again. The image lives here; the app layer copies
+// turns true; the next beginFrame() makes room and the caller draws that frame again. Room is made
+// by clearing the atlas when the glyphs that frame asked for would fill at most half of it (the
+// rest are glyphs of screens no longer shown: a kiosk walks through many screens, and most of
+// its atlas would otherwise be glyphs drawn once), else by doubling it (up to maxSide), else, at
+// the largest size, by clearing it. The image lives here; the app layer copies
 // it into a GPU texture (takeDirty() says which part changed) — no GL in this library.
 //
 // Horizontal positions keep a quarter-pixel offset (four rasterisations at most per glyph and
@@ -68,6 +71,10 @@ public:
     void clear();
 
 private:
+    struct Entry {
+        AtlasGlyph glyph;
+        std::uint64_t lastUsed = 0;  // the frame that last asked for it
+    };
     struct Shelf {
         int y = 0;
         int height = 0;
@@ -82,9 +89,12 @@ private:
     int m_maxSide;
     std::vector<std::uint8_t> m_pixels;
     std::vector<Shelf> m_shelves;
-    std::unordered_map<std::uint64_t, AtlasGlyph> m_glyphs;
+    std::unordered_map<std::uint64_t, Entry> m_glyphs;
+    std::uint64_t m_frame = 1;    // counts beginFrame() calls
+    std::size_t m_frameArea = 0;  // pixels (with padding) of the glyphs asked for this frame
     AtlasRegion m_dirty;
     bool m_full = false;
+    bool m_clearedForRoom = false;  // the last beginFrame() cleared a full atlas to make room
     std::uint64_t m_generation = 1;
 };
 

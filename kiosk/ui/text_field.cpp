@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "core/common/utf8.h"
 #include "ui/touch_scroll.h"
 
 namespace signpost::ui {
@@ -150,9 +151,7 @@ void textField(Ui& ui, TextFocus& focus, OnScreenKeyboard& keyboard, std::string
     }
     dl->PopClipRect();
     if (spec.showCounter && spec.maxLength > 0) {
-        const std::string counter = std::to_string(std::count_if(value.begin(), value.end(), [](char c) {
-                                        return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
-                                    })) +
+        const std::string counter = std::to_string(utf8::count(value)) +
                                     " / " + std::to_string(spec.maxLength);
         const float w = text.width(TextStyle::Small, counter);
         text.draw(dl, TextStyle::Small, ImVec2(rect.x1 - pad - w, rect.y1 - pad * 0.5f - text.size(TextStyle::Small)),

@@ -2,8 +2,9 @@
 // engine, the central server and the coordinator tool. Routes and status codes are documented in
 // README.md ("Sync API"). Binary fields (sealed, signature, keys) are standard base64 on the wire.
 //
-// Parsing validates as it goes and throws WireFormatError naming the field ("submissions[3].seq:
-// expected an integer"), which the server turns into 400 {"error":{"code":"invalid_field",...}}.
+// Parsing validates as it goes (fields are read with core/common/json_fields.h) and throws
+// WireFormatError naming the field ("submissions[3].seq: expected a whole number, got a
+// string"), which the server turns into 400 {"error":{"code":"invalid_field",...}}.
 // Nothing else escapes a parser: a number JSON can write but no integer can hold (1e400), a
 // nesting too deep, text that is not UTF-8 — every one is a WireFormatError.
 // Thread-safety: pure functions.

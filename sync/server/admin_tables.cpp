@@ -3,16 +3,11 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "core/common/utf8.h"
+
 namespace signpost::server {
 
 namespace {
-
-// Characters, not bytes: UTF-8 continuation bytes (10xxxxxx) do not start a character.
-std::size_t displayWidth(const std::string& text) {
-    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
-}
 
 // An empty cell is "-"; control characters (a newline in a kiosk's name) become spaces, so
 // every row stays one line.
@@ -40,7 +35,7 @@ std::string formatTable(const std::vector<std::string>& headers,
     std::vector<std::size_t> widths(headers.size(), 0);
     const auto measure = [&](const std::vector<std::string>& row) {
         for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i) {
-            widths[i] = std::max(widths[i], displayWidth(orDash(row[i])));
+            widths[i] = std::max(widths[i], utf8::count(orDash(row[i])));
         }
     };
     measure(headers);
@@ -54,7 +49,7 @@ std::string formatTable(const std::vector<std::string>& headers,
             const std::string cell = orDash(i < row.size() ? row[i] : std::string());
             line += cell;
             if (i + 1 < widths.size()) {
-                line.append(widths[i] - displayWidth(cell) + 2, ' ');
+                line.append(widths[i] - utf8::count(cell) + 2, ' ');
             }
         }
         out += line + "\n";

@@ -9,14 +9,13 @@
 #include <stdexcept>
 
 #include "core/common/ids.h"
+#include "core/directory/hsds_export.h"
 #include "core/directory/hsds_import.h"
 
 namespace signpost::server {
 
 namespace {
 
-// Services link to needs by code (directory_types.h); needs are this vocabulary's terms.
-constexpr std::string_view kNeedsVocabulary = "signpost-needs";
 // The label inside stored per-record documents (the importer wants one); merging replaces it
 // with the version's real label.
 constexpr const char* kRecordLabel = "record";

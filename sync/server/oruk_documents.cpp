@@ -13,8 +13,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::string_view kNeedsVocabulary = "signpost-needs";
-
 void putIfSet(json& out, const char* key, const std::string& value) {
     if (!value.empty()) {
         out[key] = value;

@@ -1,3 +1,5 @@
+// Loading and checking server.toml, its example file, and the server's default paths. The keys
+// themselves are in server_config_keys.cpp.
 #include "sync/server/server_config.h"
 
 #include <unistd.h>
@@ -6,12 +8,10 @@
 
 #include <cstdlib>
 #include <cstring>
-#include <functional>
-#include <set>
 
 #include "core/common/atomic_file.h"
 #include "core/common/paths.h"
-#include "sync/server/client_address.h"
+#include "sync/server/server_config_keys.h"
 
 #ifndef SIGNPOST_SOURCE_DIR
 #define SIGNPOST_SOURCE_DIR "."
@@ -20,370 +20,6 @@
 namespace signpost::server {
 
 namespace {
-
-using std::chrono::seconds;
-
-// One row of the key table: where the key lives, what it means, how to read it and how to show
-// its default in the example file.
-struct KeySpec {
-    const char* table;
-    const char* key;
-    const char* help;     // comment lines, '\n'-separated
-    std::string allowed;  // "a whole number from 1 to 1024", for the example's comments
-    std::function<TomlValue(const ServerConfig&)> value;
-    std::function<void(ServerConfig&, const TomlEntry&, const std::string& file)> apply;
-};
-
-[[noreturn]] void fail(const std::string& file, const TomlEntry& entry,
-                       const std::string& problem) {
-    throw ConfigError(file, entry.line, entry.table + "." + entry.key, problem);
-}
-
-KeySpec stringKey(const char* table, const char* key, const char* help,
-                  std::string ServerConfig::*member, bool allowEmpty) {
-    return {table,
-            key,
-            help,
-            allowEmpty ? "text in quotes" : "text in quotes, not empty",
-            [member](const ServerConfig& c) { return TomlValue(c.*member); },
-            [member, allowEmpty](ServerConfig& c, const TomlEntry& e, const std::string& file) {
-                const auto* text = std::get_if<std::string>(&e.value);
-                if (text == nullptr) {
-                    fail(file, e, "expected a quoted string");
-                }
-                if (!allowEmpty && text->empty()) {
-                    fail(file, e, "must not be empty");
-                }
-                c.*member = *text;
-            }};
-}
-
-KeySpec boolKey(const char* table, const char* key, const char* help, bool ServerConfig::*member) {
-    return {table,
-            key,
-            help,
-            "true or false",
-            [member](const ServerConfig& c) { return TomlValue(c.*member); },
-            [member](ServerConfig& c, const TomlEntry& e, const std::string& file) {
-                const auto* flag = std::get_if<bool>(&e.value);
-                if (flag == nullptr) {
-                    fail(file, e, "expected true or false");
-                }
-                c.*member = *flag;
-            }};
-}
-
-template <class Int>
-KeySpec integerKey(const char* table, const char* key, const char* help, Int ServerConfig::*member,
-                   std::int64_t min, std::int64_t max) {
-    return {
-        table,
-        key,
-        help,
-        "a whole number from " + std::to_string(min) + " to " + std::to_string(max),
-        [member](const ServerConfig& c) { return TomlValue(static_cast<std::int64_t>(c.*member)); },
-        [member, min, max](ServerConfig& c, const TomlEntry& e, const std::string& file) {
-            const auto* number = std::get_if<std::int64_t>(&e.value);
-            if (number == nullptr || *number < min || *number > max) {
-                fail(file, e,
-                     "expected a whole number from " + std::to_string(min) + " to " +
-                         std::to_string(max));
-            }
-            c.*member = static_cast<Int>(*number);
-        }};
-}
-
-KeySpec durationKey(const char* table, const char* key, const char* help,
-                    seconds ServerConfig::*member, seconds min, seconds max) {
-    return {table,
-            key,
-            help,
-            "a duration in quotes from \"" + formatDuration(min) + "\" to \"" +
-                formatDuration(max) + "\"",
-            [member](const ServerConfig& c) { return TomlValue(formatDuration(c.*member)); },
-            [member, min, max](ServerConfig& c, const TomlEntry& e, const std::string& file) {
-                const auto* text = std::get_if<std::string>(&e.value);
-                std::optional<seconds> duration;
-                if (text != nullptr) {
-                    duration = parseDuration(*text);
-                }
-                if (!duration || *duration < min || *duration > max) {
-                    fail(file, e,
-                         "expected a duration such as \"45s\", \"30m\", \"24h\" or \"7d\", from " +
-                             formatDuration(min) + " to " + formatDuration(max));
-                }
-                c.*member = *duration;
-            }};
-}
-
-// [directory] sources = [{url = "https://…", name = "…"}, …]: TOML inline tables in a list.
-KeySpec sourcesKey() {
-    return {"directory",
-            "sources",
-            "Live Open Referral UK 3.0 feeds the directory is built from, read page by page\n"
-            "(/services?page=N) every `refresh`. Several feeds merge into one directory; a\n"
-            "service id in two feeds is reported and the first feed's record is used. A feed\n"
-            "that fails keeps its last good data (admin directory status, /metrics). Example:\n"
-            "  sources = [{url = \"https://directory.example/api/v3\", name = \"Council\"},\n"
-            "             {url = \"https://vcse.example/oruk\", name = \"VCSE network\"}]\n"
-            "[] = none: the directory comes only from `admin import-directory`.",
-            "a list of {url = \"https://...\", name = \"...\"}, names unique",
-            [](const ServerConfig& c) {
-                TomlArray list;
-                for (const auto& source : c.directorySources) {
-                    TomlTableValue table;
-                    table.items = {{"url", TomlValue(source.url)}, {"name", TomlValue(source.name)}};
-                    list.emplace_back(std::move(table));
-                }
-                return TomlValue(std::move(list));
-            },
-            [](ServerConfig& c, const TomlEntry& e, const std::string& file) {
-                const auto* list = std::get_if<TomlArray>(&e.value);
-                if (list == nullptr) {
-                    fail(file, e, "expected a list of {url = \"https://...\", name = \"...\"}");
-                }
-                c.directorySources.clear();
-                std::set<std::string> names;
-                for (std::size_t i = 0; i < list->size(); ++i) {
-                    const std::string item = "item " + std::to_string(i + 1) + ": ";
-                    const auto* table = std::get_if<TomlTableValue>(&(*list)[i]);
-                    if (table == nullptr) {
-                        fail(file, e, item + "expected {url = \"https://...\", name = \"...\"}");
-                    }
-                    ServerConfig::DirectorySource source;
-                    for (const TomlKeyValue& field : table->items) {
-                        const auto* text = std::get_if<std::string>(&field.value);
-                        if (field.key != "url" && field.key != "name") {
-                            fail(file, e, item + "unknown key \"" + field.key + "\"; a source has url and name");
-                        }
-                        if (text == nullptr || text->empty()) {
-                            fail(file, e, item + field.key + ": expected text in quotes, not empty");
-                        }
-                        (field.key == "url" ? source.url : source.name) = *text;
-                    }
-                    if (source.url.rfind("https://", 0) != 0 && source.url.rfind("http://", 0) != 0) {
-                        fail(file, e, item + "url: expected an address starting with https:// (or http://)");
-                    }
-                    if (source.name.empty()) {
-                        fail(file, e, item + "name: required, it names the feed in status and metrics");
-                    }
-                    if (!names.insert(source.name).second) {
-                        fail(file, e, item + "name: \"" + source.name + "\" is used twice");
-                    }
-                    c.directorySources.push_back(std::move(source));
-                }
-            }};
-}
-
-// A list of IP addresses or networks ("10.0.0.0/8"), checked as client_address.h reads them.
-KeySpec addressListKey(const char* table, const char* key, const char* help,
-                       std::vector<std::string> ServerConfig::*member) {
-    return {table,
-            key,
-            help,
-            "a list of IP addresses or networks in quotes, like [\"127.0.0.1\", \"10.0.0.0/8\"]",
-            [member](const ServerConfig& c) {
-                TomlArray items;
-                for (const std::string& item : c.*member) {
-                    items.emplace_back(item);
-                }
-                return TomlValue(std::move(items));
-            },
-            [member](ServerConfig& c, const TomlEntry& e, const std::string& file) {
-                const auto* items = std::get_if<TomlArray>(&e.value);
-                if (items == nullptr) {
-                    fail(file, e, "expected a list of addresses, like [\"127.0.0.1\"]");
-                }
-                std::vector<std::string> values;
-                for (const auto& item : *items) {
-                    const auto* text = std::get_if<std::string>(&item);
-                    if (text == nullptr) {
-                        fail(file, e, "expected a list of quoted addresses");
-                    }
-                    values.push_back(*text);
-                }
-                try {
-                    TrustedProxies::parse(values);
-                } catch (const std::invalid_argument& error) {
-                    fail(file, e, error.what());
-                }
-                c.*member = std::move(values);
-            }};
-}
-
-KeySpec logLevelKey() {
-    return {"server",
-            "log_level",
-            "Lowest level logged to stderr (the journal): \"debug\", \"info\", \"warning\" or "
-            "\"error\".\n"
-            "Requests are logged at info, one line each, never with a body or personal data.",
-            "\"debug\", \"info\", \"warning\" or \"error\"",
-            [](const ServerConfig& c) {
-                switch (c.logLevel) {
-                    case LogLevel::Debug:
-                        return TomlValue(std::string("debug"));
-                    case LogLevel::Info:
-                        return TomlValue(std::string("info"));
-                    case LogLevel::Warning:
-                        return TomlValue(std::string("warning"));
-                    case LogLevel::Error:
-                        return TomlValue(std::string("error"));
-                }
-                return TomlValue(std::string("info"));
-            },
-            [](ServerConfig& c, const TomlEntry& e, const std::string& file) {
-                const auto* text = std::get_if<std::string>(&e.value);
-                if (text != nullptr && *text == "debug") {
-                    c.logLevel = LogLevel::Debug;
-                } else if (text != nullptr && *text == "info") {
-                    c.logLevel = LogLevel::Info;
-                } else if (text != nullptr && *text == "warning") {
-                    c.logLevel = LogLevel::Warning;
-                } else if (text != nullptr && *text == "error") {
-                    c.logLevel = LogLevel::Error;
-                } else {
-                    fail(file, e, "expected \"debug\", \"info\", \"warning\" or \"error\"");
-                }
-            }};
-}
-
-const std::vector<KeySpec>& keyTable() {
-    constexpr std::int64_t kMiB = 1024 * 1024;
-    static const std::vector<KeySpec> table = {
-        stringKey("server", "listen_address",
-                  "Address to listen on: an IPv4 or IPv6 literal, or \"localhost\".\n"
-                  "Use \"0.0.0.0\" or \"::\" to serve kiosks on other machines (needs TLS below).",
-                  &ServerConfig::listenAddress, false),
-        integerKey("server", "port", "TCP port; 0 picks any free port (tests).",
-                   &ServerConfig::port, 0, 65535),
-        stringKey("server", "tls_cert_file",
-                  "TLS certificate chain (PEM). Set both tls_cert_file and tls_key_file to serve\n"
-                  "HTTPS; leave both empty for plain HTTP, which is refused unless listen_address\n"
-                  "is loopback or allow_plain_http = true.",
-                  &ServerConfig::tlsCertFile, true),
-        stringKey("server", "tls_key_file",
-                  "TLS private key (PEM) for tls_cert_file; keep it mode 0600.",
-                  &ServerConfig::tlsKeyFile, true),
-        boolKey("server", "allow_plain_http",
-                "Serve plain HTTP on a non-loopback address. Only for a server behind a reverse\n"
-                "proxy that terminates TLS: kiosk tokens must never cross a network in clear text.",
-                &ServerConfig::allowPlainHttp),
-        integerKey("server", "threads",
-                   "Worker threads running requests' work (database, signatures). Connections do\n"
-                   "not hold one: an idle or slow client costs a socket and a few kilobytes.",
-                   &ServerConfig::threads, 1, 1024),
-        integerKey("server", "max_queued_requests",
-                   "Complete requests waiting for a worker. Past this the server answers 503 with\n"
-                   "Retry-After at once instead of letting the queue grow.",
-                   &ServerConfig::maxQueuedRequests, 1, 100000),
-        integerKey("server", "keep_alive_seconds",
-                   "How long an idle connection stays open after a response; 0 = close after each\n"
-                   "response.",
-                   &ServerConfig::keepAliveSeconds, 0, 300),
-        integerKey("server", "read_timeout_seconds",
-                   "Longest silence while a request is arriving before the connection is closed.",
-                   &ServerConfig::readTimeoutSeconds, 1, 300),
-        integerKey(
-            "server", "request_timeout_seconds",
-            "A whole request (headers and body) must arrive within this many seconds of the\n"
-            "connection opening or its previous response, however slowly the bytes come.",
-            &ServerConfig::requestTimeoutSeconds, 1, 3600),
-        integerKey("server", "max_connections",
-                   "Open connections in all; more are refused. The server raises its open-file\n"
-                   "limit to fit (the systemd unit sets LimitNOFILE).",
-                   &ServerConfig::maxConnections, 16, 1000000),
-        integerKey("server", "max_connections_per_address",
-                   "Open connections from one client address (an IPv6 client by its /64); more\n"
-                   "are refused at once. Trusted proxies are exempt: limit per client there.",
-                   &ServerConfig::maxConnectionsPerAddress, 1, 100000),
-        addressListKey(
-            "server", "trusted_proxies",
-            "Reverse proxies in front of this server (addresses or networks). Only from\n"
-            "these is X-Forwarded-For believed (rate limits count per client); from anyone\n"
-            "else it is ignored. [] = no proxy: the connecting address is the client.",
-            &ServerConfig::trustedProxies),
-        logLevelKey(),
-        boolKey("server", "metrics_public",
-                "Serve GET /metrics (Prometheus text, no personal data) without a token. false =\n"
-                "it needs a coordinator token.",
-                &ServerConfig::metricsPublic),
-
-        stringKey("storage", "data_dir",
-                  "Where the database lives. \"\" = /var/lib/signpost-server when installed,\n"
-                  "$XDG_DATA_HOME/signpost-server (~/.local/share/signpost-server) otherwise.",
-                  &ServerConfig::dataDir, true),
-        stringKey("storage", "database",
-                  "SQLite database file (WAL, synchronous=FULL), relative to data_dir or absolute.",
-                  &ServerConfig::database, false),
-
-        integerKey(
-            "limits", "max_body_bytes",
-            "Largest request body accepted (POST /v1/submissions; other routes take less).\n"
-            "Bigger ones get 413, before the body is read when Content-Length says so; a\n"
-            "chunked body is dropped past the limit (413 when it ends, or closed if it goes\n"
-            "on). A token is checked before its body is read.",
-            &ServerConfig::maxBodyBytes, 4096, 64 * kMiB),
-        integerKey("limits", "max_sealed_bytes",
-                   "Largest sealed referral (decoded). Bigger items are rejected one by one\n"
-                   "(status \"rejected\", error \"invalid\"). At most 65536, the protocol's limit.",
-                   &ServerConfig::maxSealedBytes, 64, 64 * 1024),
-        integerKey("limits", "max_batch_items",
-                   "Most submissions in one POST /v1/submissions (400 above). At most 100.",
-                   &ServerConfig::maxBatchItems, 1, 100),
-        integerKey("limits", "max_pull_page",
-                   "Most submissions in one GET /v1/submissions page. At most 1000.",
-                   &ServerConfig::maxPullPage, 1, 1000),
-        integerKey("limits", "enroll_burst",
-                   "Failed enrollments one client address may make at once, and one enrollment\n"
-                   "code may suffer from all addresses together; then failures get 429. Only\n"
-                   "failures count: a good code with a good signature still enrolls.",
-                   &ServerConfig::enrollBurst, 1, 100000),
-        integerKey("limits", "enroll_per_hour",
-                   "Failed enrollments per address (and per code) per hour after the burst.",
-                   &ServerConfig::enrollPerHour, 1, 1000000),
-        integerKey("limits", "bad_token_burst",
-                   "Failed token checks one address may cause at once; after that its requests\n"
-                   "with a bad token get 429 + Retry-After (good tokens still work).",
-                   &ServerConfig::badTokenBurst, 1, 100000),
-        integerKey("limits", "bad_token_per_hour",
-                   "Failed token checks per address per hour after the burst is used.",
-                   &ServerConfig::badTokenPerHour, 1, 1000000),
-
-        durationKey(
-            "retention", "acked_submissions",
-            "How long an acknowledged submission's ciphertext is kept (so a coordinator can\n"
-            "pull again after losing its output) before it is purged. Its id and content hash\n"
-            "stay, so a late re-push is still answered \"duplicate\".",
-            &ServerConfig::ackedRetention, seconds(1), seconds(3650LL * 86400)),
-        durationKey("retention", "purge_interval", "How often the purge runs.",
-                    &ServerConfig::purgeInterval, seconds(1), seconds(86400)),
-        integerKey(
-            "retention", "directory_history",
-            "Directory versions kept for deltas; a kiosk further behind gets a full snapshot.",
-            &ServerConfig::directoryHistory, 1, 10000),
-
-        sourcesKey(),
-        durationKey("directory", "refresh",
-                    "How often the feeds in `sources` are read again (and once at start).",
-                    &ServerConfig::directoryRefresh, std::chrono::minutes(5), std::chrono::hours(24 * 7)),
-        stringKey("directory", "needs_mapping",
-                  "The needs mapping: which feed taxonomy terms mean which of the kiosk's need\n"
-                  "tiles. \"\" = /etc/signpost/needs-mapping.toml when installed, config/\n"
-                  "needs-mapping.toml in a build tree (documented in that file).",
-                  &ServerConfig::needsMapping, true),
-
-        boolKey("oruk", "enabled",
-                "Serve the directory as a read-only Open Referral UK 3.0 API: GET /, /services,\n"
-                "/services/{id}, /taxonomies, /taxonomy_terms, /organizations,\n"
-                "/service_at_locations (README \"ORUK API\").",
-                &ServerConfig::orukEnabled),
-        boolKey("oruk", "public",
-                "Serve the ORUK API without a token (the directory is public information).\n"
-                "false = it needs a coordinator token.",
-                &ServerConfig::orukPublic),
-    };
-    return table;
-}
 
 void validate(ServerConfig& config, const std::string& file) {
     if (config.tlsCertFile.empty() != config.tlsKeyFile.empty()) {
@@ -416,32 +52,9 @@ int ServerConfig::lineOf(std::string_view key) const noexcept {
 }
 
 ServerConfig parseServerConfig(std::string_view text, const std::string& fileName) {
-    TomlDocument document = TomlDocument::parse(text, fileName);
+    const TomlDocument document = TomlDocument::parse(text, fileName);
     ServerConfig config;
-    std::set<std::string> tables;
-    for (const KeySpec& spec : keyTable()) {
-        tables.insert(spec.table);
-    }
-    for (const TomlEntry& entry : document.entries()) {
-        const KeySpec* match = nullptr;
-        for (const KeySpec& spec : keyTable()) {
-            if (entry.table == spec.table && entry.key == spec.key) {
-                match = &spec;
-                break;
-            }
-        }
-        const std::string name = entry.table.empty() ? entry.key : entry.table + "." + entry.key;
-        if (match == nullptr) {
-            config.warnings.push_back(
-                {entry.line, name,
-                 tables.count(entry.table) != 0
-                     ? "unknown key; it is ignored"
-                     : "unknown table [" + entry.table + "]; the key is ignored"});
-            continue;
-        }
-        match->apply(config, entry, fileName);
-        config.keyLines.emplace_back(name, entry.line);
-    }
+    readConfigKeys(serverKeyTable(), document, config, config.warnings, &config.keyLines);
     validate(config, fileName);
     return config;
 }
@@ -478,36 +91,16 @@ void validateForServing(const ServerConfig& config) {
 }
 
 std::string exampleServerConfig() {
-    const ServerConfig defaults;
-    std::string out =
-        "# Signpost server configuration: signpost-server serve --config FILE\n"
-        "#\n"
-        "# Every key is shown with its default value and what it may be set to; a key left out "
-        "(or\n"
-        "# the whole file) takes its default. A bad value stops the server at start with one line\n"
-        "# naming this file, the line and the key; an unknown key is a warning and is ignored.\n"
-        "# Durations are written \"45s\", \"30m\", \"24h\" or \"7d\".\n"
-        "#\n"
-        "# Format: TOML 1.0 (https://toml.io): [tables], text in \"quotes\", lists in [].\n";
-    std::string currentTable;
-    for (const KeySpec& spec : keyTable()) {
-        if (spec.table != currentTable) {
-            currentTable = spec.table;
-            out += "\n[" + currentTable + "]\n\n";
-        }
-        std::string_view help = spec.help;
-        while (!help.empty()) {
-            const auto end = help.find('\n');
-            out += "# " + std::string(help.substr(0, end)) + "\n";
-            help = end == std::string_view::npos ? std::string_view() : help.substr(end + 1);
-        }
-        const std::string value = formatTomlValue(spec.value(defaults));
-        out += "# Allowed: " + spec.allowed + ".\n";
-        out += "# Default: " + value + "\n";
-        out += std::string(spec.key) + " = " + value + "\n\n";
-    }
-    out.pop_back();  // one newline at the end, not a blank line
-    return out;
+    ExampleStyle style;
+    style.preamble = {
+        "Signpost server configuration: signpost-server serve --config FILE",
+        "Every key is shown with its default value and what it may be set to; a key left out (or\n"
+        "the whole file) takes its default. A bad value stops the server at start with one line\n"
+        "naming this file, the line and the key; an unknown key is a warning and is ignored.\n"
+        "Durations are written \"45s\", \"30m\", \"24h\" or \"7d\".",
+        "Format: TOML 1.0 (https://toml.io): [tables], text in \"quotes\", lists in [].",
+    };
+    return exampleConfigText(serverKeyTable(), style);
 }
 
 std::filesystem::path defaultServerConfigFile() {

@@ -1,7 +1,8 @@
 // Signpost server — its configuration (config/server.toml), typed and validated.
 //
-// Every key is declared once in a table (server_config.cpp) with its type, default, bounds and
-// help text; that table drives parsing, validation and the example file (config/server.toml is
+// Every key is declared once in a table (server_config_keys.cpp, with the config key engine the
+// kiosk's config uses too: core/config/config_keys.h) with its type, default, bounds and help
+// text; that table drives parsing, validation and the example file (config/server.toml is
 // exampleServerConfig(), a test keeps them equal), so they cannot drift apart. A bad value
 // refuses to start with one ConfigError naming the file, line and key ("server.toml:7:
 // server.port: expected a whole number from 0 to 65535"); an unknown key is a warning.
@@ -24,15 +25,13 @@
 #include <vector>
 
 #include "core/common/log.h"
+#include "core/config/config_keys.h"
 #include "core/config/toml.h"
 
 namespace signpost::server {
 
-struct ServerConfigWarning {
-    int line = 0;
-    std::string key;      // "table.key"
-    std::string message;  // "unknown key; it is ignored"
-};
+// An unknown key or table (config_keys.h).
+using ServerConfigWarning = ConfigWarning;
 
 struct ServerConfig {
     // [server]

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/common/utf8.h"
 #include "core/common/time_util.h"
 #include "sync/tool/pull_client.h"
 #include "sync/tool/tool.h"
@@ -34,24 +35,12 @@ Exit status: 0 listed; 1 error (server unreachable, token refused...); 2 usage e
 
 namespace {
 
-std::size_t displayWidth(const std::string& text) {
-    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0u) != 0x80u;
-    }));
-}
-
 // Cuts to `limit` code points, ending with "…" when cut.
 std::string shortened(const std::string& text, std::size_t limit) {
-    if (displayWidth(text) <= limit) {
+    if (utf8::count(text) <= limit) {
         return text;
     }
-    std::size_t points = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if ((static_cast<unsigned char>(text[i]) & 0xC0u) != 0x80u && ++points == limit) {
-            return text.substr(0, i) + "\xE2\x80\xA6";
-        }
-    }
-    return text;
+    return std::string(utf8::prefixCodePoints(text, limit - 1)) + "\xE2\x80\xA6";
 }
 
 std::string ago(std::chrono::seconds elapsed) {
@@ -127,7 +116,7 @@ void printTable(const std::vector<std::vector<std::string>>& rows, std::ostream&
     std::vector<std::size_t> widths(rows.front().size(), 0);
     for (const auto& row : rows) {
         for (std::size_t c = 0; c < row.size(); ++c) {
-            widths[c] = std::max(widths[c], displayWidth(row[c]));
+            widths[c] = std::max(widths[c], utf8::count(row[c]));
         }
     }
     for (const auto& row : rows) {
@@ -135,7 +124,7 @@ void printTable(const std::vector<std::vector<std::string>>& rows, std::ostream&
         for (std::size_t c = 0; c < row.size(); ++c) {
             line += row[c];
             if (c + 1 < row.size()) {
-                line.append(widths[c] - displayWidth(row[c]) + 2, ' ');
+                line.append(widths[c] - utf8::count(row[c]) + 2, ' ');
             }
         }
         out << line << "\n";

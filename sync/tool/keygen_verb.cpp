@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "core/common/atomic_file.h"
+#include "core/common/utf8.h"
 #include "core/referral/sealing.h"
 #include "core/referral/validation.h"
 #include "sync/tool/tool.h"
@@ -79,7 +80,7 @@ int runKeygen(std::span<const std::string> args) {
     SecureString passphrase = readPassphrase(passphraseFile, "Passphrase for the new key: ",
                                              "Type the passphrase again: ");
     const WipeOnExit guard([&] { wipe(passphrase); });
-    if (codePointCount(view(passphrase)) < kMinPassphraseLength) {
+    if (utf8::count(view(passphrase)) < kMinPassphraseLength) {
         throw ToolError("the passphrase is too short: use at least " +
                         std::to_string(kMinPassphraseLength) +
                         " characters (four or more random words are best)");

@@ -66,6 +66,8 @@
 // L ("handled before"), so they are never written again; acknowledgements such a run still owed
 // are left undone (the items stay on the server, never written twice) and the run says so.
 //
+// The steps are in pull_run.cpp; runPull below drives them.
+//
 // Exit status: 0 all good, 1 error (nothing was acked that was not written), 2 usage, 3 some
 // items could not be read (the good ones were still written and acked).
 #include <signal.h>
@@ -88,6 +90,7 @@
 #include "sync/tool/pull_directory.h"
 #include "sync/tool/pull_ledger.h"
 #include "sync/tool/pull_pipeline.h"
+#include "sync/tool/pull_run.h"
 #include "sync/tool/tool.h"
 
 namespace signpost::tool {
@@ -142,46 +145,9 @@ Exit status:
   3  some items could not be read: see the .errors.csv file; the others were written
 )";
 
+using namespace pull_run;
+
 namespace {
-
-constexpr std::size_t kPageSize = protocol::kMaxPullPage;
-
-// Fault injection for the crash tests (tests/pull_test.cpp): with SIGNPOST_PULL_TEST_KILL_AT
-// set to a point's name, the process SIGKILLs itself there, so every window the argument above
-// walks through is exercised on purpose, not only when a random kill happens to land in it.
-// Points: page-written, errors-committed, ledger-appended, referrals-committed, state-saved,
-// acked-some, acked-all, catch-up-acked.
-void killPoint(const char* name) {
-    static const char* const wanted = std::getenv("SIGNPOST_PULL_TEST_KILL_AT");
-    if (wanted != nullptr && std::strcmp(wanted, name) == 0) {
-        ::raise(SIGKILL);
-    }
-}
-
-// Acks in requests of at most kMaxPullPage ids.
-AckSummary ackAll(CoordinatorClient& client, const std::vector<std::string>& ids) {
-    AckSummary total;
-    for (std::size_t start = 0; start < ids.size(); start += protocol::kMaxPullPage) {
-        const std::size_t end = std::min(ids.size(), start + protocol::kMaxPullPage);
-        const std::vector<std::string> chunk(ids.begin() + static_cast<std::ptrdiff_t>(start),
-                                             ids.begin() + static_cast<std::ptrdiff_t>(end));
-        const AckSummary acked = client.ack(chunk);
-        total.acked += acked.acked;
-        total.alreadyAcked += acked.alreadyAcked;
-        total.unknownIds.insert(total.unknownIds.end(), acked.unknownIds.begin(),
-                                acked.unknownIds.end());
-        killPoint("acked-some");
-    }
-    return total;
-}
-
-struct PullSettings {
-    CoordinatorConnection connection;
-    std::filesystem::path out;
-    PullFormat format = PullFormat::Csv;
-    bool skipTests = false;
-    unsigned threads = 1;
-};
 
 unsigned defaultWorkerCount() {
     const unsigned cores = std::thread::hardware_concurrency();
@@ -189,256 +155,14 @@ unsigned defaultWorkerCount() {
 }
 
 unsigned parseThreads(const std::string& text) {
-    if (text.size() <= 2 && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (text.size() <= 2 &&
+        std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         const int value = std::stoi(text);
         if (value >= 1 && value <= 64) {
             return static_cast<unsigned>(value);
         }
     }
     throw UsageError("--threads must be a whole number from 1 to 64, not '" + text + "'");
-}
-
-std::string plural(std::size_t count, const char* one, const char* many) {
-    return std::to_string(count) + " " + (count == 1 ? one : many);
-}
-
-// Turns a failure to write the output into one line that says what to do.
-[[noreturn]] void throwWriteFailure(const std::filesystem::path& dir, const FileError& error) {
-    std::string hint;
-    if (error.errnoValue() == ENOSPC || error.errnoValue() == EDQUOT) {
-        hint = ": the disk is full";
-    } else if (error.errnoValue() == EFBIG) {
-        hint = ": the file is larger than this system allows";
-    }
-    throw ToolError("cannot write the referrals in " + dir.string() + hint + " (" + error.what() +
-                    "); nothing new was acknowledged, so run again once this is fixed");
-}
-
-// Step 2: acknowledge the ids of ledger batches a killed run did not finish acknowledging.
-void catchUpAcks(const PullLedger& ledger, PullState& state, const PullDirectory& dir,
-                 CoordinatorClient& client) {
-    std::vector<std::string> ids;
-    for (std::size_t b = state.ackedBatches; b < state.ledgerBatches; ++b) {
-        for (const auto& [kind, id] : ledger.batch(b).entries) {
-            if (kind != 'L') {
-                ids.push_back(id);
-            }
-        }
-    }
-    if (!ids.empty()) {
-        ackAll(client, ids);
-    }
-    killPoint("catch-up-acked");
-    state.ackedBatches = state.ledgerBatches;
-    dir.saveState(state);
-    if (!ids.empty()) {
-        std::cerr << "Acknowledged " << plural(ids.size(), "referral", "referrals")
-                  << " written by an earlier, interrupted pull.\n";
-    }
-}
-
-// Step 1 for a directory from before the ledger (state version 1, or output files and no
-// state): every id up to its cursor becomes an L entry, so none is ever written again.
-void migrateLegacy(const PullSettings& settings, PullLedger& ledger, PullState& state,
-                   const PullDirectory& dir) {
-    const std::int64_t cursor = std::max(state.cursor, dir.highestOutputCursor(1));
-    LedgerBatch batch;
-    batch.epoch = 1;
-    batch.from = 0;
-    batch.to = cursor;
-    std::string generation;
-    if (cursor > 0) {
-        PageFetcher fetcher(settings.connection, protocol::PullCursor{"", 0}, cursor, kPageSize);
-        while (auto page = fetcher.next()) {
-            generation = page->generation;
-            for (const protocol::PulledSubmission& item : page->submissions) {
-                if (item.cursor <= cursor) {
-                    batch.entries.emplace_back('L', item.submission.id);
-                }
-            }
-        }
-    }
-    batch.generation = generation;
-    if (!batch.entries.empty()) {
-        ledger.append(batch);
-    }
-    const std::int64_t owed = state.legacy ? cursor - state.legacyAckedThrough : 0;
-    state.legacy = false;
-    state.generation = generation;
-    state.epoch = 1;
-    state.cursor = cursor;
-    state.ledgerBatches = ledger.batchCount();
-    state.ackedBatches = ledger.batchCount();
-    dir.saveState(state);
-    if (owed > 0) {
-        std::cerr << "warning: an interrupted pull of an earlier version of signpost had not "
-                     "acknowledged everything up to cursor "
-                  << cursor << "; those referrals stay on the server unacknowledged (they are "
-                               "never written again)\n";
-    }
-}
-
-struct RunSummary {
-    std::string generation;  // the generation the run read
-    int epoch = 1;
-    bool restarted = false;  // the server was restored: the run read its new generation
-    bool fetchedAny = false;
-    std::int64_t first = 0;
-    std::int64_t last = 0;
-    std::size_t written = 0;
-    std::size_t tests = 0;  // among written
-    std::size_t skippedTests = 0;
-    std::size_t metAgain = 0;  // already written by an earlier run (after a restore)
-    std::vector<PullFailure> failures;
-    std::vector<std::pair<char, std::string>> entries;  // for the ledger: W, T and R ids
-    std::unique_ptr<OutputFile> output;                 // written, not yet committed
-    std::optional<std::filesystem::path> referralsFile;
-    std::optional<std::filesystem::path> errorsFile;
-};
-
-// Step 3, and the errors file of step 4: fetch, read and write everything after the state.
-RunSummary fetchAndWrite(const PullSettings& settings, const CoordinatorKeyPair& key,
-                         WorkerPool& pool, const PullDirectory& dir, const PullLedger& ledger,
-                         const PullState& state) {
-    RunSummary run;
-    run.generation = state.generation;
-    run.epoch = state.epoch;
-    const ItemOptions options{settings.format, true, settings.skipTests};
-    const bool progress = ::isatty(STDERR_FILENO) == 1;
-    std::size_t fetched = 0;
-    bool firstPage = true;
-    try {
-        PageFetcher fetcher(settings.connection, protocol::PullCursor{state.generation, state.cursor},
-                            std::nullopt, kPageSize);
-        while (auto page = fetcher.next()) {
-            if (firstPage) {
-                firstPage = false;
-                run.restarted = page->restarted;
-                if (page->restarted) {
-                    ++run.epoch;
-                }
-                run.generation = page->generation;
-            }
-            std::vector<ItemOutcome> outcomes(page->submissions.size());
-            std::vector<char> known(page->submissions.size(), 0);
-            for (std::size_t i = 0; i < known.size(); ++i) {
-                known[i] = ledger.kindOf(page->submissions[i].submission.id);
-            }
-            pool.run(outcomes.size(), [&](std::size_t i) {
-                if (known[i] == 0) {
-                    outcomes[i] = readPulledItem(page->submissions[i], key, options);
-                }
-            });
-            for (std::size_t i = 0; i < outcomes.size(); ++i) {
-                const protocol::PulledSubmission& item = page->submissions[i];
-                ItemOutcome& outcome = outcomes[i];
-                if (!run.fetchedAny) {
-                    run.first = item.cursor;
-                    run.fetchedAny = true;
-                }
-                run.last = item.cursor;
-                if (known[i] != 0) {
-                    // Written (or skipped) by an earlier run: never again. Acknowledged again,
-                    // since the server may have lost the acknowledgement in a restore; an id a
-                    // pre-ledger run handled (L) is left as that run left it.
-                    if (known[i] != 'L') {
-                        run.entries.emplace_back('R', item.submission.id);
-                    }
-                    ++run.metAgain;
-                    continue;
-                }
-                switch (outcome.kind) {
-                    case ItemOutcome::Kind::Record:
-                        if (!run.output) {
-                            run.output = std::make_unique<OutputFile>(dir.path());
-                            run.output->write(fileHeader(settings.format));
-                        }
-                        run.output->write(recordSeparator(settings.format, run.written == 0));
-                        run.output->write(view(outcome.text));
-                        wipe(outcome.text);
-                        ++run.written;
-                        run.tests += outcome.test ? 1 : 0;
-                        run.entries.emplace_back('W', item.submission.id);
-                        break;
-                    case ItemOutcome::Kind::SkippedTest:
-                        ++run.skippedTests;
-                        run.entries.emplace_back('T', item.submission.id);
-                        break;
-                    case ItemOutcome::Kind::Failed:
-                        run.failures.push_back(std::move(outcome.failure));
-                        break;
-                }
-            }
-            fetched += outcomes.size();
-            if (run.output) {
-                killPoint("page-written");
-            }
-            if (progress) {
-                std::cerr << "\rFetched " << fetched << " item(s)..." << std::flush;
-            }
-        }
-        if (progress && fetched > 0) {
-            std::cerr << "\r";
-        }
-        if (!run.fetchedAny) {
-            return run;
-        }
-        // The errors file first: once the referrals file (or the state) marks the range done,
-        // its errors must already be on disk.
-        if (!run.failures.empty()) {
-            OutputFile errors(dir.path());
-            errors.write(errorsCsv(run.failures));
-            const std::string name = errorsFileName(run.first, run.last, run.epoch);
-            errors.commit(name);
-            run.errorsFile = dir.path() / name;
-            killPoint("errors-committed");
-        }
-        if (run.output) {
-            run.output->write(fileFooter(settings.format, run.written > 0));
-        }
-    } catch (const FileError& error) {
-        throwWriteFailure(dir.path(), error);
-    }
-    return run;
-}
-
-void printSummary(const RunSummary& run) {
-    if (run.referralsFile) {
-        std::cout << run.referralsFile->string() << "\n";
-    }
-    if (run.errorsFile) {
-        std::cout << run.errorsFile->string() << "\n";
-    }
-    std::cout.flush();
-    std::cerr << "Pulled " << plural(run.written, "new referral", "new referrals");
-    if (run.tests > 0) {
-        std::cerr << " (" << run.tests << " marked as test)";
-    }
-    if (run.referralsFile) {
-        std::cerr << " into " << run.referralsFile->string();
-    }
-    if (run.skippedTests > 0) {
-        std::cerr << "; skipped " << plural(run.skippedTests, "test referral", "test referrals");
-    }
-    if (run.metAgain > 0) {
-        std::cerr << "; " << plural(run.metAgain, "referral was", "referrals were")
-                  << " already written by an earlier pull and not written again";
-    }
-    std::cerr << ".\n";
-    if (!run.failures.empty()) {
-        std::map<std::string, std::size_t> byReason;
-        for (const PullFailure& failure : run.failures) {
-            ++byReason[failure.reasonCode];
-        }
-        std::cerr << plural(run.failures.size(), "item", "items")
-                  << " could not be read and were not acknowledged (they stay on the server): ";
-        bool first = true;
-        for (const auto& [reason, count] : byReason) {
-            std::cerr << (first ? "" : ", ") << count << " " << reason;
-            first = false;
-        }
-        std::cerr << ". See " << run.errorsFile->string() << ".\n";
-    }
 }
 
 }  // namespace
@@ -486,19 +210,22 @@ int runPull(std::span<const std::string> args) {
     if (!tokenWarning.empty()) {
         std::cerr << tokenWarning << "\n";
     }
-    if (!settings.connection.caFile.empty() && !std::filesystem::exists(settings.connection.caFile)) {
+    if (!settings.connection.caFile.empty() &&
+        !std::filesystem::exists(settings.connection.caFile)) {
         throw ToolError("no CA file at " + settings.connection.caFile);
     }
     std::error_code error;
     if (!std::filesystem::exists(keyFile, error)) {
         throw ToolError("no key file at " + keyFile.string());
     }
-    if (settings.connection.server.starts_with("http://") && !isLoopbackUrl(settings.connection.server)) {
+    if (settings.connection.server.starts_with("http://") &&
+        !isLoopbackUrl(settings.connection.server)) {
         std::cerr << "warning: " << settings.connection.server
                   << " is plain HTTP: the token and the sealed referrals cross the network "
                      "unencrypted by TLS; use https://\n";
     }
-    const CoordinatorKeyPair key = loadCoordinatorKey(keyFile, passphraseFile, "; nothing was fetched");
+    const CoordinatorKeyPair key =
+        loadCoordinatorKey(keyFile, passphraseFile, "; nothing was fetched");
 
     PullDirectory dir(settings.out);
     std::error_code noState;
@@ -591,7 +318,8 @@ int runPull(std::span<const std::string> args) {
             killPoint("ledger-appended");
         }
         if (run.output) {
-            const std::string name = outputFileName(run.first, run.last, settings.format, run.epoch);
+            const std::string name =
+                outputFileName(run.first, run.last, settings.format, run.epoch);
             run.output->commit(name);
             run.output.reset();
             run.referralsFile = dir.path() / name;

@@ -62,6 +62,10 @@ has_dep signpost-kiosk libc6 libstdc++6 libsqlite3-0 libsodium23 libglfw3 libcur
     libgl1-mesa-dri polkitd
 has_dep signpost-server libc6 libstdc++6 libsqlite3-0 libsodium23 adduser init-system-helpers
 has_dep signpost-tools libc6 libstdc++6 libsqlite3-0 libsodium23 libcurl4 ca-certificates
+# The server links the sync protocol only, never the kiosk's libcurl client (issue 12).
+case "$(field signpost-server Depends)" in
+    *libcurl*) bad "signpost-server depends on libcurl: it should link signpost_sync_protocol only" ;;
+esac
 ok "Depends: kiosk: $(field signpost-kiosk Depends)"
 ok "Depends: server: $(field signpost-server Depends)"
 ok "Depends: tools: $(field signpost-tools Depends)"

@@ -47,6 +47,24 @@ std::size_t count(std::string_view text) noexcept {
     return result;
 }
 
+std::string_view prefixBytes(std::string_view text, std::size_t bytes) noexcept {
+    if (text.size() <= bytes) {
+        return text;
+    }
+    while (bytes > 0 && isContinuation(text[bytes])) {
+        --bytes;
+    }
+    return text.substr(0, bytes);
+}
+
+std::string_view prefixCodePoints(std::string_view text, std::size_t points) noexcept {
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < points && at < text.size(); ++i) {
+        next(text, at);
+    }
+    return text.substr(0, at);
+}
+
 std::size_t lastLength(std::string_view text) noexcept {
     if (text.empty()) {
         return 0;

@@ -36,6 +36,14 @@ char32_t next(std::string_view text, std::size_t& at) noexcept;
 bool isValid(std::string_view text) noexcept;
 // Number of code points (invalid bytes count one each).
 std::size_t count(std::string_view text) noexcept;
+// True for a byte that continues a sequence (10xxxxxx): never the place to cut a string.
+constexpr bool isContinuation(char byte) noexcept {
+    return (static_cast<unsigned char>(byte) & 0xC0U) == 0x80U;
+}
+// The longest prefix of `text` of at most `bytes` bytes that does not end inside a sequence.
+std::string_view prefixBytes(std::string_view text, std::size_t bytes) noexcept;
+// The first `points` code points of `text` (all of it when it is shorter).
+std::string_view prefixCodePoints(std::string_view text, std::size_t points) noexcept;
 // Byte length of the last code point of `text` (0 for an empty string; 1 for an invalid byte).
 std::size_t lastLength(std::string_view text) noexcept;
 

@@ -1,10 +1,12 @@
 // Signpost — the kiosk's configuration (config/kiosk.toml), typed and validated.
 //
-// Every key is declared once in a table (kiosk_config.cpp, kKeys) with its table, name, the
-// KioskConfig field it fills (whose initialiser below is the default), its rule (type and bounds
-// or allowed values) and help text; that table drives parsing, validation, defaults, the example
-// file's comments and the README's key list, so they cannot drift apart. Adding a key is one row
-// there plus its field here; adding a table is one row in kTables.
+// Every key is declared once, with the config key engine (config_keys.h), in kiosk_config_keys.cpp:
+// its table, name, the KioskConfig field it fills (whose initialiser below is the default), what
+// it allows and its help text. That table drives parsing, validation, defaults, staff saves,
+// remote settings, the example file's comments and the README's key list, so they cannot drift
+// apart. Adding a key is one row there plus its field here; adding a table is one row in its
+// `tables`. The code is split by job: kiosk_config.cpp loads and saves, kiosk_config_docs.cpp
+// writes the documentation, kiosk_config_remote.cpp handles remote settings.
 //
 // A bad value refuses to start with one ConfigError naming the file (as given), the line and
 // the key: `kiosk.toml:12: kiosk.idle_timeout: expected a whole number of seconds from 30 to
@@ -19,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/config/config_keys.h"
 #include "core/config/toml.h"
 
 namespace signpost {
@@ -26,12 +29,6 @@ namespace signpost {
 enum class TextSize { Normal = 0, Large = 1, Largest = 2 };
 const char* toString(TextSize size);  // "normal", "large", "largest"; "" for a value out of range
 std::optional<TextSize> parseTextSize(std::string_view text);  // the inverse; nullopt if unknown
-
-struct ConfigWarning {
-    int line = 0;
-    std::string key;      // "table.key", or "table" for an unknown [table]
-    std::string message;  // "unknown key; it is ignored"
-};
 
 struct KioskConfig {
     // [venue]
@@ -50,7 +47,7 @@ struct KioskConfig {
         "uk"};                                      // is skipped with a log line
     std::string defaultLanguage = "en";            // one of `languages`
     bool allowExit = false;                        // staff panel shows "Exit kiosk" only if true
-    // [hours] (operations): the venue's opening hours, core/operations/opening_hours.h forms
+    // [hours] (operations): the venue's opening hours, core/config/day_hours.h forms
     std::string hoursMonday = "00:00-24:00";       // "09:00-17:00", "09:00-12:30, 13:30-17:00",
     std::string hoursTuesday = "00:00-24:00";      // "closed"; the default is open all day
     std::string hoursWednesday = "00:00-24:00";

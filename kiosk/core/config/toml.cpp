@@ -3,13 +3,12 @@
 #include <toml++/toml.h>
 #include <algorithm>
 #include <cctype>
-#include <charconv>
-#include <cmath>
 #include <optional>
 #include <system_error>
 #include <utility>
 
 #include "core/common/text_util.h"
+#include "core/common/utf8.h"
 
 namespace signpost {
 
@@ -73,7 +72,7 @@ std::size_t byteOffset(std::string_view text, const std::vector<std::size_t>& st
     }
     for (toml::source_index column = 1; column < position.column && at < text.size(); ++column) {
         ++at;
-        while (at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) {
+        while (at < text.size() && utf8::isContinuation(text[at])) {
             ++at;
         }
     }
@@ -267,46 +266,6 @@ TomlValue toValue(const toml::node& node, std::string_view text,
             break;
     }
     return TomlTableValue{};
-}
-
-void appendEscaped(std::string& out, std::string_view text) {
-    static const char digits[] = "0123456789ABCDEF";
-    out += '"';
-    for (char c : text) {
-        const auto u = static_cast<unsigned char>(c);
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\b':
-                out += "\\b";
-                break;
-            case '\f':
-                out += "\\f";
-                break;
-            default:
-                if (u < 0x20 || u == 0x7F) {
-                    out += "\\u00";
-                    out += digits[u >> 4];
-                    out += digits[u & 0xF];
-                } else {
-                    out += c;
-                }
-        }
-    }
-    out += '"';
 }
 
 bool isBlank(std::string_view line) {
@@ -557,60 +516,6 @@ void TomlDocument::set(std::string_view table, std::string_view key, const TomlV
                           "cannot be written here without changing other keys (not changed)");
     }
     *this = std::move(edited);
-}
-
-std::string formatTomlValue(const TomlValue& value) {
-    struct Formatter {
-        std::string operator()(bool b) const { return b ? "true" : "false"; }
-        std::string operator()(std::int64_t i) const { return std::to_string(i); }
-        std::string operator()(double d) const {
-            if (std::isnan(d)) {
-                return "nan";
-            }
-            if (std::isinf(d)) {
-                return d < 0 ? "-inf" : "inf";
-            }
-            char buffer[64];
-            const auto [ptr, error] = std::to_chars(buffer, buffer + sizeof buffer, d);
-            std::string out(buffer, error == std::errc() ? ptr : buffer);
-            // Shortest form may be "1" or "1e+20": TOML needs ".0" or an exponent with digits.
-            if (out.find_first_of(".e") == std::string::npos) {
-                out += ".0";
-            }
-            return out;
-        }
-        std::string operator()(const std::string& s) const {
-            std::string out;
-            appendEscaped(out, s);
-            return out;
-        }
-        std::string operator()(const TomlArray& items) const {
-            std::string out = "[";
-            for (std::size_t i = 0; i < items.size(); ++i) {
-                out += (i > 0 ? ", " : "") + std::visit(*this, items[i]);
-            }
-            return out + "]";
-        }
-        std::string operator()(const TomlTableValue& table) const {
-            if (table.items.empty()) {
-                return "{}";
-            }
-            std::string out = "{ ";
-            for (std::size_t i = 0; i < table.items.size(); ++i) {
-                const std::string& key = table.items[i].key;
-                std::string written = key;
-                if (!isBareTomlKey(key)) {
-                    written.clear();
-                    appendEscaped(written, key);
-                }
-                out +=
-                    (i > 0 ? ", " : "") + written + " = " + std::visit(*this, table.items[i].value);
-            }
-            return out + " }";
-        }
-        std::string operator()(const TomlDateTime& when) const { return when.text; }
-    };
-    return std::visit(Formatter{}, value);
 }
 
 }  // namespace signpost

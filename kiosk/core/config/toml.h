@@ -12,9 +12,9 @@
 //     position), so every comment, blank line and the rest of the file stay byte for byte.
 //     toml++'s own writer reformats the whole document (and drops comments), which is why this
 //     small setter exists. parse(text).toString() == text, byte for byte.
-// formatTomlValue() is ours too: it writes the exact layout the example configs and the README's
-// generated tables show (["en", "pl"], shortest round-trip floats), which toml++'s formatter
-// does not ('en' literal strings, padded brackets, 17-digit floats).
+// formatTomlValue() (toml_format.cpp) is ours too: it writes the exact layout the example
+// configs and the README's generated tables show (["en", "pl"], shortest round-trip floats),
+// which toml++'s formatter does not ('en' literal strings, padded brackets, 17-digit floats).
 //
 // Thread-safety: value types; not safe for concurrent mutation.
 #pragma once

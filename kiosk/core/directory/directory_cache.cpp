@@ -7,6 +7,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "core/common/utf8.h"
 #include "core/directory/directory_rows.h"
 #include "core/directory/schedule.h"
 
@@ -39,7 +40,7 @@ std::string reversedCodePoints(std::string_view text) {
     std::size_t end = text.size();
     while (end > 0) {
         std::size_t start = end - 1;
-        while (start > 0 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) {
+        while (start > 0 && utf8::isContinuation(text[start])) {
             --start;
         }
         reversed.append(text, start, end - start);

@@ -148,6 +148,17 @@ const char* scheduleColumns() {
            "wkst, bymonthday";
 }
 
+const char* termColumns() {
+    return "t.id, t.code, t.name, t.description, t.parent_id, t.taxonomy, t.term_uri, t.keywords";
+}
+
+TaxonomyTerm readTermRow(const Statement& row, int first) {
+    return {row.columnText(first),     row.columnText(first + 1),
+            row.columnText(first + 2), row.columnText(first + 3),
+            row.columnText(first + 4), row.columnText(first + 5),
+            row.columnText(first + 6), splitKeywords(row.columnTextView(first + 7))};
+}
+
 std::optional<ScheduleRule> readScheduleRow(const Statement& row, int first) {
     ScheduleRule rule;
     try {

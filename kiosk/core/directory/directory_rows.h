@@ -19,8 +19,6 @@ namespace signpost::directory_detail {
 // 3: marks are letters in the index (Bengali, Gurmukhi), foldLetters() folds Arabic script and
 // writes Chinese as bigrams (search_text.h).
 inline constexpr int kSchemaVersion = 3;
-// The vocabulary whose terms are the kiosk's needs.
-inline constexpr std::string_view kNeedsVocabulary = "signpost-needs";
 
 // CREATE statements for a new directory database (run once, in a transaction).
 const char* directorySchemaSql();
@@ -28,6 +26,12 @@ const char* directorySchemaSql();
 // The schedules table's rule columns in the order readScheduleRow() reads them from `first`.
 const char* scheduleColumns();
 std::optional<ScheduleRule> readScheduleRow(const Statement& row, int first);
+
+// The taxonomy_terms columns (table alias `t`) in the order readTermRow() reads them from
+// `first`; kTermColumnCount of them.
+const char* termColumns();
+inline constexpr int kTermColumnCount = 8;
+TaxonomyTerm readTermRow(const Statement& row, int first);
 
 // Keywords are stored in one column, separated by U+001F (a character no keyword contains).
 std::string joinKeywords(const std::vector<std::string>& keywords);

@@ -39,6 +39,9 @@
 // (about 150 bytes a service, 1.5 MB for 10k); it is built on first use (20-50 ms for 10k) and
 // dropped after this store's writes or when refreshIfChanged() sees another connection's commit.
 //
+// Implemented in directory_store.cpp (opening, writes, reads), directory_search.cpp (search) and
+// directory_recovery.cpp (verify, openOrRebuild), sharing directory_store_impl.h.
+//
 // Thread-safety: one DirectoryStore per thread. The kiosk's UI thread owns one; the sync thread
 // opens its own connection to apply updates (SQLite WAL lets the UI keep reading meanwhile).
 // Throws StorageError on database failures, ImportError on bad import data.

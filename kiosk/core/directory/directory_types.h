@@ -92,7 +92,10 @@ struct Location {
     std::string transportation;              // "Buses 86 and 111 stop outside"
 };
 
-// A need or other taxonomy term. Needs are the terms of vocabulary "signpost-needs".
+// The vocabulary whose terms are the kiosk's needs.
+inline constexpr std::string_view kNeedsVocabulary = "signpost-needs";
+
+// A need or other taxonomy term. Needs are the terms of vocabulary kNeedsVocabulary.
 struct TaxonomyTerm {
     std::string id;
     std::string code;         // stable short code, e.g. "feeling-lonely"

@@ -1,9 +1,13 @@
-// Signpost — writing DirectoryData back as Signpost's flat HSDS-shaped document (toHsdsJson).
+// Signpost — toHsdsJson(): DirectoryData written as Signpost's flat HSDS-shaped document
+// (hsds_export.h), built with nlohmann::json. Schedules are written with schedule.h's HSDS field
+// formatters, so what is written is exactly what the importer's parsers read back; fields at
+// their default are left out, as the importer defaults them again.
+#include "core/directory/hsds_export.h"
+
 #include <nlohmann/json.hpp>
 
 #include <unordered_map>
 
-#include "core/directory/hsds_import.h"
 #include "core/directory/schedule.h"
 
 namespace signpost {
@@ -11,8 +15,6 @@ namespace signpost {
 using nlohmann::json;
 
 namespace {
-
-constexpr const char* kNeedsVocabulary = "signpost-needs";
 
 json scheduleJson(const ScheduleRule& rule) {
     json out = {{"freq", formatFrequency(rule.frequency)},

@@ -1,7 +1,5 @@
 #include "core/directory/hsds_fields.h"
 
-#include <cmath>
-
 namespace signpost::hsds_detail {
 
 std::string quotedValue(std::string_view text) {
@@ -14,27 +12,6 @@ std::string quotedValue(std::string_view text) {
         result += "...";
     }
     return result + "\"";
-}
-
-const char* typeName(const json& value) {
-    switch (value.type()) {
-        case json::value_t::null:
-            return "null";
-        case json::value_t::boolean:
-            return "a boolean";
-        case json::value_t::number_integer:
-        case json::value_t::number_unsigned:
-        case json::value_t::number_float:
-            return "a number";
-        case json::value_t::string:
-            return "a string";
-        case json::value_t::array:
-            return "an array";
-        case json::value_t::object:
-            return "an object";
-        default:
-            return "something else";
-    }
 }
 
 std::string recordName(std::string_view collection, std::size_t index, const json& element) {
@@ -69,42 +46,40 @@ void ImportLog::skipped(const ImportError& error, const std::string& recordId) {
         ImportProblem{error.recordPath(), recordId, field, rest, ImportEffect::RecordSkipped});
 }
 
+JsonFields Fields::makeFields(const json& object, const std::string& record, std::string path) {
+    try {
+        return JsonFields(object, std::move(path));
+    } catch (const JsonFieldError& error) {
+        throw ImportError(record, error.what());
+    }
+}
+
 Fields::Fields(const json& object, std::string record, std::string prefix, std::string recordId)
-    : m_object(object),
+    : Fields(object, std::move(record),
+             prefix.ends_with('.') ? prefix.substr(0, prefix.size() - 1) : prefix,
+             std::move(recordId), AtPath{}) {}
+
+Fields::Fields(const json& object, std::string record, std::string path, std::string recordId,
+               AtPath)
+    : m_fields(makeFields(object, record, std::move(path))),
       m_record(std::move(record)),
-      m_prefix(std::move(prefix)),
       m_recordId(std::move(recordId)) {}
 
 void Fields::fail(std::string_view field, const std::string& problem) const {
-    throw ImportError(m_record, m_prefix + std::string(field) + ": " + problem);
+    throw ImportError(m_record, path(field) + ": " + problem);
 }
 
 void Fields::soft(ImportLog& log, std::string_view field, const std::string& problem,
                   ImportEffect effect) const {
-    log.report(m_record, m_recordId, m_prefix + std::string(field), problem, effect);
-}
-
-const json* Fields::find(const char* key) const {
-    auto it = m_object.find(key);
-    if (it == m_object.end() || it->is_null()) {
-        return nullptr;
-    }
-    return &*it;
+    log.report(m_record, m_recordId, path(field), problem, effect);
 }
 
 std::string Fields::text(const char* key, bool required) const {
-    const json* value = find(key);
-    if (value == nullptr) {
-        if (required) {
-            fail(key, "required field is missing");
-        }
-        return {};
+    if (!required) {
+        return read([key](const JsonFields& f) { return f.optionalString(key).value_or(""); });
     }
-    if (!value->is_string()) {
-        fail(key, std::string("expected a string, got ") + typeName(*value));
-    }
-    std::string result = value->get<std::string>();
-    if (required && result.find_first_not_of(" \t\r\n") == std::string::npos) {
+    std::string result = read([key](const JsonFields& f) { return f.string(key); });
+    if (result.find_first_not_of(" \t\r\n") == std::string::npos) {
         fail(key, "must not be empty");
     }
     return result;
@@ -112,63 +87,23 @@ std::string Fields::text(const char* key, bool required) const {
 
 const json& Fields::array(const char* key) const {
     static const json kEmpty = json::array();
-    const json* value = find(key);
-    if (value == nullptr) {
-        return kEmpty;
-    }
-    if (!value->is_array()) {
-        fail(key, std::string("expected an array, got ") + typeName(*value));
-    }
-    return *value;
+    const json* value = read([key](const JsonFields& f) { return f.optionalArray(key); });
+    return value == nullptr ? kEmpty : *value;
 }
 
 std::optional<double> Fields::number(const char* key) const {
-    const json* value = find(key);
-    if (value == nullptr) {
-        return std::nullopt;
-    }
-    if (!value->is_number()) {
-        fail(key, std::string("expected a number, got ") + typeName(*value));
-    }
-    const double result = value->get<double>();
-    if (!std::isfinite(result)) {
-        fail(key, "expected a finite number");
-    }
-    return result;
+    return read([key](const JsonFields& f) { return f.optionalNumber(key); });
 }
 
 std::optional<long long> Fields::integer(const char* key, long long minimum,
                                          long long maximum) const {
-    const json* value = find(key);
-    if (value == nullptr) {
-        return std::nullopt;
-    }
-    long long result = 0;
-    if (value->is_number_integer()) {
-        result = value->get<long long>();
-    } else if (value->is_number_float() && std::isfinite(value->get<double>()) &&
-               value->get<double>() == std::floor(value->get<double>()) &&
-               std::abs(value->get<double>()) < 1e15) {
-        result = static_cast<long long>(value->get<double>());
-    } else {
-        fail(key, std::string("expected a whole number, got ") + typeName(*value));
-    }
-    if (result < minimum || result > maximum) {
-        fail(key, "must be between " + std::to_string(minimum) + " and " + std::to_string(maximum) +
-                      ", got " + std::to_string(result));
-    }
-    return result;
+    const IntegerLimits limits{.min = minimum, .max = maximum, .acceptWholeFloats = true};
+    const auto value = read([&](const JsonFields& f) { return f.optionalInteger(key, limits); });
+    return value ? std::optional<long long>(*value) : std::nullopt;
 }
 
 std::optional<bool> Fields::boolean(const char* key) const {
-    const json* value = find(key);
-    if (value == nullptr) {
-        return std::nullopt;
-    }
-    if (!value->is_boolean()) {
-        fail(key, std::string("expected true or false, got ") + typeName(*value));
-    }
-    return value->get<bool>();
+    return read([key](const JsonFields& f) { return f.optionalBoolean(key); });
 }
 
 std::optional<CivilDate> Fields::date(const char* key) const {
@@ -209,19 +144,11 @@ std::string Fields::email(const char* key) const {
 }
 
 Fields Fields::child(const json& element, std::string_view arrayKey, std::size_t index) const {
-    const std::string childPrefix =
-        m_prefix + std::string(arrayKey) + "[" + std::to_string(index) + "]";
-    if (!element.is_object()) {
-        throw ImportError(m_record, childPrefix + ": expected an object, got " + typeName(element));
-    }
-    return Fields(element, m_record, childPrefix + ".", m_recordId);
+    return Fields(element, m_record, jsonElementPath(path(arrayKey), index), m_recordId, AtPath{});
 }
 
 Fields Fields::nested(const json& element, std::string_view key) const {
-    if (!element.is_object()) {
-        fail(key, std::string("expected an object, got ") + typeName(element));
-    }
-    return Fields(element, m_record, m_prefix + std::string(key) + ".", m_recordId);
+    return Fields(element, m_record, path(key), m_recordId, AtPath{});
 }
 
 }  // namespace signpost::hsds_detail

@@ -1,8 +1,11 @@
 // Signpost — reading the fields of one HSDS record (internal to the directory module).
 //
 // Fields names the record and the field in every error it throws ("services[3] (id \"x\"):
-// schedules[0].opens_at: ..."). Problems that do not stop a record (a field that cannot be
-// honoured) go to an ImportLog: collected in lenient imports, thrown at once in strict ones.
+// schedules[0].opens_at: ..."). It reads through the one JSON field reader
+// (core/common/json_fields.h), adding what HSDS needs on top: the record in each ImportError,
+// required text that is not blank, dates, web and email addresses. Problems that do not stop a
+// record (a field that cannot be honoured) go to an ImportLog: collected in lenient imports,
+// thrown at once in strict ones.
 //
 // Thread-safety: one Fields / ImportLog per import, on one thread.
 #pragma once
@@ -14,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/common/json_fields.h"
 #include "core/directory/directory_types.h"
 #include "core/directory/hsds_import.h"
 
@@ -23,8 +27,10 @@ using nlohmann::json;
 
 // "\"text\"" cut to 60 characters, on one line: data quoted in messages.
 std::string quotedValue(std::string_view text);
-// "a string", "an array", ... for messages.
-const char* typeName(const json& value);
+// "a string", "an array", ... for messages (jsonTypeName).
+inline const char* typeName(const json& value) {
+    return jsonTypeName(value);
+}
 // "services[41] (id "svc-food-042")", or without the id when it is unusable.
 std::string recordName(std::string_view collection, std::size_t index, const json& element);
 
@@ -43,8 +49,11 @@ private:
     std::vector<ImportProblem> m_problems;
 };
 
+// Every read throws ImportError(record, "PATH: PROBLEM"); the problems are json_fields.h's.
 class Fields {
 public:
+    // `object` (which must be a JSON object, else ImportError) is read at `prefix` ("" or
+    // "schedules[0]."); it must outlive this Fields and the Fields made from it.
     Fields(const json& object, std::string record, std::string prefix = "",
            std::string recordId = "");
 
@@ -54,12 +63,14 @@ public:
               ImportEffect effect) const;
     const std::string& record() const { return m_record; }
     const std::string& recordId() const { return m_recordId; }
-    std::string path(std::string_view field) const { return m_prefix + std::string(field); }
-    const json& object() const { return m_object; }
+    std::string path(std::string_view field) const { return m_fields.field(field); }
+    const json& object() const { return m_fields.object(); }
 
     // Absent and null both read as "not given".
-    const json* find(const char* key) const;
+    const json* find(const char* key) const { return m_fields.find(key); }
+    // Required: missing, null or blank throws. Optional: "" when not given.
     std::string text(const char* key, bool required = false) const;
+    // An empty array when not given.
     const json& array(const char* key) const;
     std::optional<double> number(const char* key) const;
     // Whole numbers; 12.0 is accepted as 12 (HSDS types ages and intervals as "number").
@@ -74,9 +85,21 @@ public:
     Fields nested(const json& element, std::string_view key) const;
 
 private:
-    const json& m_object;
+    struct AtPath {};
+    Fields(const json& object, std::string record, std::string path, std::string recordId, AtPath);
+    // Runs a JsonFields read, turning its JsonFieldError into this record's ImportError.
+    template <class Read>
+    auto read(Read&& read) const {
+        try {
+            return read(m_fields);
+        } catch (const JsonFieldError& error) {
+            throw ImportError(m_record, error.what());
+        }
+    }
+    static JsonFields makeFields(const json& object, const std::string& record, std::string path);
+
+    JsonFields m_fields;
     std::string m_record;
-    std::string m_prefix;
     std::string m_recordId;
 };
 

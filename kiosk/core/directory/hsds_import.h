@@ -21,6 +21,11 @@
 // parseHsdsJson() is the strict form for Signpost's own documents: the first problem of any kind
 // throws ImportError and nothing is returned.
 //
+// The writer of Signpost's shape, toHsdsJson(), is hsds_export.h. This reader is split by
+// concern: hsds_import.cpp (the document: shapes, duplicates, references, strict or lenient),
+// hsds_records.cpp (phones, terms, organisations, locations) and hsds_service.cpp (services),
+// with hsds_shape.h (flattening ORUK's nesting), hsds_fields.h and hsds_schedule.h beside them.
+//
 // Thread-safety: pure functions.
 #pragma once
 
@@ -101,9 +106,5 @@ ImportResult importHsds(std::string_view jsonText, const ImportOptions& options 
 DirectoryData parseHsdsJson(std::string_view jsonText);
 // Reads a file and parses it; a file that cannot be read throws ImportError naming the path.
 DirectoryData loadHsdsFile(const std::filesystem::path& path);
-
-// Serialises back to Signpost's flat shape (the synthetic generator, the server's snapshots and
-// deltas). parseHsdsJson(toHsdsJson(d)) == d for every field Signpost keeps.
-std::string toHsdsJson(const DirectoryData& data);
 
 }  // namespace signpost

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/common/text_util.h"
+
 namespace signpost {
 
 namespace {
@@ -84,28 +86,10 @@ constexpr Language kLanguages[] = {
     {"sr", "srp", "", "Serbian", ""},
 };
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](char c) {
-        return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    });
-    return out;
-}
-
-std::string_view trimmed(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-        text.remove_suffix(1);
-    }
-    return text;
-}
-
 }  // namespace
 
 std::optional<std::string> normaliseLanguageCode(std::string_view code) {
-    code = trimmed(code);
+    code = trim(code);
     const bool letters =
         code.size() >= 2 && code.size() <= 3 && std::all_of(code.begin(), code.end(), [](char c) {
             return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -113,7 +97,7 @@ std::optional<std::string> normaliseLanguageCode(std::string_view code) {
     if (!letters) {
         return std::nullopt;
     }
-    const std::string low = lower(code);
+    const std::string low = asciiLower(code);
     for (const Language& language : kLanguages) {
         if (low == language.code || low == language.alpha3 ||
             (!language.alpha3b.empty() && low == language.alpha3b)) {
@@ -124,16 +108,16 @@ std::optional<std::string> normaliseLanguageCode(std::string_view code) {
 }
 
 std::optional<std::string> languageCodeForName(std::string_view name) {
-    std::string_view text = trimmed(name);
+    std::string_view text = trim(name);
     // "Polish (Polski)": the part before a bracket is the English name.
     if (const std::size_t bracket = text.find('(');
         bracket != std::string_view::npos && bracket > 0) {
-        text = trimmed(text.substr(0, bracket));
+        text = trim(text.substr(0, bracket));
     }
-    const std::string low = lower(text);
+    const std::string low = asciiLower(text);
     for (const Language& language : kLanguages) {
-        if (low == lower(language.name) ||
-            (!language.other.empty() && low == lower(language.other))) {
+        if (low == asciiLower(language.name) ||
+            (!language.other.empty() && low == asciiLower(language.other))) {
             return std::string(language.code);
         }
     }

@@ -3,20 +3,13 @@
 #include <algorithm>
 
 #include "core/common/atomic_file.h"
+#include "core/common/text_util.h"
 #include "core/config/toml.h"
 #include "core/directory/stable_id.h"
 
 namespace signpost {
 
 namespace {
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](char c) {
-        return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    });
-    return out;
-}
 
 bool isNeedCode(std::string_view code) {
     return !code.empty() && code.size() <= 60 && std::all_of(code.begin(), code.end(), [](char c) {
@@ -111,7 +104,7 @@ NeedsMapping NeedsMapping::parse(std::string_view text, const std::string& fileN
         }
         const std::size_t index = mapping.m_needs.size();
         for (const std::string& term : need.terms) {
-            auto& needs = mapping.m_byKey[lower(term)];
+            auto& needs = mapping.m_byKey[asciiLower(term)];
             if (std::find(needs.begin(), needs.end(), index) == needs.end()) {
                 needs.push_back(index);
             }
@@ -147,7 +140,7 @@ std::vector<std::string> NeedsMapping::needsFor(const TaxonomyTerm& term) const 
         if (key.empty()) {
             return;
         }
-        if (auto it = m_byKey.find(lower(key)); it != m_byKey.end()) {
+        if (auto it = m_byKey.find(asciiLower(key)); it != m_byKey.end()) {
             hits.insert(hits.end(), it->second.begin(), it->second.end());
         }
     };
@@ -175,7 +168,7 @@ std::vector<TaxonomyTerm> NeedsMapping::needTerms() const {
         term.code = need.code;
         term.name = need.name;
         term.description = need.description;
-        term.taxonomy = "signpost-needs";
+        term.taxonomy = std::string(kNeedsVocabulary);
         term.termUri = need.termUri;
         term.keywords = need.keywords;
         terms.push_back(std::move(term));

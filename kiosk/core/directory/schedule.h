@@ -1,6 +1,9 @@
 // Signpost — opening schedules: is a service open at a local time, and what its hours are in
 // plain words ("Tuesdays 10am–12pm", "First Monday of the month, 6pm–8pm").
 //
+// Implemented in three files: schedule.cpp (open or not, on which days), schedule_fields.cpp
+// (HSDS's schedule fields read and written) and schedule_words.cpp (the hours in words).
+//
 // Thread-safety: pure functions.
 #pragma once
 
@@ -34,7 +37,7 @@ struct ClockTime {
 };
 
 // Parses HSDS schedule fields. Each throws std::invalid_argument with a short reason.
-std::vector<ByDay> parseByDay(std::string_view byday);   // "MO,TU", "1MO", "-1FR"; "" = every day
+std::vector<ByDay> parseByDay(std::string_view byday);  // "MO,TU", "1MO", "-1FR"; "" = every day
 int parseClockMinutes(std::string_view hhmm);     // "09:30" or "09:30:00" -> 570; "24:00" -> 1440
                                                   // (non-zero seconds and zones refused)
 ClockTime parseClockTime(std::string_view text);  // as above, zones allowed; seconds must be 0
@@ -44,7 +47,7 @@ unsigned parseWeekday(std::string_view code);             // "MO".."SU" -> 1..7 
 // The inverse forms, as HSDS writes them: "1MO,-1FR" ("" for every day), "09:30", "WEEKLY",
 // "1,15,-1".
 std::string formatByDay(const std::vector<ByDay>& days);
-std::string formatClockHhmm(int minutesOfDay);            // 0..1440 -> "00:00".."24:00"
+std::string formatClockHhmm(int minutesOfDay);  // 0..1440 -> "00:00".."24:00"
 std::string_view formatFrequency(ScheduleFrequency frequency);
 std::string formatByMonthDay(const std::vector<int>& days);
 std::string_view formatWeekday(unsigned isoWeekday);  // 1..7 -> "MO".."SU"

@@ -1,3 +1,4 @@
+#include "core/common/utf8.h"
 #include "core/directory/search_plan.h"
 
 #include <algorithm>
@@ -24,7 +25,7 @@ std::string_view withoutArabicArticle(std::string_view word) {
     for (const std::string_view article :
          {"\u0628\u0627\u0644", "\u0648\u0627\u0644", "\u0641\u0627\u0644", "\u0643\u0627\u0644",
           "\u0627\u0644", "\u0644\u0644"}) {
-        if (startsWith(word, article) && utf8Length(word) >= utf8Length(article) + 2) {
+        if (startsWith(word, article) && utf8::count(word) >= utf8::count(article) + 2) {
             return word.substr(article.size());
         }
     }
@@ -58,17 +59,17 @@ WordMatch wordMatchAsTyped(const SearchToken& typed, std::string_view word) {
         }
         // Typing the start of a Chinese word ("孤独" -> 孤独感; one character is too little to
         // name anything), or the word inside a run ("我很孤独").
-        if (utf8Length(typed.text) >= 2 && startsWith(word, typed.text)) {
+        if (utf8::count(typed.text) >= 2 && startsWith(word, typed.text)) {
             return WordMatch::Prefix;
         }
-        return utf8Length(word) >= 2 && typed.text.find(word) != std::string::npos
+        return utf8::count(word) >= 2 && typed.text.find(word) != std::string::npos
                    ? WordMatch::Other
                    : WordMatch::None;
     }
-    if (utf8Length(typed.text) >= 3 && startsWith(word, typed.text)) {
+    if (utf8::count(typed.text) >= 3 && startsWith(word, typed.text)) {
         return WordMatch::Prefix;  // still typing it: "samot" -> samotność
     }
-    if (utf8Length(word) >= 4 && startsWith(typed.text, word)) {
+    if (utf8::count(word) >= 4 && startsWith(typed.text, word)) {
         return WordMatch::Other;  // a longer form: "debts" -> debt, "samotności" -> samotność
     }
     return WordMatch::None;
@@ -79,15 +80,15 @@ bool slipMatches(const SearchToken& typed, std::string_view word) {
     if (typed.cjk || isCjkToken(word)) {
         return false;
     }
-    const std::size_t length = utf8Length(typed.text);
+    const std::size_t length = utf8::count(typed.text);
     if (length < kMinSlipLength) {
         return false;
     }
     if (editDistance(typed.text, word, 1) <= 1) {
         return true;
     }
-    return !typed.finished && utf8Length(word) > length &&
-           editDistance(typed.text, codePointPrefix(word, length), 1) <= 1;
+    return !typed.finished && utf8::count(word) > length &&
+           editDistance(typed.text, utf8::prefixCodePoints(word, length), 1) <= 1;
 }
 
 // Does need phrase `phrase` match the typed words starting at `first`? A phrase of several words
@@ -139,7 +140,7 @@ int addPhrase(QueryPlan& plan, std::string phrase) {
 
 std::vector<std::string> slipVariants(const Cache& c, std::string_view word, bool finished,
                                       std::size_t limit) {
-    const std::size_t length = utf8Length(word);
+    const std::size_t length = utf8::count(word);
     if (length < kMinSlipLength || isCjkToken(word) || c.terms.anyStartsWith(word)) {
         return {};
     }
@@ -153,21 +154,21 @@ std::vector<std::string> slipVariants(const Cache& c, std::string_view word, boo
     };
     std::vector<Candidate> candidates;
     auto consider = [&](std::string_view term) {
-        const std::size_t termLength = utf8Length(term);
+        const std::size_t termLength = utf8::count(term);
         if (termLength + 1 >= length && termLength <= length + 1 &&
             editDistance(word, term, 1) <= 1) {
             candidates.push_back({1, true, term});
         } else if (!finished && termLength > length) {
             int best = 2;
             for (const std::size_t cut : {length - 1, length, length + 1}) {
-                best = std::min(best, editDistance(word, codePointPrefix(term, cut), 1));
+                best = std::min(best, editDistance(word, utf8::prefixCodePoints(term, cut), 1));
             }
             if (best <= 1) {
                 candidates.push_back({best + 1, false, term});
             }
         }
     };
-    const std::string_view head = codePointPrefix(word, k);
+    const std::string_view head = utf8::prefixCodePoints(word, k);
     for (std::size_t i = c.terms.lowerBound(head);
          i < c.terms.size() && startsWith(c.terms.at(i), head); ++i) {
         consider(c.terms.at(i));
@@ -181,7 +182,7 @@ std::vector<std::string> slipVariants(const Cache& c, std::string_view word, boo
             continue;
         }
         const std::string_view term = c.terms.at(at);
-        const std::size_t termLength = utf8Length(term);
+        const std::size_t termLength = utf8::count(term);
         if (termLength + 1 >= length && termLength <= length + 1 &&
             editDistance(word, term, 1) <= 1) {
             candidates.push_back(
@@ -208,7 +209,7 @@ QueryPlan planQuery(const std::vector<SearchToken>& tokens, const Cache& c) {
     plan.groups.resize(tokens.size());
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         QueryGroup& group = plan.groups[i];
-        group.typedLength = utf8Length(tokens[i].text);
+        group.typedLength = utf8::count(tokens[i].text);
         group.phrases.push_back(addPhrase(plan, phraseFor(tokens[i])));
     }
     // Needs named in any language: each phrase tried at each position.

@@ -10,6 +10,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/common/utf8.h"
 #include "core/storage/database.h"
 
 namespace signpost {
@@ -80,16 +81,6 @@ constexpr std::array<std::string_view, 164> kStopWordsAsTyped = {
     // Somali
     "iyo", "ee", "ku", "ka", "u", "waxaan", "baahanahay", "caawimo", "rabaa", "xagee", "sidee"};
 
-// At most `bytes` bytes of `text`, never ending inside a UTF-8 sequence.
-std::string_view utf8Prefix(std::string_view text, std::size_t bytes) {
-    if (text.size() <= bytes) {
-        return text;
-    }
-    while (bytes > 0 && (static_cast<unsigned char>(text[bytes]) & 0xC0) == 0x80) {
-        --bytes;
-    }
-    return text.substr(0, bytes);
-}
 
 bool isStopWord(std::string_view word);
 
@@ -101,52 +92,7 @@ constexpr std::size_t kMaxInputBytes = 512;
 
 namespace {
 
-void appendUtf8(std::string& out, char32_t c) {
-    if (c < 0x80) {
-        out += static_cast<char>(c);
-    } else if (c < 0x800) {
-        out += static_cast<char>(0xC0 | (c >> 6));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-        out += static_cast<char>(0xE0 | (c >> 12));
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (c >> 18));
-        out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    }
-}
 
-// Decodes one code point at `at` (advancing it); malformed bytes come back as U+FFFD.
-char32_t nextCodePoint(std::string_view text, std::size_t& at) {
-    const auto lead = static_cast<unsigned char>(text[at++]);
-    if (lead < 0x80) {
-        return lead;
-    }
-    int extra = 0;
-    char32_t c = 0;
-    if ((lead & 0xE0) == 0xC0) {
-        extra = 1;
-        c = lead & 0x1F;
-    } else if ((lead & 0xF0) == 0xE0) {
-        extra = 2;
-        c = lead & 0x0F;
-    } else if ((lead & 0xF8) == 0xF0) {
-        extra = 3;
-        c = lead & 0x07;
-    } else {
-        return 0xFFFD;
-    }
-    for (int i = 0; i < extra; ++i) {
-        if (at >= text.size() || (static_cast<unsigned char>(text[at]) & 0xC0) != 0x80) {
-            return 0xFFFD;
-        }
-        c = (c << 6) | (static_cast<unsigned char>(text[at++]) & 0x3Fu);
-    }
-    return c;
-}
 
 bool isCjk(char32_t c) {
     return (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
@@ -244,22 +190,22 @@ std::string foldText(std::string_view text, CjkForm cjk) {
         result += ' ';
         if (cjk == CjkForm::Runs || run.size() == 1) {
             for (char32_t c : run) {
-                appendUtf8(result, c);
+                utf8::append(result, c);
             }
         } else {
             for (std::size_t i = 0; i + 1 < run.size(); ++i) {
-                appendUtf8(result, run[i]);
-                appendUtf8(result, run[i + 1]);
+                utf8::append(result, run[i]);
+                utf8::append(result, run[i + 1]);
                 result += ' ';
             }
-            appendUtf8(result, run.back());
+            utf8::append(result, run.back());
         }
         result += ' ';
         run.clear();
     };
     std::size_t at = 0;
     while (at < folded.size()) {
-        const char32_t c = nextCodePoint(folded, at);
+        const char32_t c = utf8::next(folded, at);
         if (isCjk(c)) {
             run.push_back(c);
             continue;
@@ -270,7 +216,7 @@ std::string foldText(std::string_view text, CjkForm cjk) {
         if (!latin.empty()) {
             result += latin;
         } else if (const char32_t mapped = foldScriptLetter(c); mapped != 0) {
-            appendUtf8(result, mapped);
+            utf8::append(result, mapped);
         }
     }
     flushRun();
@@ -289,13 +235,13 @@ std::string foldQueryText(std::string_view text) {
 
 bool isCjkToken(std::string_view token) {
     std::size_t at = 0;
-    return !token.empty() && isCjk(nextCodePoint(token, at));
+    return !token.empty() && isCjk(utf8::next(token, at));
 }
 
 std::vector<std::string> cjkBigrams(std::string_view run) {
     std::vector<char32_t> characters;
     for (std::size_t at = 0; at < run.size();) {
-        characters.push_back(nextCodePoint(run, at));
+        characters.push_back(utf8::next(run, at));
     }
     std::vector<std::string> bigrams;
     if (characters.size() == 1) {
@@ -303,30 +249,18 @@ std::vector<std::string> cjkBigrams(std::string_view run) {
     }
     for (std::size_t i = 0; i + 1 < characters.size(); ++i) {
         std::string pair;
-        appendUtf8(pair, characters[i]);
-        appendUtf8(pair, characters[i + 1]);
+        utf8::append(pair, characters[i]);
+        utf8::append(pair, characters[i + 1]);
         bigrams.push_back(std::move(pair));
     }
     return bigrams;
 }
 
-std::size_t utf8Length(std::string_view text) {
-    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
-}
 
-std::string_view codePointPrefix(std::string_view text, std::size_t count) {
-    std::size_t at = 0;
-    for (std::size_t i = 0; i < count && at < text.size(); ++i) {
-        nextCodePoint(text, at);
-    }
-    return text.substr(0, at);
-}
 
 std::string_view codePointSuffix(std::string_view text, std::size_t count) {
-    const std::size_t total = utf8Length(text);
-    const std::string_view head = codePointPrefix(text, total > count ? total - count : 0);
+    const std::size_t total = utf8::count(text);
+    const std::string_view head = utf8::prefixCodePoints(text, total > count ? total - count : 0);
     return text.substr(head.size());
 }
 
@@ -349,13 +283,13 @@ bool isStopWord(std::string_view word) {
             std::string plain;
             char32_t base = 0;
             for (std::size_t at = 0; at < decomposed.size();) {
-                const char32_t c = nextCodePoint(decomposed, at);
+                const char32_t c = utf8::next(decomposed, at);
                 const bool latinBase = base < 0x0250 || (base >= 0x1E00 && base <= 0x1EFF);
                 if (c >= 0x0300 && c <= 0x036F && latinBase) {
                     continue;
                 }
                 base = c;
-                appendUtf8(plain, c);
+                utf8::append(plain, c);
             }
             words.push_back(plain);
         }
@@ -412,7 +346,7 @@ std::vector<SearchToken> SearchTokenizer::tokens(std::string_view text) const {
         std::vector<SearchToken> tokens;
         std::vector<int> ends;
     } collector;
-    const std::string folded = foldQueryText(utf8Prefix(text, kMaxInputBytes));
+    const std::string folded = foldQueryText(utf8::prefixBytes(text, kMaxInputBytes));
     auto callback = [](void* context, int /*flags*/, const char* token, int length, int /*start*/,
                        int end) -> int {
         auto* into = static_cast<Collector*>(context);
@@ -431,7 +365,7 @@ std::vector<SearchToken> SearchTokenizer::tokens(std::string_view text) const {
     // foldQueryText() puts spaces round a Chinese run, so the last token is finished only if
     // something was typed after the run.
     if (!collector.tokens.empty() && collector.tokens.back().cjk) {
-        const std::string_view typed = utf8Prefix(text, kMaxInputBytes);
+        const std::string_view typed = utf8::prefixBytes(text, kMaxInputBytes);
         std::size_t end = typed.size();
         while (end > 0 &&
                (typed[end - 1] == ' ' || typed[end - 1] == '\t' || typed[end - 1] == '\n')) {
@@ -485,7 +419,7 @@ std::vector<SearchToken> meaningfulSearchTokens(const std::vector<SearchToken>& 
     // Drop repeats ("food food") and keep the query bounded whatever is pasted in.
     std::vector<SearchToken> unique;
     for (SearchToken& token : kept) {
-        token.text = std::string(utf8Prefix(token.text, kMaxTokenBytes));
+        token.text = std::string(utf8::prefixBytes(token.text, kMaxTokenBytes));
         const auto same = [&](const SearchToken& other) { return other.text == token.text; };
         if (std::find_if(unique.begin(), unique.end(), same) == unique.end()) {
             unique.push_back(std::move(token));
@@ -512,7 +446,7 @@ std::string phraseFor(const SearchToken& token, bool prefix) {
         const std::vector<std::string> bigrams = cjkBigrams(token.text);
         // One character: any bigram starting with it, or the run-final character. Two or more:
         // their bigrams in a row, exactly.
-        star = bigrams.size() == 1 && utf8Length(bigrams[0]) == 1;
+        star = bigrams.size() == 1 && utf8::count(bigrams[0]) == 1;
         for (const std::string& bigram : bigrams) {
             if (!body.empty()) {
                 body += ' ';
@@ -550,10 +484,10 @@ int editDistance(std::string_view aText, std::string_view bText, int limit) {
     std::u32string a;
     std::u32string b;
     for (std::size_t at = 0; at < aText.size();) {
-        a += nextCodePoint(aText, at);
+        a += utf8::next(aText, at);
     }
     for (std::size_t at = 0; at < bText.size();) {
-        b += nextCodePoint(bText, at);
+        b += utf8::next(bText, at);
     }
     const int n = static_cast<int>(a.size());
     const int m = static_cast<int>(b.size());

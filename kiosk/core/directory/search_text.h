@@ -95,12 +95,7 @@ std::string phraseFor(const SearchToken& token, bool prefix = true);
 // one character.
 std::vector<std::string> cjkBigrams(std::string_view run);
 
-// Code points in UTF-8 `text` (the same count as referral/validation.h codePointCount(); one
-// UTF-8 module is on its way).
-std::size_t utf8Length(std::string_view text);
-// At most `count` code points of `text`.
-std::string_view codePointPrefix(std::string_view text, std::size_t count);
-// The last `count` code points of `text`.
+// The last `count` code points of `text` (counting and prefixes: core/common/utf8.h).
 std::string_view codePointSuffix(std::string_view text, std::size_t count);
 
 // Optimal string alignment distance (Levenshtein plus adjacent transpositions) counted in code

@@ -2,7 +2,7 @@
 // it open next, and when does that answer next change. Outside the hours the kiosk shows the
 // closed screen ("We're closed — here is how to get help") and lets the display sleep.
 //
-// Text forms (the config's and `signpost-server admin device set`'s):
+// Text forms (the config's and `signpost-server admin device set`'s; core/config/day_hours.h):
 //   a day        "09:00-17:00" | "09:00-12:30, 13:30-17:00" (up to 4 sessions, in order, not
 //                overlapping) | "closed" | "00:00-24:00" (open all day, the default)
 //   an exception "2026-12-25 closed" | "2026-12-24 09:00-13:00": that date's hours instead of
@@ -22,28 +22,11 @@
 #include <vector>
 
 #include "core/common/time_zone.h"
+#include "core/config/day_hours.h"
 
 namespace signpost {
 
 struct KioskConfig;
-
-struct OpeningSession {
-    int opens = 0;      // minutes of the day, 0..1439
-    int closes = 1440;  // minutes of the day, opens+1..1440
-    bool operator==(const OpeningSession&) const = default;
-};
-
-// One day's hours: empty = closed all day.
-struct DayHours {
-    std::vector<OpeningSession> sessions;
-    bool closed() const noexcept { return sessions.empty(); }
-    bool operator==(const DayHours&) const = default;
-};
-
-struct HoursException {
-    std::chrono::year_month_day date;
-    DayHours hours;
-};
 
 // The next opening as the closed screen says it.
 struct NextOpening {
@@ -56,15 +39,10 @@ class OpeningHours {
 public:
     // Open all day, every day: the kiosk never closes (the default config).
     OpeningHours();
-    // `week[0]` is Monday ... `week[6]` Sunday. Exceptions override their dates.
+    // `week[0]` is Monday ... `week[6]` Sunday. Exceptions override their dates. Both come from
+    // the text forms above: parseDayHours() and parseHoursException() (core/config/day_hours.h,
+    // where the config checks them on load).
     OpeningHours(std::array<DayHours, 7> week, std::vector<HoursException> exceptions);
-
-    // Parse the text forms above; nullopt with `problem` set to a short reason otherwise.
-    static std::optional<DayHours> parseDay(std::string_view text, std::string* problem = nullptr);
-    static std::optional<HoursException> parseException(std::string_view text,
-                                                        std::string* problem = nullptr);
-    // The canonical text of a day ("09:00-17:00", "closed") — parseDay's inverse.
-    static std::string formatDay(const DayHours& day);
 
     // True if the venue is open every minute of every day (no closed screen at all).
     bool alwaysOpen() const noexcept;

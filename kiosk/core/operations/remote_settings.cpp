@@ -7,8 +7,8 @@
 
 #include "core/common/atomic_file.h"
 #include "core/common/log.h"
+#include "core/common/staff_note.h"
 #include "core/config/kiosk_config.h"
-#include "core/runtime/kiosk_runtime.h"
 
 namespace signpost {
 

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/ids.h"
+#include "core/common/json_fields.h"
 #include "core/common/time_util.h"
 #include "core/common/utf8.h"
 #include "core/referral/reference_code.h"
@@ -125,19 +126,26 @@ private:
 
 const char* toWire(ContactTime time) {
     switch (time) {
-        case ContactTime::Morning: return "morning";
-        case ContactTime::Afternoon: return "afternoon";
-        case ContactTime::Evening: return "evening";
-        case ContactTime::NoPreference: break;
+        case ContactTime::Morning:
+            return "morning";
+        case ContactTime::Afternoon:
+            return "afternoon";
+        case ContactTime::Evening:
+            return "evening";
+        case ContactTime::NoPreference:
+            break;
     }
     return "no_preference";
 }
 
 const char* toWire(Answer answer) {
     switch (answer) {
-        case Answer::Yes: return "yes";
-        case Answer::No: return "no";
-        case Answer::NotAnswered: break;
+        case Answer::Yes:
+            return "yes";
+        case Answer::No:
+            return "no";
+        case Answer::NotAnswered:
+            break;
     }
     return "not_answered";
 }
@@ -150,56 +158,95 @@ using nlohmann::json;
     throw ReferralFormatError("referral field \"" + path + "\": " + problem);
 }
 
-std::string joinPath(const std::string& parent, const char* name) {
-    return parent.empty() ? std::string(name) : parent + "." + name;
-}
-
-const json& member(const json& object, const std::string& parent, const char* name) {
-    const auto it = object.find(name);
-    if (it == object.end()) {
-        fail(joinPath(parent, name), "missing");
+DecodedReferral readReferral(const JsonFields& root) {
+    if (root.string("schema") != kSchemaName) {
+        root.fail("schema", "not a signpost referral (expected \"signpost.referral\")");
     }
-    return *it;
-}
-
-std::string stringMember(const json& object, const std::string& parent, const char* name) {
-    const json& value = member(object, parent, name);
-    if (!value.is_string()) {
-        fail(joinPath(parent, name), "expected a string");
+    // Any whole number reads; a version newer than ours gets its own message below.
+    const std::int64_t version = root.integer("schema_version");
+    if (version > kReferralSchemaVersion) {
+        root.fail("schema_version", "version " + std::to_string(version) +
+                                        " is newer than this program understands (" +
+                                        std::to_string(kReferralSchemaVersion) +
+                                        "); update signpost");
     }
-    return value.get<std::string>();
-}
-
-bool boolMember(const json& object, const std::string& parent, const char* name) {
-    const json& value = member(object, parent, name);
-    if (!value.is_boolean()) {
-        fail(joinPath(parent, name), "expected true or false");
+    if (version < 1) {
+        root.fail("schema_version", "must be 1 or more");
     }
-    return value.get<bool>();
-}
 
-const json& objectMember(const json& object, const std::string& parent, const char* name) {
-    const json& value = member(object, parent, name);
-    if (!value.is_object()) {
-        fail(joinPath(parent, name), "expected an object");
+    DecodedReferral decoded;
+    ReferralEnvelope& envelope = decoded.envelope;
+    envelope.id = root.string("id");
+    if (!isUuidV4(envelope.id)) {
+        root.fail("id", "not a UUIDv4");
     }
-    return value;
-}
+    envelope.reference = root.string("reference");
+    if (!isValidReferenceCode(envelope.reference)) {
+        root.fail("reference", "not a reference code like MCR-4K7Q");
+    }
+    envelope.createdAt = root.string("created_at");
+    if (!parseIsoUtc(envelope.createdAt)) {
+        root.fail("created_at", "not a UTC ISO 8601 time");
+    }
+    envelope.formVersion = root.string("form_version");
+    envelope.venue = root.string("venue");
+    envelope.neighbourhood = root.string("neighbourhood");
+    envelope.deviceId = root.string("device_id");
+    envelope.test = root.boolean("test");
 
-std::string oneOfMember(const json& object, const std::string& parent, const char* name,
-                        std::initializer_list<const char*> allowed) {
-    std::string value = stringMember(object, parent, name);
-    for (const char* each : allowed) {
-        if (value == each) {
-            return value;
+    decoded.kind = root.oneOf("kind", {"service", "general"});
+    // "service" is an object for a service referral and null for a general one: both present.
+    const json& service = root.member("service");
+    if (decoded.kind == "service") {
+        if (!service.is_object()) {
+            root.fail("service", "expected an object for a service referral");
         }
+        const JsonFields fields = root.nested("service");
+        decoded.serviceId = fields.string("id");
+        if (decoded.serviceId.empty()) {
+            fields.fail("id", "empty");
+        }
+        decoded.serviceName = fields.string("name");
+    } else if (!service.is_null()) {
+        root.fail("service", "expected null for a general referral");
     }
-    std::string list;
-    for (const char* each : allowed) {
-        list += list.empty() ? "" : ", ";
-        list += each;
+
+    const json& needs = root.array("needs");
+    for (std::size_t i = 0; i < needs.size(); ++i) {
+        decoded.needs.push_back(root.stringElement(needs[i], "needs", i));
     }
-    fail(joinPath(parent, name), "expected one of " + list);
+    decoded.needsText = root.string("needs_text");
+
+    const JsonFields contact = root.nested("contact");
+    decoded.name = contact.string("name");
+    decoded.phone = contact.string("phone");
+    decoded.email = contact.string("email");
+    decoded.bestTime =
+        contact.oneOf("best_time", {"no_preference", "morning", "afternoon", "evening"});
+    decoded.safeToLeaveMessage =
+        contact.oneOf("safe_to_leave_message", {"yes", "no", "not_answered"});
+    if (decoded.name.empty()) {
+        contact.fail("name", "empty");
+    }
+    if (decoded.phone.empty() && decoded.email.empty()) {
+        root.fail("contact", "neither a phone number nor an email address");
+    }
+
+    decoded.language = root.string("language");
+    decoded.interpreterNeeded = root.boolean("interpreter_needed");
+    decoded.accessNeeds = root.string("access_needs");
+
+    const JsonFields consent = root.nested("consent");
+    decoded.consentGiven = consent.boolean("given");
+    if (!decoded.consentGiven) {
+        consent.fail("given", "false: a referral is only ever sent with consent");
+    }
+    envelope.consentVersion = consent.string("wording_version");
+    decoded.consentGivenAt = consent.string("given_at");
+    if (!parseIsoUtc(decoded.consentGivenAt)) {
+        consent.fail("given_at", "not a UTC ISO 8601 time");
+    }
+    return decoded;
 }
 
 }  // namespace
@@ -211,20 +258,20 @@ SecureBytes serialiseReferral(const ReferralForm& form, const ReferralEnvelope& 
         ~PhoneWipe() { wipe(text); }
     } phoneWipe{phone};
     if (!form.phone.empty() && !normaliseUkPhoneInto(view(form.phone), phone)) {
-        throw std::invalid_argument("serialiseReferral: the phone number is not valid; "
-                                    "validate the form before serialising it");
+        throw std::invalid_argument(
+            "serialiseReferral: the phone number is not valid; "
+            "validate the form before serialising it");
     }
 
     SecureBytes out;
     // Worst case every byte of resident text is escaped to six ("\u00XX"); reserving that up front
     // means the buffer never moves while it is filled.
-    std::size_t textBytes = form.needsText.size() + form.name.size() + phone.size() +
-                            form.email.size() + form.accessNeeds.size() + form.serviceName.size() +
-                            form.serviceId.size() + form.preferredLanguage.size() +
-                            envelope.venue.size() + envelope.neighbourhood.size() +
-                            envelope.formVersion.size() + envelope.consentVersion.size() +
-                            envelope.deviceId.size() + envelope.reference.size() +
-                            envelope.id.size() + 2 * envelope.createdAt.size();
+    std::size_t textBytes =
+        form.needsText.size() + form.name.size() + phone.size() + form.email.size() +
+        form.accessNeeds.size() + form.serviceName.size() + form.serviceId.size() +
+        form.preferredLanguage.size() + envelope.venue.size() + envelope.neighbourhood.size() +
+        envelope.formVersion.size() + envelope.consentVersion.size() + envelope.deviceId.size() +
+        envelope.reference.size() + envelope.id.size() + 2 * envelope.createdAt.size();
     for (const std::string& code : form.needCodes) {
         textBytes += code.size() + 3;
     }
@@ -299,101 +346,11 @@ DecodedReferral parseReferral(std::string_view text) {
     if (!root.is_object()) {
         throw ReferralFormatError("referral is not a JSON object");
     }
-    const std::string top;
-    if (stringMember(root, top, "schema") != kSchemaName) {
-        fail("schema", "not a signpost referral (expected \"signpost.referral\")");
+    try {
+        return readReferral(JsonFields(root));
+    } catch (const JsonFieldError& error) {
+        fail(error.path(), error.problem());
     }
-    const json& version = member(root, top, "schema_version");
-    if (!version.is_number_integer()) {
-        fail("schema_version", "expected a whole number");
-    }
-    const auto versionNumber = version.get<long long>();
-    if (versionNumber > kReferralSchemaVersion) {
-        fail("schema_version", "version " + std::to_string(versionNumber) +
-                                   " is newer than this program understands (" +
-                                   std::to_string(kReferralSchemaVersion) + "); update signpost");
-    }
-    if (versionNumber < 1) {
-        fail("schema_version", "must be 1 or more");
-    }
-
-    DecodedReferral decoded;
-    ReferralEnvelope& envelope = decoded.envelope;
-    envelope.id = stringMember(root, top, "id");
-    if (!isUuidV4(envelope.id)) {
-        fail("id", "not a UUIDv4");
-    }
-    envelope.reference = stringMember(root, top, "reference");
-    if (!isValidReferenceCode(envelope.reference)) {
-        fail("reference", "not a reference code like MCR-4K7Q");
-    }
-    envelope.createdAt = stringMember(root, top, "created_at");
-    if (!parseIsoUtc(envelope.createdAt)) {
-        fail("created_at", "not a UTC ISO 8601 time");
-    }
-    envelope.formVersion = stringMember(root, top, "form_version");
-    envelope.venue = stringMember(root, top, "venue");
-    envelope.neighbourhood = stringMember(root, top, "neighbourhood");
-    envelope.deviceId = stringMember(root, top, "device_id");
-    envelope.test = boolMember(root, top, "test");
-
-    decoded.kind = oneOfMember(root, top, "kind", {"service", "general"});
-    const json& service = member(root, top, "service");
-    if (decoded.kind == "service") {
-        if (!service.is_object()) {
-            fail("service", "expected an object for a service referral");
-        }
-        decoded.serviceId = stringMember(service, "service", "id");
-        if (decoded.serviceId.empty()) {
-            fail("service.id", "empty");
-        }
-        decoded.serviceName = stringMember(service, "service", "name");
-    } else if (!service.is_null()) {
-        fail("service", "expected null for a general referral");
-    }
-
-    const json& needs = member(root, top, "needs");
-    if (!needs.is_array()) {
-        fail("needs", "expected an array");
-    }
-    for (const json& code : needs) {
-        if (!code.is_string()) {
-            fail("needs", "expected an array of strings");
-        }
-        decoded.needs.push_back(code.get<std::string>());
-    }
-    decoded.needsText = stringMember(root, top, "needs_text");
-
-    const json& contact = objectMember(root, top, "contact");
-    decoded.name = stringMember(contact, "contact", "name");
-    decoded.phone = stringMember(contact, "contact", "phone");
-    decoded.email = stringMember(contact, "contact", "email");
-    decoded.bestTime = oneOfMember(contact, "contact", "best_time",
-                                   {"no_preference", "morning", "afternoon", "evening"});
-    decoded.safeToLeaveMessage =
-        oneOfMember(contact, "contact", "safe_to_leave_message", {"yes", "no", "not_answered"});
-    if (decoded.name.empty()) {
-        fail("contact.name", "empty");
-    }
-    if (decoded.phone.empty() && decoded.email.empty()) {
-        fail("contact", "neither a phone number nor an email address");
-    }
-
-    decoded.language = stringMember(root, top, "language");
-    decoded.interpreterNeeded = boolMember(root, top, "interpreter_needed");
-    decoded.accessNeeds = stringMember(root, top, "access_needs");
-
-    const json& consent = objectMember(root, top, "consent");
-    decoded.consentGiven = boolMember(consent, "consent", "given");
-    if (!decoded.consentGiven) {
-        fail("consent.given", "false: a referral is only ever sent with consent");
-    }
-    envelope.consentVersion = stringMember(consent, "consent", "wording_version");
-    decoded.consentGivenAt = stringMember(consent, "consent", "given_at");
-    if (!parseIsoUtc(decoded.consentGivenAt)) {
-        fail("consent.given_at", "not a UTC ISO 8601 time");
-    }
-    return decoded;
 }
 
 }  // namespace signpost

@@ -386,12 +386,6 @@ SecureString cleanText(std::string_view input, std::size_t maxCodePoints, bool a
     return out;
 }
 
-std::size_t codePointCount(std::string_view utf8) {
-    return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0u) != 0x80u;
-    }));
-}
-
 ReferralForm cleanedCopy(const ReferralForm& form) {
     ReferralForm copy;
     copy.kind = form.kind;

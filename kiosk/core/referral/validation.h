@@ -60,8 +60,6 @@ std::vector<FieldError> validateForSubmit(const ReferralForm& form);
 //  - The cap applies after trimming; trailing space left by the cut is trimmed again.
 // The result never holds more bytes than `input`. Throws std::bad_alloc only.
 SecureString cleanText(std::string_view input, std::size_t maxCodePoints, bool allowNewlines);
-// Code points in `utf8` (bytes that are not continuation bytes).
-std::size_t codePointCount(std::string_view utf8);
 
 // A copy of `form` with every resident text field cleaned as submit stores it: needs text and
 // access needs keep newlines (caps kMaxFreeTextLength / kMaxAccessNeedsLength), name, phone and

@@ -8,6 +8,7 @@
 
 #include "core/common/atomic_file.h"
 #include "core/common/log.h"
+#include "core/common/text_util.h"
 #include "core/config/toml.h"
 #include "core/runtime/kiosk_runtime.h"
 
@@ -16,18 +17,6 @@ namespace signpost {
 namespace {
 
 constexpr const char* kKeyName = "referral.coordinator_public_key";
-
-std::string trimmed(std::string text) {
-    const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-    while (!text.empty() && space(text.back())) {
-        text.pop_back();
-    }
-    std::size_t start = 0;
-    while (start < text.size() && space(text[start])) {
-        ++start;
-    }
-    return text.substr(start);
-}
 
 }  // namespace
 
@@ -55,7 +44,7 @@ CoordinatorPublicKey readCoordinatorKeyFile(const std::filesystem::path& file) {
     }
     std::string text;
     try {
-        text = trimmed(readFile(file));
+        text = std::string(trim(readFile(file), " \t\r\n"));
     } catch (const FileError& error) {
         throw refuse(error.what());
     }

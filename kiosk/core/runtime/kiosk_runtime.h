@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/common/staff_note.h"
 #include "core/common/time_zone.h"
 #include "core/config/kiosk_config.h"
 #include "core/directory/directory_store.h"
@@ -29,17 +30,6 @@
 #include "core/staff/staff_auth.h"
 
 namespace signpost {
-
-// Something staff should know, shown in the staff panel. `key` is an i18n key ("note.*");
-// `detail` is technical, untranslated, and never personal (a file name, an error code).
-struct StaffNote {
-    StaffNote(std::string noteKey, std::string noteDetail = {},
-              std::vector<std::pair<std::string, std::string>> noteArgs = {})
-        : key(std::move(noteKey)), detail(std::move(noteDetail)), args(std::move(noteArgs)) {}
-    std::string key;
-    std::string detail;
-    std::vector<std::pair<std::string, std::string>> args;  // the key's {placeholders}, if any
-};
 
 struct KioskOptions {
     std::filesystem::path configFile;  // --config; empty = defaultKioskConfigFile()

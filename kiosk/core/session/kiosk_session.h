@@ -10,6 +10,9 @@
 // venue's defaults back, so the next person finds a fresh kiosk. A successful submit wipes the
 // form at once: the confirmation screen holds only the reference.
 //
+// kiosk_session.cpp holds the screens, navigation, filters, text fields and the end of a visit;
+// kiosk_session_referral.cpp the self-referral form and submit().
+//
 // Thread-safety: UI thread only. submit() blocks for the durable commit (~10 ms).
 // Throws: nothing except std::bad_alloc; submit() turns storage and crypto failures into an
 // outcome and a message key.
@@ -65,7 +68,7 @@ enum class TextTarget { Search, NeedsText, Name, Phone, Email, AccessNeeds };
 
 // What a visit starts with: the venue's settings from the config.
 struct SessionDefaults {
-    std::string neighbourhood;            // preselected neighbourhood; "" = anywhere
+    std::string neighbourhood;  // preselected neighbourhood; "" = anywhere
     TextSize textSize = TextSize::Normal;
     bool highContrast = false;
     std::string language = "en";
@@ -131,9 +134,9 @@ public:
     bool changingFromReview() const noexcept { return m_changingFromReview; }
 
     // --- Intents: navigation -------------------------------------------------------------------
-    void navigate(Screen screen);  // pushes the current screen for back()
-    bool back();                   // false when there is nowhere to go back to
-    void goHome();                 // home, keeping what was chosen (not a reset)
+    void navigate(Screen screen);                  // pushes the current screen for back()
+    bool back();                                   // false when there is nowhere to go back to
+    void goHome();                                 // home, keeping what was chosen (not a reset)
     void chooseNeed(const std::string& needCode);  // results for that need; search text cleared
     void clearNeed();
     void chooseService(const std::string& serviceId);  // the service page
@@ -201,6 +204,7 @@ private:
     void clearFieldError(ReferralField field);
     void touchSearch();
     void returnToReview();
+    void openForm();  // the first step of a new or resumed referral form
     Screen nextScreenAfter(ReferralStep step) const;
 
     SessionDefaults m_defaults;
