@@ -5,7 +5,6 @@
 // cannot write.
 #include <catch2/catch.hpp>
 
-
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <vector>
