@@ -25,7 +25,7 @@
 #include "core/common/ids.h"
 #include "core/common/log.h"
 #include "core/directory/hsds_import.h"
-#include "core/directory/synthetic_directory.h"
+#include "fixtures/synthetic_directory.h"
 #include "sync/protocol/wire.h"
 #include "sync/server/directory_publisher.h"
 #include "sync/server/gzip.h"

@@ -27,7 +27,7 @@
 #include "core/common/log.h"
 #include "core/common/paths.h"
 #include "core/directory/directory_store.h"
-#include "core/directory/synthetic_directory.h"
+#include "fixtures/synthetic_directory.h"
 #include "core/runtime/kiosk_runtime.h"
 
 using namespace signpost;

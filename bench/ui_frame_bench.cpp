@@ -21,8 +21,8 @@
 #include "core/common/paths.h"
 #include "core/config/kiosk_config.h"
 #include "core/session/kiosk_session.h"
-#include "ui/testing/test_kiosk.h"
-#include "ui/testing/ui_driver.h"
+#include "ui_testing/test_kiosk.h"
+#include "ui_testing/ui_driver.h"
 
 using namespace signpost;
 using signpost::bench::Row;

@@ -29,8 +29,8 @@
 #include "core/session/kiosk_session.h"
 #include "speech/audio_sink.h"
 #include "speech/speech_engine.h"
-#include "ui/testing/test_kiosk.h"
-#include "ui/testing/ui_driver.h"
+#include "ui_testing/test_kiosk.h"
+#include "ui_testing/ui_driver.h"
 
 using namespace signpost;
 using signpost::bench::Row;

@@ -34,7 +34,7 @@
 #include "core/config/kiosk_config.h"
 #include "core/config/toml.h"
 #include "core/directory/directory_store.h"
-#include "core/directory/synthetic_directory.h"
+#include "fixtures/synthetic_directory.h"
 #include "core/referral/sealing.h"
 #include "support/notify_listener.h"
 #include "support/process.h"

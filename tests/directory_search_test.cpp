@@ -7,8 +7,8 @@
 #include "core/common/log.h"
 #include "core/directory/directory_store.h"
 #include "core/directory/search_text.h"
-#include "core/directory/synthetic_directory.h"
-#include "directory_test_data.h"
+#include "fixtures/synthetic_directory.h"
+#include "support/directory_test_data.h"
 #include "support/test_support.h"
 
 using namespace signpost;

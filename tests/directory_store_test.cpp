@@ -13,7 +13,7 @@
 #include "core/directory/hsds_export.h"
 #include "core/directory/hsds_import.h"
 #include "core/storage/database.h"
-#include "directory_test_data.h"
+#include "support/directory_test_data.h"
 #include "support/test_support.h"
 
 using namespace signpost;

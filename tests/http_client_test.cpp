@@ -9,10 +9,12 @@
 #include <chrono>
 #include <thread>
 
+#include "support/loopback_server.h"
 #include "sync/net/http_client.h"
 
 using namespace signpost;
 using namespace std::chrono_literals;
+using test::LoopbackServer;
 
 namespace {
 
@@ -26,36 +28,6 @@ HttpRequest request(std::string method, std::string url,
     r.body = std::move(body);
     return r;
 }
-
-// An httplib server on a random loopback port, served from its own thread for one test.
-class LoopbackServer {
-public:
-    LoopbackServer() {
-        m_port = m_server.bind_to_any_port("127.0.0.1");
-        REQUIRE(m_port > 0);
-    }
-    ~LoopbackServer() {
-        m_server.stop();
-        if (m_thread.joinable()) {
-            m_thread.join();
-        }
-    }
-    httplib::Server& server() { return m_server; }
-    void start() {
-        m_thread = std::thread([this] { m_server.listen_after_bind(); });
-        while (!m_server.is_running()) {  // httplib 0.11 has no wait_until_ready()
-            std::this_thread::sleep_for(1ms);
-        }
-    }
-    std::string url(const std::string& path) const {
-        return "http://127.0.0.1:" + std::to_string(m_port) + path;
-    }
-
-private:
-    httplib::Server m_server;
-    int m_port = 0;
-    std::thread m_thread;
-};
 
 }  // namespace
 

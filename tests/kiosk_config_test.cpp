@@ -88,12 +88,6 @@ std::string cheapPinHash(const std::string& pin) {
     return hash;
 }
 
-unsigned modeOf(const fs::path& path) {
-    struct stat status {};
-    REQUIRE(::stat(path.c_str(), &status) == 0);
-    return static_cast<unsigned>(status.st_mode) & 07777u;
-}
-
 std::vector<std::string> filesIn(const fs::path& dir) {
     std::vector<std::string> names;
     for (const auto& entry : fs::directory_iterator(dir)) {
@@ -564,10 +558,10 @@ TEST_CASE("a save takes away other users' access: the file holds the PIN's hash"
     test::writeText(file, deployedExample());
     ::chmod(file.c_str(), 0664);
     savePinHash(file, StaffAuth::hashPin("2580"));
-    CHECK(modeOf(file) == 0660u);
+    CHECK(test::fileMode(file) == 0660u);
     ::chmod(file.c_str(), 0644);
     savePinHash(file, "");
-    CHECK(modeOf(file) == 0640u);
+    CHECK(test::fileMode(file) == 0640u);
 }
 
 TEST_CASE("a settings save changes only its values and keeps the rest byte for byte",
@@ -599,7 +593,7 @@ TEST_CASE("a settings save changes only its values and keeps the rest byte for b
         "\"so\", \"ro\", \"ckb\", \"fa\", \"uk\"]\n",
         "languages = [\"en\", \"pl\", \"ur\"]\n");
     CHECK(test::readText(file) == expected);
-    CHECK(modeOf(file) == 0640u);
+    CHECK(test::fileMode(file) == 0640u);
     CHECK(filesIn(dir.path()) == std::vector<std::string>{"kiosk.toml"});  // no temp left
 
     const KioskConfig reloaded = loadKioskConfig(file);

@@ -21,7 +21,7 @@
 #include "core/staff/staff_auth.h"
 #include "e2e/walk_script.h"
 #include "e2e/x_screen.h"
-#include "kiosk_harness.h"
+#include "support/kiosk_harness.h"
 #include "support/notify_listener.h"
 #include "support/process.h"
 #include "support/test_support.h"
@@ -105,6 +105,17 @@ void keepArtifacts(const KioskSetup& setup, const std::filesystem::path& artifac
         std::filesystem::copy_file(from, artifacts / to, std::filesystem::copy_options::overwrite_existing,
                                    ignored);
     }
+}
+
+// Walks `script` on the kiosk running on `display` with the e2e driver and REQUIREs that it got
+// to the end; the kiosk's log and UI map are kept next to the screenshots either way.
+void walk(const KioskSetup& setup, const VirtualDisplay& display, const std::string& script,
+          const std::filesystem::path& artifacts, const ChildProcess& kiosk) {
+    const ExitStatus walked = runDriver(setup, display, script, artifacts);
+    keepArtifacts(setup, artifacts);
+    INFO("driver: " << walked.describe() << "\n" << readText(artifacts / "driver.log"));
+    INFO(kiosk.report());
+    REQUIRE(walked.success());
 }
 
 }  // namespace
@@ -222,18 +233,9 @@ TEST_CASE("a resident self-refers on the real kiosk with real input events", "[k
     }
     KioskSetup setup;
     const auto artifacts = artifactsDir("landscape");
-    VirtualDisplayOptions displayOptions;
-    displayOptions.logFile = artifacts / "xvfb.log";
-    VirtualDisplay display = windowTestDisplay(displayOptions);
+    VirtualDisplay display = windowTestDisplay(1920, 1080, artifacts / "xvfb.log");
     RunningKiosk kiosk(setup, display, 1920, 1080);
-
-    const auto walked = runDriver(setup, display, "self_referral.walk", artifacts);
-    keepArtifacts(setup, artifacts);
-    {
-        INFO("driver: " << walked.describe() << "\n" << readText(artifacts / "driver.log"));
-        INFO(kiosk.process.report());
-        REQUIRE(walked.success());
-    }
+    walk(setup, display, "self_referral.walk", artifacts, kiosk.process);
     CHECK(std::filesystem::exists(artifacts / "01-home.png"));
     CHECK(std::filesystem::exists(artifacts / "12-referral-done.png"));
 
@@ -282,18 +284,9 @@ TEST_CASE("an Arabic-speaking resident self-refers on the real kiosk, right to l
         writeText(setup.config, document.toString());
     }
     const auto artifacts = artifactsDir("arabic");
-    VirtualDisplayOptions displayOptions;
-    displayOptions.logFile = artifacts / "xvfb.log";
-    VirtualDisplay display = windowTestDisplay(displayOptions);
+    VirtualDisplay display = windowTestDisplay(1920, 1080, artifacts / "xvfb.log");
     RunningKiosk kiosk(setup, display, 1920, 1080);
-
-    const auto walked = runDriver(setup, display, "self_referral_ar.walk", artifacts);
-    keepArtifacts(setup, artifacts);
-    {
-        INFO("driver: " << walked.describe() << "\n" << readText(artifacts / "driver.log"));
-        INFO(kiosk.process.report());
-        REQUIRE(walked.success());
-    }
+    walk(setup, display, "self_referral_ar.walk", artifacts, kiosk.process);
     const auto map = nlohmann::json::parse(readText(setup.uiMap));
     CHECK(map["screen"] == "referral.done");
 
@@ -332,19 +325,10 @@ TEST_CASE("the first screens work in portrait", "[kiosk_e2e][.]") {
     }
     KioskSetup setup;
     const auto artifacts = artifactsDir("portrait");
-    VirtualDisplayOptions displayOptions;
-    displayOptions.width = 1080;
-    displayOptions.height = 1920;
-    displayOptions.logFile = artifacts / "xvfb.log";
     // Always a virtual display of the right shape: a desktop's may be too short for 1920 rows.
-    VirtualDisplay display = windowTestDisplay(displayOptions);
+    VirtualDisplay display = windowTestDisplay(1080, 1920, artifacts / "xvfb.log");
     RunningKiosk kiosk(setup, display, 1080, 1920);
-
-    const auto walked = runDriver(setup, display, "portrait_first_screens.walk", artifacts);
-    keepArtifacts(setup, artifacts);
-    INFO("driver: " << walked.describe() << "\n" << readText(artifacts / "driver.log"));
-    INFO(kiosk.process.report());
-    REQUIRE(walked.success());
+    walk(setup, display, "portrait_first_screens.walk", artifacts, kiosk.process);
     CHECK(kiosk.process.stop(10s).success());
     Outbox outbox((setup.data / "outbox.db").string());
     CHECK(outbox.allItems().empty());
@@ -355,10 +339,7 @@ TEST_CASE("the kiosk feeds the systemd watchdog while idle, only after frames", 
         return;
     }
     KioskSetup setup;
-    VirtualDisplayOptions displayOptions;
-    displayOptions.width = 1280;
-    displayOptions.height = 1024;
-    VirtualDisplay display = windowTestDisplay(displayOptions);
+    VirtualDisplay display = windowTestDisplay(1280, 1024);
     // 1 s watchdog: a ping at least every 0.5 s although nobody touches the screen.
     RunningKiosk kiosk(setup, display, 1280, 1024, {{"WATCHDOG_USEC", "1000000"}});
     std::vector<NotifyListener::Message> pings;
@@ -391,15 +372,11 @@ TEST_CASE("issue 9: no PIN, no staff mode, and the PIN from --set-pin opens it a
     }
     KioskSetup setup;
     const auto artifacts = artifactsDir("staff");
-    VirtualDisplayOptions displayOptions;
-    displayOptions.logFile = artifacts / "xvfb.log";
-    VirtualDisplay display = windowTestDisplay(displayOptions);
+    VirtualDisplay display = windowTestDisplay(1920, 1080, artifacts / "xvfb.log");
     {
         // As installed: no PIN. The corner says staff mode is not set up; nothing to type into.
         RunningKiosk fresh(setup, display, 1920, 1080);
-        const auto walked = runDriver(setup, display, "staff_no_pin.walk", artifacts);
-        INFO("driver: " << walked.describe() << "\n" << readText(artifacts / "driver.log"));
-        REQUIRE(walked.success());
+        walk(setup, display, "staff_no_pin.walk", artifacts, fresh.process);
         CHECK(fresh.process.stop(10s).success());
     }
     CHECK(loadKioskConfig(setup.config).pinHash.empty());
@@ -416,13 +393,7 @@ TEST_CASE("issue 9: no PIN, no staff mode, and the PIN from --set-pin opens it a
     RunningKiosk kiosk(setup, display, 1920, 1080);
 
     // The 3 s hold only works if the render-on-demand loop keeps drawing while the finger rests.
-    const auto walked = runDriver(setup, display, "staff_restart.walk", artifacts);
-    keepArtifacts(setup, artifacts);
-    {
-        INFO("driver: " << walked.describe() << "\n" << readText(artifacts / "driver.log"));
-        INFO(kiosk.process.report());
-        REQUIRE(walked.success());
-    }
+    walk(setup, display, "staff_restart.walk", artifacts, kiosk.process);
     const auto status = kiosk.process.waitFor(30s);
     INFO(kiosk.process.report());
     REQUIRE(status);

@@ -66,31 +66,6 @@ std::vector<std::filesystem::path> filesStartingWith(const std::filesystem::path
     return found;
 }
 
-// Sets an environment variable for one test.
-class ScopedEnv {
-public:
-    ScopedEnv(const char* name, const std::string& value) : m_name(name) {
-        if (const char* old = std::getenv(name)) {
-            m_old = old;
-            m_had = true;
-        }
-        ::setenv(name, value.c_str(), 1);
-    }
-    ~ScopedEnv() {
-        if (m_had) {
-            ::setenv(m_name.c_str(), m_old.c_str(), 1);
-        } else {
-            ::unsetenv(m_name.c_str());
-        }
-    }
-    ScopedEnv(const ScopedEnv&) = delete;
-    ScopedEnv& operator=(const ScopedEnv&) = delete;
-
-private:
-    std::string m_name, m_old;
-    bool m_had = false;
-};
-
 // Polls as the frame loop does (it never blocks on the check).
 bool waitForResult(DirectoryVerification& check, std::optional<std::string>& result) {
     for (int i = 0; i < 3000 && !result; ++i) {
@@ -110,9 +85,7 @@ TEST_CASE("a fresh data dir gets everything the kiosk needs", "[kiosk_runtime]")
 
     CHECK(runtime.dataDir == setup.data);
     CHECK(runtime.configFile == setup.config);
-    struct stat info {};
-    REQUIRE(::stat(setup.data.c_str(), &info) == 0);
-    CHECK((info.st_mode & 0777) == 0700);  // referrals and the device id are private
+    CHECK(test::fileMode(setup.data) == 0700);  // referrals and the device id are private
 
     REQUIRE(runtime.zone);
     CHECK(runtime.zone->name() == runtime.config.timeZone);

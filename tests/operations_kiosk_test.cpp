@@ -16,7 +16,7 @@
 #include "core/referral/outbox.h"
 #include "core/referral/sealing.h"
 #include "core/staff/staff_auth.h"
-#include "kiosk_harness.h"
+#include "support/kiosk_harness.h"
 #include "support/notify_listener.h"
 #include "support/process.h"
 #include "support/test_support.h"
@@ -97,10 +97,7 @@ TEST_CASE("watchdog proof: READY=1, pings while frames complete, none once the l
         return;
     }
     KioskSetup setup;
-    VirtualDisplayOptions displayOptions;
-    displayOptions.width = 1280;
-    displayOptions.height = 1024;
-    VirtualDisplay display = windowTestDisplay(displayOptions);
+    VirtualDisplay display = windowTestDisplay(1280, 1024);
 
     // A fake service manager: our own datagram socket, a 600 ms watchdog (a ping due every
     // 300 ms). An idle kiosk draws a frame for each ping, so 40 frames last about 12 s.

@@ -3,7 +3,6 @@
 // worker pool. The end-to-end behaviour is in pull_test.cpp.
 #include <catch2/catch.hpp>
 
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -273,9 +272,7 @@ TEST_CASE("the output directory is created private and locked against a second p
     const auto dir = temp / "out" / "nested";
     {
         PullDirectory first(dir);
-        struct stat info {};
-        REQUIRE(::stat(dir.c_str(), &info) == 0);
-        CHECK((info.st_mode & 0777) == 0700);
+        CHECK(test::fileMode(dir) == 0700);
 
         // flock locks belong to open file descriptions: a second open, even in this process,
         // conflicts, exactly as a second `signpost pull` would.
@@ -339,9 +336,7 @@ TEST_CASE("the pull state round-trips, and damage is a clear error", "[pull_form
     CHECK(old.cursor == 40);
     CHECK(old.legacyAckedThrough == 30);
     CHECK(old.generation.empty());
-    struct stat info {};
-    REQUIRE(::stat((temp / kPullStateFileName).c_str(), &info) == 0);
-    CHECK((info.st_mode & 0777) == 0600);
+    CHECK(test::fileMode(temp / kPullStateFileName) == 0600);
 
     const std::vector<std::string> damaged = {
         "",
@@ -434,9 +429,7 @@ TEST_CASE("the ids ledger appends batches, forgets dropped ones and cuts off a t
         CHECK(ledger.kindOf("id-2") == 'T');
         CHECK(ledger.kindOf("id-3") == 'W');
         CHECK(ledger.kindOf("id-4") == 0);
-        struct stat info {};
-        REQUIRE(::stat(file.c_str(), &info) == 0);
-        CHECK((info.st_mode & 0777) == 0600);
+        CHECK(test::fileMode(file) == 0600);
     }
     {
         PullLedger ledger(file);
@@ -481,9 +474,7 @@ TEST_CASE("OutputFile writes through a private temporary file and renames on com
         OutputFile file(temp.path());
         tempPath = file.temporaryPath();
         CHECK(tempPath.parent_path() == temp.path());
-        struct stat info {};
-        REQUIRE(::stat(tempPath.c_str(), &info) == 0);
-        CHECK((info.st_mode & 0777) == 0600);
+        CHECK(test::fileMode(tempPath) == 0600);
         std::string big(3 << 20, 'x');  // past the flush threshold
         file.write("head,");
         file.write(big);

@@ -5,7 +5,6 @@
 #include <catch2/catch.hpp>
 
 #include <signal.h>
-#include <sys/stat.h>
 
 #include <chrono>
 #include <map>
@@ -23,6 +22,7 @@
 #include "core/referral/sealing.h"
 #include "core/storage/database.h"
 #include "support/process.h"
+#include "support/server_process.h"
 #include "support/csv_reader.h"
 #include "support/test_support.h"
 #include "sync/net/http_client.h"
@@ -178,75 +178,31 @@ std::map<std::string, int> erroredIds(const std::filesystem::path& dir) {
 // side: a key file (Argon2id "interactive", to keep tests quick) and a token file.
 class PullWorld {
 public:
-    PullWorld() : m_dir("pull") {
-        test::writeText(configFile(), "[server]\nlisten_address = \"127.0.0.1\"\nport = 0\nthreads = 8\n"
-                                      "\n[storage]\ndata_dir = \"" + (m_dir / "data").string() +
-                                      "\"\n\n[limits]\nenroll_burst = 1000\nbad_token_burst = 1000\n");
+    PullWorld()
+        : m_dir("pull"),
+          m_server(m_dir.path(), "threads = 8\n", "enroll_burst = 1000\nbad_token_burst = 1000\n") {
         startServer();
         m_coordinatorKey.emplace(CoordinatorKeyPair::generate());
         m_coordinatorKey->saveEncrypted(keyFile(), kPassphrase, KdfStrength::Interactive);
-        writeSecret(tokenFile(), admin({"coordinator-token", "create", "--name", "coordinators"}) + "\n");
+        test::writePrivateText(tokenFile(),
+                               admin({"coordinator-token", "create", "--name", "coordinators"}) + "\n");
     }
 
     const std::filesystem::path& dir() const { return m_dir.path(); }
-    std::filesystem::path configFile() const { return m_dir / "server.toml"; }
+    std::filesystem::path configFile() const { return m_server.configFile(); }
     std::filesystem::path keyFile() const { return m_dir / "coordinator.key"; }
     std::filesystem::path tokenFile() const { return m_dir / "coordinator.token"; }
-    std::filesystem::path databaseFile() const { return m_dir / "data" / "signpost-server.db"; }
+    std::filesystem::path databaseFile() const { return m_server.databaseFile(); }
     std::filesystem::path outDir(const std::string& name = "out") const { return m_dir / name; }
-    const std::string& url() const { return m_url; }
+    const std::string& url() const { return m_server.url(); }
     const CoordinatorPublicKey& publicKey() const { return m_coordinatorKey->publicKey(); }
 
-    void startServer() {
-        test::ProcessOptions options;
-        options.program = test::builtProgram("signpost-server");
-        options.args = {"serve", "--config", configFile().string()};
-        options.stderrFile = m_dir / ("serve-" + std::to_string(m_runs++) + ".log");
-        m_server = test::ChildProcess::spawn(options);
-        const std::regex listening("listening on (http://127\\.0\\.0\\.1:[0-9]+)");
-        std::smatch match;
-        const bool up = test::waitUntil(
-            [&] {
-                const std::string log = m_server.stderrText();
-                return std::regex_search(log, match, listening) || !m_server.running();
-            },
-            20s);
-        REQUIRE(up);
-        const std::string log = m_server.stderrText();
-        INFO(m_server.report());
-        REQUIRE(std::regex_search(log, match, listening));
-        m_url = match[1];
-    }
-
+    // signpost-server (support/server_process.h), on a new port each time (a server that moved).
+    void startServer() { m_server.startOnAnyPort(); }
     void stopServer() { m_server.stop(); }
 
-    // `signpost-server admin ARGS --config F`; REQUIREs success and returns stdout, trimmed.
-    std::string admin(std::vector<std::string> args) {
-        args.insert(args.begin(), "admin");
-        args.push_back("--config");
-        args.push_back(configFile().string());
-        test::ProcessOptions options;
-        options.program = test::builtProgram("signpost-server");
-        options.args = args;
-        const std::string tag = std::to_string(m_runs++);
-        options.stdoutFile = m_dir / ("admin-" + tag + ".out");
-        options.stderrFile = m_dir / ("admin-" + tag + ".err");
-        const auto status = test::runProcess(options, 60s);
-        INFO(test::readText(options.stderrFile));
-        REQUIRE(status.success());
-        std::string out = test::readText(options.stdoutFile);
-        while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) {
-            out.pop_back();
-        }
-        return out;
-    }
-
-    static void writeSecret(const std::filesystem::path& file, const std::string& text) {
-        test::writeText(file, text);
-        std::filesystem::permissions(file, std::filesystem::perms::owner_read |
-                                               std::filesystem::perms::owner_write,
-                                     std::filesystem::perm_options::replace);
-    }
+    // `signpost-server admin ARGS --config F`; throws on failure, returns stdout trimmed.
+    std::string admin(std::vector<std::string> args) { return m_server.admin(std::move(args)); }
 
     Kiosk enroll(const std::string& name) {
         Kiosk kiosk;
@@ -256,7 +212,7 @@ public:
         request.deviceName = name;
         request.venue = "Harpurhey Library";
         HttpRequest ask;
-        ask.url = m_url + "/v1/devices/enroll/nonce";
+        ask.url = url() + "/v1/devices/enroll/nonce";
         auto asked = m_http.send(ask);
         REQUIRE(asked);
         request.nonce = protocol::parseEnrollNonce(asked.value().body).nonce;
@@ -273,7 +229,7 @@ public:
     HttpResponse post(const std::string& path, const std::string& token, const std::string& body) {
         HttpRequest request;
         request.method = "POST";
-        request.url = m_url + path;
+        request.url = url() + path;
         if (!token.empty()) {
             request.headers.emplace_back("Authorization", "Bearer " + token);
         }
@@ -366,7 +322,7 @@ public:
 
     std::vector<std::string> pullArgs(const std::filesystem::path& out, const std::string& format,
                                       const std::vector<std::string>& extra = {}) const {
-        std::vector<std::string> args = {"pull",  "--server", m_url,           "--token-file",
+        std::vector<std::string> args = {"pull",  "--server", url(),           "--token-file",
                                          tokenFile().string(), "--key", keyFile().string(),
                                          "--out", out.string(), "--format", format};
         args.insert(args.end(), extra.begin(), extra.end());
@@ -431,8 +387,7 @@ public:
 
 private:
     test::TempDir m_dir;
-    test::ChildProcess m_server;
-    std::string m_url;
+    test::ServerProcess m_server;
     std::optional<CoordinatorKeyPair> m_coordinatorKey;
     HttpClient m_http;
     int m_runs = 0;
@@ -499,11 +454,8 @@ TEST_CASE("pull writes new referrals once per run, in each format, then acknowle
     CHECK(range->to >= range->from + 2);
     CHECK(first.err.find("Pulled 3 new referrals (1 marked as test)") != std::string::npos);
 
-    struct stat info {};
-    REQUIRE(::stat(file.c_str(), &info) == 0);
-    CHECK((info.st_mode & 0777) == 0600);
-    REQUIRE(::stat(out.c_str(), &info) == 0);
-    CHECK((info.st_mode & 0777) == 0700);
+    CHECK(test::fileMode(file) == 0600);
+    CHECK(test::fileMode(out) == 0700);
 
     const auto records = readRecords(file);
     REQUIRE(records.size() == 3);
@@ -754,12 +706,12 @@ TEST_CASE("a wrong passphrase is one line and exit 1 before anything is fetched"
     requireAcked(world, idsOf(pushed), false);
 
     SECTION("from a passphrase file too") {
-        PullWorld::writeSecret(world.dir() / "pass.txt", "also wrong\n");
+        test::writePrivateText(world.dir() / "pass.txt", "also wrong\n");
         const CliResult fromFile = world.pull(world.outDir(), "csv",
                                               {"--passphrase-file", (world.dir() / "pass.txt").string()});
         REQUIRE(fromFile.status.exitedWith(1));
         CHECK(fromFile.err.find("wrong passphrase") != std::string::npos);
-        PullWorld::writeSecret(world.dir() / "pass.txt", std::string(kPassphrase) + "\n");
+        test::writePrivateText(world.dir() / "pass.txt", std::string(kPassphrase) + "\n");
         // The file wins over the (wrong) environment variable.
         const CliResult right = world.pull(world.outDir(), "csv",
                                            {"--passphrase-file", (world.dir() / "pass.txt").string()},
@@ -789,7 +741,7 @@ TEST_CASE("token problems are one clear line: revoked, unknown, a device token",
         CHECK(devices.err.find("401") != std::string::npos);
     }
     SECTION("an unknown token → 401") {
-        PullWorld::writeSecret(world.dir() / "other.token", "bm90LWEtcmVhbC10b2tlbi1hdC1hbGwtbm9wZS1ub3Bl\n");
+        test::writePrivateText(world.dir() / "other.token", "bm90LWEtcmVhbC10b2tlbi1hdC1hbGwtbm9wZS1ub3Bl\n");
         auto args = world.pullArgs(world.outDir(), "csv");
         args[4] = (world.dir() / "other.token").string();
         const CliResult unknown = world.signpost(args);
@@ -798,7 +750,7 @@ TEST_CASE("token problems are one clear line: revoked, unknown, a device token",
         CHECK(unknown.err.find("wrong or has been revoked") != std::string::npos);
     }
     SECTION("a kiosk's device token by mistake → 403") {
-        PullWorld::writeSecret(world.dir() / "device.token", kiosk.token + "\n");
+        test::writePrivateText(world.dir() / "device.token", kiosk.token + "\n");
         auto args = world.pullArgs(world.outDir(), "csv");
         args[4] = (world.dir() / "device.token").string();
         const CliResult run = world.signpost(args);
@@ -807,7 +759,7 @@ TEST_CASE("token problems are one clear line: revoked, unknown, a device token",
         CHECK(run.err.find("is not a coordinator token (403") != std::string::npos);
     }
     SECTION("an empty or missing token file") {
-        PullWorld::writeSecret(world.dir() / "empty.token", "  \n");
+        test::writePrivateText(world.dir() / "empty.token", "  \n");
         auto args = world.pullArgs(world.outDir(), "csv");
         args[4] = (world.dir() / "empty.token").string();
         CliResult run = world.signpost(args);
@@ -1317,7 +1269,7 @@ TEST_CASE("devices prints the fleet as an aligned table, or JSON", "[pull]") {
     CHECK(byId.at(gorton.id)["revoked"] == false);
 
     SECTION("a device token is refused with 403") {
-        PullWorld::writeSecret(world.dir() / "device.token", gorton.token + "\n");
+        test::writePrivateText(world.dir() / "device.token", gorton.token + "\n");
         const CliResult refused = world.signpost({"devices", "--server", world.url(), "--token-file",
                                                   (world.dir() / "device.token").string()});
         REQUIRE(refused.status.exitedWith(1));

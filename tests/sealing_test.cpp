@@ -138,9 +138,7 @@ TEST_CASE("the key file round-trips with the right passphrase", "[sealing]") {
     CHECK(std::vector<std::uint8_t>(opened.begin(), opened.end()) == message);
 
     SECTION("the file is private (0600) and holds the documented fields") {
-        struct stat info {};
-        REQUIRE(::stat(saved.file.c_str(), &info) == 0);
-        CHECK((info.st_mode & 0777) == 0600);
+        CHECK(test::fileMode(saved.file) == 0600);
         const json file = json::parse(saved.text);
         CHECK(file["format"] == "signpost-coordinator-key");
         CHECK(file["version"] == 1);
@@ -297,9 +295,7 @@ TEST_CASE("saving a key file: failures and replacement", "[sealing]") {
         test::writeText(dir / "k.key", "old contents");
         ::chmod((dir / "k.key").c_str(), 0644);
         pair.saveEncrypted(dir / "k.key", kPassphrase, KdfStrength::Interactive);
-        struct stat info {};
-        REQUIRE(::stat((dir / "k.key").c_str(), &info) == 0);
-        CHECK((info.st_mode & 0777) == 0600);
+        CHECK(test::fileMode((dir / "k.key")) == 0600);
         CHECK(CoordinatorKeyPair::loadEncrypted(dir / "k.key", kPassphrase).publicKey() ==
               pair.publicKey());
         // No temporary files are left next to it.

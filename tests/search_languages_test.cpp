@@ -13,7 +13,7 @@
 #include "core/directory/search_text.h"
 #include "core/i18n/i18n.h"
 #include "core/storage/database.h"
-#include "directory_test_data.h"
+#include "support/directory_test_data.h"
 #include "support/test_support.h"
 
 using namespace signpost;

@@ -8,7 +8,7 @@
 #include <atomic>
 #include <thread>
 
-#include "server_attack_harness.h"
+#include "support/server_attack_harness.h"
 #include "support/sample_directory.h"
 
 using namespace signpost;
@@ -45,9 +45,8 @@ int healthWithin(const ServerProcess& server, std::chrono::milliseconds within) 
 
 TEST_CASE("issue 8.1: a body streamed without end never grows the server, any method or coding",
           "[server_attack]") {
-    test::TempDir dir("attack-memory");
-    ServerProcess server(dir.path(), "log_level = \"warning\"\n", "max_body_bytes = 1048576\n");
-    server.start();
+    test::AttackTarget target("attack-memory", "log_level = \"warning\"\n", "max_body_bytes = 1048576\n");
+    ServerProcess& server = target.server;
     const test::TestKiosk kiosk = test::enrollOver(server);
     REQUIRE(healthWithin(server, 10s) == 200);
     const long before = server.residentKb();
@@ -96,9 +95,8 @@ TEST_CASE("issue 8.1: a body streamed without end never grows the server, any me
 
 TEST_CASE("issue 8.1: a finite chunked body past the route's limit is a 413, within it it is read",
           "[server_attack]") {
-    test::TempDir dir("attack-413");
-    ServerProcess server(dir.path(), "", "max_body_bytes = 65536\n");
-    server.start();
+    test::AttackTarget target("attack-413", "", "max_body_bytes = 65536\n");
+    ServerProcess& server = target.server;
     const test::TestKiosk kiosk = test::enrollOver(server);
     const auto send = [&](std::size_t bytes) {
         RawConnection c = RawConnection::open(server.port());
@@ -121,9 +119,8 @@ TEST_CASE("issue 8.1: a finite chunked body past the route's limit is a 413, wit
 }
 
 TEST_CASE("issue 8.1: header lines and header counts past the cap are a 431", "[server_attack]") {
-    test::TempDir dir("attack-431");
-    ServerProcess server(dir.path());
-    server.start();
+    test::AttackTarget target("attack-431");
+    ServerProcess& server = target.server;
     const long before = server.residentKb();
     {
         RawConnection c = RawConnection::open(server.port());
@@ -151,9 +148,8 @@ TEST_CASE("issue 8.1: header lines and header counts past the cap are a 431", "[
 
 TEST_CASE("issue 8.1: twenty addresses streaming at once leave the memory bounded",
           "[server_attack]") {
-    test::TempDir dir("attack-many");
-    ServerProcess server(dir.path(), "log_level = \"warning\"\n");
-    server.start();
+    test::AttackTarget target("attack-many", "log_level = \"warning\"\n");
+    ServerProcess& server = target.server;
     REQUIRE(healthWithin(server, 10s) == 200);
     const long before = server.residentKb();
     std::atomic<std::size_t> sent{0};
@@ -190,20 +186,17 @@ TEST_CASE("issue 8.1: twenty addresses streaming at once leave the memory bounde
 
 TEST_CASE("issue 8.2: half-sent request lines and idle keep-alives hold no worker",
           "[server_attack]") {
-    test::TempDir dir("attack-slow");
-    ServerProcess server(dir.path(), "threads = 2\nkeep_alive_seconds = 60\n");
-    server.start();
+    test::AttackTarget target("attack-slow", "threads = 2\nkeep_alive_seconds = 60\n");
+    ServerProcess& server = target.server;
     std::vector<RawConnection> held;
     // Forty connections that send half a request line and stop (8 from each of 5 addresses).
     for (int i = 0; i < 40; ++i) {
-        held.push_back(RawConnection::open(server.port(), source(5, i % 5 + 1)));
-        held.back().send("POST /v1/sub");
+        held.push_back(test::openAndSend(server.port(), source(5, i % 5 + 1), "POST /v1/sub"));
     }
     CHECK(healthWithin(server, 5s) == 200);
     // Forty keep-alive connections that made one request and went quiet.
     for (int i = 0; i < 40; ++i) {
-        held.push_back(RawConnection::open(server.port(), source(6, i % 5 + 1)));
-        held.back().send("GET /v1/probe HTTP/1.1\r\nHost: x\r\n\r\n");
+        held.push_back(test::openAndSend(server.port(), source(6, i % 5 + 1), test::kProbeRequest));
     }
     int answered = 0;
     for (std::size_t i = 40; i < held.size(); ++i) {
@@ -215,9 +208,8 @@ TEST_CASE("issue 8.2: half-sent request lines and idle keep-alives hold no worke
 
 TEST_CASE("issue 8.2: a request trickling in a byte at a time is cut at request_timeout",
           "[server_attack]") {
-    test::TempDir dir("attack-trickle");
-    ServerProcess server(dir.path(), "request_timeout_seconds = 3\nread_timeout_seconds = 10\n");
-    server.start();
+    test::AttackTarget target("attack-trickle", "request_timeout_seconds = 3\nread_timeout_seconds = 10\n");
+    ServerProcess& server = target.server;
     RawConnection c = RawConnection::open(server.port());
     c.send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ");
     const auto start = std::chrono::steady_clock::now();
@@ -242,31 +234,30 @@ TEST_CASE("issue 8.2: a request trickling in a byte at a time is cut at request_
 
 TEST_CASE("issue 8.2: one address gets at most max_connections_per_address connections",
           "[server_attack]") {
-    test::TempDir dir("attack-cap");
-    ServerProcess server(dir.path(), "max_connections_per_address = 4\n");
-    server.start();
+    test::AttackTarget target("attack-cap", "max_connections_per_address = 4\n");
+    ServerProcess& server = target.server;
     std::vector<RawConnection> held;
     for (int i = 0; i < 4; ++i) {
         held.push_back(RawConnection::open(server.port(), "127.0.7.1"));
-        held.back().send("GET /v1/probe HTTP/1.1\r\nHost: x\r\n\r\n");
+        held.back().send(test::kProbeRequest);
         REQUIRE(test::responseStatus(held.back().readResponse(5s)) == 204);
     }
     // The fifth from the same address is closed at once, unanswered.
     RawConnection fifth = RawConnection::open(server.port(), "127.0.7.1");
-    fifth.send("GET /v1/probe HTTP/1.1\r\nHost: x\r\n\r\n");
+    fifth.send(test::kProbeRequest);
     std::string answer;
     CHECK(fifth.closedWithin(5s, &answer));
     CHECK(answer.empty());
     // Another address is not affected.
     RawConnection other = RawConnection::open(server.port(), "127.0.7.2");
-    other.send("GET /v1/probe HTTP/1.1\r\nHost: x\r\n\r\n");
+    other.send(test::kProbeRequest);
     CHECK(test::responseStatus(other.readResponse(5s)) == 204);
     // A connection given back makes room again.
     held.pop_back();
     CHECK(test::waitUntil(
         [&] {
             RawConnection again = RawConnection::open(server.port(), "127.0.7.1");
-            again.send("GET /v1/probe HTTP/1.1\r\nHost: x\r\n\r\n");
+            again.send(test::kProbeRequest);
             return test::responseStatus(again.readResponse(2s)) == 204;
         },
         10s, 100ms));
@@ -308,9 +299,8 @@ TEST_CASE("issue 8.2: a full work queue answers 503 with Retry-After at once", "
 }
 
 TEST_CASE("issue 8.3: a number no integer can hold is a 400 naming the field", "[server_attack]") {
-    test::TempDir dir("attack-number");
-    ServerProcess server(dir.path());
-    server.start();
+    test::AttackTarget target("attack-number");
+    ServerProcess& server = target.server;
     const test::TestKiosk kiosk = test::enrollOver(server);
     auto client = test::httpClient(server);
     auto result = client.Post("/v1/submissions", test::bearer(kiosk.token),

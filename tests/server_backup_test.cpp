@@ -1,6 +1,5 @@
 // signpost-server backup / restore (sync/server/backup.h), through the CLI as an admin runs it,
 // against a real server taking real pushes over loopback.
-#include <sys/stat.h>
 
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -9,7 +8,7 @@
 #include <thread>
 
 #include "core/storage/database.h"
-#include "server_harness.h"
+#include "support/server_harness.h"
 #include "support/process.h"
 #include "sync/server/server_cli.h"
 #include "sync/server/sqlite_server_store.h"
@@ -117,9 +116,7 @@ TEST_CASE("backup while kiosks push: one consistent copy holding every answered 
     // One self-contained file: no WAL beside it, owner-only, no partial left behind.
     CHECK(integrityOf(file) == "ok");
     CHECK_FALSE(std::filesystem::exists(file.string() + "-wal"));
-    struct stat info {};
-    REQUIRE(::stat(file.c_str(), &info) == 0);
-    CHECK((info.st_mode & 0777) == 0600);
+    CHECK(test::fileMode(file) == 0600);
     for (const auto& entry : std::filesystem::directory_iterator(file.parent_path())) {
         CHECK(entry.path().filename().string().find(".partial") == std::string::npos);
     }
@@ -176,9 +173,7 @@ TEST_CASE("restore: a server started from the backup knows the kiosks, tokens an
     INFO(restore.err);
     REQUIRE(restore.exitCode == 0);
     CHECK(restore.out.find("5 submissions, 1 devices, integrity ok") != std::string::npos);
-    struct stat info {};
-    REQUIRE(::stat(newData.c_str(), &info) == 0);
-    CHECK((info.st_mode & 0777) == 0700);
+    CHECK(test::fileMode(newData) == 0700);
 
     TestServer restored("backup-restored",
                         [&](server::ServerConfig& c) { c.dataDir = newData.string(); });

@@ -5,7 +5,7 @@
 #include <csignal>
 #include <regex>
 
-#include "server_harness.h"
+#include "support/server_harness.h"
 #include "support/process.h"
 #include "sync/server/server_cli.h"
 
@@ -17,11 +17,7 @@ using test::TestKiosk;
 
 namespace {
 
-struct CliResult {
-    test::ExitStatus status;
-    std::string out;
-    std::string err;
-};
+using CliResult = test::ProgramRun;
 
 class BinaryFixture {
 public:
@@ -44,17 +40,7 @@ public:
             args.push_back("--config");
             args.push_back(configFile().string());
         }
-        test::ProcessOptions options;
-        options.program = test::builtProgram("signpost-server");
-        options.args = args;
-        const std::string tag = std::to_string(m_runs++);
-        options.stdoutFile = m_dir / ("out-" + tag + ".txt");
-        options.stderrFile = m_dir / ("err-" + tag + ".txt");
-        CliResult result;
-        result.status = test::runProcess(options, 60s);
-        result.out = test::readText(options.stdoutFile);
-        result.err = test::readText(options.stderrFile);
-        return result;
+        return test::runBuiltProgram("signpost-server", std::move(args), m_dir.path(), {}, 60s);
     }
 
     // Starts `serve`; returns once it logged its address. Retries on a port taken meanwhile.
@@ -87,7 +73,6 @@ public:
 
 private:
     test::TempDir m_dir;
-    int m_runs = 0;
 };
 
 std::string trimmed(std::string text) {

@@ -9,7 +9,7 @@
 #include "core/config/kiosk_config.h"
 #include "core/operations/remote_settings.h"
 #include "core/runtime/kiosk_runtime.h"
-#include "server_harness.h"
+#include "support/server_harness.h"
 #include "sync/server/server_cli.h"
 
 using namespace signpost;

@@ -3,7 +3,7 @@
 #include <set>
 #include <thread>
 
-#include "server_harness.h"
+#include "support/server_harness.h"
 #include "sync/server/directory_feed.h"
 #include "sync/server/directory_publisher.h"
 #include "sync/server/gzip.h"

@@ -4,7 +4,7 @@
 // registers, so a lost 201 is recovered with the same code, only by that key's holder.
 #include <catch2/catch.hpp>
 
-#include "server_attack_harness.h"
+#include "support/server_attack_harness.h"
 #include "support/fault_proxy.h"
 #include "sync/engine/device_identity.h"
 #include "sync/net/http_client.h"
@@ -37,10 +37,8 @@ protocol::DeviceList fleet(httplib::Client& client, const std::string& coordinat
 
 TEST_CASE("issue 8.4: behind a trusted proxy, one client's failed enrollments limit only it",
           "[server_attack]") {
-    test::TempDir dir("attack-proxy");
-    ServerProcess server(dir.path(), "trusted_proxies = [\"127.0.0.1\"]\n",
-                         "enroll_burst = 2\nenroll_per_hour = 1\n");
-    server.start();
+    test::AttackTarget target("attack-proxy", "trusted_proxies = [\"127.0.0.1\"]\n", "enroll_burst = 2\nenroll_per_hour = 1\n");
+    ServerProcess& server = target.server;
     auto proxy = test::httpClient(server);  // connects from 127.0.0.1: the trusted proxy
     const TestKiosk junk;
     const auto junkFrom = [&](const std::string& forwardedFor) {
@@ -65,10 +63,8 @@ TEST_CASE("issue 8.4: behind a trusted proxy, one client's failed enrollments li
 }
 
 TEST_CASE("issue 8.4: X-Forwarded-For from an untrusted peer is ignored", "[server_attack]") {
-    test::TempDir dir("attack-untrusted");
-    ServerProcess server(dir.path(), "trusted_proxies = [\"127.0.0.1\"]\n",
-                         "enroll_burst = 2\nenroll_per_hour = 1\n");
-    server.start();
+    test::AttackTarget target("attack-untrusted", "trusted_proxies = [\"127.0.0.1\"]\n", "enroll_burst = 2\nenroll_per_hour = 1\n");
+    ServerProcess& server = target.server;
     auto nonceClient = test::httpClient(server);
     const TestKiosk junk;
     int last = 0;
@@ -86,10 +82,8 @@ TEST_CASE("issue 8.4: X-Forwarded-For from an untrusted peer is ignored", "[serv
 
 TEST_CASE("issue 8.4: failures against one code are limited across every address",
           "[server_attack]") {
-    test::TempDir dir("attack-code");
-    ServerProcess server(dir.path(), "trusted_proxies = [\"127.0.0.1\"]\n",
-                         "enroll_burst = 2\nenroll_per_hour = 1\n");
-    server.start();
+    test::AttackTarget target("attack-code", "trusted_proxies = [\"127.0.0.1\"]\n", "enroll_burst = 2\nenroll_per_hour = 1\n");
+    ServerProcess& server = target.server;
     auto proxy = test::httpClient(server);
     const std::string code = server.enrollmentCode();
     const TestKiosk owner;
@@ -114,9 +108,8 @@ TEST_CASE("issue 8.4: failures against one code are limited across every address
 
 TEST_CASE("issue 8.5: the same code and public key without the private key re-issue nothing",
           "[server_attack]") {
-    test::TempDir dir("attack-pop");
-    ServerProcess server(dir.path());
-    server.start();
+    test::AttackTarget target("attack-pop");
+    ServerProcess& server = target.server;
     auto client = test::httpClient(server);
     const std::string code = server.enrollmentCode();
     TestKiosk kiosk;
@@ -155,15 +148,14 @@ TEST_CASE("issue 8.5: the same code and public key without the private key re-is
 
 TEST_CASE("issue 8.5: a kiosk whose 201 was lost enrolls again with the same code and key",
           "[server_attack]") {
-    test::TempDir dir("attack-lost-201");
-    ServerProcess server(dir.path());
-    server.start();
+    test::AttackTarget target("attack-lost-201");
+    ServerProcess& server = target.server;
     const std::string coordinator = server.coordinatorToken("coordinators");
     const std::string code = server.enrollmentCode();
     // The 201 is lost on the way back: the server enrolled the kiosk, the kiosk never heard.
     test::FaultProxy relay(server.port());
     relay.setRule({test::Fault::ResetAfterCommit, "/v1/devices/enroll", 1, 30, "POST"});
-    const std::filesystem::path kioskDir = dir / "kiosk";
+    const std::filesystem::path kioskDir = target.dir / "kiosk";
     std::filesystem::create_directories(kioskDir);
 
     HttpClientOptions options;

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "core/common/atomic_file.h"
-#include "server_harness.h"
+#include "support/server_harness.h"
 #include "support/fake_oruk_api.h"
 #include "support/oruk_fixtures.h"
 #include "support/process.h"

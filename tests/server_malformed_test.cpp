@@ -8,7 +8,7 @@
 
 #include <functional>
 
-#include "server_attack_harness.h"
+#include "support/server_attack_harness.h"
 
 using namespace signpost;
 using namespace std::chrono_literals;
@@ -127,10 +127,8 @@ std::string requestText(const std::string& method, const std::string& target,
 }  // namespace
 
 TEST_CASE("issue 8.3: no malformed request to any route is a 5xx", "[server_attack]") {
-    test::TempDir dir("attack-malformed");
-    ServerProcess server(dir.path(), "log_level = \"warning\"\n",
-                         "enroll_burst = 100000\nbad_token_burst = 100000\n");
-    server.start();
+    test::AttackTarget attacked("attack-malformed", "log_level = \"warning\"\n", "enroll_burst = 100000\nbad_token_burst = 100000\n");
+    ServerProcess& server = attacked.server;
     test::TestKiosk kiosk = test::enrollOver(server);
     const std::string coordinator = server.coordinatorToken("sweep");
     auto client = test::httpClient(server);

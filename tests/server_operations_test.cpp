@@ -16,7 +16,7 @@
 #include <sstream>
 
 #include "core/common/ids.h"
-#include "server_harness.h"
+#include "support/server_harness.h"
 #include "support/process.h"
 #include "support/sample_directory.h"
 #include "sync/server/admin_tables.h"
@@ -30,26 +30,11 @@ using test::TestServer;
 
 namespace {
 
-struct CliResult {
-    test::ExitStatus status;
-    std::string out;
-    std::string err;
-};
+using CliResult = test::ProgramRun;
 
 // The built signpost-server with `args`, its output captured.
 CliResult runBinary(const std::filesystem::path& dir, const std::vector<std::string>& args) {
-    static int runs = 0;
-    test::ProcessOptions options;
-    options.program = test::builtProgram("signpost-server");
-    options.args = args;
-    const std::string tag = std::to_string(runs++);
-    options.stdoutFile = dir / ("out-" + tag + ".txt");
-    options.stderrFile = dir / ("err-" + tag + ".txt");
-    CliResult result;
-    result.status = test::runProcess(options, 60s);
-    result.out = test::readText(options.stdoutFile);
-    result.err = test::readText(options.stderrFile);
-    return result;
+    return test::runBuiltProgram("signpost-server", args, dir, {}, 60s);
 }
 
 // The same through runServerCli in this process (never for root switching users).
@@ -341,9 +326,7 @@ TEST_CASE("issue 13: every backup is recorded, and /metrics shows the last one",
     CHECK(metric("signpost_backup_failures_total") == "1");
     CHECK(metric("signpost_backup_last_attempt_succeeded") == "0");
     CHECK(metric("signpost_last_backup_timestamp_seconds") == when);
-    struct stat info {};
-    REQUIRE(::stat(statusFile.c_str(), &info) == 0);
-    CHECK((info.st_mode & 0777) == 0600);
+    CHECK(test::fileMode(statusFile) == 0600);
 
     // A damaged status file neither breaks /metrics nor stops the next record.
     test::writeText(statusFile, "{not json");

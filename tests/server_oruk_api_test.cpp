@@ -14,7 +14,7 @@
 #include "core/directory/schedule.h"
 #include "core/directory/stable_id.h"
 #include "core/i18n/i18n.h"
-#include "server_harness.h"
+#include "support/server_harness.h"
 #include "support/oruk_fixtures.h"
 #include "support/process.h"
 #include "sync/server/directory_publisher.h"

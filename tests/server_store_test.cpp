@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "core/storage/database.h"
-#include "server_harness.h"
+#include "support/server_harness.h"
 #include "support/process.h"
 #include "sync/server/directory_publisher.h"
 #include "sync/server/group_commit_writer.h"

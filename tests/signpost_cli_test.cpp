@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -192,12 +191,6 @@ std::string publicKeyFrom(const std::string& keygenOutput) {
     return match[1];
 }
 
-unsigned modeOf(const std::filesystem::path& path) {
-    struct stat info {};
-    REQUIRE(::stat(path.c_str(), &info) == 0);
-    return info.st_mode & 0777;
-}
-
 std::size_t lineCount(const std::string& text) {
     return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
 }
@@ -291,7 +284,7 @@ TEST_CASE("keygen writes a 0600 key file and prints the kiosk.toml line", "[sign
     REQUIRE(result.exitCode == 0);
     const std::string publicKey = publicKeyFrom(result.out);  // exactly one line on stdout
     CHECK_THAT(result.err, Catch::Contains("Wrote the coordinator key to " + keyFile.string()));
-    CHECK(modeOf(keyFile) == 0600);
+    CHECK(test::fileMode(keyFile) == 0600);
 
     const CoordinatorKeyPair pair = CoordinatorKeyPair::loadEncrypted(keyFile, kPassphrase);
     CHECK(pair.publicKey().toBase64() == publicKey);
@@ -448,7 +441,7 @@ TEST_CASE("open decrypts an outbox to JSON and reports what does not open", "[si
             withPassphrase());
         REQUIRE(result.exitCode == 0);
         CHECK(result.out.empty());
-        CHECK(modeOf(out) == 0600);
+        CHECK(test::fileMode(out) == 0600);
         CHECK(json::parse(test::readText(out)).size() == 2);
     }
     SECTION("items that do not open are listed as errors, never dropped: exit 3") {

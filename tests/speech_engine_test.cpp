@@ -10,11 +10,13 @@
 
 #include "speech/audio_sink.h"
 #include "speech/speech_engine.h"
+#include "support/real_time_sink.h"
 #include "support/process.h"
 
 using namespace signpost;
 using namespace signpost::speech;
 using namespace std::chrono_literals;
+using signpost::test::RealTimeSink;
 
 namespace {
 
@@ -33,28 +35,6 @@ double audibleShare(const std::vector<std::int16_t>& samples) {
     }
     return samples.empty() ? 0 : static_cast<double>(loud) / static_cast<double>(samples.size());
 }
-
-// A sink that plays in real time (as a sound card would), so a reading lasts.
-class RealTimeSink final : public AudioSink {
-public:
-    bool open(int rate) override {
-        m_rate = rate;
-        return true;
-    }
-    bool write(const std::int16_t*, std::size_t count) override {
-        std::this_thread::sleep_for(
-            std::chrono::microseconds(count * 1000000 / static_cast<std::size_t>(m_rate)));
-        return true;
-    }
-    void drain() override {}
-    void stop() override { ++stops; }
-    void close() override {}
-    std::string error() const override { return {}; }
-    std::atomic<int> stops{0};
-
-private:
-    int m_rate = 22050;
-};
 
 bool waitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;

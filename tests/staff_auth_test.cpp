@@ -2,7 +2,6 @@
 
 #include <signal.h>
 #include <sodium.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -183,9 +182,7 @@ TEST_CASE("the lock survives a restart", "[staff]") {
         }
         REQUIRE(auth.status(kNoon).outcome == Outcome::LockedOut);
     }
-    struct stat status {};
-    REQUIRE(::stat(stateFile.c_str(), &status) == 0);
-    CHECK((status.st_mode & 0777) == 0600);  // the lock state is private
+    CHECK(test::fileMode(stateFile) == 0600);  // the lock state is private
 
     StaffAuth restarted(cheapHash(), stateFile);
     const PinCheck afterRestart = restarted.status(kNoon + 120s);

@@ -24,8 +24,7 @@
 #include "core/common/ids.h"
 #include "core/referral/outbox_recovery.h"
 #include "core/storage/database.h"
-#include "support/csv_reader.h"
-#include "sync_world.h"
+#include "support/sync_world.h"
 
 using namespace signpost;
 using namespace std::chrono_literals;
@@ -66,52 +65,45 @@ std::string integrity(const std::filesystem::path& file) {
     return db.integrityCheck();
 }
 
-test::ExitStatus runTool(const std::string& program, std::vector<std::string> args,
-                         const std::filesystem::path& log, std::map<std::string, std::string> env = {}) {
-    test::ProcessOptions options;
-    options.program = test::builtProgram(program);
-    options.args = std::move(args);
-    options.env = std::move(env);
-    options.unsetEnv = {"SIGNPOST_PULL_TEST_KILL_AT"};
-    options.stdoutFile = log;
-    options.stderrFile = log.string() + ".err";
-    return test::runProcess(options, 120s);
-}
-
-// id → how many times it is in the CSV referrals files of `dir`.
-std::map<std::string, int> writtenIds(const std::filesystem::path& dir) {
-    std::map<std::string, int> ids;
-    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-        const std::string name = entry.path().filename().string();
-        if (!name.starts_with("referrals-") || !name.ends_with(".csv") || name.ends_with(".errors.csv")) {
-            continue;
-        }
-        const auto rows = test::parseCsv(test::readText(entry.path()));
-        const auto column = std::find(rows.at(0).begin(), rows.at(0).end(), "ID");
-        REQUIRE(column != rows.at(0).end());
-        for (std::size_t r = 1; r < rows.size(); ++r) {
-            ++ids[rows[r].at(static_cast<std::size_t>(column - rows[0].begin()))];
-        }
+// A signpost-server and a kiosk without a screen (tests/harness) enrolled with it: where every
+// crash loop here starts.
+struct CrashWorld {
+    explicit CrashWorld(const std::string& label)
+        : dir(label), server(dir / "server"), kioskDir(dir / "kiosk"),
+          key(server.publicKey().toBase64()) {
+        std::filesystem::create_directories(kioskDir);
+        const test::ProgramRun enrolled = test::runBuiltProgram(
+            "signpost-sync-harness",
+            {"enroll", "--data-dir", kioskDir.string(), "--server", server.url(), "--code",
+             server.enrollmentCode()},
+            dir.path(), {}, 30s);
+        INFO(enrolled.err);
+        REQUIRE(enrolled.status.success());
     }
-    return ids;
-}
+
+    // `signpost-sync-harness drain`: sends what is left; REQUIREs it all went.
+    void drain() {
+        const test::ProgramRun drained = test::runBuiltProgram(
+            "signpost-sync-harness",
+            {"drain", "--data-dir", kioskDir.string(), "--timeout-s", "120"}, dir.path(), {}, 150s);
+        INFO(drained.err);
+        REQUIRE(drained.status.success());
+    }
+
+    test::TempDir dir;
+    test::SyncServer server;
+    std::filesystem::path kioskDir;
+    std::string key;
+};
 
 }  // namespace
 
 TEST_CASE("kill -9 the kiosk 200 times and the server 50 times: every referral once", "[.][sync_crash]") {
-    test::TempDir dir("sync-crash");
-    test::SyncServer server(dir / "server");
-    const std::filesystem::path kioskDir = dir / "kiosk";
-    std::filesystem::create_directories(kioskDir);
-    const std::string key = server.publicKey().toBase64();
-    {
-        test::ProcessOptions enroll;
-        enroll.program = test::builtProgram("signpost-sync-harness");
-        enroll.args = {"enroll", "--data-dir", kioskDir.string(), "--server", server.url(), "--code",
-                       server.enrollmentCode()};
-        enroll.stderrFile = dir / "enroll.err";
-        REQUIRE(test::runProcess(enroll, 30s).success());
-    }
+    CrashWorld world("sync-crash");
+    test::TempDir& dir = world.dir;
+    test::SyncServer& server = world.server;
+    const std::filesystem::path& kioskDir = world.kioskDir;
+    const std::string& key = world.key;
     std::mt19937 random(std::random_device{}());
     const auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(random); };
 
@@ -139,14 +131,7 @@ TEST_CASE("kill -9 the kiosk 200 times and the server 50 times: every referral o
     }
 
     // Drain what is left, then compare.
-    test::ProcessOptions drain;
-    drain.program = test::builtProgram("signpost-sync-harness");
-    drain.args = {"drain", "--data-dir", kioskDir.string(), "--timeout-s", "120"};
-    drain.stdoutFile = dir / "drain.out";
-    drain.stderrFile = dir / "drain.err";
-    const test::ExitStatus drained = test::runProcess(drain, 150s);
-    INFO(test::readText(dir / "drain.err"));
-    REQUIRE(drained.success());
+    world.drain();
 
     std::size_t notSent = 0;
     const std::set<std::string> kiosk = kioskIds(kioskDir / "outbox.db", notSent);
@@ -174,29 +159,12 @@ TEST_CASE("kill -9 the kiosk 200 times and the server 50 times: every referral o
 
 TEST_CASE("kill -9 through server restores: kiosk, server and pull, every referral written once",
           "[.][sync_crash]") {
-    test::TempDir dir("restore-crash");
-    test::SyncServer server(dir / "server");
-    const std::filesystem::path kioskDir = dir / "kiosk";
-    std::filesystem::create_directories(kioskDir);
-    const std::string key = server.publicKey().toBase64();
-    {
-        test::ProcessOptions enroll;
-        enroll.program = test::builtProgram("signpost-sync-harness");
-        enroll.args = {"enroll", "--data-dir", kioskDir.string(), "--server", server.url(), "--code",
-                       server.enrollmentCode()};
-        enroll.stderrFile = dir / "enroll.err";
-        REQUIRE(test::runProcess(enroll, 30s).success());
-    }
-    const std::string passphrase = "restore crash passphrase, long enough";
-    server.coordinatorKey().saveEncrypted(dir / "coordinator.key", passphrase, KdfStrength::Interactive);
-    test::writeText(dir / "coordinator.token", server.admin({"coordinator-token", "create", "--name", "pull"}) + "\n");
-    std::filesystem::permissions(dir / "coordinator.token", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
-                                 std::filesystem::perm_options::replace);
-    const std::filesystem::path out = dir / "out";
-    const std::vector<std::string> pullArgs = {"pull", "--server", server.url(), "--token-file",
-                                               (dir / "coordinator.token").string(), "--key",
-                                               (dir / "coordinator.key").string(), "--out", out.string()};
-    const std::map<std::string, std::string> pullEnv = {{"SIGNPOST_PASSPHRASE", passphrase}};
+    CrashWorld world("restore-crash");
+    test::TempDir& dir = world.dir;
+    test::SyncServer& server = world.server;
+    const std::filesystem::path& kioskDir = world.kioskDir;
+    const std::string& key = world.key;
+    test::CoordinatorFiles coordinators(server, dir / "coordinators");
 
     const unsigned seed = std::random_device{}();
     INFO("seed " << seed);
@@ -213,8 +181,7 @@ TEST_CASE("kill -9 through server restores: kiosk, server and pull, every referr
         std::this_thread::sleep_for(std::chrono::milliseconds(pick(20, 250)));
         if (pick(0, 2) == 0) {
             backups.push_back(dir / ("backup-" + std::to_string(backups.size()) + ".db"));
-            REQUIRE(runTool("signpost-server", {"backup", "--to", backups.back().string(), "--config",
-                                                server.configFile().string()}, log("backup")).success());
+            server.backup(backups.back());
             ++counts["backups"];
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(pick(0, 200)));
@@ -226,8 +193,7 @@ TEST_CASE("kill -9 through server restores: kiosk, server and pull, every referr
                 server.stop();
             }
             const auto& from = backups[static_cast<std::size_t>(pick(0, static_cast<int>(backups.size()) - 1))];
-            REQUIRE(runTool("signpost-server", {"restore", "--from", from.string(), "--config",
-                                                server.configFile().string()}, log("restore")).success());
+            server.restore(from);
             server.start();
             ++counts["restores"];
         }
@@ -237,11 +203,7 @@ TEST_CASE("kill -9 through server restores: kiosk, server and pull, every referr
         ++counts["kiosk kills"];
 
         // A pull, killed at a random moment (or left to finish).
-        test::ProcessOptions options;
-        options.program = test::builtProgram("signpost");
-        options.args = pullArgs;
-        options.env = pullEnv;
-        options.unsetEnv = {"SIGNPOST_PULL_TEST_KILL_AT"};
+        test::ProcessOptions options = coordinators.pullOptions();
         options.stderrFile = log("pull");
         test::ChildProcess pull = test::ChildProcess::spawn(options);
         std::this_thread::sleep_for(std::chrono::milliseconds(pick(0, 400)));
@@ -253,11 +215,9 @@ TEST_CASE("kill -9 through server restores: kiosk, server and pull, every referr
         } else {
             ++counts["pulls killed"];
         }
-        if (std::filesystem::exists(out)) {
-            for (const auto& [id, times] : writtenIds(out)) {
-                INFO(id);
-                REQUIRE(times == 1);  // never a duplicate, at any moment
-            }
+        for (const auto& [id, times] : coordinators.written()) {
+            INFO(id);
+            REQUIRE(times == 1);  // never a duplicate, at any moment
         }
     }
     std::string summary;
@@ -269,16 +229,14 @@ TEST_CASE("kill -9 through server restores: kiosk, server and pull, every referr
     CHECK(counts["pulls killed"] >= 10);
 
     // The kiosk sends what the restored server lacks; then two clean pulls.
-    REQUIRE(runTool("signpost-sync-harness", {"drain", "--data-dir", kioskDir.string(), "--timeout-s", "120"},
-                    log("drain")).success());
+    world.drain();
     for (int i = 0; i < 2; ++i) {
-        const test::ExitStatus final = runTool("signpost", pullArgs, log("final-pull"), pullEnv);
-        REQUIRE(final.success());
+        coordinators.pull();
     }
     std::size_t notSent = 0;
     const std::set<std::string> kiosk = kioskIds(kioskDir / "outbox.db", notSent);
     CHECK(notSent == 0);
-    const auto written = writtenIds(out);
+    const auto written = coordinators.written();
     std::size_t lost = 0;
     std::size_t duplicated = 0;
     for (const std::string& id : kiosk) {
@@ -349,20 +307,12 @@ void zeroBytes(const std::filesystem::path& file, std::uintmax_t offset, std::si
 
 TEST_CASE("kill -9 through outbox damage and salvage: every readable referral reaches the server once",
           "[.][sync_crash]") {
-    test::TempDir dir("salvage-crash");
-    test::SyncServer server(dir / "server");
-    const std::filesystem::path kioskDir = dir / "kiosk";
-    std::filesystem::create_directories(kioskDir);
+    CrashWorld world("salvage-crash");
+    test::TempDir& dir = world.dir;
+    test::SyncServer& server = world.server;
+    const std::filesystem::path& kioskDir = world.kioskDir;
+    const std::string& key = world.key;
     const std::filesystem::path outbox = kioskDir / "outbox.db";
-    const std::string key = server.publicKey().toBase64();
-    {
-        test::ProcessOptions enroll;
-        enroll.program = test::builtProgram("signpost-sync-harness");
-        enroll.args = {"enroll", "--data-dir", kioskDir.string(), "--server", server.url(), "--code",
-                       server.enrollmentCode()};
-        enroll.stderrFile = dir / "enroll.err";
-        REQUIRE(test::runProcess(enroll, 30s).success());
-    }
     const unsigned seed = std::random_device{}();
     INFO("seed " << seed);
     std::mt19937 random(seed);
@@ -420,8 +370,7 @@ TEST_CASE("kill -9 through outbox damage and salvage: every readable referral re
             counts[status.signal == SIGKILL ? "killed in recovery" : "recovery not damaged"]++;
         }
     }
-    REQUIRE(runTool("signpost-sync-harness", {"drain", "--data-dir", kioskDir.string(), "--timeout-s", "120"},
-                    dir / "drain.log").success());
+    world.drain();
 
     // Every referral SQLite can still read, in any damaged copy (never changed once moved aside)
     // or the outbox, is on the server. (What was readable right after a damage may have been

@@ -3,27 +3,19 @@
 // directory feed, heartbeats, wiping sent ciphertext, and device clocks at 1970 and 2099.
 #include <catch2/catch.hpp>
 
-#include <sys/stat.h>
 
 #include <thread>
 
 #include "core/referral/referral_codec.h"
-#include "sync/engine/backoff.h"
 #include "sync/engine/device_identity.h"
 #include "sync/engine/engine_options.h"
 #include "sync/engine/sync_ledger.h"
-#include "sync_world.h"
+#include "support/sync_world.h"
 
 using namespace signpost;
 using namespace std::chrono_literals;
 
 namespace {
-
-unsigned fileMode(const std::filesystem::path& file) {
-    struct stat info {};
-    REQUIRE(::stat(file.c_str(), &info) == 0);
-    return info.st_mode & 0777;
-}
 
 SystemTime utc(int year, unsigned month, unsigned day, int hour = 12) {
     using namespace std::chrono;
@@ -31,49 +23,6 @@ SystemTime utc(int year, unsigned month, unsigned day, int hour = 12) {
 }
 
 }  // namespace
-
-TEST_CASE("Backoff: full jitter under a doubling ceiling, capped, Retry-After honoured", "[sync_engine]") {
-    sync::BackoffPolicy policy;
-    policy.initial = 5s;
-    policy.cap = 15min;
-    policy.minimum = 1s;
-    sync::Backoff backoff(policy, 42);
-    CHECK(backoff.ceiling() == 5s);
-    std::chrono::milliseconds previousCeiling = backoff.ceiling();
-    for (int i = 0; i < 20; ++i) {
-        const std::chrono::milliseconds ceiling = backoff.ceiling();
-        CHECK(ceiling >= previousCeiling);
-        CHECK(ceiling <= policy.cap);
-        const std::chrono::milliseconds delay = backoff.failed();
-        CHECK(delay >= policy.minimum);
-        CHECK(delay <= ceiling);
-        previousCeiling = ceiling;
-    }
-    CHECK(backoff.ceiling() == 15min);
-    // Jitter: the delays at the cap are spread, not all equal.
-    std::set<long long> seen;
-    for (int i = 0; i < 20; ++i) {
-        seen.insert(backoff.failed().count());
-    }
-    CHECK(seen.size() > 10);
-    // The server's word wins over the jitter; absurd values are cut.
-    CHECK(backoff.failed(std::chrono::seconds(120)) == 120s);
-    CHECK(backoff.failed(std::chrono::seconds(0)) == 1s);
-    CHECK(backoff.failed(std::chrono::seconds(86400)) == 1h);
-    backoff.succeeded();
-    CHECK(backoff.failures() == 0);
-    CHECK(backoff.ceiling() == 5s);
-}
-
-TEST_CASE("Server URLs are checked before enrolling", "[sync_engine]") {
-    CHECK(sync::normaliseServerUrl("https://sync.example.org/").value() == "https://sync.example.org");
-    CHECK(sync::normaliseServerUrl(" http://127.0.0.1:8443 ").value() == "http://127.0.0.1:8443");
-    CHECK_FALSE(sync::normaliseServerUrl("sync.example.org"));
-    CHECK_FALSE(sync::normaliseServerUrl("https://"));
-    CHECK_FALSE(sync::normaliseServerUrl("ftp://example.org"));
-    CHECK_FALSE(sync::normaliseServerUrl("https://exa mple.org"));
-    CHECK(sync::normaliseServerUrl("").error().code == "invalid_url");
-}
 
 TEST_CASE("Enroll, push what waited, pull and decrypt on the coordinator side", "[sync_engine]") {
     test::TempDir dir("sync-happy");
@@ -108,7 +57,7 @@ TEST_CASE("Enroll, push what waited, pull and decrypt on the coordinator side", 
     for (const char* name : {sync::kSigningKeyFileName, sync::kDeviceTokenFileName,
                              sync::kEnrollmentFileName}) {
         INFO(name);
-        CHECK(fileMode(kiosk.dataDir() / name) == 0600);
+        CHECK(test::fileMode(kiosk.dataDir() / name) == 0600);
     }
     const auto identity = sync::loadDeviceIdentity(kiosk.dataDir());
     REQUIRE(identity);
@@ -219,38 +168,6 @@ TEST_CASE("Enrollment failures are reported, and keep the old enrollment", "[syn
     CHECK(engine.status()->enrolled);
     CHECK(engine.status()->deviceId == deviceId);
     CHECK(sync::loadDeviceIdentity(kiosk.dataDir())->enrollment.deviceId == deviceId);
-}
-
-TEST_CASE("An interrupted re-enrollment reads as not enrolled, never a mismatched key", "[sync_engine]") {
-    test::TempDir dir("sync-identity");
-    sync::DeviceIdentity identity;
-    identity.enrollment = {"https://sync.example.org", "dev-1", "Kiosk", "Venue", "2026-11-23T10:00:00Z"};
-    identity.token = "token-one";
-    identity.key = std::make_shared<protocol::DeviceSigningKey>(protocol::DeviceSigningKey::generate());
-    sync::saveDeviceIdentity(dir.path(), identity);
-    REQUIRE(sync::loadDeviceIdentity(dir.path()));
-    CHECK(sync::loadDeviceIdentity(dir.path())->token == "token-one");
-
-    SECTION("new key written, old enrollment.json") {
-        protocol::DeviceSigningKey::generate().save(dir / sync::kSigningKeyFileName);
-        CHECK_FALSE(sync::loadDeviceIdentity(dir.path()));
-    }
-    SECTION("new token written, old enrollment.json") {
-        test::writeText(dir / sync::kDeviceTokenFileName, "token-two\n");
-        CHECK_FALSE(sync::loadDeviceIdentity(dir.path()));
-    }
-    SECTION("token missing") {
-        std::filesystem::remove(dir / sync::kDeviceTokenFileName);
-        CHECK_FALSE(sync::loadDeviceIdentity(dir.path()));
-    }
-    SECTION("a damaged enrollment.json is an error, not silence") {
-        test::writeText(dir / sync::kEnrollmentFileName, "{not json");
-        CHECK_THROWS_AS(sync::loadDeviceIdentity(dir.path()), std::runtime_error);
-    }
-    SECTION("no enrollment at all") {
-        std::filesystem::remove(dir / sync::kEnrollmentFileName);
-        CHECK_FALSE(sync::loadDeviceIdentity(dir.path()));
-    }
 }
 
 TEST_CASE("A referral the server refuses goes to the dead-letter state and is not retried", "[sync_engine]") {
@@ -427,125 +344,6 @@ TEST_CASE("Sent ciphertext is wiped after the grace period, the row stays", "[sy
             }
         }
     }
-}
-
-TEST_CASE("Ledger marks each item only on its own result", "[sync_engine]") {
-    test::TempDir dir("sync-ledger");
-    CoordinatorKeyPair key = CoordinatorKeyPair::generate();
-    test::SyncKiosk kiosk(dir / "kiosk", key.publicKey(), 0);
-    std::vector<SubmitReceipt> receipts;
-    for (int i = 0; i < 4; ++i) {
-        receipts.push_back(kiosk.submit());
-    }
-    sync::SyncLedger ledger(kiosk.outbox());
-    const auto batch = ledger.nextBatch(100);
-    REQUIRE(batch.size() == 4);
-    protocol::SubmissionResults results;
-    results.results = {{receipts[0].id, protocol::ItemStatus::Stored, ""},
-                       {receipts[1].id, protocol::ItemStatus::Duplicate, ""},
-                       {receipts[2].id, protocol::ItemStatus::Rejected, "bad_signature"},
-                       {"some-other-id", protocol::ItemStatus::Stored, ""}};
-    const sync::MarkOutcome outcome = ledger.markResults(batch, results, std::chrono::system_clock::now());
-    CHECK(outcome.sent == 2);
-    CHECK(outcome.duplicates == 1);
-    CHECK(outcome.rejected == 1);
-    CHECK(outcome.unanswered == 1);
-    const auto statuses = kiosk.outboxStatuses();
-    CHECK(statuses.at(receipts[0].id) == "sent");
-    CHECK(statuses.at(receipts[1].id) == "sent");
-    CHECK(statuses.at(receipts[2].id) == "rejected");
-    CHECK(statuses.at(receipts[3].id) == "queued");
-    CHECK(ledger.nextBatch(100).size() == 1);
-    // A late result cannot undo a settled item.
-    results.results = {{receipts[2].id, protocol::ItemStatus::Stored, ""}};
-    CHECK(ledger.markResults(batch, results, std::chrono::system_clock::now()).sent == 0);
-    CHECK(kiosk.outboxStatuses().at(receipts[2].id) == "rejected");
-    ledger.setValues({{"a", "1"}, {"b", "2"}});
-    ledger.setValues({{"a", "3"}});
-    CHECK(ledger.value("a") == "3");
-    CHECK(ledger.value("b") == "2");
-    CHECK_FALSE(ledger.value("c"));
-}
-
-TEST_CASE("issue 9: a new server generation marks sent items within the grace for re-push", "[sync_engine]") {
-    test::TempDir dir("sync-ledger-generation");
-    CoordinatorKeyPair key = CoordinatorKeyPair::generate();
-    test::SyncKiosk kiosk(dir / "kiosk", key.publicKey(), 0);
-    std::vector<SubmitReceipt> receipts;
-    for (int i = 0; i < 5; ++i) {
-        receipts.push_back(kiosk.submit());
-    }
-    sync::SyncLedger ledger(kiosk.outbox());
-    const auto now = std::chrono::system_clock::now();
-    const auto batch = ledger.nextBatch(100, "https://a");
-    protocol::SubmissionResults results;
-    for (int i = 0; i < 4; ++i) {
-        results.results.push_back({receipts[static_cast<std::size_t>(i)].id, protocol::ItemStatus::Stored, ""});
-    }
-    ledger.markResults(batch, results, now - std::chrono::hours(1));
-    // One sent long ago (past the grace) and one already wiped: neither can be sent again.
-    kiosk.outbox().database().exec("UPDATE outbox SET sent_at = '2020-01-01T00:00:00Z' WHERE seq = 1");
-    kiosk.outbox().database().exec("UPDATE outbox SET sealed = zeroblob(0), purged_at = '2026-01-01T00:00:00Z' WHERE seq = 2");
-    const auto cutoff = now - std::chrono::hours(24 * 7);
-
-    // The first generation seen from a server is only recorded.
-    CHECK(ledger.noteServerGeneration("https://a", "g1", cutoff) == 0);
-    CHECK(ledger.knownGeneration("https://a") == "g1");
-    CHECK_FALSE(ledger.knownGeneration("https://b"));
-    CHECK(ledger.noteServerGeneration("https://a", "g1", cutoff) == 0);
-    CHECK(kiosk.outbox().counts().resend == 0);
-    // Another generation of the same server: it was restored. Items 3 and 4 go again.
-    CHECK(ledger.noteServerGeneration("https://a", "g2", cutoff) == 2);
-    CHECK(kiosk.outbox().counts().resend == 2);
-    CHECK(kiosk.outbox().counts().sent == 4);  // still sent: the server had them once
-    const auto again = ledger.nextBatch(100, "https://a");
-    REQUIRE(again.size() == 3);  // the queued one first, then the two to send again
-    CHECK(again[0].id == receipts[4].id);
-    CHECK(again[1].id == receipts[2].id);
-    CHECK(again[1].repush);
-    CHECK(again[2].id == receipts[3].id);
-    // Wiping ciphertext past the grace takes the old one, and leaves what waits to go again.
-    CHECK(ledger.purgeSentBefore(now) == 1);
-    CHECK(kiosk.outbox().counts().resend == 2);
-    protocol::SubmissionResults answered;
-    answered.results = {{receipts[2].id, protocol::ItemStatus::Duplicate, ""},
-                        {receipts[3].id, protocol::ItemStatus::Stored, ""},
-                        {receipts[4].id, protocol::ItemStatus::Stored, ""}};
-    const auto outcome = ledger.markResults(again, answered, now);
-    CHECK(outcome.sent == 3);
-    CHECK(outcome.duplicates == 1);
-    CHECK(kiosk.outbox().counts().resend == 0);
-    CHECK(kiosk.outbox().counts().sent == 5);
-    CHECK(ledger.nextBatch(100, "https://a").empty());
-    // Enrolled with another server: its first generation is not a restore.
-    CHECK(ledger.noteServerGeneration("https://b", "g9", cutoff) == 0);
-}
-
-TEST_CASE("issue 9: items held for the server they were queued for go nowhere else", "[sync_engine]") {
-    test::TempDir dir("sync-ledger-held");
-    CoordinatorKeyPair key = CoordinatorKeyPair::generate();
-    test::SyncKiosk kiosk(dir / "kiosk", key.publicKey(), 0);
-    const SubmitReceipt first = kiosk.submit();
-    const SubmitReceipt second = kiosk.submit();
-    sync::SyncLedger ledger(kiosk.outbox());
-    CHECK(ledger.holdFor("https://old") == 2);
-    CHECK(ledger.holdFor("https://other") == 0);  // already bound: stays with the first server
-    CHECK(kiosk.outbox().counts().held == 2);
-    const SubmitReceipt third = kiosk.submit();  // queued after the re-enrollment
-    auto batch = ledger.nextBatch(100, "https://new");
-    REQUIRE(batch.size() == 1);
-    CHECK(batch[0].id == third.id);
-    // Back with the old server, they go to it.
-    CHECK(ledger.nextBatch(100, "https://old").size() == 3);
-    REQUIRE(ledger.heldServers().size() == 1);
-    CHECK(ledger.heldServers()[0] == std::make_pair(std::string("https://old"), std::size_t{2}));
-    // Staff confirmed: now they may go to the new one.
-    CHECK(ledger.release("https://old") == 2);
-    CHECK(ledger.nextBatch(100, "https://new").size() == 3);
-    CHECK(kiosk.outbox().counts().held == 0);
-    CHECK(ledger.heldServers().empty());
-    (void)first;
-    (void)second;
 }
 
 TEST_CASE("A version-1 outbox from the field is migrated with its referrals intact", "[sync_engine]") {

@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/fault_proxy.h"
-#include "sync_world.h"
+#include "support/sync_world.h"
 
 using namespace signpost;
 using namespace std::chrono_literals;

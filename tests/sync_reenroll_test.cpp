@@ -13,7 +13,7 @@
 #include "core/staff/staff_auth.h"
 #include "sync/engine/device_identity.h"
 #include "sync/engine/enrollment_policy.h"
-#include "sync_world.h"
+#include "support/sync_world.h"
 
 using namespace signpost;
 using namespace std::chrono_literals;
@@ -44,10 +44,7 @@ TEST_CASE("issue 9: referrals queued for one server are not sent to another with
     test::SyncServer first(dir / "first");
     test::SyncServer second(dir / "second");
     test::SyncKiosk kiosk(dir / "kiosk", first.publicKey(), 0);
-    sync::SyncEngineOptions options = kiosk.engineOptions();
-    options.syncDirectory = false;
-    kiosk.startEngine(options);
-    kiosk.enroll(first);
+    kiosk.startEnrolled(first);
     const std::string sent = kiosk.submit().id;
     kiosk.waitFor(
         [](const sync::SyncStatus& s) { return s.counts.sent == 1 && s.counts.queued == 0; });
@@ -101,10 +98,7 @@ TEST_CASE("issue 9: back with the server they were queued for, held referrals go
     test::SyncServer first(dir / "first");
     test::SyncServer second(dir / "second");
     test::SyncKiosk kiosk(dir / "kiosk", first.publicKey(), 0);
-    sync::SyncEngineOptions options = kiosk.engineOptions();
-    options.syncDirectory = false;
-    kiosk.startEngine(options);
-    kiosk.enroll(first);
+    kiosk.startEnrolled(first);
     first.stop();
     const std::string id = kiosk.submit().id;
     kiosk.waitFor([](const sync::SyncStatus& s) { return s.counts.queued == 1; });
@@ -120,20 +114,14 @@ TEST_CASE("issue 9: back with the server they were queued for, held referrals go
 
 namespace {
 
-test::ExitStatus runTool(const std::string& program, const std::vector<std::string>& args,
-                         const std::filesystem::path& dir, const std::string& input,
-                         std::string& out, std::string& err) {
+// A built program with `input` on its standard input.
+test::ProgramRun runWithInput(const std::string& program, std::vector<std::string> args,
+                              const std::filesystem::path& dir, const std::string& input) {
+    static int inputs = 0;
     test::ProcessOptions options;
-    options.program = test::builtProgram(program);
-    options.args = args;
-    test::writeText(dir / "stdin", input);
-    options.stdinFile = dir / "stdin";
-    options.stdoutFile = dir / "out";
-    options.stderrFile = dir / "err";
-    const test::ExitStatus status = test::runProcess(options, 60s);
-    out = test::readText(dir / "out");
-    err = test::readText(dir / "err");
-    return status;
+    options.stdinFile = dir / ("stdin-" + std::to_string(inputs++));
+    test::writeText(options.stdinFile, input);
+    return test::runBuiltProgram(program, std::move(args), dir, options);
 }
 
 }  // namespace
@@ -143,10 +131,7 @@ TEST_CASE("issue 9: heartbeats report a staff lock-out and signpost devices flag
     test::TempDir dir("staff-report");
     test::SyncServer server(dir / "server");
     test::SyncKiosk kiosk(dir / "kiosk", server.publicKey(), 0);
-    sync::SyncEngineOptions options = kiosk.engineOptions();
-    options.syncDirectory = false;
-    kiosk.startEngine(options);
-    kiosk.enroll(server);
+    kiosk.startEnrolled(server);
 
     // Wrong PINs at the kiosk: the UI reports the lock, and a heartbeat goes at once (the engine's
     // own heartbeat interval here is an hour).
@@ -164,17 +149,14 @@ TEST_CASE("issue 9: heartbeats report a staff lock-out and signpost devices flag
         20s, 50ms));
 
     const std::filesystem::path tokenFile = dir / "coordinator.token";
-    test::writeText(tokenFile,
-                    server.admin({"coordinator-token", "create", "--name", "fleet"}) + "\n");
-    std::filesystem::permissions(
-        tokenFile, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
-        std::filesystem::perm_options::replace);
-    std::string out;
-    std::string err;
-    REQUIRE(runTool("signpost",
-                    {"devices", "--server", server.url(), "--token-file", tokenFile.string()},
-                    dir.path(), "", out, err)
-                .success());
+    test::writePrivateText(tokenFile,
+                           server.admin({"coordinator-token", "create", "--name", "fleet"}) + "\n");
+    const std::vector<std::string> devices = {"devices", "--server", server.url(), "--token-file",
+                                              tokenFile.string()};
+    test::ProgramRun run = test::runBuiltProgram("signpost", devices, dir.path());
+    REQUIRE(run.status.success());
+    const std::string& out = run.out;
+    const std::string& err = run.err;
     INFO(out << err);
     CHECK(out.find("STAFF") != std::string::npos);
     CHECK(out.find("LOCKED until") != std::string::npos);
@@ -189,11 +171,9 @@ TEST_CASE("issue 9: heartbeats report a staff lock-out and signpost devices flag
     kiosk.engine().reportStaff(fine);
     REQUIRE(test::waitUntil([&] { return server.devices().devices[0].lastHeartbeat.staff == fine; },
                             20s, 50ms));
-    REQUIRE(runTool("signpost",
-                    {"devices", "--server", server.url(), "--token-file", tokenFile.string()},
-                    dir.path(), "", out, err)
-                .success());
-    CHECK(err.find("warning: staff mode was locked") == std::string::npos);
+    run = test::runBuiltProgram("signpost", devices, dir.path());
+    REQUIRE(run.status.success());
+    CHECK(run.err.find("warning: staff mode was locked") == std::string::npos);
 }
 
 TEST_CASE("issue 9: coordinators set a kiosk's PIN from the server, from standard input only",
@@ -201,26 +181,24 @@ TEST_CASE("issue 9: coordinators set a kiosk's PIN from the server, from standar
     test::TempDir dir("remote-pin");
     test::SyncServer server(dir / "server");
     test::SyncKiosk kiosk(dir / "kiosk", server.publicKey(), 0);
-    sync::SyncEngineOptions options = kiosk.engineOptions();
-    options.syncDirectory = false;
-    kiosk.startEngine(options);
-    kiosk.enroll(server);
+    kiosk.startEnrolled(server);
     const std::string device = kiosk.engine().status()->deviceId;
     const std::vector<std::string> setPin = {"admin", "device",   "set-pin",
                                              device,  "--config", server.configFile().string()};
-    std::string out;
-    std::string err;
     // Refused: on the command line, or too easy.
     std::vector<std::string> onArgv = setPin;
     onArgv.insert(onArgv.begin() + 4, "731946");
-    CHECK_FALSE(runTool("signpost-server", onArgv, dir.path(), "", out, err).success());
-    CHECK(err.find("standard input") != std::string::npos);
-    CHECK_FALSE(runTool("signpost-server", setPin, dir.path(), "1234\n", out, err).success());
-    CHECK(err.find("not a straight run") != std::string::npos);
+    test::ProgramRun run = runWithInput("signpost-server", onArgv, dir.path(), "");
+    CHECK_FALSE(run.status.success());
+    CHECK(run.err.find("standard input") != std::string::npos);
+    run = runWithInput("signpost-server", setPin, dir.path(), "1234\n");
+    CHECK_FALSE(run.status.success());
+    CHECK(run.err.find("not a straight run") != std::string::npos);
 
-    REQUIRE(runTool("signpost-server", setPin, dir.path(), "731946\n", out, err).success());
-    CHECK(err.find("731946") == std::string::npos);
-    CHECK(err.find("$argon2id$") == std::string::npos);
+    run = runWithInput("signpost-server", setPin, dir.path(), "731946\n");
+    REQUIRE(run.status.success());
+    CHECK(run.err.find("731946") == std::string::npos);
+    CHECK(run.err.find("$argon2id$") == std::string::npos);
     const std::string shown = server.admin({"device", "show", device});
     CHECK(shown.find("staff.pin_hash") != std::string::npos);
     CHECK(shown.find("$argon2id$") == std::string::npos);  // shown as set, never printed

@@ -10,96 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "support/csv_reader.h"
-#include "sync_world.h"
+#include "support/sync_world.h"
 
 using namespace signpost;
 using namespace std::chrono_literals;
 
 namespace {
-
-constexpr const char* kPassphrase = "restore test passphrase, long enough";
-
-// The coordinators' side: a key file, a token file and an output directory, and the real tool.
-class Coordinators {
-public:
-    Coordinators(test::SyncServer& server, const std::filesystem::path& dir)
-        : m_server(server), m_dir(dir) {
-        std::filesystem::create_directories(m_dir);
-        server.coordinatorKey().saveEncrypted(keyFile(), kPassphrase, KdfStrength::Interactive);
-        test::writeText(tokenFile(),
-                        server.admin({"coordinator-token", "create", "--name", "pull"}) + "\n");
-        std::filesystem::permissions(
-            tokenFile(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
-            std::filesystem::perm_options::replace);
-    }
-
-    std::filesystem::path keyFile() const { return m_dir / "coordinator.key"; }
-    std::filesystem::path tokenFile() const { return m_dir / "coordinator.token"; }
-    std::filesystem::path outDir() const { return m_dir / "out"; }
-
-    // Runs `signpost pull` into outDir(); returns its stderr. REQUIREs exit 0.
-    std::string pull() {
-        test::ProcessOptions options;
-        options.program = test::builtProgram("signpost");
-        options.args = {
-            "pull",  "--server",         m_server.url(), "--token-file",   tokenFile().string(),
-            "--key", keyFile().string(), "--out",        outDir().string()};
-        options.unsetEnv = {"SIGNPOST_PULL_TEST_KILL_AT"};
-        options.env["SIGNPOST_PASSPHRASE"] = kPassphrase;
-        const std::string tag = std::to_string(m_runs++);
-        options.stdoutFile = m_dir / ("pull-" + tag + ".out");
-        options.stderrFile = m_dir / ("pull-" + tag + ".err");
-        const test::ExitStatus status = test::runProcess(options, 120s);
-        const std::string err = test::readText(options.stderrFile);
-        INFO(err);
-        REQUIRE(status.success());
-        return err;
-    }
-
-    // id → how many times it appears across every referrals file in outDir().
-    std::map<std::string, int> written() const {
-        std::map<std::string, int> ids;
-        if (!std::filesystem::exists(outDir())) {
-            return ids;
-        }
-        for (const auto& entry : std::filesystem::directory_iterator(outDir())) {
-            const std::string name = entry.path().filename().string();
-            if (!name.starts_with("referrals-") || !name.ends_with(".csv") ||
-                name.ends_with(".errors.csv")) {
-                continue;
-            }
-            const auto rows = test::parseCsv(test::readText(entry.path()));
-            REQUIRE_FALSE(rows.empty());
-            const auto column = std::find(rows[0].begin(), rows[0].end(), "ID");
-            REQUIRE(column != rows[0].end());
-            const auto at = static_cast<std::size_t>(column - rows[0].begin());
-            for (std::size_t r = 1; r < rows.size(); ++r) {
-                ++ids[rows[r].at(at)];
-            }
-        }
-        return ids;
-    }
-
-private:
-    test::SyncServer& m_server;
-    std::filesystem::path m_dir;
-    int m_runs = 0;
-};
-
-// `signpost-server backup --to FILE` / `restore --from FILE`, as installer/README.md says.
-void serverCopy(test::SyncServer& server, const std::string& verb,
-                const std::filesystem::path& file, const std::filesystem::path& log) {
-    test::ProcessOptions options;
-    options.program = test::builtProgram("signpost-server");
-    options.args = {verb, verb == "backup" ? "--to" : "--from", file.string(), "--config",
-                    server.configFile().string()};
-    options.stdoutFile = log;
-    options.stderrFile = log.string() + ".err";
-    const test::ExitStatus status = test::runProcess(options, 60s);
-    INFO(test::readText(options.stderrFile));
-    REQUIRE(status.success());
-}
 
 std::vector<std::string> submitSent(test::SyncKiosk& kiosk, int count, std::set<std::string>& all) {
     std::vector<std::string> ids;
@@ -134,7 +50,7 @@ void waitUntilServerHolds(test::SyncServer& server, const std::set<std::string>&
     CHECK(all);
 }
 
-void requireExactlyOnce(const Coordinators& coordinators, const std::set<std::string>& ids) {
+void requireExactlyOnce(const test::CoordinatorFiles& coordinators, const std::set<std::string>& ids) {
     const auto written = coordinators.written();
     std::size_t missing = 0;
     std::size_t twice = 0;
@@ -158,23 +74,20 @@ TEST_CASE("issue 9: push, pull, backup, push, pull, restore, push, pull: every r
     test::TempDir dir("restore");
     test::SyncServer server(dir / "server");
     test::SyncKiosk kiosk(dir / "kiosk", server.publicKey(), 0);
-    auto options = kiosk.engineOptions();
-    options.syncDirectory = false;
-    kiosk.startEngine(options);
-    kiosk.enroll(server);
-    Coordinators coordinators(server, dir / "coordinators");
+    kiosk.startEnrolled(server);
+    test::CoordinatorFiles coordinators(server, dir / "coordinators");
     std::set<std::string> saved;
 
     submitSent(kiosk, 5, saved);
     coordinators.pull();
     CHECK(coordinators.written().size() == 5);
-    serverCopy(server, "backup", dir / "backup.db", dir / "backup.log");
+    server.backup(dir / "backup.db");
     submitSent(kiosk, 5, saved);
     coordinators.pull();
     CHECK(coordinators.written().size() == 10);
 
     server.stop();
-    serverCopy(server, "restore", dir / "backup.db", dir / "restore.log");
+    server.restore(dir / "backup.db");
     server.start();
     const std::vector<std::string> after = submitSent(kiosk, 5, saved);
     // The 5 new ones are stored by the restored server, whatever it hands out as cursors.
@@ -195,23 +108,20 @@ TEST_CASE("issue 9: a restore of a backup older than the first pull writes nothi
     test::TempDir dir("restore-old");
     test::SyncServer server(dir / "server");
     test::SyncKiosk kiosk(dir / "kiosk", server.publicKey(), 0);
-    auto options = kiosk.engineOptions();
-    options.syncDirectory = false;
-    kiosk.startEngine(options);
-    kiosk.enroll(server);
-    Coordinators coordinators(server, dir / "coordinators");
+    kiosk.startEnrolled(server);
+    test::CoordinatorFiles coordinators(server, dir / "coordinators");
     std::set<std::string> saved;
 
     submitSent(kiosk, 4, saved);
     // Taken before anything was pulled or acknowledged: the restored server has these 4 unacked.
-    serverCopy(server, "backup", dir / "backup.db", dir / "backup.log");
+    server.backup(dir / "backup.db");
     coordinators.pull();
     submitSent(kiosk, 6, saved);
     coordinators.pull();
     CHECK(coordinators.written().size() == 10);
 
     server.stop();
-    serverCopy(server, "restore", dir / "backup.db", dir / "restore.log");
+    server.restore(dir / "backup.db");
     server.start();
     // No new referral: the kiosk learns of the restore from its next heartbeat.
     kiosk.engine().syncNow();

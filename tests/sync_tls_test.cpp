@@ -13,7 +13,7 @@
 #include "core/config/kiosk_config.h"
 #include "sync/engine/engine_options.h"
 #include "sync/engine/enrollment_policy.h"
-#include "sync_world.h"
+#include "support/sync_world.h"
 
 using namespace signpost;
 using namespace std::chrono_literals;

@@ -7,7 +7,7 @@
 #include "core/directory/directory_store.h"
 #include "core/directory/hsds_export.h"
 #include "core/directory/hsds_import.h"
-#include "core/directory/synthetic_directory.h"
+#include "fixtures/synthetic_directory.h"
 
 using namespace signpost;
 

@@ -18,39 +18,10 @@
 using namespace std::chrono_literals;
 using signpost::SystemdNotifier;
 using signpost::test::NotifyListener;
+using signpost::test::ScopedEnv;
 using Clock = SystemdNotifier::Clock;
 
 namespace {
-
-// Sets environment variables for one test and restores them afterwards.
-class ScopedEnv {
-public:
-    ScopedEnv(const char* name, const char* value) : m_name(name) {
-        if (const char* old = std::getenv(name)) {
-            m_old = old;
-            m_had = true;
-        }
-        if (value != nullptr) {
-            ::setenv(name, value, 1);
-        } else {
-            ::unsetenv(name);
-        }
-    }
-    ~ScopedEnv() {
-        if (m_had) {
-            ::setenv(m_name.c_str(), m_old.c_str(), 1);
-        } else {
-            ::unsetenv(m_name.c_str());
-        }
-    }
-    ScopedEnv(const ScopedEnv&) = delete;
-    ScopedEnv& operator=(const ScopedEnv&) = delete;
-
-private:
-    std::string m_name;
-    std::string m_old;
-    bool m_had = false;
-};
 
 std::string abstractName(const char* label) {
     static int counter = 0;

@@ -8,8 +8,8 @@
 #include "core/common/time_util.h"
 #include "core/session/kiosk_session.h"
 #include "support/test_support.h"
-#include "ui/testing/test_kiosk.h"
-#include "ui/testing/ui_driver.h"
+#include "ui_testing/test_kiosk.h"
+#include "ui_testing/ui_driver.h"
 
 using namespace signpost;
 using signpost::ui::testing::TestKiosk;

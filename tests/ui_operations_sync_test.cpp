@@ -11,11 +11,11 @@
 #include "core/operations/remote_settings.h"
 #include "core/staff/staff_auth.h"
 #include "sync/engine/engine_options.h"
-#include "sync_world.h"
+#include "support/sync_world.h"
 #include "ui/kiosk_app.h"
-#include "ui/testing/test_kiosk.h"
-#include "ui/testing/ui_driver.h"
-#include "ui_staff_harness.h"
+#include "ui_testing/test_kiosk.h"
+#include "ui_testing/ui_driver.h"
+#include "support/ui_staff_harness.h"
 
 using namespace signpost;
 using namespace std::chrono_literals;

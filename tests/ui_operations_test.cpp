@@ -13,10 +13,10 @@
 #include "core/staff/staff_auth.h"
 #include "support/test_support.h"
 #include "ui/kiosk_app.h"
-#include "ui/testing/test_kiosk.h"
-#include "ui/testing/ui_driver.h"
+#include "ui_testing/test_kiosk.h"
+#include "ui_testing/ui_driver.h"
 #include "ui/views.h"
-#include "ui_staff_harness.h"
+#include "support/ui_staff_harness.h"
 
 using namespace signpost;
 using namespace std::chrono;

@@ -14,40 +14,21 @@
 #include "core/i18n/i18n.h"
 #include "speech/audio_sink.h"
 #include "speech/speech_engine.h"
+#include "support/real_time_sink.h"
 #include "support/test_support.h"
 #include "ui/kiosk_app.h"
-#include "ui/testing/software_renderer.h"
-#include "ui/testing/test_kiosk.h"
-#include "ui/testing/ui_driver.h"
+#include "ui_testing/software_renderer.h"
+#include "ui_testing/test_kiosk.h"
+#include "ui_testing/ui_driver.h"
 #include "ui/theme.h"
 
 using namespace signpost;
 using namespace signpost::ui;
 using namespace signpost::ui::testing;
 using namespace std::chrono_literals;
+using signpost::test::RealTimeSink;
 
 namespace {
-
-// Plays in real time, as a sound card does, so a reading lasts long enough to touch.
-class RealTimeSink final : public speech::AudioSink {
-public:
-    bool open(int rate) override {
-        m_rate = rate;
-        return true;
-    }
-    bool write(const std::int16_t*, std::size_t count) override {
-        std::this_thread::sleep_for(
-            std::chrono::microseconds(count * 1000000 / static_cast<std::size_t>(m_rate)));
-        return true;
-    }
-    void drain() override {}
-    void stop() override {}
-    void close() override {}
-    std::string error() const override { return {}; }
-
-private:
-    int m_rate = 22050;
-};
 
 bool waitFor(UiDriver& ui, const std::function<bool()>& condition,
              std::chrono::milliseconds timeout) {

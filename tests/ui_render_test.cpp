@@ -30,10 +30,10 @@
 #include "support/test_support.h"
 #include "ui/keyboard_layouts.h"
 #include "ui/kiosk_app.h"
-#include "ui/testing/test_kiosk.h"
-#include "ui/testing/ui_driver.h"
+#include "ui_testing/test_kiosk.h"
+#include "ui_testing/ui_driver.h"
 #include "ui/text.h"
-#include "ui_staff_harness.h"
+#include "support/ui_staff_harness.h"
 
 using namespace signpost;
 using namespace signpost::ui;

@@ -20,9 +20,9 @@
 #include "support/process.h"
 #include "support/test_support.h"
 #include "ui/kiosk_app.h"
-#include "ui/testing/software_renderer.h"
-#include "ui/testing/test_kiosk.h"
-#include "ui/testing/ui_driver.h"
+#include "ui_testing/software_renderer.h"
+#include "ui_testing/test_kiosk.h"
+#include "ui_testing/ui_driver.h"
 #include "ui/views.h"
 
 using namespace signpost;

@@ -10,9 +10,9 @@
 #include "core/session/kiosk_session.h"
 #include "core/staff/staff_auth.h"
 #include "support/test_support.h"
-#include "ui/testing/test_kiosk.h"
-#include "ui/testing/ui_driver.h"
-#include "ui_staff_harness.h"
+#include "ui_testing/test_kiosk.h"
+#include "ui_testing/ui_driver.h"
+#include "support/ui_staff_harness.h"
 
 using namespace signpost;
 using signpost::ui::testing::TestKiosk;

@@ -10,11 +10,11 @@
 #include "core/i18n/i18n.h"
 #include "core/staff/staff_auth.h"
 #include "sync/engine/engine_options.h"
-#include "sync_world.h"
+#include "support/sync_world.h"
 #include "ui/sync_text.h"
-#include "ui/testing/test_kiosk.h"
-#include "ui/testing/ui_driver.h"
-#include "ui_staff_harness.h"
+#include "ui_testing/test_kiosk.h"
+#include "ui_testing/ui_driver.h"
+#include "support/ui_staff_harness.h"
 
 using namespace signpost;
 using namespace std::chrono_literals;

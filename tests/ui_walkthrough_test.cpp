@@ -17,8 +17,8 @@
 #include "core/storage/database.h"
 #include "support/fault_vfs.h"
 #include "support/test_support.h"
-#include "ui/testing/test_kiosk.h"
-#include "ui/testing/ui_driver.h"
+#include "ui_testing/test_kiosk.h"
+#include "ui_testing/ui_driver.h"
 #include "ui/text.h"
 
 using namespace signpost;

@@ -174,6 +174,26 @@ bool RawConnection::closedWithin(std::chrono::milliseconds timeout, std::string*
     }
 }
 
+std::string RawConnection::readUntilQuiet(std::chrono::milliseconds quiet) {
+    std::string received;
+    char buffer[8192];
+    pollfd p{m_fd, POLLIN, 0};
+    while (::poll(&p, 1, static_cast<int>(quiet.count())) > 0) {
+        const ssize_t n = ::recv(m_fd, buffer, sizeof buffer, 0);
+        if (n <= 0) {
+            break;
+        }
+        received.append(buffer, static_cast<std::size_t>(n));
+    }
+    return received;
+}
+
+std::string rawExchange(int port, std::string_view request, std::chrono::milliseconds quiet) {
+    RawConnection connection = RawConnection::open(port);
+    connection.send(request);  // a server that closes early is what some callers check for
+    return connection.readUntilQuiet(quiet);
+}
+
 int responseStatus(const std::string& response) {
     const std::size_t at = finalResponseStart(response);
     if (response.compare(at, 7, "HTTP/1.") != 0 || response.size() < at + 12) {

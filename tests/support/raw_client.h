@@ -47,12 +47,21 @@ public:
     // True when the server closes (EOF or reset) within `timeout`; data read on the way is
     // appended to `received` when given.
     bool closedWithin(std::chrono::milliseconds timeout, std::string* received = nullptr);
+    // Reads until the server closes or `quiet` passes with nothing new; returns what came.
+    std::string readUntilQuiet(std::chrono::milliseconds quiet);
     void close();
 
 private:
     explicit RawConnection(int fd) : m_fd(fd) {}
     int m_fd = -1;
 };
+
+// One request as raw bytes: connects to 127.0.0.1:`port`, sends as much of `request` as the
+// server takes (some tests check that it stops reading early) and returns everything read until
+// the server closes or `quiet` passes with nothing new. For requests HTTP clients will not make
+// (Expect without a body, chunked in odd spellings, lying Content-Length). Throws like open().
+std::string rawExchange(int port, std::string_view request,
+                        std::chrono::milliseconds quiet = std::chrono::milliseconds(1500));
 
 // "HTTP/1.1 413 ..." → 413; a "100 Continue" head is skipped; -1 if not an HTTP response.
 int responseStatus(const std::string& response);

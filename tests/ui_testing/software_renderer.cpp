@@ -1,4 +1,4 @@
-#include "ui/testing/software_renderer.h"
+#include "ui_testing/software_renderer.h"
 
 #include <algorithm>
 #include <cmath>

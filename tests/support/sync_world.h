@@ -1,15 +1,16 @@
-// Signpost sync tests — a real signpost-server process on a random loopback port, the coordinator
-// side (key pair, token, the pull API) and kiosk-side data dirs (outbox, directory, enrollment)
-// for the sync engine. Header-only; included by tests/sync_*_test.cpp.
+// Signpost sync tests — a real signpost-server process on a random loopback port
+// (support/server_process.h), the coordinator side (key pair, token, the pull API) and
+// kiosk-side data dirs (outbox, directory, enrollment) for the sync engine. Header-only; included
+// by tests/sync_*_test.cpp.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -23,8 +24,10 @@
 #include "core/referral/sealing.h"
 #include "core/referral/submit.h"
 #include "core/storage/database.h"
+#include "support/csv_reader.h"
 #include "support/process.h"
 #include "support/sample_directory.h"
+#include "support/server_process.h"
 #include "support/test_support.h"
 #include "sync/engine/sync_engine.h"
 #include "sync/net/http_client.h"
@@ -67,103 +70,40 @@ struct SyncServerTls {
     std::filesystem::path caFile;
 };
 
-// The server, its admin verbs and the coordinator's view.
+// The server (support/server_process.h), its admin verbs and the coordinator's view.
 class SyncServer {
 public:
     explicit SyncServer(const std::filesystem::path& dir, const SyncServerTls& tls = {})
-        : m_dir(dir), m_http(coordinatorHttpOptions(tls)) {
-        std::filesystem::create_directories(m_dir);
-        std::string tlsKeys;
-        if (!tls.certFile.empty()) {
-            tlsKeys = "tls_cert_file = \"" + tls.certFile.string() + "\"\ntls_key_file = \"" +
-                      tls.keyFile.string() + "\"\n";
-        }
-        writeText(configFile(),
-                  "[server]\nlisten_address = \"127.0.0.1\"\nport = 0\nthreads = 8\n" + tlsKeys +
-                      "\n[storage]\ndata_dir = \"" + (m_dir / "data").string() +
-                      "\"\n\n[limits]\nenroll_burst = 1000\nbad_token_burst = 1000\n");
-        start();
+        : m_server(dir, serverKeys(tls), "enroll_burst = 1000\nbad_token_burst = 1000\n"),
+          m_http(coordinatorHttpOptions(tls)) {
+        m_server.start();
         m_coordinatorKey.emplace(CoordinatorKeyPair::generate());
-        m_coordinatorToken = admin({"coordinator-token", "create", "--name", "coordinators"});
+        m_coordinatorToken = m_server.coordinatorToken("coordinators");
     }
 
-    std::filesystem::path configFile() const { return m_dir / "server.toml"; }
-    std::filesystem::path databaseFile() const { return m_dir / "data" / "signpost-server.db"; }
-    const std::string& url() const { return m_url; }
-    int port() const { return m_port; }
+    std::filesystem::path configFile() const { return m_server.configFile(); }
+    std::filesystem::path databaseFile() const { return m_server.databaseFile(); }
+    const std::string& url() const { return m_server.url(); }
+    int port() const { return m_server.port(); }
     const CoordinatorPublicKey& publicKey() const { return m_coordinatorKey->publicKey(); }
     const CoordinatorKeyPair& coordinatorKey() const { return *m_coordinatorKey; }
-    ChildProcess& process() { return m_server; }
+    ChildProcess& process() { return m_server.process(); }
 
-    // Starts `serve`; on a restart it asks for the same port again (so kiosks keep their URL).
-    void start() {
-        std::string config = readText(configFile());
-        if (m_port != 0) {
-            config = std::regex_replace(config, std::regex("port = [0-9]+"),
-                                        "port = " + std::to_string(m_port));
-            writeText(configFile(), config);
-        }
-        ProcessOptions options;
-        options.program = builtProgram("signpost-server");
-        options.args = {"serve", "--config", configFile().string()};
-        options.stderrFile = m_dir / ("serve-" + std::to_string(m_runs++) + ".log");
-        const std::regex listening("listening on (https?://127\\.0\\.0\\.1:([0-9]+))");
-        for (int attempt = 0; attempt < 50; ++attempt) {
-            m_server = ChildProcess::spawn(options);
-            std::smatch match;
-            waitUntil(
-                [&] {
-                    const std::string log = m_server.stderrText();
-                    return std::regex_search(log, match, listening) || !m_server.running();
-                },
-                std::chrono::seconds(20));
-            const std::string log = m_server.stderrText();
-            if (std::regex_search(log, match, listening)) {
-                m_url = match[1];
-                m_port = std::stoi(match[2]);
-                return;
-            }
-            // The old process's port may still be closing: try again shortly.
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-        INFO(m_server.report());
-        FAIL("signpost-server did not start");
-    }
+    // Starts `serve` again on the same port (so kiosks keep their URL).
+    void start() { m_server.start(); }
     void stop() { m_server.stop(); }
     void kill() { m_server.kill(); }
 
-    // `signpost-server admin ARGS --config F`; REQUIREs success, returns stdout trimmed.
-    std::string admin(std::vector<std::string> args) {
-        args.insert(args.begin(), "admin");
-        args.push_back("--config");
-        args.push_back(configFile().string());
-        ProcessOptions options;
-        options.program = builtProgram("signpost-server");
-        options.args = args;
-        const std::string tag = std::to_string(m_runs++);
-        options.stdoutFile = m_dir / ("admin-" + tag + ".out");
-        options.stderrFile = m_dir / ("admin-" + tag + ".err");
-        const ExitStatus status = runProcess(options, std::chrono::seconds(60));
-        INFO(readText(options.stderrFile));
-        REQUIRE(status.success());
-        std::string out = readText(options.stdoutFile);
-        while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) {
-            out.pop_back();
-        }
-        return out;
-    }
-
-    std::string enrollmentCode() { return admin({"enrollment-code", "--venue", "Harpurhey Library"}); }
-
-    void importDirectory(const std::string& json) {
-        const std::filesystem::path file = m_dir / ("directory-" + std::to_string(m_runs) + ".json");
-        writeText(file, json);
-        admin({"import-directory", file.string()});
-    }
+    // `signpost-server admin ARGS --config F`; throws on failure, returns stdout trimmed.
+    std::string admin(std::vector<std::string> args) { return m_server.admin(std::move(args)); }
+    std::string enrollmentCode() { return m_server.enrollmentCode(); }
+    void importDirectory(const std::string& json) { m_server.importDirectory(json); }
+    void backup(const std::filesystem::path& file) { m_server.backup(file); }
+    void restore(const std::filesystem::path& file) { m_server.restore(file); }
 
     HttpResponse get(const std::string& path) {
         HttpRequest request;
-        request.url = m_url + path;
+        request.url = url() + path;
         request.headers.emplace_back("Authorization", "Bearer " + m_coordinatorToken);
         auto result = m_http.send(request);
         INFO((result ? std::string() : result.error().message));
@@ -207,17 +147,21 @@ public:
     }
 
 private:
+    static std::string serverKeys(const SyncServerTls& tls) {
+        std::string keys = "threads = 8\n";
+        if (!tls.certFile.empty()) {
+            keys += "tls_cert_file = \"" + tls.certFile.string() + "\"\ntls_key_file = \"" +
+                    tls.keyFile.string() + "\"\n";
+        }
+        return keys;
+    }
     static HttpClientOptions coordinatorHttpOptions(const SyncServerTls& tls) {
         HttpClientOptions options;
         options.caFile = tls.caFile.string();
         return options;
     }
 
-    std::filesystem::path m_dir;
-    ChildProcess m_server;
-    std::string m_url;
-    int m_port = 0;
-    int m_runs = 0;
+    ServerProcess m_server;
     std::optional<CoordinatorKeyPair> m_coordinatorKey;
     std::string m_coordinatorToken;
     HttpClient m_http;
@@ -234,8 +178,8 @@ public:
         if (directoryServices > 0) {
             m_directory = std::make_unique<DirectoryStore>((m_dataDir / "directory.db").string(),
                                                            syncTestZone());
-            m_directory->replaceAll(parseHsdsJson(sampleDirectoryJson(directoryServices, "bundle").dump()),
-                                    "bundle");
+            m_directory->replaceAll(
+                parseHsdsJson(sampleDirectoryJson(directoryServices, "bundle").dump()), "bundle");
         }
     }
 
@@ -266,6 +210,14 @@ public:
         return *m_engine;
     }
     sync::SyncEngine& engine() { return *m_engine; }
+    // The engine for tests about referrals only (no directory sync), enrolled with `server`.
+    sync::SyncEngine& startEnrolled(SyncServer& server) {
+        sync::SyncEngineOptions options = engineOptions();
+        options.syncDirectory = false;
+        startEngine(options);
+        enroll(server);
+        return *m_engine;
+    }
     void stopEngine() {
         if (m_engine) {
             m_engine->stop();
@@ -292,13 +244,13 @@ public:
     // Waits until `predicate(status)` holds; REQUIREs it within `timeout`.
     void waitFor(const std::function<bool(const sync::SyncStatus&)>& predicate,
                  std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
-        const bool ok =
-            waitUntil([&] { return predicate(*m_engine->status()); }, timeout);
+        const bool ok = waitUntil([&] { return predicate(*m_engine->status()); }, timeout);
         const auto status = m_engine->status();
         INFO("state " << sync::toString(status->state) << ", queued " << status->counts.queued
-                      << ", sent " << status->counts.sent << ", rejected " << status->counts.rejected
-                      << ", last error " << status->lastError << " (" << status->lastErrorMessage
-                      << "), enroll " << status->enrollError << " " << status->enrollMessage);
+                      << ", sent " << status->counts.sent << ", rejected "
+                      << status->counts.rejected << ", last error " << status->lastError << " ("
+                      << status->lastErrorMessage << "), enroll " << status->enrollError << " "
+                      << status->enrollMessage);
         REQUIRE(ok);
     }
 
@@ -334,6 +286,79 @@ private:
     std::unique_ptr<Outbox> m_outbox;
     std::unique_ptr<DirectoryStore> m_directory;
     std::unique_ptr<sync::SyncEngine> m_engine;
+};
+
+// id -> how many times it is in the referrals CSV files `signpost pull` wrote to `outDir`
+// (empty when the folder does not exist yet).
+inline std::map<std::string, int> pulledIds(const std::filesystem::path& outDir) {
+    std::map<std::string, int> ids;
+    if (!std::filesystem::exists(outDir)) {
+        return ids;
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(outDir)) {
+        const std::string name = entry.path().filename().string();
+        if (!name.starts_with("referrals-") || !name.ends_with(".csv") ||
+            name.ends_with(".errors.csv")) {
+            continue;
+        }
+        const auto rows = parseCsv(readText(entry.path()));
+        REQUIRE_FALSE(rows.empty());
+        const auto column = std::find(rows[0].begin(), rows[0].end(), "ID");
+        REQUIRE(column != rows[0].end());
+        const auto at = static_cast<std::size_t>(column - rows[0].begin());
+        for (std::size_t r = 1; r < rows.size(); ++r) {
+            ++ids[rows[r].at(at)];
+        }
+    }
+    return ids;
+}
+
+// The coordinators' side of a SyncServer as the real `signpost pull` sees it: the key file
+// (Argon2id "interactive", to keep tests quick), a token file (0600) and an output folder.
+class CoordinatorFiles {
+public:
+    static constexpr const char* kPassphrase = "coordinator test passphrase, long enough";
+
+    CoordinatorFiles(SyncServer& server, const std::filesystem::path& dir)
+        : m_server(server), m_dir(dir) {
+        std::filesystem::create_directories(m_dir);
+        server.coordinatorKey().saveEncrypted(keyFile(), kPassphrase, KdfStrength::Interactive);
+        writePrivateText(tokenFile(),
+                         server.admin({"coordinator-token", "create", "--name", "pull"}) + "\n");
+    }
+
+    std::filesystem::path keyFile() const { return m_dir / "coordinator.key"; }
+    std::filesystem::path tokenFile() const { return m_dir / "coordinator.token"; }
+    std::filesystem::path outDir() const { return m_dir / "out"; }
+
+    // `signpost pull` into outDir(), the passphrase in its environment (and no test kill point).
+    ProcessOptions pullOptions() const {
+        ProcessOptions options;
+        options.program = builtProgram("signpost");
+        options.args = {
+            "pull",  "--server",         m_server.url(), "--token-file",   tokenFile().string(),
+            "--key", keyFile().string(), "--out",        outDir().string()};
+        options.unsetEnv = {"SIGNPOST_PULL_TEST_KILL_AT"};
+        options.env["SIGNPOST_PASSPHRASE"] = kPassphrase;
+        return options;
+    }
+
+    // Runs a pull to its end; REQUIREs exit 0 and returns its stderr.
+    std::string pull() {
+        ProcessOptions options = pullOptions();
+        std::vector<std::string> args = options.args;
+        const ProgramRun run = runBuiltProgram("signpost", std::move(args), m_dir, options);
+        INFO(run.err);
+        REQUIRE(run.status.success());
+        return run.err;
+    }
+
+    // id -> how many times it appears across every referrals file in outDir().
+    std::map<std::string, int> written() const { return pulledIds(outDir()); }
+
+private:
+    SyncServer& m_server;
+    std::filesystem::path m_dir;
 };
 
 }  // namespace signpost::test

@@ -3,17 +3,12 @@
 // Header-only; included by tests/server_*_test.cpp (they link signpost_server).
 #pragma once
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <httplib.h>
 
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -130,53 +125,6 @@ inline std::string errorMessage(const httplib::Result& result) {
 }
 inline int statusOf(const httplib::Result& result) {
     return result ? result->status : -1;
-}
-
-// Sends `request` as raw bytes to 127.0.0.1:port and returns everything read until the server
-// closes or `quiet` passes without data. For requests httplib's client cannot make (Expect,
-// chunked, lying Content-Length).
-inline std::string rawHttp(int port, const std::string& request,
-                           std::chrono::milliseconds quiet = std::chrono::milliseconds(1500)) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        throw std::runtime_error("socket failed");
-    }
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<std::uint16_t>(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-        ::close(fd);
-        throw std::runtime_error("connect failed");
-    }
-    std::size_t sent = 0;
-    while (sent < request.size()) {
-        const ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-        if (n <= 0) {
-            break;  // the server may close early (that is what some tests check)
-        }
-        sent += static_cast<std::size_t>(n);
-    }
-    std::string response;
-    char buffer[4096];
-    pollfd p{fd, POLLIN, 0};
-    while (::poll(&p, 1, static_cast<int>(quiet.count())) > 0) {
-        const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-        if (n <= 0) {
-            break;
-        }
-        response.append(buffer, static_cast<std::size_t>(n));
-    }
-    ::close(fd);
-    return response;
-}
-
-// "HTTP/1.1 413 Payload Too Large\r\n..." → 413; -1 if not an HTTP response.
-inline int rawStatus(const std::string& response) {
-    if (response.rfind("HTTP/1.", 0) != 0 || response.size() < 12) {
-        return -1;
-    }
-    return std::atoi(response.substr(9, 3).c_str());
 }
 
 // --- The role matrix: every endpoint × every kind of caller, with the expected status. ---

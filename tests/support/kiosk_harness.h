@@ -38,7 +38,8 @@ struct KioskSetup {
 // signpost-kiosk on `setup`'s config and data dir, plus `extraArgs`; stdout and stderr go to
 // kiosk.out and kiosk.err in its dir. The systemd variables of the test's own environment are
 // removed, so only a test that sets them on purpose talks to a (fake) service manager.
-inline ProcessOptions kioskProcess(const KioskSetup& setup, const std::vector<std::string>& extraArgs) {
+inline ProcessOptions kioskProcess(const KioskSetup& setup,
+                                   const std::vector<std::string>& extraArgs) {
     ProcessOptions options;
     options.program = builtProgram("signpost-kiosk");
     options.args = {"--config", setup.config.string(), "--data-dir", setup.data.string()};
@@ -67,6 +68,15 @@ inline bool e2eEnabled() {
 // test needs, whatever $DISPLAY says. Issue 13: under xvfb-run (1280x1024) or on a smaller desktop
 // a test that reused $DISPLAY tapped at 1920x1080 coordinates outside the screen and failed.
 inline VirtualDisplay windowTestDisplay(const VirtualDisplayOptions& options = {}) {
+    return VirtualDisplay::start(options);
+}
+// The same, `width`×`height`, Xvfb's output in `logFile` ("" = dropped).
+inline VirtualDisplay windowTestDisplay(int width, int height,
+                                        const std::filesystem::path& logFile = {}) {
+    VirtualDisplayOptions options;
+    options.width = width;
+    options.height = height;
+    options.logFile = logFile;
     return VirtualDisplay::start(options);
 }
 

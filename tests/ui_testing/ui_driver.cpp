@@ -1,4 +1,4 @@
-#include "ui/testing/ui_driver.h"
+#include "ui_testing/ui_driver.h"
 
 #include <imgui.h>
 
@@ -12,7 +12,9 @@
 namespace signpost::ui::testing {
 
 UiDriver::UiDriver(KioskRuntime& runtime, float width, float height)
-    : m_width(width), m_height(height), m_now(std::chrono::steady_clock::now()),
+    : m_width(width),
+      m_height(height),
+      m_now(std::chrono::steady_clock::now()),
       m_wall(*parseIsoUtc("2026-11-23T11:00:00Z")) {
     m_context = ImGui::CreateContext();
     ImGui::SetCurrentContext(m_context);

@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "core/staff/staff_auth.h"
-#include "ui/testing/ui_driver.h"
+#include "ui_testing/ui_driver.h"
 
 #ifndef CATCH_VERSION_MAJOR
 #include <catch2/catch.hpp>

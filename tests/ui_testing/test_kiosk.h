@@ -19,7 +19,7 @@ struct TestKioskOptions {
     std::size_t syntheticServices = 0;  // 0 = assets/directory/manchester-demo.json
     std::string venueName = "Test Library";
     std::string neighbourhood = "Hulme, Moss Side & Rusholme";
-    std::string pinHash;                // "" = no staff PIN yet
+    std::string pinHash;  // "" = no staff PIN yet
     bool allowExit = false;
     TextSize textSize = TextSize::Normal;
     int idleTimeoutSeconds = 90;

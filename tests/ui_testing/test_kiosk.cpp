@@ -1,9 +1,9 @@
-#include "ui/testing/test_kiosk.h"
+#include "ui_testing/test_kiosk.h"
 
 #include "core/common/atomic_file.h"
 #include "core/common/ids.h"
 #include "core/directory/hsds_import.h"
-#include "core/directory/synthetic_directory.h"
+#include "fixtures/synthetic_directory.h"
 
 namespace signpost::ui::testing {
 

@@ -8,12 +8,36 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 
-#include "server_harness.h"
 #include "support/raw_client.h"
+#include "support/server_harness.h"
 #include "support/server_process.h"
+#include "support/test_support.h"
 
 namespace signpost::test {
+
+// A signpost-server started in its own temp dir for one attack test (`serverKeys` and
+// `limitKeys` as ServerProcess takes them).
+struct AttackTarget {
+    explicit AttackTarget(const std::string& label, const std::string& serverKeys = "",
+                          const std::string& limitKeys = "")
+        : dir(label), server(dir.path(), serverKeys, limitKeys) {
+        server.start();
+    }
+    TempDir dir;
+    ServerProcess server;
+};
+
+// A keep-alive request the server answers 204 (the cheapest it serves).
+inline constexpr std::string_view kProbeRequest = "GET /v1/probe HTTP/1.1\r\nHost: x\r\n\r\n";
+
+// Opens a connection from `source` (a 127.x.y.z address) and sends `bytes` on it.
+inline RawConnection openAndSend(int port, const std::string& source, std::string_view bytes) {
+    RawConnection connection = RawConnection::open(port, source);
+    connection.send(bytes);
+    return connection;
+}
 
 inline httplib::Client httpClient(const ServerProcess& server) {
     httplib::Client client("127.0.0.1", server.port());
