@@ -21,9 +21,15 @@ namespace {
 
 int g_pendingFrames = 1;
 
-void onInput(GLFWwindow*, int, int, int) { g_pendingFrames = 3; }
-void onMotion(GLFWwindow*, double, double) { g_pendingFrames = 3; }
-void onRefresh(GLFWwindow*) { g_pendingFrames = g_pendingFrames > 0 ? g_pendingFrames : 1; }
+void onInput(GLFWwindow*, int, int, int) {
+    g_pendingFrames = 3;
+}
+void onMotion(GLFWwindow*, double, double) {
+    g_pendingFrames = 3;
+}
+void onRefresh(GLFWwindow*) {
+    g_pendingFrames = g_pendingFrames > 0 ? g_pendingFrames : 1;
+}
 
 }  // namespace
 
@@ -86,7 +92,8 @@ int main(int argc, char** argv) {
         ImGui::SetNextWindowPos(ImVec2(0, 0));
         ImGui::SetNextWindowSize(ImGui::GetIO().DisplaySize);
         ImGui::Begin("bare", nullptr, ImGuiWindowFlags_NoDecoration);
-        ImGui::TextUnformatted("A bare GLFW + Dear ImGui window: the floor for the kiosk's figures.");
+        ImGui::TextUnformatted(
+            "A bare GLFW + Dear ImGui window: the floor for the kiosk's figures.");
         ImGui::End();
         ImGui::Render();
         int fbWidth = 0;

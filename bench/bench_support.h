@@ -35,7 +35,7 @@ struct Row {
     std::string measured;  // "1.8 ms"
     std::string target;    // "<= 5 ms"
     bool met = true;
-    std::string note;      // "median 0.9 ms, 4,200 queries"
+    std::string note;  // "median 0.9 ms, 4,200 queries"
 };
 
 // Prints a Markdown table (| figure | measured | target | met | note |) with a title line.

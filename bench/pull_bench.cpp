@@ -110,7 +110,8 @@ std::string run(const std::vector<std::string>& argv, const fs::path& dir, const
     const fs::path err = dir / (tag + ".err");
     const int code = waitExit(spawn(argv, out, err));
     if (code != 0) {
-        throw std::runtime_error(argv[0] + " failed (" + std::to_string(code) + "): " + readText(err));
+        throw std::runtime_error(argv[0] + " failed (" + std::to_string(code) +
+                                 "): " + readText(err));
     }
     std::string text = readText(out);
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
@@ -201,9 +202,11 @@ void fill(const std::string& url, const Kiosk& kiosk, int first, int count,
             kiosk.key.sign(s);
             batch.submissions.push_back(std::move(s));
         }
-        const HttpResponse response = send(http, "POST", url + "/v1/submissions", kiosk.token, protocol::toJson(batch));
+        const HttpResponse response =
+            send(http, "POST", url + "/v1/submissions", kiosk.token, protocol::toJson(batch));
         if (response.status != 200) {
-            throw std::runtime_error("push answered " + std::to_string(response.status) + ": " + response.body);
+            throw std::runtime_error("push answered " + std::to_string(response.status) + ": " +
+                                     response.body);
         }
         done += end - start;
     }
@@ -247,8 +250,8 @@ int main(int argc, char** argv) {
                                  "log_level = \"warning\"\n\n[storage]\ndata_dir = \""
                               << (dir / "data").string()
                               << "\"\n\n[limits]\nenroll_burst = 1000\nbad_token_burst = 1000\n";
-        server = spawn({serverProgram.string(), "serve", "--config", config.string()}, dir / "serve.out",
-                       dir / "serve.log");
+        server = spawn({serverProgram.string(), "serve", "--config", config.string()},
+                       dir / "serve.out", dir / "serve.log");
         std::string url;
         const std::regex listening("listening on (http://127\\.0\\.0\\.1:[0-9]+)");
         for (int i = 0; i < 200 && url.empty(); ++i) {
@@ -267,8 +270,10 @@ int main(int argc, char** argv) {
             args.insert(args.end(), {"--config", config.string()});
             return run(args, dir, tag);
         };
-        std::ofstream(dir / "token") << admin({"coordinator-token", "create", "--name", "bench"}, "token") << "\n";
-        fs::permissions(dir / "token", fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
+        std::ofstream(dir / "token")
+            << admin({"coordinator-token", "create", "--name", "bench"}, "token") << "\n";
+        fs::permissions(dir / "token", fs::perms::owner_read | fs::perms::owner_write,
+                        fs::perm_options::replace);
         const CoordinatorKeyPair coordinator = CoordinatorKeyPair::generate();
         coordinator.saveEncrypted(dir / "coordinator.key", kPassphrase, KdfStrength::Interactive);
 
@@ -276,14 +281,16 @@ int main(int argc, char** argv) {
         HttpClient http;
         for (int k = 0; k < kKiosks; ++k) {
             protocol::EnrollRequest request;
-            request.enrollmentCode = admin({"enrollment-code", "--venue", "Harpurhey Library"}, "code" + std::to_string(k));
+            request.enrollmentCode = admin({"enrollment-code", "--venue", "Harpurhey Library"},
+                                           "code" + std::to_string(k));
             request.deviceName = "Bench kiosk " + std::to_string(k + 1);
             request.venue = "Harpurhey Library";
             request.nonce = protocol::parseEnrollNonce(
                                 send(http, "GET", url + "/v1/devices/enroll/nonce", "", "").body)
                                 .nonce;
             kiosks[k].key.sign(request);
-            const HttpResponse response = send(http, "POST", url + "/v1/devices/enroll", "", protocol::toJson(request));
+            const HttpResponse response =
+                send(http, "POST", url + "/v1/devices/enroll", "", protocol::toJson(request));
             if (response.status != 201) {
                 throw std::runtime_error("enroll answered " + std::to_string(response.status));
             }
@@ -320,7 +327,8 @@ int main(int argc, char** argv) {
         std::cerr << "Filled in " << formatNumber(fillSeconds, 1) << " s ("
                   << formatNumber(count / fillSeconds, 0) << " /s).\n";
 
-        const std::string token = readText(dir / "token").substr(0, readText(dir / "token").find('\n'));
+        const std::string token =
+            readText(dir / "token").substr(0, readText(dir / "token").find('\n'));
 
         // --- Fetch-only floor: every page over HTTP, parsed; nothing else. ---
         std::vector<protocol::PulledSubmission> sample;
@@ -334,8 +342,10 @@ int main(int argc, char** argv) {
             std::size_t fetched = 0;
             for (;;) {
                 HttpRequest request;
-                request.url = url + "/v1/submissions?after=" + std::to_string(after) + "&limit=1000";
-                request.headers = {{"Authorization", "Bearer " + token}, {"Accept-Encoding", "identity"}};
+                request.url =
+                    url + "/v1/submissions?after=" + std::to_string(after) + "&limit=1000";
+                request.headers = {{"Authorization", "Bearer " + token},
+                                   {"Accept-Encoding", "identity"}};
                 auto result = fetcher.send(request);
                 if (!result || result.value().status != 200) {
                     throw std::runtime_error("fetch failed");
@@ -354,7 +364,8 @@ int main(int argc, char** argv) {
             }
             fetchOnly.add(millisecondsSince(start) / 1000);
             if (fetched != static_cast<std::size_t>(count)) {
-                throw std::runtime_error("fetched " + std::to_string(fetched) + ", expected " + std::to_string(count));
+                throw std::runtime_error("fetched " + std::to_string(fetched) + ", expected " +
+                                         std::to_string(count));
             }
         }
 
@@ -366,7 +377,8 @@ int main(int argc, char** argv) {
             for (const auto& item : sample) {
                 if (protocol::verifySubmission(item.submission, item.signingPublicKey)) {
                     const SecureBytes plaintext = coordinator.open(item.submission.sealed);
-                    good += parseReferral(view(plaintext)).envelope.id == item.submission.id ? 1 : 0;
+                    good +=
+                        parseReferral(view(plaintext)).envelope.id == item.submission.id ? 1 : 0;
                 }
             }
             if (good != sample.size()) {
@@ -386,20 +398,23 @@ int main(int argc, char** argv) {
         for (unsigned threads : threadCounts) {
             Samples seconds;
             for (int r = 0; r < runs; ++r) {
-                const fs::path out = dir / ("out-" + std::to_string(threads) + "-" + std::to_string(r));
+                const fs::path out =
+                    dir / ("out-" + std::to_string(threads) + "-" + std::to_string(r));
                 const std::string tag = "pull-" + std::to_string(threads) + "-" + std::to_string(r);
                 const auto start = std::chrono::steady_clock::now();
-                const pid_t pull = spawn({pullProgram.string(), "pull", "--server", url, "--token-file",
-                                          (dir / "token").string(), "--key", (dir / "coordinator.key").string(),
-                                          "--out", out.string(), "--threads", std::to_string(threads)},
-                                         dir / (tag + ".out"), dir / (tag + ".err"),
-                                         {std::string("SIGNPOST_PASSPHRASE=") + kPassphrase});
+                const pid_t pull =
+                    spawn({pullProgram.string(), "pull", "--server", url, "--token-file",
+                           (dir / "token").string(), "--key", (dir / "coordinator.key").string(),
+                           "--out", out.string(), "--threads", std::to_string(threads)},
+                          dir / (tag + ".out"), dir / (tag + ".err"),
+                          {std::string("SIGNPOST_PASSPHRASE=") + kPassphrase});
                 const int code = waitExit(pull);
                 seconds.add(millisecondsSince(start) / 1000);
                 const std::string err = readText(dir / (tag + ".err"));
                 const std::string expected = "Pulled " + std::to_string(count) + " new referral";
                 if (code != 0 || err.find(expected) == std::string::npos) {
-                    throw std::runtime_error("signpost pull failed (" + std::to_string(code) + "): " + err);
+                    throw std::runtime_error("signpost pull failed (" + std::to_string(code) +
+                                             "): " + err);
                 }
                 const std::string file = readText(dir / (tag + ".out"));
                 fileBytes = fs::file_size(file.substr(0, file.find('\n')));
@@ -410,19 +425,27 @@ int main(int argc, char** argv) {
                                 std::to_string(threads) + (threads == 1 ? " thread" : " threads"),
                             withUnit(seconds.median(), 2, "s"), isDefault ? "<= 10 s" : "report",
                             isDefault ? seconds.median() * 100000.0 / count <= 10.0 : true,
-                            "median of " + std::to_string(runs) + ", max " + withUnit(seconds.max(), 2, "s") +
-                                ", " + formatNumber(count / seconds.median(), 0) + " /s"});
+                            "median of " + std::to_string(runs) + ", max " +
+                                withUnit(seconds.max(), 2, "s") + ", " +
+                                formatNumber(count / seconds.median(), 0) + " /s"});
         }
-        rows.push_back({"fetch only (pages over HTTP, parsed)", withUnit(fetchOnly.median(), 2, "s"), "report", true,
-                        "median of " + std::to_string(runs) + "; the server's and the network's share"});
-        rows.push_back({"verify + open + parse, one core", withUnit(perItem.median(), 1, "us/item"), "report", true,
+        rows.push_back(
+            {"fetch only (pages over HTTP, parsed)", withUnit(fetchOnly.median(), 2, "s"), "report",
+             true, "median of " + std::to_string(runs) + "; the server's and the network's share"});
+        rows.push_back({"verify + open + parse, one core", withUnit(perItem.median(), 1, "us/item"),
+                        "report", true,
                         formatNumber(static_cast<double>(sample.size()), 0) + " items, median of " +
                             std::to_string(runs)});
-        rows.push_back({"fill (4 kiosks pushing concurrently, not timed above)", withUnit(fillSeconds, 1, "s"),
-                        "report", true, formatNumber(count / fillSeconds, 0) + " submissions/s"});
-        rows.push_back({"CSV file size", withUnit(static_cast<double>(fileBytes) / 1e6, 1, "MB"), "report", true,
-                        formatNumber(static_cast<double>(fileBytes) / count, 0) + " bytes per referral"});
-        printTable("signpost pull (" + std::to_string(cores) + " cores; key derivation: Argon2id interactive)", rows);
+        rows.push_back({"fill (4 kiosks pushing concurrently, not timed above)",
+                        withUnit(fillSeconds, 1, "s"), "report", true,
+                        formatNumber(count / fillSeconds, 0) + " submissions/s"});
+        rows.push_back(
+            {"CSV file size", withUnit(static_cast<double>(fileBytes) / 1e6, 1, "MB"), "report",
+             true,
+             formatNumber(static_cast<double>(fileBytes) / count, 0) + " bytes per referral"});
+        printTable("signpost pull (" + std::to_string(cores) +
+                       " cores; key derivation: Argon2id interactive)",
+                   rows);
     } catch (const std::exception& error) {
         std::cerr << "pull_bench: " << error.what() << "\n";
         if (server > 0) {

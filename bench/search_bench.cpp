@@ -5,7 +5,8 @@
 // queries typed in that script a character at a time.
 //
 // Run (Release): cmake --preset release && cmake --build --preset release -j2 --target search_bench
-//                && build-release/bench/search_bench [--sizes 10000,100000] [--scripts latin,chinese,arabic]
+//                && build-release/bench/search_bench [--sizes 10000,100000] [--scripts
+//                latin,chinese,arabic]
 //                   [--script-sizes 10000] [--reps 5] [--dir PATH] [--keep]
 #include <time.h>
 #include <unistd.h>
@@ -23,12 +24,12 @@
 #include <vector>
 
 #include "bench_support.h"
-#include "script_directory.h"
 #include "core/common/log.h"
 #include "core/common/paths.h"
 #include "core/directory/directory_store.h"
-#include "fixtures/synthetic_directory.h"
 #include "core/runtime/kiosk_runtime.h"
+#include "fixtures/synthetic_directory.h"
+#include "script_directory.h"
 
 using namespace signpost;
 using bench::Row;
@@ -37,12 +38,28 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-const std::vector<std::string> kQueries = {
-    "food bank",        "lonely",        "debt advice",   "carers",          "mental health",
-    "english classes",  "zumba",         "foodbank moss side", "housing advice", "gp registration",
-    "universal credit", "walking group", "parent and toddler", "dementia",     "job club",
-    "computer help",    "night shelter", "wheelchair",    "polish",          "café levenshulme",
-    "żółć",             "anxiety support group"};
+const std::vector<std::string> kQueries = {"food bank",
+                                           "lonely",
+                                           "debt advice",
+                                           "carers",
+                                           "mental health",
+                                           "english classes",
+                                           "zumba",
+                                           "foodbank moss side",
+                                           "housing advice",
+                                           "gp registration",
+                                           "universal credit",
+                                           "walking group",
+                                           "parent and toddler",
+                                           "dementia",
+                                           "job club",
+                                           "computer help",
+                                           "night shelter",
+                                           "wheelchair",
+                                           "polish",
+                                           "café levenshulme",
+                                           "żółć",
+                                           "anxiety support group"};
 
 // Every prefix as typed, one character (not byte) at a time.
 std::vector<std::string> prefixes(const std::string& text) {
@@ -75,7 +92,9 @@ double residentMegabytes() {
     return 0;
 }
 
-std::string ms(double value) { return bench::withUnit(value, value < 10 ? 2 : 1, "ms"); }
+std::string ms(double value) {
+    return bench::withUnit(value, value < 10 ? 2 : 1, "ms");
+}
 
 std::vector<std::size_t> parseSizes(const std::string& text) {
     std::vector<std::size_t> sizes;
@@ -88,9 +107,10 @@ std::vector<std::size_t> parseSizes(const std::string& text) {
 }
 
 struct Options {
-    std::vector<std::size_t> sizes{10000, 100000};        // Latin script
-    std::vector<std::size_t> scriptSizes{10000};          // Chinese and Arabic
-    std::vector<bench::Script> scripts{bench::Script::Latin, bench::Script::Chinese, bench::Script::Arabic};
+    std::vector<std::size_t> sizes{10000, 100000};  // Latin script
+    std::vector<std::size_t> scriptSizes{10000};    // Chinese and Arabic
+    std::vector<bench::Script> scripts{bench::Script::Latin, bench::Script::Chinese,
+                                       bench::Script::Arabic};
     int reps = 5;
     std::filesystem::path dir;
     bool keep = false;     // leave the database files for inspection
@@ -144,13 +164,16 @@ Options parseOptions(int argc, char** argv) {
             }
             options.queries.push_back(value());
         } else {
-            std::cerr << "usage: search_bench [--sizes 10000,100000] [--scripts latin,chinese,arabic] [--script-sizes 10000] "
-                         "[--reps 5] [--dir PATH] [--keep] [--slowest] [--reuse] [--query TEXT]...\n";
+            std::cerr
+                << "usage: search_bench [--sizes 10000,100000] [--scripts latin,chinese,arabic] "
+                   "[--script-sizes 10000] "
+                   "[--reps 5] [--dir PATH] [--keep] [--slowest] [--reuse] [--query TEXT]...\n";
             std::exit(arg == "--help" ? 0 : 2);
         }
     }
     if (options.dir.empty()) {
-        options.dir = std::filesystem::temp_directory_path() / ("signpost-search-bench-" + std::to_string(::getpid()));
+        options.dir = std::filesystem::temp_directory_path() /
+                      ("signpost-search-bench-" + std::to_string(::getpid()));
     }
     return options;
 }
@@ -163,8 +186,8 @@ int main(int argc, char** argv) {
     std::filesystem::create_directories(options.dir);
     const TimeZone london = TimeZone::load("Europe/London");
     // A Tuesday mid-morning in June: plenty open, plenty closed.
-    const std::chrono::sys_seconds now =
-        std::chrono::sys_days{std::chrono::year{2026} / 6 / 2} + std::chrono::hours{10} + std::chrono::minutes{30};
+    const std::chrono::sys_seconds now = std::chrono::sys_days{std::chrono::year{2026} / 6 / 2} +
+                                         std::chrono::hours{10} + std::chrono::minutes{30};
     const std::string neighbourhood = "Hulme, Moss Side & Rusholme";
     {
         // Other processes on the machine inflate wall-clock figures; say how busy it was.
@@ -177,14 +200,16 @@ int main(int argc, char** argv) {
 
     std::vector<std::pair<bench::Script, std::size_t>> runs;
     for (const bench::Script script : options.scripts) {
-        for (const std::size_t size : script == bench::Script::Latin ? options.sizes : options.scriptSizes) {
+        for (const std::size_t size :
+             script == bench::Script::Latin ? options.sizes : options.scriptSizes) {
             runs.emplace_back(script, size);
         }
     }
     for (const auto& [script, size] : runs) {
         std::vector<Row> rows;
-        const std::string label = (size >= 1000 ? std::to_string(size / 1000) + "k" : std::to_string(size)) +
-                                  (script == bench::Script::Latin ? "" : " " + std::string(bench::scriptName(script)));
+        const std::string label =
+            (size >= 1000 ? std::to_string(size / 1000) + "k" : std::to_string(size)) +
+            (script == bench::Script::Latin ? "" : " " + std::string(bench::scriptName(script)));
         const double target = size <= 10000 ? 5.0 : 25.0;
         std::vector<std::string> queries;
         for (const std::string& query : options.queries) {
@@ -194,11 +219,13 @@ int main(int argc, char** argv) {
         auto start = Clock::now();
         SyntheticDirectoryOptions generator;
         generator.services = size;
-        const DirectoryData data = bench::rewriteInScript(generateSyntheticDirectory(generator), script);
+        const DirectoryData data =
+            bench::rewriteInScript(generateSyntheticDirectory(generator), script);
         const double generateMs = bench::millisecondsSince(start);
 
         const std::filesystem::path file =
-            options.dir / ("directory-" + std::string(bench::scriptName(script)) + "-" + std::to_string(size) + ".sqlite");
+            options.dir / ("directory-" + std::string(bench::scriptName(script)) + "-" +
+                           std::to_string(size) + ".sqlite");
         if (!options.reuse || !std::filesystem::exists(file)) {
             for (const char* suffix : {"", "-wal", "-shm"}) {
                 std::filesystem::remove(file.string() + suffix);
@@ -210,8 +237,10 @@ int main(int argc, char** argv) {
             }
             const double importMs = bench::millisecondsSince(start);
             const auto fileBytes = static_cast<double>(std::filesystem::file_size(file));
-            rows.push_back({"import " + label + " services into a new file", ms(importMs), "-", true,
-                            "generate " + ms(generateMs) + "; file " + bench::withUnit(fileBytes / 1048576.0, 1, "MB")});
+            rows.push_back({"import " + label + " services into a new file", ms(importMs), "-",
+                            true,
+                            "generate " + ms(generateMs) + "; file " +
+                                bench::withUnit(fileBytes / 1048576.0, 1, "MB")});
         }
 
         // Start-up checks of an existing file (warm page cache: the file was just written).
@@ -220,16 +249,17 @@ int main(int argc, char** argv) {
             for (int rep = 0; rep < 3; ++rep) {
                 DirectoryOpenOutcome outcome = DirectoryOpenOutcome::Opened;
                 start = Clock::now();
-                DirectoryStore opened = DirectoryStore::openOrRebuild(file, "/nonexistent-bundle.json", london,
-                                                                      outcome, check);
+                DirectoryStore opened = DirectoryStore::openOrRebuild(
+                    file, "/nonexistent-bundle.json", london, outcome, check);
                 opens.add(bench::millisecondsSince(start));
                 if (outcome != DirectoryOpenOutcome::Opened) {
                     std::cerr << "unexpected rebuild\n";
                     return 1;
                 }
             }
-            rows.push_back({std::string("openOrRebuild, ") + (check == DirectoryCheck::Fast ? "Fast" : "Thorough") +
-                                " check, " + label,
+            rows.push_back({std::string("openOrRebuild, ") +
+                                (check == DirectoryCheck::Fast ? "Fast" : "Thorough") + " check, " +
+                                label,
                             ms(opens.median()), "-", true, "median of 3, warm page cache"});
         }
 
@@ -245,9 +275,10 @@ int main(int argc, char** argv) {
         const double firstMs = bench::millisecondsSince(start);
 
         rows.push_back({"open + first search (cache build), " + label, ms(firstMs), "-", true,
-                        "RSS +" + bench::withUnit(residentMegabytes() - rssBefore, 1, "MB") + " for page cache and summaries"});
-        rows.push_back({"  of which: need words from every text file, " + label, ms(needWordsMs), "-", true,
-                        "I18n::load of all assets/i18n files, once at start"});
+                        "RSS +" + bench::withUnit(residentMegabytes() - rssBefore, 1, "MB") +
+                            " for page cache and summaries"});
+        rows.push_back({"  of which: need words from every text file, " + label, ms(needWordsMs),
+                        "-", true, "I18n::load of all assets/i18n files, once at start"});
 
         Samples plain, byArea, byOpen, byBoth, all, cpu;
         std::vector<std::pair<double, std::string>> slowest;
@@ -266,16 +297,23 @@ int main(int argc, char** argv) {
                         const SearchResults results = store.search(request, now);
                         const double elapsed = bench::millisecondsSince(start);
                         cpu.add(threadCpuMilliseconds() - cpuStart);
-                        (variant == 0 ? plain : variant == 1 ? byArea : variant == 2 ? byOpen : byBoth).add(elapsed);
+                        (variant == 0   ? plain
+                         : variant == 1 ? byArea
+                         : variant == 2 ? byOpen
+                                        : byBoth)
+                            .add(elapsed);
                         all.add(elapsed);
                         ++searches;
                         if (options.slowest) {
-                            slowest.emplace_back(threadCpuMilliseconds() - cpuStart, "\"" + typed + "\" variant " + std::to_string(variant) +
-                                                              ", " + std::to_string(results.totalMatches) + " matches");
+                            slowest.emplace_back(
+                                threadCpuMilliseconds() - cpuStart,
+                                "\"" + typed + "\" variant " + std::to_string(variant) + ", " +
+                                    std::to_string(results.totalMatches) + " matches");
                         }
                         if (rep == 0 && variant == 0 && typed == query && results.items.empty()) {
                             ++emptyResults;
-                            std::cerr << "note: \"" << query << "\" finds nothing at " << label << "\n";
+                            std::cerr << "note: \"" << query << "\" finds nothing at " << label
+                                      << "\n";
                         }
                     }
                 }
@@ -284,8 +322,8 @@ int main(int argc, char** argv) {
         rows.push_back({"search-as-you-type p99, " + label + " services", ms(all.p99()),
                         "<= " + ms(target), all.p99() <= target,
                         "median " + ms(all.median()) + ", max " + ms(all.max()) + ", " +
-                            bench::formatNumber(static_cast<double>(searches), 0) + " searches; thread CPU p99 " +
-                            ms(cpu.p99())});
+                            bench::formatNumber(static_cast<double>(searches), 0) +
+                            " searches; thread CPU p99 " + ms(cpu.p99())});
         auto variantRow = [&](const std::string& name, const Samples& samples) {
             rows.push_back({"  " + name + " p99, " + label, ms(samples.p99()), "<= " + ms(target),
                             samples.p99() <= target, "median " + ms(samples.median())});
@@ -311,12 +349,15 @@ int main(int argc, char** argv) {
                 }
             }
         }
-        rows.push_back({"browse by need p99, " + label, ms(browse.p99()), "<= " + ms(target), browse.p99() <= target,
-                        "median " + ms(browse.median()) + ", " + std::to_string(browse.size()) + " browses"});
+        rows.push_back(
+            {"browse by need p99, " + label, ms(browse.p99()), "<= " + ms(target),
+             browse.p99() <= target,
+             "median " + ms(browse.median()) + ", " + std::to_string(browse.size()) + " browses"});
 
         Samples detail;
         for (int rep = 0; rep < (needs.empty() ? 0 : options.reps * 40); ++rep) {
-            const std::string id = "svc-" + std::to_string(1 + (static_cast<std::size_t>(rep) * 7919) % size);
+            const std::string id =
+                "svc-" + std::to_string(1 + (static_cast<std::size_t>(rep) * 7919) % size);
             start = Clock::now();
             const auto page = store.service(id);
             detail.add(bench::millisecondsSince(start));
@@ -330,10 +371,12 @@ int main(int argc, char** argv) {
         if (options.slowest) {
             std::sort(slowest.rbegin(), slowest.rend());
             for (std::size_t i = 0; i < std::min<std::size_t>(15, slowest.size()); ++i) {
-                std::cerr << "slowest (thread CPU): " << ms(slowest[i].first) << " " << slowest[i].second << "\n";
+                std::cerr << "slowest (thread CPU): " << ms(slowest[i].first) << " "
+                          << slowest[i].second << "\n";
             }
         }
-        bench::printTable("Directory search, " + label + " services (file-backed, Europe/London)", rows);
+        bench::printTable("Directory search, " + label + " services (file-backed, Europe/London)",
+                          rows);
         if (script != bench::Script::Latin) {
             std::cout << "queries typed: ";
             for (const std::string& query : queries) {

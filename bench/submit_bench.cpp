@@ -39,8 +39,11 @@ std::vector<ReferralForm> makeForms() {
     const char* phones[] = {"07700 900123", "+44 (0)161 496 0123", "0044 20 7946 0000", "",
                             "0161-496-0999"};
     const char* emails[] = {"", "ann@example.org", "", "bart.f@example.co.uk", "li@example.com"};
-    const char* needs[][2] = {{"lonely", "food"}, {"money", ""}, {"housing", "mental"},
-                              {"carers", "older"}, {"work", ""}};
+    const char* needs[][2] = {{"lonely", "food"},
+                              {"money", ""},
+                              {"housing", "mental"},
+                              {"carers", "older"},
+                              {"work", ""}};
     std::vector<ReferralForm> forms;
     for (int i = 0; i < 25; ++i) {
         ReferralForm form;
@@ -75,7 +78,9 @@ std::vector<ReferralForm> makeForms() {
     return forms;
 }
 
-std::string formatMs(double ms) { return withUnit(ms, 2, "ms"); }
+std::string formatMs(double ms) {
+    return withUnit(ms, 2, "ms");
+}
 
 }  // namespace
 

@@ -40,7 +40,8 @@ struct Options {
 };
 
 std::filesystem::path makeTempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "signpost-drain-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "signpost-drain-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) {
         throw std::runtime_error("mkdtemp failed");
     }
@@ -63,9 +64,11 @@ void fillOutbox(const std::filesystem::path& file, int count, const CoordinatorP
         char reference[16];
         std::snprintf(reference, sizeof reference, "MCR-%06d", i);
         const auto* bytes = reinterpret_cast<const std::uint8_t*>(plaintext.data());
-        const std::vector<std::uint8_t> sealed = sealForCoordinators({bytes, plaintext.size()}, key);
+        const std::vector<std::uint8_t> sealed =
+            sealForCoordinators({bytes, plaintext.size()}, key);
         insert.reset();
-        insert.bindAll(uuidV4(), std::string(reference), formatIsoUtc(std::chrono::system_clock::now()));
+        insert.bindAll(uuidV4(), std::string(reference),
+                       formatIsoUtc(std::chrono::system_clock::now()));
         insert.bindBlob(4, sealed);
         insert.run();
     }
@@ -115,7 +118,8 @@ RunResult runOnce(const Options& o) {
         while (engine.status()->counts.sent < static_cast<std::size_t>(o.items)) {
             const auto status = engine.status();
             if (status->state == sync::SyncState::Offline) {
-                throw std::runtime_error("drain failed: " + status->lastError + " " + status->lastErrorMessage);
+                throw std::runtime_error("drain failed: " + status->lastError + " " +
+                                         status->lastErrorMessage);
             }
             std::this_thread::sleep_for(std::chrono::microseconds(500));
         }
@@ -170,17 +174,19 @@ int main(int argc, char** argv) {
         seconds.add(r.seconds);
         exact = exact && r.sent == static_cast<std::size_t>(o.items) &&
                 r.onServer == static_cast<std::size_t>(o.items);
-        std::fprintf(stderr, "run %d: %zu sent in %.2f s (%.0f /s), %zu on the server\n", run + 1, r.sent,
-                     r.seconds, static_cast<double>(r.sent) / r.seconds, r.onServer);
+        std::fprintf(stderr, "run %d: %zu sent in %.2f s (%.0f /s), %zu on the server\n", run + 1,
+                     r.sent, r.seconds, static_cast<double>(r.sent) / r.seconds, r.onServer);
     }
     const double median = rates.median();
-    printTable("Sync drain: " + formatNumber(o.items, 0) + " queued referrals to a loopback server, batches of " +
-                   std::to_string(o.batch) + ", " + std::to_string(o.runs) + " runs",
-               {{"drain rate (median)", withUnit(median, 0, "/s"), ">= 2,000 /s", median >= 2000,
-                 "min " + withUnit(rates.min(), 0, "/s") + ", max " + withUnit(rates.max(), 0, "/s") +
-                     "; ODK Central published ~41 /s"},
-                {"drain time (median)", withUnit(seconds.median(), 2, "s"), "report", true,
-                 "engine start to all marked sent"},
-                {"every item sent once and on the server", exact ? "yes" : "NO", "yes", exact, ""}});
+    printTable(
+        "Sync drain: " + formatNumber(o.items, 0) +
+            " queued referrals to a loopback server, batches of " + std::to_string(o.batch) + ", " +
+            std::to_string(o.runs) + " runs",
+        {{"drain rate (median)", withUnit(median, 0, "/s"), ">= 2,000 /s", median >= 2000,
+          "min " + withUnit(rates.min(), 0, "/s") + ", max " + withUnit(rates.max(), 0, "/s") +
+              "; ODK Central published ~41 /s"},
+         {"drain time (median)", withUnit(seconds.median(), 2, "s"), "report", true,
+          "engine start to all marked sent"},
+         {"every item sent once and on the server", exact ? "yes" : "NO", "yes", exact, ""}});
     return 0;
 }

@@ -68,10 +68,10 @@ std::size_t openBroadBrowse(UiDriver& ui) {
 }
 
 struct RunFacts {
-    std::size_t rowsShown = 0;   // rows in the UiMap on the last frame
-    std::size_t listed = 0;      // services in the list being scrolled
-    double vertices = 0;         // mean ImGui vertices per frame: proof that frames draw
-    float scrolled = 0;          // final scroll offset
+    std::size_t rowsShown = 0;  // rows in the UiMap on the last frame
+    std::size_t listed = 0;     // services in the list being scrolled
+    double vertices = 0;        // mean ImGui vertices per frame: proof that frames draw
+    float scrolled = 0;         // final scroll offset
 };
 
 Samples run(TestKiosk& kiosk, const Scenario& scenario, RunFacts& facts) {
@@ -86,7 +86,8 @@ Samples run(TestKiosk& kiosk, const Scenario& scenario, RunFacts& facts) {
         facts.rowsShown = openBroadBrowse(ui);
         facts.listed = kiosk.runtime.directory
                            ->search(ui.app().session().searchRequest(20000),
-                                    std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()))
+                                    std::chrono::time_point_cast<std::chrono::seconds>(
+                                        std::chrono::system_clock::now()))
                            .items.size();
         const auto list = ui.find("results.list");
         if (!list) {
@@ -134,8 +135,8 @@ Samples run(TestKiosk& kiosk, const Scenario& scenario, RunFacts& facts) {
 
 int main() {
     setLogToStderr(false);
-    const std::filesystem::path dir =
-        std::filesystem::temp_directory_path() / ("signpost-ui-bench-" + std::to_string(::getpid()));
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                      ("signpost-ui-bench-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     std::vector<Row> rows;
     bool allMet = true;
@@ -155,18 +156,22 @@ int main() {
             const Samples samples = run(kiosk, scenario, facts);
             const bool met = samples.p99() <= kTargetP99Ms;
             allMet = allMet && met;
-            rows.push_back({"CPU per frame p99, " + scenario.name, bench::withUnit(samples.p99(), 2, "ms"),
-                            "<= 4 ms", met,
-                            "median " + bench::withUnit(samples.median(), 2, "ms") + ", max " +
-                                bench::withUnit(samples.max(), 2, "ms") + ", " +
-                                bench::formatNumber(static_cast<double>(samples.size()), 0) + " frames, " +
-                                std::to_string(facts.rowsShown) + " rows on screen of " +
-                                bench::formatNumber(static_cast<double>(facts.listed), 0) + " listed, " +
-                                bench::formatNumber(facts.vertices, 0) + " vertices/frame" +
-                                (scenario.scrolling ? ", scrolled to " + bench::withUnit(facts.scrolled, 0, "px") : "")});
+            rows.push_back(
+                {"CPU per frame p99, " + scenario.name, bench::withUnit(samples.p99(), 2, "ms"),
+                 "<= 4 ms", met,
+                 "median " + bench::withUnit(samples.median(), 2, "ms") + ", max " +
+                     bench::withUnit(samples.max(), 2, "ms") + ", " +
+                     bench::formatNumber(static_cast<double>(samples.size()), 0) + " frames, " +
+                     std::to_string(facts.rowsShown) + " rows on screen of " +
+                     bench::formatNumber(static_cast<double>(facts.listed), 0) + " listed, " +
+                     bench::formatNumber(facts.vertices, 0) + " vertices/frame" +
+                     (scenario.scrolling
+                          ? ", scrolled to " + bench::withUnit(facts.scrolled, 0, "px")
+                          : "")});
         }
     }
     std::filesystem::remove_all(dir);
-    bench::printTable("UI frame time (headless: NewFrame + drawFrame + Render, thread CPU time)", rows);
+    bench::printTable("UI frame time (headless: NewFrame + drawFrame + Render, thread CPU time)",
+                      rows);
     return allMet ? 0 : 1;
 }

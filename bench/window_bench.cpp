@@ -13,7 +13,8 @@
 // by signpost-e2e-driver through every resident screen in Chinese, Urdu and Bengali
 // (tests/e2e/language_tour.walk, every language available): peak RSS after that, minus the bare
 // window's, against ≤ 60 MB (issue 10). Build it in Release:
-//   cmake --preset release && cmake --build --preset release -j2 && build-release/bench/window_bench
+//   cmake --preset release && cmake --build --preset release -j2 &&
+//   build-release/bench/window_bench
 // Options: --runs N (≥ 7), --idle-seconds S (default 10).
 #include <unistd.h>
 
@@ -34,8 +35,8 @@
 #include "core/config/kiosk_config.h"
 #include "core/config/toml.h"
 #include "core/directory/directory_store.h"
-#include "fixtures/synthetic_directory.h"
 #include "core/referral/sealing.h"
+#include "fixtures/synthetic_directory.h"
 #include "support/notify_listener.h"
 #include "support/process.h"
 #include "support/virtual_display.h"
@@ -114,7 +115,8 @@ double peakRssMb(pid_t pid) {
 
 RunFigures measure(const Program& program, const test::VirtualDisplay& display,
                    const std::filesystem::path& workDir, int run, std::chrono::seconds idle) {
-    test::NotifyListener notify((workDir / ("notify-" + program.name + "-" + std::to_string(run))).string());
+    test::NotifyListener notify(
+        (workDir / ("notify-" + program.name + "-" + std::to_string(run))).string());
     test::ProcessOptions options;
     options.program = program.path;
     options.args = program.args;
@@ -131,7 +133,8 @@ RunFigures measure(const Program& program, const test::VirtualDisplay& display,
         throw std::runtime_error(program.name + " sent no READY=1: " + child.report());
     }
     RunFigures figures;
-    figures.startMs = std::chrono::duration<double, std::milli>(ready->receivedAt - spawned).count();
+    figures.startMs =
+        std::chrono::duration<double, std::milli>(ready->receivedAt - spawned).count();
 
     std::this_thread::sleep_for(2s);  // let the first frames and any start-up work finish
     const long long before = cpuTicks(child.pid());
@@ -172,8 +175,8 @@ std::string rssSplit(pid_t pid) {
 }
 
 // The kiosk walked through every screen in three languages by the e2e driver; its VmHWM after.
-double tourPeakRssMb(const Program& kiosk, const test::VirtualDisplay& display, const std::filesystem::path& workDir,
-                     int run) {
+double tourPeakRssMb(const Program& kiosk, const test::VirtualDisplay& display,
+                     const std::filesystem::path& workDir, int run) {
     const std::filesystem::path map = workDir / ("tour-map-" + std::to_string(run) + ".json");
     test::NotifyListener notify((workDir / ("notify-tour-" + std::to_string(run))).string());
     test::ProcessOptions options;
@@ -191,9 +194,16 @@ double tourPeakRssMb(const Program& kiosk, const test::VirtualDisplay& display, 
     }
     test::ProcessOptions walk;
     walk.program = std::filesystem::path(SIGNPOST_BINARY_DIR) / "tests" / "signpost-e2e-driver";
-    walk.args = {"--ui-map", map.string(), "--script",
-                 (std::filesystem::path(SIGNPOST_SOURCE_DIR) / "tests" / "e2e" / "language_tour.walk").string(),
-                 "--screenshots", (workDir / "tour-shots").string(), "--display", display.display()};
+    walk.args = {
+        "--ui-map",
+        map.string(),
+        "--script",
+        (std::filesystem::path(SIGNPOST_SOURCE_DIR) / "tests" / "e2e" / "language_tour.walk")
+            .string(),
+        "--screenshots",
+        (workDir / "tour-shots").string(),
+        "--display",
+        display.display()};
     walk.stdoutFile = workDir / "tour-walk.log";
     walk.stderrFile = walk.stdoutFile;
     std::filesystem::create_directories(workDir / "tour-shots");
@@ -255,7 +265,8 @@ int main(int argc, char** argv) {
     }
     setLogToStderr(false);
     try {
-        const std::filesystem::path workDir = std::filesystem::path(SIGNPOST_BINARY_DIR) / "bench-tmp" /
+        const std::filesystem::path workDir = std::filesystem::path(SIGNPOST_BINARY_DIR) /
+                                              "bench-tmp" /
                                               ("window-" + std::to_string(::getpid()));
         std::filesystem::remove_all(workDir);
         std::filesystem::create_directories(workDir);
@@ -266,23 +277,26 @@ int main(int argc, char** argv) {
         test::VirtualDisplayOptions displayOptions;
         displayOptions.logFile = workDir / "xvfb.log";
         test::VirtualDisplay display = test::VirtualDisplay::start(displayOptions);
-        std::printf("Xvfb on %s, 1920x1080; %d runs each, %d s idle\n", display.display().c_str(), runs,
-                    idleSeconds);
+        std::printf("Xvfb on %s, 1920x1080; %d runs each, %d s idle\n", display.display().c_str(),
+                    runs, idleSeconds);
 
         const std::vector<std::string> windowArgs = {"--windowed", "--size", "1920x1080"};
         Program bare{"bare_window", SIGNPOST_BARE_WINDOW_PATH, windowArgs, {}};
         Program kiosk{"signpost-kiosk", SIGNPOST_KIOSK_PATH, windowArgs, {}};
-        kiosk.args.insert(kiosk.args.begin(), {"--config", config.string(), "--data-dir", data.string()});
+        kiosk.args.insert(kiosk.args.begin(),
+                          {"--config", config.string(), "--data-dir", data.string()});
 
         for (int run = 0; run < runs; ++run) {
             // Alternate the order so neither program always runs on a warmer cache.
             Program& first = run % 2 == 0 ? bare : kiosk;
             Program& second = run % 2 == 0 ? kiosk : bare;
             for (Program* program : {&first, &second}) {
-                program->runs.push_back(measure(*program, display, workDir, run, std::chrono::seconds(idleSeconds)));
+                program->runs.push_back(
+                    measure(*program, display, workDir, run, std::chrono::seconds(idleSeconds)));
                 const RunFigures& f = program->runs.back();
-                std::printf("run %d %-15s start %7.1f ms  idle CPU %5.2f %%  peak RSS %6.1f MB\n", run + 1,
-                            program->name.c_str(), f.startMs, f.idleCpuPercent, f.peakRssMb);
+                std::printf("run %d %-15s start %7.1f ms  idle CPU %5.2f %%  peak RSS %6.1f MB\n",
+                            run + 1, program->name.c_str(), f.startMs, f.idleCpuPercent,
+                            f.peakRssMb);
                 if (!f.breakdown.empty()) {
                     std::printf("      %s\n", f.breakdown.c_str());
                 }
@@ -302,8 +316,9 @@ int main(int argc, char** argv) {
         for (int run = 0; run < 3; ++run) {
             const double rss = tourPeakRssMb(kiosk, display, workDir, run);
             tour.add(rss);
-            std::printf("tour %d signpost-kiosk peak RSS after every screen in zh-Hans, ur, bn: %6.1f MB\n", run + 1,
-                        rss);
+            std::printf(
+                "tour %d signpost-kiosk peak RSS after every screen in zh-Hans, ur, bn: %6.1f MB\n",
+                run + 1, rss);
             std::fflush(stdout);
         }
         const double tourDiff = tour.median() - collect(bare.runs, &RunFigures::peakRssMb).median();
@@ -311,21 +326,28 @@ int main(int argc, char** argv) {
         const double startDiff = kioskStart.median() - bareStart.median();
         const double rssDiff = kioskRss.median() - bareRss.median();
         const std::string n = std::to_string(runs) + " runs each";
-        printTable("Kiosk window vs bare GLFW + ImGui window (Xvfb 1920x1080, 10k services, medians)", {
-            {"cold start to first frame, kiosk minus bare", withUnit(startDiff, 1, "ms"), "<= 100 ms",
-             startDiff <= 100.0,
-             "kiosk " + withUnit(kioskStart.median(), 1, "ms") + ", bare " + withUnit(bareStart.median(), 1, "ms") +
-                 "; kiosk min/max " + formatNumber(kioskStart.min(), 0) + "/" + withUnit(kioskStart.max(), 0, "ms")},
-            {"CPU while idle on the home screen, " + std::to_string(idleSeconds) + " s",
-             withUnit(kioskCpu.median(), 2, "% of a core"), "<= 0.5 %", kioskCpu.median() <= 0.5,
-             "bare " + withUnit(bareCpu.median(), 2, "%") + "; kiosk max " + withUnit(kioskCpu.max(), 2, "%")},
-            {"peak RSS, kiosk minus bare", withUnit(rssDiff, 1, "MB"), "<= 40 MB", rssDiff <= 40.0,
-             "kiosk " + withUnit(kioskRss.median(), 1, "MB") + ", bare " + withUnit(bareRss.median(), 1, "MB") +
-                 " (VmHWM), " + n},
-            {"peak RSS after every screen in Chinese, Urdu, Bengali, minus bare", withUnit(tourDiff, 1, "MB"),
-             "<= 60 MB", tourDiff <= 60.0,
-             "kiosk " + withUnit(tour.median(), 1, "MB") + " (VmHWM, median of 3 tours, all 13 languages available)"},
-        });
+        printTable(
+            "Kiosk window vs bare GLFW + ImGui window (Xvfb 1920x1080, 10k services, medians)",
+            {
+                {"cold start to first frame, kiosk minus bare", withUnit(startDiff, 1, "ms"),
+                 "<= 100 ms", startDiff <= 100.0,
+                 "kiosk " + withUnit(kioskStart.median(), 1, "ms") + ", bare " +
+                     withUnit(bareStart.median(), 1, "ms") + "; kiosk min/max " +
+                     formatNumber(kioskStart.min(), 0) + "/" + withUnit(kioskStart.max(), 0, "ms")},
+                {"CPU while idle on the home screen, " + std::to_string(idleSeconds) + " s",
+                 withUnit(kioskCpu.median(), 2, "% of a core"), "<= 0.5 %",
+                 kioskCpu.median() <= 0.5,
+                 "bare " + withUnit(bareCpu.median(), 2, "%") + "; kiosk max " +
+                     withUnit(kioskCpu.max(), 2, "%")},
+                {"peak RSS, kiosk minus bare", withUnit(rssDiff, 1, "MB"), "<= 40 MB",
+                 rssDiff <= 40.0,
+                 "kiosk " + withUnit(kioskRss.median(), 1, "MB") + ", bare " +
+                     withUnit(bareRss.median(), 1, "MB") + " (VmHWM), " + n},
+                {"peak RSS after every screen in Chinese, Urdu, Bengali, minus bare",
+                 withUnit(tourDiff, 1, "MB"), "<= 60 MB", tourDiff <= 60.0,
+                 "kiosk " + withUnit(tour.median(), 1, "MB") +
+                     " (VmHWM, median of 3 tours, all 13 languages available)"},
+            });
         std::filesystem::remove_all(workDir);
         return 0;
     } catch (const std::exception& error) {

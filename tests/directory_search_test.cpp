@@ -58,8 +58,12 @@ TEST_CASE("ranking: name, then needs, then organisation, then description", "[di
     CHECK(food[2] == "svc-breakfast");  // organisation "Food Alliance Manchester"
     CHECK(food[3] == "svc-advice");     // only the description mentions food
     CHECK(f.find("food").totalMatches == 4);
-    SECTION("case does not matter") { CHECK(f.ids("FOOD") == food); }
-    SECTION("a word typed twice counts once") { CHECK(f.ids("food food") == food); }
+    SECTION("case does not matter") {
+        CHECK(f.ids("FOOD") == food);
+    }
+    SECTION("a word typed twice counts once") {
+        CHECK(f.ids("food food") == food);
+    }
 }
 
 TEST_CASE("every word is a prefix, and every word is required", "[directory_search]") {
@@ -86,7 +90,8 @@ TEST_CASE("every word is a prefix, and every word is required", "[directory_sear
     }
 }
 
-TEST_CASE("accents and case are folded, including letters Unicode cannot decompose", "[directory_search]") {
+TEST_CASE("accents and case are folded, including letters Unicode cannot decompose",
+          "[directory_search]") {
     Fixture f;
     CHECK(f.ids("zolc") == Ids{"svc-zolc"});
     CHECK(f.ids("ŻÓŁĆ") == Ids{"svc-zolc"});
@@ -100,13 +105,57 @@ TEST_CASE("accents and case are folded, including letters Unicode cannot decompo
 
 TEST_CASE("what a resident types is never query syntax", "[directory_search]") {
     Fixture f;
-    const std::vector<std::string> hostile = {
-        "\"", "\"\"", "\"food", "food\"", "AND", "OR", "NOT", "food AND", "AND food", "food OR debt",
-        "food NOT bank", "*", "food*", "**", "NEAR(", "NEAR(food bank)", "NEAR(food bank, 2)", "(", ")",
-        "(food", "{name}: food", "name:food", "name : food", "^food", "-food", "+food", "'", "food's",
-        "'; DROP TABLE services; --", "\\", "%", "_", "?1", ":1", "@x", "$x", "\x01\x02", "\xff\xfe\xfd",
-        "\xc5", "😀", "food 😀", "\u200b", "   ", "\t\n", "-", "–—", "a\"b\"c", "\"food\" \"bank\"",
-        std::string(5000, 'a'), std::string(3000, '"'), "a b c d e f g h i j k l m n o p q r s t u v w"};
+    const std::vector<std::string> hostile = {"\"",
+                                              "\"\"",
+                                              "\"food",
+                                              "food\"",
+                                              "AND",
+                                              "OR",
+                                              "NOT",
+                                              "food AND",
+                                              "AND food",
+                                              "food OR debt",
+                                              "food NOT bank",
+                                              "*",
+                                              "food*",
+                                              "**",
+                                              "NEAR(",
+                                              "NEAR(food bank)",
+                                              "NEAR(food bank, 2)",
+                                              "(",
+                                              ")",
+                                              "(food",
+                                              "{name}: food",
+                                              "name:food",
+                                              "name : food",
+                                              "^food",
+                                              "-food",
+                                              "+food",
+                                              "'",
+                                              "food's",
+                                              "'; DROP TABLE services; --",
+                                              "\\",
+                                              "%",
+                                              "_",
+                                              "?1",
+                                              ":1",
+                                              "@x",
+                                              "$x",
+                                              "\x01\x02",
+                                              "\xff\xfe\xfd",
+                                              "\xc5",
+                                              "😀",
+                                              "food 😀",
+                                              "\u200b",
+                                              "   ",
+                                              "\t\n",
+                                              "-",
+                                              "–—",
+                                              "a\"b\"c",
+                                              "\"food\" \"bank\"",
+                                              std::string(5000, 'a'),
+                                              std::string(3000, '"'),
+                                              "a b c d e f g h i j k l m n o p q r s t u v w"};
     for (const std::string& text : hostile) {
         INFO("typed: " << text.substr(0, 40));
         SearchResults results;
@@ -131,7 +180,8 @@ TEST_CASE("what a resident types is never query syntax", "[directory_search]") {
     }
 }
 
-TEST_CASE("browse: everything visible, by name, case- and accent-insensitively", "[directory_search]") {
+TEST_CASE("browse: everything visible, by name, case- and accent-insensitively",
+          "[directory_search]") {
     Fixture f;
     const SearchResults all = f.find("");
     CHECK(all.totalMatches == 8);  // 11 services, 3 hidden
@@ -140,8 +190,9 @@ TEST_CASE("browse: everything visible, by name, case- and accent-insensitively",
     for (const ServiceSummary& item : all.items) {
         names.push_back(item.name);
     }
-    CHECK(names == std::vector<std::string>{"Debt Advice Line", "English Conversation Club", "Gorton Community Meals",
-                                            "Housing Options", "Kawiarnia Żółć Café", "Moss Side Food Bank",
+    CHECK(names == std::vector<std::string>{"Debt Advice Line", "English Conversation Club",
+                                            "Gorton Community Meals", "Housing Options",
+                                            "Kawiarnia Żółć Café", "Moss Side Food Bank",
                                             "Night Shelter", "Saturday Breakfast"});
     SECTION("limit caps the items, not the count") {
         SearchRequest request;
@@ -208,12 +259,15 @@ TEST_CASE("filters, one at a time", "[directory_search]") {
         // Tuesday 10:30 BST: the food bank (Tue 10-12), meals (Tue 9-13) and the advice line.
         CHECK(f.ids("", filters) == Ids{"svc-advice", "svc-meals", "svc-foodbank"});
         // Saturday 01:00 BST: only the night shelter that opened on Friday.
-        const auto saturdayNight = std::chrono::sys_days{std::chrono::year{2026} / 6 / 6} + std::chrono::hours{0};
+        const auto saturdayNight =
+            std::chrono::sys_days{std::chrono::year{2026} / 6 / 6} + std::chrono::hours{0};
         CHECK(f.ids("", filters, saturdayNight) == Ids{"svc-shelter"});
         // Monthly: first Wednesday of June 2026 is the 3rd, 18:00-20:00 BST.
-        const auto firstWednesday = std::chrono::sys_days{std::chrono::year{2026} / 6 / 3} + std::chrono::hours{18};
+        const auto firstWednesday =
+            std::chrono::sys_days{std::chrono::year{2026} / 6 / 3} + std::chrono::hours{18};
         CHECK(contains(f.ids("", filters, firstWednesday), "svc-esol"));
-        const auto secondWednesday = std::chrono::sys_days{std::chrono::year{2026} / 6 / 10} + std::chrono::hours{18};
+        const auto secondWednesday =
+            std::chrono::sys_days{std::chrono::year{2026} / 6 / 10} + std::chrono::hours{18};
         CHECK_FALSE(contains(f.ids("", filters, secondWednesday), "svc-esol"));
     }
     SECTION("free") {
@@ -298,7 +352,8 @@ TEST_CASE("summaries carry what the results list shows", "[directory_search]") {
     CHECK(item("svc-shelter").cityWide);  // no service area at all
     SECTION("a service in several areas is labelled with the one filtered by") {
         DirectoryData data = test::smallDirectory();
-        data.services[2].serviceAreas.push_back({kHulme, "neighbourhood"});  // meals: Gorton, then Hulme
+        data.services[2].serviceAreas.push_back(
+            {kHulme, "neighbourhood"});  // meals: Gorton, then Hulme
         f.store.replaceAll(data, "test");
         SearchFilters filters;
         filters.neighbourhood = kHulme;
@@ -384,7 +439,8 @@ TEST_CASE("search-time helpers: tokens, match expressions, edit distance", "[dir
     CHECK(tokenizer.tokens("food ba ").back().finished);
     CHECK(buildMatchExpression(tokenizer.tokens("help with food ba")) == "\"food\"* \"ba\"*");
     CHECK(buildMatchExpression(tokenizer.tokens("the and")) == "\"and\"*");
-    CHECK(buildMatchExpression(tokenizer.tokens("the and ")) == "\"the\"* \"and\"*");  // nothing else left
+    CHECK(buildMatchExpression(tokenizer.tokens("the and ")) ==
+          "\"the\"* \"and\"*");  // nothing else left
     CHECK(buildMatchExpression(tokenizer.tokens("\"*()")).empty());
     CHECK(buildMatchExpression({{"a\"b", false}}) == "\"a\"\"b\"*");
     CHECK(tokenizer.foldedKey("  Żółć  Café! ") == "zolc cafe");
@@ -419,15 +475,17 @@ TEST_CASE("bm25 computed from the phrase scan equals SQLite's bm25()", "[directo
     DirectoryStore store(path, test::londonZone());
     Database raw(path);
     SearchTokenizer tokenizer(raw.handle());
-    for (const std::string text : {"food", "food bank", "f", "lonely", "carers group", "computer h", "zumba",
-                                   "moss side", "debt advice", "english c", "żółć", "a b"}) {
+    for (const std::string text :
+         {"food", "food bank", "f", "lonely", "carers group", "computer h", "zumba", "moss side",
+          "debt advice", "english c", "żółć", "a b"}) {
         INFO(text);
         SearchRequest request;
         request.text = text;
         request.limit = 100000;
         const SearchResults ours = store.search(request, test::tuesdayMorning());
         Statement sql = raw.prepare(
-            "SELECT s.id FROM service_fts f JOIN services s ON s.row_id = f.rowid WHERE service_fts MATCH ?1 "
+            "SELECT s.id FROM service_fts f JOIN services s ON s.row_id = f.rowid WHERE "
+            "service_fts MATCH ?1 "
             "ORDER BY bm25(service_fts, 10.0, 5.0, 3.0, 1.0, 1.5), s.sort_key, s.row_id");
         sql.bind(1, buildMatchExpression(tokenizer.tokens(text)));
         std::vector<std::string> expected;
@@ -443,7 +501,8 @@ TEST_CASE("bm25 computed from the phrase scan equals SQLite's bm25()", "[directo
     }
 }
 
-TEST_CASE("large directories: prefix counts and accented names behave as in a real one", "[directory_search]") {
+TEST_CASE("large directories: prefix counts and accented names behave as in a real one",
+          "[directory_search]") {
     SyntheticDirectoryOptions options;
     options.services = 10000;
     DirectoryStore store(":memory:", test::londonZone());

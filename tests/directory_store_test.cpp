@@ -22,7 +22,8 @@ namespace {
 
 [[maybe_unused]] const bool kQuiet = (signpost::setLogToStderr(false), true);
 
-std::vector<std::string> ids(const DirectoryStore& store, const std::string& text, SearchFilters filters = {}) {
+std::vector<std::string> ids(const DirectoryStore& store, const std::string& text,
+                             SearchFilters filters = {}) {
     SearchRequest request;
     request.text = text;
     request.filters = std::move(filters);
@@ -50,7 +51,9 @@ const Service& serviceById(const DirectoryData& data, const std::string& id) {
     throw std::runtime_error("no service " + id);
 }
 
-std::string fileBytes(const std::filesystem::path& path) { return test::readText(path); }
+std::string fileBytes(const std::filesystem::path& path) {
+    return test::readText(path);
+}
 
 using Ids = std::vector<std::string>;
 
@@ -115,7 +118,9 @@ TEST_CASE("replaceAll stores everything and service() reads it back", "[director
         REQUIRE(detail->needs.size() == 2);
         CHECK(detail->needs[0].code == "feeling-lonely");  // directory's need order
     }
-    SECTION("unknown ids give nothing") { CHECK_FALSE(store.service("svc-nope").has_value()); }
+    SECTION("unknown ids give nothing") {
+        CHECK_FALSE(store.service("svc-nope").has_value());
+    }
 }
 
 TEST_CASE("needs, neighbourhoods, languages and stats", "[directory_store]") {
@@ -125,10 +130,13 @@ TEST_CASE("needs, neighbourhoods, languages and stats", "[directory_store]") {
     for (const TaxonomyTerm& term : store.needs()) {
         codes.push_back(term.code);
     }
-    CHECK(codes == std::vector<std::string>{"feeling-lonely", "money-debt", "food", "housing", "english-language"});
-    CHECK(store.needs()[0].keywords == std::vector<std::string>{"isolation", "company", "loneliness"});
+    CHECK(codes == std::vector<std::string>{"feeling-lonely", "money-debt", "food", "housing",
+                                            "english-language"});
+    CHECK(store.needs()[0].keywords ==
+          std::vector<std::string>{"isolation", "company", "loneliness"});
     CHECK(store.neighbourhoods() ==
-          std::vector<std::string>{test::kCheetham, test::kGorton, test::kHulme});  // not the hidden one's
+          std::vector<std::string>{test::kCheetham, test::kGorton,
+                                   test::kHulme});  // not the hidden one's
     CHECK(store.languagesOffered() == std::vector<std::string>{"ar", "en", "pl", "so", "ur"});
     const DirectoryStats stats = store.stats();
     CHECK(stats.version == "test-1");
@@ -150,7 +158,8 @@ TEST_CASE("replaceAll replaces, or changes nothing", "[directory_store]") {
         next.version = "test-2";
         next.taxonomyTerms = {test::need("n-food", "food", "Food", {})};
         next.organisations = {{"org-x", "New Org", "", "", ""}};
-        next.services = {test::service("svc-new", "org-x", "Brand New Pantry", "Food.", {"food"}, test::kHulme)};
+        next.services = {
+            test::service("svc-new", "org-x", "Brand New Pantry", "Food.", {"food"}, test::kHulme)};
         store.replaceAll(next, "second");
         CHECK(ids(store, "") == Ids{"svc-new"});
         CHECK(ids(store, "moss side food bank").empty());
@@ -181,7 +190,8 @@ TEST_CASE("replaceAll replaces, or changes nothing", "[directory_store]") {
         DirectoryData bad = test::smallDirectory();
         bad.services.back().organisationId = "org-missing";
         CHECK_THROWS_WITH(store.replaceAll(bad, "bad"),
-                          "services[10] (id \"svc-paused\"): organization_id: no organization with id \"org-missing\"");
+                          "services[10] (id \"svc-paused\"): organization_id: no organization with "
+                          "id \"org-missing\"");
     }
     SECTION("duplicate service ids are refused by the database") {
         DirectoryData bad = test::smallDirectory();
@@ -212,8 +222,8 @@ TEST_CASE("applyChanges upserts, deletes and re-indexes in one transaction", "[d
     }
     SECTION("new services appear, deleted ones vanish, unknown deletions are ignored") {
         DirectoryData change;
-        change.services = {test::service("svc-added", "org-gorton", "Gorton Warm Space", "A warm room.",
-                                         {"feeling-lonely"}, test::kGorton)};
+        change.services = {test::service("svc-added", "org-gorton", "Gorton Warm Space",
+                                         "A warm room.", {"feeling-lonely"}, test::kGorton)};
         store.applyChanges(change, {"svc-esol", "svc-never-existed"}, "test-3");
         CHECK(ids(store, "warm space") == Ids{"svc-added"});
         CHECK(ids(store, "english").empty());
@@ -225,14 +235,17 @@ TEST_CASE("applyChanges upserts, deletes and re-indexes in one transaction", "[d
         change.organisations = {{"org-alliance", "Larder Network", "", "", ""}};
         store.applyChanges(change, {}, "test-4");
         CHECK(ids(store, "network") == Ids{"svc-breakfast"});
-        CHECK(ids(store, "food") == Ids{"svc-foodbank", "svc-meals", "svc-advice"});  // no longer via the org
-        const SearchResults results = store.search({"saturday breakfast", {}, 10}, test::tuesdayMorning());
+        CHECK(ids(store, "food") ==
+              Ids{"svc-foodbank", "svc-meals", "svc-advice"});  // no longer via the org
+        const SearchResults results =
+            store.search({"saturday breakfast", {}, 10}, test::tuesdayMorning());
         REQUIRE(results.items.size() == 1);
         CHECK(results.items[0].organisationName == "Larder Network");
     }
     SECTION("a need's new keyword finds its services") {
         DirectoryData change;
-        change.taxonomyTerms = {test::need("n-housing", "housing", "Housing", {"homeless", "eviction"})};
+        change.taxonomyTerms = {
+            test::need("n-housing", "housing", "Housing", {"homeless", "eviction"})};
         store.applyChanges(change, {}, "test-5");
         Ids evictions = ids(store, "eviction");
         std::sort(evictions.begin(), evictions.end());
@@ -240,7 +253,8 @@ TEST_CASE("applyChanges upserts, deletes and re-indexes in one transaction", "[d
         CHECK(ids(store, "landlord").empty());
         // A new need goes after the existing ones.
         DirectoryData more;
-        more.taxonomyTerms = {test::need("n-digital", "digital-skills", "Computers and phones", {})};
+        more.taxonomyTerms = {
+            test::need("n-digital", "digital-skills", "Computers and phones", {})};
         store.applyChanges(more, {}, "test-6");
         CHECK(store.needs().back().code == "digital-skills");
         CHECK(store.needs().front().code == "feeling-lonely");
@@ -319,7 +333,8 @@ TEST_CASE("another connection's update is seen after refreshIfChanged", "[direct
     CHECK(ids(writer, "larder") == Ids{"svc-foodbank"});
 }
 
-TEST_CASE("opening a database that is not a directory, or a newer one, throws", "[directory_store]") {
+TEST_CASE("opening a database that is not a directory, or a newer one, throws",
+          "[directory_store]") {
     test::TempDir dir("directory-open");
     const std::string other = (dir / "other.sqlite").string();
     {
@@ -328,16 +343,15 @@ TEST_CASE("opening a database that is not a directory, or a newer one, throws", 
     }
     CHECK_THROWS_AS(DirectoryStore(other, test::londonZone()), StorageError);
     const std::string newer = (dir / "newer.sqlite").string();
-    {
-        DirectoryStore store(newer, test::londonZone());
-    }
+    { DirectoryStore store(newer, test::londonZone()); }
     {
         Database db(newer);
         db.setUserVersion(99);
     }
     CHECK_THROWS_WITH(DirectoryStore(newer, test::londonZone()), Catch::Contains("schema 99"));
     test::writeText(dir / "garbage.sqlite", std::string(8192, 'x'));
-    CHECK_THROWS_AS(DirectoryStore((dir / "garbage.sqlite").string(), test::londonZone()), StorageError);
+    CHECK_THROWS_AS(DirectoryStore((dir / "garbage.sqlite").string(), test::londonZone()),
+                    StorageError);
 }
 
 TEST_CASE("openOrRebuild: missing, healthy, empty or damaged", "[directory_store]") {
@@ -351,7 +365,8 @@ TEST_CASE("openOrRebuild: missing, healthy, empty or damaged", "[directory_store
         DirectoryStore::openOrRebuild(path, bundle, test::londonZone(), ignored);
     };
     auto expectRebuilt = [&](DirectoryOpenOutcome expected) {
-        DirectoryStore store = DirectoryStore::openOrRebuild(path, bundle, test::londonZone(), outcome);
+        DirectoryStore store =
+            DirectoryStore::openOrRebuild(path, bundle, test::londonZone(), outcome);
         CHECK(outcome == expected);
         CHECK(visible(store) == 8);
         CHECK(ids(store, "zolc") == Ids{"svc-zolc"});
@@ -370,14 +385,17 @@ TEST_CASE("openOrRebuild: missing, healthy, empty or damaged", "[directory_store
         return std::string();
     };
 
-    SECTION("missing: created from the bundle") { expectRebuilt(DirectoryOpenOutcome::CreatedFromBundle); }
+    SECTION("missing: created from the bundle") {
+        expectRebuilt(DirectoryOpenOutcome::CreatedFromBundle);
+    }
     SECTION("healthy: opened as it is, keeping its updates") {
         create();
         {
             DirectoryStore store(path.string(), test::londonZone());
             store.applyChanges({}, {"svc-esol"}, "updated");
         }
-        DirectoryStore store = DirectoryStore::openOrRebuild(path, bundle, test::londonZone(), outcome);
+        DirectoryStore store =
+            DirectoryStore::openOrRebuild(path, bundle, test::londonZone(), outcome);
         CHECK(outcome == DirectoryOpenOutcome::Opened);
         CHECK(visible(store) == 7);
         CHECK(store.stats().version == "updated");
@@ -387,7 +405,8 @@ TEST_CASE("openOrRebuild: missing, healthy, empty or damaged", "[directory_store
         expectRebuilt(DirectoryOpenOutcome::CreatedFromBundle);
     }
     SECTION("not a database at all, with stale -wal and -shm beside it") {
-        test::writeText(path, "this is not an SQLite database, just some text. " + std::string(5000, '!'));
+        test::writeText(
+            path, "this is not an SQLite database, just some text. " + std::string(5000, '!'));
         test::writeText(path.string() + "-wal", std::string(3000, '?'));
         test::writeText(path.string() + "-shm", std::string(3000, '?'));
         expectRebuilt(DirectoryOpenOutcome::RebuiltAfterDamage);
@@ -432,7 +451,8 @@ TEST_CASE("openOrRebuild: missing, healthy, empty or damaged", "[directory_store
     }
     SECTION("the fast check: healthy files open, broken ones are still rebuilt") {
         auto fast = [&] {
-            return DirectoryStore::openOrRebuild(path, bundle, test::londonZone(), outcome, DirectoryCheck::Fast);
+            return DirectoryStore::openOrRebuild(path, bundle, test::londonZone(), outcome,
+                                                 DirectoryCheck::Fast);
         };
         CHECK(visible(fast()) == 8);
         CHECK(outcome == DirectoryOpenOutcome::CreatedFromBundle);
@@ -472,26 +492,38 @@ TEST_CASE("openOrRebuild: missing, healthy, empty or damaged", "[directory_store
     }
     SECTION("a broken bundle throws and leaves the damaged file alone") {
         test::writeText(path, "damaged");
-        test::writeText(bundle, "{\"directory_version\": \"x\", \"organizations\": [], \"services\": [{}]}");
-        CHECK_THROWS_AS(DirectoryStore::openOrRebuild(path, bundle, test::londonZone(), outcome), ImportError);
-        CHECK(fileBytes(path) == "damaged");
-        CHECK_THROWS_AS(DirectoryStore::openOrRebuild(path, dir / "missing.json", test::londonZone(), outcome),
+        test::writeText(
+            bundle, "{\"directory_version\": \"x\", \"organizations\": [], \"services\": [{}]}");
+        CHECK_THROWS_AS(DirectoryStore::openOrRebuild(path, bundle, test::londonZone(), outcome),
                         ImportError);
+        CHECK(fileBytes(path) == "damaged");
+        CHECK_THROWS_AS(
+            DirectoryStore::openOrRebuild(path, dir / "missing.json", test::londonZone(), outcome),
+            ImportError);
     }
 }
 
-TEST_CASE("the demo directory imports cleanly and is what the issue asks for", "[directory_store]") {
+TEST_CASE("the demo directory imports cleanly and is what the issue asks for",
+          "[directory_store]") {
     const std::filesystem::path file = test::assetsDir() / "directory" / "manchester-demo.json";
     const DirectoryData data = loadHsdsFile(file);
     const std::vector<std::string> needOrder = {
-        "feeling-lonely", "mental-wellbeing", "money-debt", "food", "housing", "carers", "physical-activity",
-        "work-skills", "families-children", "older-people", "disability", "health-gp", "crisis-support",
-        "english-language", "digital-skills"};
-    const std::vector<std::string> neighbourhoods = {
-        "Ancoats, Miles Platting & City Centre", "Ardwick & Longsight", "Cheetham & Crumpsall",
-        "Chorlton & Whalley Range", "Clayton, Openshaw & Beswick", "Didsbury & Burnage", "Fallowfield & Withington",
-        "Gorton & Levenshulme", "Higher Blackley & Harpurhey", "Hulme, Moss Side & Rusholme",
-        "Moston & Newton Heath", "Wythenshawe & Northenden"};
+        "feeling-lonely",    "mental-wellbeing", "money-debt",        "food",
+        "housing",           "carers",           "physical-activity", "work-skills",
+        "families-children", "older-people",     "disability",        "health-gp",
+        "crisis-support",    "english-language", "digital-skills"};
+    const std::vector<std::string> neighbourhoods = {"Ancoats, Miles Platting & City Centre",
+                                                     "Ardwick & Longsight",
+                                                     "Cheetham & Crumpsall",
+                                                     "Chorlton & Whalley Range",
+                                                     "Clayton, Openshaw & Beswick",
+                                                     "Didsbury & Burnage",
+                                                     "Fallowfield & Withington",
+                                                     "Gorton & Levenshulme",
+                                                     "Higher Blackley & Harpurhey",
+                                                     "Hulme, Moss Side & Rusholme",
+                                                     "Moston & Newton Heath",
+                                                     "Wythenshawe & Northenden"};
 
     DirectoryStore store(":memory:", test::londonZone());
     store.replaceAll(data, file.string());
@@ -508,8 +540,8 @@ TEST_CASE("the demo directory imports cleanly and is what the issue asks for", "
     CHECK(stats.services >= 200);
     CHECK(stats.hiddenServices >= 3);
 
-    std::size_t cityWide = 0, overnight = 0, monthly = 0, signposting = 0, paid = 0, dropIn = 0, referral = 0,
-                withEndDate = 0, notEnglishOnly = 0;
+    std::size_t cityWide = 0, overnight = 0, monthly = 0, signposting = 0, paid = 0, dropIn = 0,
+                referral = 0, withEndDate = 0, notEnglishOnly = 0;
     std::set<std::string> descriptions;
     for (const Service& s : data.services) {
         INFO(s.id);
@@ -522,8 +554,10 @@ TEST_CASE("the demo directory imports cleanly and is what the issue asks for", "
         CHECK(s.lastChecked->year() == std::chrono::year{2026});
         for (const Phone& phone : s.phones) {
             // Ofcom's drama ranges: 0161 496 0000-0999 and 07700 900000-900999.
-            const bool landline = phone.number.rfind("0161 496 0", 0) == 0 && phone.number.size() == 13;
-            const bool mobile = phone.number.rfind("07700 900", 0) == 0 && phone.number.size() == 12;
+            const bool landline =
+                phone.number.rfind("0161 496 0", 0) == 0 && phone.number.size() == 13;
+            const bool mobile =
+                phone.number.rfind("07700 900", 0) == 0 && phone.number.size() == 12;
             CHECK((landline || mobile));
         }
         if (!s.url.empty()) {
@@ -537,7 +571,8 @@ TEST_CASE("the demo directory imports cleanly and is what the issue asks for", "
             if (area.extentType == "city") {
                 ++cityWide;
             } else {
-                CHECK(std::find(neighbourhoods.begin(), neighbourhoods.end(), area.name) != neighbourhoods.end());
+                CHECK(std::find(neighbourhoods.begin(), neighbourhoods.end(), area.name) !=
+                      neighbourhoods.end());
             }
         }
         for (const ScheduleRule& rule : s.schedules) {
@@ -581,7 +616,8 @@ TEST_CASE("the demo directory imports cleanly and is what the issue asks for", "
         CHECK(local[area] >= 15);
         SearchFilters filters;
         filters.neighbourhood = area;
-        CHECK(store.search({"", filters, 500}, test::tuesdayMorning()).totalMatches == local[area] + cityWide);
+        CHECK(store.search({"", filters, 500}, test::tuesdayMorning()).totalMatches ==
+              local[area] + cityWide);
     }
     for (const std::string& code : needOrder) {
         SearchFilters filters;
@@ -590,8 +626,8 @@ TEST_CASE("the demo directory imports cleanly and is what the issue asks for", "
         CHECK(store.search({"", filters, 500}, test::tuesdayMorning()).totalMatches >= 6);
     }
     // The benchmark's everyday words find something in the demo too.
-    for (const char* text : {"food bank", "lonely", "debt advice", "carers", "mental health", "english classes",
-                             "zumba", "night shelter", "gp"}) {
+    for (const char* text : {"food bank", "lonely", "debt advice", "carers", "mental health",
+                             "english classes", "zumba", "night shelter", "gp"}) {
         INFO(text);
         CHECK(store.search({text, {}, 500}, test::tuesdayMorning()).totalMatches > 0);
     }

@@ -80,7 +80,8 @@ TEST_CASE("the shipped walkthroughs parse", "[e2e_driver]") {
         const auto steps = loadWalkScript(std::filesystem::path(SIGNPOST_E2E_DIR) / name);
         CHECK(steps.size() > 3);
     }
-    const auto walk = loadWalkScript(std::filesystem::path(SIGNPOST_E2E_DIR) / "self_referral.walk");
+    const auto walk =
+        loadWalkScript(std::filesystem::path(SIGNPOST_E2E_DIR) / "self_referral.walk");
     CHECK_FALSE(typedInto(walk, "referral.name").empty());
     CHECK_FALSE(typedInto(walk, "referral.phone").empty());
     CHECK_FALSE(typedInto(walk, "referral.email").empty());

@@ -66,7 +66,9 @@ json baseDocument() {
     })");
 }
 
-DirectoryData parse(const json& document) { return parseHsdsJson(document.dump()); }
+DirectoryData parse(const json& document) {
+    return parseHsdsJson(document.dump());
+}
 
 // Expects an ImportError whose message is exactly `message`.
 void expectError(const json& document, const std::string& message) {
@@ -246,24 +248,32 @@ TEST_CASE("wrong types name the record and the field", "[hsds_import]") {
         return doc;
     };
     expectError(with("/services/0/name", 42), svc1 + "name: expected a string, got a number");
-    expectError(with("/services/0/phones", "0161 496 0123"), svc1 + "phones: expected an array, got a string");
-    expectError(with("/services/0/phones/0", "0161 496 0123"), svc1 + "phones[0]: expected an object, got a string");
-    expectError(with("/services/0/minimum_age", "60"), svc1 + "minimum_age: expected a whole number, got a string");
-    expectError(with("/services/0/minimum_age", 60.5), svc1 + "minimum_age: expected a whole number, got a number");
+    expectError(with("/services/0/phones", "0161 496 0123"),
+                svc1 + "phones: expected an array, got a string");
+    expectError(with("/services/0/phones/0", "0161 496 0123"),
+                svc1 + "phones[0]: expected an object, got a string");
+    expectError(with("/services/0/minimum_age", "60"),
+                svc1 + "minimum_age: expected a whole number, got a string");
+    expectError(with("/services/0/minimum_age", 60.5),
+                svc1 + "minimum_age: expected a whole number, got a number");
     expectError(with("/services/0/x_accepts_referrals", "yes"),
                 svc1 + "x_accepts_referrals: expected true or false, got a string");
     expectError(with("/services/0/attending_type", 3),
                 svc1 + "attending_type: expected a string or an array of strings, got a number");
-    expectError(with("/services/0/attending_type/1", true), svc1 + "attending_type[1]: expected a string, got a boolean");
+    expectError(with("/services/0/attending_type/1", true),
+                svc1 + "attending_type[1]: expected a string, got a boolean");
     expectError(with("/services/0/schedules/0/byday", json::array({"TU"})),
                 svc1 + "schedules[0].byday: expected a string, got an array");
-    expectError(with("/services/0/service_at_locations/0/schedules/0/opens_at", 10),
-                svc1 + "service_at_locations[0].schedules[0].opens_at: expected a string, got a number");
-    expectError(with("/services/0/cost_options/1/amount", "3"), svc1 + "cost_options[1].amount: expected a number, got a string");
+    expectError(
+        with("/services/0/service_at_locations/0/schedules/0/opens_at", 10),
+        svc1 + "service_at_locations[0].schedules[0].opens_at: expected a string, got a number");
+    expectError(with("/services/0/cost_options/1/amount", "3"),
+                svc1 + "cost_options[1].amount: expected a number, got a string");
     expectError(with("/locations/0/latitude", "53.5"),
                 "locations[0] (id \"loc-1\"): latitude: expected a number, got a string");
-    expectError(with("/taxonomy_terms/0/keywords/1", 5),
-                "taxonomy_terms[0] (id \"need-lonely\"): keywords[1]: expected a string, got a number");
+    expectError(
+        with("/taxonomy_terms/0/keywords/1", 5),
+        "taxonomy_terms[0] (id \"need-lonely\"): keywords[1]: expected a string, got a number");
     expectError(with("/organizations/1/name", json::array()),
                 "organizations[1] (id \"org-2\"): name: expected a string, got an array");
 }
@@ -277,25 +287,34 @@ TEST_CASE("missing required fields are named", "[hsds_import]") {
         return doc;
     };
     expectError(without("/services/0/id"), "services[0]: id: required field is missing");
-    expectError(without("/services/0/organization_id"), svc1 + "organization_id: required field is missing");
+    expectError(without("/services/0/organization_id"),
+                svc1 + "organization_id: required field is missing");
     expectError(without("/services/0/name"), svc1 + "name: required field is missing");
     expectError(without("/services/0/status"), svc1 + "status: required field is missing");
-    expectError(without("/services/0/phones/0/number"), svc1 + "phones[0].number: required field is missing");
-    expectError(without("/services/0/schedules/0/opens_at"), svc1 + "schedules[0].opens_at: required field is missing");
-    expectError(without("/services/0/schedules/0/closes_at"), svc1 + "schedules[0].closes_at: required field is missing");
-    expectError(without("/services/0/service_areas/0/name"), svc1 + "service_areas[0].name: required field is missing");
+    expectError(without("/services/0/phones/0/number"),
+                svc1 + "phones[0].number: required field is missing");
+    expectError(without("/services/0/schedules/0/opens_at"),
+                svc1 + "schedules[0].opens_at: required field is missing");
+    expectError(without("/services/0/schedules/0/closes_at"),
+                svc1 + "schedules[0].closes_at: required field is missing");
+    expectError(without("/services/0/service_areas/0/name"),
+                svc1 + "service_areas[0].name: required field is missing");
     expectError(without("/services/0/service_at_locations/0/location_id"),
                 svc1 + "service_at_locations[0].location_id: required field is missing");
-    expectError(without("/services/0/languages/0/code"), svc1 + "languages[0].code: required field is missing");
+    expectError(without("/services/0/languages/0/code"),
+                svc1 + "languages[0].code: required field is missing");
     expectError(without("/services/0/attributes/0/taxonomy_term_id"),
                 svc1 + "attributes[0].taxonomy_term_id: required field is missing");
-    expectError(without("/organizations/0/name"), "organizations[0] (id \"org-1\"): name: required field is missing");
+    expectError(without("/organizations/0/name"),
+                "organizations[0] (id \"org-1\"): name: required field is missing");
     expectError(without("/locations/1/id"), "locations[1]: id: required field is missing");
     expectError(without("/locations/1/addresses/0/address_1"),
                 "locations[1] (id \"loc-2\"): addresses[0].address_1: required field is missing");
-    expectError(without("/locations/0/accessibility/1/description"),
-                "locations[0] (id \"loc-1\"): accessibility[1].description: required field is missing");
-    expectError(without("/taxonomy_terms/1/name"), "taxonomy_terms[1] (id \"need-food\"): name: required field is missing");
+    expectError(
+        without("/locations/0/accessibility/1/description"),
+        "locations[0] (id \"loc-1\"): accessibility[1].description: required field is missing");
+    expectError(without("/taxonomy_terms/1/name"),
+                "taxonomy_terms[1] (id \"need-food\"): name: required field is missing");
     json doc = baseDocument();
     doc["services"][1]["name"] = "   ";
     expectError(doc, "services[1] (id \"svc-2\"): name: must not be empty");
@@ -316,8 +335,10 @@ TEST_CASE("duplicate ids and dangling references are refused", "[hsds_import]") 
     expectError(doc, "taxonomy_terms[1] (id \"need-lonely\"): id: duplicate of taxonomy_terms[0]");
     doc = baseDocument();
     doc["taxonomy_terms"][1]["code"] = "feeling-lonely";
-    expectError(doc, "taxonomy_terms[1] (id \"need-food\"): code: duplicate of taxonomy_terms[0] in vocabulary "
-                     "\"signpost-needs\"");
+    expectError(
+        doc,
+        "taxonomy_terms[1] (id \"need-food\"): code: duplicate of taxonomy_terms[0] in vocabulary "
+        "\"signpost-needs\"");
     // The same code in another vocabulary is fine.
     doc = baseDocument();
     doc["taxonomy_terms"][2]["code"] = "food";
@@ -325,17 +346,24 @@ TEST_CASE("duplicate ids and dangling references are refused", "[hsds_import]") 
 
     doc = baseDocument();
     doc["services"][1]["organization_id"] = "org-9";
-    expectError(doc, "services[1] (id \"svc-2\"): organization_id: no organization with id \"org-9\"");
+    expectError(doc,
+                "services[1] (id \"svc-2\"): organization_id: no organization with id \"org-9\"");
     doc = baseDocument();
     doc["services"][0]["service_at_locations"][0]["location_id"] = "loc-9";
-    expectError(doc, "services[0] (id \"svc-1\"): service_at_locations[0].location_id: no location with id \"loc-9\"");
+    expectError(doc,
+                "services[0] (id \"svc-1\"): service_at_locations[0].location_id: no location with "
+                "id \"loc-9\"");
     doc = baseDocument();
     doc["services"][0]["attributes"][1]["taxonomy_term_id"] = "need-nothing";
-    expectError(doc, "services[0] (id \"svc-1\"): attributes[1].taxonomy_term_id: no taxonomy term with id "
-                     "\"need-nothing\"");
+    expectError(
+        doc,
+        "services[0] (id \"svc-1\"): attributes[1].taxonomy_term_id: no taxonomy term with id "
+        "\"need-nothing\"");
     doc = baseDocument();
     doc["taxonomy_terms"][1]["parent_id"] = "need-root";
-    expectError(doc, "taxonomy_terms[1] (id \"need-food\"): parent_id: no taxonomy term with id \"need-root\"");
+    expectError(
+        doc,
+        "taxonomy_terms[1] (id \"need-food\"): parent_id: no taxonomy term with id \"need-root\"");
 }
 
 TEST_CASE("bad schedules are refused with the reason", "[hsds_import]") {
@@ -347,11 +375,14 @@ TEST_CASE("bad schedules are refused with the reason", "[hsds_import]") {
     };
     expectError(schedule("opens_at", "9am"), at + "opens_at: expected HH:MM, got \"9am\"");
     expectError(schedule("closes_at", "25:00"), at + "closes_at: no such time of day: \"25:00\"");
-    expectError(schedule("opens_at", "24:00"), at + "opens_at: a service cannot open at 24:00; use 00:00");
+    expectError(schedule("opens_at", "24:00"),
+                at + "opens_at: a service cannot open at 24:00; use 00:00");
     expectError(schedule("byday", "XX"),
                 at + "byday: unknown day \"XX\" (expected MO, TU, WE, TH, FR, SA or SU)");
-    expectError(schedule("byday", "1TU"), at + "byday: a week of the month (like 1MO) needs freq MONTHLY");
-    expectError(schedule("byday", "6TU"), at + "byday: week of the month must be 1 to 5 (or -1 to -5) in \"6TU\"");
+    expectError(schedule("byday", "1TU"),
+                at + "byday: a week of the month (like 1MO) needs freq MONTHLY");
+    expectError(schedule("byday", "6TU"),
+                at + "byday: week of the month must be 1 to 5 (or -1 to -5) in \"6TU\"");
     expectError(schedule("freq", "YEARLY"),
                 at + "freq: frequency must be WEEKLY, MONTHLY or DAILY, got \"YEARLY\"");
     expectError(schedule("interval", 2),
@@ -369,8 +400,10 @@ TEST_CASE("bad schedules are refused with the reason", "[hsds_import]") {
     expectError(schedule("timezone", 3), at + "timezone: the venue's clock is Europe/London (UTC+0 "
                                               "or +1); times in another zone cannot be "
                                               "shown right, got 3");
-    expectError(schedule("valid_from", "2026-02-30"), at + "valid_from: expected a date YYYY-MM-DD, got \"2026-02-30\"");
-    expectError(schedule("valid_to", "31/03/2026"), at + "valid_to: expected a date YYYY-MM-DD, got \"31/03/2026\"");
+    expectError(schedule("valid_from", "2026-02-30"),
+                at + "valid_from: expected a date YYYY-MM-DD, got \"2026-02-30\"");
+    expectError(schedule("valid_to", "31/03/2026"),
+                at + "valid_to: expected a date YYYY-MM-DD, got \"31/03/2026\"");
     json doc = schedule("valid_from", "2026-05-01");
     doc["services"][0]["schedules"][0]["valid_to"] = "2026-04-30";
     expectError(doc, at + "valid_to: is before valid_from");
@@ -391,35 +424,53 @@ TEST_CASE("bad values are refused with the accepted ones listed", "[hsds_import]
         doc[json::json_pointer(pointer)] = value;
         return doc;
     };
-    expectError(with("/services/0/status", "open"),
-                svc1 + "status: expected active, inactive, defunct or temporarily closed, got \"open\"");
-    CHECK(parse(with("/services/0/status", "temporarily closed")).services[0].status == ServiceStatus::TemporarilyClosed);
-    CHECK(parse(with("/services/0/status", "Defunct")).services[0].status == ServiceStatus::Defunct);
+    expectError(
+        with("/services/0/status", "open"),
+        svc1 + "status: expected active, inactive, defunct or temporarily closed, got \"open\"");
+    CHECK(parse(with("/services/0/status", "temporarily closed")).services[0].status ==
+          ServiceStatus::TemporarilyClosed);
+    CHECK(parse(with("/services/0/status", "Defunct")).services[0].status ==
+          ServiceStatus::Defunct);
     expectError(with("/services/0/attending_access", "walk up"),
-                svc1 + "attending_access: expected drop-in, appointment, referral or membership, got \"walk up\"");
-    CHECK(parse(with("/services/0/attending_access", "Drop in")).services[0].attendingAccess == AttendingAccess::DropIn);
-    expectError(with("/services/0/attending_type", "carrier pigeon"),
-                svc1 + "attending_type: expected venue, phone, online or home visit, got \"carrier pigeon\"");
-    expectError(with("/services/0/attending_type", json::array()), svc1 + "attending_type: must name at least one way to attend");
-    expectError(with("/services/0/assured_date", "2026-13-01"), svc1 + "assured_date: expected a date YYYY-MM-DD, got \"2026-13-01\"");
+                svc1 +
+                    "attending_access: expected drop-in, appointment, referral or membership, got "
+                    "\"walk up\"");
+    CHECK(parse(with("/services/0/attending_access", "Drop in")).services[0].attendingAccess ==
+          AttendingAccess::DropIn);
+    expectError(
+        with("/services/0/attending_type", "carrier pigeon"),
+        svc1 +
+            "attending_type: expected venue, phone, online or home visit, got \"carrier pigeon\"");
+    expectError(with("/services/0/attending_type", json::array()),
+                svc1 + "attending_type: must name at least one way to attend");
+    expectError(with("/services/0/assured_date", "2026-13-01"),
+                svc1 + "assured_date: expected a date YYYY-MM-DD, got \"2026-13-01\"");
     expectError(
         with("/services/0/service_areas/0/extent_type", "ward"),
         svc1 + "service_areas[0].extent_type: expected neighbourhood, city or area, got \"ward\"");
     expectError(with("/services/0/languages/1/code", "polish"),
-                svc1 + "languages[1].code: expected an ISO 639 language code like \"en\" or \"pl\", got \"polish\"");
-    expectError(with("/services/0/cost_options/1/amount", -1), svc1 + "cost_options[1].amount: must not be negative");
+                svc1 +
+                    "languages[1].code: expected an ISO 639 language code like \"en\" or \"pl\", "
+                    "got \"polish\"");
+    expectError(with("/services/0/cost_options/1/amount", -1),
+                svc1 + "cost_options[1].amount: must not be negative");
     expectError(with("/services/0/maximum_age", 18), svc1 + "maximum_age: is below minimum_age");
-    expectError(with("/services/0/minimum_age", 200), svc1 + "minimum_age: must be between 0 and 150, got 200");
+    expectError(with("/services/0/minimum_age", 200),
+                svc1 + "minimum_age: must be between 0 and 150, got 200");
     expectError(with("/services/0/url", "harpurhey.example"),
-                svc1 + "url: expected a web address starting with https:// or http://, got \"harpurhey.example\"");
+                svc1 +
+                    "url: expected a web address starting with https:// or http://, got "
+                    "\"harpurhey.example\"");
     expectError(with("/services/0/email", "lunch at harpurhey"),
                 svc1 + "email: expected an email address, got \"lunch at harpurhey\"");
     expectError(with("/services/0/phones/0/number", "ask at desk"),
                 svc1 + "phones[0].number: expected a phone number, got \"ask at desk\"");
-    expectError(with("/locations/0/latitude", 123.0), "locations[0] (id \"loc-1\"): latitude: must be between -90 and 90");
+    expectError(with("/locations/0/latitude", 123.0),
+                "locations[0] (id \"loc-1\"): latitude: must be between -90 and 90");
     json doc = baseDocument();
     doc["locations"][0].erase("longitude");
-    expectError(doc, "locations[0] (id \"loc-1\"): longitude: latitude and longitude come together");
+    expectError(doc,
+                "locations[0] (id \"loc-1\"): longitude: latitude and longitude come together");
 }
 
 TEST_CASE("the example error from the header, exactly", "[hsds_import]") {
@@ -431,15 +482,16 @@ TEST_CASE("the example error from the header, exactly", "[hsds_import]") {
         FAIL("expected an ImportError");
     } catch (const ImportError& error) {
         CHECK(std::string(error.what()) ==
-              "services[0] (id \"svc-food-042\"): schedules[0].opens_at: expected HH:MM, got \"9am\"");
+              "services[0] (id \"svc-food-042\"): schedules[0].opens_at: expected HH:MM, got "
+              "\"9am\"");
         CHECK(error.recordPath() == "services[0] (id \"svc-food-042\")");
     }
 }
 
 TEST_CASE("files: unreadable files and bad records name the file", "[hsds_import]") {
     signpost::test::TempDir dir("hsds");
-    CHECK_THROWS_WITH(loadHsdsFile(dir / "missing.json"), Catch::Contains("missing.json") &&
-                                                               Catch::Contains("cannot read the file"));
+    CHECK_THROWS_WITH(loadHsdsFile(dir / "missing.json"),
+                      Catch::Contains("missing.json") && Catch::Contains("cannot read the file"));
     json doc = baseDocument();
     doc["services"][1]["status"] = "closed";
     signpost::test::writeText(dir / "broken.json", doc.dump());
@@ -448,8 +500,9 @@ TEST_CASE("files: unreadable files and bad records name the file", "[hsds_import
         FAIL("expected an ImportError");
     } catch (const ImportError& error) {
         CHECK(error.recordPath() == "broken.json: services[1] (id \"svc-2\")");
-        CHECK_THAT(error.what(), Catch::EndsWith("status: expected active, inactive, defunct or temporarily "
-                                                 "closed, got \"closed\""));
+        CHECK_THAT(error.what(),
+                   Catch::EndsWith("status: expected active, inactive, defunct or temporarily "
+                                   "closed, got \"closed\""));
     }
     signpost::test::writeText(dir / "good.json", baseDocument().dump());
     CHECK(loadHsdsFile(dir / "good.json").services.size() == 2);

@@ -33,15 +33,17 @@ HttpRequest request(std::string method, std::string url,
 
 TEST_CASE("requests carry method, headers and body, responses carry status and headers", "[http]") {
     LoopbackServer loopback;
-    loopback.server().Post("/echo", [](const httplib::Request& request, httplib::Response& response) {
-        response.status = 201;
-        response.set_header("X-Auth", request.get_header_value("Authorization"));
-        response.set_content("got " + request.body, "text/plain");
-    });
+    loopback.server().Post(
+        "/echo", [](const httplib::Request& request, httplib::Response& response) {
+            response.status = 201;
+            response.set_header("X-Auth", request.get_header_value("Authorization"));
+            response.set_content("got " + request.body, "text/plain");
+        });
     loopback.start();
 
     HttpClient client;
-    auto result = client.send(request("POST", loopback.url("/echo"), {{"Authorization", "Bearer abc"}}, "hello"));
+    auto result = client.send(
+        request("POST", loopback.url("/echo"), {{"Authorization", "Bearer abc"}}, "hello"));
     REQUIRE(result.ok());
     CHECK(result.value().status == 201);
     CHECK(result.value().body == "got hello");
@@ -106,7 +108,8 @@ TEST_CASE("transport failures are values with a stable code", "[http]") {
         const int port = ntohs(address.sin_port);
         ::close(fd);
         HttpClient client;
-        auto result = client.send(request("GET", "http://127.0.0.1:" + std::to_string(port) + "/", {}, ""));
+        auto result =
+            client.send(request("GET", "http://127.0.0.1:" + std::to_string(port) + "/", {}, ""));
         REQUIRE_FALSE(result.ok());
         CHECK(result.error().code == "connect");
     }
@@ -133,14 +136,15 @@ TEST_CASE("transport failures are values with a stable code", "[http]") {
     SECTION("a stalled server trips the low-speed limit") {
         LoopbackServer loopback;
         loopback.server().Get("/stall", [](const httplib::Request&, httplib::Response& response) {
-            response.set_chunked_content_provider("text/plain", [](size_t offset, httplib::DataSink& sink) {
-                if (offset == 0) {
-                    sink.write("x", 1);
-                    return true;
-                }
-                std::this_thread::sleep_for(3s);  // then nothing more for a while
-                return false;
-            });
+            response.set_chunked_content_provider(
+                "text/plain", [](size_t offset, httplib::DataSink& sink) {
+                    if (offset == 0) {
+                        sink.write("x", 1);
+                        return true;
+                    }
+                    std::this_thread::sleep_for(3s);  // then nothing more for a while
+                    return false;
+                });
         });
         loopback.start();
         HttpClientOptions options;

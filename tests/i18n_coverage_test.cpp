@@ -53,10 +53,11 @@ std::vector<Use> scanSources() {
                 continue;
             }
             const std::string text = test::readText(entry.path());
-            const std::string file = std::filesystem::relative(entry.path(), test::sourceDir()).string();
+            const std::string file =
+                std::filesystem::relative(entry.path(), test::sourceDir()).string();
             for (const std::regex& pattern : patterns) {
-                for (auto it = std::sregex_iterator(text.begin(), text.end(), pattern); it != std::sregex_iterator();
-                     ++it) {
+                for (auto it = std::sregex_iterator(text.begin(), text.end(), pattern);
+                     it != std::sregex_iterator(); ++it) {
                     uses.push_back({(*it)[1].str(), file});
                 }
             }
@@ -73,7 +74,9 @@ std::vector<std::string> allLanguages() {
     return codes;
 }
 
-I18n loadTexts() { return I18n::load(test::assetsDir() / "i18n", allLanguages()); }
+I18n loadTexts() {
+    return I18n::load(test::assetsDir() / "i18n", allLanguages());
+}
 
 // English keys a language deliberately does without (English is shown, or the code asks for
 // another form), with the reason. Plural forms of English keys ("key#one") are never required.
@@ -96,7 +99,8 @@ bool isDeliberateGap(const std::string& language, const std::string& key) {
 bool isGrammaticalVariant(const std::string& key, const std::set<std::string>& english) {
     if (const std::size_t hash = key.find('#'); hash != std::string::npos) {
         static const std::set<std::string> categories{"zero", "one", "two", "few", "many", "other"};
-        return categories.count(key.substr(hash + 1)) == 1 && english.count(key.substr(0, hash)) == 1;
+        return categories.count(key.substr(hash + 1)) == 1 &&
+               english.count(key.substr(0, hash)) == 1;
     }
     const std::size_t dot = key.rfind('.');
     if (dot == std::string::npos) {
@@ -117,7 +121,8 @@ bool isUiFile(const std::string& file) {
 std::set<std::string> placeholders(const std::string& text) {
     static const std::regex placeholder(R"(\{[a-z_]+\})");
     std::set<std::string> found;
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), placeholder); it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), placeholder);
+         it != std::sregex_iterator(); ++it) {
         found.insert(it->str());
     }
     return found;
@@ -143,14 +148,16 @@ TEST_CASE("every text key used in code exists in English", "[i18n]") {
 
 TEST_CASE("all thirteen languages are there, each file's _meta is right", "[i18n]") {
     const std::vector<std::string> codes = allLanguages();
-    for (const char* code : {"en", "pl", "ur", "ar", "bn", "zh-Hans", "zh-Hant", "pa", "so", "ro", "ckb", "fa", "uk"}) {
+    for (const char* code : {"en", "pl", "ur", "ar", "bn", "zh-Hans", "zh-Hant", "pa", "so", "ro",
+                             "ckb", "fa", "uk"}) {
         INFO(code);
         CHECK(std::find(codes.begin(), codes.end(), code) != codes.end());
     }
     const std::set<std::string> rightToLeft{"ar", "fa", "ur", "ckb"};
     for (const std::string& code : codes) {
         INFO(code << ".json");
-        const nlohmann::json file = nlohmann::json::parse(test::readText(test::assetsDir() / "i18n" / (code + ".json")));
+        const nlohmann::json file =
+            nlohmann::json::parse(test::readText(test::assetsDir() / "i18n" / (code + ".json")));
         REQUIRE(file.contains("_meta"));
         const nlohmann::json& meta = file["_meta"];
         CHECK(meta.value("code", "") == code);
@@ -175,7 +182,8 @@ TEST_CASE("keys built at run time exist in every language", "[i18n]") {
     const std::filesystem::path demo = test::assetsDir() / "directory" / "manchester-demo.json";
     REQUIRE(std::filesystem::exists(demo));
     const DirectoryData data = loadHsdsFile(demo);
-    std::set<std::string> languages{"en", "pl", "ur", "ar", "bn", "pa", "so", "zh", "ro", "fa", "ku", "ti"};
+    std::set<std::string> languages{"en", "pl", "ur", "ar", "bn", "pa",
+                                    "so", "zh", "ro", "fa", "ku", "ti"};
     for (const LanguageInfo& language : texts.languages()) {
         languages.insert(language.code);  // the referral language screen lists the kiosk's own
     }
@@ -203,7 +211,8 @@ TEST_CASE("keys built at run time exist in every language", "[i18n]") {
     }
 }
 
-TEST_CASE("every language has every English key, or a deliberate gap, and nothing English lacks", "[i18n]") {
+TEST_CASE("every language has every English key, or a deliberate gap, and nothing English lacks",
+          "[i18n]") {
     const I18n texts = loadTexts();
     const std::vector<std::string> english = texts.keys("en");
     const std::set<std::string> englishSet(english.begin(), english.end());
@@ -242,7 +251,8 @@ TEST_CASE("placeholders in every language match the English ones", "[i18n]") {
         for (const std::string& key : texts.keys(language.code)) {
             const std::string base = key.substr(0, key.find('#'));
             if (base.rfind("schedule.", 0) == 0 || !texts.has("en", base)) {
-                continue;  // the schedule wording and grammatical forms have language-specific parts
+                continue;  // the schedule wording and grammatical forms have language-specific
+                           // parts
             }
             INFO(language.code << ": " << key);
             const std::set<std::string> own = placeholders(texts.textIn(language.code, key));
@@ -257,7 +267,8 @@ TEST_CASE("placeholders in every language match the English ones", "[i18n]") {
     }
 }
 
-TEST_CASE("plural forms only for categories the language has, and phone numbers unchanged", "[i18n]") {
+TEST_CASE("plural forms only for categories the language has, and phone numbers unchanged",
+          "[i18n]") {
     const I18n texts = loadTexts();
     for (const LanguageInfo& language : texts.languages()) {
         std::set<std::string> categories;
@@ -272,8 +283,12 @@ TEST_CASE("plural forms only for categories the language has, and phone numbers 
         }
         // The numbers residents call are the same in every language (ASCII digits).
         const std::vector<std::pair<const char*, const char*>> numbers = {
-            {"safety.line", "999"}, {"safety.line", "116 123"}, {"closed.help.999", "999"},
-            {"closed.help.111", "111"}, {"closed.help.samaritans", "116 123"}, {"referral.phone.hint", "07700 900123"}};
+            {"safety.line", "999"},
+            {"safety.line", "116 123"},
+            {"closed.help.999", "999"},
+            {"closed.help.111", "111"},
+            {"closed.help.samaritans", "116 123"},
+            {"referral.phone.hint", "07700 900123"}};
         for (const auto& [key, number] : numbers) {
             INFO(language.code << ": " << key);
             CHECK(std::string(texts.textIn(language.code, key)).find(number) != std::string::npos);

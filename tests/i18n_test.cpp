@@ -55,7 +55,8 @@ TEST_CASE("malformed language files are refused with the file named", "[i18n]") 
     CHECK_THROWS_AS(I18n::fromJsonTexts({{"pl", "{}"}}), I18nError);
     CHECK_THROWS_WITH(I18n::fromJsonTexts({{"en", "[1,2]"}}), Catch::Contains("en.json"));
     CHECK_THROWS_WITH(I18n::fromJsonTexts({{"en", R"({"a": 3})"}}), Catch::Contains("\"a\""));
-    CHECK_THROWS_WITH(I18n::fromJsonTexts({{"en", "{not json"}}), Catch::Contains("not valid JSON"));
+    CHECK_THROWS_WITH(I18n::fromJsonTexts({{"en", "{not json"}}),
+                      Catch::Contains("not valid JSON"));
     CHECK_THROWS_WITH(I18n::fromJsonTexts({{"en", "{}"}, {"pl", R"({"_meta": {"code": "de"}})"}}),
                       Catch::Contains("expected \"pl\""));
     // A repeated key would silently lose one of the two texts.

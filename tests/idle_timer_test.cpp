@@ -18,7 +18,7 @@ TEST_CASE("Active until the timeout, then Warning, then Expired", "[idle]") {
     CHECK(timer.phase() == IdlePhase::Active);
     CHECK(timer.update(kStart) == IdlePhase::Active);
     CHECK(timer.update(kStart + 89s + 999ms) == IdlePhase::Active);
-    CHECK(timer.warningSecondsLeft(kStart + 89s) == 0);  // 0 outside Warning
+    CHECK(timer.warningSecondsLeft(kStart + 89s) == 0);       // 0 outside Warning
     CHECK(timer.update(kStart + 90s) == IdlePhase::Warning);  // exactly at the timeout
     CHECK(timer.phase() == IdlePhase::Warning);
     CHECK(timer.update(kStart + 119s + 999ms) == IdlePhase::Warning);
@@ -135,12 +135,12 @@ TEST_CASE("nextWakeUp for each phase", "[idle]") {
 
     // Warning: each time the number shown changes, then the end.
     REQUIRE(timer.update(kStart + 130s) == IdlePhase::Warning);
-    CHECK(timer.nextWakeUp(kStart + 130s) == kStart + 131s);            // 30 → 29
+    CHECK(timer.nextWakeUp(kStart + 130s) == kStart + 131s);  // 30 → 29
     CHECK(timer.nextWakeUp(kStart + 130s + 400ms) == kStart + 131s);
     CHECK(timer.nextWakeUp(kStart + 131s) == kStart + 132s);
-    CHECK(timer.nextWakeUp(kStart + 158s + 1ms) == kStart + 159s);      // 2 → 1
-    CHECK(timer.nextWakeUp(kStart + 159s + 500ms) == kStart + 160s);    // 1 → expired
-    CHECK(timer.nextWakeUp(kStart + 161s) == kStart + 161s);            // overdue
+    CHECK(timer.nextWakeUp(kStart + 158s + 1ms) == kStart + 159s);    // 2 → 1
+    CHECK(timer.nextWakeUp(kStart + 159s + 500ms) == kStart + 160s);  // 1 → expired
+    CHECK(timer.nextWakeUp(kStart + 161s) == kStart + 161s);          // overdue
     // Every wake-up lands where the number has just changed.
     for (auto now = kStart + 130s; now < kStart + 160s;) {
         const auto next = timer.nextWakeUp(now);

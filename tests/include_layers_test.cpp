@@ -17,9 +17,8 @@ namespace {
 const std::vector<std::string> kIncludeRoots{"kiosk", ".", "tests"};
 
 bool isUnder(std::string_view folder, std::string_view top) {
-    return folder == top ||
-           (folder.size() > top.size() && folder.substr(0, top.size()) == top &&
-            folder[top.size()] == '/');
+    return folder == top || (folder.size() > top.size() && folder.substr(0, top.size()) == top &&
+                             folder[top.size()] == '/');
 }
 
 // Each layer and the layers it may include (its own sub-folders always may, within the rules of
@@ -93,7 +92,8 @@ TEST_CASE("include graph: each layer includes only the layers below it") {
     CHECK(report.empty());
 }
 
-TEST_CASE("include graph: finds a cycle, names the lines that make it, and resolves like the compiler") {
+TEST_CASE(
+    "include graph: finds a cycle, names the lines that make it, and resolves like the compiler") {
     TempDir tree("include-graph");
     for (const char* folder : {"src/a", "src/b", "src/c", "src/d", "src/e"}) {
         std::filesystem::create_directories(tree / folder);
@@ -115,8 +115,10 @@ TEST_CASE("include graph: finds a cycle, names the lines that make it, and resol
     REQUIRE(cycles.size() == 1);
     CHECK(cycles[0] == std::vector<std::string>{"src/a", "src/b", "src/c", "src/a"});
     const auto text = describeCycle(graph, cycles[0]);
-    CHECK(text.find("src/b -> src/c   (src/b/two.h:3 includes src/c/three.h)") != std::string::npos);
-    CHECK(text.find("src/c -> src/a   (src/c/three.h:2 includes src/a/one.h)") != std::string::npos);
+    CHECK(text.find("src/b -> src/c   (src/b/two.h:3 includes src/c/three.h)") !=
+          std::string::npos);
+    CHECK(text.find("src/c -> src/a   (src/c/three.h:2 includes src/a/one.h)") !=
+          std::string::npos);
 
     // Untying the loop leaves none.
     writeText(tree / "src/c/three.h", "#include <vector>\n");

@@ -35,7 +35,9 @@ const std::string& validKey() {
     return key;
 }
 
-std::string keyLine() { return "coordinator_public_key = \"" + validKey() + "\"\n"; }
+std::string keyLine() {
+    return "coordinator_public_key = \"" + validKey() + "\"\n";
+}
 
 // The example with a real key pasted in, as a deployment would have it.
 std::string deployedExample() {
@@ -148,7 +150,8 @@ TEST_CASE("the example documents every key with its default", "[config]") {
     }
 }
 
-TEST_CASE("the example on its own parses with no key: the kiosk asks for one at start", "[config]") {
+TEST_CASE("the example on its own parses with no key: the kiosk asks for one at start",
+          "[config]") {
     // "" means "from the key file" (an installed kiosk, core/runtime/coordinator_key.h); a kiosk
     // run from a build with neither stops at start (kiosk_runtime_test).
     const KioskConfig config = parseKioskConfig(exampleKioskConfig(), "kiosk.toml");
@@ -174,8 +177,8 @@ TEST_CASE("the error names file, line, table.key and the value, as documented", 
     for (int line = 3; line < 11; ++line) {
         text += "# filler\n";
     }
-    text += "[kiosk]\n";                       // line 11
-    text += "idle_timeout = \"ninety\"\n";     // line 12
+    text += "[kiosk]\n";                    // line 11
+    text += "idle_timeout = \"ninety\"\n";  // line 12
     const ConfigError error = configError(text);
     CHECK(std::string(error.what()) ==
           "kiosk.toml:12: kiosk.idle_timeout: expected a whole number of seconds from 30 to "
@@ -192,8 +195,8 @@ TEST_CASE("every key refuses bad values with a message naming its line", "[confi
     struct Bad {
         std::string table;
         std::string key;
-        std::string value;   // TOML text
-        std::string problem; // expected in what()
+        std::string value;    // TOML text
+        std::string problem;  // expected in what()
     };
     const std::string text80 = std::string(81, 'x');
     const std::vector<Bad> cases = {
@@ -330,7 +333,8 @@ TEST_CASE("every key refuses bad values with a message naming its line", "[confi
 }
 
 TEST_CASE("a mistyped PIN in pin_hash is never repeated in the error", "[config]") {
-    const ConfigError error = configError("[referral]\n" + keyLine() + "[staff]\npin_hash = \"4821\"\n");
+    const ConfigError error =
+        configError("[referral]\n" + keyLine() + "[staff]\npin_hash = \"4821\"\n");
     CHECK_THAT(error.what(), !Catch::Contains("4821"));
     CHECK(error.line() == 4);
 }
@@ -346,29 +350,34 @@ TEST_CASE("good values at the edges are accepted and typed", "[config]") {
     const std::string hash = cheapPinHash("4821");
     const KioskConfig config = parseKioskConfig(
         "[venue]\n"
-        "name = \"" + name80 + "\"\n"
-        "neighbourhood = \"Cheetham Hill\"\n"
-        "reference_prefix = \"ABCDE\"\n"
-        "time_zone = \"America/Argentina/Buenos_Aires\"\n"
-        "[kiosk]\n"
-        "idle_timeout = 3600\n"
-        "idle_warning = 20\n"
-        "text_size = \"largest\"\n"
-        "high_contrast = true\n"
-        "languages = [\"pl\", \"en\", \"ur\"]\n"
-        "default_language = \"ur\"\n"
-        "allow_exit = true\n"
-        "[staff]\n"
-        "pin_hash = \"" + hash + "\"\n"
-        "[referral]\n" + keyLine() +
-        "form_version = \"2027.01-b_2\"\n"
-        "consent_version = 'consent-2027'\n"
-        "retention_months = 120\n"
-        "link_worker_phone = \"+44 (161) 496-0999\"\n"
-        "[paths]\n"
-        "data_dir = \"/srv/signpost\"\n"
-        "assets_dir = \"/opt/signpost/assets\"\n"
-        "directory_bundle = \"/opt/data/dir.json\"\n",
+        "name = \"" +
+            name80 +
+            "\"\n"
+            "neighbourhood = \"Cheetham Hill\"\n"
+            "reference_prefix = \"ABCDE\"\n"
+            "time_zone = \"America/Argentina/Buenos_Aires\"\n"
+            "[kiosk]\n"
+            "idle_timeout = 3600\n"
+            "idle_warning = 20\n"
+            "text_size = \"largest\"\n"
+            "high_contrast = true\n"
+            "languages = [\"pl\", \"en\", \"ur\"]\n"
+            "default_language = \"ur\"\n"
+            "allow_exit = true\n"
+            "[staff]\n"
+            "pin_hash = \"" +
+            hash +
+            "\"\n"
+            "[referral]\n" +
+            keyLine() +
+            "form_version = \"2027.01-b_2\"\n"
+            "consent_version = 'consent-2027'\n"
+            "retention_months = 120\n"
+            "link_worker_phone = \"+44 (161) 496-0999\"\n"
+            "[paths]\n"
+            "data_dir = \"/srv/signpost\"\n"
+            "assets_dir = \"/opt/signpost/assets\"\n"
+            "directory_bundle = \"/opt/data/dir.json\"\n",
         "kiosk.toml");
     CHECK(config.venueName == name80);
     CHECK(config.neighbourhood == "Cheetham Hill");
@@ -412,15 +421,15 @@ TEST_CASE("text sizes convert both ways", "[config]") {
 
 TEST_CASE("unknown keys and tables are warnings with their lines", "[config]") {
     const std::string text =
-        "colour = \"blue\"\n"             // 1: a root key
-        "[venue]\n"                       // 2
-        "name = \"Central Library\"\n"    // 3
-        "nme = \"typo\"\n"                // 4
-        "idle_timeout = 60\n"             // 5: right key, wrong table
-        "[printer]\n"                     // 6: a table this version does not know
-        "model = \"x\"\n"                 // 7: covered by the table's warning
-        "[referral]\n" +                  // 8
-        keyLine();                        // 9
+        "colour = \"blue\"\n"           // 1: a root key
+        "[venue]\n"                     // 2
+        "name = \"Central Library\"\n"  // 3
+        "nme = \"typo\"\n"              // 4
+        "idle_timeout = 60\n"           // 5: right key, wrong table
+        "[printer]\n"                   // 6: a table this version does not know
+        "model = \"x\"\n"               // 7: covered by the table's warning
+        "[referral]\n" +                // 8
+        keyLine();                      // 9
     const KioskConfig config = parseKioskConfig(text, "kiosk.toml");
     CHECK(config.venueName == "Central Library");
     CHECK(config.idleTimeoutSeconds == 90);  // the misplaced key is not used
@@ -466,8 +475,8 @@ TEST_CASE("by default every language with a text file is offered", "[config]") {
 }
 
 TEST_CASE("English is always offered", "[config]") {
-    const KioskConfig config = parseKioskConfig(
-        "[kiosk]\nlanguages = [\"pl\"]\n[referral]\n" + keyLine(), "kiosk.toml");
+    const KioskConfig config =
+        parseKioskConfig("[kiosk]\nlanguages = [\"pl\"]\n[referral]\n" + keyLine(), "kiosk.toml");
     CHECK(config.languages == std::vector<std::string>{"en", "pl"});
     REQUIRE(config.warnings.size() == 1);
     CHECK(config.warnings[0].line == 2);
@@ -486,12 +495,14 @@ TEST_CASE("English is always offered", "[config]") {
 }
 
 TEST_CASE("a missing coordinator key names the [referral] line, or line 0", "[config]") {
-    const ConfigError underTable = configError("[venue]\nname = \"A\"\n\n[referral]\nform_version = \"x\"\n");
+    const ConfigError underTable =
+        configError("[venue]\nname = \"A\"\n\n[referral]\nform_version = \"x\"\n");
     CHECK(underTable.line() == 4);
-    CHECK(std::string(underTable.what()) ==
-          "kiosk.toml:4: referral.coordinator_public_key: missing; expected the coordinators' "
-          "public key printed by \"signpost keygen\", or \"\" when an installed kiosk reads it from "
-          "/etc/signpost/coordinator.pub (base64 of 32 bytes) under [referral]");
+    CHECK(
+        std::string(underTable.what()) ==
+        "kiosk.toml:4: referral.coordinator_public_key: missing; expected the coordinators' "
+        "public key printed by \"signpost keygen\", or \"\" when an installed kiosk reads it from "
+        "/etc/signpost/coordinator.pub (base64 of 32 bytes) under [referral]");
     const ConfigError noTable = configError("[venue]\nname = \"A\"\n");
     CHECK(noTable.line() == 0);
     CHECK_THAT(noTable.what(),
@@ -500,8 +511,8 @@ TEST_CASE("a missing coordinator key names the [referral] line, or line 0", "[co
 }
 
 TEST_CASE("the first problem in the file is the one reported", "[config]") {
-    const ConfigError error = configError(
-        "[venue]\nname = \"\"\n[kiosk]\nidle_timeout = 5\n");  // and no key at all
+    const ConfigError error =
+        configError("[venue]\nname = \"\"\n[kiosk]\nidle_timeout = 5\n");  // and no key at all
     CHECK(error.line() == 2);
     CHECK(error.key() == "venue.name");
     // Syntax errors come through with the file name too.
@@ -564,8 +575,7 @@ TEST_CASE("a save takes away other users' access: the file holds the PIN's hash"
     CHECK(test::fileMode(file) == 0640u);
 }
 
-TEST_CASE("a settings save changes only its values and keeps the rest byte for byte",
-          "[config]") {
+TEST_CASE("a settings save changes only its values and keeps the rest byte for byte", "[config]") {
     test::TempDir dir("config");
     const fs::path file = dir / "kiosk.toml";
     const std::string original = deployedExample();
@@ -773,7 +783,8 @@ TEST_CASE("savePinHash writes, replaces and clears the hash", "[config]") {
     // A file without [staff] gets one at the end.
     test::writeText(file, "[referral]\n" + keyLine());
     savePinHash(file, hash);
-    CHECK(test::readText(file) == "[referral]\n" + keyLine() + "\n[staff]\npin_hash = \"" + hash + "\"\n");
+    CHECK(test::readText(file) ==
+          "[referral]\n" + keyLine() + "\n[staff]\npin_hash = \"" + hash + "\"\n");
 }
 
 TEST_CASE("the Markdown key reference lists every table and key", "[config]") {

@@ -84,14 +84,14 @@ struct RunningKiosk {
     }
 };
 
-ExitStatus runDriver(const KioskSetup& setup, const VirtualDisplay& display, const std::string& script,
-                     const std::filesystem::path& screenshots) {
+ExitStatus runDriver(const KioskSetup& setup, const VirtualDisplay& display,
+                     const std::string& script, const std::filesystem::path& screenshots) {
     ProcessOptions options;
     options.program = builtProgram("signpost-e2e-driver");
-    options.args = {"--ui-map", setup.uiMap.string(),
-                    "--script", (std::filesystem::path(SIGNPOST_E2E_DIR) / script).string(),
+    options.args = {"--ui-map",      setup.uiMap.string(),
+                    "--script",      (std::filesystem::path(SIGNPOST_E2E_DIR) / script).string(),
                     "--screenshots", screenshots.string(),
-                    "--display", display.display()};
+                    "--display",     display.display()};
     options.stdoutFile = screenshots / "driver.log";
     options.stderrFile = screenshots / "driver.log";
     return runProcess(options, 600s);
@@ -99,11 +99,11 @@ ExitStatus runDriver(const KioskSetup& setup, const VirtualDisplay& display, con
 
 // The kiosk's log and last UI map, next to the screenshots (the temp dir goes away).
 void keepArtifacts(const KioskSetup& setup, const std::filesystem::path& artifacts) {
-    for (const auto& [from, to] : {std::pair{setup.dir / "kiosk.err", "kiosk.log"},
-                                   std::pair{setup.uiMap, "ui-map.json"}}) {
+    for (const auto& [from, to] :
+         {std::pair{setup.dir / "kiosk.err", "kiosk.log"}, std::pair{setup.uiMap, "ui-map.json"}}) {
         std::error_code ignored;
-        std::filesystem::copy_file(from, artifacts / to, std::filesystem::copy_options::overwrite_existing,
-                                   ignored);
+        std::filesystem::copy_file(from, artifacts / to,
+                                   std::filesystem::copy_options::overwrite_existing, ignored);
     }
 }
 
@@ -126,14 +126,16 @@ TEST_CASE("signpost-kiosk answers --help and --version without a display", "[kio
     CHECK(status.success());
     const std::string help = readText(setup.dir / "kiosk.out");
     CHECK(help.find("Usage: signpost-kiosk") != std::string::npos);
-    for (const char* flag : {"--config", "--data-dir", "--windowed", "--size", "--ui-map", "--version"}) {
+    for (const char* flag :
+         {"--config", "--data-dir", "--windowed", "--size", "--ui-map", "--version"}) {
         CHECK(help.find(flag) != std::string::npos);
     }
     CHECK(help.find("75") != std::string::npos);  // documents the restart exit code
 
     status = runKiosk(setup, {"--version"});
     CHECK(status.success());
-    CHECK(readText(setup.dir / "kiosk.out") == std::string("signpost-kiosk ") + SIGNPOST_VERSION + "\n");
+    CHECK(readText(setup.dir / "kiosk.out") ==
+          std::string("signpost-kiosk ") + SIGNPOST_VERSION + "\n");
 }
 
 TEST_CASE("bad command lines print the usage and exit 2", "[kiosk_e2e]") {
@@ -158,7 +160,8 @@ TEST_CASE("bad command lines print the usage and exit 2", "[kiosk_e2e]") {
     }
 }
 
-TEST_CASE("a bad config stops the kiosk with one line and exit 78 before any window", "[kiosk_e2e]") {
+TEST_CASE("a bad config stops the kiosk with one line and exit 78 before any window",
+          "[kiosk_e2e]") {
     KioskSetup setup;
     SECTION("a bad value names file, line and key") {
         TomlDocument document = TomlDocument::parse(readText(setup.config), "kiosk.toml");
@@ -166,7 +169,8 @@ TEST_CASE("a bad config stops the kiosk with one line and exit 78 before any win
         writeText(setup.config, document.toString());
         const int line = document.find("kiosk", "idle_timeout")->line;
         // No DISPLAY: had it tried to open a window it would fail with 1, not 78.
-        const auto status = runKiosk(setup, {"--config", setup.config.string(), "--data-dir", setup.data.string()});
+        const auto status =
+            runKiosk(setup, {"--config", setup.config.string(), "--data-dir", setup.data.string()});
         CHECK(status.exitedWith(78));
         const auto err = lines(readText(setup.dir / "kiosk.err"));
         REQUIRE(err.size() == 1);
@@ -184,9 +188,11 @@ TEST_CASE("a bad config stops the kiosk with one line and exit 78 before any win
     }
     SECTION("the shipped example, with no coordinator key pasted in") {
         writeText(setup.config, exampleKioskConfig());
-        const auto status = runKiosk(setup, {"--config", setup.config.string(), "--data-dir", setup.data.string()});
+        const auto status =
+            runKiosk(setup, {"--config", setup.config.string(), "--data-dir", setup.data.string()});
         CHECK(status.exitedWith(78));
-        CHECK(readText(setup.dir / "kiosk.err").find("coordinator_public_key") != std::string::npos);
+        CHECK(readText(setup.dir / "kiosk.err").find("coordinator_public_key") !=
+              std::string::npos);
     }
 }
 
@@ -221,8 +227,8 @@ TEST_CASE(
 
 TEST_CASE("with no display the kiosk says so and exits 1", "[kiosk_e2e]") {
     KioskSetup setup;
-    const auto status = runKiosk(setup, {"--config", setup.config.string(), "--data-dir", setup.data.string(),
-                                         "--windowed"});
+    const auto status = runKiosk(setup, {"--config", setup.config.string(), "--data-dir",
+                                         setup.data.string(), "--windowed"});
     CHECK(status.exitedWith(1));
     CHECK(readText(setup.dir / "kiosk.err").find("cannot open the display") != std::string::npos);
 }
@@ -249,7 +255,8 @@ TEST_CASE("a resident self-refers on the real kiosk with real input events", "[k
     CHECK(kiosk.notify.waitFor("STOPPING=1", 2s));
     keepArtifacts(setup, artifacts);
 
-    // Exactly one referral, sealed: only the coordinators' key opens it, and it holds what was typed.
+    // Exactly one referral, sealed: only the coordinators' key opens it, and it holds what was
+    // typed.
     Outbox outbox((setup.data / "outbox.db").string());
     const auto items = outbox.allItems();
     REQUIRE(items.size() == 1);
@@ -257,11 +264,13 @@ TEST_CASE("a resident self-refers on the real kiosk with real input events", "[k
     CHECK_FALSE(items[0].serviceId.empty());
     const SecureBytes plain = setup.key.open(items[0].sealed);
     const DecodedReferral referral = parseReferral(view(plain));
-    const auto steps = e2e::loadWalkScript(std::filesystem::path(SIGNPOST_E2E_DIR) / "self_referral.walk");
+    const auto steps =
+        e2e::loadWalkScript(std::filesystem::path(SIGNPOST_E2E_DIR) / "self_referral.walk");
     CHECK(referral.kind == "service");
     CHECK(referral.serviceId == items[0].serviceId);
     CHECK(referral.name == e2e::typedInto(steps, "referral.name"));
-    CHECK(referral.phone == normaliseUkPhone(e2e::typedInto(steps, "referral.phone")).value_or("?"));
+    CHECK(referral.phone ==
+          normaliseUkPhone(e2e::typedInto(steps, "referral.phone")).value_or("?"));
     CHECK(referral.email == e2e::typedInto(steps, "referral.email"));
     CHECK(referral.bestTime == "morning");
     CHECK(referral.safeToLeaveMessage == "yes");
@@ -273,7 +282,8 @@ TEST_CASE("a resident self-refers on the real kiosk with real input events", "[k
     CHECK(database.find(e2e::typedInto(steps, "referral.email")) == std::string::npos);
 }
 
-TEST_CASE("an Arabic-speaking resident self-refers on the real kiosk, right to left", "[kiosk_e2e][.]") {
+TEST_CASE("an Arabic-speaking resident self-refers on the real kiosk, right to left",
+          "[kiosk_e2e][.]") {
     if (!e2eEnabled()) {
         return;
     }
@@ -295,7 +305,8 @@ TEST_CASE("an Arabic-speaking resident self-refers on the real kiosk, right to l
     REQUIRE(items.size() == 1);
     const SecureBytes plain = setup.key.open(items[0].sealed);
     const DecodedReferral referral = parseReferral(view(plain));
-    const auto steps = e2e::loadWalkScript(std::filesystem::path(SIGNPOST_E2E_DIR) / "self_referral_ar.walk");
+    const auto steps =
+        e2e::loadWalkScript(std::filesystem::path(SIGNPOST_E2E_DIR) / "self_referral_ar.walk");
     CHECK(referral.name == "أحمد علي");  // typed on the Arabic keyboard, key by key
     CHECK(referral.name == e2e::typedInto(steps, "referral.name"));
     CHECK(referral.email == "ahmed.ali@example.org");
@@ -309,8 +320,8 @@ TEST_CASE("an Arabic-speaking resident self-refers on the real kiosk, right to l
     REQUIRE(zbarimg);
     ProcessOptions decode;
     decode.program = *zbarimg;
-    decode.args = {"--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", "-Sbinary",
-                   (artifacts / "09-referral-done-ar.png").string()};
+    decode.args = {"--quiet",         "--raw",    "-Sdisable",
+                   "-Sqrcode.enable", "-Sbinary", (artifacts / "09-referral-done-ar.png").string()};
     decode.stdoutFile = artifacts / "qr.txt";
     runProcess(decode, 60s);
     const std::string decoded = readText(artifacts / "qr.txt");
@@ -365,8 +376,9 @@ TEST_CASE("the kiosk feeds the systemd watchdog while idle, only after frames", 
     CHECK(kiosk.process.stop(10s).success());
 }
 
-TEST_CASE("issue 9: no PIN, no staff mode, and the PIN from --set-pin opens it and restarts: exit 75",
-          "[kiosk_e2e][.]") {
+TEST_CASE(
+    "issue 9: no PIN, no staff mode, and the PIN from --set-pin opens it and restarts: exit 75",
+    "[kiosk_e2e][.]") {
     if (!e2eEnabled()) {
         return;
     }
@@ -407,5 +419,6 @@ TEST_CASE("issue 9: no PIN, no staff mode, and the PIN from --set-pin opens it a
     CHECK(hash.rfind("$argon2id$", 0) == 0);
     StaffAuth::writeFreshState(setup.dir / "staff-check.json", hash);
     StaffAuth auth(hash, setup.dir / "staff-check.json");
-    CHECK(auth.check("258046", std::chrono::system_clock::now()).outcome == PinCheck::Outcome::Accepted);
+    CHECK(auth.check("258046", std::chrono::system_clock::now()).outcome ==
+          PinCheck::Outcome::Accepted);
 }

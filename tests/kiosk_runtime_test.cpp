@@ -56,7 +56,8 @@ const StaffNote* findNote(const KioskRuntime& runtime, const std::string& key) {
     return nullptr;
 }
 
-std::vector<std::filesystem::path> filesStartingWith(const std::filesystem::path& dir, const std::string& prefix) {
+std::vector<std::filesystem::path> filesStartingWith(const std::filesystem::path& dir,
+                                                     const std::string& prefix) {
     std::vector<std::filesystem::path> found;
     for (const auto& entry : std::filesystem::directory_iterator(dir)) {
         if (entry.path().filename().string().rfind(prefix, 0) == 0) {
@@ -115,7 +116,8 @@ TEST_CASE("a fresh data dir gets everything the kiosk needs", "[kiosk_runtime]")
     }
 }
 
-TEST_CASE("the data dir comes from the flag, then the config, then the default", "[kiosk_runtime]") {
+TEST_CASE("the data dir comes from the flag, then the config, then the default",
+          "[kiosk_runtime]") {
     RuntimeSetup setup;
     SECTION("the flag wins over the config") {
         setup.document.set("paths", "data_dir", (setup.dir / "from-config").string());
@@ -148,7 +150,8 @@ TEST_CASE("the directory searches in every language the texts have", "[kiosk_run
     auto named = [&](const std::string& text) {
         SearchRequest request;
         request.text = text;
-        const SearchResults results = runtime.directory->search(request, std::chrono::sys_seconds{});
+        const SearchResults results =
+            runtime.directory->search(request, std::chrono::sys_seconds{});
         CHECK_FALSE(results.items.empty());
         return results.namedNeedCodes;
     };
@@ -162,7 +165,8 @@ TEST_CASE("the directory searches in every language the texts have", "[kiosk_run
     }
 }
 
-TEST_CASE("a damaged directory database is rebuilt from the bundle with a note", "[kiosk_runtime]") {
+TEST_CASE("a damaged directory database is rebuilt from the bundle with a note",
+          "[kiosk_runtime]") {
     RuntimeSetup setup;
     { KioskRuntime first = setup.open(); }
     writeText(setup.data / "directory.db", std::string(8192, '\x5a'));  // not a database any more
@@ -176,7 +180,8 @@ TEST_CASE("a damaged directory database is rebuilt from the bundle with a note",
     CHECK(note->detail.find(".json") != std::string::npos);  // names the bundle it came from
 }
 
-TEST_CASE("damage deep inside the directory is found by the background check and rebuilt", "[kiosk_runtime]") {
+TEST_CASE("damage deep inside the directory is found by the background check and rebuilt",
+          "[kiosk_runtime]") {
     RuntimeSetup setup;
     { KioskRuntime first = setup.open(); }
     // One page in the middle overwritten: the fast start-up check (header, schema, counts) cannot
@@ -215,7 +220,8 @@ TEST_CASE("damage deep inside the directory is found by the background check and
     }
 }
 
-TEST_CASE("a damaged outbox is moved aside, never deleted, and a fresh one started", "[kiosk_runtime]") {
+TEST_CASE("a damaged outbox is moved aside, never deleted, and a fresh one started",
+          "[kiosk_runtime]") {
     RuntimeSetup setup;
     { KioskRuntime first = setup.open(); }
     const std::string garbage(16384, '\x13');
@@ -255,7 +261,8 @@ TEST_CASE("config problems stop the start with the config's own error", "[kiosk_
         } catch (const ConfigError& error) {
             CHECK(error.line() == line);
             CHECK(error.key() == "kiosk.idle_timeout");
-            CHECK(std::string(error.what()).find("kiosk.toml:" + std::to_string(line)) != std::string::npos);
+            CHECK(std::string(error.what()).find("kiosk.toml:" + std::to_string(line)) !=
+                  std::string::npos);
         }
         CHECK_FALSE(std::filesystem::exists(setup.data));
     }
@@ -294,11 +301,13 @@ TEST_CASE("the staff lock lives in the data dir", "[kiosk_runtime]") {
     setup.save();
     KioskRuntime runtime = setup.open();
     REQUIRE(runtime.staff->hasPin());
-    CHECK(runtime.staff->check("000000", std::chrono::system_clock::now()).outcome == PinCheck::Outcome::Wrong);
+    CHECK(runtime.staff->check("000000", std::chrono::system_clock::now()).outcome ==
+          PinCheck::Outcome::Wrong);
     CHECK(std::filesystem::exists(setup.data / "staff-lock.json"));
 }
 
-TEST_CASE("issue 9: a missing staff lock state is fresh only on a kiosk's first start", "[kiosk_runtime]") {
+TEST_CASE("issue 9: a missing staff lock state is fresh only on a kiosk's first start",
+          "[kiosk_runtime]") {
     RuntimeSetup setup;
     setup.document.set("staff", "pin_hash", StaffAuth::hashPin("258046"));
     setup.save();
@@ -316,7 +325,8 @@ TEST_CASE("issue 9: a missing staff lock state is fresh only on a kiosk's first 
     CHECK(status.lockRemaining > std::chrono::hours(23));
 }
 
-TEST_CASE("issue 9: an upgraded kiosk (an outbox from before lock states) keeps working", "[kiosk_runtime]") {
+TEST_CASE("issue 9: an upgraded kiosk (an outbox from before lock states) keeps working",
+          "[kiosk_runtime]") {
     RuntimeSetup setup;
     setup.document.set("staff", "pin_hash", StaffAuth::hashPin("258046"));
     setup.save();
@@ -324,14 +334,17 @@ TEST_CASE("issue 9: an upgraded kiosk (an outbox from before lock states) keeps 
     {
         Outbox outbox((setup.data / "outbox.db").string());
         // Back to schema 2, as version 0.1.0 left it.
-        outbox.database().exec("DROP INDEX outbox_repush; ALTER TABLE outbox DROP COLUMN repush; "
-                               "ALTER TABLE outbox DROP COLUMN held_for; PRAGMA user_version = 2;");
+        outbox.database().exec(
+            "DROP INDEX outbox_repush; ALTER TABLE outbox DROP COLUMN repush; "
+            "ALTER TABLE outbox DROP COLUMN held_for; PRAGMA user_version = 2;");
     }
     KioskRuntime runtime = setup.open();
-    CHECK(runtime.staff->status(std::chrono::system_clock::now()).outcome == PinCheck::Outcome::Ready);
+    CHECK(runtime.staff->status(std::chrono::system_clock::now()).outcome ==
+          PinCheck::Outcome::Ready);
 }
 
-TEST_CASE("issue 9: the coordinators' key comes from a root-owned file, never kiosk.toml", "[kiosk_runtime]") {
+TEST_CASE("issue 9: the coordinators' key comes from a root-owned file, never kiosk.toml",
+          "[kiosk_runtime]") {
     RuntimeSetup setup;
     const CoordinatorKeyPair real = CoordinatorKeyPair::generate();
     const std::filesystem::path keyFile = setup.dir / "coordinator.pub";
@@ -373,13 +386,15 @@ TEST_CASE("issue 9: the coordinators' key comes from a root-owned file, never ki
     }
     // Remote settings can never set it.
     KioskConfig config = loadKioskConfig(setup.config);
-    const auto problems = applyRemoteSettings(config, {{"referral.coordinator_public_key", TomlValue(real.publicKey().toBase64())}});
+    const auto problems = applyRemoteSettings(
+        config, {{"referral.coordinator_public_key", TomlValue(real.publicKey().toBase64())}});
     REQUIRE(problems.size() == 1);
     CHECK(config.coordinatorPublicKey.empty());
     CHECK_FALSE(remoteSettingName("coordinator_public_key"));
 }
 
-TEST_CASE("issue 9: what salvage saved from a damaged outbox reaches the staff notes", "[kiosk_runtime]") {
+TEST_CASE("issue 9: what salvage saved from a damaged outbox reaches the staff notes",
+          "[kiosk_runtime]") {
     RuntimeSetup setup;
     {
         KioskRuntime first = setup.open();

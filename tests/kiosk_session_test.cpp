@@ -166,7 +166,8 @@ TEST_CASE("typing on the home screen opens the results as you type", "[session]"
     CHECK(session.screen() == Screen::Home);
 }
 
-TEST_CASE("text fields: caps on code points, cleaning on entry, erasing whole letters", "[session]") {
+TEST_CASE("text fields: caps on code points, cleaning on entry, erasing whole letters",
+          "[session]") {
     KioskSession session(venueDefaults());
 
     SECTION("a name stops at 100 code points, even in Polish") {
@@ -180,7 +181,9 @@ TEST_CASE("text fields: caps on code points, cleaning on entry, erasing whole le
         CHECK_FALSE(session.typeText(TextTarget::Name, "a"));
     }
     SECTION("control and bidi-override characters never get in; spaces do") {
-        CHECK_FALSE(session.typeText(TextTarget::Name, "An\x01n\xE2\x80\xAE" "a"));
+        CHECK_FALSE(session.typeText(TextTarget::Name,
+                                     "An\x01n\xE2\x80\xAE"
+                                     "a"));
         CHECK(session.text(TextTarget::Name) == "Anna");
         CHECK(session.typeText(TextTarget::Name, " "));
         CHECK(session.text(TextTarget::Name) == "Anna ");
@@ -264,7 +267,8 @@ TEST_CASE("the referral steps validate on Next and show errors on the fields", "
         CHECK(session.stepNumber() == 4);
         CHECK(session.stepCount() == 8);
         CHECK_FALSE(session.nextStep());
-        CHECK(std::string(session.fieldError(ReferralField::SafeToLeaveMessage)) == "error.message.required");
+        CHECK(std::string(session.fieldError(ReferralField::SafeToLeaveMessage)) ==
+              "error.message.required");
         session.setSafeToLeaveMessage(Answer::No);
         REQUIRE(session.nextStep());
         CHECK(session.screen() == Screen::ReferralLanguage);

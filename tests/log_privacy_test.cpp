@@ -17,11 +17,11 @@ namespace {
 
 // Distinctive resident data: any of these fragments in a log line is a leak.
 const std::vector<std::string> kNeedles = {
-    "Quillon", "Zebedee", "Marchbanks",                // name
-    "900417", "7700 900", "7700900",                   // phone, typed and normalised
-    "quillon.zm", "zm@example",                        // email
-    "Fennimore", "changed the locks",                  // free text
-    "Biscuitwafer",                                    // access needs
+    "Quillon",      "Zebedee",           "Marchbanks",  // name
+    "900417",       "7700 900",          "7700900",     // phone, typed and normalised
+    "quillon.zm",   "zm@example",                       // email
+    "Fennimore",    "changed the locks",                // free text
+    "Biscuitwafer",                                     // access needs
 };
 
 ReferralForm distinctiveForm() {

@@ -10,8 +10,8 @@
 #include "core/config/toml.h"
 #include "core/operations/opening_hours.h"
 #include "core/operations/remote_settings.h"
-#include "core/runtime/kiosk_runtime.h"
 #include "core/referral/sealing.h"
+#include "core/runtime/kiosk_runtime.h"
 #include "support/test_support.h"
 
 using namespace signpost;
@@ -60,13 +60,13 @@ TEST_CASE("a day's hours: ranges, sessions, closed, and what is refused", "[oper
     CHECK(parseDayHours(" 09:00 - 12:30 ,13:30-17:00 ")->sessions ==
           std::vector<OpeningSession>{{540, 750}, {810, 1020}});
     CHECK(parseDayHours("00:00-24:00")->sessions == std::vector<OpeningSession>{{0, 1440}});
-    CHECK(formatDayHours(*parseDayHours("09:00-17:00,18:00-20:00")) ==
-          "09:00-17:00, 18:00-20:00");
+    CHECK(formatDayHours(*parseDayHours("09:00-17:00,18:00-20:00")) == "09:00-17:00, 18:00-20:00");
     CHECK(formatDayHours(DayHours{}) == "closed");
 
-    for (const char* bad : {"", "open", "9-5", "9:00-17:00", "09:00-17:60", "09:00-25:00", "24:00-24:00",
-                            "17:00-09:00", "09:00-09:00", "09:00-13:00, 12:00-17:00", "09:00-17:00,",
-                            "01:00-02:00, 03:00-04:00, 05:00-06:00, 07:00-08:00, 09:00-10:00", "Closed"}) {
+    for (const char* bad :
+         {"", "open", "9-5", "9:00-17:00", "09:00-17:60", "09:00-25:00", "24:00-24:00",
+          "17:00-09:00", "09:00-09:00", "09:00-13:00, 12:00-17:00", "09:00-17:00,",
+          "01:00-02:00, 03:00-04:00, 05:00-06:00, 07:00-08:00, 09:00-10:00", "Closed"}) {
         std::string problem;
         INFO(bad);
         CHECK_FALSE(parseDayHours(bad, &problem));
@@ -81,7 +81,8 @@ TEST_CASE("dated exceptions", "[operations_config]") {
     CHECK(christmas->hours.closed());
     CHECK(parseHoursException("2026-12-24 09:00-13:00")->hours.sessions ==
           std::vector<OpeningSession>{{540, 780}});
-    for (const char* bad : {"2026-02-30 closed", "2026-12-25", "25/12/2026 closed", "2026-12-25 shut", ""}) {
+    for (const char* bad :
+         {"2026-02-30 closed", "2026-12-25", "25/12/2026 closed", "2026-12-25 shut", ""}) {
         std::string problem;
         INFO(bad);
         CHECK_FALSE(parseHoursException(bad, &problem));
@@ -184,20 +185,22 @@ TEST_CASE("[hours] in kiosk.toml: defaults, valid values, and errors naming the 
     CHECK_THAT(errorFor("tuesday = 9\n"), Catch::Contains("hours.tuesday"));
     CHECK_THAT(errorFor("exceptions = [\"2026-12-25 closed\", \"2026-12-25 10:00-12:00\"]\n"),
                Catch::Contains("listed twice"));
-    CHECK_THAT(errorFor("exceptions = [\"Christmas closed\"]\n"), Catch::Contains("hours.exceptions"));
+    CHECK_THAT(errorFor("exceptions = [\"Christmas closed\"]\n"),
+               Catch::Contains("hours.exceptions"));
     CHECK_THAT(errorFor("closed_wake = 5\n"), Catch::Contains("from 15 to 600"));
 }
 
 TEST_CASE("remote keys: which ones, their short names, and typed values checked by the spec",
           "[operations_config]") {
     const auto keys = remoteSettingKeys();
-    for (const char* key : {"venue.name", "venue.neighbourhood", "kiosk.idle_timeout", "kiosk.languages",
-                            "hours.monday", "hours.exceptions"}) {
+    for (const char* key : {"venue.name", "venue.neighbourhood", "kiosk.idle_timeout",
+                            "kiosk.languages", "hours.monday", "hours.exceptions"}) {
         CHECK(std::find(keys.begin(), keys.end(), key) != keys.end());
     }
     // Issue 9: the staff PIN (its hash) may come from the coordinators; the key never does.
     CHECK(std::find(keys.begin(), keys.end(), "staff.pin_hash") != keys.end());
-    for (const char* local : {"referral.coordinator_public_key", "paths.data_dir", "kiosk.allow_exit"}) {
+    for (const char* local :
+         {"referral.coordinator_public_key", "paths.data_dir", "kiosk.allow_exit"}) {
         CHECK(std::find(keys.begin(), keys.end(), local) == keys.end());
         CHECK_FALSE(remoteSettingName(local));
     }
@@ -209,16 +212,25 @@ TEST_CASE("remote keys: which ones, their short names, and typed values checked 
     CHECK_FALSE(remoteSettingName("coordinator_public_key"));
 
     CHECK(parseRemoteSettingText("kiosk.idle_timeout", "120") == TomlValue(std::int64_t{120}));
-    CHECK(parseRemoteSettingText("venue.name", "  Central Library ") == TomlValue(std::string("Central Library")));
-    CHECK(parseRemoteSettingText("kiosk.languages", "pl, ur") == TomlValue(TomlArray{"en", "pl", "ur"}));
-    CHECK(parseRemoteSettingText("kiosk.languages", "[\"en\", \"ar\"]") == TomlValue(TomlArray{"en", "ar"}));
-    CHECK(parseRemoteSettingText("hours.exceptions", "2026-12-25 closed; 2026-12-24 09:00-12:00, 13:00-15:00") ==
+    CHECK(parseRemoteSettingText("venue.name", "  Central Library ") ==
+          TomlValue(std::string("Central Library")));
+    CHECK(parseRemoteSettingText("kiosk.languages", "pl, ur") ==
+          TomlValue(TomlArray{"en", "pl", "ur"}));
+    CHECK(parseRemoteSettingText("kiosk.languages", "[\"en\", \"ar\"]") ==
+          TomlValue(TomlArray{"en", "ar"}));
+    CHECK(parseRemoteSettingText("hours.exceptions",
+                                 "2026-12-25 closed; 2026-12-24 09:00-12:00, 13:00-15:00") ==
           TomlValue(TomlArray{"2026-12-25 closed", "2026-12-24 09:00-12:00, 13:00-15:00"}));
     CHECK(parseRemoteSettingText("hours.sleep_when_closed", "false") == TomlValue(false));
-    for (const auto& [key, bad] : std::vector<std::pair<std::string, std::string>>{
-             {"kiosk.idle_timeout", "ninety"}, {"kiosk.idle_timeout", "5"}, {"kiosk.languages", "xx"},
-             {"hours.monday", "9-5"}, {"hours.sleep_when_closed", "yes"}, {"staff.pin_hash", "x"},
-             {"venue.name", ""}, {"hours.exceptions", "[1]"}}) {
+    for (const auto& [key, bad] :
+         std::vector<std::pair<std::string, std::string>>{{"kiosk.idle_timeout", "ninety"},
+                                                          {"kiosk.idle_timeout", "5"},
+                                                          {"kiosk.languages", "xx"},
+                                                          {"hours.monday", "9-5"},
+                                                          {"hours.sleep_when_closed", "yes"},
+                                                          {"staff.pin_hash", "x"},
+                                                          {"venue.name", ""},
+                                                          {"hours.exceptions", "[1]"}}) {
         INFO(key << "=" << bad);
         try {
             (void)parseRemoteSettingText(key, bad);
@@ -231,16 +243,17 @@ TEST_CASE("remote keys: which ones, their short names, and typed values checked 
 
 TEST_CASE("remote settings lay over kiosk.toml, record which keys are remote, skip bad ones",
           "[operations_config]") {
-    KioskConfig config = parseKioskConfig(
-        minimalConfig("[venue]\nname = \"Local name\"\n[kiosk]\nidle_timeout = 300\nlanguages = [\"en\", \"pl\"]\n"
-                      "default_language = \"pl\"\n"),
-        "kiosk.toml");
-    const auto problems = applyRemoteSettings(
-        config, {{"kiosk.idle_timeout", std::int64_t{120}},
-                 {"venue.name", std::string("Central Library")},
-                 {"hours.monday", std::string("not hours")},
-                 {"sync.future_key", std::string("x")},
-                 {"kiosk.languages", TomlArray{"en", "ur"}}});
+    KioskConfig config =
+        parseKioskConfig(minimalConfig("[venue]\nname = \"Local name\"\n[kiosk]\nidle_timeout = "
+                                       "300\nlanguages = [\"en\", \"pl\"]\n"
+                                       "default_language = \"pl\"\n"),
+                         "kiosk.toml");
+    const auto problems =
+        applyRemoteSettings(config, {{"kiosk.idle_timeout", std::int64_t{120}},
+                                     {"venue.name", std::string("Central Library")},
+                                     {"hours.monday", std::string("not hours")},
+                                     {"sync.future_key", std::string("x")},
+                                     {"kiosk.languages", TomlArray{"en", "ur"}}});
     CHECK(config.idleTimeoutSeconds == 120);
     CHECK(config.venueName == "Central Library");
     CHECK(config.hoursMonday == "00:00-24:00");  // bad remote value: the file's value stays
@@ -256,7 +269,8 @@ TEST_CASE("remote settings lay over kiosk.toml, record which keys are remote, sk
     CHECK_THAT(problems[2], Catch::StartsWith("kiosk.default_language: "));
 }
 
-TEST_CASE("remote-settings.json: round trip, ETag, strictness, atomic file", "[operations_config]") {
+TEST_CASE("remote-settings.json: round trip, ETag, strictness, atomic file",
+          "[operations_config]") {
     RemoteSettings settings;
     settings.values = {{"hours.monday", std::string("09:00-17:00")},
                        {"kiosk.idle_timeout", std::int64_t{120}},
@@ -270,7 +284,8 @@ TEST_CASE("remote-settings.json: round trip, ETag, strictness, atomic file", "[o
     CHECK(back.values.size() == 4);
     CHECK(back.values.front().first == "hours.monday");  // sorted by key
     RemoteSettings sorted = settings;
-    std::sort(sorted.values.begin(), sorted.values.end(), [](auto& a, auto& b) { return a.first < b.first; });
+    std::sort(sorted.values.begin(), sorted.values.end(),
+              [](auto& a, auto& b) { return a.first < b.first; });
     CHECK(back == sorted);
 
     // The ETag depends on the values only, and on every one of them.
@@ -308,7 +323,8 @@ TEST_CASE("remote-settings.json: round trip, ETag, strictness, atomic file", "[o
 TEST_CASE("layRemoteSettings: a damaged or odd file never stops the kiosk, staff are told",
           "[operations_config]") {
     test::TempDir dir("remote-lay");
-    const KioskConfig base = parseKioskConfig(minimalConfig("[kiosk]\nidle_timeout = 300\n"), "kiosk.toml");
+    const KioskConfig base =
+        parseKioskConfig(minimalConfig("[kiosk]\nidle_timeout = 300\n"), "kiosk.toml");
     {
         KioskConfig config = base;
         std::vector<StaffNote> notes;
@@ -317,7 +333,8 @@ TEST_CASE("layRemoteSettings: a damaged or odd file never stops the kiosk, staff
         CHECK(config.remoteKeys.empty());
     }
     {
-        test::writeText(dir / kRemoteSettingsFileName, "{\"settings\": {\"kiosk.idle_timeout\": 12");
+        test::writeText(dir / kRemoteSettingsFileName,
+                        "{\"settings\": {\"kiosk.idle_timeout\": 12");
         KioskConfig config = base;
         std::vector<StaffNote> notes;
         layRemoteSettings(config, dir.path(), notes);
@@ -326,8 +343,9 @@ TEST_CASE("layRemoteSettings: a damaged or odd file never stops the kiosk, staff
         CHECK(config.idleTimeoutSeconds == 300);
     }
     {
-        test::writeText(dir / kRemoteSettingsFileName,
-                        "{\"settings\": {\"kiosk.idle_timeout\": 120, \"kiosk.idle_warning\": 20}}");
+        test::writeText(
+            dir / kRemoteSettingsFileName,
+            "{\"settings\": {\"kiosk.idle_timeout\": 120, \"kiosk.idle_warning\": 20}}");
         KioskConfig config = base;
         std::vector<StaffNote> notes;
         layRemoteSettings(config, dir.path(), notes);
@@ -343,7 +361,8 @@ TEST_CASE("precedence: a staff save never overwrites the file's value of a remot
           "[operations_config]") {
     test::TempDir dir("remote-precedence");
     const auto file = dir / "kiosk.toml";
-    test::writeText(file, minimalConfig("[venue]\nname = \"Local name\"\n[kiosk]\nidle_timeout = 300\n"));
+    test::writeText(file,
+                    minimalConfig("[venue]\nname = \"Local name\"\n[kiosk]\nidle_timeout = 300\n"));
     KioskConfig config = loadKioskConfig(file);
     (void)applyRemoteSettings(config, {{"kiosk.idle_timeout", std::int64_t{120}}});
     REQUIRE(config.isRemote("kiosk.idle_timeout"));

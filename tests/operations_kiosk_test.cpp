@@ -29,8 +29,10 @@ using namespace signpost::test;
 TEST_CASE("the test-only hang switch takes a frame count and nothing else", "[operations_kiosk]") {
     KioskSetup setup;
     for (const std::vector<std::string>& bad :
-         {std::vector<std::string>{"--test-hang-after-frames"}, {"--test-hang-after-frames", "0"},
-          {"--test-hang-after-frames", "-3"}, {"--test-hang-after-frames", "ten"},
+         {std::vector<std::string>{"--test-hang-after-frames"},
+          {"--test-hang-after-frames", "0"},
+          {"--test-hang-after-frames", "-3"},
+          {"--test-hang-after-frames", "ten"},
           {"--test-hang-after-frames=5x"}}) {
         ProcessOptions options = kioskProcess(setup, bad);
         options.unsetEnv.push_back("DISPLAY");
@@ -57,11 +59,13 @@ TEST_CASE("a forgotten PIN: --reset-pin clears it and its lock-out, keeps the re
     // Locked out by wrong guesses.
     {
         std::filesystem::create_directories(setup.data);
-        StaffAuth::writeFreshState(setup.data / "staff-lock.json", loadKioskConfig(setup.config).pinHash);
+        StaffAuth::writeFreshState(setup.data / "staff-lock.json",
+                                   loadKioskConfig(setup.config).pinHash);
         StaffAuth auth(loadKioskConfig(setup.config).pinHash, setup.data / "staff-lock.json",
                        StaffLockOptions{2, std::chrono::minutes(5), std::chrono::hours(24)});
         auth.check("1111", std::chrono::system_clock::now());
-        REQUIRE(auth.check("2222", std::chrono::system_clock::now()).outcome == PinCheck::Outcome::LockedOut);
+        REQUIRE(auth.check("2222", std::chrono::system_clock::now()).outcome ==
+                PinCheck::Outcome::LockedOut);
     }
     REQUIRE(std::filesystem::exists(setup.data / "staff-lock.json"));
     const std::string before = readText(setup.config);
@@ -86,8 +90,8 @@ TEST_CASE("a forgotten PIN: --reset-pin clears it and its lock-out, keeps the re
     CHECK(readText(setup.config) == expected);
 
     // It is a step of its own.
-    ProcessOptions both = kioskProcess(setup, {"--reset-pin", "--enroll", "http://127.0.0.1:9",
-                                               "--enrollment-code", "ABCD-EFGH"});
+    ProcessOptions both = kioskProcess(
+        setup, {"--reset-pin", "--enroll", "http://127.0.0.1:9", "--enrollment-code", "ABCD-EFGH"});
     CHECK(runProcess(both, 60s).exitedWith(2));
 }
 
@@ -102,8 +106,8 @@ TEST_CASE("watchdog proof: READY=1, pings while frames complete, none once the l
     // A fake service manager: our own datagram socket, a 600 ms watchdog (a ping due every
     // 300 ms). An idle kiosk draws a frame for each ping, so 40 frames last about 12 s.
     NotifyListener notify((setup.dir / "notify.sock").string());
-    ProcessOptions options = kioskProcess(setup, {"--windowed", "--size", "1280x1024",
-                                                  "--test-hang-after-frames", "40"});
+    ProcessOptions options = kioskProcess(
+        setup, {"--windowed", "--size", "1280x1024", "--test-hang-after-frames", "40"});
     options.env["DISPLAY"] = display.display();
     options.env["NOTIFY_SOCKET"] = notify.address();
     options.env["WATCHDOG_USEC"] = "600000";
@@ -145,7 +149,8 @@ TEST_CASE("watchdog proof: READY=1, pings while frames complete, none once the l
     CHECK(notify.waitFor("STOPPING=1", 2s));
 }
 
-TEST_CASE("without the switch an idle kiosk never stops feeding the watchdog", "[operations_kiosk][.]") {
+TEST_CASE("without the switch an idle kiosk never stops feeding the watchdog",
+          "[operations_kiosk][.]") {
     if (!e2eEnabled()) {
         return;
     }
@@ -320,7 +325,8 @@ TEST_CASE("issue 9: --set-pin takes the PIN from standard input, never the comma
     // On the command line it is refused outright, and nothing changes.
     const std::string before = readText(setup.config);
     CHECK(run({"--set-pin=258046"}, "").exitedWith(2));
-    CHECK(readText(setup.dir / "kiosk.err").find("reads the PIN from standard input") != std::string::npos);
+    CHECK(readText(setup.dir / "kiosk.err").find("reads the PIN from standard input") !=
+          std::string::npos);
     CHECK(run({"--set-pin", "258046"}, "").exitedWith(2));
     // Too easy, or nothing given: refused, nothing changed.
     CHECK(run({"--set-pin"}, "1234\n").exitedWith(2));
@@ -339,7 +345,8 @@ TEST_CASE("issue 9: --set-pin takes the PIN from standard input, never the comma
         for (int i = 0; i < 5; ++i) {
             (void)auth.check("1111", std::chrono::system_clock::now());
         }
-        REQUIRE(auth.status(std::chrono::system_clock::now()).outcome == PinCheck::Outcome::LockedOut);
+        REQUIRE(auth.status(std::chrono::system_clock::now()).outcome ==
+                PinCheck::Outcome::LockedOut);
     }
     const ExitStatus status = run({"--set-pin"}, "731946\n");
     INFO(status.describe() << readText(setup.dir / "kiosk.err"));
@@ -352,5 +359,6 @@ TEST_CASE("issue 9: --set-pin takes the PIN from standard input, never the comma
     CHECK(readText(setup.data / "staff-lock.json").find("731946") == std::string::npos);
     StaffAuth auth(after.pinHash, setup.data / "staff-lock.json");
     CHECK(auth.status(std::chrono::system_clock::now()).outcome == PinCheck::Outcome::Ready);
-    CHECK(auth.check("731946", std::chrono::system_clock::now()).outcome == PinCheck::Outcome::Accepted);
+    CHECK(auth.check("731946", std::chrono::system_clock::now()).outcome ==
+          PinCheck::Outcome::Accepted);
 }

@@ -9,12 +9,12 @@
 #include <string>
 
 #include "core/common/atomic_file.h"
+#include "core/common/time_zone.h"
 #include "core/config/toml.h"
 #include "core/directory/hsds_export.h"
 #include "core/directory/hsds_import.h"
 #include "core/directory/needs_mapping.h"
 #include "core/directory/schedule.h"
-#include "core/common/time_zone.h"
 
 using nlohmann::json;
 using namespace signpost;

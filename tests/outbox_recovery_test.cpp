@@ -17,8 +17,8 @@
 
 #include "core/common/ids.h"
 #include "core/referral/outbox.h"
-#include "core/referral/unsent_count.h"
 #include "core/referral/outbox_recovery.h"
+#include "core/referral/unsent_count.h"
 #include "support/process.h"
 #include "support/test_support.h"
 

@@ -45,7 +45,9 @@ std::int64_t rowCount(const std::filesystem::path& path) {
     return count.columnInt64(0);
 }
 
-std::string fileBytes(const std::filesystem::path& path) { return test::readText(path); }
+std::string fileBytes(const std::filesystem::path& path) {
+    return test::readText(path);
+}
 
 // Overwrites bytes of a closed database file in place (test damage).
 void patchFile(const std::filesystem::path& path, std::size_t offset, const std::string& bytes) {
@@ -158,8 +160,9 @@ TEST_CASE("items are listed by status, in sequence order, in pages", "[outbox]")
         outbox.enqueue(sampleItem(n));
     }
     outbox.database().exec("UPDATE outbox SET status = 'sent' WHERE seq IN (2, 5)");
-    outbox.database().exec("UPDATE outbox SET status = 'rejected', last_error = 'http_422' "
-                           "WHERE seq = 6");
+    outbox.database().exec(
+        "UPDATE outbox SET status = 'rejected', last_error = 'http_422' "
+        "WHERE seq = 6");
 
     const OutboxCounts counts = outbox.counts();
     CHECK(counts.queued == 4);

@@ -31,14 +31,17 @@ ProcessOptions shell(const std::string& script, const TempDir& dir) {
     return options;
 }
 
-bool processExists(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
+bool processExists(pid_t pid) {
+    return ::kill(pid, 0) == 0 || errno == EPERM;
+}
 
 }  // namespace
 
 TEST_CASE("a child gets its arguments, environment and working directory", "[process]") {
     TempDir dir("process");
     std::filesystem::create_directories(dir / "work");
-    ProcessOptions options = shell(R"sh(printf '%s|%s|%s|%s' "$1" "$GREETING" "$(pwd)" "${HOME-unset}")sh", dir);
+    ProcessOptions options =
+        shell(R"sh(printf '%s|%s|%s|%s' "$1" "$GREETING" "$(pwd)" "${HOME-unset}")sh", dir);
     options.args.push_back("sh");  // $0
     options.args.push_back("two words");
     options.env["GREETING"] = "hello";
@@ -126,7 +129,8 @@ TEST_CASE("waiting times out on a running process and stop() escalates", "[proce
         CHECK_FALSE(processExists(child.pid()));
     }
     SECTION("a process that ignores SIGTERM is killed") {
-        ChildProcess child = ChildProcess::spawn(shell("trap '' TERM; echo ready; while :; do sleep 0.05; done", dir));
+        ChildProcess child = ChildProcess::spawn(
+            shell("trap '' TERM; echo ready; while :; do sleep 0.05; done", dir));
         REQUIRE(waitUntil([&] { return child.stdoutText() == "ready\n"; }, 10s));
         auto status = child.stop(200ms);
         CHECK(status.signal == SIGKILL);

@@ -93,8 +93,10 @@ TEST_CASE("CSV cells are quoted per RFC 4180", "[pull_format]") {
     CHECK(csvCell("Zażółć gęślą jaźń") == "Zażółć gęślą jaźń");  // UTF-8 passes unchanged
 }
 
-TEST_CASE("CSV cells that a spreadsheet would run as a formula get a leading apostrophe", "[pull_format]") {
-    CHECK(csvCell("=HYPERLINK(\"http://evil\",\"x\")") == "\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\"");
+TEST_CASE("CSV cells that a spreadsheet would run as a formula get a leading apostrophe",
+          "[pull_format]") {
+    CHECK(csvCell("=HYPERLINK(\"http://evil\",\"x\")") ==
+          "\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\"");
     CHECK(csvCell("+44 7700") == "\"'+44 7700\"");
     CHECK(csvCell("-2+3") == "\"'-2+3\"");
     CHECK(csvCell("@SUM(A1)") == "\"'@SUM(A1)\"");
@@ -185,13 +187,15 @@ TEST_CASE("JSON and NDJSON records carry the same facts with types", "[pull_form
         CHECK(object["safe_to_leave_message"] == "not_answered");
     }
     SECTION("JSON: an array, empty or not") {
-        CHECK(nlohmann::json::parse(fileHeader(PullFormat::Json) + fileFooter(PullFormat::Json, false)) ==
+        CHECK(nlohmann::json::parse(fileHeader(PullFormat::Json) +
+                                    fileFooter(PullFormat::Json, false)) ==
               nlohmann::json::array());
         std::string text = fileHeader(PullFormat::Json);
         for (int i = 0; i < 3; ++i) {
             SecureString object;
             appendRecord(PullFormat::Json, record, object);
-            text += std::string(recordSeparator(PullFormat::Json, i == 0)) + std::string(view(object));
+            text +=
+                std::string(recordSeparator(PullFormat::Json, i == 0)) + std::string(view(object));
         }
         text += fileFooter(PullFormat::Json, true);
         const auto array = nlohmann::json::parse(text);
@@ -232,7 +236,8 @@ TEST_CASE("formats parse from their names", "[pull_format]") {
 
 TEST_CASE("output file names round-trip and nothing else parses", "[pull_format]") {
     CHECK(outputFileName(1, 250, PullFormat::Csv) == "referrals-000000000001-000000000250.csv");
-    CHECK(outputFileName(1, 250, PullFormat::Ndjson) == "referrals-000000000001-000000000250.ndjson");
+    CHECK(outputFileName(1, 250, PullFormat::Ndjson) ==
+          "referrals-000000000001-000000000250.ndjson");
     CHECK(errorsFileName(3, 9) == "referrals-000000000003-000000000009.errors.csv");
     for (PullFormat format : {PullFormat::Csv, PullFormat::Json, PullFormat::Ndjson}) {
         const auto parsed = parseOutputFileName(outputFileName(12, 987654321012, format));
@@ -256,18 +261,19 @@ TEST_CASE("output file names round-trip and nothing else parses", "[pull_format]
     CHECK(parseOutputFileName(errorsFileName(1, 2, 4))->errors);
     // Wider numbers than the padding still parse (a server past 10^12 cursors).
     CHECK(parseOutputFileName("referrals-1-1234567890123.csv")->to == 1234567890123);
-    for (const char* other : {"referrals-5-3.csv", "referrals-1-2.xlsx", "referrals-1-2", "referrals--2.csv",
-                              "referrals-a-2.csv", "referrals-1-2.csv.tmp", "report.csv",
-                              ".signpost-pull-12-0.tmp", "referrals-1-2.errors.json",
-                              "referrals-1-99999999999999999999.csv", "referrals-+1-2.csv",
-                              "referrals-g1-1-2.csv", "referrals-g-1-2.csv", "referrals-gx-1-2.csv",
-                              "referrals-g2.csv"}) {
+    for (const char* other :
+         {"referrals-5-3.csv", "referrals-1-2.xlsx", "referrals-1-2", "referrals--2.csv",
+          "referrals-a-2.csv", "referrals-1-2.csv.tmp", "report.csv", ".signpost-pull-12-0.tmp",
+          "referrals-1-2.errors.json", "referrals-1-99999999999999999999.csv", "referrals-+1-2.csv",
+          "referrals-g1-1-2.csv", "referrals-g-1-2.csv", "referrals-gx-1-2.csv",
+          "referrals-g2.csv"}) {
         INFO(other);
         CHECK_FALSE(parseOutputFileName(other));
     }
 }
 
-TEST_CASE("the output directory is created private and locked against a second pull", "[pull_format]") {
+TEST_CASE("the output directory is created private and locked against a second pull",
+          "[pull_format]") {
     test::TempDir temp("pull-dir");
     const auto dir = temp / "out" / "nested";
     {
@@ -276,7 +282,8 @@ TEST_CASE("the output directory is created private and locked against a second p
 
         // flock locks belong to open file descriptions: a second open, even in this process,
         // conflicts, exactly as a second `signpost pull` would.
-        CHECK_THROWS_WITH(PullDirectory(dir), Catch::Contains("another signpost pull is already writing"));
+        CHECK_THROWS_WITH(PullDirectory(dir),
+                          Catch::Contains("another signpost pull is already writing"));
 
         // A child process cannot take it either while we hold it.
         const pid_t child = ::fork();
@@ -329,8 +336,9 @@ TEST_CASE("the pull state round-trips, and damage is a clear error", "[pull_form
     CHECK_FALSE(loaded.legacy);
 
     // A state written before generations and the ledger is read, marked for migration.
-    test::writeText(temp / kPullStateFileName,
-                    R"({"format":"signpost-pull-state","version":1,"server":"https://a","cursor":40,"acked_through":30})");
+    test::writeText(
+        temp / kPullStateFileName,
+        R"({"format":"signpost-pull-state","version":1,"server":"https://a","cursor":40,"acked_through":30})");
     const PullState old = dir.loadState();
     CHECK(old.legacy);
     CHECK(old.cursor == 40);
@@ -361,7 +369,8 @@ TEST_CASE("the pull state round-trips, and damage is a clear error", "[pull_form
     for (const std::string& text : damaged) {
         INFO(text);
         test::writeText(temp / kPullStateFileName, text);
-        CHECK_THROWS_WITH(dir.loadState(), Catch::Contains("is damaged") && Catch::Contains("move it aside"));
+        CHECK_THROWS_WITH(dir.loadState(),
+                          Catch::Contains("is damaged") && Catch::Contains("move it aside"));
     }
 }
 
@@ -374,7 +383,7 @@ TEST_CASE("resume cursor and clean-up of what an interrupted run left", "[pull_f
     test::writeText(temp / outputFileName(1, 10, PullFormat::Csv), "x");
     test::writeText(temp / errorsFileName(1, 10), "x");
     test::writeText(temp / outputFileName(11, 30, PullFormat::Json), "x");
-    test::writeText(temp / errorsFileName(31, 40), "x");     // its run died before committing
+    test::writeText(temp / errorsFileName(31, 40), "x");      // its run died before committing
     test::writeText(temp / ".signpost-pull-123-0.tmp", "x");  // a half-written file
     test::writeText(temp / "..signpost-pull.json.tmp-99-abc", "x");  // writeFileAtomically's name
     test::writeText(temp / "notes.txt", "mine");
@@ -382,10 +391,10 @@ TEST_CASE("resume cursor and clean-up of what an interrupted run left", "[pull_f
     CHECK(dir.highestOutputCursor() == 30);  // errors files do not count
 
     CHECK(dir.cleanUpInterruptedRun(30) == 3);
-    CHECK(namesIn(temp.path()) == std::set<std::string>{
-                                      kPullLockFileName, outputFileName(1, 10, PullFormat::Csv),
-                                      errorsFileName(1, 10), outputFileName(11, 30, PullFormat::Json),
-                                      "notes.txt", "referrals-1-99.csv.bak"});
+    CHECK(namesIn(temp.path()) ==
+          std::set<std::string>{kPullLockFileName, outputFileName(1, 10, PullFormat::Csv),
+                                errorsFileName(1, 10), outputFileName(11, 30, PullFormat::Json),
+                                "notes.txt", "referrals-1-99.csv.bak"});
     // An errors-only run is complete once the state says so.
     test::writeText(temp / errorsFileName(31, 40), "x");
     CHECK(dir.cleanUpInterruptedRun(40) == 0);
@@ -394,8 +403,8 @@ TEST_CASE("resume cursor and clean-up of what an interrupted run left", "[pull_f
     // After a restore (issue 9) cursors start again: files of the second generation this
     // directory met carry "g2-" and count on their own.
     test::writeText(temp / outputFileName(1, 5, PullFormat::Csv, 2), "x");
-    test::writeText(temp / errorsFileName(6, 8, 2), "x");   // died before committing
-    test::writeText(temp / errorsFileName(1, 3, 3), "x");   // a later generation: not committed
+    test::writeText(temp / errorsFileName(6, 8, 2), "x");  // died before committing
+    test::writeText(temp / errorsFileName(1, 3, 3), "x");  // a later generation: not committed
     CHECK(dir.highestOutputCursor(1) == 30);
     CHECK(dir.highestOutputCursor(2) == 5);
     CHECK(dir.cleanUpInterruptedRun(5, 2) == 2);
@@ -404,7 +413,8 @@ TEST_CASE("resume cursor and clean-up of what an interrupted run left", "[pull_f
     CHECK_FALSE(std::filesystem::exists(temp / errorsFileName(6, 8, 2)));
 }
 
-TEST_CASE("the ids ledger appends batches, forgets dropped ones and cuts off a torn tail", "[pull_format]") {
+TEST_CASE("the ids ledger appends batches, forgets dropped ones and cuts off a torn tail",
+          "[pull_format]") {
     test::TempDir temp("pull-ledger");
     const std::filesystem::path file = temp / kPullLedgerFileName;
     {
@@ -446,9 +456,9 @@ TEST_CASE("the ids ledger appends batches, forgets dropped ones and cuts off a t
     }
     // A run killed while appending leaves half a batch: it is not a batch, and goes.
     const std::string whole = test::readText(file);
-    for (const std::string& tail : {std::string("batch 1 1 00aa 4 9 referrals-x.csv\nW id-9\n"),
-                                    std::string("batch 1 1 00aa 4 9 referrals-x.csv\nW id-9\nend 1 1"),
-                                    std::string("bat")}) {
+    for (const std::string& tail :
+         {std::string("batch 1 1 00aa 4 9 referrals-x.csv\nW id-9\n"),
+          std::string("batch 1 1 00aa 4 9 referrals-x.csv\nW id-9\nend 1 1"), std::string("bat")}) {
         INFO(tail);
         test::writeText(file, whole + tail);
         PullLedger ledger(file);
@@ -457,17 +467,18 @@ TEST_CASE("the ids ledger appends batches, forgets dropped ones and cuts off a t
         CHECK(test::readText(file) == whole);
     }
     // Damage inside complete batches is an error, never a silent reset.
-    for (const std::string& text : {std::string("batch 0 1 - 1 2 -\nX id\nend 0 1\n"),
-                                    std::string("batch 0 1 - 1 2 -\nW id\nend 0 2\n"),
-                                    std::string("batch 5 1 - 1 2 -\nW id\nend 5 1\n"),
-                                    std::string("W id\nend 0 1\n")}) {
+    for (const std::string& text :
+         {std::string("batch 0 1 - 1 2 -\nX id\nend 0 1\n"),
+          std::string("batch 0 1 - 1 2 -\nW id\nend 0 2\n"),
+          std::string("batch 5 1 - 1 2 -\nW id\nend 5 1\n"), std::string("W id\nend 0 1\n")}) {
         INFO(text);
         test::writeText(file, text);
         CHECK_THROWS_WITH(PullLedger(file), Catch::Contains("is damaged"));
     }
 }
 
-TEST_CASE("OutputFile writes through a private temporary file and renames on commit", "[pull_format]") {
+TEST_CASE("OutputFile writes through a private temporary file and renames on commit",
+          "[pull_format]") {
     test::TempDir temp("pull-output");
     std::filesystem::path tempPath;
     {

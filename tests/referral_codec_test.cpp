@@ -45,9 +45,13 @@ ReferralForm sampleForm() {
     return form;
 }
 
-std::string text(const SecureBytes& bytes) { return std::string(view(bytes)); }
+std::string text(const SecureBytes& bytes) {
+    return std::string(view(bytes));
+}
 
-std::string validJson() { return text(serialiseReferral(sampleForm(), sampleEnvelope())); }
+std::string validJson() {
+    return text(serialiseReferral(sampleForm(), sampleEnvelope()));
+}
 
 // Parses `document` and returns the error message; fails the test if it parses.
 std::string formatError(const std::string& document) {
@@ -97,10 +101,10 @@ TEST_CASE("the JSON has the documented shape", "[referral_codec]") {
     const std::string document = validJson();
     CHECK(document.starts_with(R"({"schema":"signpost.referral","schema_version":1,"id":")"));
     const json parsed = json::parse(document);
-    for (const char* key : {"schema", "schema_version", "id", "reference", "created_at",
-                            "form_version", "venue", "neighbourhood", "device_id", "test", "kind",
-                            "service", "needs", "needs_text", "contact", "language",
-                            "interpreter_needed", "access_needs", "consent"}) {
+    for (const char* key :
+         {"schema", "schema_version", "id", "reference", "created_at", "form_version", "venue",
+          "neighbourhood", "device_id", "test", "kind", "service", "needs", "needs_text", "contact",
+          "language", "interpreter_needed", "access_needs", "consent"}) {
         INFO(key);
         CHECK(parsed.contains(key));
     }
@@ -122,8 +126,10 @@ TEST_CASE("the JSON has the documented shape", "[referral_codec]") {
     SECTION("every enum value is written by name") {
         ReferralForm form = sampleForm();
         const std::pair<ContactTime, const char*> times[] = {
-            {ContactTime::NoPreference, "no_preference"}, {ContactTime::Morning, "morning"},
-            {ContactTime::Afternoon, "afternoon"}, {ContactTime::Evening, "evening"}};
+            {ContactTime::NoPreference, "no_preference"},
+            {ContactTime::Morning, "morning"},
+            {ContactTime::Afternoon, "afternoon"},
+            {ContactTime::Evening, "evening"}};
         for (const auto& [time, name] : times) {
             form.bestTime = time;
             CHECK(parseReferral(view(serialiseReferral(form, sampleEnvelope()))).bestTime == name);
@@ -132,8 +138,9 @@ TEST_CASE("the JSON has the documented shape", "[referral_codec]") {
             {Answer::NotAnswered, "not_answered"}, {Answer::Yes, "yes"}, {Answer::No, "no"}};
         for (const auto& [answer, name] : answers) {
             form.safeToLeaveMessage = answer;
-            CHECK(parseReferral(view(serialiseReferral(form, sampleEnvelope())))
-                      .safeToLeaveMessage == name);
+            CHECK(
+                parseReferral(view(serialiseReferral(form, sampleEnvelope()))).safeToLeaveMessage ==
+                name);
         }
     }
     SECTION("a test referral says so") {
@@ -229,10 +236,12 @@ TEST_CASE("parseReferral checks the schema, its version and every field", "[refe
         CHECK(formatError(edited.dump()).find("whole number") != std::string::npos);
     }
     SECTION("every required field, when missing, is named") {
-        const char* topLevel[] = {"id", "reference", "created_at", "form_version", "venue",
-                                  "neighbourhood", "device_id", "test", "kind", "service",
-                                  "needs", "needs_text", "contact", "language",
-                                  "interpreter_needed", "access_needs", "consent"};
+        const char* topLevel[] = {"id",           "reference", "created_at",
+                                  "form_version", "venue",     "neighbourhood",
+                                  "device_id",    "test",      "kind",
+                                  "service",      "needs",     "needs_text",
+                                  "contact",      "language",  "interpreter_needed",
+                                  "access_needs", "consent"};
         for (const char* key : topLevel) {
             json edited = valid;
             edited.erase(key);
@@ -287,8 +296,8 @@ TEST_CASE("parseReferral checks the schema, its version and every field", "[refe
             json edited = valid;
             edited[json::json_pointer(c.pointer)] = c.value;
             INFO(c.pointer);
-            CHECK(formatError(edited.dump()).starts_with(std::string("referral field \"") +
-                                                         c.field + "\""));
+            CHECK(formatError(edited.dump())
+                      .starts_with(std::string("referral field \"") + c.field + "\""));
         }
     }
     SECTION("values are checked") {
@@ -309,14 +318,14 @@ TEST_CASE("parseReferral checks the schema, its version and every field", "[refe
             {"/consent/given", false, "consent.given"},
             {"/consent/given_at", "", "consent.given_at"},
             {"/service/id", "", "service.id"},
-            {"/service", nullptr, "service"},   // a service referral without its service
+            {"/service", nullptr, "service"},  // a service referral without its service
         };
         for (const Case& c : cases) {
             json edited = valid;
             edited[json::json_pointer(c.pointer)] = c.value;
             INFO(c.pointer);
-            CHECK(formatError(edited.dump()).starts_with(std::string("referral field \"") +
-                                                         c.field + "\""));
+            CHECK(formatError(edited.dump())
+                      .starts_with(std::string("referral field \"") + c.field + "\""));
         }
     }
     SECTION("kind and service must agree") {

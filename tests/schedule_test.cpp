@@ -13,17 +13,17 @@
 using namespace std::chrono;
 using signpost::ByDay;
 using signpost::CivilDate;
-using signpost::I18n;
-using signpost::LocalTime;
-using signpost::ScheduleFrequency;
-using signpost::ScheduleRule;
-using signpost::TimeZone;
 using signpost::describeSchedule;
 using signpost::formatClockTime;
+using signpost::I18n;
 using signpost::isOpenAt;
+using signpost::LocalTime;
 using signpost::parseByDay;
 using signpost::parseClockMinutes;
 using signpost::parseFrequency;
+using signpost::ScheduleFrequency;
+using signpost::ScheduleRule;
+using signpost::TimeZone;
 
 namespace {
 
@@ -43,7 +43,9 @@ ScheduleRule monthly(const char* byday, const char* opens, const char* closes) {
     return rule;
 }
 
-CivilDate date(int y, unsigned m, unsigned d) { return year{y} / month{m} / day{d}; }
+CivilDate date(int y, unsigned m, unsigned d) {
+    return year{y} / month{m} / day{d};
+}
 
 // A wall-clock moment; the weekday is derived from the date.
 LocalTime at(int y, unsigned m, unsigned d, int hh, int mm) {
@@ -101,8 +103,8 @@ TEST_CASE("parsing HSDS schedule fields", "[schedule]") {
         CHECK(parseClockMinutes("24:00") == 1440);
         CHECK(parseClockMinutes("24:00:00") == 1440);
         for (const char* bad : {"", "9am", "9", "09", "0930", "09:3", "09:30:0", "25:00", "24:01",
-                                "24:00:01", "12:60", "12:00:60", "-1:00", "12:00Z", "12:00 ", " 12:00",
-                                "12:00+01:00", "1a:00", "123:00"}) {
+                                "24:00:01", "12:60", "12:00:60", "-1:00", "12:00Z", "12:00 ",
+                                " 12:00", "12:00+01:00", "1a:00", "123:00"}) {
             INFO(bad);
             CHECK_THROWS_AS(parseClockMinutes(bad), std::invalid_argument);
         }
@@ -116,7 +118,8 @@ TEST_CASE("parsing HSDS schedule fields", "[schedule]") {
     }
 }
 
-TEST_CASE("open now: weekly rules, edges inclusive at opening and exclusive at closing", "[schedule]") {
+TEST_CASE("open now: weekly rules, edges inclusive at opening and exclusive at closing",
+          "[schedule]") {
     const std::vector<ScheduleRule> rules{weekly("TU", "10:00", "12:00")};
     // 2026-06-02 is a Tuesday.
     CHECK_FALSE(isOpenAt(rules, at(2026, 6, 2, 9, 59)));
@@ -154,7 +157,7 @@ TEST_CASE("open now: overnight rules belong to the day they open", "[schedule]")
     CHECK_FALSE(isOpenAt(shelter, at(2026, 6, 5, 21, 59)));
     CHECK(isOpenAt(shelter, at(2026, 6, 5, 22, 0)));
     CHECK(isOpenAt(shelter, at(2026, 6, 5, 23, 59)));
-    CHECK(isOpenAt(shelter, at(2026, 6, 6, 0, 0)));   // Saturday, still Friday's night
+    CHECK(isOpenAt(shelter, at(2026, 6, 6, 0, 0)));  // Saturday, still Friday's night
     CHECK(isOpenAt(shelter, at(2026, 6, 6, 1, 0)));
     CHECK_FALSE(isOpenAt(shelter, at(2026, 6, 6, 2, 0)));
     CHECK_FALSE(isOpenAt(shelter, at(2026, 6, 6, 22, 30)));  // Saturday night is not in the rule
@@ -247,9 +250,9 @@ TEST_CASE("open now through the real clock on DST change days", "[schedule]") {
         CHECK_FALSE(openAtUtc(rules, utc(2026, 3, 29, 0, 29, 59)));
         CHECK(openAtUtc(rules, utc(2026, 3, 29, 0, 30)));
         CHECK(openAtUtc(rules, utc(2026, 3, 29, 0, 59, 59)));
-        CHECK(openAtUtc(rules, utc(2026, 3, 29, 1, 0)));          // 02:00 BST
-        CHECK(openAtUtc(rules, utc(2026, 3, 29, 1, 29, 59)));     // 02:29:59 BST
-        CHECK_FALSE(openAtUtc(rules, utc(2026, 3, 29, 1, 30)));   // 02:30 BST
+        CHECK(openAtUtc(rules, utc(2026, 3, 29, 1, 0)));         // 02:00 BST
+        CHECK(openAtUtc(rules, utc(2026, 3, 29, 1, 29, 59)));    // 02:29:59 BST
+        CHECK_FALSE(openAtUtc(rules, utc(2026, 3, 29, 1, 30)));  // 02:30 BST
         const std::vector<ScheduleRule> missingHour{weekly("", "01:15", "01:45")};
         for (sys_seconds t = utc(2026, 3, 29, 0, 0); t < utc(2026, 3, 29, 3, 0); t += minutes{1}) {
             INFO(t.time_since_epoch().count());
@@ -266,7 +269,8 @@ TEST_CASE("open now through the real clock on DST change days", "[schedule]") {
         // A rule inside the repeated hour is open twice, an hour apart.
         const std::vector<ScheduleRule> repeated{weekly("SU", "01:15", "01:45")};
         int openMinutes = 0;
-        for (sys_seconds t = utc(2026, 10, 24, 23, 0); t < utc(2026, 10, 25, 4, 0); t += minutes{1}) {
+        for (sys_seconds t = utc(2026, 10, 24, 23, 0); t < utc(2026, 10, 25, 4, 0);
+             t += minutes{1}) {
             openMinutes += openAtUtc(repeated, t) ? 1 : 0;
         }
         CHECK(openMinutes == 60);
@@ -310,8 +314,9 @@ TEST_CASE("schedules in plain words, English and Polish", "[schedule]") {
           Lines{"Every day 8am–8pm", "Codziennie 8:00–20:00"});
     CHECK(both({weekly("MO,TU,WE,TH,FR,SA,SU", "08:00", "20:00")}, i18n) ==
           Lines{"Every day 8am–8pm", "Codziennie 8:00–20:00"});
-    CHECK(both({monthly("1MO", "18:00", "20:00")}, i18n) ==
-          Lines{"First Monday of the month, 6pm–8pm", "Pierwszy poniedziałek miesiąca, 18:00–20:00"});
+    CHECK(
+        both({monthly("1MO", "18:00", "20:00")}, i18n) ==
+        Lines{"First Monday of the month, 6pm–8pm", "Pierwszy poniedziałek miesiąca, 18:00–20:00"});
     CHECK(both({monthly("-1FR", "19:00", "21:30")}, i18n) ==
           Lines{"Last Friday of the month, 7pm–9:30pm", "Ostatni piątek miesiąca, 19:00–21:30"});
     CHECK(both({monthly("3WE,1WE", "10:00", "12:00")}, i18n) ==
@@ -323,11 +328,13 @@ TEST_CASE("schedules in plain words, English and Polish", "[schedule]") {
     CHECK(both({weekly("FR", "22:00", "02:00")}, i18n) ==
           Lines{"Fridays 10pm–2am", "Piątki 22:00–2:00"});
     CHECK(both({weekly("MO,WE,FR", "10:00", "12:00")}, i18n) ==
-          Lines{"Mondays, Wednesdays and Fridays 10am–12pm", "Poniedziałki, środy i piątki 10:00–12:00"});
+          Lines{"Mondays, Wednesdays and Fridays 10am–12pm",
+                "Poniedziałki, środy i piątki 10:00–12:00"});
     CHECK(both({weekly("SA,SU", "10:00", "13:00")}, i18n) ==
           Lines{"Saturdays and Sundays 10am–1pm", "Soboty i niedziele 10:00–13:00"});
     CHECK(both({weekly("MO,TU,WE,FR", "09:00", "17:00")}, i18n) ==
-          Lines{"Mondays to Wednesdays and Fridays 9am–5pm", "Poniedziałki–środy i piątki 9:00–17:00"});
+          Lines{"Mondays to Wednesdays and Fridays 9am–5pm",
+                "Poniedziałki–środy i piątki 9:00–17:00"});
     CHECK(both({weekly("WE,TH,FR,SA,SU", "09:00", "17:00")}, i18n) ==
           Lines{"Wednesdays to Sundays 9am–5pm", "Od środy do niedzieli 9:00–17:00"});
     CHECK(both({weekly("WE", "09:00", "12:00")}, i18n) ==
@@ -351,17 +358,19 @@ TEST_CASE("schedule lines group, merge and order", "[schedule]") {
     SECTION("separate rules with the same hours merge their days") {
         CHECK(both({weekly("MO", "09:00", "17:00"), weekly("TU,WE", "09:00", "17:00"),
                     weekly("TH", "09:00", "17:00"), weekly("FR", "09:00", "17:00")},
-                   i18n) == Lines{"Mondays to Fridays 9am–5pm", "Od poniedziałku do piątku 9:00–17:00"});
+                   i18n) ==
+              Lines{"Mondays to Fridays 9am–5pm", "Od poniedziałku do piątku 9:00–17:00"});
     }
     SECTION("the same days with two sessions list both") {
-        CHECK(both({weekly("MO,TU,WE,TH,FR", "13:30", "17:00"), weekly("MO,TU,WE,TH,FR", "09:00", "12:30")},
+        CHECK(both({weekly("MO,TU,WE,TH,FR", "13:30", "17:00"),
+                    weekly("MO,TU,WE,TH,FR", "09:00", "12:30")},
                    i18n) == Lines{"Mondays to Fridays 9am–12:30pm and 1:30pm–5pm",
                                   "Od poniedziałku do piątku 9:00–12:30 i 13:30–17:00"});
     }
     SECTION("different days with different hours stay apart") {
         CHECK(both({weekly("MO,WE", "10:00", "12:00"), weekly("TU", "14:00", "16:00")}, i18n) ==
-              Lines{"Mondays and Wednesdays 10am–12pm", "Tuesdays 2pm–4pm", "Poniedziałki i środy 10:00–12:00",
-                    "Wtorki 14:00–16:00"});
+              Lines{"Mondays and Wednesdays 10am–12pm", "Tuesdays 2pm–4pm",
+                    "Poniedziałki i środy 10:00–12:00", "Wtorki 14:00–16:00"});
     }
     SECTION("a description from the data is added in brackets") {
         ScheduleRule rule = weekly("TU", "10:00", "12:00");
@@ -370,7 +379,8 @@ TEST_CASE("schedule lines group, merge and order", "[schedule]") {
               Lines{"Tuesdays 10am–12pm (term time only)", "Wtorki 10:00–12:00 (term time only)"});
         rule.description = "bring {line} and {note}";
         REQUIRE(i18n.setLanguage("en"));
-        CHECK(describeSchedule({rule}, i18n) == Lines{"Tuesdays 10am–12pm (bring {line} and {note})"});
+        CHECK(describeSchedule({rule}, i18n) ==
+              Lines{"Tuesdays 10am–12pm (bring {line} and {note})"});
     }
 }
 
@@ -385,15 +395,17 @@ TEST_CASE("schedule validity dates in plain words", "[schedule]") {
     between.validTo = date(2026, 12, 14);
 
     SECTION("without a date every rule shows, with years") {
-        CHECK(both({until, from}, i18n) ==
-              Lines{"Tuesdays 10am–12pm, until 31 March 2026", "Thursdays 6pm–8pm, from 5 January 2027",
-                    "Wtorki 10:00–12:00, do 31 marca 2026", "Czwartki 18:00–20:00, od 5 stycznia 2027"});
+        CHECK(both({until, from}, i18n) == Lines{"Tuesdays 10am–12pm, until 31 March 2026",
+                                                 "Thursdays 6pm–8pm, from 5 January 2027",
+                                                 "Wtorki 10:00–12:00, do 31 marca 2026",
+                                                 "Czwartki 18:00–20:00, od 5 stycznia 2027"});
     }
     SECTION("as seen on a day: finished rules vanish, this year's dates drop the year") {
         CHECK(both({until, from, between}, i18n, date(2026, 6, 1)) ==
               Lines{"Wednesdays 10am–11am, from 7 September to 14 December",
                     "Thursdays 6pm–8pm, from 5 January 2027",
-                    "Środy 10:00–11:00, od 7 września do 14 grudnia", "Czwartki 18:00–20:00, od 5 stycznia 2027"});
+                    "Środy 10:00–11:00, od 7 września do 14 grudnia",
+                    "Czwartki 18:00–20:00, od 5 stycznia 2027"});
         // Once a start date has passed it is not worth mentioning.
         CHECK(both({between}, i18n, date(2026, 10, 1)) ==
               Lines{"Wednesdays 10am–11am, until 14 December", "Środy 10:00–11:00, do 14 grudnia"});
@@ -554,7 +566,8 @@ TEST_CASE("RFC 5545 parts: opensOn, nthOpening and the words for them", "[schedu
                                         "1., 15. i ostatni dzień dnia miesiąca, 12:00–13:00"});
 }
 
-TEST_CASE("every schedule text key the code can ask for exists in English and Polish", "[schedule]") {
+TEST_CASE("every schedule text key the code can ask for exists in English and Polish",
+          "[schedule]") {
     // Keys are built from numbers ("day.3.plural"), so no scan of the source finds them: list them.
     std::vector<std::string> keys = {"time.clock",
                                      "time.am",
@@ -604,7 +617,8 @@ TEST_CASE("every schedule text key the code can ask for exists in English and Po
     for (const std::string& key : keys) {
         INFO(key);
         CHECK(i18n.has("en", key));
-        if (key != "time.am" && key != "time.pm" && key != "time.midnight") {  // unused on a 24h clock
+        if (key != "time.am" && key != "time.pm" &&
+            key != "time.midnight") {  // unused on a 24h clock
             CHECK(i18n.has("pl", key));
         }
     }
@@ -626,7 +640,8 @@ TEST_CASE("every schedule text key the code can ask for exists in English and Po
         for (const char* byday : {"MO", "MO,TU", "MO,TU,WE", "SA,SU", "", "MO,WE,FR,SU"}) {
             rules.push_back(weekly(byday, "09:00", "17:00"));
         }
-        for (const char* byday : {"1MO,-1MO", "2TU,-2TU", "3WE,-3WE", "4TH,-4TH", "5FR,-5FR", "1SA", "-1SU"}) {
+        for (const char* byday :
+             {"1MO,-1MO", "2TU,-2TU", "3WE,-3WE", "4TH,-4TH", "5FR,-5FR", "1SA", "-1SU"}) {
             rules.push_back(monthly(byday, "18:00", "20:00"));
         }
         rules.push_back(weekly("TH", "00:00", "24:00"));

@@ -19,7 +19,9 @@ namespace {
 
 constexpr const char* kPassphrase = "correct horse battery staple";
 
-std::vector<std::uint8_t> bytesOf(const std::string& text) { return {text.begin(), text.end()}; }
+std::vector<std::uint8_t> bytesOf(const std::string& text) {
+    return {text.begin(), text.end()};
+}
 
 KeyFileError::Reason loadFailure(const std::filesystem::path& file, std::string_view passphrase) {
     try {
@@ -179,8 +181,8 @@ TEST_CASE("truncated and edited key files are malformed", "[sealing]") {
     const json original = json::parse(saved.text);
 
     SECTION("truncated") {
-        for (std::size_t length : {std::size_t{0}, std::size_t{1}, saved.text.size() / 2,
-                                   saved.text.size() - 3}) {
+        for (std::size_t length :
+             {std::size_t{0}, std::size_t{1}, saved.text.size() / 2, saved.text.size() - 3}) {
             test::writeText(file, saved.text.substr(0, length));
             INFO("length " << length);
             CHECK(loadFailure(file, kPassphrase) == KeyFileError::Reason::Malformed);
@@ -215,7 +217,7 @@ TEST_CASE("truncated and edited key files are malformed", "[sealing]") {
             {"public_key", "!!!"},
             {"salt", toBase64(std::vector<std::uint8_t>(8, 1))},
             {"nonce", toBase64(std::vector<std::uint8_t>(12, 1))},
-            {"secret_key_box", flippedBox},                 // check passes, box does not open
+            {"secret_key_box", flippedBox},  // check passes, box does not open
             {"secret_key_box", toBase64(std::vector<std::uint8_t>(32, 1))},
             {"key_check", toBase64(std::vector<std::uint8_t>(8, 1))},
             {"key_check", nullptr},
@@ -279,9 +281,9 @@ TEST_CASE("saving a key file: failures and replacement", "[sealing]") {
     const CoordinatorKeyPair pair = CoordinatorKeyPair::generate();
     CHECK_THROWS_AS(pair.saveEncrypted(dir / "k.key", "", KdfStrength::Interactive), CryptoError);
     CHECK_FALSE(std::filesystem::exists(dir / "k.key"));
-    CHECK_THROWS_AS(pair.saveEncrypted(dir / "missing-dir" / "k.key", kPassphrase,
-                                       KdfStrength::Interactive),
-                    FileError);
+    CHECK_THROWS_AS(
+        pair.saveEncrypted(dir / "missing-dir" / "k.key", kPassphrase, KdfStrength::Interactive),
+        FileError);
 
     SECTION("a non-ASCII passphrase works, byte for byte") {
         const std::string passphrase = "zażółć gęślą jaźń \xF0\x9F\x94\x91";

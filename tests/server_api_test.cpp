@@ -6,9 +6,9 @@
 
 #include "core/common/log.h"
 #include "core/storage/database.h"
-#include "support/server_harness.h"
 #include "support/process.h"
 #include "support/raw_client.h"
+#include "support/server_harness.h"
 #include "sync/server/directory_publisher.h"
 #include "sync/server/gzip.h"
 
@@ -123,9 +123,10 @@ TEST_CASE("issue 9: the generation travels on pages, pushes and heartbeats, a st
     TestKiosk kiosk = server.enroll();
     const std::string generation = server.store().generation();
     auto client = server.client();
-    auto pushed = client.Post("/v1/submissions", bearer(kiosk.token),
-                              test::batchJson({kiosk.submission(), kiosk.submission(), kiosk.submission()}),
-                              "application/json");
+    auto pushed =
+        client.Post("/v1/submissions", bearer(kiosk.token),
+                    test::batchJson({kiosk.submission(), kiosk.submission(), kiosk.submission()}),
+                    "application/json");
     REQUIRE(statusOf(pushed) == 200);
     CHECK(pushed->get_header_value(protocol::kGenerationHeader) == generation);
     auto beat = client.Post("/v1/devices/heartbeat", bearer(kiosk.token),
@@ -152,7 +153,8 @@ TEST_CASE("issue 9: the generation travels on pages, pushes and heartbeats, a st
     CHECK(stale.restarted);
     CHECK(stale.generation == generation);
     CHECK(stale.submissions.size() == 3);
-    for (const char* bad : {"x:1", "abc:", ":5", "ABC:1", "abc:-1", "abc:1:2", "0123456789abcdef0123456789abcdef0:1"}) {
+    for (const char* bad : {"x:1", "abc:", ":5", "ABC:1", "abc:-1", "abc:1:2",
+                            "0123456789abcdef0123456789abcdef0:1"}) {
         INFO(bad);
         const auto [code, error] = get(bad);
         CHECK(code == 400);
@@ -389,19 +391,19 @@ TEST_CASE("413 over the body cap, decided from Content-Length before the body is
     CHECK(response.find("\"too_large\"") != std::string::npos);
     // A body within the cap with Expect gets 100 Continue first, once the token checked out.
     const std::string ok = test::rawExchange(server.port(),
-                                         "POST /v1/submissions HTTP/1.1\r\nHost: "
-                                         "x\r\nAuthorization: Bearer " +
-                                             kiosk.token +
-                                             "\r\nContent-Length: 10\r\nExpect: "
-                                             "100-continue\r\n\r\n",
-                                         300ms);
+                                             "POST /v1/submissions HTTP/1.1\r\nHost: "
+                                             "x\r\nAuthorization: Bearer " +
+                                                 kiosk.token +
+                                                 "\r\nContent-Length: 10\r\nExpect: "
+                                                 "100-continue\r\n\r\n",
+                                             300ms);
     CHECK(ok.rfind("HTTP/1.1 100 Continue\r\n", 0) == 0);
     // Without a token the answer is 401, before any body byte is asked for.
-    const std::string anonymous =
-        test::rawExchange(server.port(),
-                      "POST /v1/submissions HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nExpect: "
-                      "100-continue\r\n\r\n",
-                      300ms);
+    const std::string anonymous = test::rawExchange(
+        server.port(),
+        "POST /v1/submissions HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nExpect: "
+        "100-continue\r\n\r\n",
+        300ms);
     CHECK(test::responseStatus(anonymous) == 401);
 }
 
@@ -434,18 +436,19 @@ TEST_CASE("chunked bodies count against the route's limit, compressed bodies are
     // Any other transfer coding, or one beside Content-Length, is refused before the body.
     const std::string gzipCoding =
         test::rawExchange(server.port(),
-                      "POST /v1/devices/enroll HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, "
-                      "chunked\r\nConnection: close\r\n\r\n");
+                          "POST /v1/devices/enroll HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, "
+                          "chunked\r\nConnection: close\r\n\r\n");
     CHECK(test::responseStatus(gzipCoding) == 400);
     const std::string both =
         test::rawExchange(server.port(),
-                      "POST /v1/devices/enroll HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
-                      "chunked\r\nContent-Length: 5\r\nConnection: close\r\n\r\n0\r\n\r\n");
+                          "POST /v1/devices/enroll HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+                          "chunked\r\nContent-Length: 5\r\nConnection: close\r\n\r\n0\r\n\r\n");
     CHECK(test::responseStatus(both) == 400);
-    const std::string gzipped = test::rawExchange(server.port(),
-                                              "POST /v1/submissions HTTP/1.1\r\nHost: "
-                                              "x\r\nContent-Encoding: gzip\r\nContent-Length: 2\r\n"
-                                              "Connection: close\r\n\r\nab");
+    const std::string gzipped =
+        test::rawExchange(server.port(),
+                          "POST /v1/submissions HTTP/1.1\r\nHost: "
+                          "x\r\nContent-Encoding: gzip\r\nContent-Length: 2\r\n"
+                          "Connection: close\r\n\r\nab");
     CHECK(test::responseStatus(gzipped) == 415);
     CHECK(gzipped.find("\"unsupported_encoding\"") != std::string::npos);
 }
@@ -818,25 +821,25 @@ TEST_CASE("probe, health and metrics", "[server_api]") {
     // a scrape on another connection can trail the last request by a moment: scrape until every
     // expected line is there (or time runs out and the checks below say which is missing).
     const std::vector<std::string> expectedLines = {
-             "signpost_http_requests_total{method=\"POST\",route=\"/v1/"
-             "submissions\",status=\"200\"} 1\n",
-             "signpost_http_requests_total{method=\"POST\",route=\"/v1/devices/"
-             "enroll\",status=\"201\"} 1\n",
-             "signpost_http_request_duration_seconds_bucket{method=\"POST\",route=\"/v1/"
-             "submissions\","
-             "status=\"200\",le=\"+Inf\"} 1\n",
-             "signpost_http_request_duration_seconds_count{method=\"GET\",route=\"/v1/"
-             "probe\",status=\"204\"} 1\n",
-             "signpost_submissions_total{result=\"stored\"} 2\n",
-             "signpost_submissions_total{result=\"duplicate\"} 0\n",
-             "signpost_enrollments_total{result=\"enrolled\"} 1\n",
-             "signpost_devices_seen 1\n",
-             "signpost_submissions_unacked 2\n",
-             "signpost_devices_active 1\n",
-             "# TYPE signpost_http_request_duration_seconds histogram\n",
-             "signpost_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 1\n",
-             "signpost_http_requests_total{method=\"GET\",route=\"/services/{id}\",status=\"404\"} "
-             "1\n",
+        "signpost_http_requests_total{method=\"POST\",route=\"/v1/"
+        "submissions\",status=\"200\"} 1\n",
+        "signpost_http_requests_total{method=\"POST\",route=\"/v1/devices/"
+        "enroll\",status=\"201\"} 1\n",
+        "signpost_http_request_duration_seconds_bucket{method=\"POST\",route=\"/v1/"
+        "submissions\","
+        "status=\"200\",le=\"+Inf\"} 1\n",
+        "signpost_http_request_duration_seconds_count{method=\"GET\",route=\"/v1/"
+        "probe\",status=\"204\"} 1\n",
+        "signpost_submissions_total{result=\"stored\"} 2\n",
+        "signpost_submissions_total{result=\"duplicate\"} 0\n",
+        "signpost_enrollments_total{result=\"enrolled\"} 1\n",
+        "signpost_devices_seen 1\n",
+        "signpost_submissions_unacked 2\n",
+        "signpost_devices_active 1\n",
+        "# TYPE signpost_http_request_duration_seconds histogram\n",
+        "signpost_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 1\n",
+        "signpost_http_requests_total{method=\"GET\",route=\"/services/{id}\",status=\"404\"} "
+        "1\n",
     };
     httplib::Result metrics = client.Get("/metrics");
     const auto hasAll = [&] {

@@ -8,8 +8,8 @@
 #include <atomic>
 #include <thread>
 
-#include "support/server_attack_harness.h"
 #include "support/sample_directory.h"
+#include "support/server_attack_harness.h"
 
 using namespace signpost;
 using namespace std::chrono_literals;
@@ -45,7 +45,8 @@ int healthWithin(const ServerProcess& server, std::chrono::milliseconds within) 
 
 TEST_CASE("issue 8.1: a body streamed without end never grows the server, any method or coding",
           "[server_attack]") {
-    test::AttackTarget target("attack-memory", "log_level = \"warning\"\n", "max_body_bytes = 1048576\n");
+    test::AttackTarget target("attack-memory", "log_level = \"warning\"\n",
+                              "max_body_bytes = 1048576\n");
     ServerProcess& server = target.server;
     const test::TestKiosk kiosk = test::enrollOver(server);
     REQUIRE(healthWithin(server, 10s) == 200);
@@ -208,7 +209,8 @@ TEST_CASE("issue 8.2: half-sent request lines and idle keep-alives hold no worke
 
 TEST_CASE("issue 8.2: a request trickling in a byte at a time is cut at request_timeout",
           "[server_attack]") {
-    test::AttackTarget target("attack-trickle", "request_timeout_seconds = 3\nread_timeout_seconds = 10\n");
+    test::AttackTarget target("attack-trickle",
+                              "request_timeout_seconds = 3\nread_timeout_seconds = 10\n");
     ServerProcess& server = target.server;
     RawConnection c = RawConnection::open(server.port());
     c.send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ");

@@ -8,8 +8,8 @@
 #include <thread>
 
 #include "core/storage/database.h"
-#include "support/server_harness.h"
 #include "support/process.h"
+#include "support/server_harness.h"
 #include "sync/server/server_cli.h"
 #include "sync/server/sqlite_server_store.h"
 
@@ -207,7 +207,8 @@ TEST_CASE("issue 9: every backup copy and every restore is a new generation", "[
     TestKiosk kiosk = original.enroll();
     original.push(kiosk, {kiosk.submission(), kiosk.submission()});
 
-    const CliResult backup = runCli({"backup", "--to", (dir / "a.db").string(), "--config", config.string()});
+    const CliResult backup =
+        runCli({"backup", "--to", (dir / "a.db").string(), "--config", config.string()});
     INFO(backup.err);
     REQUIRE(backup.exitCode == 0);
     std::string copied;
@@ -230,8 +231,8 @@ TEST_CASE("issue 9: every backup copy and every restore is a new generation", "[
     const std::filesystem::path restoreConfig = writeConfig(dir.path(), dir / "restored");
     std::set<std::string> seen{live, copied};
     for (int i = 0; i < 2; ++i) {
-        const CliResult restore =
-            runCli({"restore", "--from", (dir / "a.db").string(), "--config", restoreConfig.string()});
+        const CliResult restore = runCli(
+            {"restore", "--from", (dir / "a.db").string(), "--config", restoreConfig.string()});
         INFO(restore.err);
         REQUIRE(restore.exitCode == 0);
         CHECK(restore.out.find("new generation") != std::string::npos);
@@ -255,7 +256,8 @@ TEST_CASE("issue 9: a backup from before generations gets one when restored", "[
     }
     const std::filesystem::path target = liveDatabase(dir / "data");
     const std::filesystem::path config = writeConfig(dir.path(), dir / "data");
-    const CliResult restore = runCli({"restore", "--from", old.string(), "--config", config.string()});
+    const CliResult restore =
+        runCli({"restore", "--from", old.string(), "--config", config.string()});
     INFO(restore.err);
     REQUIRE(restore.exitCode == 0);
     server::SqliteServerStore restored(target);

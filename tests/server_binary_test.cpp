@@ -5,8 +5,8 @@
 #include <csignal>
 #include <regex>
 
-#include "support/server_harness.h"
 #include "support/process.h"
+#include "support/server_harness.h"
 #include "sync/server/server_cli.h"
 
 using namespace signpost;

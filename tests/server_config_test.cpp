@@ -376,24 +376,28 @@ TEST_CASE("[directory] sources are live feeds as inline tables", "[server_config
         return std::string("accepted");
     };
     const std::string at = "server.toml:2: directory.sources: ";
-    CHECK(refused("\"https://x.example\"") == at + "expected a list of {url = \"https://...\", name = \"...\"}");
-    CHECK(refused("[\"https://x.example\"]") == at + "item 1: expected {url = \"https://...\", name = \"...\"}");
+    CHECK(refused("\"https://x.example\"") ==
+          at + "expected a list of {url = \"https://...\", name = \"...\"}");
+    CHECK(refused("[\"https://x.example\"]") ==
+          at + "item 1: expected {url = \"https://...\", name = \"...\"}");
     CHECK(refused("[{url = \"ftp://x.example\", name = \"A\"}]") ==
           at + "item 1: url: expected an address starting with https:// (or http://)");
     CHECK(refused("[{url = \"https://x.example\"}]") ==
           at + "item 1: name: required, it names the feed in status and metrics");
-    CHECK(refused("[{url = \"https://x.example\", name = \"A\"}, {url = \"https://y.example\", name = \"A\"}]") ==
-          at + "item 2: name: \"A\" is used twice");
+    CHECK(refused("[{url = \"https://x.example\", name = \"A\"}, {url = \"https://y.example\", "
+                  "name = \"A\"}]") == at + "item 2: name: \"A\" is used twice");
     CHECK(refused("[{url = \"https://x.example\", name = \"A\", token = \"t\"}]") ==
           at + "item 1: unknown key \"token\"; a source has url and name");
-    CHECK(refused("[{url = \"\", name = \"A\"}]") == at + "item 1: url: expected text in quotes, not empty");
+    CHECK(refused("[{url = \"\", name = \"A\"}]") ==
+          at + "item 1: url: expected text in quotes, not empty");
 }
 
 // server.toml reads with the kiosk's key engine (core/config/config_keys.h), so it gets the same
 // warnings: a key in the wrong table says where it belongs, and a key above every table is an
 // unknown key (it used to be "unknown table []").
 TEST_CASE("server.toml's unknown keys are reported as kiosk.toml's are", "[server_config]") {
-    const ServerConfig c = parseServerConfig("debug = true\n[server]\ndatabase = \"x.db\"\n", "server.toml");
+    const ServerConfig c =
+        parseServerConfig("debug = true\n[server]\ndatabase = \"x.db\"\n", "server.toml");
     REQUIRE(c.warnings.size() == 2);
     CHECK(c.warnings[0].key == "debug");
     CHECK(c.warnings[0].line == 1);

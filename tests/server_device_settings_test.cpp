@@ -28,7 +28,10 @@ struct Fixture {
     TestServer server{"device-settings"};
     std::filesystem::path configFile = server.dir() / "server.toml";
 
-    Fixture() { writeText(configFile, "[storage]\ndata_dir = \"" + (server.dir() / "data").string() + "\"\n"); }
+    Fixture() {
+        writeText(configFile,
+                  "[storage]\ndata_dir = \"" + (server.dir() / "data").string() + "\"\n");
+    }
 
     Cli run(std::vector<std::string> args) {
         args.insert(args.begin(), {"admin", "device"});
@@ -67,7 +70,8 @@ TEST_CASE("admin device set stores checked values, the device gets them with an 
     CHECK(emptyTag.size() == 34);
 
     Cli set = f.run({"set", kiosk.deviceId, "idle_timeout=120", "monday=09:00-12:30, 13:30-17:00",
-                     "languages=pl,ur", "venue=Central Library", "exceptions=2026-12-25 closed; 2026-12-24 09:00-13:00"});
+                     "languages=pl,ur", "venue=Central Library",
+                     "exceptions=2026-12-25 closed; 2026-12-24 09:00-13:00"});
     INFO(set.err);
     REQUIRE(set.code == 0);
     CHECK_THAT(set.err, Catch::Contains("kiosk.idle_timeout = 120"));
@@ -103,7 +107,8 @@ TEST_CASE("admin device set stores checked values, the device gets them with an 
     CHECK_THAT(show.out, Catch::Contains("venue.name") && Catch::Contains("\"Central Library\""));
     Cli clear = f.run({"clear", kiosk.deviceId, "idle_timeout", "sunday"});
     REQUIRE(clear.code == 0);
-    CHECK_THAT(clear.err, Catch::Contains("kiosk.idle_timeout cleared") && Catch::Contains("hours.sunday was not set"));
+    CHECK_THAT(clear.err, Catch::Contains("kiosk.idle_timeout cleared") &&
+                              Catch::Contains("hours.sunday was not set"));
     auto third = f.get(kiosk.token, tag);
     REQUIRE(third);
     REQUIRE(third->status == 200);
@@ -121,7 +126,9 @@ TEST_CASE("admin device set stores checked values, the device gets them with an 
         received.etag = third->get_header_value("ETag");
         saveRemoteSettings(dir / kRemoteSettingsFileName, received);
         const std::string key = "coordinator_public_key = \"" + std::string(43, 'A') + "=\"\n";
-        KioskConfig config = parseKioskConfig("[venue]\nname = \"Own name\"\n[kiosk]\nidle_timeout = 300\n[referral]\n" + key, "kiosk.toml");
+        KioskConfig config = parseKioskConfig(
+            "[venue]\nname = \"Own name\"\n[kiosk]\nidle_timeout = 300\n[referral]\n" + key,
+            "kiosk.toml");
         std::vector<StaffNote> notes;
         layRemoteSettings(config, dir.path(), notes);
         CHECK(notes.empty());
@@ -138,10 +145,13 @@ TEST_CASE("admin device set refuses bad values and stores nothing of a bad comma
           "[server][operations]") {
     Fixture f;
     const TestKiosk kiosk = f.server.enroll();
-    for (const std::vector<std::string>& bad :
-         {std::vector<std::string>{"idle_timeout=5"}, {"idle_timeout=ninety"}, {"monday=9-5"},
-          {"languages=en,xx"}, {"exceptions=2026-02-30 closed"}, {"sleep_when_closed=yes"},
-          {"venue.name=ok", "closed_wake=1"}}) {
+    for (const std::vector<std::string>& bad : {std::vector<std::string>{"idle_timeout=5"},
+                                                {"idle_timeout=ninety"},
+                                                {"monday=9-5"},
+                                                {"languages=en,xx"},
+                                                {"exceptions=2026-02-30 closed"},
+                                                {"sleep_when_closed=yes"},
+                                                {"venue.name=ok", "closed_wake=1"}}) {
         std::vector<std::string> args{"set", kiosk.deviceId};
         args.insert(args.end(), bad.begin(), bad.end());
         const Cli cli = f.run(args);

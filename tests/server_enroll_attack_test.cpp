@@ -4,8 +4,8 @@
 // registers, so a lost 201 is recovered with the same code, only by that key's holder.
 #include <catch2/catch.hpp>
 
-#include "support/server_attack_harness.h"
 #include "support/fault_proxy.h"
+#include "support/server_attack_harness.h"
 #include "sync/engine/device_identity.h"
 #include "sync/net/http_client.h"
 
@@ -37,7 +37,8 @@ protocol::DeviceList fleet(httplib::Client& client, const std::string& coordinat
 
 TEST_CASE("issue 8.4: behind a trusted proxy, one client's failed enrollments limit only it",
           "[server_attack]") {
-    test::AttackTarget target("attack-proxy", "trusted_proxies = [\"127.0.0.1\"]\n", "enroll_burst = 2\nenroll_per_hour = 1\n");
+    test::AttackTarget target("attack-proxy", "trusted_proxies = [\"127.0.0.1\"]\n",
+                              "enroll_burst = 2\nenroll_per_hour = 1\n");
     ServerProcess& server = target.server;
     auto proxy = test::httpClient(server);  // connects from 127.0.0.1: the trusted proxy
     const TestKiosk junk;
@@ -63,7 +64,8 @@ TEST_CASE("issue 8.4: behind a trusted proxy, one client's failed enrollments li
 }
 
 TEST_CASE("issue 8.4: X-Forwarded-For from an untrusted peer is ignored", "[server_attack]") {
-    test::AttackTarget target("attack-untrusted", "trusted_proxies = [\"127.0.0.1\"]\n", "enroll_burst = 2\nenroll_per_hour = 1\n");
+    test::AttackTarget target("attack-untrusted", "trusted_proxies = [\"127.0.0.1\"]\n",
+                              "enroll_burst = 2\nenroll_per_hour = 1\n");
     ServerProcess& server = target.server;
     auto nonceClient = test::httpClient(server);
     const TestKiosk junk;
@@ -82,7 +84,8 @@ TEST_CASE("issue 8.4: X-Forwarded-For from an untrusted peer is ignored", "[serv
 
 TEST_CASE("issue 8.4: failures against one code are limited across every address",
           "[server_attack]") {
-    test::AttackTarget target("attack-code", "trusted_proxies = [\"127.0.0.1\"]\n", "enroll_burst = 2\nenroll_per_hour = 1\n");
+    test::AttackTarget target("attack-code", "trusted_proxies = [\"127.0.0.1\"]\n",
+                              "enroll_burst = 2\nenroll_per_hour = 1\n");
     ServerProcess& server = target.server;
     auto proxy = test::httpClient(server);
     const std::string code = server.enrollmentCode();

@@ -9,10 +9,10 @@
 #include <sstream>
 
 #include "core/common/atomic_file.h"
-#include "support/server_harness.h"
 #include "support/fake_oruk_api.h"
 #include "support/oruk_fixtures.h"
 #include "support/process.h"
+#include "support/server_harness.h"
 #include "support/test_support.h"
 #include "sync/server/directory_feed.h"
 #include "sync/server/directory_sources.h"
@@ -267,9 +267,11 @@ TEST_CASE("the server refreshes its feeds, shows them in /metrics, and the admin
     // The admin CLI reads the status the server wrote, for the feeds server.toml names.
     const auto configFile = server.dir() / "server.toml";
     test::writeText(configFile, "[storage]\ndata_dir = \"" + server.runtime().config().dataDir +
-                                    "\"\n[directory]\nsources = [{url = \"" + feed.baseUrl() + "\", name = \"Council\"}]\n");
+                                    "\"\n[directory]\nsources = [{url = \"" + feed.baseUrl() +
+                                    "\", name = \"Council\"}]\n");
     std::ostringstream out, err;
-    CHECK(runServerCli({"admin", "directory", "status", "--config", configFile.string()}, out, err) == 0);
+    CHECK(runServerCli({"admin", "directory", "status", "--config", configFile.string()}, out,
+                       err) == 0);
     INFO(out.str() << err.str());
     CHECK(out.str().find("Council (" + feed.baseUrl() + "): up") != std::string::npos);
     CHECK(out.str().find("services: 12 (12 in the directory)") != std::string::npos);

@@ -127,7 +127,8 @@ std::string requestText(const std::string& method, const std::string& target,
 }  // namespace
 
 TEST_CASE("issue 8.3: no malformed request to any route is a 5xx", "[server_attack]") {
-    test::AttackTarget attacked("attack-malformed", "log_level = \"warning\"\n", "enroll_burst = 100000\nbad_token_burst = 100000\n");
+    test::AttackTarget attacked("attack-malformed", "log_level = \"warning\"\n",
+                                "enroll_burst = 100000\nbad_token_burst = 100000\n");
     ServerProcess& server = attacked.server;
     test::TestKiosk kiosk = test::enrollOver(server);
     const std::string coordinator = server.coordinatorToken("sweep");

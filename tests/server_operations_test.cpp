@@ -16,9 +16,9 @@
 #include <sstream>
 
 #include "core/common/ids.h"
-#include "support/server_harness.h"
 #include "support/process.h"
 #include "support/sample_directory.h"
+#include "support/server_harness.h"
 #include "sync/server/admin_tables.h"
 #include "sync/server/backup_status.h"
 #include "sync/server/serve_lock.h"

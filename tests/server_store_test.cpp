@@ -6,8 +6,8 @@
 #include <thread>
 
 #include "core/storage/database.h"
-#include "support/server_harness.h"
 #include "support/process.h"
+#include "support/server_harness.h"
 #include "sync/server/directory_publisher.h"
 #include "sync/server/group_commit_writer.h"
 #include "sync/server/sqlite_server_store.h"

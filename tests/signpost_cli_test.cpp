@@ -63,8 +63,8 @@ RunResult run(const std::vector<std::string>& args, const RunOptions& options = 
     }
     // Holding the slave open here keeps the master from reporting a hang-up before the child
     // has opened it (and after it has gone), so the loop below can poll the master throughout.
-    const int parentSlave = master >= 0 ? ::open(slaveName.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC)
-                                        : -1;
+    const int parentSlave =
+        master >= 0 ? ::open(slaveName.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC) : -1;
 
     std::vector<std::string> environment;
     for (char** entry = environ; *entry != nullptr; ++entry) {
@@ -300,9 +300,9 @@ TEST_CASE("keygen writes a 0600 key file and prints the kiosk.toml line", "[sign
         CHECK(lineCount(again.err) == 1);
         CHECK(test::readText(keyFile) == before);
 
-        const RunResult forced = run(
-            {"keygen", "--out", keyFile.string(), "--kdf", "interactive", "--force"},
-            withPassphrase());
+        const RunResult forced =
+            run({"keygen", "--out", keyFile.string(), "--kdf", "interactive", "--force"},
+                withPassphrase());
         CHECK(forced.exitCode == 0);
         CHECK(publicKeyFrom(forced.out) != publicKey);
         CHECK(CoordinatorKeyPair::loadEncrypted(keyFile, kPassphrase).publicKey().toBase64() ==
@@ -313,10 +313,9 @@ TEST_CASE("keygen writes a 0600 key file and prints the kiosk.toml line", "[sign
 TEST_CASE("keygen reads the passphrase from a file", "[signpost_cli]") {
     test::TempDir dir("cli");
     test::writeText(dir / "passphrase.txt", std::string(kPassphrase) + "\nsecond line ignored\n");
-    const RunResult result =
-        run({"keygen", "--out", (dir / "k.key").string(), "--kdf=interactive",
-             "--passphrase-file", (dir / "passphrase.txt").string()},
-            withPassphrase("the file wins over the environment"));
+    const RunResult result = run({"keygen", "--out", (dir / "k.key").string(), "--kdf=interactive",
+                                  "--passphrase-file", (dir / "passphrase.txt").string()},
+                                 withPassphrase("the file wins over the environment"));
     REQUIRE(result.exitCode == 0);
     CHECK(CoordinatorKeyPair::loadEncrypted(dir / "k.key", kPassphrase).publicKey().toBase64() ==
           publicKeyFrom(result.out));
@@ -347,13 +346,14 @@ TEST_CASE("keygen refuses weak or missing passphrases and bad paths", "[signpost
     // No --passphrase-file, no environment variable, and no terminal (as under cron or CI).
     const RunResult none = run({"keygen", "--out", keyFile.string()});
     CHECK(none.exitCode == 1);
-    CHECK(none.err == "signpost keygen: no passphrase: run this in a terminal, or give "
-                      "--passphrase-file FILE or set SIGNPOST_PASSPHRASE\n");
+    CHECK(none.err ==
+          "signpost keygen: no passphrase: run this in a terminal, or give "
+          "--passphrase-file FILE or set SIGNPOST_PASSPHRASE\n");
     CHECK_FALSE(std::filesystem::exists(keyFile));
 
-    const RunResult badDir = run({"keygen", "--out", (dir / "no-such-dir" / "k.key").string(),
-                                  "--kdf", "interactive"},
-                                 withPassphrase());
+    const RunResult badDir =
+        run({"keygen", "--out", (dir / "no-such-dir" / "k.key").string(), "--kdf", "interactive"},
+            withPassphrase());
     CHECK(badDir.exitCode == 1);
     CHECK(badDir.out.empty());
     CHECK(lineCount(badDir.err) == 1);
@@ -380,9 +380,8 @@ TEST_CASE("keygen asks twice on the terminal, without echo", "[signpost_cli]") {
         RunOptions mismatch;
         mismatch.terminal = true;
         mismatch.typed = {kPassphrase, "a different passphrase"};
-        const RunResult failed =
-            run({"keygen", "--out", (dir / "other.key").string(), "--kdf", "interactive"},
-                mismatch);
+        const RunResult failed = run(
+            {"keygen", "--out", (dir / "other.key").string(), "--kdf", "interactive"}, mismatch);
         CHECK(failed.exitCode == 1);
         CHECK_THAT(failed.err, Catch::Contains("do not match"));
         CHECK_FALSE(std::filesystem::exists(dir / "other.key"));
@@ -436,9 +435,9 @@ TEST_CASE("open decrypts an outbox to JSON and reports what does not open", "[si
     }
     SECTION("--out writes a private file instead of stdout") {
         const std::filesystem::path out = dir / "referrals.json";
-        const RunResult result = run(
-            {"open", "--key", keyFile.string(), "--db", db.string(), "--out", out.string()},
-            withPassphrase());
+        const RunResult result =
+            run({"open", "--key", keyFile.string(), "--db", db.string(), "--out", out.string()},
+                withPassphrase());
         REQUIRE(result.exitCode == 0);
         CHECK(result.out.empty());
         CHECK(test::fileMode(out) == 0600);
@@ -450,8 +449,8 @@ TEST_CASE("open decrypts an outbox to JSON and reports what does not open", "[si
             const auto addRaw = [&](const std::string& reference, std::vector<std::uint8_t> sealed,
                                     const std::string& id = "") {
                 NewOutboxItem item;
-                item.id = id.empty() ? "00000000-0000-4000-8000-" + reference.substr(4) + "00000000"
-                                     : id;
+                item.id =
+                    id.empty() ? "00000000-0000-4000-8000-" + reference.substr(4) + "00000000" : id;
                 item.reference = reference;
                 item.createdAt = "2026-11-23T14:03:07Z";
                 item.formVersion = "2026.11";
@@ -516,8 +515,8 @@ TEST_CASE("open decrypts an outbox to JSON and reports what does not open", "[si
         RunOptions options;
         options.terminal = true;
         options.typed = {kPassphrase};
-        const RunResult result = run({"open", "--key", keyFile.string(), "--db", db.string()},
-                                     options);
+        const RunResult result =
+            run({"open", "--key", keyFile.string(), "--db", db.string()}, options);
         CHECK(result.exitCode == 0);
         CHECK_THAT(result.tty, Catch::Contains("Passphrase for " + keyFile.string() + ": "));
         CHECK(result.tty.find(kPassphrase) == std::string::npos);

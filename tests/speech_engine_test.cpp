@@ -10,8 +10,8 @@
 
 #include "speech/audio_sink.h"
 #include "speech/speech_engine.h"
-#include "support/real_time_sink.h"
 #include "support/process.h"
+#include "support/real_time_sink.h"
 
 using namespace signpost;
 using namespace signpost::speech;

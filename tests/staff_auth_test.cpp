@@ -38,7 +38,9 @@ const std::string& cheapHash() {
     return hash;
 }
 
-nlohmann::json stateOf(const fs::path& file) { return nlohmann::json::parse(test::readText(file)); }
+nlohmann::json stateOf(const fs::path& file) {
+    return nlohmann::json::parse(test::readText(file));
+}
 
 // Wrong PINs are logged (as counts); keep the test output readable. The ring still records.
 const bool kQuietLog = [] {
@@ -53,13 +55,16 @@ TEST_CASE("new PINs: 4 to 8 digits, not all the same, not a straight run", "[sta
         INFO(good);
         CHECK(StaffAuth::isAcceptableNewPin(good));
     }
-    for (const char* bad : {"", "1", "482", "123456789", "0000", "99999999", "1234", "0123",
-                            "3456789", "9876", "43210", "12a4", "48 21", "-482", "４８２１",
-                            "٤٨٢١"}) {
+    for (const char* bad :
+         {"", "1", "482", "123456789", "0000", "99999999", "1234", "0123", "3456789", "9876",
+          "43210", "12a4", "48 21", "-482", "４８２１", "٤٨٢١"}) {
         INFO(bad);
         CHECK_FALSE(StaffAuth::isAcceptableNewPin(bad));
     }
-    CHECK_FALSE(StaffAuth::isAcceptableNewPin(std::string_view("48\0" "21", 5)));
+    CHECK_FALSE(
+        StaffAuth::isAcceptableNewPin(std::string_view("48\0"
+                                                       "21",
+                                                       5)));
 }
 
 TEST_CASE("hashPin makes a salted Argon2id hash with interactive limits", "[staff]") {
@@ -236,7 +241,8 @@ TEST_CASE("a clock that jumps backwards never lengthens a lock", "[staff]") {
     CHECK(restarted.status(yesterday + 300s).outcome == Outcome::Ready);
 }
 
-TEST_CASE("issue 9: a damaged, edited or missing state file locks for the longest lock", "[staff]") {
+TEST_CASE("issue 9: a damaged, edited or missing state file locks for the longest lock",
+          "[staff]") {
     test::TempDir dir("staff");
     const fs::path stateFile = dir / "staff-lock.json";
     // A valid state with two wrong attempts, then edited by hand in each way one might.
@@ -314,8 +320,8 @@ TEST_CASE("issue 9: locks escalate 5, 10, 20 minutes ... up to a day, across res
     const fs::path stateFile = dir / "staff-lock.json";
     StaffAuth::writeFreshState(stateFile, cheapHash());
     SystemTime now = kNoon;
-    const std::vector<std::chrono::seconds> expected = {5min, 10min, 20min, 40min, 80min, 160min,
-                                                        320min, 640min, 1280min, 24h, 24h};
+    const std::vector<std::chrono::seconds> expected = {
+        5min, 10min, 20min, 40min, 80min, 160min, 320min, 640min, 1280min, 24h, 24h};
     for (std::size_t n = 0; n < expected.size(); ++n) {
         INFO("lock " << n + 1);
         // Each round on a freshly started kiosk: restarts change nothing.
@@ -354,7 +360,8 @@ TEST_CASE("issue 9: a new PIN set legitimately starts fresh, one changed behind 
         }
         REQUIRE(auth.status(kNoon).outcome == Outcome::LockedOut);
     }
-    const std::string other = hashWithCost("7391", crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
+    const std::string other =
+        hashWithCost("7391", crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
     // kiosk.toml's pin_hash edited behind the app's back: the lock stays.
     {
         StaffAuth auth(other, stateFile);
@@ -381,7 +388,8 @@ TEST_CASE("issue 9: a new PIN set legitimately starts fresh, one changed behind 
     CHECK(restarted.status(kNoon).outcome == Outcome::Ready);
 }
 
-TEST_CASE("issue 9: a version 1 state is taken once, missing on a first start is fresh", "[staff]") {
+TEST_CASE("issue 9: a version 1 state is taken once, missing on a first start is fresh",
+          "[staff]") {
     test::TempDir dir("staff");
     const fs::path stateFile = dir / "staff-lock.json";
     test::writeText(stateFile, R"({"format":1,"failures":3,"locked_until":null})");

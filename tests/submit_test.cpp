@@ -52,7 +52,9 @@ bool sameForm(const ReferralForm& a, const ReferralForm& b) {
            a.consentGiven == b.consentGiven;
 }
 
-SystemTime fixedTime() { return *parseIsoUtc("2026-11-23T14:03:07Z"); }
+SystemTime fixedTime() {
+    return *parseIsoUtc("2026-11-23T14:03:07Z");
+}
 
 struct Kiosk {
     test::TempDir dir{"submit"};
@@ -143,8 +145,8 @@ TEST_CASE("submit stores one sealed referral with non-personal metadata", "[subm
 
     // Only ciphertext: nothing the resident typed is readable in the row.
     const std::string sealed(item.sealed.begin(), item.sealed.end());
-    for (const char* secret : {"Ann Example", "496 0123", "ann@example.org", "meet people",
-                               "Step-free"}) {
+    for (const char* secret :
+         {"Ann Example", "496 0123", "ann@example.org", "meet people", "Step-free"}) {
         CHECK(sealed.find(secret) == std::string::npos);
     }
 
@@ -526,8 +528,9 @@ TEST_CASE("read-only media (fault VFS): the outbox cannot take a referral", "[su
 
 TEST_CASE("read-only file and directory (chmod)", "[submit]") {
     if (::geteuid() == 0) {
-        WARN("running as root, which ignores file permissions: the chmod 0444/0555 cases are "
-             "skipped (the fault-VFS read-only cases above always run)");
+        WARN(
+            "running as root, which ignores file permissions: the chmod 0444/0555 cases are "
+            "skipped (the fault-VFS read-only cases above always run)");
         return;
     }
     Kiosk kiosk;

@@ -40,7 +40,8 @@ test::ChildProcess startHarness(const std::filesystem::path& dataDir, const std:
     options.stderrFile = log.string() + ".err";
     test::ChildProcess child = test::ChildProcess::spawn(options);
     REQUIRE(test::waitUntil(
-        [&] { return child.stdoutText().find("ready") != std::string::npos || !child.running(); }, 20s, 2ms));
+        [&] { return child.stdoutText().find("ready") != std::string::npos || !child.running(); },
+        20s, 2ms));
     INFO(child.report());
     REQUIRE(child.running());
     return child;
@@ -69,14 +70,16 @@ std::string integrity(const std::filesystem::path& file) {
 // crash loop here starts.
 struct CrashWorld {
     explicit CrashWorld(const std::string& label)
-        : dir(label), server(dir / "server"), kioskDir(dir / "kiosk"),
+        : dir(label),
+          server(dir / "server"),
+          kioskDir(dir / "kiosk"),
           key(server.publicKey().toBase64()) {
         std::filesystem::create_directories(kioskDir);
-        const test::ProgramRun enrolled = test::runBuiltProgram(
-            "signpost-sync-harness",
-            {"enroll", "--data-dir", kioskDir.string(), "--server", server.url(), "--code",
-             server.enrollmentCode()},
-            dir.path(), {}, 30s);
+        const test::ProgramRun enrolled =
+            test::runBuiltProgram("signpost-sync-harness",
+                                  {"enroll", "--data-dir", kioskDir.string(), "--server",
+                                   server.url(), "--code", server.enrollmentCode()},
+                                  dir.path(), {}, 30s);
         INFO(enrolled.err);
         REQUIRE(enrolled.status.success());
     }
@@ -98,14 +101,17 @@ struct CrashWorld {
 
 }  // namespace
 
-TEST_CASE("kill -9 the kiosk 200 times and the server 50 times: every referral once", "[.][sync_crash]") {
+TEST_CASE("kill -9 the kiosk 200 times and the server 50 times: every referral once",
+          "[.][sync_crash]") {
     CrashWorld world("sync-crash");
     test::TempDir& dir = world.dir;
     test::SyncServer& server = world.server;
     const std::filesystem::path& kioskDir = world.kioskDir;
     const std::string& key = world.key;
     std::mt19937 random(std::random_device{}());
-    const auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(random); };
+    const auto pick = [&](int lo, int hi) {
+        return std::uniform_int_distribution<int>(lo, hi)(random);
+    };
 
     // The kiosk, killed mid-submit and mid-push.
     for (int round = 0; round < 200; ++round) {
@@ -149,7 +155,8 @@ TEST_CASE("kill -9 the kiosk 200 times and the server 50 times: every referral o
     {
         // No duplicates in the server's own table either (not just in what the API shows).
         Database db(server.databaseFile().string());
-        Statement duplicates = db.prepare("SELECT count(*) FROM (SELECT id FROM submissions GROUP BY id HAVING count(*) > 1)");
+        Statement duplicates = db.prepare(
+            "SELECT count(*) FROM (SELECT id FROM submissions GROUP BY id HAVING count(*) > 1)");
         REQUIRE(duplicates.step());
         CHECK(duplicates.columnInt(0) == 0);
     }
@@ -169,13 +176,19 @@ TEST_CASE("kill -9 through server restores: kiosk, server and pull, every referr
     const unsigned seed = std::random_device{}();
     INFO("seed " << seed);
     std::mt19937 random(seed);
-    const auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(random); };
+    const auto pick = [&](int lo, int hi) {
+        return std::uniform_int_distribution<int>(lo, hi)(random);
+    };
     std::vector<std::filesystem::path> backups;
     std::map<std::string, int> counts;
     int logs = 0;
-    const auto log = [&](const std::string& what) { return dir / (what + "-" + std::to_string(logs++) + ".log"); };
+    const auto log = [&](const std::string& what) {
+        return dir / (what + "-" + std::to_string(logs++) + ".log");
+    };
 
-    for (int round = 0; round < 60 && (round < 30 || counts["restores"] < 8 || counts["pulls killed"] < 10); ++round) {
+    for (int round = 0;
+         round < 60 && (round < 30 || counts["restores"] < 8 || counts["pulls killed"] < 10);
+         ++round) {
         INFO("round " << round);
         test::ChildProcess harness = startHarness(kioskDir, key, dir / "harness.log");
         std::this_thread::sleep_for(std::chrono::milliseconds(pick(20, 250)));
@@ -192,7 +205,8 @@ TEST_CASE("kill -9 through server restores: kiosk, server and pull, every referr
             } else {
                 server.stop();
             }
-            const auto& from = backups[static_cast<std::size_t>(pick(0, static_cast<int>(backups.size()) - 1))];
+            const auto& from =
+                backups[static_cast<std::size_t>(pick(0, static_cast<int>(backups.size()) - 1))];
             server.restore(from);
             server.start();
             ++counts["restores"];
@@ -244,8 +258,9 @@ TEST_CASE("kill -9 through server restores: kiosk, server and pull, every referr
         lost += it == written.end() ? 1 : 0;
         duplicated += it != written.end() && it->second > 1 ? 1 : 0;
     }
-    WARN("restore kill loop: " << kiosk.size() << " referrals saved on the kiosk, " << written.size()
-                               << " written, " << lost << " lost, " << duplicated << " duplicated");
+    WARN("restore kill loop: " << kiosk.size() << " referrals saved on the kiosk, "
+                               << written.size() << " written, " << lost << " lost, " << duplicated
+                               << " duplicated");
     CHECK(lost == 0);
     CHECK(duplicated == 0);
     CHECK(written.size() == kiosk.size());
@@ -270,7 +285,8 @@ std::set<std::string> readableIds(const std::filesystem::path& file) {
         sqlite3_db_config(db.handle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
         db.exec("PRAGMA writable_schema = ON");
         std::int64_t highest = 0;
-        for (const char* sql : {"SELECT max(seq) FROM outbox", "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'"}) {
+        for (const char* sql : {"SELECT max(seq) FROM outbox",
+                                "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'"}) {
             try {
                 Statement query = db.prepare(sql);
                 if (query.step()) {
@@ -305,8 +321,9 @@ void zeroBytes(const std::filesystem::path& file, std::uintmax_t offset, std::si
 
 }  // namespace
 
-TEST_CASE("kill -9 through outbox damage and salvage: every readable referral reaches the server once",
-          "[.][sync_crash]") {
+TEST_CASE(
+    "kill -9 through outbox damage and salvage: every readable referral reaches the server once",
+    "[.][sync_crash]") {
     CrashWorld world("salvage-crash");
     test::TempDir& dir = world.dir;
     test::SyncServer& server = world.server;
@@ -316,13 +333,16 @@ TEST_CASE("kill -9 through outbox damage and salvage: every readable referral re
     const unsigned seed = std::random_device{}();
     INFO("seed " << seed);
     std::mt19937 random(seed);
-    const auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(random); };
-    const char* points[] = {"intent-written", "moved-wal", "moved-shm", "moved-main", "fresh-created",
-                            "salvaged", "intent-cleared"};
+    const auto pick = [&](int lo, int hi) {
+        return std::uniform_int_distribution<int>(lo, hi)(random);
+    };
+    const char* points[] = {"intent-written", "moved-wal", "moved-shm",     "moved-main",
+                            "fresh-created",  "salvaged",  "intent-cleared"};
     std::map<std::string, int> counts;
     std::set<std::string> readableBeforeSalvage;  // what each damaged outbox still held
 
-    for (int round = 0; round < 200 && (round < 40 || counts["damaged"] < 12 || counts["killed in recovery"] < 6);
+    for (int round = 0;
+         round < 200 && (round < 40 || counts["damaged"] < 12 || counts["killed in recovery"] < 6);
          ++round) {
         INFO("round " << round);
         test::ChildProcess harness = startHarness(kioskDir, key, dir / "harness.log");
@@ -343,15 +363,21 @@ TEST_CASE("kill -9 through outbox damage and salvage: every readable referral re
             }
             ++counts["zeroed pages"];
         } else if (kind == 1 && size > 4 * page) {
-            std::filesystem::resize_file(outbox, size * static_cast<std::uintmax_t>(pick(60, 95)) / 100);
+            std::filesystem::resize_file(outbox,
+                                         size * static_cast<std::uintmax_t>(pick(60, 95)) / 100);
             ++counts["truncated"];
         } else {
             const std::filesystem::path wal = outbox.string() + "-wal";
             if (std::filesystem::exists(wal) && std::filesystem::file_size(wal) > 64) {
-                std::filesystem::resize_file(wal, std::filesystem::file_size(wal) * static_cast<std::uintmax_t>(pick(50, 99)) / 100);
+                std::filesystem::resize_file(wal, std::filesystem::file_size(wal) *
+                                                      static_cast<std::uintmax_t>(pick(50, 99)) /
+                                                      100);
             }
             if (size > 2 * page) {
-                zeroBytes(outbox, static_cast<std::uintmax_t>(pick(1, static_cast<int>(size / page) - 1)) * page, page);
+                zeroBytes(
+                    outbox,
+                    static_cast<std::uintmax_t>(pick(1, static_cast<int>(size / page) - 1)) * page,
+                    page);
             }
             ++counts["torn WAL"];
         }
@@ -359,7 +385,8 @@ TEST_CASE("kill -9 through outbox damage and salvage: every readable referral re
         for (const std::string& id : readableIds(outbox)) {
             readableBeforeSalvage.insert(id);
         }
-        // The next start recovers; two times in three it is killed at a step of the move or salvage.
+        // The next start recovers; two times in three it is killed at a step of the move or
+        // salvage.
         if (pick(0, 2) != 0) {
             test::ProcessOptions open;
             open.program = test::builtProgram("signpost-sync-harness");
@@ -410,7 +437,8 @@ TEST_CASE("kill -9 through outbox damage and salvage: every readable referral re
     for (const std::string& id : readableBeforeSalvage) {
         destroyedLater += readable.contains(id) || onServer.contains(id) ? 0 : 1;
     }
-    counts["readable after a damage, destroyed by a later one before it was sent"] = static_cast<int>(destroyedLater);
+    counts["readable after a damage, destroyed by a later one before it was sent"] =
+        static_cast<int>(destroyedLater);
     std::string summary;
     for (const auto& [what, n] : counts) {
         summary += "; " + what + ": " + std::to_string(n);

@@ -3,14 +3,13 @@
 // directory feed, heartbeats, wiping sent ciphertext, and device clocks at 1970 and 2099.
 #include <catch2/catch.hpp>
 
-
 #include <thread>
 
 #include "core/referral/referral_codec.h"
+#include "support/sync_world.h"
 #include "sync/engine/device_identity.h"
 #include "sync/engine/engine_options.h"
 #include "sync/engine/sync_ledger.h"
-#include "support/sync_world.h"
 
 using namespace signpost;
 using namespace std::chrono_literals;
@@ -54,8 +53,8 @@ TEST_CASE("Enroll, push what waited, pull and decrypt on the coordinator side", 
     CHECK(status->counts.queued == 0);
 
     // The enrollment files, private.
-    for (const char* name : {sync::kSigningKeyFileName, sync::kDeviceTokenFileName,
-                             sync::kEnrollmentFileName}) {
+    for (const char* name :
+         {sync::kSigningKeyFileName, sync::kDeviceTokenFileName, sync::kEnrollmentFileName}) {
         INFO(name);
         CHECK(test::fileMode(kiosk.dataDir() / name) == 0600);
     }
@@ -128,7 +127,8 @@ TEST_CASE("Enroll, push what waited, pull and decrypt on the coordinator side", 
     SECTION("a revoked kiosk stops pushing and says so; re-enrolling resumes") {
         server.admin({"devices", "revoke", status->deviceId});
         const SubmitReceipt waiting = kiosk.submit();
-        kiosk.waitFor([](const sync::SyncStatus& s) { return s.state == sync::SyncState::Revoked; });
+        kiosk.waitFor(
+            [](const sync::SyncStatus& s) { return s.state == sync::SyncState::Revoked; });
         CHECK(engine.status()->lastError == "revoked");
         CHECK(engine.status()->counts.queued == 1);
         CHECK_FALSE(engine.status()->nextAttemptAt.has_value());  // no automatic retries
@@ -170,7 +170,8 @@ TEST_CASE("Enrollment failures are reported, and keep the old enrollment", "[syn
     CHECK(sync::loadDeviceIdentity(kiosk.dataDir())->enrollment.deviceId == deviceId);
 }
 
-TEST_CASE("A referral the server refuses goes to the dead-letter state and is not retried", "[sync_engine]") {
+TEST_CASE("A referral the server refuses goes to the dead-letter state and is not retried",
+          "[sync_engine]") {
     test::TempDir dir("sync-reject");
     test::SyncServer server(dir / "server");
     test::SyncKiosk kiosk(dir / "kiosk", server.publicKey());
@@ -236,7 +237,8 @@ TEST_CASE("A referral the server refuses goes to the dead-letter state and is no
     CHECK(server.idCounts().at(clash.id) == 1);  // the other bytes, not ours
 }
 
-TEST_CASE("Directory: snapshot, then a delta, applied where the UI's connection sees it", "[sync_engine]") {
+TEST_CASE("Directory: snapshot, then a delta, applied where the UI's connection sees it",
+          "[sync_engine]") {
     test::TempDir dir("sync-directory");
     test::SyncServer server(dir / "server");
     server.importDirectory(test::sampleDirectoryJson(8, "2026-11-20").dump());
@@ -280,7 +282,8 @@ TEST_CASE("Directory: snapshot, then a delta, applied where the UI's connection 
     }
 }
 
-TEST_CASE("Device clocks at 1970 and 2099: accepted, ordered by the server's cursor", "[sync_engine]") {
+TEST_CASE("Device clocks at 1970 and 2099: accepted, ordered by the server's cursor",
+          "[sync_engine]") {
     test::TempDir dir("sync-clock");
     test::SyncServer server(dir / "server");
     test::SyncKiosk kiosk(dir / "kiosk", server.publicKey());
@@ -337,7 +340,8 @@ TEST_CASE("Sent ciphertext is wiped after the grace period, the row stays", "[sy
         kiosk.stopEngine();
         const SubmitReceipt queued = kiosk.submit();
         sync::SyncLedger ledger(kiosk.outbox());
-        CHECK(ledger.purgeSentBefore(std::chrono::system_clock::now() + std::chrono::hours(24)) == 0);
+        CHECK(ledger.purgeSentBefore(std::chrono::system_clock::now() + std::chrono::hours(24)) ==
+              0);
         for (const OutboxItem& item : kiosk.outbox().allItems()) {
             if (item.id == queued.id) {
                 CHECK_FALSE(item.sealed.empty());
@@ -346,7 +350,8 @@ TEST_CASE("Sent ciphertext is wiped after the grace period, the row stays", "[sy
     }
 }
 
-TEST_CASE("A version-1 outbox from the field is migrated with its referrals intact", "[sync_engine]") {
+TEST_CASE("A version-1 outbox from the field is migrated with its referrals intact",
+          "[sync_engine]") {
     test::TempDir dir("sync-migrate");
     const std::string file = (dir / "outbox.db").string();
     {
@@ -387,10 +392,13 @@ TEST_CASE("sync config keys become the engine options", "[sync_engine]") {
                             CoordinatorKeyPair::generate().publicKey().toBase64() + "\"\n";
     const std::string pin = "sha256//" + toBase64(std::vector<std::uint8_t>(32, 9));
     const KioskConfig config = parseKioskConfig(
-        key + "[venue]\nname = \"Gorton Hub\"\n[sync]\nserver_url = \"https://sync.example.org\"\n"
-              "ca_file = \"/etc/signpost/ca.pem\"\npin = \"" + pin + "\"\nproxy = \"none\"\n"
-              "batch_size = 25\nretry_max = 600\ndirectory_interval = 120\n"
-              "heartbeat_interval = 60\nsent_grace = 0\n",
+        key +
+            "[venue]\nname = \"Gorton Hub\"\n[sync]\nserver_url = \"https://sync.example.org\"\n"
+            "ca_file = \"/etc/signpost/ca.pem\"\npin = \"" +
+            pin +
+            "\"\nproxy = \"none\"\n"
+            "batch_size = 25\nretry_max = 600\ndirectory_interval = 120\n"
+            "heartbeat_interval = 60\nsent_grace = 0\n",
         "kiosk.toml");
     CHECK(config.syncServerUrl == "https://sync.example.org");
     const sync::SyncEngineOptions options = sync::syncEngineOptions(config, "/var/lib/signpost");
@@ -444,21 +452,25 @@ TEST_CASE("the kiosk program enrolls from its command line without a window", "[
     const auto run = [&](std::vector<std::string> args, const std::string& tag) {
         test::ProcessOptions options;
         options.program = kioskProgram;
-        options.args = {"--config", (dir / "kiosk.toml").string(), "--data-dir", (dir / "data").string()};
+        options.args = {"--config", (dir / "kiosk.toml").string(), "--data-dir",
+                        (dir / "data").string()};
         options.args.insert(options.args.end(), args.begin(), args.end());
         options.stdoutFile = dir / (tag + ".out");
         options.stderrFile = dir / (tag + ".err");
         return test::runProcess(options, 60s);
     };
-    const auto refused = run({"--enroll", server.url(), "--enrollment-code", "AAAA-BBBB-CCCC"}, "bad");
+    const auto refused =
+        run({"--enroll", server.url(), "--enrollment-code", "AAAA-BBBB-CCCC"}, "bad");
     CHECK(refused.exitedWith(1));
-    CHECK_THAT(test::readText(dir / "bad.err"), Catch::Contains("enrollment failed (enroll_refused)"));
+    CHECK_THAT(test::readText(dir / "bad.err"),
+               Catch::Contains("enrollment failed (enroll_refused)"));
     CHECK_FALSE(sync::loadDeviceIdentity(dir / "data"));
 
     const auto usage = run({"--enroll", server.url()}, "usage");
     CHECK(usage.exitedWith(2));
 
-    const auto enrolled = run({"--enroll", server.url(), "--enrollment-code", server.enrollmentCode()}, "ok");
+    const auto enrolled =
+        run({"--enroll", server.url(), "--enrollment-code", server.enrollmentCode()}, "ok");
     INFO(test::readText(dir / "ok.err"));
     REQUIRE(enrolled.success());
     const auto identity = sync::loadDeviceIdentity(dir / "data");

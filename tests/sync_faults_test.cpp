@@ -73,7 +73,8 @@ double secondsUntil(std::chrono::steady_clock::time_point at) {
 
 }  // namespace
 
-TEST_CASE("Every fault between kiosk and server: reported, then delivered exactly once", "[sync_faults]") {
+TEST_CASE("Every fault between kiosk and server: reported, then delivered exactly once",
+          "[sync_faults]") {
     FaultWorld world;
     auto& proxy = world.proxy;
 
@@ -149,7 +150,8 @@ TEST_CASE("Every fault between kiosk and server: reported, then delivered exactl
         // A new referral does not jump the server's Retry-After ...
         const std::size_t tries = proxy.requestsSeen("/v1/submissions");
         world.receipts.push_back(world.kiosk.submit());
-        world.kiosk.waitFor([](const sync::SyncStatus& s) { return s.counts.queued == kReferrals + 1; });
+        world.kiosk.waitFor(
+            [](const sync::SyncStatus& s) { return s.counts.queued == kReferrals + 1; });
         CHECK(proxy.requestsSeen("/v1/submissions") == tries);
         CHECK(secondsUntil(*world.kiosk.engine().status()->nextAttemptAt) > 100);
         // ... but staff pressing "Sync now" does.

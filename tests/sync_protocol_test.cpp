@@ -54,12 +54,24 @@ TEST_CASE("signatures catch any change to any stored field", "[protocol]") {
     REQUIRE(verifySubmission(s, key.publicKey()));
 
     Submission changed = s;
-    SECTION("sealed bytes") { changed.sealed[10] ^= 1; }
-    SECTION("sequence") { changed.seq = 8; }
-    SECTION("venue") { changed.venue = "Elsewhere"; }
-    SECTION("service") { changed.serviceId = ""; }
-    SECTION("test flag") { changed.test = true; }
-    SECTION("created at") { changed.createdAt = "2099-01-01T00:00:00Z"; }
+    SECTION("sealed bytes") {
+        changed.sealed[10] ^= 1;
+    }
+    SECTION("sequence") {
+        changed.seq = 8;
+    }
+    SECTION("venue") {
+        changed.venue = "Elsewhere";
+    }
+    SECTION("service") {
+        changed.serviceId = "";
+    }
+    SECTION("test flag") {
+        changed.test = true;
+    }
+    SECTION("created at") {
+        changed.createdAt = "2099-01-01T00:00:00Z";
+    }
     CHECK_FALSE(verifySubmission(changed, key.publicKey()));
     CHECK(contentHash(changed) != contentHash(s));
 }
@@ -82,12 +94,14 @@ TEST_CASE("a device key saved to disk loads back with mode 0600", "[protocol]") 
     test::TempDir dir("protocol");
     DeviceSigningKey key = DeviceSigningKey::generate();
     key.save(dir / "device.key");
-    CHECK((std::filesystem::status(dir / "device.key").permissions() & std::filesystem::perms::all) ==
-          (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+    CHECK(
+        (std::filesystem::status(dir / "device.key").permissions() & std::filesystem::perms::all) ==
+        (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
     DeviceSigningKey loaded = DeviceSigningKey::load(dir / "device.key");
     CHECK(loaded.publicKey() == key.publicKey());
     test::writeText(dir / "bad.key", "not base64 at all");
-    CHECK_THROWS_WITH(DeviceSigningKey::load(dir / "bad.key"), Catch::Contains("not a device signing key"));
+    CHECK_THROWS_WITH(DeviceSigningKey::load(dir / "bad.key"),
+                      Catch::Contains("not a device signing key"));
 }
 
 TEST_CASE("malformed batches name the field at fault", "[protocol]") {
@@ -108,7 +122,8 @@ TEST_CASE("malformed batches name the field at fault", "[protocol]") {
     CHECK(errorFor("[]") == "expected an object, got an array");
     CHECK(errorFor("{}") == "submissions: required field is missing");
     CHECK(errorFor(R"({"submissions": []})") == "submissions: must hold at least one submission");
-    CHECK(errorFor(R"({"submissions": [{"id": "x"}]})") == "submissions[0].id: must be a lower-case UUIDv4");
+    CHECK(errorFor(R"({"submissions": [{"id": "x"}]})") ==
+          "submissions[0].id: must be a lower-case UUIDv4");
 
     std::string badSeq = good;
     badSeq.replace(badSeq.find("\"seq\":7"), 7, "\"seq\":\"7\"");
@@ -148,17 +163,18 @@ TEST_CASE("pull pages, directory updates, heartbeats and device lists round-trip
     Submission s = sampleSubmission();
     key.sign(s);
     SubmissionPage page;
-    page.submissions.push_back(PulledSubmission{
-        42, s, "dev-1", "Central Library kiosk",
-        std::vector<std::uint8_t>(key.publicKey().begin(), key.publicKey().end()),
-        "2026-11-23T10:15:02Z"});
+    page.submissions.push_back(
+        PulledSubmission{42, s, "dev-1", "Central Library kiosk",
+                         std::vector<std::uint8_t>(key.publicKey().begin(), key.publicKey().end()),
+                         "2026-11-23T10:15:02Z"});
     page.nextCursor = 42;
     page.hasMore = true;
     SubmissionPage pageBack = parseSubmissionPage(toJson(page));
     REQUIRE(pageBack.submissions.size() == 1);
     CHECK(pageBack.submissions[0].cursor == 42);
     CHECK(pageBack.submissions[0].deviceName == "Central Library kiosk");
-    CHECK(verifySubmission(pageBack.submissions[0].submission, pageBack.submissions[0].signingPublicKey));
+    CHECK(verifySubmission(pageBack.submissions[0].submission,
+                           pageBack.submissions[0].signingPublicKey));
     CHECK(pageBack.hasMore);
 
     DirectoryUpdate update;
@@ -182,12 +198,14 @@ TEST_CASE("pull pages, directory updates, heartbeats and device lists round-trip
     CHECK(listBack.devices[0].lastHeartbeat.lastError == "timeout");
 
     CHECK_THROWS_WITH(parseAckRequest(R"({"ids": ["nope"]})"), Catch::Contains("ids[0]"));
-    CHECK_THROWS_WITH(parseEnrollRequest(R"({"enrollment_code": "A", "device_name": "k", "venue": "v",
+    CHECK_THROWS_WITH(
+        parseEnrollRequest(R"({"enrollment_code": "A", "device_name": "k", "venue": "v",
                                             "signing_public_key": "AAAA"})"),
-                      Catch::Contains("signing_public_key: must be 32 bytes"));
+        Catch::Contains("signing_public_key: must be 32 bytes"));
 }
 
-TEST_CASE("issue 9: generations on pages and cursors, staff lock-outs in heartbeats", "[protocol]") {
+TEST_CASE("issue 9: generations on pages and cursors, staff lock-outs in heartbeats",
+          "[protocol]") {
     SubmissionPage page;
     page.nextCursor = 7;
     page.generation = "0123456789abcdef";
@@ -196,7 +214,8 @@ TEST_CASE("issue 9: generations on pages and cursors, staff lock-outs in heartbe
     CHECK(back.generation == "0123456789abcdef");
     CHECK(back.restarted);
     // An older server's page has neither.
-    const SubmissionPage old = parseSubmissionPage(R"({"has_more":false,"next_cursor":0,"submissions":[]})");
+    const SubmissionPage old =
+        parseSubmissionPage(R"({"has_more":false,"next_cursor":0,"submissions":[]})");
     CHECK(old.generation.empty());
     CHECK_FALSE(old.restarted);
 
@@ -205,7 +224,8 @@ TEST_CASE("issue 9: generations on pages and cursors, staff lock-outs in heartbe
     CHECK(parsePullCursor("12").generation.empty());
     CHECK(parsePullCursor("12").cursor == 12);
     CHECK(parsePullCursor("00ff:0").generation == "00ff");
-    for (const char* bad : {"", "-1", "x", "00ff:", ":3", "00FF:3", "0g:3", "a:b", "1:2:3", "12 "}) {
+    for (const char* bad :
+         {"", "-1", "x", "00ff:", ":3", "00FF:3", "0g:3", "a:b", "1:2:3", "12 "}) {
         INFO(bad);
         CHECK_THROWS_AS(parsePullCursor(bad), WireFormatError);
     }
@@ -292,12 +312,19 @@ TEST_CASE("a pull page written directly is the JSON a DOM would write", "[protoc
     nlohmann::json items = nlohmann::json::array();
     for (const PulledSubmission& p : page.submissions) {
         const Submission& s = p.submission;
-        items.push_back({{"id", s.id}, {"seq", s.seq}, {"created_at", s.createdAt},
-                         {"form_version", s.formVersion}, {"venue", s.venue},
-                         {"neighbourhood", s.neighbourhood}, {"service_id", s.serviceId},
-                         {"test", s.test}, {"sealed", toBase64(s.sealed)},
-                         {"signature", toBase64(s.signature)}, {"cursor", p.cursor},
-                         {"device_id", p.deviceId}, {"device_name", p.deviceName},
+        items.push_back({{"id", s.id},
+                         {"seq", s.seq},
+                         {"created_at", s.createdAt},
+                         {"form_version", s.formVersion},
+                         {"venue", s.venue},
+                         {"neighbourhood", s.neighbourhood},
+                         {"service_id", s.serviceId},
+                         {"test", s.test},
+                         {"sealed", toBase64(s.sealed)},
+                         {"signature", toBase64(s.signature)},
+                         {"cursor", p.cursor},
+                         {"device_id", p.deviceId},
+                         {"device_name", p.deviceName},
                          {"signing_public_key", toBase64(p.signingPublicKey)},
                          {"received_at", p.receivedAt}});
     }

@@ -11,9 +11,9 @@
 #include "core/config/kiosk_config.h"
 #include "core/operations/remote_settings.h"
 #include "core/staff/staff_auth.h"
+#include "support/sync_world.h"
 #include "sync/engine/device_identity.h"
 #include "sync/engine/enrollment_policy.h"
-#include "support/sync_world.h"
 
 using namespace signpost;
 using namespace std::chrono_literals;

@@ -50,7 +50,8 @@ void waitUntilServerHolds(test::SyncServer& server, const std::set<std::string>&
     CHECK(all);
 }
 
-void requireExactlyOnce(const test::CoordinatorFiles& coordinators, const std::set<std::string>& ids) {
+void requireExactlyOnce(const test::CoordinatorFiles& coordinators,
+                        const std::set<std::string>& ids) {
     const auto written = coordinators.written();
     std::size_t missing = 0;
     std::size_t twice = 0;

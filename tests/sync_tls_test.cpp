@@ -11,9 +11,9 @@
 
 #include "core/common/ids.h"
 #include "core/config/kiosk_config.h"
+#include "support/sync_world.h"
 #include "sync/engine/engine_options.h"
 #include "sync/engine/enrollment_policy.h"
-#include "support/sync_world.h"
 
 using namespace signpost;
 using namespace std::chrono_literals;
@@ -354,7 +354,8 @@ TEST_CASE("issue 9: re-enrolling shows the server's key fingerprint and enrolls 
 
     const std::uint64_t ticket = engine.checkServer(url);
     kiosk.waitFor([&](const sync::SyncStatus& s) {
-        return s.serverCheck.ticket == ticket && s.serverCheck.phase != sync::ServerCheck::Phase::InProgress;
+        return s.serverCheck.ticket == ticket &&
+               s.serverCheck.phase != sync::ServerCheck::Phase::InProgress;
     });
     const sync::ServerCheck check = kiosk.engine().status()->serverCheck;
     INFO(check.error << ": " << check.message);
@@ -392,7 +393,8 @@ TEST_CASE("issue 9: re-enrolling shows the server's key fingerprint and enrolls 
     // plain address on another machine is refused before any connection).
     const std::uint64_t refused = engine.checkServer("http://192.0.2.7:8787");
     kiosk.waitFor([&](const sync::SyncStatus& s) {
-        return s.serverCheck.ticket == refused && s.serverCheck.phase == sync::ServerCheck::Phase::Failed;
+        return s.serverCheck.ticket == refused &&
+               s.serverCheck.phase == sync::ServerCheck::Phase::Failed;
     });
     CHECK(engine.status()->serverCheck.error == "insecure_url");
 }

@@ -54,8 +54,8 @@ TEST_CASE("a synthetic directory is valid HSDS and the size asked for", "[synthe
 TEST_CASE("synthetic data looks like real data", "[synthetic_directory]") {
     const DirectoryData data = make(3000);
     std::set<std::string> areas, languages, names;
-    std::size_t cityWide = 0, hidden = 0, overnight = 0, monthly = 0, noHours = 0, paid = 0, accented = 0,
-                signposting = 0, dropIn = 0;
+    std::size_t cityWide = 0, hidden = 0, overnight = 0, monthly = 0, noHours = 0, paid = 0,
+                accented = 0, signposting = 0, dropIn = 0;
     for (const Service& s : data.services) {
         names.insert(s.name);
         for (const ServiceArea& area : s.serviceAreas) {
@@ -78,7 +78,8 @@ TEST_CASE("synthetic data looks like real data", "[synthetic_directory]") {
         signposting += s.acceptsReferrals ? 0 : 1;
         dropIn += s.attendingAccess == AttendingAccess::DropIn ? 1 : 0;
         for (const Phone& phone : s.phones) {
-            const bool drama = phone.number.rfind("0161 496 0", 0) == 0 || phone.number.rfind("07700 900", 0) == 0;
+            const bool drama =
+                phone.number.rfind("0161 496 0", 0) == 0 || phone.number.rfind("07700 900", 0) == 0;
             CHECK(drama);
         }
         CHECK(containsText(s.url, ".example"));

@@ -118,7 +118,8 @@ TEST_CASE("a listener that stops reading never blocks the sender", "[systemd_not
     CHECK(notifier.notifyReady());  // room again once the listener has read
 }
 
-TEST_CASE("the environment configures socket and watchdog like sd_watchdog_enabled", "[systemd_notify]") {
+TEST_CASE("the environment configures socket and watchdog like sd_watchdog_enabled",
+          "[systemd_notify]") {
     NotifyListener listener(abstractName("env"));
     ScopedEnv socket("NOTIFY_SOCKET", listener.address().c_str());
     const std::string ourPid = std::to_string(::getpid());

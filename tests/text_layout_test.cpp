@@ -396,7 +396,8 @@ TEST_CASE("text: the glyph atlas fills on demand, grows, and clears when full", 
     CHECK_FALSE(atlas.beginFrame());
 }
 
-TEST_CASE("text: a full atlas holding other screens' glyphs is cleared, not grown", "[text][atlas]") {
+TEST_CASE("text: a full atlas holding other screens' glyphs is cleared, not grown",
+          "[text][atlas]") {
     // Issue 10's memory: walking screen after screen in Chinese filled the atlas with glyphs of
     // screens no longer shown, and it grew to its largest (4 MB, and as much in the texture).
     setLogToStderr(false);
@@ -442,7 +443,8 @@ TEST_CASE("text: a full atlas holding other screens' glyphs is cleared, not grow
     CHECK(atlas.width() == 512);
 }
 
-TEST_CASE("text: the kiosk's own texts in every language shape as hb-shape shapes them", "[text][shaping]") {
+TEST_CASE("text: the kiosk's own texts in every language shape as hb-shape shapes them",
+          "[text][shaping]") {
     setLogToStderr(false);
     const auto hbShape = test::findInPath("hb-shape");
     REQUIRE(hbShape);
@@ -469,8 +471,9 @@ TEST_CASE("text: the kiosk's own texts in every language shape as hb-shape shape
             REQUIRE(probe.missing.empty());
             // hb-shape takes one font: compare the texts our fallback draws with one face.
             const FaceId face = probe.lines[0].glyphs.at(0).face;
-            const bool oneFace = std::all_of(probe.lines[0].glyphs.begin(), probe.lines[0].glyphs.end(),
-                                             [&](const Glyph& g) { return g.face == face; });
+            const bool oneFace =
+                std::all_of(probe.lines[0].glyphs.begin(), probe.lines[0].glyphs.end(),
+                            [&](const Glyph& g) { return g.face == face; });
             // hb-shape does no bidi: skip right-to-left texts holding left-to-right runs (digits).
             const bool mixed = probe.rtl() && std::any_of(text.begin(), text.end(), [](char c) {
                                    return std::isalnum(static_cast<unsigned char>(c)) != 0;
@@ -478,13 +481,19 @@ TEST_CASE("text: the kiosk's own texts in every language shape as hb-shape shape
             if (!oneFace || mixed) {
                 continue;
             }
-            params.size = e.fonts.info(face).unitsPerEm / (e.shaper.emFor(1.0f) * e.fonts.info(face).scale);
+            params.size =
+                e.fonts.info(face).unitsPerEm / (e.shaper.emFor(1.0f) * e.fonts.info(face).scale);
             const TextLayout ours = e.shaper.layout(text, params);
             test::ProcessOptions options;
             options.program = *hbShape;
-            options.args = {"--output-format=json", "--no-glyph-names", "--font-size=upem",
-                            "--language=" + language, "--direction=" + std::string(ours.rtl() ? "rtl" : "ltr"),
-                            "--face-index=" + std::to_string(e.fonts.info(face).index), e.fonts.info(face).file, text};
+            options.args = {"--output-format=json",
+                            "--no-glyph-names",
+                            "--font-size=upem",
+                            "--language=" + language,
+                            "--direction=" + std::string(ours.rtl() ? "rtl" : "ltr"),
+                            "--face-index=" + std::to_string(e.fonts.info(face).index),
+                            e.fonts.info(face).file,
+                            text};
             options.stdoutFile = dir / "out.json";
             REQUIRE(test::runProcess(options, std::chrono::seconds(30)).success());
             const auto theirs = nlohmann::json::parse(test::readText(dir / "out.json"));

@@ -29,7 +29,9 @@ std::string wall(const LocalTime& t) {
 
 const std::filesystem::path kZoneinfo = "/usr/share/zoneinfo";
 
-bool hasSystemZone(const std::string& name) { return std::filesystem::exists(kZoneinfo / name); }
+bool hasSystemZone(const std::string& name) {
+    return std::filesystem::exists(kZoneinfo / name);
+}
 
 // Checks the UK's 2026 clock changes to the second on any London zone.
 void checkLondon2026(const TimeZone& london) {
@@ -91,7 +93,8 @@ TEST_CASE("other zones: east of UTC, southern hemisphere, numeric names, half ho
           "[time_zone]") {
     SECTION("Sydney: daylight time spans the new year") {
         TimeZone sydney = TimeZone::load("Australia/Sydney");
-        // 2026: DST ends Sunday 5 April 03:00 AEDT (16:00 UTC on the 4th), starts 4 October 02:00 AEST.
+        // 2026: DST ends Sunday 5 April 03:00 AEDT (16:00 UTC on the 4th), starts 4 October 02:00
+        // AEST.
         CHECK(wall(sydney.toLocal(utc(2026, 1, 10, 0, 0))) == "2026-01-10 11:00:00 AEDT");
         CHECK(wall(sydney.toLocal(utc(2026, 4, 4, 15, 59, 59))) == "2026-04-05 02:59:59 AEDT");
         CHECK(wall(sydney.toLocal(utc(2026, 4, 4, 16, 0, 0))) == "2026-04-05 02:00:00 AEST");
@@ -112,8 +115,9 @@ TEST_CASE("other zones: east of UTC, southern hemisphere, numeric names, half ho
 }
 
 TEST_CASE("zone names are validated before touching the file system", "[time_zone]") {
-    for (const char* bad : {"", "/etc/passwd", "../../etc/passwd", "Europe/../../etc/passwd",
-                            "Europe//London", "Europe/London/", "Europe/Lon don", "Europe\\London"}) {
+    for (const char* bad :
+         {"", "/etc/passwd", "../../etc/passwd", "Europe/../../etc/passwd", "Europe//London",
+          "Europe/London/", "Europe/Lon don", "Europe\\London"}) {
         INFO(bad);
         CHECK_THROWS_AS(TimeZone::load(bad), TimeZoneError);
     }

@@ -122,8 +122,7 @@ TEST_CASE("strings: escapes, Unicode and literal strings", "[toml]") {
     CHECK(std::get<std::string>(valueOf(R"(a = "\b\f\n\r")")) == "\b\f\n\r");
     CHECK(std::get<std::string>(valueOf(R"(a = "caf\u00E9 \U0001F600")")) ==
           "caf\xC3\xA9 \xF0\x9F\x98\x80");
-    CHECK(std::get<std::string>(valueOf("a = \"Biblioteka Łódź\"")) ==
-          "Biblioteka Łódź");
+    CHECK(std::get<std::string>(valueOf("a = \"Biblioteka Łódź\"")) == "Biblioteka Łódź");
     CHECK(std::get<std::string>(valueOf("a = 'no \\n escapes \"here\"'")) ==
           "no \\n escapes \"here\"");
     CHECK(std::get<std::string>(valueOf("a = \"# not a comment\"  # a comment")) ==
@@ -424,8 +423,7 @@ TEST_CASE("set() appends a new key after the last key of its table", "[toml]") {
 }
 
 TEST_CASE("set() puts a key in an empty table right under its header", "[toml]") {
-    TomlDocument document =
-        TomlDocument::parse("[staff]\n# no PIN yet\n\n[paths]\n", "kiosk.toml");
+    TomlDocument document = TomlDocument::parse("[staff]\n# no PIN yet\n\n[paths]\n", "kiosk.toml");
     document.set("staff", "pin_hash", std::string("$argon2id$x"));
     CHECK(document.toString() == "[staff]\npin_hash = \"$argon2id$x\"\n# no PIN yet\n\n[paths]\n");
 }
@@ -456,8 +454,7 @@ TEST_CASE("set() adds a missing table at the end of the file", "[toml]") {
 }
 
 TEST_CASE("set() keeps CRLF line ends", "[toml]") {
-    TomlDocument document =
-        TomlDocument::parse("[venue]\r\nname = \"A\" # c\r\n", "k.toml");
+    TomlDocument document = TomlDocument::parse("[venue]\r\nname = \"A\" # c\r\n", "k.toml");
     document.set("venue", "name", std::string("B"));
     document.set("venue", "neighbourhood", std::string("Hulme"));
     document.set("kiosk", "idle_timeout", std::int64_t{60});

@@ -47,7 +47,8 @@ void busyVisit(UiDriver& ui) {
     REQUIRE(ui.press("language.option.pl"));
     const auto list = ui.find("results.list");
     REQUIRE(list);
-    ui.drag({list->x + 200, list->y + list->height - 40}, {list->x + 200, list->y + 40}, 0.5, 10, false);
+    ui.drag({list->x + 200, list->y + list->height - 40}, {list->x + 200, list->y + 40}, 0.5, 10,
+            false);
     ui.wait(0.2, 1.0 / 60);
     ui.release();
     ui.settle();

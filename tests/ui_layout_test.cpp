@@ -12,11 +12,11 @@
 #include "core/session/kiosk_session.h"
 #include "support/test_support.h"
 #include "ui/layout.h"
-#include "ui_testing/test_kiosk.h"
-#include "ui_testing/ui_driver.h"
 #include "ui/text.h"
 #include "ui/theme.h"
 #include "ui/ui_map.h"
+#include "ui_testing/test_kiosk.h"
+#include "ui_testing/ui_driver.h"
 
 using namespace signpost;
 using namespace signpost::ui;
@@ -26,7 +26,8 @@ using signpost::ui::testing::UiDriver;
 
 TEST_CASE("themes: every text colour pair meets its contrast ratio", "[ui][theme]") {
     CHECK(contrastRatio(IM_COL32(0, 0, 0, 255), IM_COL32(255, 255, 255, 255)) == Approx(21.0));
-    CHECK(contrastRatio(IM_COL32(119, 119, 119, 255), IM_COL32(255, 255, 255, 255)) == Approx(4.48).epsilon(0.01));
+    CHECK(contrastRatio(IM_COL32(119, 119, 119, 255), IM_COL32(255, 255, 255, 255)) ==
+          Approx(4.48).epsilon(0.01));
     for (const auto& [name, pair] : textPairs(normalPalette())) {
         INFO("normal theme: " << name);
         CHECK(contrastRatio(pair.first, pair.second) >= 4.5);
@@ -208,19 +209,22 @@ void checkTargets(UiDriver& ui, const char* where) {
             areas.push_back(element);
         }
     }
-    const std::vector<std::string> notControls{"keyboard.panel", "referral.progress", "referral.safety_line",
-                                               "staff.pin.display", "referral.submit_error", "idle.panel",
-                                               "staff.sync", "referral.done.reference"};
+    const std::vector<std::string> notControls{
+        "keyboard.panel",    "referral.progress",      "referral.safety_line",
+        "staff.pin.display", "referral.submit_error",  "idle.panel",
+        "staff.sync",        "referral.done.reference"};
     std::size_t checked = 0;
     for (const UiElement& element : ui.map().elements()) {
         if (std::find(notControls.begin(), notControls.end(), element.id) != notControls.end() ||
-            std::find_if(areas.begin(), areas.end(), [&](const UiElement& a) { return a.id == element.id; }) != areas.end()) {
+            std::find_if(areas.begin(), areas.end(),
+                         [&](const UiElement& a) { return a.id == element.id; }) != areas.end()) {
             continue;
         }
         // Skip rows cut by the edge of a scrolling area: only their visible part is mapped.
         const bool cut = std::any_of(areas.begin(), areas.end(), [&](const UiElement& a) {
             return element.x >= a.x && element.x < a.x + a.width &&
-                   (std::abs(element.y - a.y) < 1 || std::abs(element.y + element.height - (a.y + a.height)) < 1);
+                   (std::abs(element.y - a.y) < 1 ||
+                    std::abs(element.y + element.height - (a.y + a.height)) < 1);
         });
         if (cut) {
             continue;

@@ -10,12 +10,12 @@
 #include "core/common/log.h"
 #include "core/operations/remote_settings.h"
 #include "core/staff/staff_auth.h"
-#include "sync/engine/engine_options.h"
 #include "support/sync_world.h"
+#include "support/ui_staff_harness.h"
+#include "sync/engine/engine_options.h"
 #include "ui/kiosk_app.h"
 #include "ui_testing/test_kiosk.h"
 #include "ui_testing/ui_driver.h"
-#include "support/ui_staff_harness.h"
 
 using namespace signpost;
 using namespace std::chrono_literals;
@@ -23,8 +23,9 @@ using signpost::ui::testing::TestKiosk;
 using signpost::ui::testing::TestKioskOptions;
 using signpost::ui::testing::UiDriver;
 
-TEST_CASE("remote settings: set on the server, sync, applied and shown, cleared, the local value is back",
-          "[ui][operations]") {
+TEST_CASE(
+    "remote settings: set on the server, sync, applied and shown, cleared, the local value is back",
+    "[ui][operations]") {
     setLogToStderr(false);
     test::TempDir dir("ui-remote-e2e");
     test::SyncServer server(dir / "server");
@@ -34,7 +35,8 @@ TEST_CASE("remote settings: set on the server, sync, applied and shown, cleared,
     TestKiosk kiosk(dir / "kiosk", test::assetsDir(), options);
     const std::string ownConfig = test::readText(kiosk.runtime.configFile);
 
-    sync::SyncEngineOptions engineOptions = sync::syncEngineOptions(kiosk.runtime.config, kiosk.runtime.dataDir);
+    sync::SyncEngineOptions engineOptions =
+        sync::syncEngineOptions(kiosk.runtime.config, kiosk.runtime.dataDir);
     engineOptions.http.proxy = "none";
     engineOptions.timeZone = "UTC";
     sync::SyncEngine engine(engineOptions);
@@ -44,10 +46,12 @@ TEST_CASE("remote settings: set on the server, sync, applied and shown, cleared,
     std::atomic<int> wakes{0};
     ui.app().setWake([&] { ++wakes; });
     const auto frameUntil = [&](const std::function<bool()>& done) {
-        return test::waitUntil([&] {
-            ui.frame();
-            return done();
-        }, 30s, 20ms);
+        return test::waitUntil(
+            [&] {
+                ui.frame();
+                return done();
+            },
+            30s, 20ms);
     };
 
     const auto ticket = engine.enroll(server.url(), server.enrollmentCode());
@@ -58,7 +62,8 @@ TEST_CASE("remote settings: set on the server, sync, applied and shown, cleared,
     const std::string deviceId = engine.status()->deviceId;
     REQUIRE_FALSE(deviceId.empty());
 
-    server.admin({"device", "set", deviceId, "idle_timeout=120", "venue=Central Library", "sunday=closed"});
+    server.admin(
+        {"device", "set", deviceId, "idle_timeout=120", "venue=Central Library", "sunday=closed"});
     std::this_thread::sleep_for(1100ms);  // lastSuccessAt has a one-second resolution
     engine.syncNow();
     // The fetch that brings them wakes the frame loop (which would otherwise sleep until a touch).
@@ -81,12 +86,14 @@ TEST_CASE("remote settings: set on the server, sync, applied and shown, cleared,
     // The network section says the server answered.
     CHECK(ui.scrollIntoView("staff.network.idle", "staff.scroll"));
 
-    // Send a test referral: marked TEST, sent end to end, the panel shows when the server stored it.
+    // Send a test referral: marked TEST, sent end to end, the panel shows when the server stored
+    // it.
     REQUIRE(ui.scrollIntoView("staff.test_referral.send", "staff.scroll"));
     REQUIRE(ui.press("staff.test_referral.send"));
-    const bool testStored = frameUntil([&] { return ui.scrollIntoView("staff.test_referral.stored", "staff.scroll", 3); });
-    INFO("outbox: " << kiosk.runtime.outbox->counts().queued << " queued, " << kiosk.runtime.outbox->counts().sent
-                    << " sent");
+    const bool testStored = frameUntil(
+        [&] { return ui.scrollIntoView("staff.test_referral.stored", "staff.scroll", 3); });
+    INFO("outbox: " << kiosk.runtime.outbox->counts().queued << " queued, "
+                    << kiosk.runtime.outbox->counts().sent << " sent");
     REQUIRE(testStored);
     const auto onServer = server.pullAll();
     REQUIRE(onServer.size() == 1);
@@ -103,7 +110,8 @@ TEST_CASE("remote settings: set on the server, sync, applied and shown, cleared,
     REQUIRE(frameUntil([&] { return kiosk.runtime.config.idleTimeoutSeconds == 90; }));
     CHECK_FALSE(kiosk.runtime.config.isRemote("kiosk.idle_timeout"));
     CHECK(kiosk.runtime.config.isRemote("venue.name"));
-    REQUIRE(frameUntil([&] { return ui.scrollIntoView("staff.settings.idle_minus", "staff.scroll"); }));
+    REQUIRE(
+        frameUntil([&] { return ui.scrollIntoView("staff.settings.idle_minus", "staff.scroll"); }));
 
     engine.stop();
     ui.app().setSyncEngine(nullptr);

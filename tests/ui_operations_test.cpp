@@ -12,11 +12,11 @@
 #include "core/session/kiosk_session.h"
 #include "core/staff/staff_auth.h"
 #include "support/test_support.h"
+#include "support/ui_staff_harness.h"
 #include "ui/kiosk_app.h"
+#include "ui/views.h"
 #include "ui_testing/test_kiosk.h"
 #include "ui_testing/ui_driver.h"
-#include "ui/views.h"
-#include "support/ui_staff_harness.h"
 
 using namespace signpost;
 using namespace std::chrono;
@@ -33,8 +33,9 @@ system_clock::time_point utc(int y, unsigned m, unsigned d, int hh, int mm) {
 
 // Weekdays 09:00-17:00, weekends closed.
 void officeHours(KioskRuntime& runtime) {
-    for (std::string* day : {&runtime.config.hoursMonday, &runtime.config.hoursTuesday, &runtime.config.hoursWednesday,
-                             &runtime.config.hoursThursday, &runtime.config.hoursFriday}) {
+    for (std::string* day :
+         {&runtime.config.hoursMonday, &runtime.config.hoursTuesday, &runtime.config.hoursWednesday,
+          &runtime.config.hoursThursday, &runtime.config.hoursFriday}) {
         *day = "09:00-17:00";
     }
     runtime.config.hoursSaturday = "closed";
@@ -62,8 +63,9 @@ TEST_CASE("outside opening hours the closed screen says when it opens and where 
     ui.settle();
     CHECK(ui.screen() == "closed");
     CHECK(ui.app().venueClosed());
-    for (const char* id : {"closed.next", "closed.help.999", "closed.help.111", "closed.help.samaritans",
-                           "closed.help.link_worker", "global.staff_corner"}) {
+    for (const char* id :
+         {"closed.next", "closed.help.999", "closed.help.111", "closed.help.samaritans",
+          "closed.help.link_worker", "global.staff_corner"}) {
         INFO(id);
         CHECK(ui.find(id));
     }
@@ -165,7 +167,8 @@ namespace {
 // A stand-in `systemctl` first on $PATH for the duration of a test.
 class FakeSystemctl {
 public:
-    FakeSystemctl(const std::filesystem::path& dir, const std::string& body) : m_oldPath(std::getenv("PATH")) {
+    FakeSystemctl(const std::filesystem::path& dir, const std::string& body)
+        : m_oldPath(std::getenv("PATH")) {
         std::filesystem::create_directories(dir);
         test::writeText(dir / "systemctl", "#!/bin/sh\n" + body);
         std::filesystem::permissions(dir / "systemctl", std::filesystem::perms::owner_all);
@@ -179,16 +182,19 @@ private:
 
 }  // namespace
 
-TEST_CASE("staff panel: remote settings are marked and their controls disabled, a save keeps the file's own",
-          "[ui][operations]") {
+TEST_CASE(
+    "staff panel: remote settings are marked and their controls disabled, a save keeps the file's "
+    "own",
+    "[ui][operations]") {
     setLogToStderr(false);
     test::TempDir dir("ui-remote");
     TestKioskOptions options;
     options.pinHash = knownPinHash();
     options.idleTimeoutSeconds = 300;
     TestKiosk kiosk(dir.path(), test::assetsDir(), options);
-    const auto problems = applyRemoteSettings(kiosk.runtime.config, {{"kiosk.idle_timeout", std::int64_t{120}},
-                                                                     {"venue.name", std::string("Central Library")}});
+    const auto problems =
+        applyRemoteSettings(kiosk.runtime.config, {{"kiosk.idle_timeout", std::int64_t{120}},
+                                                   {"venue.name", std::string("Central Library")}});
     REQUIRE(problems.empty());
     UiDriver ui(kiosk.runtime);
     ui.app().settingsChanged();
@@ -210,7 +216,7 @@ TEST_CASE("staff panel: remote settings are marked and their controls disabled, 
 
     const KioskConfig saved = loadKioskConfig(kiosk.runtime.configFile);
     CHECK(saved.highContrast);
-    CHECK(saved.idleTimeoutSeconds == 300);   // the file's own value, for when it is cleared
+    CHECK(saved.idleTimeoutSeconds == 300);  // the file's own value, for when it is cleared
     CHECK(saved.venueName == "Test Library");
     CHECK(kiosk.runtime.config.idleTimeoutSeconds == 120);  // the remote value still applies
 }
@@ -229,7 +235,8 @@ TEST_CASE("staff panel: network, recent log, change PIN", "[ui][operations]") {
     const auto lines = recentLogLines(50);
     CHECK(lines.size() <= 50);
 
-    // Change PIN: the PIN pad asks for a new one twice, then the panel is back and the new PIN works.
+    // Change PIN: the PIN pad asks for a new one twice, then the panel is back and the new PIN
+    // works.
     REQUIRE(ui.press("staff.change_pin"));
     ui.settle();
     REQUIRE(ui.screen() == "staff.pin");
@@ -240,26 +247,32 @@ TEST_CASE("staff panel: network, recent log, change PIN", "[ui][operations]") {
     const KioskConfig saved = loadKioskConfig(kiosk.runtime.configFile);
     StaffAuth::writeFreshState(dir / "check-lock.json", saved.pinHash);
     StaffAuth auth(saved.pinHash, dir / "check-lock.json");
-    CHECK(auth.check("731946", std::chrono::system_clock::now()).outcome == PinCheck::Outcome::Accepted);
-    CHECK(auth.check("2580", std::chrono::system_clock::now()).outcome != PinCheck::Outcome::Accepted);
+    CHECK(auth.check("731946", std::chrono::system_clock::now()).outcome ==
+          PinCheck::Outcome::Accepted);
+    CHECK(auth.check("2580", std::chrono::system_clock::now()).outcome !=
+          PinCheck::Outcome::Accepted);
 }
 
-TEST_CASE("reboot: systemctl --no-ask-password reboot, a refusal is said plainly", "[ui][operations]") {
+TEST_CASE("reboot: systemctl --no-ask-password reboot, a refusal is said plainly",
+          "[ui][operations]") {
     setLogToStderr(false);
     test::TempDir dir("ui-reboot");
     SECTION("accepted") {
-        FakeSystemctl fake(dir / "bin", "echo \"$@\" > '" + (dir / "args").string() + "'\nexit 0\n");
+        FakeSystemctl fake(dir / "bin",
+                           "echo \"$@\" > '" + (dir / "args").string() + "'\nexit 0\n");
         const RebootOutcome outcome = runRebootCommand();
         CHECK(outcome.accepted);
         CHECK(test::readText(dir / "args") == "--no-ask-password reboot\n");
     }
     SECTION("refused (no polkit rule): the staff panel shows why") {
-        FakeSystemctl fake(dir / "bin",
-                           "touch '" + (dir / "ran").string() + "'\n"
-                           "echo 'Failed to reboot system via logind: Interactive authentication required.' >&2\nexit 1\n");
+        FakeSystemctl fake(dir / "bin", "touch '" + (dir / "ran").string() +
+                                            "'\n"
+                                            "echo 'Failed to reboot system via logind: Interactive "
+                                            "authentication required.' >&2\nexit 1\n");
         const RebootOutcome outcome = runRebootCommand();
         CHECK_FALSE(outcome.accepted);
-        CHECK(outcome.error == "Failed to reboot system via logind: Interactive authentication required.");
+        CHECK(outcome.error ==
+              "Failed to reboot system via logind: Interactive authentication required.");
 
         test::TempDir kioskDir("ui-reboot-kiosk");
         TestKioskOptions options;
@@ -294,9 +307,11 @@ TEST_CASE("reboot: systemctl --no-ask-password reboot, a refusal is said plainly
     }
 }
 
-TEST_CASE("the staff panel's footer buttons all fit on screen, landscape and portrait", "[ui][operations]") {
+TEST_CASE("the staff panel's footer buttons all fit on screen, landscape and portrait",
+          "[ui][operations]") {
     setLogToStderr(false);
-    for (const auto& [width, height] : {std::pair{1920.0f, 1080.0f}, std::pair{1080.0f, 1920.0f}, std::pair{1280.0f, 1024.0f}}) {
+    for (const auto& [width, height] :
+         {std::pair{1920.0f, 1080.0f}, std::pair{1080.0f, 1920.0f}, std::pair{1280.0f, 1024.0f}}) {
         test::TempDir dir("ui-footer");
         TestKioskOptions options;
         options.pinHash = knownPinHash();
@@ -304,7 +319,8 @@ TEST_CASE("the staff panel's footer buttons all fit on screen, landscape and por
         TestKiosk kiosk(dir.path(), test::assetsDir(), options);
         UiDriver ui(kiosk.runtime, width, height);
         openStaffPanel(ui);
-        for (const char* id : {"staff.close", "staff.restart", "staff.change_pin", "staff.reboot", "staff.exit"}) {
+        for (const char* id :
+             {"staff.close", "staff.restart", "staff.change_pin", "staff.reboot", "staff.exit"}) {
             INFO(width << "x" << height << " " << id);
             const auto element = ui.find(id);
             REQUIRE(element);

@@ -17,10 +17,10 @@
 #include "support/real_time_sink.h"
 #include "support/test_support.h"
 #include "ui/kiosk_app.h"
+#include "ui/theme.h"
 #include "ui_testing/software_renderer.h"
 #include "ui_testing/test_kiosk.h"
 #include "ui_testing/ui_driver.h"
-#include "ui/theme.h"
 
 using namespace signpost;
 using namespace signpost::ui;

@@ -28,12 +28,12 @@
 #include "core/i18n/i18n.h"
 #include "core/session/kiosk_session.h"
 #include "support/test_support.h"
+#include "support/ui_staff_harness.h"
 #include "ui/keyboard_layouts.h"
 #include "ui/kiosk_app.h"
+#include "ui/text.h"
 #include "ui_testing/test_kiosk.h"
 #include "ui_testing/ui_driver.h"
-#include "ui/text.h"
-#include "support/ui_staff_harness.h"
 
 using namespace signpost;
 using namespace signpost::ui;
@@ -450,17 +450,19 @@ TEST_CASE("render: a right-to-left language mirrors every element of every scree
     }
 }
 
-TEST_CASE("render: every key of every script keyboard has a glyph in its language", "[ui][render]") {
+TEST_CASE("render: every key of every script keyboard has a glyph in its language",
+          "[ui][render]") {
     setLogToStderr(false);
     ImGuiContext* context = ImGui::CreateContext();
     Text text;
     text.build(*ImGui::GetIO().Fonts);
     const std::pair<const char*, const char*> languages[] = {
-        {"latin", "pl"}, {"cyrillic", "uk"}, {"arabic", "ar"}, {"persian", "fa"},
+        {"latin", "pl"}, {"cyrillic", "uk"}, {"arabic", "ar"},  {"persian", "fa"},
         {"urdu", "ur"},  {"sorani", "ckb"},  {"bengali", "bn"}, {"gurmukhi", "pa"}};
     for (const ScriptKeyboard* layout : allScriptKeyboards()) {
-        const auto found = std::find_if(std::begin(languages), std::end(languages),
-                                        [&](const auto& pair) { return std::string(pair.first) == layout->name; });
+        const auto found =
+            std::find_if(std::begin(languages), std::end(languages),
+                         [&](const auto& pair) { return std::string(pair.first) == layout->name; });
         REQUIRE(found != std::end(languages));
         CHECK(&scriptKeyboardFor(found->second) == layout);
         text.setLanguage(found->second, false);

@@ -20,10 +20,10 @@
 #include "support/process.h"
 #include "support/test_support.h"
 #include "ui/kiosk_app.h"
+#include "ui/views.h"
 #include "ui_testing/software_renderer.h"
 #include "ui_testing/test_kiosk.h"
 #include "ui_testing/ui_driver.h"
-#include "ui/views.h"
 
 using namespace signpost;
 using namespace signpost::ui;
@@ -231,7 +231,8 @@ TEST_CASE("screenshots: the QR codes read back from the pixels as the details th
         REQUIRE(receipt);
         const std::string doneName = std::string("qr-receipt-") + language;
         const std::string said = decodeQr(crop(s.shoot(doneName), *receipt, 8), doneName);
-        CHECK(said == referralReceiptText(s.kiosk->runtime.i18n, reference, s.kiosk->runtime.config.linkWorkerPhone));
+        CHECK(said == referralReceiptText(s.kiosk->runtime.i18n, reference,
+                                          s.kiosk->runtime.config.linkWorkerPhone));
         CHECK(said.find(reference) != std::string::npos);
         REQUIRE(ui.scrollIntoView("referral.done.service_qr", "referral.done.scroll"));
         const auto card = ui.find("referral.done.service_qr");

@@ -10,9 +10,9 @@
 #include "core/session/kiosk_session.h"
 #include "core/staff/staff_auth.h"
 #include "support/test_support.h"
+#include "support/ui_staff_harness.h"
 #include "ui_testing/test_kiosk.h"
 #include "ui_testing/ui_driver.h"
-#include "support/ui_staff_harness.h"
 
 using namespace signpost;
 using signpost::ui::testing::TestKiosk;
@@ -37,7 +37,8 @@ TEST_CASE("the staff corner opens the PIN pad only after a 3-second hold", "[ui]
     CHECK(ui.screen() == "home");
 }
 
-TEST_CASE("issue 9: with no PIN configured, the touchscreen never opens staff mode", "[ui][staff]") {
+TEST_CASE("issue 9: with no PIN configured, the touchscreen never opens staff mode",
+          "[ui][staff]") {
     // The state a fresh install ships in and --reset-pin leaves: before issue 9 the first person
     // to hold the corner was asked to "Set a staff PIN" and became the kiosk's staff.
     setLogToStderr(false);
@@ -51,7 +52,8 @@ TEST_CASE("issue 9: with no PIN configured, the touchscreen never opens staff mo
     CHECK(std::string(kiosk.runtime.i18n.tr("staff.pin.not_set_up")) ==
           "Staff mode is not set up yet: see installer/README.md");
     // Nothing to type a PIN into, and no way on to the panel.
-    for (const char* key : {"staff.pin.key.2", "staff.pin.key.0", "staff.pin.ok", "staff.pin.display"}) {
+    for (const char* key :
+         {"staff.pin.key.2", "staff.pin.key.0", "staff.pin.ok", "staff.pin.display"}) {
         INFO(key);
         CHECK_FALSE(ui.find(key));
     }
@@ -98,7 +100,8 @@ TEST_CASE("five wrong PINs lock staff mode for five minutes, across a restart", 
     const PinCheck status = restarted.status(start + std::chrono::minutes(1));
     CHECK(status.outcome == PinCheck::Outcome::LockedOut);
     CHECK(status.lockRemaining.count() > 0);
-    CHECK(restarted.check("2580", start + std::chrono::minutes(1)).outcome == PinCheck::Outcome::LockedOut);
+    CHECK(restarted.check("2580", start + std::chrono::minutes(1)).outcome ==
+          PinCheck::Outcome::LockedOut);
 
     // Five minutes later the right PIN opens the panel.
     ui.setWallClock(start + std::chrono::minutes(6));
@@ -163,7 +166,8 @@ TEST_CASE("the staff panel shows the kiosk and saves settings", "[ui][staff]") {
         CHECK(ui.app().shellRequest() == ui::ShellRequest::Restart);
     }
     SECTION("idle leaves staff mode too") {
-        ui.wait(kiosk.runtime.config.idleTimeoutSeconds + kiosk.runtime.config.idleWarningSeconds + 2);
+        ui.wait(kiosk.runtime.config.idleTimeoutSeconds + kiosk.runtime.config.idleWarningSeconds +
+                2);
         CHECK(ui.screen() == "home");
     }
 }

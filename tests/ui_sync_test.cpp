@@ -9,12 +9,12 @@
 #include "core/common/time_util.h"
 #include "core/i18n/i18n.h"
 #include "core/staff/staff_auth.h"
-#include "sync/engine/engine_options.h"
 #include "support/sync_world.h"
+#include "support/ui_staff_harness.h"
+#include "sync/engine/engine_options.h"
 #include "ui/sync_text.h"
 #include "ui_testing/test_kiosk.h"
 #include "ui_testing/ui_driver.h"
-#include "support/ui_staff_harness.h"
 
 using namespace signpost;
 using namespace std::chrono_literals;
@@ -34,14 +34,16 @@ TimeZone london() {
     return TimeZone::load("Europe/London");
 }
 
-SystemTime at(const char* iso) { return *parseIsoUtc(iso); }
+SystemTime at(const char* iso) {
+    return *parseIsoUtc(iso);
+}
 
 }  // namespace
 
 TEST_CASE("every sync state and error has words in English and Polish", "[ui][sync]") {
-    const sync::SyncState states[] = {sync::SyncState::Stopped,     sync::SyncState::NotEnrolled,
-                                      sync::SyncState::Idle,        sync::SyncState::Syncing,
-                                      sync::SyncState::Offline,     sync::SyncState::CaptivePortal,
+    const sync::SyncState states[] = {sync::SyncState::Stopped, sync::SyncState::NotEnrolled,
+                                      sync::SyncState::Idle,    sync::SyncState::Syncing,
+                                      sync::SyncState::Offline, sync::SyncState::CaptivePortal,
                                       sync::SyncState::Revoked};
     for (const std::string language : {"en", "pl"}) {
         const I18n i18n = texts(language);
@@ -51,9 +53,10 @@ TEST_CASE("every sync state and error has words in English and Polish", "[ui][sy
             CHECK(key == std::string("sync.state.") + sync::toString(state));
             CHECK(std::string(i18n.tr(key)) != key);
         }
-        for (const char* code : {"connect", "dns", "timeout", "tls", "tls_pin", "proxy", "http_503", "http_429",
-                                 "http_500", "revoked", "captive_portal", "bad_response", "storage",
-                                 "bad_directory", "curl_77", "send", "receive"}) {
+        for (const char* code :
+             {"connect", "dns", "timeout", "tls", "tls_pin", "proxy", "http_503", "http_429",
+              "http_500", "revoked", "captive_portal", "bad_response", "storage", "bad_directory",
+              "curl_77", "send", "receive"}) {
             INFO(language << " " << code);
             const char* key = ui::syncErrorKey(code);
             REQUIRE(key != nullptr);
@@ -70,7 +73,8 @@ TEST_CASE("every sync state and error has words in English and Polish", "[ui][sy
     CHECK(std::string(ui::syncErrorKey("http_502")) == "sync.error.server");
     CHECK(std::string(ui::syncErrorKey("something_new")) == "sync.error.other");
     // A captive portal is explained as the venue's Wi-Fi, not as the server being down.
-    CHECK_THAT(texts("en").tr("sync.state.captive_portal"), Catch::Contains("Wi-Fi needs a login page accepted"));
+    CHECK_THAT(texts("en").tr("sync.state.captive_portal"),
+               Catch::Contains("Wi-Fi needs a login page accepted"));
 }
 
 TEST_CASE("the resident status line is calm and short", "[ui][sync]") {
@@ -92,8 +96,10 @@ TEST_CASE("the resident status line is calm and short", "[ui][sync]") {
     CHECK(ui::residentSyncLine(en, zone, status, now) == "Sending\xE2\x80\xA6");
     status.state = sync::SyncState::Offline;
     status.lastPushAt = "2026-07-01T09:30:00Z";  // summer time, another day
-    CHECK_THAT(ui::residentSyncLine(en, zone, status, now), Catch::EndsWith("last sent 1 Jul 10:30"));
-    CHECK_THAT(ui::residentSyncLine(texts("pl"), zone, status, now), Catch::EndsWith("1 lip 10:30"));
+    CHECK_THAT(ui::residentSyncLine(en, zone, status, now),
+               Catch::EndsWith("last sent 1 Jul 10:30"));
+    CHECK_THAT(ui::residentSyncLine(texts("pl"), zone, status, now),
+               Catch::EndsWith("1 lip 10:30"));
 
     CHECK(ui::localTimeText(en, zone, "", now).empty());
     CHECK(ui::localTimeText(en, zone, "yesterday", now).empty());
@@ -113,7 +119,8 @@ TEST_CASE("staff enroll the kiosk from the panel, then see it connected", "[ui][
     options.pinHash = test::knownPinHash();
     TestKiosk kiosk(dir / "kiosk", test::assetsDir(), options);
 
-    sync::SyncEngineOptions engineOptions = sync::syncEngineOptions(kiosk.runtime.config, kiosk.runtime.dataDir);
+    sync::SyncEngineOptions engineOptions =
+        sync::syncEngineOptions(kiosk.runtime.config, kiosk.runtime.dataDir);
     engineOptions.http.proxy = "none";
     engineOptions.timeZone = "UTC";
     sync::SyncEngine engine(engineOptions);
@@ -121,10 +128,12 @@ TEST_CASE("staff enroll the kiosk from the panel, then see it connected", "[ui][
     UiDriver ui(kiosk.runtime);
     ui.app().setSyncEngine(&engine);
     const auto frameUntil = [&](const std::function<bool()>& done) {
-        return test::waitUntil([&] {
-            ui.frame();
-            return done();
-        }, 20s, 20ms);
+        return test::waitUntil(
+            [&] {
+                ui.frame();
+                return done();
+            },
+            20s, 20ms);
     };
 
     // Residents see a calm line; not enrolled reads as offline.
@@ -162,7 +171,8 @@ TEST_CASE("staff enroll the kiosk from the panel, then see it connected", "[ui][
         REQUIRE(ui.scrollIntoView("staff.sync.enroll", "staff.scroll"));
         REQUIRE(ui.press("staff.sync.enroll"));
         REQUIRE(frameUntil([&] { return ui.find("staff.sync.fingerprint").has_value(); }));
-        CHECK(engine.status()->serverCheck.plainLoopback);  // http:// on this machine: no certificate
+        CHECK(
+            engine.status()->serverCheck.plainLoopback);  // http:// on this machine: no certificate
         REQUIRE(ui.scrollIntoView("staff.sync.enroll_confirm", "staff.scroll"));
         REQUIRE(ui.press("staff.sync.enroll_confirm"));
     };

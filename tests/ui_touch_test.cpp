@@ -147,7 +147,8 @@ TEST_CASE("long lists are clipped: only visible rows are drawn and mapped", "[ui
     const auto list = ui.find("results.list");
     REQUIRE(list);
     for (int i = 0; i < 5; ++i) {
-        ui.drag({list->x + 300, list->y + list->height - 20}, {list->x + 300, list->y + 20}, 0.05, 3);
+        ui.drag({list->x + 300, list->y + list->height - 20}, {list->x + 300, list->y + 20}, 0.05,
+                3);
     }
     ui.settle(2000);
     CHECK(ui.app().scrollOffset("results.list") > 3000);
@@ -165,8 +166,10 @@ TEST_CASE("the keyboard never covers the field being typed into", "[ui]") {
         float width, height;
         TextSize size;
     };
-    const Case cases[] = {{1920, 1080, TextSize::Normal}, {1080, 1920, TextSize::Normal},
-                          {1920, 1080, TextSize::Largest}, {1080, 1920, TextSize::Largest}};
+    const Case cases[] = {{1920, 1080, TextSize::Normal},
+                          {1080, 1920, TextSize::Normal},
+                          {1920, 1080, TextSize::Largest},
+                          {1080, 1920, TextSize::Largest}};
     for (const Case& c : cases) {
         DYNAMIC_SECTION(c.width << "x" << c.height << " text " << toString(c.size)) {
             test::TempDir dir("ui-keyboard");

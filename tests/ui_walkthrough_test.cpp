@@ -17,9 +17,9 @@
 #include "core/storage/database.h"
 #include "support/fault_vfs.h"
 #include "support/test_support.h"
+#include "ui/text.h"
 #include "ui_testing/test_kiosk.h"
 #include "ui_testing/ui_driver.h"
-#include "ui/text.h"
 
 using namespace signpost;
 using signpost::ui::testing::TestKiosk;
@@ -134,7 +134,8 @@ TEST_CASE("a resident walks from home to a sealed referral", "[ui]") {
     CHECK(referral.name == "Łucja Nowak-Wójcik");
     CHECK(referral.phone == "07700 900123");
     CHECK(referral.email == "lucja@example.co.uk");
-    CHECK(std::find(referral.needs.begin(), referral.needs.end(), "money-debt") != referral.needs.end());
+    CHECK(std::find(referral.needs.begin(), referral.needs.end(), "money-debt") !=
+          referral.needs.end());
     CHECK(referral.needsText == "Help with food this week");
     CHECK(referral.bestTime == "morning");
     CHECK(referral.safeToLeaveMessage == "yes");
@@ -189,7 +190,8 @@ TEST_CASE("a save that fails keeps the form on screen with the message", "[ui]")
     test::FaultVfs::Scope faults;
 
     SECTION("the disk is full") {
-        kiosk.runtime.outbox = std::make_unique<Outbox>(path, DatabaseOptions{.vfs = test::FaultVfs::kName});
+        kiosk.runtime.outbox =
+            std::make_unique<Outbox>(path, DatabaseOptions{.vfs = test::FaultVfs::kName});
         UiDriver ui(kiosk.runtime);
         walkToReview(ui);
         test::FaultVfs::instance().failWrites(SQLITE_FULL);
@@ -279,7 +281,8 @@ TEST_CASE("Polish end to end: texts, glyphs, the keyboard's letters", "[ui]") {
         for (std::size_t at = 0; at < value.size();) {
             const char32_t cp = utf8::next(value, at);
             if (cp != U'\n' && !text.hasGlyph(cp)) {
-                FAIL_CHECK("no glyph for U+" << std::hex << static_cast<unsigned>(cp) << " in " << key);
+                FAIL_CHECK("no glyph for U+" << std::hex << static_cast<unsigned>(cp) << " in "
+                                             << key);
             }
             ++checked;
         }
@@ -359,7 +362,8 @@ TEST_CASE("filters narrow the list and show as switched on", "[ui]") {
     const auto count = [&] {
         SearchRequest request = ui.app().session().searchRequest(100000);
         return kiosk.runtime.directory
-            ->search(request, std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()))
+            ->search(request, std::chrono::time_point_cast<std::chrono::seconds>(
+                                  std::chrono::system_clock::now()))
             .items.size();
     };
     const std::size_t all = count();

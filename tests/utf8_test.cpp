@@ -87,7 +87,8 @@ TEST_CASE("upper case for the letters the keyboard offers", "[utf8]") {
 }
 
 TEST_CASE("prefixes never end inside a sequence", "[utf8]") {
-    const std::string_view text = "a\xC5\x82\xE2\x82\xAC\xF0\x9F\x98\x80";  // a ł € 😀: 1+2+3+4 bytes
+    const std::string_view text =
+        "a\xC5\x82\xE2\x82\xAC\xF0\x9F\x98\x80";  // a ł € 😀: 1+2+3+4 bytes
     CHECK(utf8::isContinuation('\x82'));
     CHECK_FALSE(utf8::isContinuation('\xC5'));
     CHECK_FALSE(utf8::isContinuation('a'));
@@ -106,6 +107,8 @@ TEST_CASE("prefixes never end inside a sequence", "[utf8]") {
     CHECK(utf8::prefixCodePoints(text, 4) == text);
     CHECK(utf8::prefixCodePoints(text, 9) == text);
     // An invalid byte is one code point, as count() says.
-    CHECK(utf8::prefixCodePoints("\xFF" "b", 1) == "\xFF");
+    CHECK(utf8::prefixCodePoints("\xFF"
+                                 "b",
+                                 1) == "\xFF");
     CHECK(utf8::count(utf8::prefixCodePoints(text, 3)) == 3);
 }

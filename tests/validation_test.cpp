@@ -11,7 +11,9 @@ using namespace signpost;
 
 namespace {
 
-std::string plain(const SecureString& text) { return std::string(view(text)); }
+std::string plain(const SecureString& text) {
+    return std::string(view(text));
+}
 
 // A form that passes every step; each test breaks one thing.
 ReferralForm completeForm() {
@@ -83,8 +85,8 @@ TEST_CASE("UK phone numbers are normalised to the national form with the usual g
         // other 01 area codes
         {"01632 960123", "01632 960123"},
         {"01632960123", "01632 960123"},
-        {"01204 52345", "01204 52345"},      // ten-digit numbers exist in some areas
-        {"015394 32345", "015394 32345"},    // six-digit area code, five-digit local number
+        {"01204 52345", "01204 52345"},    // ten-digit numbers exist in some areas
+        {"015394 32345", "015394 32345"},  // six-digit area code, five-digit local number
         {"017687 72345", "017687 72345"},
         // non-geographic that residents use
         {"0300 123 4567", "0300 123 4567"},
@@ -114,53 +116,53 @@ TEST_CASE("implausible, premium, personal and non-UK numbers are rejected", "[va
         "",
         "   ",
         "0",
-        "999",                    // emergency short code
+        "999",  // emergency short code
         "111",
-        "116 123",                // Samaritans: a short code, not a contact number
-        "0770 090 012",           // mobile one digit short
-        "07700 9001234",          // mobile one digit long
+        "116 123",        // Samaritans: a short code, not a contact number
+        "0770 090 012",   // mobile one digit short
+        "07700 9001234",  // mobile one digit long
         "07700 900123 4",
-        "7700 900123",            // no trunk 0
-        "0161 496 012",           // too short
-        "0161 496 01234",         // too long
+        "7700 900123",     // no trunk 0
+        "0161 496 012",    // too short
+        "0161 496 01234",  // too long
         "020 7946 000",
-        "020 1946 0000",          // local numbers do not start with 0 or 1
+        "020 1946 0000",  // local numbers do not start with 0 or 1
         "0161 096 0123",
         "0161 196 0123",
-        "0171 946 0000",          // retired London codes
+        "0171 946 0000",  // retired London codes
         "0181 946 0000",
-        "0110 496 0000",          // 011x only for x = 3..8
+        "0110 496 0000",  // 011x only for x = 3..8
         "0119 496 0000",
         "0101 496 0000",
-        "021 7946 0000",          // 021, 022, 025-027 are not in use
+        "021 7946 0000",  // 021, 022, 025-027 are not in use
         "022 7946 0000",
-        "0900 123 4567",          // premium rate
+        "0900 123 4567",  // premium rate
         "0909 879 0000",
         "0871 ",
-        "07000 123456",           // personal numbers
+        "07000 123456",  // personal numbers
         "07011 123456",
-        "07600 123456",           // pagers
+        "07600 123456",  // pagers
         "07654 123456",
-        "0500 123456",            // retired freephone
-        "0560 123 4567",          // VoIP / corporate
+        "0500 123456",    // retired freephone
+        "0560 123 4567",  // VoIP / corporate
         "0400 123 4567",
         "0600 123 4567",
-        "0311 123 4567",          // 031x is not allocated
+        "0311 123 4567",  // 031x is not allocated
         "0811 123 4567",
-        "0808 123 456",           // 0808 has no ten-digit numbers
-        "+33 1 23 45 67 89",      // France
-        "+1 212 555 0100",        // USA
+        "0808 123 456",       // 0808 has no ten-digit numbers
+        "+33 1 23 45 67 89",  // France
+        "+1 212 555 0100",    // USA
         "0033 123456789",
         "001 212 555 0100",
-        "+353 1 234 5678",        // Ireland
+        "+353 1 234 5678",  // Ireland
         "+44",
         "+44 (0)",
         "44 161 496 0123 0",
-        "07700 9OO123",           // letters O for zeros
+        "07700 9OO123",  // letters O for zeros
         "07700 900123 ext 12",
         "07700 900123 x12",
         "tel: 07700 900123",
-        "07700+900123",           // + not at the start
+        "07700+900123",  // + not at the start
         "++447700900123",
         "07700_900123",
         "07700\t900123",
@@ -217,9 +219,9 @@ TEST_CASE("email addresses: a practical RFC 5321/5322 subset", "[validation]") {
         "@example.org",
         "ann@@example.org",
         "ann@bob@example.org",
-        "ann@example",            // a single label
-        "ann@example.c",          // TLD of one letter
-        "ann@example.c0m",        // TLD with a digit
+        "ann@example",      // a single label
+        "ann@example.c",    // TLD of one letter
+        "ann@example.c0m",  // TLD with a digit
         "ann@example.123",
         "ann@.example.org",
         "ann@example..org",
@@ -227,11 +229,11 @@ TEST_CASE("email addresses: a practical RFC 5321/5322 subset", "[validation]") {
         "ann@-example.org",
         "ann@example-.org",
         "ann@exa_mple.org",
-        "ann@[192.0.2.1]",        // IP literals are not offered
+        "ann@[192.0.2.1]",  // IP literals are not offered
         ".ann@example.org",
         "ann.@example.org",
         "an..n@example.org",
-        "\"ann\"@example.org",     // quoted local parts are not offered
+        "\"ann\"@example.org",  // quoted local parts are not offered
         "ann example@example.org",
         " ann@example.org",
         "ann@example.org ",
@@ -239,8 +241,8 @@ TEST_CASE("email addresses: a practical RFC 5321/5322 subset", "[validation]") {
         "ann,bob@example.org",
         "ann@exam ple.org",
         "ann\n@example.org",
-        "łukasz@example.pl",      // non-ASCII local part
-        "ann@bücher.example",     // IDN domains are typed in their xn-- form
+        "łukasz@example.pl",   // non-ASCII local part
+        "ann@bücher.example",  // IDN domains are typed in their xn-- form
     };
     for (const char* email : invalid) {
         INFO("email: " << email);
@@ -261,35 +263,52 @@ TEST_CASE("cleanText removes controls, bidi overrides and invalid UTF-8, and tri
         {"Ann Example", false, "Ann Example"},
         {"  Ann  ", false, "Ann"},
         {"\n\t Ann \r\n", false, "Ann"},
-        {"Ann\nExample", false, "Ann Example"},        // a newline in a one-line field is a space
+        {"Ann\nExample", false, "Ann Example"},  // a newline in a one-line field is a space
         {"Ann\nExample", true, "Ann\nExample"},
         {"Ann\r\nExample", true, "Ann\nExample"},
         {"Ann\rExample", true, "Ann\nExample"},
         {"Ann\tExample", true, "Ann Example"},
         {"Ann\vEx\fample", false, "Ann Ex ample"},
-        {std::string("An\0n", 4), false, "Ann"},       // NUL
-        {"A\x01n\x1Bn\x7F", false, "Ann"},             // C0 and DEL
-        {"A\xC2\x80n\xC2\x9Fn", false, "Ann"},         // C1 (U+0080, U+009F)
-        {"\xE2\x80\xAE" "evil" "\xE2\x80\xAC", false, "evil"},  // RLO ... PDF
-        {"a\xE2\x80\xAA" "b\xE2\x80\xAB" "c\xE2\x80\xAD" "d", false, "abcd"},  // LRE RLE LRO
+        {std::string("An\0n", 4), false, "Ann"},  // NUL
+        {"A\x01n\x1Bn\x7F", false, "Ann"},        // C0 and DEL
+        {"A\xC2\x80n\xC2\x9Fn", false, "Ann"},    // C1 (U+0080, U+009F)
+        {"\xE2\x80\xAE"
+         "evil"
+         "\xE2\x80\xAC",
+         false, "evil"},  // RLO ... PDF
+        {"a\xE2\x80\xAA"
+         "b\xE2\x80\xAB"
+         "c\xE2\x80\xAD"
+         "d",
+         false, "abcd"},  // LRE RLE LRO
         // isolates LRI RLI FSI PDI
-        {"a\xE2\x81\xA6" "b\xE2\x81\xA7" "c\xE2\x81\xA8" "d\xE2\x81\xA9", false, "abcd"},
-        {"\xEF\xBB\xBF" "Ann", false, "Ann"},          // byte-order mark
-        {"A\xEF\xBF\xBEnn\xEF\xBF\xBF", false, "Ann"}, // noncharacters
-        {"Line\xE2\x80\xA8two", true, "Line\ntwo"},    // U+2028
-        {"Line\xE2\x80\xA9two", false, "Line two"},    // U+2029
+        {"a\xE2\x81\xA6"
+         "b\xE2\x81\xA7"
+         "c\xE2\x81\xA8"
+         "d\xE2\x81\xA9",
+         false, "abcd"},
+        {"\xEF\xBB\xBF"
+         "Ann",
+         false, "Ann"},                                                  // byte-order mark
+        {"A\xEF\xBF\xBEnn\xEF\xBF\xBF", false, "Ann"},                   // noncharacters
+        {"Line\xE2\x80\xA8two", true, "Line\ntwo"},                      // U+2028
+        {"Line\xE2\x80\xA9two", false, "Line two"},                      // U+2029
         {"\xC2\xA0\xE3\x80\x80 Ann\xE2\x80\x8B\xC2\xA0", false, "Ann"},  // Unicode spaces trimmed
-        {"Ann\xC2\xA0" "Example", false, "Ann\xC2\xA0" "Example"},     // ...but kept inside
+        {"Ann\xC2\xA0"
+         "Example",
+         false,
+         "Ann\xC2\xA0"
+         "Example"},                                                      // ...but kept inside
         {"Zo\xC3\xAB \xC5\x81ukasz", false, "Zo\xC3\xAB \xC5\x81ukasz"},  // Latin-extended kept
-        {"\xF0\x9F\x98\x80 ok", false, "\xF0\x9F\x98\x80 ok"},          // emoji kept
-        {"A\xFFnn", false, "Ann"},                     // invalid byte
-        {"A\xC3nn", false, "Ann"},                     // truncated sequence
-        {"A\xC0\xAFnn", false, "Ann"},                 // overlong '/'
-        {"A\xE0\x80\xAFnn", false, "Ann"},             // overlong, 3 bytes
-        {"A\xED\xA0\x80nn", false, "Ann"},             // UTF-16 surrogate
-        {"A\xF4\x90\x80\x80nn", false, "Ann"},         // above U+10FFFF
-        {"A\x80\xBFnn", false, "Ann"},                 // stray continuation bytes
-        {"\xF0\x9F\x98", false, ""},                   // truncated at the end
+        {"\xF0\x9F\x98\x80 ok", false, "\xF0\x9F\x98\x80 ok"},            // emoji kept
+        {"A\xFFnn", false, "Ann"},                                        // invalid byte
+        {"A\xC3nn", false, "Ann"},                                        // truncated sequence
+        {"A\xC0\xAFnn", false, "Ann"},                                    // overlong '/'
+        {"A\xE0\x80\xAFnn", false, "Ann"},                                // overlong, 3 bytes
+        {"A\xED\xA0\x80nn", false, "Ann"},                                // UTF-16 surrogate
+        {"A\xF4\x90\x80\x80nn", false, "Ann"},                            // above U+10FFFF
+        {"A\x80\xBFnn", false, "Ann"},  // stray continuation bytes
+        {"\xF0\x9F\x98", false, ""},    // truncated at the end
         {"", false, ""},
         {" \n\t ", true, ""},
         {"\n\nfirst\n\n", true, "first"},
@@ -315,7 +334,9 @@ TEST_CASE("cleanText caps on code points, never splitting one", "[validation]") 
     CHECK(plain(cleanText("   abc def", 4, false)) == "abc");
     CHECK(plain(cleanText("ab  cd", 3, false)) == "ab");
     // Removed characters do not count either.
-    CHECK(plain(cleanText("a\x01\x02\x03" "bc", 3, false)) == "abc");
+    CHECK(plain(cleanText("a\x01\x02\x03"
+                          "bc",
+                          3, false)) == "abc");
 
     const std::string longName(300, 'x');
     const SecureString capped = cleanText(longName, kMaxNameLength, false);
@@ -483,7 +504,9 @@ TEST_CASE("cleanedCopy cleans every text field as submit stores it", "[validatio
     form.name.append("  ");
     form.phone = " +44 (0)161 496 0123 ";
     form.email = " ann@example.org\t";
-    form.accessNeeds = "\xE2\x80\xAE" "wheelchair\nuser ";
+    form.accessNeeds =
+        "\xE2\x80\xAE"
+        "wheelchair\nuser ";
     form.bestTime = ContactTime::Evening;
     form.preferredLanguage = "pl";
     form.interpreterNeeded = true;

@@ -44,7 +44,8 @@ void DisplayPower::set(bool awake) {
         static bool told = false;
         if (!told) {
             told = true;
-            logWarning("display", "this X server has no DPMS: the screen stays on while the venue is closed");
+            logWarning("display",
+                       "this X server has no DPMS: the screen stays on while the venue is closed");
         }
         return;
     }

@@ -6,9 +6,9 @@
 
 #include <chrono>
 #include <cstdio>
-#include <optional>
 #include <exception>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -94,7 +94,8 @@ std::optional<signpost::SecureString> readNewPin() {
         }
     }
     if (!first) {
-        std::fputs("signpost-kiosk: --set-pin reads the PIN from standard input, which was empty\n", stderr);
+        std::fputs("signpost-kiosk: --set-pin reads the PIN from standard input, which was empty\n",
+                   stderr);
         return std::nullopt;
     }
     if (!first->empty() && first->back() == '\r') {
@@ -127,7 +128,8 @@ int main(int argc, char** argv) {
             std::printf("%s\n", versionText().c_str());
             return kExitOk;
         case ParsedCommandLine::Action::Error:
-            std::fprintf(stderr, "signpost-kiosk: %s\n\n%s", command.error.c_str(), usageText().c_str());
+            std::fprintf(stderr, "signpost-kiosk: %s\n\n%s", command.error.c_str(),
+                         usageText().c_str());
             return kExitUsage;
         case ParsedCommandLine::Action::Run:
         case ParsedCommandLine::Action::Enroll:
@@ -167,13 +169,15 @@ int main(int argc, char** argv) {
             if (!pin) {
                 return kExitUsage;
             }
-            const auto configFile =
-                setStaffPin(KioskOptions{command.options.configFile, command.options.dataDir}, view(*pin));
+            const auto configFile = setStaffPin(
+                KioskOptions{command.options.configFile, command.options.dataDir}, view(*pin));
             wipe(*pin);
-            std::printf("The staff PIN is set in %s (and any lock-out is over).\n"
-                        "Restart the kiosk (as root: systemctl restart signpost-kiosk; or switch it off and\n"
-                        "on) for it to take effect.\n",
-                        configFile.c_str());
+            std::printf(
+                "The staff PIN is set in %s (and any lock-out is over).\n"
+                "Restart the kiosk (as root: systemctl restart signpost-kiosk; or switch it off "
+                "and\n"
+                "on) for it to take effect.\n",
+                configFile.c_str());
             return kExitOk;
         } catch (const std::invalid_argument& error) {
             std::fprintf(stderr, "signpost-kiosk: the PIN was not set: %s\n", error.what());
@@ -191,10 +195,12 @@ int main(int argc, char** argv) {
         try {
             const auto configFile =
                 resetStaffPin(KioskOptions{command.options.configFile, command.options.dataDir});
-            std::printf("The staff PIN is cleared in %s: staff mode is closed until a new one is set.\n"
-                        "Set it with signpost-kiosk --set-pin (as root or the user signpost), then restart\n"
-                        "the kiosk (as root: systemctl restart signpost-kiosk; or switch it off and on).\n",
-                        configFile.c_str());
+            std::printf(
+                "The staff PIN is cleared in %s: staff mode is closed until a new one is set.\n"
+                "Set it with signpost-kiosk --set-pin (as root or the user signpost), then "
+                "restart\n"
+                "the kiosk (as root: systemctl restart signpost-kiosk; or switch it off and on).\n",
+                configFile.c_str());
             return kExitOk;
         } catch (const ConfigError& error) {
             std::fprintf(stderr, "%s\n", error.what());
@@ -224,27 +230,30 @@ int main(int argc, char** argv) {
         }
         if (command.action == ParsedCommandLine::Action::Enroll) {
             // No window: enroll the way the staff panel does, with the [sync] settings.
-            const sync::SyncEngineOptions syncOptions = sync::syncEngineOptions(runtime.config, runtime.dataDir);
+            const sync::SyncEngineOptions syncOptions =
+                sync::syncEngineOptions(runtime.config, runtime.dataDir);
             // The same rules as the staff panel: https:// (plain http:// only on this machine),
             // and what waits for the current server stays bound to it (enrollment_policy.h).
             if (auto allowed = sync::checkEnrollmentUrl(command.options.enrollServer); !allowed) {
-                std::fprintf(stderr, "signpost-kiosk: enrollment refused (%s): %s\n", allowed.error().code.c_str(),
-                             allowed.error().message.c_str());
+                std::fprintf(stderr, "signpost-kiosk: enrollment refused (%s): %s\n",
+                             allowed.error().code.c_str(), allowed.error().message.c_str());
                 return kExitCannotStart;
             }
             sync::holdQueueBeforeEnrolling(runtime.dataDir / "outbox.db", runtime.dataDir,
                                            command.options.enrollServer);
             HttpClient http(syncOptions.http);
-            const auto enrolled = sync::enrollDevice(
-                http, {command.options.enrollServer, command.options.enrollCode, syncOptions.deviceName,
-                       syncOptions.venue},
-                runtime.dataDir);
+            const auto enrolled =
+                sync::enrollDevice(http,
+                                   {command.options.enrollServer, command.options.enrollCode,
+                                    syncOptions.deviceName, syncOptions.venue},
+                                   runtime.dataDir);
             if (!enrolled) {
-                std::fprintf(stderr, "signpost-kiosk: enrollment failed (%s): %s\n", enrolled.error().code.c_str(),
-                             enrolled.error().message.c_str());
+                std::fprintf(stderr, "signpost-kiosk: enrollment failed (%s): %s\n",
+                             enrolled.error().code.c_str(), enrolled.error().message.c_str());
                 return kExitCannotStart;
             }
-            std::printf("enrolled with %s as device %s\n", enrolled.value().enrollment.serverUrl.c_str(),
+            std::printf("enrolled with %s as device %s\n",
+                        enrolled.value().enrollment.serverUrl.c_str(),
                         enrolled.value().enrollment.deviceId.c_str());
             return kExitOk;
         }

@@ -14,7 +14,8 @@ constexpr int kMaxSide = 16384;
 std::optional<int> parseSide(std::string_view text) {
     int value = 0;
     auto [ptr, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || ptr != text.data() + text.size() || value < kMinSide || value > kMaxSide) {
+    if (error != std::errc() || ptr != text.data() + text.size() || value < kMinSide ||
+        value > kMaxSide) {
         return std::nullopt;
     }
     return value;
@@ -135,48 +136,65 @@ ParsedCommandLine parseCommandLine(const std::vector<std::string>& args) {
 std::string usageText() {
     return "Usage: signpost-kiosk [options]\n"
            "\n"
-           "The Signpost touchscreen kiosk: residents browse local support and ask to be contacted.\n"
+           "The Signpost touchscreen kiosk: residents browse local support and ask to be "
+           "contacted.\n"
            "\n"
            "Options:\n"
-           "  --config FILE     configuration file (default: /etc/signpost/kiosk.toml when installed,\n"
+           "  --config FILE     configuration file (default: /etc/signpost/kiosk.toml when "
+           "installed,\n"
            "                    config/kiosk.toml of the source tree when run from a build)\n"
-           "  --data-dir DIR    where the directory, outbox and device id live (default: the config's\n"
-           "                    paths.data_dir, else /var/lib/signpost or $XDG_DATA_HOME/signpost)\n"
+           "  --data-dir DIR    where the directory, outbox and device id live (default: the "
+           "config's\n"
+           "                    paths.data_dir, else /var/lib/signpost or "
+           "$XDG_DATA_HOME/signpost)\n"
            "  --coordinator-key FILE\n"
-           "                    read the coordinators' public key from FILE, which must be owned by\n"
+           "                    read the coordinators' public key from FILE, which must be owned "
+           "by\n"
            "                    root and not writable by others (default when installed:\n"
            "                    /etc/signpost/coordinator.pub; kiosk.toml's key is then ignored)\n"
            "  --windowed        a normal window instead of full screen on the primary monitor\n"
-           "  --size WxH        the window's size with --windowed (default 1920x1080; 1080x1920 for\n"
+           "  --size WxH        the window's size with --windowed (default 1920x1080; 1080x1920 "
+           "for\n"
            "                    portrait)\n"
-           "  --ui-map FILE     write where every touchable element is (JSON) whenever it changes,\n"
+           "  --ui-map FILE     write where every touchable element is (JSON) whenever it "
+           "changes,\n"
            "                    for the end-to-end test driver\n"
            "  --test-hang-after-frames N\n"
-           "                    TESTS ONLY: after N frames the frame loop stops drawing (as if hung)\n"
+           "                    TESTS ONLY: after N frames the frame loop stops drawing (as if "
+           "hung)\n"
            "                    until SIGTERM, to prove the systemd watchdog stops being fed\n"
            "  --enroll URL --enrollment-code CODE\n"
            "                    enroll this kiosk with the sync server at URL using a single-use\n"
-           "                    code (signpost-server admin enrollment-code), then exit; staff can\n"
+           "                    code (signpost-server admin enrollment-code), then exit; staff "
+           "can\n"
            "                    also enroll from the staff panel\n"
-           "  --set-pin         set the staff PIN, then exit: it is read from standard input (asked\n"
-           "                    twice on a terminal), never from the command line; 4 to 8 digits, not\n"
-           "                    all the same and not a run such as 1234. It also ends any lock-out.\n"
+           "  --set-pin         set the staff PIN, then exit: it is read from standard input "
+           "(asked\n"
+           "                    twice on a terminal), never from the command line; 4 to 8 digits, "
+           "not\n"
+           "                    all the same and not a run such as 1234. It also ends any "
+           "lock-out.\n"
            "                    Run it as the user signpost (or root), then restart the kiosk\n"
-           "  --reset-pin       forget the staff PIN (and any lock-out from wrong PINs), then exit;\n"
+           "  --reset-pin       forget the staff PIN (and any lock-out from wrong PINs), then "
+           "exit;\n"
            "                    staff mode is then not set up (the touchscreen never sets a PIN)\n"
            "                    until --set-pin or the coordinators' remote settings give one\n"
            "  --count-unsent    print how many referrals in the data directory never reached the\n"
            "                    server (queued or rejected, damaged copies included), then exit;\n"
-           "                    the package's removal scripts ask this. Run it as the user signpost\n"
+           "                    the package's removal scripts ask this. Run it as the user "
+           "signpost\n"
            "  --help            show this help\n"
            "  --version         show the version\n"
            "\n"
            "Exit codes: 0 stopped or \"Exit kiosk\"; 1 cannot start; 2 bad command line;\n"
-           "70 the UI failed (restart it); 75 \"Restart kiosk\" (restart it); 78 bad configuration.\n"
+           "70 the UI failed (restart it); 75 \"Restart kiosk\" (restart it); 78 bad "
+           "configuration.\n"
            "Signals: SIGTERM and SIGINT stop the kiosk cleanly. With $NOTIFY_SOCKET set it tells\n"
            "systemd READY=1 after the first frame and feeds the watchdog ($WATCHDOG_USEC).\n";
 }
 
-std::string versionText() { return std::string("signpost-kiosk ") + SIGNPOST_VERSION; }
+std::string versionText() {
+    return std::string("signpost-kiosk ") + SIGNPOST_VERSION;
+}
 
 }  // namespace signpost::app

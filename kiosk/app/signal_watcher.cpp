@@ -72,7 +72,8 @@ void SignalWatcher::watch() {
             if (errno == EINTR) {
                 continue;
             }
-            logError("shell", std::string("signal watcher stopped: poll failed: ") + std::to_string(errno));
+            logError("shell",
+                     std::string("signal watcher stopped: poll failed: ") + std::to_string(errno));
             return;
         }
         if ((fds[1].revents & POLLIN) != 0) {

@@ -18,8 +18,8 @@ bool sameElements(const std::vector<ui::UiElement>& a, const std::vector<ui::UiE
     for (std::size_t i = 0; i < a.size(); ++i) {
         const auto& l = a[i];
         const auto& r = b[i];
-        if (l.id != r.id || l.x != r.x || l.y != r.y || l.width != r.width || l.height != r.height ||
-            l.enabled != r.enabled) {
+        if (l.id != r.id || l.x != r.x || l.y != r.y || l.width != r.width ||
+            l.height != r.height || l.enabled != r.enabled) {
             return false;
         }
     }
@@ -75,8 +75,8 @@ std::string UiMapFile::render(const ui::UiMap& map, const WindowGeometry& window
 }
 
 bool UiMapFile::update(const ui::UiMap& map, const WindowGeometry& window) {
-    if (m_written && map.frameNumber() == m_frame && map.screenId() == m_screen && window == m_window &&
-        sameElements(map.elements(), m_elements)) {
+    if (m_written && map.frameNumber() == m_frame && map.screenId() == m_screen &&
+        window == m_window && sameElements(map.elements(), m_elements)) {
         return false;
     }
     writeReplacing(m_path, render(map, window) + "\n");

@@ -3,7 +3,8 @@
 // The file is UiMap::toJson() with one more member, "window": where the kiosk's window is on the
 // X screen and its size, so the driver can turn element positions into screen positions:
 //   {"window": {"x": 0, "y": 0, "width": 1920, "height": 1080}, "screen": "home", "frame": 12,
-//    "elements": [{"id": "home.need.food", "x": 64, "y": 300, "w": 400, "h": 180, "enabled": true}]}
+//    "elements": [{"id": "home.need.food", "x": 64, "y": 300, "w": 400, "h": 180, "enabled":
+//    true}]}
 // It is rewritten after every frame the kiosk draws (render on demand: none while idle), so the
 // driver can wait for "the kiosk drew what my last event did" by watching the frame number, by
 // writing a temporary file and renaming it over the old one, so a reader never sees half a file.

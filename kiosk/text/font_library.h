@@ -46,9 +46,9 @@ struct FaceInfo {
     Weight weight = Weight::Regular;
     bool syntheticBold = false;  // no bold file: the regular outlines are emboldened
     float unitsPerEm = 1000;
-    float ascent = 0.8f;   // line box above the baseline, in em (family override or hhea)
-    float descent = 0.2f;  // below, in em, positive
-    float scale = 1;       // the family's em relative to the base family's
+    float ascent = 0.8f;      // line box above the baseline, in em (family override or hhea)
+    float descent = 0.2f;     // below, in em, positive
+    float scale = 1;          // the family's em relative to the base family's
     bool measureInk = false;  // lines grow to this face's real ink (FontFamily::measureInk)
 };
 

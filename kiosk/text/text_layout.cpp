@@ -251,7 +251,8 @@ void TextShaper::layoutParagraph(std::string_view text, std::size_t begin, std::
         }
     }
     UErrorCode status = U_ZERO_ERROR;
-    ubidi_setPara(m_bidi, reinterpret_cast<const UChar*>(forBidi.data()), n, level, nullptr, &status);
+    ubidi_setPara(m_bidi, reinterpret_cast<const UChar*>(forBidi.data()), n, level, nullptr,
+                  &status);
     const bool bidiOk = U_SUCCESS(status);
 
     // 2. Items: one bidi level, one script, one face.
@@ -491,7 +492,9 @@ void TextShaper::layoutParagraph(std::string_view text, std::size_t begin, std::
                     // Nastaliq's stacked letters can rise far above the font's ascent: the line
                     // grows to hold them, rather than letting them cross into the line above.
                     const float top = static_cast<float>(extents.y_bearing) / 64.0f + g.yOffset;
-                    const float bottom = static_cast<float>(-(extents.y_bearing + extents.height)) / 64.0f - g.yOffset;
+                    const float bottom =
+                        static_cast<float>(-(extents.y_bearing + extents.height)) / 64.0f -
+                        g.yOffset;
                     line.ascent = std::max(line.ascent, top);
                     line.descent = std::max(line.descent, bottom);
                 }

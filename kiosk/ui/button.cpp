@@ -38,9 +38,13 @@ Colours buttonColours(const Ui& ui, ButtonKind kind, bool held, bool enabled) {
     return c;
 }
 
-float iconSize(const Ui& ui, TextStyle style) { return ui.layout().bodySize * (style == TextStyle::Heading ? 1.1f : 0.8f); }
+float iconSize(const Ui& ui, TextStyle style) {
+    return ui.layout().bodySize * (style == TextStyle::Heading ? 1.1f : 0.8f);
+}
 
-float padding(const Ui& ui) { return std::max(ui.layout().gap * 1.25f, ui.layout().bodySize * 0.6f); }
+float padding(const Ui& ui) {
+    return std::max(ui.layout().gap * 1.25f, ui.layout().bodySize * 0.6f);
+}
 
 }  // namespace
 
@@ -93,13 +97,14 @@ bool button(Ui& ui, std::string_view id, const Rect& rect, std::string_view labe
     float x = rect.centreX() - groupWidth * 0.5f;
     const float thickness = std::max(2.0f, l.border * 1.25f);
     if (icon > 0 && !style.iconAfter) {
-        drawIcon(dl, style.icon, Rect::fromSize(x, rect.centreY() - icon * 0.5f, icon, icon), c.text,
-                 thickness);
+        drawIcon(dl, style.icon, Rect::fromSize(x, rect.centreY() - icon * 0.5f, icon, icon),
+                 c.text, thickness);
         x += icon + iconGap;
     }
     const TextStyle ts = style.textStyle;
     const float lh = ui.text().lineHeight(ts);
-    const float total = lines.empty() ? 0 : (static_cast<float>(lines.size()) - 1) * lh + ui.text().size(ts);
+    const float total =
+        lines.empty() ? 0 : (static_cast<float>(lines.size()) - 1) * lh + ui.text().size(ts);
     float y = rect.centreY() - total * 0.5f;
     for (std::string_view line : lines) {
         const float w = ui.text().width(ts, line);
@@ -122,8 +127,12 @@ bool button(Ui& ui, std::string_view id, const Rect& rect, std::string_view labe
 
 namespace {
 
-float tilePadding(const Ui& ui) { return std::max(ui.layout().gap * 1.25f, ui.layout().bodySize * 0.5f); }
-float markerSize(const Ui& ui) { return ui.layout().bodySize * 1.1f; }
+float tilePadding(const Ui& ui) {
+    return std::max(ui.layout().gap * 1.25f, ui.layout().bodySize * 0.5f);
+}
+float markerSize(const Ui& ui) {
+    return ui.layout().bodySize * 1.1f;
+}
 
 }  // namespace
 
@@ -177,7 +186,8 @@ bool tile(Ui& ui, std::string_view id, const Rect& rect, std::string_view title,
             dl->AddRectFilled(ImVec2(box.x0, box.y0), ImVec2(box.x1, box.y1),
                               selected ? p.primary : p.surface, l.radius * 0.5f);
             dl->AddRect(ImVec2(box.x0, box.y0), ImVec2(box.x1, box.y1),
-                        selected ? p.primary : p.border, l.radius * 0.5f, ImDrawFlags_None, thickness);
+                        selected ? p.primary : p.border, l.radius * 0.5f, ImDrawFlags_None,
+                        thickness);
             if (selected) {
                 drawIcon(dl, Icon::Tick, box.shrink(m * 0.18f), p.onPrimary, thickness);
             }
@@ -192,7 +202,8 @@ bool tile(Ui& ui, std::string_view id, const Rect& rect, std::string_view title,
         const float m = markerSize(ui) * 0.9f;
         const Rect box = Rect::fromSize(rect.x1 - m - l.smallGap, rect.y0 + l.smallGap, m, m);
         dl->AddCircleFilled(ImVec2(box.centreX(), box.centreY()), m * 0.5f, p.primary, 32);
-        drawIcon(dl, Icon::Tick, box.shrink(m * 0.22f), p.onPrimary, std::max(2.0f, l.border * 1.25f));
+        drawIcon(dl, Icon::Tick, box.shrink(m * 0.22f), p.onPrimary,
+                 std::max(2.0f, l.border * 1.25f));
         inner.x1 -= m;
     }
     const float used = ui.text().drawWrapped(dl, TextStyle::Bold, inner, textColour, title);
@@ -210,16 +221,18 @@ bool actionTile(Ui& ui, std::string_view id, const Rect& rect, std::string_view 
     const Palette& p = ui.palette();
     const Layout& l = ui.layout();
     ImDrawList* dl = ui.drawList();
-    dl->AddRectFilled(ImVec2(rect.x0, rect.y0), ImVec2(rect.x1, rect.y1), in.held ? p.primaryPressed : p.primary,
-                      l.radius);
+    dl->AddRectFilled(ImVec2(rect.x0, rect.y0), ImVec2(rect.x1, rect.y1),
+                      in.held ? p.primaryPressed : p.primary, l.radius);
     if (in.held) {
-        dl->AddRect(ImVec2(rect.x0, rect.y0), ImVec2(rect.x1, rect.y1), p.focus, l.radius, ImDrawFlags_None, l.border * 2);
+        dl->AddRect(ImVec2(rect.x0, rect.y0), ImVec2(rect.x1, rect.y1), p.focus, l.radius,
+                    ImDrawFlags_None, l.border * 2);
     }
     const float pad = tilePadding(ui);
     Rect inner = rect.shrink(pad);
     if (icon != Icon::None) {
         const float m = markerSize(ui);
-        drawIcon(dl, icon, Rect::fromSize(inner.x1 - m, inner.y0, m, m), p.onPrimary, std::max(2.0f, l.border * 1.25f));
+        drawIcon(dl, icon, Rect::fromSize(inner.x1 - m, inner.y0, m, m), p.onPrimary,
+                 std::max(2.0f, l.border * 1.25f));
         inner.x1 -= m + l.gap;
     }
     const float used = ui.text().drawWrapped(dl, TextStyle::Bold, inner, p.onPrimary, title);
@@ -299,7 +312,9 @@ bool checkRow(Ui& ui, std::string_view id, const Rect& rect, std::string_view la
     return in.clicked;
 }
 
-float badgeHeight(Ui& ui) { return ui.text().size(TextStyle::Small) + ui.layout().smallGap; }
+float badgeHeight(Ui& ui) {
+    return ui.text().size(TextStyle::Small) + ui.layout().smallGap;
+}
 
 float badgeWidth(Ui& ui, std::string_view label) {
     return ui.text().width(TextStyle::Small, label) + ui.layout().gap * 1.25f;
@@ -310,9 +325,10 @@ float badge(Ui& ui, ImVec2 position, std::string_view label, ImU32 fill, ImU32 t
     const float h = badgeHeight(ui);
     ImDrawList* dl = ui.drawList();
     dl->AddRectFilled(position, ImVec2(position.x + w, position.y + h), fill, h * 0.3f);
-    ui.text().draw(dl, TextStyle::Small,
-                   ImVec2(position.x + ui.layout().gap * 0.625f, position.y + ui.layout().smallGap * 0.5f),
-                   textColour, label);
+    ui.text().draw(
+        dl, TextStyle::Small,
+        ImVec2(position.x + ui.layout().gap * 0.625f, position.y + ui.layout().smallGap * 0.5f),
+        textColour, label);
     return w;
 }
 

@@ -44,10 +44,12 @@ void Chooser::draw(Ui& ui, const Rect& screen) {
     const float closeWidth = buttonWidth(ui, closeLabel, closeStyle);
     Rect titleRow = inner;
     const float titleHeight =
-        std::max(l.target, ui.text().height(TextStyle::Heading, m_title, inner.width() - closeWidth - l.gap));
+        std::max(l.target,
+                 ui.text().height(TextStyle::Heading, m_title, inner.width() - closeWidth - l.gap));
     titleRow.y1 = titleRow.y0 + titleHeight;
     inner.y0 = titleRow.y1 + l.gap;
-    if (button(ui, "chooser.close", Rect{titleRow.x1 - closeWidth, titleRow.y0, titleRow.x1, titleRow.y0 + l.target},
+    if (button(ui, "chooser.close",
+               Rect{titleRow.x1 - closeWidth, titleRow.y0, titleRow.x1, titleRow.y0 + l.target},
                closeLabel, closeStyle)) {
         ui.defer([this] { close(); });
     }
@@ -57,13 +59,17 @@ void Chooser::draw(Ui& ui, const Rect& screen) {
 
     // Options in as many columns as fit comfortably.
     const float minColumn = 420.0f * l.scale * l.textScale;
-    const int columns = std::max(1, std::min(3, static_cast<int>((inner.width() + l.gap) / (minColumn + l.gap))));
-    const float columnWidth = (inner.width() - l.gap * static_cast<float>(columns - 1)) / static_cast<float>(columns);
+    const int columns =
+        std::max(1, std::min(3, static_cast<int>((inner.width() + l.gap) / (minColumn + l.gap))));
+    const float columnWidth =
+        (inner.width() - l.gap * static_cast<float>(columns - 1)) / static_cast<float>(columns);
     float rowHeight = 0;
     for (const ChooserOption& option : m_options) {
-        rowHeight = std::max(rowHeight, tileHeight(ui, columnWidth, option.label, {}, TileMarker::Radio));
+        rowHeight =
+            std::max(rowHeight, tileHeight(ui, columnWidth, option.label, {}, TileMarker::Radio));
     }
-    const std::size_t rows = (m_options.size() + static_cast<std::size_t>(columns) - 1) / static_cast<std::size_t>(columns);
+    const std::size_t rows = (m_options.size() + static_cast<std::size_t>(columns) - 1) /
+                             static_cast<std::size_t>(columns);
     const float contentHeight = static_cast<float>(rows) * (rowHeight + l.gap);
     // Shrink the card to its content when the list is short.
     if (contentHeight < inner.height()) {
@@ -74,7 +80,8 @@ void Chooser::draw(Ui& ui, const Rect& screen) {
     for (std::size_t row = 0; row < rows; ++row) {
         const Rect line = flow.take(rowHeight);
         for (int column = 0; column < columns; ++column) {
-            const std::size_t index = row * static_cast<std::size_t>(columns) + static_cast<std::size_t>(column);
+            const std::size_t index =
+                row * static_cast<std::size_t>(columns) + static_cast<std::size_t>(column);
             if (index >= m_options.size()) {
                 break;
             }

@@ -22,12 +22,15 @@ std::string nextOpeningText(const I18n& i18n, const std::optional<NextOpening>& 
         return i18n.format("closed.next_tomorrow", {{"time", time}});
     }
     if (next->daysAhead < 7) {
-        return i18n.format("closed.next_day", {{"day", i18n.tr("day." + std::to_string(next->local.weekday) + ".one")},
-                                               {"time", time}});
+        return i18n.format("closed.next_day",
+                           {{"day", i18n.tr("day." + std::to_string(next->local.weekday) + ".one")},
+                            {"time", time}});
     }
     const std::string date = i18n.format(
-        "schedule.date", {{"day", std::to_string(static_cast<unsigned>(next->local.date.day()))},
-                          {"month", i18n.tr("schedule.month." + std::to_string(static_cast<unsigned>(next->local.date.month())))}});
+        "schedule.date",
+        {{"day", std::to_string(static_cast<unsigned>(next->local.date.day()))},
+         {"month", i18n.tr("schedule.month." +
+                           std::to_string(static_cast<unsigned>(next->local.date.month())))}});
     return i18n.format("closed.next_date", {{"date", date}, {"time", time}});
 }
 
@@ -45,9 +48,11 @@ void drawClosedScreen(ScreenContext& c, const Rect& area, const ClosedState& sta
     float top = flow.y();
     flowText(ui, flow, TextStyle::Title, p.text, ui.tr("closed.title"));
     flow.gap(l.gap);
-    flowText(ui, flow, TextStyle::Body, p.text, ui.format("closed.intro", {{"venue", c.runtime.config.venueName}}));
+    flowText(ui, flow, TextStyle::Body, p.text,
+             ui.format("closed.intro", {{"venue", c.runtime.config.venueName}}));
     flow.gap(l.smallGap);
-    flowText(ui, flow, TextStyle::Heading, p.text, nextOpeningText(c.runtime.i18n, state.nextOpening()));
+    flowText(ui, flow, TextStyle::Heading, p.text,
+             nextOpeningText(c.runtime.i18n, state.nextOpening()));
     ui.registerElement("closed.next", Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
     flow.gap(l.gap * 2);
 
@@ -61,13 +66,16 @@ void drawClosedScreen(ScreenContext& c, const Rect& area, const ClosedState& sta
         {"closed.help.999", ui.tr("closed.help.999")},
         {"closed.help.111", ui.tr("closed.help.111")},
         {"closed.help.samaritans", ui.tr("closed.help.samaritans")},
-        {"closed.help.link_worker", ui.format("closed.help.link_worker", {{"phone", c.runtime.config.linkWorkerPhone}})},
+        {"closed.help.link_worker",
+         ui.format("closed.help.link_worker", {{"phone", c.runtime.config.linkWorkerPhone}})},
     };
     for (const Line& line : lines) {
-        const float height = ui.text().height(TextStyle::Bold, line.text, flow.width() - l.margin * 2) + l.gap * 2;
+        const float height =
+            ui.text().height(TextStyle::Bold, line.text, flow.width() - l.margin * 2) + l.gap * 2;
         const Rect box = flow.take(height);
         panel(ui, box, p.surface, p.border);
-        ui.text().drawWrapped(ui.drawList(), TextStyle::Bold, box.shrink(l.margin, l.gap), p.text, line.text);
+        ui.text().drawWrapped(ui.drawList(), TextStyle::Bold, box.shrink(l.margin, l.gap), p.text,
+                              line.text);
         ui.registerElement(line.id, box);
         flow.gap(l.gap);
     }

@@ -32,18 +32,22 @@ public:
         search.focusKey = "search";
         search.placeholder = ui.tr("search.placeholder");
         const float fieldHeight = textFieldHeight(ui, search);
-        const std::string areaLabel =
-            ui.format("home.area", {{"area", neighbourhoodLabel(c.runtime.i18n, c.session.filters().neighbourhood)}});
+        const std::string areaLabel = ui.format(
+            "home.area",
+            {{"area", neighbourhoodLabel(c.runtime.i18n, c.session.filters().neighbourhood)}});
         const ButtonStyle areaStyle{ButtonKind::Secondary, Icon::ChevronDown, true};
         const float areaNatural = buttonWidth(ui, areaLabel, areaStyle);
-        const bool sideBySide = inner.width() - areaNatural - l.gap >= 640.0f * l.scale * l.textScale;
+        const bool sideBySide =
+            inner.width() - areaNatural - l.gap >= 640.0f * l.scale * l.textScale;
         Rect field;
         Rect areaRect;
         if (sideBySide) {
-            const float height = std::max(fieldHeight, buttonHeight(ui, areaLabel, areaNatural, areaStyle));
+            const float height =
+                std::max(fieldHeight, buttonHeight(ui, areaLabel, areaNatural, areaStyle));
             const Rect row = flow.take(height);
             areaRect = Rect{row.x1 - areaNatural, row.y0, row.x1, row.y1};
-            field = Rect{row.x0, row.y0, std::min(row.x0 + l.readableWidth, areaRect.x0 - l.gap), row.y1};
+            field = Rect{row.x0, row.y0, std::min(row.x0 + l.readableWidth, areaRect.x0 - l.gap),
+                         row.y1};
         } else {
             field = flow.take(fieldHeight, std::min(inner.width(), l.readableWidth));
             flow.gap(l.gap);
@@ -51,7 +55,8 @@ public:
             areaRect = flow.take(buttonHeight(ui, areaLabel, width, areaStyle), width);
         }
         textField(ui, c.focus, c.keyboard, "home.search", field, search,
-                  sessionBinding(c.session, TextTarget::Search), &scroll, area, scrollArea.contentTop());
+                  sessionBinding(c.session, TextTarget::Search), &scroll, area,
+                  scrollArea.contentTop());
         if (button(ui, "home.neighbourhood", areaRect, areaLabel, areaStyle)) {
             openNeighbourhoodChooser(c);
         }
@@ -99,8 +104,9 @@ private:
                 const bool general = i == needs.size();
                 titles.push_back(general ? notSure : needLabel(c.runtime.i18n, needs[i]));
                 hints.push_back(general ? notSureHint : needHint(c.runtime.i18n, needs[i]));
-                height = std::max(height, tileHeight(ui, width, titles.back(), hints.back(),
-                                                     general ? TileMarker::Check : TileMarker::None));
+                height =
+                    std::max(height, tileHeight(ui, width, titles.back(), hints.back(),
+                                                general ? TileMarker::Check : TileMarker::None));
             }
             const Rect row = flow.take(height);
             for (std::size_t i = start; i < end; ++i) {
@@ -109,7 +115,8 @@ private:
                 KioskSession& session = c.session;
                 TextFocus& focus = c.focus;
                 if (i == needs.size()) {
-                    if (actionTile(ui, "home.general_referral", cell, titles[i - start], hints[i - start], Icon::Phone)) {
+                    if (actionTile(ui, "home.general_referral", cell, titles[i - start],
+                                   hints[i - start], Icon::Phone)) {
                         ui.defer([&session, &focus] {
                             focus.blur();
                             session.startGeneralReferral();
@@ -118,7 +125,8 @@ private:
                     continue;
                 }
                 const std::string& code = needs[i].code;
-                if (tile(ui, "home.need." + code, cell, titles[i - start], hints[i - start], false)) {
+                if (tile(ui, "home.need." + code, cell, titles[i - start], hints[i - start],
+                         false)) {
                     ui.defer([&session, &focus, code] {
                         focus.blur();
                         session.chooseNeed(code);
@@ -138,14 +146,18 @@ void openNeighbourhoodChooser(ScreenContext& c) {
     options.push_back({"home.neighbourhood.option.0", c.ui.tr("home.anywhere"), current.empty()});
     std::vector<std::string> names{""};
     for (const std::string& name : c.directory.neighbourhoods) {
-        options.push_back({"home.neighbourhood.option." + std::to_string(names.size()), name, name == current});
+        options.push_back(
+            {"home.neighbourhood.option." + std::to_string(names.size()), name, name == current});
         names.push_back(name);
     }
     KioskSession& session = c.session;
-    c.chooser.open(c.ui.tr("home.area_choose"), std::move(options),
-                   [&session, names](std::size_t index) { session.setNeighbourhood(names.at(index)); });
+    c.chooser.open(
+        c.ui.tr("home.area_choose"), std::move(options),
+        [&session, names](std::size_t index) { session.setNeighbourhood(names.at(index)); });
 }
 
-std::unique_ptr<View> makeHomeView() { return std::make_unique<HomeView>(); }
+std::unique_ptr<View> makeHomeView() {
+    return std::make_unique<HomeView>();
+}
 
 }  // namespace signpost::ui

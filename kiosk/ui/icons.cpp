@@ -23,7 +23,8 @@ void drawShape(ImDrawList* dl, Icon icon, const Rect& box, ImU32 colour, float t
     const float r = size * 0.5f;
     auto p = [&](float x, float y) { return ImVec2(cx + x * r, cy + y * r); };
     switch (icon) {
-        case Icon::None: break;
+        case Icon::None:
+            break;
         case Icon::Back: {
             const ImVec2 pts[] = {p(0.3f, -0.6f), p(-0.3f, 0), p(0.3f, 0.6f)};
             dl->AddPolyline(pts, 3, colour, ImDrawFlags_None, thickness);
@@ -59,7 +60,8 @@ void drawShape(ImDrawList* dl, Icon icon, const Rect& box, ImU32 colour, float t
         case Icon::TextSize: {
             // Two letter-like "A" shapes, small and large.
             auto letterA = [&](float x, float scale) {
-                const ImVec2 pts[] = {p(x - 0.3f * scale, 0.6f), p(x, -0.6f * scale + (1 - scale) * 0.6f),
+                const ImVec2 pts[] = {p(x - 0.3f * scale, 0.6f),
+                                      p(x, -0.6f * scale + (1 - scale) * 0.6f),
                                       p(x + 0.3f * scale, 0.6f)};
                 dl->AddPolyline(pts, 3, colour, ImDrawFlags_None, thickness);
                 dl->AddLine(p(x - 0.17f * scale, 0.6f - 0.45f * scale),
@@ -83,7 +85,8 @@ void drawShape(ImDrawList* dl, Icon icon, const Rect& box, ImU32 colour, float t
                                   p(-0.3f, -0.1f),  p(0.1f, 0.3f),    p(0.25f, 0.1f),
                                   p(0.6f, 0.25f),   p(0.6f, 0.55f),   p(0.35f, 0.65f)};
             dl->AddPolyline(pts, 9, colour, ImDrawFlags_None, thickness);
-            dl->AddBezierQuadratic(p(0.35f, 0.65f), p(-0.7f, 0.4f), p(-0.55f, -0.6f), colour, thickness);
+            dl->AddBezierQuadratic(p(0.35f, 0.65f), p(-0.7f, 0.4f), p(-0.55f, -0.6f), colour,
+                                   thickness);
             break;
         }
         case Icon::Backspace: {
@@ -95,7 +98,7 @@ void drawShape(ImDrawList* dl, Icon icon, const Rect& box, ImU32 colour, float t
             break;
         }
         case Icon::Shift: {
-            const ImVec2 pts[] = {p(0, -0.7f), p(0.65f, 0), p(0.3f, 0), p(0.3f, 0.6f),
+            const ImVec2 pts[] = {p(0, -0.7f),    p(0.65f, 0), p(0.3f, 0),  p(0.3f, 0.6f),
                                   p(-0.3f, 0.6f), p(-0.3f, 0), p(-0.65f, 0)};
             dl->AddPolyline(pts, 7, colour, ImDrawFlags_Closed, thickness);
             break;
@@ -107,7 +110,8 @@ void drawShape(ImDrawList* dl, Icon icon, const Rect& box, ImU32 colour, float t
             break;
         }
         case Icon::Lock:
-            dl->AddRect(p(-0.5f, -0.1f), p(0.5f, 0.7f), colour, thickness, ImDrawFlags_None, thickness);
+            dl->AddRect(p(-0.5f, -0.1f), p(0.5f, 0.7f), colour, thickness, ImDrawFlags_None,
+                        thickness);
             dl->PathArcTo(p(0, -0.1f), r * 0.32f, 3.14159265f, 6.2831853f, 16);
             dl->PathStroke(colour, ImDrawFlags_None, thickness);
             break;
@@ -133,7 +137,8 @@ void drawShape(ImDrawList* dl, Icon icon, const Rect& box, ImU32 colour, float t
         case Icon::Home: {
             const ImVec2 pts[] = {p(-0.7f, -0.05f), p(0, -0.7f), p(0.7f, -0.05f)};
             dl->AddPolyline(pts, 3, colour, ImDrawFlags_None, thickness);
-            const ImVec2 body[] = {p(-0.5f, -0.2f), p(-0.5f, 0.65f), p(0.5f, 0.65f), p(0.5f, -0.2f)};
+            const ImVec2 body[] = {p(-0.5f, -0.2f), p(-0.5f, 0.65f), p(0.5f, 0.65f),
+                                   p(0.5f, -0.2f)};
             dl->AddPolyline(body, 4, colour, ImDrawFlags_None, thickness);
             break;
         }

@@ -26,17 +26,19 @@ void drawIdleOverlay(ScreenContext& c, const Rect& screen, int secondsLeft) {
     const float bodyHeight = ui.text().height(TextStyle::Body, body, inner);
     const float yesHeight = std::max(l.target * 1.6f, buttonHeight(ui, yes, inner, yesStyle));
     const float height = l.margin * 2 + titleHeight + l.gap + bodyHeight + l.gap * 2 + yesHeight;
-    const Rect card = Rect::fromSize(screen.centreX() - width * 0.5f, screen.centreY() - height * 0.5f, width, height);
+    const Rect card = Rect::fromSize(screen.centreX() - width * 0.5f,
+                                     screen.centreY() - height * 0.5f, width, height);
     panel(ui, card, p.background, p.border);
     ui.registerElement("idle.panel", card);
 
     float y = card.y0 + l.margin;
     const Rect content{card.x0 + l.margin, y, card.x1 - l.margin, card.y1 - l.margin};
-    y += ui.text().drawWrapped(dl, TextStyle::Heading, Rect{content.x0, y, content.x1, y + titleHeight}, p.text,
-                               title, Align::Centre);
-    y += l.gap;
-    y += ui.text().drawWrapped(dl, TextStyle::Body, Rect{content.x0, y, content.x1, y + bodyHeight}, p.text, body,
+    y += ui.text().drawWrapped(dl, TextStyle::Heading,
+                               Rect{content.x0, y, content.x1, y + titleHeight}, p.text, title,
                                Align::Centre);
+    y += l.gap;
+    y += ui.text().drawWrapped(dl, TextStyle::Body, Rect{content.x0, y, content.x1, y + bodyHeight},
+                               p.text, body, Align::Centre);
     y += l.gap * 2;
     if (button(ui, "idle.yes", Rect{content.x0, y, content.x1, y + yesHeight}, yes, yesStyle)) {
         IdleTimer& idle = c.idle;

@@ -13,7 +13,6 @@
 #include "core/operations/closed_state.h"
 #include "core/session/idle_timer.h"
 #include "core/session/kiosk_session.h"
-#include "core/common/utf8.h"
 #include "sync/engine/sync_engine.h"
 #include "text/font_library.h"
 #include "ui/layer_window.h"
@@ -57,11 +56,21 @@ struct KioskApp::Impl {
                std::chrono::seconds(rt.config.idleWarningSeconds), SteadyClock::now()),
           closed(openingHoursOf(rt.config), rt.zone ? *rt.zone : TimeZone::load(rt.config.timeZone),
                  rt.config.sleepWhenClosed, std::chrono::seconds(rt.config.closedWakeSeconds)) {
-        views = {makeHomeView(),           makeResultsView(),          makeServiceView(),
-                 makeReferralNeedsView(),  makeReferralContactView(),  makeReferralContactSelfView(),
-                 makeReferralBestTimeView(), makeReferralMessageView(), makeReferralLanguageView(),
-                 makeReferralAccessView(), makeReferralConsentView(),  makeReferralReviewView(),
-                 makeReferralDoneView(),   makeStaffPinView(),         makeStaffPanelView()};
+        views = {makeHomeView(),
+                 makeResultsView(),
+                 makeServiceView(),
+                 makeReferralNeedsView(),
+                 makeReferralContactView(),
+                 makeReferralContactSelfView(),
+                 makeReferralBestTimeView(),
+                 makeReferralMessageView(),
+                 makeReferralLanguageView(),
+                 makeReferralAccessView(),
+                 makeReferralConsentView(),
+                 makeReferralReviewView(),
+                 makeReferralDoneView(),
+                 makeStaffPinView(),
+                 makeStaffPanelView()};
         directory.reload(runtime.directory.get());
         layout = computeLayout(1920, 1080, 0, session.textSize(), session.highContrast());
     }
@@ -82,7 +91,8 @@ struct KioskApp::Impl {
     }
 
     void applyLanguage() {
-        if (runtime.i18n.language() != session.language() && !runtime.i18n.setLanguage(session.language())) {
+        if (runtime.i18n.language() != session.language() &&
+            !runtime.i18n.setLanguage(session.language())) {
             runtime.i18n.setLanguage("en");
         }
     }
@@ -210,7 +220,8 @@ void KioskApp::drawFrame(const FrameInput& input) {
     }
     // Remote settings (operations): fetched after each successful sync, applied here, between
     // frames, so no screen ever sees half of them.
-    if (s.remoteSettings.update(s.runtime, s.syncEngine != nullptr ? s.syncEngine->status().get() : nullptr)) {
+    if (s.remoteSettings.update(s.runtime,
+                                s.syncEngine != nullptr ? s.syncEngine->status().get() : nullptr)) {
         settingsChanged();
     }
     // The staff PIN's lock state rides the heartbeat (issue 9); unchanged, this is a compare.
@@ -281,9 +292,11 @@ void KioskApp::drawFrame(const FrameInput& input) {
     s.ui.setTopLayer(topLayer);
     // Outside opening hours the home screen gives way to the closed screen; a visit elsewhere
     // and staff mode are never interrupted.
-    s.closed.update(input.wallNow, now, input.hadInput || pointerDown, s.session.screen() == Screen::Home);
+    s.closed.update(input.wallNow, now, input.hadInput || pointerDown,
+                    s.session.screen() == Screen::Home);
     const bool closedScreen = s.closed.showClosedScreen();
-    std::string screenId = closedScreen ? std::string("closed") : signpost::screenId(s.session.screen());
+    std::string screenId =
+        closedScreen ? std::string("closed") : signpost::screenId(s.session.screen());
     if (warning) {
         screenId += "+idle";
     }
@@ -420,7 +433,9 @@ void KioskApp::drawFaultNotice() {
     ImGui::End();
 }
 
-bool KioskApp::isAnimating() const noexcept { return m_impl->animating; }
+bool KioskApp::isAnimating() const noexcept {
+    return m_impl->animating;
+}
 
 std::optional<std::chrono::steady_clock::time_point> KioskApp::nextWakeUp() const {
     const Impl& s = *m_impl;
@@ -444,17 +459,25 @@ std::optional<std::chrono::steady_clock::time_point> KioskApp::nextWakeUp() cons
     return wake;
 }
 
-ShellRequest KioskApp::shellRequest() const noexcept { return m_impl->request; }
+ShellRequest KioskApp::shellRequest() const noexcept {
+    return m_impl->request;
+}
 
-bool KioskApp::displayAwake() const noexcept { return m_impl->closed.displayAwake(); }
+bool KioskApp::displayAwake() const noexcept {
+    return m_impl->closed.displayAwake();
+}
 
-bool KioskApp::venueClosed() const noexcept { return m_impl->closed.venueClosed(); }
+bool KioskApp::venueClosed() const noexcept {
+    return m_impl->closed.venueClosed();
+}
 
 void KioskApp::settingsChanged() {
     Impl& s = *m_impl;
     const KioskConfig& config = s.runtime.config;
-    s.closed.configure(openingHoursOf(config), config.sleepWhenClosed, std::chrono::seconds(config.closedWakeSeconds));
-    s.idle.setDurations(std::chrono::seconds(config.idleTimeoutSeconds), std::chrono::seconds(config.idleWarningSeconds));
+    s.closed.configure(openingHoursOf(config), config.sleepWhenClosed,
+                       std::chrono::seconds(config.closedWakeSeconds));
+    s.idle.setDurations(std::chrono::seconds(config.idleTimeoutSeconds),
+                        std::chrono::seconds(config.idleWarningSeconds));
     std::vector<std::string> loaded;
     for (const LanguageInfo& language : s.runtime.i18n.languages()) {
         loaded.push_back(language.code);
@@ -478,7 +501,9 @@ void KioskApp::settingsChanged() {
     s.session.setDefaults(defaults);
     s.animating = true;  // draw once more with the new settings
 }
-void KioskApp::setSyncEngine(sync::SyncEngine* engine) noexcept { m_impl->syncEngine = engine; }
+void KioskApp::setSyncEngine(sync::SyncEngine* engine) noexcept {
+    m_impl->syncEngine = engine;
+}
 
 void KioskApp::setSpeechEngine(speech::SpeechEngine* engine) {
     m_impl->readAloud.setEngine(engine);
@@ -488,21 +513,37 @@ const std::vector<std::string>& KioskApp::readingAloud() const noexcept {
     return m_impl->readAloud.utterances();
 }
 
-void KioskApp::setWake(std::function<void()> wake) { m_impl->remoteSettings.setWake(std::move(wake)); }
+void KioskApp::setWake(std::function<void()> wake) {
+    m_impl->remoteSettings.setWake(std::move(wake));
+}
 
-std::string KioskApp::currentScreenId() const { return m_impl->map.screenId(); }
+std::string KioskApp::currentScreenId() const {
+    return m_impl->map.screenId();
+}
 
-const UiMap& KioskApp::uiMap() const { return m_impl->map; }
+const UiMap& KioskApp::uiMap() const {
+    return m_impl->map;
+}
 
-const KioskSession& KioskApp::session() const noexcept { return m_impl->session; }
+const KioskSession& KioskApp::session() const noexcept {
+    return m_impl->session;
+}
 
-float KioskApp::scrollOffset(std::string_view area) const { return m_impl->scrolls.offset(area); }
+float KioskApp::scrollOffset(std::string_view area) const {
+    return m_impl->scrolls.offset(area);
+}
 
-bool KioskApp::keyboardShown() const noexcept { return m_impl->keyboard.shown(); }
+bool KioskApp::keyboardShown() const noexcept {
+    return m_impl->keyboard.shown();
+}
 
-const std::string& KioskApp::focusedField() const noexcept { return m_impl->focus.id(); }
+const std::string& KioskApp::focusedField() const noexcept {
+    return m_impl->focus.id();
+}
 
-const Text& KioskApp::text() const noexcept { return m_impl->text; }
+const Text& KioskApp::text() const noexcept {
+    return m_impl->text;
+}
 
 void KioskApp::setTextAudit(TextAudit* audit) noexcept {
     m_impl->text.setAudit(audit);

@@ -43,8 +43,9 @@ struct FrameInput {
     std::chrono::system_clock::time_point wallNow;  // drives "open now" and timestamps
     float displayWidth = 1920;
     float displayHeight = 1080;
-    float pixelsPerMillimetre = 0;  // from the monitor's physical size; 0 = unknown (assume 1080p 24")
-    bool hadInput = false;          // any pointer/key event since the last frame
+    float pixelsPerMillimetre =
+        0;                  // from the monitor's physical size; 0 = unknown (assume 1080p 24")
+    bool hadInput = false;  // any pointer/key event since the last frame
 };
 
 // What the app asks the shell to do after a frame.

@@ -25,7 +25,9 @@ LayerWindow::LayerWindow(const char* name, const Rect& rect, bool front, bool op
     }
 }
 
-LayerWindow::~LayerWindow() { ImGui::End(); }
+LayerWindow::~LayerWindow() {
+    ImGui::End();
+}
 
 void mirrorWindows(const std::vector<ImGuiWindow*>& roots, float width) {
     if (roots.empty()) {

@@ -14,9 +14,12 @@ constexpr float kMinimumTargetAt1080 = 64.0f;
 
 float textScaleOf(TextSize size) noexcept {
     switch (size) {
-        case TextSize::Normal: return 1.0f;
-        case TextSize::Large: return 1.25f;
-        case TextSize::Largest: return 1.5f;
+        case TextSize::Normal:
+            return 1.0f;
+        case TextSize::Large:
+            return 1.25f;
+        case TextSize::Largest:
+            return 1.5f;
     }
     return 1.0f;
 }
@@ -34,7 +37,8 @@ Layout computeLayout(float width, float height, float pixelsPerMm, TextSize text
     layout.textScale = textScaleOf(textSize);
 
     const float s = layout.scale;
-    layout.target = std::round(std::max(kMinimumTargetAt1080 * s, kMinimumTargetMm * layout.pixelsPerMm));
+    layout.target =
+        std::round(std::max(kMinimumTargetAt1080 * s, kMinimumTargetMm * layout.pixelsPerMm));
     layout.margin = std::round(32 * s);
     layout.gap = std::round(16 * s);
     layout.smallGap = std::round(8 * s);

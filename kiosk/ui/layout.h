@@ -13,19 +13,19 @@
 namespace signpost::ui {
 
 struct Layout {
-    float width = 1920;       // display size in pixels
+    float width = 1920;  // display size in pixels
     float height = 1080;
     bool portrait = false;
-    float scale = 1;          // shortSide / 1080
-    float pixelsPerMm = 0;    // as given, or estimated for a 24" screen
-    float textScale = 1;      // 1, 1.25, 1.5 for normal, large, largest
-    float target = 64;        // minimum touch target side
-    float margin = 32;        // outer margin of the content
-    float gap = 16;           // between neighbouring elements
+    float scale = 1;        // shortSide / 1080
+    float pixelsPerMm = 0;  // as given, or estimated for a 24" screen
+    float textScale = 1;    // 1, 1.25, 1.5 for normal, large, largest
+    float target = 64;      // minimum touch target side
+    float margin = 32;      // outer margin of the content
+    float gap = 16;         // between neighbouring elements
     float smallGap = 8;
-    float radius = 12;        // corner rounding
-    float border = 2;         // outline width
-    float tapSlop = 10;       // a touch that moved less than this is a tap, not a drag
+    float radius = 12;           // corner rounding
+    float border = 2;            // outline width
+    float tapSlop = 10;          // a touch that moved less than this is a tap, not a drag
     float readableWidth = 1400;  // long text is not set wider than this
 
     // Font pixel sizes (ascent to descent, as ImGui bakes them) for the current text size.

@@ -95,7 +95,9 @@ std::vector<std::vector<OnScreenKeyboard::Key>> OnScreenKeyboard::rows() const {
     };
 
     if (m_layout == KeyboardLayout::Phone) {
-        return {chars("123"), chars("456"), chars("789"),
+        return {chars("123"),
+                chars("456"),
+                chars("789"),
                 append(chars("+0"), {special(K::Backspace, "keyboard.backspace", 1)}),
                 {special(K::Space, "keyboard.space", 1, textKey("keyboard.space")),
                  special(K::Done, "keyboard.done", 2, textKey("keyboard.done"))}};
@@ -167,11 +169,11 @@ std::vector<std::vector<OnScreenKeyboard::Key>> OnScreenKeyboard::rows() const {
         case Page::Letters:
             result = letterRows(layout.letters, email);
             if (email) {
-                result.push_back({special(K::Symbols, "keyboard.symbols", 1.5f, textKey("keyboard.symbols")),
-                                  chars("@")[0], chars(".")[0],
-                                  insert(".co.uk", "keyboard.key.co_uk", 2),
-                                  insert(".com", "keyboard.key.com", 2),
-                                  special(K::Done, "keyboard.done", 2.5f, textKey("keyboard.done"))});
+                result.push_back(
+                    {special(K::Symbols, "keyboard.symbols", 1.5f, textKey("keyboard.symbols")),
+                     chars("@")[0], chars(".")[0], insert(".co.uk", "keyboard.key.co_uk", 2),
+                     insert(".com", "keyboard.key.com", 2),
+                     special(K::Done, "keyboard.done", 2.5f, textKey("keyboard.done"))});
             } else {
                 std::vector<Key> keys{
                     special(K::Symbols, "keyboard.symbols", 1.5f, textKey("keyboard.symbols"))};
@@ -194,7 +196,8 @@ std::vector<std::vector<OnScreenKeyboard::Key>> OnScreenKeyboard::rows() const {
             result.push_back(chars("1234567890"));
             result.push_back(chars("@#£€&*()/+"));
             result.push_back(chars("-_'\":;!?,."));
-            result.push_back(append(chars("$%=~"), {special(K::Backspace, "keyboard.backspace", 1.5f)}));
+            result.push_back(
+                append(chars("$%=~"), {special(K::Backspace, "keyboard.backspace", 1.5f)}));
             std::vector<Key> keys{
                 special(K::Symbols, "keyboard.symbols", 1.5f, textKey("keyboard.letters"))};
             if (!layout.more.empty() && !email) {
@@ -355,12 +358,14 @@ std::vector<KeyEvent> OnScreenKeyboard::draw(Ui& ui, const Rect& screen) {
                 fill = p.surfaceSunken;
                 ink = p.text;
             }
-            dl->AddRectFilled(ImVec2(face.x0, face.y0), ImVec2(face.x1, face.y1), fill, l.radius * 0.75f);
-            dl->AddRect(ImVec2(face.x0, face.y0), ImVec2(face.x1, face.y1), p.border, l.radius * 0.75f,
-                        ImDrawFlags_None, std::max(1.0f, l.border * 0.5f));
+            dl->AddRectFilled(ImVec2(face.x0, face.y0), ImVec2(face.x1, face.y1), fill,
+                              l.radius * 0.75f);
+            dl->AddRect(ImVec2(face.x0, face.y0), ImVec2(face.x1, face.y1), p.border,
+                        l.radius * 0.75f, ImDrawFlags_None, std::max(1.0f, l.border * 0.5f));
             const float iconSide = std::min(face.height(), face.width()) * 0.45f;
-            const Rect iconBox = Rect::fromSize(face.centreX() - iconSide * 0.5f,
-                                                face.centreY() - iconSide * 0.5f, iconSide, iconSide);
+            const Rect iconBox =
+                Rect::fromSize(face.centreX() - iconSide * 0.5f, face.centreY() - iconSide * 0.5f,
+                               iconSide, iconSide);
             const float thick = std::max(2.0f, l.border * 1.25f);
             ui.text().pushContainer(face);
             switch (key.kind) {
@@ -383,8 +388,12 @@ std::vector<KeyEvent> OnScreenKeyboard::draw(Ui& ui, const Rect& screen) {
                 case Key::Kind::Insert:
                     ui.text().drawCentred(dl, TextStyle::Bold, face, ink, key.character);
                     break;
-                case Key::Kind::Shift: drawIcon(dl, Icon::Shift, iconBox, ink, thick); break;
-                case Key::Kind::Backspace: drawIcon(dl, Icon::Backspace, iconBox, ink, thick); break;
+                case Key::Kind::Shift:
+                    drawIcon(dl, Icon::Shift, iconBox, ink, thick);
+                    break;
+                case Key::Kind::Backspace:
+                    drawIcon(dl, Icon::Backspace, iconBox, ink, thick);
+                    break;
                 default: {
                     // A word label too wide for its key on one line (the phone keypad's fixed
                     // keys, large text) is set smaller rather than wrapped out of the key.
@@ -422,8 +431,12 @@ std::vector<KeyEvent> OnScreenKeyboard::draw(Ui& ui, const Rect& screen) {
                         {KeyEvent::Kind::Text, m_shift ? upper(key.character) : key.character});
                     m_shift = false;
                     break;
-                case Key::Kind::Insert: events.push_back({KeyEvent::Kind::Text, key.character}); break;
-                case Key::Kind::Shift: m_shift = !m_shift; break;
+                case Key::Kind::Insert:
+                    events.push_back({KeyEvent::Kind::Text, key.character});
+                    break;
+                case Key::Kind::Shift:
+                    m_shift = !m_shift;
+                    break;
                 case Key::Kind::Symbols:
                     m_page = m_page == Page::Symbols ? Page::Letters : Page::Symbols;
                     m_shift = false;
@@ -442,8 +455,12 @@ std::vector<KeyEvent> OnScreenKeyboard::draw(Ui& ui, const Rect& screen) {
                         events.push_back({KeyEvent::Kind::Backspace, {}});
                     }
                     break;
-                case Key::Kind::Space: events.push_back({KeyEvent::Kind::Text, " "}); break;
-                case Key::Kind::Done: events.push_back({KeyEvent::Kind::Done, {}}); break;
+                case Key::Kind::Space:
+                    events.push_back({KeyEvent::Kind::Text, " "});
+                    break;
+                case Key::Kind::Done:
+                    events.push_back({KeyEvent::Kind::Done, {}});
+                    break;
             }
         }
         y += keyHeight + l.smallGap;

@@ -9,18 +9,21 @@ class ReferralAccessView final : public View {
 public:
     void draw(ScreenContext& c, const Rect& area) override {
         Ui& ui = c.ui;
-        const StepSpec spec{"referral.access.scroll", textKey("referral.access.title"), textKey("referral.access.intro")};
-        const bool next = drawReferralStep(c, area, spec, [&](Flow& flow, TouchScroll& scroll, const ScrollArea& sa) {
-            TextFieldSpec field;
-            field.lines = 3;
-            field.maxLength = KioskSession::maxLength(TextTarget::AccessNeeds);
-            field.showCounter = true;
-            field.placeholder = ui.tr("referral.access_needs.placeholder");
-            labelledField(c, flow, &scroll, sa.viewport(), sa.contentTop(), "referral.access_needs",
-                          textKey("referral.access_needs.label"), textKey("referral.access_needs.hint"), field,
-                          sessionBinding(c.session, TextTarget::AccessNeeds),
-                          c.session.fieldError(ReferralField::AccessNeeds));
-        });
+        const StepSpec spec{"referral.access.scroll", textKey("referral.access.title"),
+                            textKey("referral.access.intro")};
+        const bool next = drawReferralStep(
+            c, area, spec, [&](Flow& flow, TouchScroll& scroll, const ScrollArea& sa) {
+                TextFieldSpec field;
+                field.lines = 3;
+                field.maxLength = KioskSession::maxLength(TextTarget::AccessNeeds);
+                field.showCounter = true;
+                field.placeholder = ui.tr("referral.access_needs.placeholder");
+                labelledField(c, flow, &scroll, sa.viewport(), sa.contentTop(),
+                              "referral.access_needs", textKey("referral.access_needs.label"),
+                              textKey("referral.access_needs.hint"), field,
+                              sessionBinding(c.session, TextTarget::AccessNeeds),
+                              c.session.fieldError(ReferralField::AccessNeeds));
+            });
         if (next) {
             deferNextStep(c);
         }
@@ -29,6 +32,8 @@ public:
 
 }  // namespace
 
-std::unique_ptr<View> makeReferralAccessView() { return std::make_unique<ReferralAccessView>(); }
+std::unique_ptr<View> makeReferralAccessView() {
+    return std::make_unique<ReferralAccessView>();
+}
 
 }  // namespace signpost::ui

@@ -18,7 +18,8 @@ public:
     void draw(ScreenContext& c, const Rect& area) override {
         Ui& ui = c.ui;
         const ReferralForm& form = c.session.form();
-        if (form.kind == ReferralKind::Service && form.serviceId != m_loadedId && c.runtime.directory) {
+        if (form.kind == ReferralKind::Service && form.serviceId != m_loadedId &&
+            c.runtime.directory) {
             m_loadedId = form.serviceId;
             try {
                 m_detail = c.runtime.directory->service(form.serviceId);
@@ -28,32 +29,38 @@ public:
             }
         }
         const bool forService = form.kind == ReferralKind::Service && m_detail;
-        StepSpec spec{"referral.contact_self.scroll", textKey("referral.contact_self.title"), nullptr, "referral.contact_self.finish", textKey("referral.contact_self.finish")};
-        spec.introKey = forService ? textKey("referral.contact_self.intro_service") : textKey("referral.contact_self.intro_general");
-        const bool finish = drawReferralStep(c, area, spec, [&](Flow& flow, TouchScroll&, const ScrollArea&) {
-            const Layout& l = ui.layout();
-            const Palette& p = ui.palette();
-            if (forService) {
-                flowText(ui, flow, TextStyle::Heading, p.text, m_detail->service.name);
+        StepSpec spec{"referral.contact_self.scroll", textKey("referral.contact_self.title"),
+                      nullptr, "referral.contact_self.finish",
+                      textKey("referral.contact_self.finish")};
+        spec.introKey = forService ? textKey("referral.contact_self.intro_service")
+                                   : textKey("referral.contact_self.intro_general");
+        const bool finish =
+            drawReferralStep(c, area, spec, [&](Flow& flow, TouchScroll&, const ScrollArea&) {
+                const Layout& l = ui.layout();
+                const Palette& p = ui.palette();
+                if (forService) {
+                    flowText(ui, flow, TextStyle::Heading, p.text, m_detail->service.name);
+                    flow.gap(l.gap);
+                    drawContactDetails(c, flow, *m_detail);
+                    flow.gap(l.gap);
+                    drawServiceQr(c, flow, *m_detail, "referral.contact_self.qr");
+                    flow.gap(l.gap * 1.5f);
+                }
+                flowText(ui, flow, TextStyle::Bold, p.text,
+                         ui.tr("referral.contact_self.link_worker"));
+                flow.gap(l.smallGap);
+                flowText(ui, flow, TextStyle::Title, p.text, c.runtime.config.linkWorkerPhone);
                 flow.gap(l.gap);
-                drawContactDetails(c, flow, *m_detail);
-                flow.gap(l.gap);
-                drawServiceQr(c, flow, *m_detail, "referral.contact_self.qr");
-                flow.gap(l.gap * 1.5f);
-            }
-            flowText(ui, flow, TextStyle::Bold, p.text, ui.tr("referral.contact_self.link_worker"));
-            flow.gap(l.smallGap);
-            flowText(ui, flow, TextStyle::Title, p.text, c.runtime.config.linkWorkerPhone);
-            flow.gap(l.gap);
-            flowText(ui, flow, TextStyle::Body, p.textMuted, ui.tr("referral.contact_self.note"));
-            if (!forService) {
-                flow.gap(l.gap);
-                flowQrCard(ui, flow, "referral.contact_self.qr",
-                           std::string(c.runtime.i18n.tr("referral.contact_self.link_worker")) + ": " +
-                               c.runtime.config.linkWorkerPhone,
-                           ui.tr("qr.link_worker_caption"));
-            }
-        });
+                flowText(ui, flow, TextStyle::Body, p.textMuted,
+                         ui.tr("referral.contact_self.note"));
+                if (!forService) {
+                    flow.gap(l.gap);
+                    flowQrCard(ui, flow, "referral.contact_self.qr",
+                               std::string(c.runtime.i18n.tr("referral.contact_self.link_worker")) +
+                                   ": " + c.runtime.config.linkWorkerPhone,
+                               ui.tr("qr.link_worker_caption"));
+                }
+            });
         if (finish) {
             KioskSession& session = c.session;
             ui.defer([&session] { session.finishAndClear(); });
@@ -67,6 +74,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<View> makeReferralContactSelfView() { return std::make_unique<ReferralContactSelfView>(); }
+std::unique_ptr<View> makeReferralContactSelfView() {
+    return std::make_unique<ReferralContactSelfView>();
+}
 
 }  // namespace signpost::ui

@@ -15,10 +15,14 @@ namespace {
 
 const char* bestTimeKey(ContactTime time) {
     switch (time) {
-        case ContactTime::NoPreference: return textKey("referral.best_time.no_preference");
-        case ContactTime::Morning: return textKey("referral.best_time.morning");
-        case ContactTime::Afternoon: return textKey("referral.best_time.afternoon");
-        case ContactTime::Evening: return textKey("referral.best_time.evening");
+        case ContactTime::NoPreference:
+            return textKey("referral.best_time.no_preference");
+        case ContactTime::Morning:
+            return textKey("referral.best_time.morning");
+        case ContactTime::Afternoon:
+            return textKey("referral.best_time.afternoon");
+        case ContactTime::Evening:
+            return textKey("referral.best_time.evening");
     }
     return textKey("referral.best_time.no_preference");
 }
@@ -28,10 +32,12 @@ public:
     void resetVisit() override { m_noOutbox = false; }
 
     void draw(ScreenContext& c, const Rect& area) override {
-        const StepSpec spec{"referral.review.scroll", textKey("referral.review.title"), textKey("referral.review.intro"), "referral.submit", textKey("referral.submit")};
-        const bool submit = drawReferralStep(c, area, spec, [&](Flow& flow, TouchScroll&, const ScrollArea&) {
-            drawSummary(c, flow);
-        });
+        const StepSpec spec{"referral.review.scroll", textKey("referral.review.title"),
+                            textKey("referral.review.intro"), "referral.submit",
+                            textKey("referral.submit")};
+        const bool submit = drawReferralStep(
+            c, area, spec,
+            [&](Flow& flow, TouchScroll&, const ScrollArea&) { drawSummary(c, flow); });
         if (submit) {
             deferSubmit(c);
         }
@@ -67,8 +73,9 @@ private:
     }
 
     // One part of the summary: a title, the lines, and "Change" for its step.
-    void part(ScreenContext& c, Flow& flow, const char* titleKey, ReferralStep step, const char* changeId,
-              const std::vector<std::string_view>& lines, const char* errorKey = nullptr) {
+    void part(ScreenContext& c, Flow& flow, const char* titleKey, ReferralStep step,
+              const char* changeId, const std::vector<std::string_view>& lines,
+              const char* errorKey = nullptr) {
         Ui& ui = c.ui;
         const Layout& l = ui.layout();
         const Palette& p = ui.palette();
@@ -86,15 +93,16 @@ private:
         panel(ui, box, p.surface, errorKey != nullptr ? p.error : p.surfaceSunken);
         float y = box.y0 + l.gap;
         const float x = box.x0 + l.gap * 1.25f;
-        y += ui.text().drawWrapped(ui.drawList(), TextStyle::Bold, Rect{x, y, x + textWidth, box.y1}, p.text,
-                                   ui.tr(titleKey)) +
+        y += ui.text().drawWrapped(ui.drawList(), TextStyle::Bold,
+                                   Rect{x, y, x + textWidth, box.y1}, p.text, ui.tr(titleKey)) +
              l.smallGap;
         for (std::string_view line : lines) {
-            y += ui.text().drawWrapped(ui.drawList(), TextStyle::Body, Rect{x, y, x + textWidth, box.y1}, p.text, line) +
+            y += ui.text().drawWrapped(ui.drawList(), TextStyle::Body,
+                                       Rect{x, y, x + textWidth, box.y1}, p.text, line) +
                  l.smallGap * 0.5f;
         }
-        const Rect changeRect{box.x1 - changeWidth - l.gap, box.centreY() - l.target * 0.5f, box.x1 - l.gap,
-                              box.centreY() + l.target * 0.5f};
+        const Rect changeRect{box.x1 - changeWidth - l.gap, box.centreY() - l.target * 0.5f,
+                              box.x1 - l.gap, box.centreY() + l.target * 0.5f};
         if (button(ui, changeId, changeRect, change, changeStyle)) {
             KioskSession& session = c.session;
             ui.defer([&session, step] { session.changeFromReview(step); });
@@ -112,17 +120,20 @@ private:
             // The failure, said plainly, where it cannot be missed.
             const char* message = ui.tr("error.submit.failed");
             const float width = std::min(flow.width(), l.readableWidth);
-            const float height = ui.text().height(TextStyle::Bold, message, width - l.gap * 2) + l.gap * 2;
+            const float height =
+                ui.text().height(TextStyle::Bold, message, width - l.gap * 2) + l.gap * 2;
             const Rect box = flow.take(height, width);
             panel(ui, box, ui.palette().errorSurface, ui.palette().error);
-            ui.text().drawWrapped(ui.drawList(), TextStyle::Bold, box.shrink(l.gap), ui.palette().onErrorSurface, message);
+            ui.text().drawWrapped(ui.drawList(), TextStyle::Bold, box.shrink(l.gap),
+                                  ui.palette().onErrorSurface, message);
             ui.registerElement("referral.submit_error", box);
             flow.gap(l.gap * 1.5f);
         }
 
         std::string needs;
         for (const std::string& code : form.needCodes) {
-            needs += (needs.empty() ? "" : ", ") + needLabel(c.runtime.i18n, c.directory.needs, code);
+            needs +=
+                (needs.empty() ? "" : ", ") + needLabel(c.runtime.i18n, c.directory.needs, code);
         }
         std::vector<std::string_view> needLines;
         if (!needs.empty()) {
@@ -131,8 +142,8 @@ private:
         if (!form.needsText.empty()) {
             needLines.push_back(session.text(TextTarget::NeedsText));
         }
-        part(c, flow, textKey("referral.review.needs"), ReferralStep::Needs, "referral.review.change.needs", needLines,
-             session.fieldError(ReferralField::Needs));
+        part(c, flow, textKey("referral.review.needs"), ReferralStep::Needs,
+             "referral.review.change.needs", needLines, session.fieldError(ReferralField::Needs));
 
         std::vector<std::string_view> contact{session.text(TextTarget::Name)};
         if (!form.phone.empty()) {
@@ -147,30 +158,35 @@ private:
                 contactError = session.fieldError(field);
             }
         }
-        part(c, flow, textKey("referral.review.contact"), ReferralStep::Contact, "referral.review.change.contact", contact,
-             contactError);
+        part(c, flow, textKey("referral.review.contact"), ReferralStep::Contact,
+             "referral.review.change.contact", contact, contactError);
 
-        part(c, flow, textKey("referral.review.best_time"), ReferralStep::BestTime, "referral.review.change.best_time",
-             {ui.tr(bestTimeKey(form.bestTime))});
+        part(c, flow, textKey("referral.review.best_time"), ReferralStep::BestTime,
+             "referral.review.change.best_time", {ui.tr(bestTimeKey(form.bestTime))});
         if (!form.phone.empty()) {
-            const char* key = form.safeToLeaveMessage == Answer::Yes  ? textKey("referral.message.yes")
-                              : form.safeToLeaveMessage == Answer::No ? textKey("referral.message.no")
-                                                                      : textKey("referral.review.not_answered");
-            part(c, flow, textKey("referral.review.message"), ReferralStep::Message, "referral.review.change.message",
-                 {ui.tr(key)}, session.fieldError(ReferralField::SafeToLeaveMessage));
+            const char* key =
+                form.safeToLeaveMessage == Answer::Yes  ? textKey("referral.message.yes")
+                : form.safeToLeaveMessage == Answer::No ? textKey("referral.message.no")
+                                                        : textKey("referral.review.not_answered");
+            part(c, flow, textKey("referral.review.message"), ReferralStep::Message,
+                 "referral.review.change.message", {ui.tr(key)},
+                 session.fieldError(ReferralField::SafeToLeaveMessage));
         }
         const std::string language = languageName(c.runtime.i18n, form.preferredLanguage);
         std::vector<std::string_view> languageLines{language};
         if (form.interpreterNeeded) {
             languageLines.push_back(ui.tr("referral.review.interpreter"));
         }
-        part(c, flow, textKey("referral.review.language"), ReferralStep::Language, "referral.review.change.language",
-             languageLines);
-        part(c, flow, textKey("referral.review.access"), ReferralStep::Access, "referral.review.change.access",
+        part(c, flow, textKey("referral.review.language"), ReferralStep::Language,
+             "referral.review.change.language", languageLines);
+        part(c, flow, textKey("referral.review.access"), ReferralStep::Access,
+             "referral.review.change.access",
              {form.accessNeeds.empty() ? std::string_view(ui.tr("referral.review.none"))
                                        : session.text(TextTarget::AccessNeeds)});
-        part(c, flow, textKey("referral.review.consent"), ReferralStep::Consent, "referral.review.change.consent",
-             {ui.tr(form.consentGiven ? textKey("referral.review.consent_given") : textKey("referral.review.consent_missing"))},
+        part(c, flow, textKey("referral.review.consent"), ReferralStep::Consent,
+             "referral.review.change.consent",
+             {ui.tr(form.consentGiven ? textKey("referral.review.consent_given")
+                                      : textKey("referral.review.consent_missing"))},
              session.fieldError(ReferralField::Consent));
     }
 
@@ -179,6 +195,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<View> makeReferralReviewView() { return std::make_unique<ReferralReviewView>(); }
+std::unique_ptr<View> makeReferralReviewView() {
+    return std::make_unique<ReferralReviewView>();
+}
 
 }  // namespace signpost::ui

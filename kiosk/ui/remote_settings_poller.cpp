@@ -29,7 +29,9 @@ bool RemoteSettingsPoller::update(KioskRuntime& runtime, const sync::SyncStatus*
                 try {
                     runtime.staff->adoptNewPin(fresh.pinHash);
                 } catch (const std::exception& error) {
-                    logError("staff", std::string("new PIN from the coordinators: lock state not saved: ") + error.what());
+                    logError("staff",
+                             std::string("new PIN from the coordinators: lock state not saved: ") +
+                                 error.what());
                 }
                 logInfo("staff", "staff PIN changed by the coordinators' remote settings");
             }
@@ -40,7 +42,8 @@ bool RemoteSettingsPoller::update(KioskRuntime& runtime, const sync::SyncStatus*
             logInfo("config", "remote settings applied");
             return true;
         } catch (const std::exception& error) {
-            logError("config", std::string("remote settings not applied: kiosk.toml: ") + error.what());
+            logError("config",
+                     std::string("remote settings not applied: kiosk.toml: ") + error.what());
         }
     }
     if (status == nullptr || !status->enrolled || status->lastSuccessAt.empty() ||
@@ -52,12 +55,14 @@ bool RemoteSettingsPoller::update(KioskRuntime& runtime, const sync::SyncStatus*
         m_thread.join();
     }
     m_running = true;
-    const sync::SyncEngineOptions options = sync::syncEngineOptions(runtime.config, runtime.dataDir);
+    const sync::SyncEngineOptions options =
+        sync::syncEngineOptions(runtime.config, runtime.dataDir);
     m_thread = std::thread([this, http = options.http, dataDir = runtime.dataDir] {
         try {
             if (auto identity = sync::loadDeviceIdentity(dataDir)) {
                 HttpClient client(http);
-                auto fetched = sync::fetchRemoteSettings(client, identity->enrollment.serverUrl, identity->token, dataDir);
+                auto fetched = sync::fetchRemoteSettings(client, identity->enrollment.serverUrl,
+                                                         identity->token, dataDir);
                 if (!fetched) {
                     logWarning("config", "remote settings not fetched: " + fetched.error().code);
                 } else if (fetched.value() == sync::RemoteSettingsFetch::Updated) {

@@ -75,7 +75,8 @@ public:
         } else if (m_results) {
             drawList(c, flow);
             flow.gap(l.gap);
-            flowText(ui, flow, TextStyle::Body, ui.palette().textMuted, ui.tr("results.not_found_it"));
+            flowText(ui, flow, TextStyle::Body, ui.palette().textMuted,
+                     ui.tr("results.not_found_it"));
             flow.gap(l.smallGap);
             drawAskLinkWorker(c, flow);
         }
@@ -85,8 +86,8 @@ public:
 private:
     void refresh(ScreenContext& c) {
         const long minute = static_cast<long>(c.wallSeconds().time_since_epoch().count() / 60);
-        const bool stale = m_revision != c.session.searchRevision() ||
-                           (m_dependsOnClock && minute != m_minute);
+        const bool stale =
+            m_revision != c.session.searchRevision() || (m_dependsOnClock && minute != m_minute);
         if (!stale || c.runtime.directory == nullptr) {
             return;
         }
@@ -96,7 +97,8 @@ private:
         m_revision = c.session.searchRevision();
         m_minute = minute;
         try {
-            m_results = c.runtime.directory->search(c.session.searchRequest(kResultLimit), c.wallSeconds());
+            m_results =
+                c.runtime.directory->search(c.session.searchRequest(kResultLimit), c.wallSeconds());
             m_failed = false;
         } catch (const StorageError& error) {
             logError("ui", std::string("search failed: ") + error.what());
@@ -156,7 +158,9 @@ private:
         std::vector<Chip> chips;
         if (!filters.needCode.empty()) {
             chips.push_back({"results.need.clear",
-                             ui.format("results.need_chip", {{"need", needLabel(c.runtime.i18n, c.directory.needs, filters.needCode)}}),
+                             ui.format("results.need_chip",
+                                       {{"need", needLabel(c.runtime.i18n, c.directory.needs,
+                                                           filters.needCode)}}),
                              false, Icon::Cross});
         }
         // A need the words typed name in another language or with a slip ("samotność", "lonley"):
@@ -168,16 +172,22 @@ private:
                                  Icon::None});
             }
         }
-        chips.push_back({"results.neighbourhood", neighbourhoodLabel(c.runtime.i18n, filters.neighbourhood), false,
+        chips.push_back({"results.neighbourhood",
+                         neighbourhoodLabel(c.runtime.i18n, filters.neighbourhood), false,
                          Icon::ChevronDown});
-        chips.push_back({"results.filter.open_now", ui.tr("filter.open_now"), filters.openNow, Icon::None});
-        chips.push_back({"results.filter.free", ui.tr("filter.free"), filters.freeOnly, Icon::None});
-        chips.push_back({"results.filter.drop_in", ui.tr("filter.drop_in"), filters.dropInOnly, Icon::None});
-        chips.push_back({"results.filter.language",
-                         filters.languageCode.empty()
-                             ? std::string(ui.tr("filter.language"))
-                             : ui.format("filter.language_set", {{"language", languageName(c.runtime.i18n, filters.languageCode)}}),
-                         !filters.languageCode.empty(), Icon::ChevronDown});
+        chips.push_back(
+            {"results.filter.open_now", ui.tr("filter.open_now"), filters.openNow, Icon::None});
+        chips.push_back(
+            {"results.filter.free", ui.tr("filter.free"), filters.freeOnly, Icon::None});
+        chips.push_back(
+            {"results.filter.drop_in", ui.tr("filter.drop_in"), filters.dropInOnly, Icon::None});
+        chips.push_back(
+            {"results.filter.language",
+             filters.languageCode.empty()
+                 ? std::string(ui.tr("filter.language"))
+                 : ui.format("filter.language_set",
+                             {{"language", languageName(c.runtime.i18n, filters.languageCode)}}),
+             !filters.languageCode.empty(), Icon::ChevronDown});
 
         const float height = std::max(l.target, ui.text().size(TextStyle::Bold) + l.gap * 1.5f);
         float x = flow.width();  // forces a first row
@@ -222,7 +232,8 @@ private:
     static void openLanguageFilter(ScreenContext& c) {
         std::vector<ChooserOption> options;
         const std::string& current = c.session.filters().languageCode;
-        options.push_back({"results.language.option.0", c.ui.tr("filter.language_any"), current.empty()});
+        options.push_back(
+            {"results.language.option.0", c.ui.tr("filter.language_any"), current.empty()});
         std::vector<std::string> codes{""};
         for (const std::string& code : c.directory.languages) {
             options.push_back({"results.language.option." + std::to_string(codes.size()),
@@ -230,14 +241,15 @@ private:
             codes.push_back(code);
         }
         KioskSession& session = c.session;
-        c.chooser.open(c.ui.tr("filter.language_choose"), std::move(options),
-                       [&session, codes](std::size_t index) { session.setLanguageFilter(codes.at(index)); });
+        c.chooser.open(
+            c.ui.tr("filter.language_choose"), std::move(options),
+            [&session, codes](std::size_t index) { session.setLanguageFilter(codes.at(index)); });
     }
 
     static float rowHeight(Ui& ui) {
         const Layout& l = ui.layout();
-        return l.gap * 2 + ui.text().size(TextStyle::Bold) + l.smallGap + ui.text().size(TextStyle::Small) +
-               l.smallGap + badgeHeight(ui);
+        return l.gap * 2 + ui.text().size(TextStyle::Bold) + l.smallGap +
+               ui.text().size(TextStyle::Small) + l.smallGap + badgeHeight(ui);
     }
 
     void drawList(ScreenContext& c, Flow& flow) {
@@ -251,7 +263,8 @@ private:
         while (clipper.Step()) {
             for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
                 const Rect slot = flow.take(pitch);
-                drawRow(c, items[static_cast<std::size_t>(i)], i, Rect{slot.x0, slot.y0, slot.x1, slot.y0 + height});
+                drawRow(c, items[static_cast<std::size_t>(i)], i,
+                        Rect{slot.x0, slot.y0, slot.x1, slot.y0 + height});
             }
         }
         clipper.End();
@@ -263,21 +276,28 @@ private:
         const Palette& p = ui.palette();
         ImDrawList* dl = ui.drawList();
         const Interaction in = ui.interact("results.item." + std::to_string(index), rect);
-        dl->AddRectFilled(ImVec2(rect.x0, rect.y0), ImVec2(rect.x1, rect.y1), in.held ? p.surfaceSunken : p.surface,
-                          l.radius);
-        dl->AddRect(ImVec2(rect.x0, rect.y0), ImVec2(rect.x1, rect.y1), p.border, l.radius, ImDrawFlags_None, l.border);
+        dl->AddRectFilled(ImVec2(rect.x0, rect.y0), ImVec2(rect.x1, rect.y1),
+                          in.held ? p.surfaceSunken : p.surface, l.radius);
+        dl->AddRect(ImVec2(rect.x0, rect.y0), ImVec2(rect.x1, rect.y1), p.border, l.radius,
+                    ImDrawFlags_None, l.border);
         const float chevron = l.bodySize * 0.8f;
         const Rect inner = rect.shrink(l.gap * 1.25f, l.gap);
         const float textWidth = inner.width() - chevron - l.gap;
-        drawIcon(dl, Icon::Forward, Rect::fromSize(inner.x1 - chevron, rect.centreY() - chevron * 0.5f, chevron, chevron),
-                 p.text, std::max(2.0f, l.border * 1.25f));
+        drawIcon(
+            dl, Icon::Forward,
+            Rect::fromSize(inner.x1 - chevron, rect.centreY() - chevron * 0.5f, chevron, chevron),
+            p.text, std::max(2.0f, l.border * 1.25f));
         float y = inner.y0;
-        ui.text().drawEllipsis(dl, TextStyle::Bold, ImVec2(inner.x0, y), p.text, item.name, textWidth);
+        ui.text().drawEllipsis(dl, TextStyle::Bold, ImVec2(inner.x0, y), p.text, item.name,
+                               textWidth);
         y += ui.text().size(TextStyle::Bold) + l.smallGap;
-        const std::string place = item.cityWide || item.areaLabel.empty() ? std::string(ui.tr("results.city_wide"))
-                                                                          : item.areaLabel;
-        const std::string second = item.organisationName.empty() ? place : item.organisationName + " \xC2\xB7 " + place;
-        ui.text().drawEllipsis(dl, TextStyle::Small, ImVec2(inner.x0, y), p.textMuted, second, textWidth);
+        const std::string place = item.cityWide || item.areaLabel.empty()
+                                      ? std::string(ui.tr("results.city_wide"))
+                                      : item.areaLabel;
+        const std::string second =
+            item.organisationName.empty() ? place : item.organisationName + " \xC2\xB7 " + place;
+        ui.text().drawEllipsis(dl, TextStyle::Small, ImVec2(inner.x0, y), p.textMuted, second,
+                               textWidth);
         y += ui.text().size(TextStyle::Small) + l.smallGap;
         float x = inner.x0;
         const float limit = inner.x0 + textWidth;
@@ -294,8 +314,9 @@ private:
         if (item.isFree) {
             addBadge(ui.tr("badge.free"), p.badge, p.onBadge);
         } else if (item.costKnown) {  // nothing published about cost: no badge rather than a guess
-            addBadge(item.costDescription.empty() ? std::string(ui.tr("badge.cost")) : item.costDescription, p.badge,
-                     p.onBadge);
+            addBadge(item.costDescription.empty() ? std::string(ui.tr("badge.cost"))
+                                                  : item.costDescription,
+                     p.badge, p.onBadge);
         }
         if (const char* key = accessKey(item.access)) {
             addBadge(ui.tr(key), p.badge, p.onBadge);
@@ -315,20 +336,26 @@ private:
         const Layout& l = ui.layout();
         const Palette& p = ui.palette();
         const bool typed = !c.session.text(TextTarget::Search).empty();
-        flowText(ui, flow, TextStyle::Heading, p.text, ui.tr(typed ? textKey("results.none_text") : textKey("results.none_filters")));
+        flowText(ui, flow, TextStyle::Heading, p.text,
+                 ui.tr(typed ? textKey("results.none_text") : textKey("results.none_filters")));
         flow.gap(l.smallGap);
         flowText(ui, flow, TextStyle::Body, p.textMuted,
-                 ui.tr(typed ? textKey("results.none_text_hint") : textKey("results.none_filters_hint")));
+                 ui.tr(typed ? textKey("results.none_text_hint")
+                             : textKey("results.none_filters_hint")));
         flow.gap(l.gap * 1.5f);
         const std::vector<std::string>& suggested = m_results->suggestedNeedCodes;
         if (!suggested.empty()) {
             flowText(ui, flow, TextStyle::Bold, p.text, ui.tr("results.suggestions"));
             flow.gap(l.gap);
             const float minimum = 330.0f * l.scale * l.textScale;
-            const int columns = std::clamp(static_cast<int>((flow.width() + l.gap) / (minimum + l.gap)), 1, 4);
-            const float width = (flow.width() - l.gap * static_cast<float>(columns - 1)) / static_cast<float>(columns);
-            for (std::size_t start = 0; start < suggested.size(); start += static_cast<std::size_t>(columns)) {
-                const std::size_t end = std::min(suggested.size(), start + static_cast<std::size_t>(columns));
+            const int columns =
+                std::clamp(static_cast<int>((flow.width() + l.gap) / (minimum + l.gap)), 1, 4);
+            const float width = (flow.width() - l.gap * static_cast<float>(columns - 1)) /
+                                static_cast<float>(columns);
+            for (std::size_t start = 0; start < suggested.size();
+                 start += static_cast<std::size_t>(columns)) {
+                const std::size_t end =
+                    std::min(suggested.size(), start + static_cast<std::size_t>(columns));
                 float height = 0;
                 std::vector<std::string> labels;
                 for (std::size_t i = start; i < end; ++i) {
@@ -338,8 +365,8 @@ private:
                 const Rect row = flow.take(height);
                 for (std::size_t i = start; i < end; ++i) {
                     const float x = row.x0 + static_cast<float>(i - start) * (width + l.gap);
-                    if (tile(ui, "results.suggest." + suggested[i], Rect{x, row.y0, x + width, row.y1}, labels[i - start],
-                             {}, false)) {
+                    if (tile(ui, "results.suggest." + suggested[i],
+                             Rect{x, row.y0, x + width, row.y1}, labels[i - start], {}, false)) {
                         KioskSession& session = c.session;
                         TextFocus& focus = c.focus;
                         ui.defer([&session, &focus, code = suggested[i]] {
@@ -360,9 +387,13 @@ private:
         const Layout& l = ui.layout();
         const char* label = ui.tr("results.ask_link_worker");
         const ButtonStyle style{ButtonKind::Primary, Icon::Phone};
-        const float width = std::min(flow.width(), std::max(buttonWidth(ui, label, style), std::min(flow.width(), l.readableWidth) * 0.5f));
-        if (button(ui, "results.ask_link_worker", flow.take(std::max(l.target * 1.3f, buttonHeight(ui, label, width, style)), width),
-                   label, style)) {
+        const float width =
+            std::min(flow.width(), std::max(buttonWidth(ui, label, style),
+                                            std::min(flow.width(), l.readableWidth) * 0.5f));
+        if (button(
+                ui, "results.ask_link_worker",
+                flow.take(std::max(l.target * 1.3f, buttonHeight(ui, label, width, style)), width),
+                label, style)) {
             KioskSession& session = c.session;
             TextFocus& focus = c.focus;
             ui.defer([&session, &focus] {
@@ -382,6 +413,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<View> makeResultsView() { return std::make_unique<ResultsView>(); }
+std::unique_ptr<View> makeResultsView() {
+    return std::make_unique<ResultsView>();
+}
 
 }  // namespace signpost::ui

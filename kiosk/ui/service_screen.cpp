@@ -14,9 +14,9 @@ namespace signpost::ui {
 
 namespace {
 
-const char* const kMonthKeys[] = {textKey("month.1"), textKey("month.2"),  textKey("month.3"),
-                                  textKey("month.4"), textKey("month.5"),  textKey("month.6"),
-                                  textKey("month.7"), textKey("month.8"),  textKey("month.9"),
+const char* const kMonthKeys[] = {textKey("month.1"),  textKey("month.2"),  textKey("month.3"),
+                                  textKey("month.4"),  textKey("month.5"),  textKey("month.6"),
+                                  textKey("month.7"),  textKey("month.8"),  textKey("month.9"),
                                   textKey("month.10"), textKey("month.11"), textKey("month.12")};
 
 std::string addressText(const Address& address) {
@@ -77,13 +77,17 @@ public:
             flow.gap(l.margin);
         }
         if (canRefer) {
-            ui.drawList()->AddRectFilled(ImVec2(footer.x0, footer.y0), ImVec2(footer.x1, footer.y1), p.background);
-            ui.drawList()->AddLine(ImVec2(footer.x0, footer.y0), ImVec2(footer.x1, footer.y0), p.surfaceSunken, l.border);
+            ui.drawList()->AddRectFilled(ImVec2(footer.x0, footer.y0), ImVec2(footer.x1, footer.y1),
+                                         p.background);
+            ui.drawList()->AddLine(ImVec2(footer.x0, footer.y0), ImVec2(footer.x1, footer.y0),
+                                   p.surfaceSunken, l.border);
             const char* label = ui.tr("service.refer");
             const ButtonStyle style{ButtonKind::Primary, Icon::Phone};
             const Rect inner = footer.shrink(l.margin, l.gap);
-            const float w = std::min(inner.width(), std::max(buttonWidth(ui, label, style), inner.width() * 0.5f));
-            if (button(ui, "service.refer", Rect{inner.x1 - w, inner.y0, inner.x1, inner.y1}, label, style)) {
+            const float w = std::min(inner.width(),
+                                     std::max(buttonWidth(ui, label, style), inner.width() * 0.5f));
+            if (button(ui, "service.refer", Rect{inner.x1 - w, inner.y0, inner.x1, inner.y1}, label,
+                       style)) {
                 KioskSession& session = c.session;
                 const Service& s = m_detail->service;
                 ui.defer([&session, id = s.id, name = s.name, needs = s.needCodes] {
@@ -130,7 +134,9 @@ private:
             const Rect row = flow.take(badgeHeight(ui));
             float x = row.x0;
             if (openNow) {
-                x += badge(ui, ImVec2(x, row.y0), ui.tr("badge.open_now"), p.badgeOpen, p.onBadgeOpen) + l.smallGap;
+                x += badge(ui, ImVec2(x, row.y0), ui.tr("badge.open_now"), p.badgeOpen,
+                           p.onBadgeOpen) +
+                     l.smallGap;
             }
             if (s.isFree ||
                 s.costKnown) {  // nothing published about cost: no badge rather than a guess
@@ -214,8 +220,8 @@ private:
             const int year = static_cast<int>(s.lastChecked->year());
             if (month >= 1 && month <= 12) {
                 flowText(ui, flow, TextStyle::Small, p.textMuted,
-                         ui.format("service.last_checked",
-                                   {{"month", ui.tr(kMonthKeys[month - 1])}, {"year", std::to_string(year)}}));
+                         ui.format("service.last_checked", {{"month", ui.tr(kMonthKeys[month - 1])},
+                                                            {"year", std::to_string(year)}}));
             }
         }
     }
@@ -240,7 +246,8 @@ private:
         const char* ask = ui.tr("service.ask_link_worker");
         const ButtonStyle style{ButtonKind::Secondary, Icon::Phone};
         const float w = std::min(inner.width(), buttonWidth(ui, ask, style));
-        if (button(ui, "service.ask_link_worker", inner.take(buttonHeight(ui, ask, w, style), w), ask, style)) {
+        if (button(ui, "service.ask_link_worker", inner.take(buttonHeight(ui, ask, w, style), w),
+                   ask, style)) {
             KioskSession& session = c.session;
             ui.defer([&session] { session.startGeneralReferral(); });
         }
@@ -258,7 +265,8 @@ private:
 
 }  // namespace
 
-std::string referralReceiptText(const I18n& i18n, const std::string& reference, const std::string& phone) {
+std::string referralReceiptText(const I18n& i18n, const std::string& reference,
+                                const std::string& phone) {
     return std::string(i18n.tr("referral.done.reference_label")) + ": " + reference + "\n" +
            i18n.format("referral.done.no_reply", {{"phone", phone}});
 }
@@ -285,14 +293,17 @@ void drawContactDetails(ScreenContext& c, Flow& flow, const ServiceDetail& detai
     const Service& s = detail.service;
     bool any = false;
     for (const Phone& phone : s.phones) {
-        const std::string line = phone.description.empty() ? phone.number : phone.number + " \xE2\x80\x93 " + phone.description;
+        const std::string line = phone.description.empty()
+                                     ? phone.number
+                                     : phone.number + " \xE2\x80\x93 " + phone.description;
         flowText(ui, flow, TextStyle::Bold, p.text, ui.format("contact.phone", {{"number", line}}));
         flow.gap(l.smallGap * 0.5f);
         any = true;
     }
     const std::string& website = s.url.empty() ? detail.organisation.website : s.url;
     if (!website.empty()) {
-        flowText(ui, flow, TextStyle::Body, p.text, ui.format("contact.website", {{"website", website}}));
+        flowText(ui, flow, TextStyle::Body, p.text,
+                 ui.format("contact.website", {{"website", website}}));
         flow.gap(l.smallGap * 0.5f);
         any = true;
     }
@@ -308,7 +319,8 @@ void drawContactDetails(ScreenContext& c, Flow& flow, const ServiceDetail& detai
             text = location.name + (text.empty() ? "" : ", " + text);
         }
         if (!text.empty()) {
-            flowText(ui, flow, TextStyle::Body, p.text, ui.format("contact.address", {{"address", text}}));
+            flowText(ui, flow, TextStyle::Body, p.text,
+                     ui.format("contact.address", {{"address", text}}));
             flow.gap(l.smallGap * 0.5f);
             any = true;
         }
@@ -318,6 +330,8 @@ void drawContactDetails(ScreenContext& c, Flow& flow, const ServiceDetail& detai
     }
 }
 
-std::unique_ptr<View> makeServiceView() { return std::make_unique<ServiceView>(); }
+std::unique_ptr<View> makeServiceView() {
+    return std::make_unique<ServiceView>();
+}
 
 }  // namespace signpost::ui

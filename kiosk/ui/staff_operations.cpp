@@ -20,7 +20,8 @@ void drawStaffNetwork(ScreenContext& c, Flow& flow) {
         flowText(ui, flow, TextStyle::Body, ui.palette().error, ui.tr("staff.network.none"));
     }
     for (const InterfaceAddress& address : addresses) {
-        flowText(ui, flow, TextStyle::Body, ui.palette().text, address.interface + ": " + address.address);
+        flowText(ui, flow, TextStyle::Body, ui.palette().text,
+                 address.interface + ": " + address.address);
         flow.gap(ui.layout().smallGap);
     }
     // Server reachable / captive portal: the sync engine's own findings (it probes GET /v1/probe
@@ -30,9 +31,15 @@ void drawStaffNetwork(ScreenContext& c, Flow& flow) {
         std::string line;
         bool bad = true;
         switch (status->state) {
-            case SyncState::CaptivePortal: line = ui.tr("staff.network.captive"); break;
-            case SyncState::NotEnrolled: line = ui.tr("staff.network.not_enrolled"); break;
-            case SyncState::Revoked: line = ui.tr("staff.network.revoked"); break;
+            case SyncState::CaptivePortal:
+                line = ui.tr("staff.network.captive");
+                break;
+            case SyncState::NotEnrolled:
+                line = ui.tr("staff.network.not_enrolled");
+                break;
+            case SyncState::Revoked:
+                line = ui.tr("staff.network.revoked");
+                break;
             case SyncState::Offline:
                 if (const char* reason = syncErrorKey(status->lastError)) {
                     line = ui.format("staff.network.server_down", {{"error", ui.tr(reason)}});
@@ -56,7 +63,8 @@ void drawStaffNetwork(ScreenContext& c, Flow& flow) {
                                Rect{flow.left(), at, flow.left() + flow.width(), flow.y()});
         }
     }
-    ui.registerElement("staff.network", Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
+    ui.registerElement("staff.network",
+                       Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
 }
 
 void drawStaffLog(ScreenContext& c, Flow& flow) {
@@ -65,15 +73,18 @@ void drawStaffLog(ScreenContext& c, Flow& flow) {
     const auto lines = recentLogLines(50);
     if (lines.empty()) {
         flowText(ui, flow, TextStyle::Body, ui.palette().textMuted, ui.tr("staff.logs.none"));
-        ui.registerElement("staff.log", Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
+        ui.registerElement("staff.log",
+                           Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
     }
     // Newest first: what staff look for is what just happened. "staff.log" is the newest line
     // (the whole list is taller than a screen).
     for (auto line = lines.rbegin(); line != lines.rend(); ++line) {
         flowText(ui, flow, TextStyle::Small,
-                 line->level >= LogLevel::Warning ? ui.palette().error : ui.palette().textMuted, formatLogLine(*line));
+                 line->level >= LogLevel::Warning ? ui.palette().error : ui.palette().textMuted,
+                 formatLogLine(*line));
         if (line == lines.rbegin()) {
-            ui.registerElement("staff.log", Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
+            ui.registerElement("staff.log",
+                               Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
         }
     }
 }
@@ -85,7 +96,8 @@ void drawStaffTestReferral(ScreenContext& c, Flow& flow, TestReferralState& stat
     flow.gap(l.smallGap);
     const char* label = ui.tr("staff.test_referral.send");
     const ButtonStyle style{ButtonKind::Secondary, Icon::None};
-    if (button(ui, "staff.test_referral.send", flow.take(l.target, std::max(buttonWidth(ui, label, style), flow.width() * 0.4f)),
+    if (button(ui, "staff.test_referral.send",
+               flow.take(l.target, std::max(buttonWidth(ui, label, style), flow.width() * 0.4f)),
                label, style)) {
         KioskRuntime& runtime = c.runtime;
         sync::SyncEngine* engine = c.syncEngine;
@@ -93,7 +105,9 @@ void drawStaffTestReferral(ScreenContext& c, Flow& flow, TestReferralState& stat
         ui.defer([&runtime, &state, engine, now] {
             ReferralForm form;
             form.kind = ReferralKind::General;
-            form.needsText = SecureString("TEST referral from the staff panel: please ignore. It checks that this kiosk reaches the coordinators.");
+            form.needsText = SecureString(
+                "TEST referral from the staff panel: please ignore. It checks that this kiosk "
+                "reaches the coordinators.");
             form.name = SecureString("TEST");
             form.phone = SecureString(runtime.config.linkWorkerPhone);
             form.safeToLeaveMessage = Answer::No;  // nobody to leave a message for
@@ -146,11 +160,13 @@ void drawStaffTestReferral(ScreenContext& c, Flow& flow, TestReferralState& stat
             const auto sent = c.runtime.outbox->items(OutboxStatus::Sent, 1, state.seq - 1);
             const auto rejected = c.runtime.outbox->items(OutboxStatus::Rejected, 1, state.seq - 1);
             if (!sent.empty() && sent.front().seq == state.seq) {
-                line = ui.format("staff.test_referral.stored", {{"reference", state.reference}, {"time", sent.front().sentAt}});
+                line = ui.format("staff.test_referral.stored",
+                                 {{"reference", state.reference}, {"time", sent.front().sentAt}});
                 id = "staff.test_referral.stored";
             } else if (!rejected.empty() && rejected.front().seq == state.seq) {
-                line = ui.format("staff.test_referral.rejected",
-                                 {{"reference", state.reference}, {"error", rejected.front().lastError}});
+                line = ui.format(
+                    "staff.test_referral.rejected",
+                    {{"reference", state.reference}, {"error", rejected.front().lastError}});
                 id = "staff.test_referral.rejected";
                 bad = true;
             }
@@ -163,7 +179,8 @@ void drawStaffTestReferral(ScreenContext& c, Flow& flow, TestReferralState& stat
     ui.registerElement(id, Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
 }
 
-bool drawRemoteMark(ScreenContext& c, Flow& flow, std::string_view key, std::string_view id, std::string_view value) {
+bool drawRemoteMark(ScreenContext& c, Flow& flow, std::string_view key, std::string_view id,
+                    std::string_view value) {
     if (!c.runtime.config.isRemote(key)) {
         return false;
     }
@@ -171,8 +188,10 @@ bool drawRemoteMark(ScreenContext& c, Flow& flow, std::string_view key, std::str
     const float top = flow.y();
     flowText(ui, flow, TextStyle::Body, ui.palette().text, value);
     flow.gap(ui.layout().smallGap);
-    flowText(ui, flow, TextStyle::Small, ui.palette().textMuted, ui.tr("staff.remote.set_by_coordinator"));
-    ui.registerElement(std::string(id) + ".remote", Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
+    flowText(ui, flow, TextStyle::Small, ui.palette().textMuted,
+             ui.tr("staff.remote.set_by_coordinator"));
+    ui.registerElement(std::string(id) + ".remote",
+                       Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
     return true;
 }
 

@@ -1,6 +1,10 @@
 // Staff panel: what this kiosk is and holds (venue, device, versions, directory, referrals waiting,
 // free disk, start-up notes and config warnings), the sync section (staff_sync_section.cpp), and
 // the settings staff may change — saved atomically to the config — plus restart and exit.
+// Over 600 lines (635, after the tree-wide clang-format of issue 12): one screen per file, and
+// the settings section shares the panel's drafts, heading and remote-setting marks. The next
+// split is that section (drawSettings/saveSettings, ~250 lines) into staff_settings_section.cpp
+// with its drafts in a struct, as staff_sync_section.cpp already is.
 #include <sys/statvfs.h>
 
 #include <algorithm>
@@ -65,7 +69,8 @@ public:
         const Layout& l = ui.layout();
         Rect rest = area;
         const int rows = footerRows(c, rest.shrink(l.margin, 0).width());
-        const Rect footer = rest.cutBottom(l.target * static_cast<float>(rows) + l.gap * static_cast<float>(rows + 1));
+        const Rect footer = rest.cutBottom(l.target * static_cast<float>(rows) +
+                                           l.gap * static_cast<float>(rows + 1));
         {
             TouchScroll& scroll = c.scrolls["staff.scroll"];
             ScrollArea scrollArea(ui, scroll, "staff.scroll", rest);
@@ -123,9 +128,10 @@ private:
         m_freeDisk.clear();
         struct statvfs fs {};
         if (::statvfs(c.runtime.dataDir.c_str(), &fs) == 0) {
-            m_freeDisk = c.ui.format("staff.disk_value",
-                                     {{"free", bytesText(static_cast<unsigned long long>(fs.f_bavail) * fs.f_frsize)},
-                                      {"total", bytesText(static_cast<unsigned long long>(fs.f_blocks) * fs.f_frsize)}});
+            m_freeDisk = c.ui.format(
+                "staff.disk_value",
+                {{"free", bytesText(static_cast<unsigned long long>(fs.f_bavail) * fs.f_frsize)},
+                 {"total", bytesText(static_cast<unsigned long long>(fs.f_blocks) * fs.f_frsize)}});
         }
     }
 
@@ -134,7 +140,8 @@ private:
         flowText(ui, flow, TextStyle::Heading, ui.palette().text, ui.tr(key));
         flow.gap(ui.layout().smallGap);
         const Rect rule = flow.take(std::max(1.0f, ui.layout().border));
-        ui.drawList()->AddRectFilled(ImVec2(rule.x0, rule.y0), ImVec2(rule.x1, rule.y1), ui.palette().surfaceSunken);
+        ui.drawList()->AddRectFilled(ImVec2(rule.x0, rule.y0), ImVec2(rule.x1, rule.y1),
+                                     ui.palette().surfaceSunken);
         flow.gap(ui.layout().gap);
     }
 
@@ -143,11 +150,13 @@ private:
         const KioskRuntime& rt = c.runtime;
         heading(ui, flow, textKey("staff.section.kiosk"));
         flowFactRow(ui, flow, textKey("staff.venue"), rt.config.venueName);
-        flowFactRow(ui, flow, textKey("staff.neighbourhood"), neighbourhoodLabel(rt.i18n, rt.config.neighbourhood));
+        flowFactRow(ui, flow, textKey("staff.neighbourhood"),
+                    neighbourhoodLabel(rt.i18n, rt.config.neighbourhood));
         flowFactRow(ui, flow, textKey("staff.device"), breakableIdentifier(rt.deviceId));
         flowFactRow(ui, flow, textKey("staff.version"), SIGNPOST_VERSION);
         flowFactRow(ui, flow, textKey("staff.config_file"), rt.configFile.string());
-        flowFactRow(ui, flow, textKey("staff.disk"), m_freeDisk.empty() ? std::string(ui.tr("staff.unknown")) : m_freeDisk);
+        flowFactRow(ui, flow, textKey("staff.disk"),
+                    m_freeDisk.empty() ? std::string(ui.tr("staff.unknown")) : m_freeDisk);
 
         heading(ui, flow, textKey("staff.section.directory"));
         if (m_stats) {
@@ -155,9 +164,10 @@ private:
             flowFactRow(ui, flow, textKey("staff.directory_imported"), m_stats->importedAt);
             flowFactRow(ui, flow, textKey("staff.directory_source"), m_stats->source);
             flowFactRow(ui, flow, textKey("staff.directory_counts"),
-                 ui.format("staff.directory_counts_value", {{"services", groupedNumber(m_stats->services)},
-                                                            {"organisations", groupedNumber(m_stats->organisations)},
-                                                            {"locations", groupedNumber(m_stats->locations)}}));
+                        ui.format("staff.directory_counts_value",
+                                  {{"services", groupedNumber(m_stats->services)},
+                                   {"organisations", groupedNumber(m_stats->organisations)},
+                                   {"locations", groupedNumber(m_stats->locations)}}));
         } else {
             flowText(ui, flow, TextStyle::Body, ui.palette().error, ui.tr("staff.unavailable"));
         }
@@ -166,7 +176,8 @@ private:
         if (m_counts) {
             flowFactRow(ui, flow, textKey("staff.outbox_queued"), groupedNumber(m_counts->queued));
             flowFactRow(ui, flow, textKey("staff.outbox_sent"), groupedNumber(m_counts->sent));
-            flowFactRow(ui, flow, textKey("staff.outbox_rejected"), groupedNumber(m_counts->rejected));
+            flowFactRow(ui, flow, textKey("staff.outbox_rejected"),
+                        groupedNumber(m_counts->rejected));
         } else {
             flowText(ui, flow, TextStyle::Body, ui.palette().error, ui.tr("staff.unavailable"));
         }
@@ -180,9 +191,11 @@ private:
         if (c.syncStatus) {
             drawStaffSyncSection(c, flow, scroll, area, m_syncDrafts);
         } else {
-            flowText(ui, flow, TextStyle::Body, ui.palette().textMuted, ui.tr("staff.sync.not_configured"));
+            flowText(ui, flow, TextStyle::Body, ui.palette().textMuted,
+                     ui.tr("staff.sync.not_configured"));
         }
-        ui.registerElement("staff.sync", Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
+        ui.registerElement("staff.sync",
+                           Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
     }
 
     static void drawNotes(ScreenContext& c, Flow& flow) {
@@ -211,8 +224,8 @@ private:
         for (const ConfigWarning& warning : rt.config.warnings) {
             flowText(ui, flow, TextStyle::Body, ui.palette().text,
                      ui.format("staff.config_warning", {{"line", std::to_string(warning.line)},
-                                                       {"key", warning.key},
-                                                       {"message", warning.message}}));
+                                                        {"key", warning.key},
+                                                        {"message", warning.message}}));
             flow.gap(ui.layout().smallGap);
         }
     }
@@ -227,7 +240,8 @@ private:
             const float top = flow.y();
             flowText(ui, flow, TextStyle::Bold, ui.palette().error,
                      ui.format("staff.reboot.failed", {{"error", outcome->error}}));
-            ui.registerElement("staff.reboot.failed", Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
+            ui.registerElement("staff.reboot.failed",
+                               Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
         }
         if (m_reboot.running()) {
             ui.requestAnimationFrame();  // keep drawing until systemctl answers
@@ -240,8 +254,10 @@ private:
         }
         const float top = flow.y();
         flowText(ui, flow, TextStyle::Body, ui.palette().textMuted,
-                 keys.empty() ? std::string(ui.tr("staff.remote.none")) : ui.format("staff.remote.keys", {{"keys", keys}}));
-        ui.registerElement("staff.remote", Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
+                 keys.empty() ? std::string(ui.tr("staff.remote.none"))
+                              : ui.format("staff.remote.keys", {{"keys", keys}}));
+        ui.registerElement("staff.remote",
+                           Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
         flow.gap(ui.layout().gap);
         drawStaffTestReferral(c, flow, m_testReferral);
         heading(ui, flow, textKey("staff.section.logs"));
@@ -256,7 +272,8 @@ private:
             std::size_t length = utf8::count(m_draft.venueName);
             for (std::size_t at = 0; at < text.size();) {
                 const char32_t cp = utf8::next(text, at);
-                if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == utf8::kReplacement || length >= kMaxVenueName) {
+                if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == utf8::kReplacement ||
+                    length >= kMaxVenueName) {
                     all = false;
                     continue;
                 }
@@ -269,7 +286,8 @@ private:
             if (m_draft.venueName.empty()) {
                 return false;
             }
-            m_draft.venueName.resize(m_draft.venueName.size() - utf8::lastLength(m_draft.venueName));
+            m_draft.venueName.resize(m_draft.venueName.size() -
+                                     utf8::lastLength(m_draft.venueName));
             return true;
         };
         binding.finish = [this] {
@@ -288,28 +306,36 @@ private:
         flowText(ui, flow, TextStyle::Bold, ui.palette().text, ui.tr("staff.settings.venue_name"));
         flow.gap(l.smallGap);
         TextFieldSpec venue;
-        if (!drawRemoteMark(c, flow, "venue.name", "staff.settings.venue_name", c.runtime.config.venueName)) {
-            textField(ui, c.focus, c.keyboard, "staff.settings.venue_name", flow.take(textFieldHeight(ui, venue)), venue,
-                      venueBinding(), &scroll, area.viewport(), area.contentTop());
+        if (!drawRemoteMark(c, flow, "venue.name", "staff.settings.venue_name",
+                            c.runtime.config.venueName)) {
+            textField(ui, c.focus, c.keyboard, "staff.settings.venue_name",
+                      flow.take(textFieldHeight(ui, venue)), venue, venueBinding(), &scroll,
+                      area.viewport(), area.contentTop());
         }
         flow.gap(l.gap * 1.5f);
 
-        flowText(ui, flow, TextStyle::Bold, ui.palette().text, ui.tr("staff.settings.neighbourhood"));
+        flowText(ui, flow, TextStyle::Bold, ui.palette().text,
+                 ui.tr("staff.settings.neighbourhood"));
         flow.gap(l.smallGap);
         const std::string area_ = neighbourhoodLabel(c.runtime.i18n, m_draft.neighbourhood);
         const ButtonStyle chooserStyle{ButtonKind::Secondary, Icon::ChevronDown, true};
-        if (!drawRemoteMark(c, flow, "venue.neighbourhood", "staff.settings.neighbourhood", area_) && button(ui, "staff.settings.neighbourhood", flow.take(buttonHeight(ui, area_, flow.width(), chooserStyle)),
-                   area_, chooserStyle)) {
-            std::vector<ChooserOption> options{{"staff.neighbourhood.option.0", ui.tr("home.anywhere"),
+        if (!drawRemoteMark(c, flow, "venue.neighbourhood", "staff.settings.neighbourhood",
+                            area_) &&
+            button(ui, "staff.settings.neighbourhood",
+                   flow.take(buttonHeight(ui, area_, flow.width(), chooserStyle)), area_,
+                   chooserStyle)) {
+            std::vector<ChooserOption> options{{"staff.neighbourhood.option.0",
+                                                ui.tr("home.anywhere"),
                                                 m_draft.neighbourhood.empty()}};
             std::vector<std::string> names{""};
             for (const std::string& name : c.directory.neighbourhoods) {
-                options.push_back({"staff.neighbourhood.option." + std::to_string(names.size()), name,
-                                   name == m_draft.neighbourhood});
+                options.push_back({"staff.neighbourhood.option." + std::to_string(names.size()),
+                                   name, name == m_draft.neighbourhood});
                 names.push_back(name);
             }
-            c.chooser.open(ui.tr("staff.settings.neighbourhood"), std::move(options),
-                           [this, names](std::size_t index) { m_draft.neighbourhood = names.at(index); });
+            c.chooser.open(
+                ui.tr("staff.settings.neighbourhood"), std::move(options),
+                [this, names](std::size_t index) { m_draft.neighbourhood = names.at(index); });
         }
         flow.gap(l.gap * 1.5f);
 
@@ -320,22 +346,32 @@ private:
                             durationText(ui, c.runtime.config.idleTimeoutSeconds))) {
             const Rect row = flow.take(l.target);
             const float w = std::max(l.target * 1.5f, buttonWidth(ui, "\xE2\x88\x92"));
-            if (button(ui, "staff.settings.idle_minus", Rect{row.x0, row.y0, row.x0 + w, row.y1}, "\xE2\x88\x92",
-                       ButtonStyle{ButtonKind::Secondary, Icon::None, false, m_draft.idleTimeoutSeconds > kIdleMinimum,
-                                   TextStyle::Heading})) {
+            if (button(
+                    ui, "staff.settings.idle_minus", Rect{row.x0, row.y0, row.x0 + w, row.y1},
+                    "\xE2\x88\x92",
+                    ButtonStyle{ButtonKind::Secondary, Icon::None, false,
+                                m_draft.idleTimeoutSeconds > kIdleMinimum, TextStyle::Heading})) {
                 ui.defer([this] {
-                    m_draft.idleTimeoutSeconds = std::max(kIdleMinimum, m_draft.idleTimeoutSeconds - idleStep(m_draft.idleTimeoutSeconds, false));
+                    m_draft.idleTimeoutSeconds =
+                        std::max(kIdleMinimum, m_draft.idleTimeoutSeconds -
+                                                   idleStep(m_draft.idleTimeoutSeconds, false));
                 });
             }
             const std::string value = durationText(ui, m_draft.idleTimeoutSeconds);
-            const float valueWidth = std::max(ui.text().width(TextStyle::Heading, value), 300.0f * l.scale) + l.gap * 2;
-            ui.text().drawCentred(ui.drawList(), TextStyle::Heading, Rect{row.x0 + w, row.y0, row.x0 + w + valueWidth, row.y1},
+            const float valueWidth =
+                std::max(ui.text().width(TextStyle::Heading, value), 300.0f * l.scale) + l.gap * 2;
+            ui.text().drawCentred(ui.drawList(), TextStyle::Heading,
+                                  Rect{row.x0 + w, row.y0, row.x0 + w + valueWidth, row.y1},
                                   ui.palette().text, value);
-            if (button(ui, "staff.settings.idle_plus", Rect{row.x0 + w + valueWidth, row.y0, row.x0 + w * 2 + valueWidth, row.y1},
-                       "+", ButtonStyle{ButtonKind::Secondary, Icon::None, false,
-                                        m_draft.idleTimeoutSeconds < kIdleMaximum, TextStyle::Heading})) {
+            if (button(
+                    ui, "staff.settings.idle_plus",
+                    Rect{row.x0 + w + valueWidth, row.y0, row.x0 + w * 2 + valueWidth, row.y1}, "+",
+                    ButtonStyle{ButtonKind::Secondary, Icon::None, false,
+                                m_draft.idleTimeoutSeconds < kIdleMaximum, TextStyle::Heading})) {
                 ui.defer([this] {
-                    m_draft.idleTimeoutSeconds = std::min(kIdleMaximum, m_draft.idleTimeoutSeconds + idleStep(m_draft.idleTimeoutSeconds, true));
+                    m_draft.idleTimeoutSeconds =
+                        std::min(kIdleMaximum, m_draft.idleTimeoutSeconds +
+                                                   idleStep(m_draft.idleTimeoutSeconds, true));
                 });
             }
         }
@@ -344,10 +380,13 @@ private:
         flowText(ui, flow, TextStyle::Bold, ui.palette().text, ui.tr("staff.settings.text_size"));
         flow.gap(l.smallGap);
         const TextSize sizes[] = {TextSize::Normal, TextSize::Large, TextSize::Largest};
-        const char* sizeKeys[] = {textKey("text_size.normal"), textKey("text_size.large"), textKey("text_size.largest")};
+        const char* sizeKeys[] = {textKey("text_size.normal"), textKey("text_size.large"),
+                                  textKey("text_size.largest")};
         std::vector<ChoiceTile> sizeTiles;
         for (int i = 0; i < 3; ++i) {
-            sizeTiles.push_back({std::string("staff.settings.text_size.") + toString(sizes[i]), ui.tr(sizeKeys[i]), {},
+            sizeTiles.push_back({std::string("staff.settings.text_size.") + toString(sizes[i]),
+                                 ui.tr(sizeKeys[i]),
+                                 {},
                                  m_draft.textSize == sizes[i]});
         }
         const int size = drawChoiceTiles(ui, flow, sizeTiles, TileMarker::Radio, 260.0f, 3);
@@ -356,7 +395,8 @@ private:
         }
 
         const char* contrast = ui.tr("staff.settings.high_contrast");
-        if (checkRow(ui, "staff.settings.high_contrast", flow.take(checkRowHeight(ui, flow.width(), contrast)), contrast,
+        if (checkRow(ui, "staff.settings.high_contrast",
+                     flow.take(checkRowHeight(ui, flow.width(), contrast)), contrast,
                      m_draft.highContrast)) {
             ui.defer([this] { m_draft.highContrast = !m_draft.highContrast; });
         }
@@ -368,11 +408,13 @@ private:
         for (const std::string& code : c.runtime.config.languages) {
             offered += (offered.empty() ? "" : ", ") + languageName(c.runtime.i18n, code);
         }
-        const bool languagesRemote = drawRemoteMark(c, flow, "kiosk.languages", "staff.settings.languages", offered);
+        const bool languagesRemote =
+            drawRemoteMark(c, flow, "kiosk.languages", "staff.settings.languages", offered);
         std::vector<ChoiceTile> languageTiles;
         for (const std::string& code : m_available) {
             const bool on = code == "en" ||
-                            std::find(m_draft.languages.begin(), m_draft.languages.end(), code) != m_draft.languages.end();
+                            std::find(m_draft.languages.begin(), m_draft.languages.end(), code) !=
+                                m_draft.languages.end();
             const bool reviewed =
                 std::find(m_reviewed.begin(), m_reviewed.end(), code) != m_reviewed.end();
             languageTiles.push_back({"staff.settings.language." + code,
@@ -382,7 +424,9 @@ private:
                                                   : ui.tr("staff.settings.status_draft"),
                                      on});
         }
-        const int language = languagesRemote ? -1 : drawChoiceTiles(ui, flow, languageTiles, TileMarker::Check, 300.0f, 3);
+        const int language = languagesRemote ? -1
+                                             : drawChoiceTiles(ui, flow, languageTiles,
+                                                               TileMarker::Check, 300.0f, 3);
         if (language >= 0 && m_available[static_cast<std::size_t>(language)] != "en") {
             ui.defer([this, code = m_available[static_cast<std::size_t>(language)]] {
                 auto at = std::find(m_draft.languages.begin(), m_draft.languages.end(), code);
@@ -398,7 +442,8 @@ private:
         const char* save = ui.tr("staff.settings.save");
         const ButtonStyle saveStyle{ButtonKind::Primary, Icon::Tick};
         const float saveWidth = std::max(buttonWidth(ui, save, saveStyle), flow.width() * 0.4f);
-        if (button(ui, "staff.settings.save", flow.take(l.target * 1.2f, saveWidth), save, saveStyle)) {
+        if (button(ui, "staff.settings.save", flow.take(l.target * 1.2f, saveWidth), save,
+                   saveStyle)) {
             KioskRuntime& runtime = c.runtime;
             KioskSession& session = c.session;
             IdleTimer& idle = c.idle;
@@ -411,7 +456,8 @@ private:
         if (!m_saveMessage.empty()) {
             flow.gap(l.smallGap);
             const float top = flow.y();
-            flowText(ui, flow, TextStyle::Bold, m_saveFailed ? ui.palette().error : ui.palette().text, m_saveMessage);
+            flowText(ui, flow, TextStyle::Bold,
+                     m_saveFailed ? ui.palette().error : ui.palette().text, m_saveMessage);
             ui.registerElement(m_saveFailed ? "staff.settings.save_failed" : "staff.settings.saved",
                                Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
         }
@@ -419,7 +465,8 @@ private:
 
     void saveSettings(KioskRuntime& runtime, KioskSession& session, IdleTimer& idle) {
         KioskSettings settings = m_draft;
-        if (std::find(settings.languages.begin(), settings.languages.end(), "en") == settings.languages.end()) {
+        if (std::find(settings.languages.begin(), settings.languages.end(), "en") ==
+            settings.languages.end()) {
             settings.languages.insert(settings.languages.begin(), "en");
         }
         try {
@@ -429,7 +476,8 @@ private:
         } catch (const std::exception& error) {
             // Staff-facing and technical on purpose: it names the file and what was wrong.
             m_saveFailed = true;
-            m_saveMessage = runtime.i18n.format("staff.settings.save_error", {{"error", error.what()}});
+            m_saveMessage =
+                runtime.i18n.format("staff.settings.save_error", {{"error", error.what()}});
             logWarning("staff", std::string("settings not saved: ") + error.what());
             return;
         }
@@ -441,7 +489,8 @@ private:
         config.textSize = settings.textSize;
         config.highContrast = settings.highContrast;
         config.languages = settings.languages;
-        idle.setDurations(std::chrono::seconds(config.idleTimeoutSeconds), std::chrono::seconds(config.idleWarningSeconds));
+        idle.setDurations(std::chrono::seconds(config.idleTimeoutSeconds),
+                          std::chrono::seconds(config.idleWarningSeconds));
         if (languagesChanged) {
             try {
                 const std::string current = runtime.i18n.language();
@@ -466,8 +515,10 @@ private:
     // width needs (portrait screens take two).
     static std::vector<std::pair<const char*, const char*>> footerButtons(const ScreenContext& c) {
         std::vector<std::pair<const char*, const char*>> buttons{
-            {"staff.close", textKey("staff.close")}, {"staff.restart", textKey("staff.restart")},
-            {"staff.change_pin", textKey("staff.change_pin")}, {"staff.reboot", textKey("staff.reboot")}};
+            {"staff.close", textKey("staff.close")},
+            {"staff.restart", textKey("staff.restart")},
+            {"staff.change_pin", textKey("staff.change_pin")},
+            {"staff.reboot", textKey("staff.reboot")}};
         if (c.runtime.config.allowExit) {
             buttons.emplace_back("staff.exit", textKey("staff.exit"));
         }
@@ -479,7 +530,8 @@ private:
         int rows = 1;
         float x = 0;
         for (const auto& [id, key] : footerButtons(c)) {
-            const float w = buttonWidth(ui, ui.tr(key), ButtonStyle{ButtonKind::Secondary, Icon::Cross});
+            const float w =
+                buttonWidth(ui, ui.tr(key), ButtonStyle{ButtonKind::Secondary, Icon::Cross});
             if (x > 0 && x + w > width) {
                 ++rows;
                 x = 0;
@@ -492,12 +544,15 @@ private:
     void drawFooter(ScreenContext& c, const Rect& footer) {
         Ui& ui = c.ui;
         const Layout& l = ui.layout();
-        ui.drawList()->AddRectFilled(ImVec2(footer.x0, footer.y0), ImVec2(footer.x1, footer.y1), ui.palette().background);
-        ui.drawList()->AddLine(ImVec2(footer.x0, footer.y0), ImVec2(footer.x1, footer.y0), ui.palette().surfaceSunken, l.border);
+        ui.drawList()->AddRectFilled(ImVec2(footer.x0, footer.y0), ImVec2(footer.x1, footer.y1),
+                                     ui.palette().background);
+        ui.drawList()->AddLine(ImVec2(footer.x0, footer.y0), ImVec2(footer.x1, footer.y0),
+                               ui.palette().surfaceSunken, l.border);
         const Rect inner = footer.shrink(l.margin, l.gap);
         float x = inner.x0;
         float y = inner.y0;
-        auto place = [&](const char* id, const char* key, ButtonKind kind, Icon icon, bool enabled = true) {
+        auto place = [&](const char* id, const char* key, ButtonKind kind, Icon icon,
+                         bool enabled = true) {
             const char* label = ui.tr(key);
             const ButtonStyle style{kind, icon, false, enabled};
             const float w = buttonWidth(ui, label, style);
@@ -526,8 +581,8 @@ private:
             });
         }
         // A PIN the coordinators set on the server is theirs to change.
-        if (place("staff.change_pin", textKey("staff.change_pin"), ButtonKind::Secondary, Icon::None,
-                  !c.runtime.config.isRemote("staff.pin_hash"))) {
+        if (place("staff.change_pin", textKey("staff.change_pin"), ButtonKind::Secondary,
+                  Icon::None, !c.runtime.config.isRemote("staff.pin_hash"))) {
             ui.defer([&session] {
                 logInfo("staff", "PIN change started from the staff panel");
                 requestStaffPinChange();
@@ -551,7 +606,8 @@ private:
                 }
             });
         }
-        if (c.runtime.config.allowExit && place("staff.exit", textKey("staff.exit"), ButtonKind::Secondary, Icon::None)) {
+        if (c.runtime.config.allowExit &&
+            place("staff.exit", textKey("staff.exit"), ButtonKind::Secondary, Icon::None)) {
             ui.defer([&request] {
                 logInfo("staff", "exit requested from the staff panel");
                 request = ShellRequest::Exit;
@@ -576,6 +632,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<View> makeStaffPanelView() { return std::make_unique<StaffPanelView>(); }
+std::unique_ptr<View> makeStaffPanelView() {
+    return std::make_unique<StaffPanelView>();
+}
 
 }  // namespace signpost::ui

@@ -17,10 +17,14 @@ namespace signpost::ui {
 namespace {
 // Set by the staff panel's "Change PIN" (UI thread only), taken by the PIN screen's next frame.
 bool g_pinChangeRequested = false;
-bool takePinChangeRequest() { return std::exchange(g_pinChangeRequested, false); }
+bool takePinChangeRequest() {
+    return std::exchange(g_pinChangeRequested, false);
+}
 }  // namespace
 
-void requestStaffPinChange() { g_pinChangeRequested = true; }
+void requestStaffPinChange() {
+    g_pinChangeRequested = true;
+}
 
 namespace {
 
@@ -58,7 +62,8 @@ public:
             m_started = true;
             m_mode = Mode::Enter;
         }
-        if (m_mode != Mode::SetNew && m_mode != Mode::ConfirmNew && (staff == nullptr || !staff->hasPin())) {
+        if (m_mode != Mode::SetNew && m_mode != Mode::ConfirmNew &&
+            (staff == nullptr || !staff->hasPin())) {
             drawNotSetUp(c, area);
             return;
         }
@@ -70,7 +75,8 @@ public:
 
         TouchScroll& scroll = c.scrolls["staff.pin.scroll"];
         ScrollArea scrollArea(ui, scroll, "staff.pin.scroll", area);
-        const float width = std::min(area.width() - l.margin * 2, std::max(l.target * 3 * 2.2f, 640.0f * l.scale * l.textScale));
+        const float width = std::min(area.width() - l.margin * 2,
+                                     std::max(l.target * 3 * 2.2f, 640.0f * l.scale * l.textScale));
         Flow flow(area.centreX() - width * 0.5f, width);
         flow.gap(l.margin);
 
@@ -108,8 +114,10 @@ public:
             std::snprintf(clock, sizeof clock, "%lld:%02lld", left / 60, left % 60);
             flowError(ui, flow, textKey("staff.pin.locked"));
             flow.gap(l.smallGap);
-            flowText(ui, flow, TextStyle::Heading, p.error, ui.format("staff.pin.locked_time", {{"time", clock}}));
-            ui.registerElement("staff.pin.locked", Rect{flow.left(), flow.y() - l.target, flow.left() + width, flow.y()});
+            flowText(ui, flow, TextStyle::Heading, p.error,
+                     ui.format("staff.pin.locked_time", {{"time", clock}}));
+            ui.registerElement("staff.pin.locked", Rect{flow.left(), flow.y() - l.target,
+                                                        flow.left() + width, flow.y()});
         } else if (!m_message.empty()) {
             flowText(ui, flow, TextStyle::Bold, p.error, m_message);
         } else if (!m_messageKey.empty()) {
@@ -120,7 +128,8 @@ public:
         // The pad: 1–9, then backspace, 0, OK.
         const float keyHeight = std::max(l.target * 1.25f, l.headingSize * 1.6f);
         const float keyWidth = (width - l.gap * 2) / 3;
-        const char* labels[4][3] = {{"1", "2", "3"}, {"4", "5", "6"}, {"7", "8", "9"}, {nullptr, "0", nullptr}};
+        const char* labels[4][3] = {
+            {"1", "2", "3"}, {"4", "5", "6"}, {"7", "8", "9"}, {nullptr, "0", nullptr}};
         for (int row = 0; row < 4; ++row) {
             const Rect line = flow.take(keyHeight);
             for (int column = 0; column < 3; ++column) {
@@ -128,7 +137,8 @@ public:
                 const Rect key{x, line.y0, x + keyWidth, line.y1};
                 const char* digit = labels[row][column];
                 if (digit != nullptr) {
-                    const ButtonStyle style{ButtonKind::Secondary, Icon::None, false, !m_locked, TextStyle::Heading};
+                    const ButtonStyle style{ButtonKind::Secondary, Icon::None, false, !m_locked,
+                                            TextStyle::Heading};
                     if (button(ui, std::string("staff.pin.key.") + digit, key, digit, style)) {
                         ui.defer([this, d = *digit] {
                             if (m_digits.size() < kMaxPinDigits) {
@@ -139,8 +149,10 @@ public:
                         });
                     }
                 } else if (column == 0) {
-                    const ButtonStyle style{ButtonKind::Secondary, Icon::Backspace, false, !m_locked};
-                    if (button(ui, "staff.pin.backspace", key, ui.tr("staff.pin.backspace"), style)) {
+                    const ButtonStyle style{ButtonKind::Secondary, Icon::Backspace, false,
+                                            !m_locked};
+                    if (button(ui, "staff.pin.backspace", key, ui.tr("staff.pin.backspace"),
+                               style)) {
                         ui.defer([this] {
                             if (!m_digits.empty()) {
                                 m_digits.back() = '\0';
@@ -149,13 +161,15 @@ public:
                         });
                     }
                 } else {
-                    const ButtonStyle style{ButtonKind::Primary, Icon::None, false, !m_locked && !m_digits.empty(),
-                                            TextStyle::Heading};
+                    const ButtonStyle style{ButtonKind::Primary, Icon::None, false,
+                                            !m_locked && !m_digits.empty(), TextStyle::Heading};
                     if (button(ui, "staff.pin.ok", key, ui.tr("staff.pin.ok"), style)) {
                         KioskRuntime& runtime = c.runtime;
                         KioskSession& session = c.session;
                         const auto wallNow = c.wallNow;
-                        ui.defer([this, &runtime, &session, wallNow] { submit(runtime, session, wallNow); });
+                        ui.defer([this, &runtime, &session, wallNow] {
+                            submit(runtime, session, wallNow);
+                        });
                     }
                 }
             }
@@ -163,7 +177,8 @@ public:
         }
         flow.gap(l.gap);
         const char* cancel = ui.tr("staff.pin.cancel");
-        if (button(ui, "staff.pin.cancel", flow.take(l.target), cancel, ButtonStyle{ButtonKind::Secondary, Icon::Cross})) {
+        if (button(ui, "staff.pin.cancel", flow.take(l.target), cancel,
+                   ButtonStyle{ButtonKind::Secondary, Icon::Cross})) {
             KioskSession& session = c.session;
             ui.defer([this, &session] {
                 resetVisit();
@@ -186,11 +201,14 @@ private:
         const float top = flow.y();
         flowText(ui, flow, TextStyle::Heading, ui.palette().text, ui.tr("staff.pin.not_set_up"));
         flow.gap(l.smallGap);
-        flowText(ui, flow, TextStyle::Body, ui.palette().textMuted, ui.tr("staff.pin.not_set_up_hint"));
-        ui.registerElement("staff.pin.not_set_up", Rect{flow.left(), top, flow.left() + width, flow.y()});
+        flowText(ui, flow, TextStyle::Body, ui.palette().textMuted,
+                 ui.tr("staff.pin.not_set_up_hint"));
+        ui.registerElement("staff.pin.not_set_up",
+                           Rect{flow.left(), top, flow.left() + width, flow.y()});
         flow.gap(l.gap * 2);
         const char* back = ui.tr("staff.pin.cancel");
-        if (button(ui, "staff.pin.cancel", flow.take(l.target), back, ButtonStyle{ButtonKind::Primary, Icon::Cross})) {
+        if (button(ui, "staff.pin.cancel", flow.take(l.target), back,
+                   ButtonStyle{ButtonKind::Primary, Icon::Cross})) {
             KioskSession& session = c.session;
             ui.defer([this, &session] {
                 resetVisit();
@@ -199,7 +217,8 @@ private:
         }
     }
 
-    void submit(KioskRuntime& runtime, KioskSession& session, std::chrono::system_clock::time_point now) {
+    void submit(KioskRuntime& runtime, KioskSession& session,
+                std::chrono::system_clock::time_point now) {
         StaffAuth* staff = runtime.staff.get();
         m_messageKey.clear();
         m_message.clear();
@@ -227,11 +246,15 @@ private:
                         session.navigate(Screen::StaffPanel);
                         return;
                     case PinCheck::Outcome::Wrong:
-                        m_message = runtime.i18n.format("staff.pin.wrong", {{"left", std::to_string(result.attemptsLeft)}});
+                        m_message = runtime.i18n.format(
+                            "staff.pin.wrong", {{"left", std::to_string(result.attemptsLeft)}});
                         return;
-                    case PinCheck::Outcome::LockedOut: return;  // the lock is shown from status()
-                    case PinCheck::Outcome::NoPinSet: return;  // shown as "not set up"
-                    case PinCheck::Outcome::Ready: return;  // status() only; never from check()
+                    case PinCheck::Outcome::LockedOut:
+                        return;  // the lock is shown from status()
+                    case PinCheck::Outcome::NoPinSet:
+                        return;  // shown as "not set up"
+                    case PinCheck::Outcome::Ready:
+                        return;  // status() only; never from check()
                 }
                 return;
             }
@@ -286,6 +309,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<View> makeStaffPinView() { return std::make_unique<StaffPinView>(); }
+std::unique_ptr<View> makeStaffPinView() {
+    return std::make_unique<StaffPinView>();
+}
 
 }  // namespace signpost::ui

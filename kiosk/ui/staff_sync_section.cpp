@@ -54,7 +54,8 @@ void loadRejected(ScreenContext& c, StaffSyncDrafts& drafts, std::size_t rejecte
     try {
         const auto items = c.runtime.outbox->items(OutboxStatus::Rejected, 10);
         for (const OutboxItem& item : items) {
-            drafts.rejectedReferences += (drafts.rejectedReferences.empty() ? "" : ", ") + item.reference;
+            drafts.rejectedReferences +=
+                (drafts.rejectedReferences.empty() ? "" : ", ") + item.reference;
         }
     } catch (const StorageError& error) {
         logError("staff", std::string("rejected referrals: ") + error.what());
@@ -77,8 +78,8 @@ void drawStaffSyncSection(ScreenContext& c, Flow& flow, TouchScroll& scroll, con
 
     // What is going on, in words.
     const float stateTop = flow.y();
-    const bool attention = status.state == sync::SyncState::CaptivePortal ||
-                           status.state == sync::SyncState::Revoked;
+    const bool attention =
+        status.state == sync::SyncState::CaptivePortal || status.state == sync::SyncState::Revoked;
     flowText(ui, flow, attention ? TextStyle::Bold : TextStyle::Body, ui.palette().text,
              ui.tr(syncStateKey(status.state)));
     ui.registerElement(std::string("staff.sync.state.") + sync::toString(status.state),
@@ -86,7 +87,8 @@ void drawStaffSyncSection(ScreenContext& c, Flow& flow, TouchScroll& scroll, con
     flow.gap(l.gap);
 
     const auto when = [&](const std::string& iso) {
-        const std::string text = c.runtime.zone ? localTimeText(i18n, *c.runtime.zone, iso, c.wallNow) : iso;
+        const std::string text =
+            c.runtime.zone ? localTimeText(i18n, *c.runtime.zone, iso, c.wallNow) : iso;
         return text.empty() ? std::string(ui.tr("staff.sync.never")) : text;
     };
     if (status.enrolled) {
@@ -94,7 +96,8 @@ void drawStaffSyncSection(ScreenContext& c, Flow& flow, TouchScroll& scroll, con
         flowFactRow(ui, flow, textKey("staff.sync.device"), status.deviceId);
         flowFactRow(ui, flow, textKey("staff.sync.enrolled_at"), when(status.enrolledAt));
     }
-    flowFactRow(ui, flow, textKey("staff.sync.queue"),
+    flowFactRow(
+        ui, flow, textKey("staff.sync.queue"),
         ui.format("staff.sync.queue_value", {{"queued", groupedNumber(status.counts.queued)},
                                              {"sent", groupedNumber(status.counts.sent)},
                                              {"rejected", groupedNumber(status.counts.rejected)}}));
@@ -106,26 +109,31 @@ void drawStaffSyncSection(ScreenContext& c, Flow& flow, TouchScroll& scroll, con
         flow.gap(l.smallGap);
         const float top = flow.y();
         flowText(ui, flow, TextStyle::Bold, ui.palette().error,
-                 ui.format("staff.sync.held_note", {{"count", groupedNumber(count)},
-                                                    {"server", server},
-                                                    {"current", status.enrolled ? status.serverUrl : "-"}}));
-        ui.registerElement("staff.sync.held." + std::to_string(i), Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
+                 ui.format("staff.sync.held_note",
+                           {{"count", groupedNumber(count)},
+                            {"server", server},
+                            {"current", status.enrolled ? status.serverUrl : "-"}}));
+        ui.registerElement("staff.sync.held." + std::to_string(i),
+                           Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
         const SteadyClock::time_point now = ui.now();
-        const bool armed = drafts.releaseArmedFor == server && drafts.releaseArmedUntil && now < *drafts.releaseArmedUntil;
+        const bool armed = drafts.releaseArmedFor == server && drafts.releaseArmedUntil &&
+                           now < *drafts.releaseArmedUntil;
         if (armed) {
             ui.requestAnimationFrame();  // to disarm on time
         }
         const std::string label =
-            armed ? ui.format("staff.sync.release_confirm", {{"count", groupedNumber(count)}, {"current", status.serverUrl}})
+            armed ? ui.format("staff.sync.release_confirm",
+                              {{"count", groupedNumber(count)}, {"current", status.serverUrl}})
                   : std::string(ui.tr("staff.sync.release"));
-        const ButtonStyle style{armed ? ButtonKind::Primary : ButtonKind::Secondary, Icon::None, false,
-                                heldEngine != nullptr && status.enrolled};
+        const ButtonStyle style{armed ? ButtonKind::Primary : ButtonKind::Secondary, Icon::None,
+                                false, heldEngine != nullptr && status.enrolled};
         flow.gap(l.smallGap);
-        if (button(ui, "staff.sync.release." + std::to_string(i), flow.take(l.target, buttonWidth(ui, label, style)),
-                   label, style)) {
+        if (button(ui, "staff.sync.release." + std::to_string(i),
+                   flow.take(l.target, buttonWidth(ui, label, style)), label, style)) {
             ui.defer([heldEngine, &drafts, server = server, armed, now] {
                 if (armed) {
-                    logInfo("staff", "held referrals released from the staff panel (confirmed twice)");
+                    logInfo("staff",
+                            "held referrals released from the staff panel (confirmed twice)");
                     heldEngine->releaseHeld(server);
                     drafts.releaseArmedFor.clear();
                     drafts.releaseArmedUntil.reset();
@@ -139,16 +147,19 @@ void drawStaffSyncSection(ScreenContext& c, Flow& flow, TouchScroll& scroll, con
     flowFactRow(ui, flow, textKey("staff.sync.last_success"), when(status.lastSuccessAt));
     if (const char* errorKey = syncErrorKey(status.lastError)) {
         flowFactRow(ui, flow, textKey("staff.sync.last_error"),
-            std::string(ui.tr(errorKey)) + " (" + status.lastError + ", " + when(status.lastErrorAt) + ")");
+                    std::string(ui.tr(errorKey)) + " (" + status.lastError + ", " +
+                        when(status.lastErrorAt) + ")");
     }
     if (status.nextAttemptAt && status.state != sync::SyncState::Idle) {
-        flowFactRow(ui, flow, textKey("staff.sync.next_attempt"), durationUntil(i18n, *status.nextAttemptAt, ui.now()));
+        flowFactRow(ui, flow, textKey("staff.sync.next_attempt"),
+                    durationUntil(i18n, *status.nextAttemptAt, ui.now()));
     }
     flowFactRow(ui, flow, textKey("staff.sync.directory"),
-        status.directoryVersion > 0
-            ? ui.format("staff.sync.directory_value", {{"version", std::to_string(status.directoryVersion)},
-                                                       {"time", when(status.directoryUpdatedAt)}})
-            : std::string(ui.tr("staff.sync.directory_none")));
+                status.directoryVersion > 0
+                    ? ui.format("staff.sync.directory_value",
+                                {{"version", std::to_string(status.directoryVersion)},
+                                 {"time", when(status.directoryUpdatedAt)}})
+                    : std::string(ui.tr("staff.sync.directory_none")));
 
     loadRejected(c, drafts, status.counts.rejected);
     if (!drafts.rejectedReferences.empty()) {
@@ -163,9 +174,10 @@ void drawStaffSyncSection(ScreenContext& c, Flow& flow, TouchScroll& scroll, con
 
     sync::SyncEngine* engine = c.syncEngine;
     const char* syncNow = ui.tr("staff.sync.sync_now");
-    const ButtonStyle syncStyle{ButtonKind::Secondary, Icon::None, false, status.enrolled && engine != nullptr};
-    if (button(ui, "staff.sync.sync_now", flow.take(l.target, buttonWidth(ui, syncNow, syncStyle)), syncNow,
-               syncStyle)) {
+    const ButtonStyle syncStyle{ButtonKind::Secondary, Icon::None, false,
+                                status.enrolled && engine != nullptr};
+    if (button(ui, "staff.sync.sync_now", flow.take(l.target, buttonWidth(ui, syncNow, syncStyle)),
+               syncNow, syncStyle)) {
         ui.defer([engine] {
             logInfo("staff", "sync now requested from the staff panel");
             engine->syncNow();
@@ -185,7 +197,8 @@ void drawStaffSyncSection(ScreenContext& c, Flow& flow, TouchScroll& scroll, con
     urlSpec.keyboard = KeyboardLayout::Email;  // has . - _ and a symbols page with : and /
     urlSpec.placeholder = "https://";
     urlSpec.maxLength = kMaxUrl;
-    textField(ui, c.focus, c.keyboard, "staff.sync.server_url", flow.take(textFieldHeight(ui, urlSpec)), urlSpec,
+    textField(ui, c.focus, c.keyboard, "staff.sync.server_url",
+              flow.take(textFieldHeight(ui, urlSpec)), urlSpec,
               draftBinding(drafts.serverUrl, kMaxUrl), &scroll, area.viewport(), area.contentTop());
     flow.gap(l.gap);
     flowText(ui, flow, TextStyle::Bold, ui.palette().text, ui.tr("staff.sync.code"));
@@ -193,22 +206,26 @@ void drawStaffSyncSection(ScreenContext& c, Flow& flow, TouchScroll& scroll, con
     TextFieldSpec codeSpec;
     codeSpec.placeholder = "7KQ3-M9XD-2F8H";
     codeSpec.maxLength = kMaxCode;
-    textField(ui, c.focus, c.keyboard, "staff.sync.code", flow.take(textFieldHeight(ui, codeSpec)), codeSpec,
-              draftBinding(drafts.code, kMaxCode), &scroll, area.viewport(), area.contentTop());
+    textField(ui, c.focus, c.keyboard, "staff.sync.code", flow.take(textFieldHeight(ui, codeSpec)),
+              codeSpec, draftBinding(drafts.code, kMaxCode), &scroll, area.viewport(),
+              area.contentTop());
     flow.gap(l.gap);
 
     // Step one checks the server and shows its certificate's fingerprint; only staff confirming
-    // that it matches sends the code, pinned to that key (issue 9: sync/engine/enrollment_policy.h).
+    // that it matches sends the code, pinned to that key (issue 9:
+    // sync/engine/enrollment_policy.h).
     const bool busy = status.enrollPhase == sync::EnrollPhase::InProgress;
     const sync::ServerCheck& check = status.serverCheck;
     const bool ourCheck = drafts.checkTicket != 0 && check.ticket == drafts.checkTicket;
     const bool checking = ourCheck && check.phase == sync::ServerCheck::Phase::InProgress;
-    const char* enroll = ui.tr(busy ? "staff.sync.enrolling" : checking ? "staff.sync.checking" : "staff.sync.enroll");
+    const char* enroll = ui.tr(busy       ? "staff.sync.enrolling"
+                               : checking ? "staff.sync.checking"
+                                          : "staff.sync.enroll");
     const ButtonStyle enrollStyle{ButtonKind::Primary, Icon::None, false,
-                                  engine != nullptr && !busy && !checking && !drafts.serverUrl.empty() &&
-                                      !drafts.code.empty()};
-    if (button(ui, "staff.sync.enroll", flow.take(l.target, buttonWidth(ui, enroll, enrollStyle)), enroll,
-               enrollStyle)) {
+                                  engine != nullptr && !busy && !checking &&
+                                      !drafts.serverUrl.empty() && !drafts.code.empty()};
+    if (button(ui, "staff.sync.enroll", flow.take(l.target, buttonWidth(ui, enroll, enrollStyle)),
+               enroll, enrollStyle)) {
         TextFocus& focus = c.focus;
         ui.defer([engine, &drafts, &focus] {
             focus.blur();
@@ -221,25 +238,31 @@ void drawStaffSyncSection(ScreenContext& c, Flow& flow, TouchScroll& scroll, con
         const char* reason = enrollErrorKey(check.error);
         const float top = flow.y();
         flowText(ui, flow, TextStyle::Bold, ui.palette().error,
-                 ui.format("staff.sync.check_failed", {{"reason", reason != nullptr ? ui.tr(reason) : check.message}}));
-        ui.registerElement("staff.sync.check_failed", Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
+                 ui.format("staff.sync.check_failed",
+                           {{"reason", reason != nullptr ? ui.tr(reason) : check.message}}));
+        ui.registerElement("staff.sync.check_failed",
+                           Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
     }
     if (ourCheck && check.phase == sync::ServerCheck::Phase::Ready) {
         flow.gap(l.gap);
         const float top = flow.y();
         if (check.plainLoopback) {
-            flowText(ui, flow, TextStyle::Body, ui.palette().text, ui.tr("staff.sync.plain_loopback"));
+            flowText(ui, flow, TextStyle::Body, ui.palette().text,
+                     ui.tr("staff.sync.plain_loopback"));
         } else {
             flowFactRow(ui, flow, textKey("staff.sync.fingerprint"), check.fingerprint);
-            flowText(ui, flow, TextStyle::Body, ui.palette().textMuted, ui.tr("staff.sync.fingerprint_help"));
+            flowText(ui, flow, TextStyle::Body, ui.palette().textMuted,
+                     ui.tr("staff.sync.fingerprint_help"));
         }
-        ui.registerElement("staff.sync.fingerprint", Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
+        ui.registerElement("staff.sync.fingerprint",
+                           Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
         flow.gap(l.gap);
         const char* confirm = ui.tr("staff.sync.enroll_confirm");
         const ButtonStyle confirmStyle{ButtonKind::Primary, Icon::None, false,
                                        engine != nullptr && !busy && !drafts.code.empty()};
-        if (button(ui, "staff.sync.enroll_confirm", flow.take(l.target, buttonWidth(ui, confirm, confirmStyle)),
-                   confirm, confirmStyle)) {
+        if (button(ui, "staff.sync.enroll_confirm",
+                   flow.take(l.target, buttonWidth(ui, confirm, confirmStyle)), confirm,
+                   confirmStyle)) {
             TextFocus& focus = c.focus;
             const std::string url = check.url;
             const std::string pin = check.pin;
@@ -253,7 +276,8 @@ void drawStaffSyncSection(ScreenContext& c, Flow& flow, TouchScroll& scroll, con
         }
         flow.gap(l.smallGap);
         const char* cancel = ui.tr("staff.sync.enroll_cancel");
-        if (button(ui, "staff.sync.enroll_cancel", flow.take(l.target, buttonWidth(ui, cancel, ButtonStyle{})), cancel,
+        if (button(ui, "staff.sync.enroll_cancel",
+                   flow.take(l.target, buttonWidth(ui, cancel, ButtonStyle{})), cancel,
                    ButtonStyle{})) {
             ui.defer([&drafts] { drafts.checkTicket = 0; });
         }
@@ -267,18 +291,22 @@ void drawStaffSyncSection(ScreenContext& c, Flow& flow, TouchScroll& scroll, con
             break;
         case sync::EnrollPhase::Failed: {
             const char* reason = enrollErrorKey(status.enrollError);
-            outcome = ui.format("staff.sync.enroll_failed",
-                                {{"reason", reason != nullptr ? ui.tr(reason) : status.enrollMessage}});
+            outcome =
+                ui.format("staff.sync.enroll_failed",
+                          {{"reason", reason != nullptr ? ui.tr(reason) : status.enrollMessage}});
             outcomeId = "staff.sync.enroll_failed";
             break;
         }
-        default: break;
+        default:
+            break;
     }
     if (outcomeId != nullptr) {
         flow.gap(l.smallGap);
         const float top = flow.y();
         flowText(ui, flow, TextStyle::Bold,
-                 status.enrollPhase == sync::EnrollPhase::Failed ? ui.palette().error : ui.palette().text, outcome);
+                 status.enrollPhase == sync::EnrollPhase::Failed ? ui.palette().error
+                                                                 : ui.palette().text,
+                 outcome);
         ui.registerElement(outcomeId, Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
     }
 }

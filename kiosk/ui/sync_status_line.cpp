@@ -11,14 +11,18 @@ void drawSyncStatusLine(ScreenContext& c, const Rect& space) {
         return;
     }
     Ui& ui = c.ui;
-    const std::string line = residentSyncLine(c.runtime.i18n, *c.runtime.zone, *c.syncStatus, c.wallNow);
+    const std::string line =
+        residentSyncLine(c.runtime.i18n, *c.runtime.zone, *c.syncStatus, c.wallNow);
     const float width = ui.text().width(TextStyle::Small, line);
     if (width > space.width()) {
-        return;  // no room beside the controls on this screen and text size: better nothing than a cut
+        return;  // no room beside the controls on this screen and text size: better nothing than a
+                 // cut
     }
     const float height = ui.text().lineHeight(TextStyle::Small);
-    const Rect box{space.x1 - width, space.centreY() - height * 0.5f, space.x1, space.centreY() + height * 0.5f};
-    ui.text().draw(ui.drawList(), TextStyle::Small, ImVec2(box.x0, box.y0), ui.palette().onHeader, line);
+    const Rect box{space.x1 - width, space.centreY() - height * 0.5f, space.x1,
+                   space.centreY() + height * 0.5f};
+    ui.text().draw(ui.drawList(), TextStyle::Small, ImVec2(box.x0, box.y0), ui.palette().onHeader,
+                   line);
     ui.registerElement("global.sync_status", box);
 }
 

@@ -65,14 +65,16 @@ bool TextFocus::revealIfWanted(float margin) {
 
 namespace {
 
-float fieldPadding(const Ui& ui) { return std::max(ui.layout().gap, ui.layout().bodySize * 0.45f); }
+float fieldPadding(const Ui& ui) {
+    return std::max(ui.layout().gap, ui.layout().bodySize * 0.45f);
+}
 
 }  // namespace
 
 float textFieldHeight(Ui& ui, const TextFieldSpec& spec) {
     const float lines = static_cast<float>(std::max(1, spec.lines));
-    float height = (lines - 1) * ui.text().lineHeight(TextStyle::Body) + ui.text().size(TextStyle::Body) +
-                   fieldPadding(ui) * 2;
+    float height = (lines - 1) * ui.text().lineHeight(TextStyle::Body) +
+                   ui.text().size(TextStyle::Body) + fieldPadding(ui) * 2;
     if (spec.showCounter) {
         height += ui.text().size(TextStyle::Small) + ui.layout().smallGap;
     }
@@ -124,7 +126,8 @@ void textField(Ui& ui, TextFocus& focus, OnScreenKeyboard& keyboard, std::string
     float caretY = inner.y0;
     if (value.empty()) {
         if (!spec.placeholder.empty()) {
-            text.drawEllipsis(dl, TextStyle::Body, ImVec2(inner.x0 + (focused ? caretWidth * 3 : 0), inner.y0),
+            text.drawEllipsis(dl, TextStyle::Body,
+                              ImVec2(inner.x0 + (focused ? caretWidth * 3 : 0), inner.y0),
                               p.textMuted, spec.placeholder, inner.width() - caretWidth * 3);
         }
     } else if (spec.lines <= 1) {
@@ -134,7 +137,8 @@ void textField(Ui& ui, TextFocus& focus, OnScreenKeyboard& keyboard, std::string
         text.draw(dl, TextStyle::Body, ImVec2(inner.x0 - shift, inner.y0), p.text, value);
         caretX = inner.x0 - shift + w;
     } else {
-        const std::vector<std::string_view> lines = text.wrap(TextStyle::Body, value, inner.width() - caretWidth * 2);
+        const std::vector<std::string_view> lines =
+            text.wrap(TextStyle::Body, value, inner.width() - caretWidth * 2);
         const std::size_t visible = static_cast<std::size_t>(spec.lines);
         const std::size_t first = lines.size() > visible ? lines.size() - visible : 0;
         float y = inner.y0;
@@ -151,10 +155,11 @@ void textField(Ui& ui, TextFocus& focus, OnScreenKeyboard& keyboard, std::string
     }
     dl->PopClipRect();
     if (spec.showCounter && spec.maxLength > 0) {
-        const std::string counter = std::to_string(utf8::count(value)) +
-                                    " / " + std::to_string(spec.maxLength);
+        const std::string counter =
+            std::to_string(utf8::count(value)) + " / " + std::to_string(spec.maxLength);
         const float w = text.width(TextStyle::Small, counter);
-        text.draw(dl, TextStyle::Small, ImVec2(rect.x1 - pad - w, rect.y1 - pad * 0.5f - text.size(TextStyle::Small)),
+        text.draw(dl, TextStyle::Small,
+                  ImVec2(rect.x1 - pad - w, rect.y1 - pad * 0.5f - text.size(TextStyle::Small)),
                   p.textMuted, counter);
     }
 }

@@ -36,11 +36,11 @@ struct TextFieldSpec {
     // search box on home and on results) keeps the keyboard across the change. "" = the id.
     std::string_view focusKey;
     KeyboardLayout keyboard = KeyboardLayout::Text;
-    int lines = 1;                   // >1: wraps, shows the last lines while typing
+    int lines = 1;  // >1: wraps, shows the last lines while typing
     std::string_view placeholder;
-    std::size_t maxLength = 0;       // shown as "12 / 1000" when showCounter
+    std::size_t maxLength = 0;  // shown as "12 / 1000" when showCounter
     bool showCounter = false;
-    bool error = false;              // outline in the error colour
+    bool error = false;  // outline in the error colour
 };
 
 // Which field has the keyboard, and where it was last drawn (so it can be kept above the

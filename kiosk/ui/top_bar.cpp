@@ -63,11 +63,14 @@ BarPlan plan(ScreenContext& c, float width) {
     Ui& ui = c.ui;
     const Layout& l = ui.layout();
     // Tall scripts (Urdu's Nastaliq) need taller buttons than the touch target.
-    const float rowHeight = std::max(l.target, ui.text().size(TextStyle::Bold) + l.gap) + l.smallGap * 2;
+    const float rowHeight =
+        std::max(l.target, ui.text().size(TextStyle::Bold) + l.gap) + l.smallGap * 2;
     const std::vector<BarItem> items = rightItems(c);
-    const float back = showsBack(c.session)
-                           ? buttonWidth(ui, ui.tr("global.back"), ButtonStyle{ButtonKind::Header, Icon::Back}) + l.gap
-                           : 0;
+    const float back =
+        showsBack(c.session)
+            ? buttonWidth(ui, ui.tr("global.back"), ButtonStyle{ButtonKind::Header, Icon::Back}) +
+                  l.gap
+            : 0;
     const float firstRow = width - l.margin * 0.5f - rowHeight - l.smallGap - back;
     const float otherRows = width - l.margin;
     BarPlan best;
@@ -82,7 +85,8 @@ BarPlan plan(ScreenContext& c, float width) {
         float left = firstRow;
         // Right-aligned items keep their order, so fill from the last one backwards.
         for (std::size_t n = items.size(); n-- > 0;) {
-            const float w = buttonWidth(ui, items[n].label, itemStyle(items[n], style, icons)) + l.smallGap;
+            const float w =
+                buttonWidth(ui, items[n].label, itemStyle(items[n], style, icons)) + l.smallGap;
             if (w > left && !(candidate.rows.size() > 1 && candidate.rows.back().empty())) {
                 candidate.rows.emplace_back();
                 left = otherRows;
@@ -119,12 +123,12 @@ void drawSignpostMark(ImDrawList* dl, const Rect& box, ImU32 colour, float thick
     const float bottom = box.centreY() + s * 0.34f;
     dl->AddLine(ImVec2(cx, top), ImVec2(cx, bottom), colour, thickness);
     const ImVec2 right[] = {ImVec2(cx, top + s * 0.04f), ImVec2(cx + s * 0.24f, top + s * 0.04f),
-                            ImVec2(cx + s * 0.32f, top + s * 0.12f), ImVec2(cx + s * 0.24f, top + s * 0.2f),
-                            ImVec2(cx, top + s * 0.2f)};
+                            ImVec2(cx + s * 0.32f, top + s * 0.12f),
+                            ImVec2(cx + s * 0.24f, top + s * 0.2f), ImVec2(cx, top + s * 0.2f)};
     dl->AddConvexPolyFilled(right, 5, colour);
     const ImVec2 left[] = {ImVec2(cx, top + s * 0.26f), ImVec2(cx - s * 0.24f, top + s * 0.26f),
-                           ImVec2(cx - s * 0.32f, top + s * 0.34f), ImVec2(cx - s * 0.24f, top + s * 0.42f),
-                           ImVec2(cx, top + s * 0.42f)};
+                           ImVec2(cx - s * 0.32f, top + s * 0.34f),
+                           ImVec2(cx - s * 0.24f, top + s * 0.42f), ImVec2(cx, top + s * 0.42f)};
     dl->AddConvexPolyFilled(left, 5, colour);
 }
 
@@ -144,7 +148,8 @@ void openLanguageChooser(ScreenContext& c) {
         if (info.englishName != info.nativeName) {
             label += " \xE2\x80\x93 " + info.englishName;  // "Polski – Polish"
         }
-        options.push_back({"language.option." + info.code, label, info.code == c.session.language()});
+        options.push_back(
+            {"language.option." + info.code, label, info.code == c.session.language()});
         codes.push_back(info.code);
     }
     KioskSession& session = c.session;
@@ -159,7 +164,8 @@ void drawTopBar(ScreenContext& c, const Rect& rect, TopBarState& state) {
     ImDrawList* dl = ui.drawList();
     dl->AddRectFilled(ImVec2(rect.x0, rect.y0), ImVec2(rect.x1, rect.y1), p.header);
     if (p.header == p.background) {
-        dl->AddLine(ImVec2(rect.x0, rect.y1 - l.border), ImVec2(rect.x1, rect.y1 - l.border), p.border, l.border);
+        dl->AddLine(ImVec2(rect.x0, rect.y1 - l.border), ImVec2(rect.x1, rect.y1 - l.border),
+                    p.border, l.border);
     }
     const BarPlan bar = plan(c, rect.width());
     const Rect row1{rect.x0, rect.y0, rect.x1, rect.y0 + bar.rowHeight};
@@ -172,13 +178,15 @@ void drawTopBar(ScreenContext& c, const Rect& rect, TopBarState& state) {
     if (held >= 0) {
         ui.requestAnimationFrame();
         if (held > kRingDelaySeconds && !state.staffCornerFired) {
-            const float progress = std::min(1.0f, (held - kRingDelaySeconds) / (kStaffHoldSeconds - kRingDelaySeconds));
+            const float progress = std::min(
+                1.0f, (held - kRingDelaySeconds) / (kStaffHoldSeconds - kRingDelaySeconds));
             const ImVec2 centre(corner.centreX(), corner.centreY());
             const float radius = corner.width() * 0.45f;
             dl->PathArcTo(centre, radius, -1.5707963f, -1.5707963f + progress * 6.2831853f, 48);
             dl->PathStroke(p.onHeader, ImDrawFlags_None, std::max(3.0f, l.border * 2));
         }
-        if (held >= kStaffHoldSeconds && !state.staffCornerFired && !isStaffScreen(c.session.screen())) {
+        if (held >= kStaffHoldSeconds && !state.staffCornerFired &&
+            !isStaffScreen(c.session.screen())) {
             state.staffCornerFired = true;
             KioskSession& session = c.session;
             TextFocus& focus = c.focus;
@@ -196,7 +204,9 @@ void drawTopBar(ScreenContext& c, const Rect& rect, TopBarState& state) {
         const ButtonStyle style{ButtonKind::Header, Icon::Back};
         const char* label = ui.tr("global.back");
         const float w = buttonWidth(ui, label, style);
-        if (button(ui, "global.back", Rect{left, row1.y0 + l.smallGap, left + w, row1.y1 - l.smallGap}, label, style)) {
+        if (button(ui, "global.back",
+                   Rect{left, row1.y0 + l.smallGap, left + w, row1.y1 - l.smallGap}, label,
+                   style)) {
             KioskSession& session = c.session;
             TextFocus& focus = c.focus;
             ui.defer([&session, &focus] {

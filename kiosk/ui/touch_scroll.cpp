@@ -165,7 +165,8 @@ ScrollArea::~ScrollArea() {
         const float view = m_viewport.height();
         const float total = contentHeight > view ? contentHeight : view;
         const float barHeight = std::max(view * view / total, m_ui.layout().target * 0.5f);
-        const float y = m_viewport.y0 + (view - barHeight) * (m_scroll.offset() / m_scroll.maxOffset());
+        const float y =
+            m_viewport.y0 + (view - barHeight) * (m_scroll.offset() / m_scroll.maxOffset());
         const float w = std::max(4.0f, m_ui.layout().smallGap * 0.75f);
         m_ui.drawList()->AddRectFilled(ImVec2(m_viewport.x1 - w - 2, y),
                                        ImVec2(m_viewport.x1 - 2, y + barHeight),
@@ -178,9 +179,13 @@ ScrollArea::~ScrollArea() {
 
 Flow::Flow(float left, float width) : m_left(left), m_width(width) {}
 
-float Flow::y() const { return ImGui::GetCursorScreenPos().y; }
+float Flow::y() const {
+    return ImGui::GetCursorScreenPos().y;
+}
 
-Rect Flow::take(float height) { return take(height, m_width); }
+Rect Flow::take(float height) {
+    return take(height, m_width);
+}
 
 Rect Flow::take(float height, float width) {
     const ImVec2 at(m_left, ImGui::GetCursorScreenPos().y);

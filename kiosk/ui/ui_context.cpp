@@ -17,8 +17,9 @@ void Ui::beginFrame(const Layout& layout, const Palette& palette, ImVec2 pointer
     m_palette = &palette;
     m_text.setLayout(layout);
     // Frames may be far apart (render on demand): animations step by at most 1/15 s.
-    m_dt = m_hadFrame ? std::clamp(std::chrono::duration<float>(now - m_now).count(), 0.0f, 1.0f / 15)
-                      : 0.0f;
+    m_dt = m_hadFrame
+               ? std::clamp(std::chrono::duration<float>(now - m_now).count(), 0.0f, 1.0f / 15)
+               : 0.0f;
     m_now = now;
     m_hadFrame = true;
     m_animating = false;
@@ -58,9 +59,13 @@ void Ui::endFrame() {
     m_pointer.released = false;
 }
 
-ImDrawList* Ui::drawList() const { return ImGui::GetWindowDrawList(); }
+ImDrawList* Ui::drawList() const {
+    return ImGui::GetWindowDrawList();
+}
 
-const char* Ui::tr(std::string_view key) const { return m_i18n.tr(key); }
+const char* Ui::tr(std::string_view key) const {
+    return m_i18n.tr(key);
+}
 
 namespace {
 
@@ -84,8 +89,9 @@ std::string substituteIsolated(
 
 }  // namespace
 
-std::string Ui::format(std::string_view key,
-                       std::initializer_list<std::pair<std::string_view, std::string_view>> args) const {
+std::string Ui::format(
+    std::string_view key,
+    std::initializer_list<std::pair<std::string_view, std::string_view>> args) const {
     return substituteIsolated(m_i18n.tr(key), args);
 }
 
@@ -108,7 +114,9 @@ std::string Ui::formatPlural(
     return substituteIsolated(m_i18n.trPlural(key, count), args);
 }
 
-void Ui::pushClip(const Rect& rect) { m_clips.push_back(rect.intersect(clip())); }
+void Ui::pushClip(const Rect& rect) {
+    m_clips.push_back(rect.intersect(clip()));
+}
 
 void Ui::popClip() {
     if (m_clips.size() > 1) {
@@ -116,7 +124,9 @@ void Ui::popClip() {
     }
 }
 
-Rect Ui::clip() const noexcept { return m_clips.empty() ? Rect{} : m_clips.back(); }
+Rect Ui::clip() const noexcept {
+    return m_clips.empty() ? Rect{} : m_clips.back();
+}
 
 bool Ui::reachable(const Rect& rect, ImVec2 point) const {
     if (m_mirrored) {

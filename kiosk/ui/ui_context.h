@@ -42,17 +42,19 @@ using SteadyClock = std::chrono::steady_clock;
 
 // Marks a string literal as an i18n key where it is not passed straight to tr()/format() (key
 // tables), so tests/i18n_coverage_test.cpp finds it and proves it exists in en.json.
-constexpr const char* textKey(const char* key) noexcept { return key; }
+constexpr const char* textKey(const char* key) noexcept {
+    return key;
+}
 
 struct PointerState {
     ImVec2 position{-1, -1};
     bool down = false;
-    bool pressed = false;    // went down this frame
-    bool released = false;   // came up this frame
+    bool pressed = false;   // went down this frame
+    bool released = false;  // came up this frame
     ImVec2 downPosition{-1, -1};
     SteadyClock::time_point downTime{};
-    bool dragging = false;   // moved beyond the tap slop since it went down
-    bool suppressed = false; // this touch only stopped a fling
+    bool dragging = false;    // moved beyond the tap slop since it went down
+    bool suppressed = false;  // this touch only stopped a fling
 };
 
 struct Interaction {
@@ -84,8 +86,9 @@ public:
     // phone number, reference or address keeps its own direction in a right-to-left sentence.
     // For display only: texts that leave the screen (a QR code) use I18n::format.
     const char* tr(std::string_view key) const;
-    std::string format(std::string_view key,
-                       std::initializer_list<std::pair<std::string_view, std::string_view>> args) const;
+    std::string format(
+        std::string_view key,
+        std::initializer_list<std::pair<std::string_view, std::string_view>> args) const;
     // A text holding the number `count`, in the plural form its language needs
     // (I18n::formatPlural).
     std::string formatPlural(

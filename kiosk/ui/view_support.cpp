@@ -60,7 +60,8 @@ std::string needLabel(const I18n& i18n, const TaxonomyTerm& term) {
     return hasText(i18n, key) ? i18n.tr(key) : term.name;
 }
 
-std::string needLabel(const I18n& i18n, const std::vector<TaxonomyTerm>& needs, const std::string& code) {
+std::string needLabel(const I18n& i18n, const std::vector<TaxonomyTerm>& needs,
+                      const std::string& code) {
     for (const TaxonomyTerm& term : needs) {
         if (term.code == code) {
             return needLabel(i18n, term);
@@ -92,11 +93,16 @@ std::string languageName(const I18n& i18n, const std::string& code) {
 
 const char* accessKey(AttendingAccess access) noexcept {
     switch (access) {
-        case AttendingAccess::DropIn: return textKey("access.drop_in");
-        case AttendingAccess::Appointment: return textKey("access.appointment");
-        case AttendingAccess::Referral: return textKey("access.referral");
-        case AttendingAccess::Membership: return textKey("access.membership");
-        case AttendingAccess::Unknown: return nullptr;
+        case AttendingAccess::DropIn:
+            return textKey("access.drop_in");
+        case AttendingAccess::Appointment:
+            return textKey("access.appointment");
+        case AttendingAccess::Referral:
+            return textKey("access.referral");
+        case AttendingAccess::Membership:
+            return textKey("access.membership");
+        case AttendingAccess::Unknown:
+            return nullptr;
     }
     return nullptr;
 }
@@ -124,7 +130,8 @@ float flowText(Ui& ui, Flow& flow, TextStyle style, ImU32 colour, std::string_vi
     const float width = std::min(flow.width(), ui.layout().readableWidth);
     const float height = ui.text().height(style, text, width);
     const Rect box = flow.take(height);
-    ui.text().drawWrapped(ui.drawList(), style, Rect{box.x0, box.y0, box.x0 + width, box.y1}, colour, text);
+    ui.text().drawWrapped(ui.drawList(), style, Rect{box.x0, box.y0, box.x0 + width, box.y1},
+                          colour, text);
     return height;
 }
 
@@ -136,9 +143,11 @@ void flowFactRow(Ui& ui, Flow& flow, const char* labelKey, std::string_view valu
     const float height = std::max(ui.text().height(TextStyle::Bold, label, labelWidth),
                                   ui.text().height(TextStyle::Body, value, valueWidth));
     const Rect row = flow.take(height);
-    ui.text().drawWrapped(ui.drawList(), TextStyle::Bold, Rect{row.x0, row.y0, row.x0 + labelWidth, row.y1},
-                          ui.palette().text, label);
-    ui.text().drawWrapped(ui.drawList(), TextStyle::Body, Rect{row.x0 + labelWidth + l.gap, row.y0, row.x1, row.y1},
+    ui.text().drawWrapped(ui.drawList(), TextStyle::Bold,
+                          Rect{row.x0, row.y0, row.x0 + labelWidth, row.y1}, ui.palette().text,
+                          label);
+    ui.text().drawWrapped(ui.drawList(), TextStyle::Body,
+                          Rect{row.x0 + labelWidth + l.gap, row.y0, row.x1, row.y1},
                           ui.palette().text, value);
     flow.gap(l.smallGap);
 }
@@ -154,11 +163,12 @@ void flowError(Ui& ui, Flow& flow, const char* key) {
     const float height = std::max(icon, ui.text().height(TextStyle::Bold, message, width));
     flow.gap(l.smallGap);
     const Rect box = flow.take(height);
-    drawIcon(ui.drawList(), Icon::Warning, Rect::fromSize(box.x0, box.y0, icon, icon), ui.palette().error,
-             std::max(2.0f, l.border));
-    ui.text().drawWrapped(ui.drawList(), TextStyle::Bold,
-                          Rect{box.x0 + icon + l.smallGap, box.y0, box.x0 + icon + l.smallGap + width, box.y1},
-                          ui.palette().error, message);
+    drawIcon(ui.drawList(), Icon::Warning, Rect::fromSize(box.x0, box.y0, icon, icon),
+             ui.palette().error, std::max(2.0f, l.border));
+    ui.text().drawWrapped(
+        ui.drawList(), TextStyle::Bold,
+        Rect{box.x0 + icon + l.smallGap, box.y0, box.x0 + icon + l.smallGap + width, box.y1},
+        ui.palette().error, message);
 }
 
 void labelledField(ScreenContext& c, Flow& flow, TouchScroll* scroll, const Rect& viewport,
@@ -182,7 +192,9 @@ void labelledField(ScreenContext& c, Flow& flow, TouchScroll* scroll, const Rect
 TextBinding sessionBinding(KioskSession& session, TextTarget target) {
     TextBinding binding;
     binding.value = [&session, target] { return session.text(target); };
-    binding.type = [&session, target](std::string_view text) { return session.typeText(target, text); };
+    binding.type = [&session, target](std::string_view text) {
+        return session.typeText(target, text);
+    };
     binding.erase = [&session, target] { return session.eraseLast(target); };
     binding.finish = [&session, target] { session.finishEditing(target); };
     return binding;
@@ -215,8 +227,8 @@ void drawSafetyLine(Ui& ui, const Rect& rect) {
     const float textHeight = ui.text().height(TextStyle::Bold, line, textWidth + 1);
     const float groupWidth = icon + l.smallGap + textWidth;
     const float x = rect.centreX() - groupWidth * 0.5f;
-    drawIcon(dl, Icon::Phone, Rect::fromSize(x, rect.centreY() - icon * 0.5f, icon, icon), p.onSafety,
-             std::max(2.0f, l.border));
+    drawIcon(dl, Icon::Phone, Rect::fromSize(x, rect.centreY() - icon * 0.5f, icon, icon),
+             p.onSafety, std::max(2.0f, l.border));
     ui.text().drawWrapped(dl, TextStyle::Bold,
                           Rect{x + icon + l.smallGap, rect.centreY() - textHeight * 0.5f,
                                x + groupWidth + 1, rect.y1},
@@ -233,14 +245,15 @@ void drawProgress(ScreenContext& c, Flow& flow) {
     if (step <= 0 || total <= 0) {
         return;
     }
-    const std::string label =
-        ui.format("referral.progress", {{"step", std::to_string(step)}, {"total", std::to_string(total)}});
+    const std::string label = ui.format(
+        "referral.progress", {{"step", std::to_string(step)}, {"total", std::to_string(total)}});
     flowText(ui, flow, TextStyle::Bold, p.text, label);
     flow.gap(l.smallGap);
     const float width = std::min(flow.width(), l.readableWidth);
     const Rect bar = flow.take(std::max(6.0f, l.smallGap), width);
     const float segmentGap = l.smallGap * 0.5f;
-    const float segment = (bar.width() - segmentGap * static_cast<float>(total - 1)) / static_cast<float>(total);
+    const float segment =
+        (bar.width() - segmentGap * static_cast<float>(total - 1)) / static_cast<float>(total);
     for (int i = 0; i < total; ++i) {
         const float x = bar.x0 + static_cast<float>(i) * (segment + segmentGap);
         ui.drawList()->AddRectFilled(ImVec2(x, bar.y0), ImVec2(x + segment, bar.y1),
@@ -249,9 +262,10 @@ void drawProgress(ScreenContext& c, Flow& flow) {
     ui.registerElement("referral.progress", bar);
     flow.gap(l.smallGap);
     const ReferralForm& form = c.session.form();
-    const std::string about = form.kind == ReferralKind::Service
-                                  ? ui.format("referral.for_service", {{"service", form.serviceName}})
-                                  : std::string(ui.tr("referral.for_general"));
+    const std::string about =
+        form.kind == ReferralKind::Service
+            ? ui.format("referral.for_service", {{"service", form.serviceName}})
+            : std::string(ui.tr("referral.for_general"));
     flowText(ui, flow, TextStyle::Small, p.textMuted, about);
     flow.gap(l.gap);
 }
@@ -284,7 +298,8 @@ bool referralFooter(ScreenContext& c, const Rect& footer, const char* nextId, co
         const ButtonStyle backStyle{ButtonKind::Secondary, Icon::Back};
         const char* backLabel = ui.tr("referral.back");
         const float w = std::max(buttonWidth(ui, backLabel, backStyle), inner.width() * 0.25f);
-        if (button(ui, "referral.back", Rect{inner.x0, inner.y0, inner.x0 + w, inner.y1}, backLabel, backStyle)) {
+        if (button(ui, "referral.back", Rect{inner.x0, inner.y0, inner.x0 + w, inner.y1}, backLabel,
+                   backStyle)) {
             KioskSession& session = c.session;
             TextFocus& focus = c.focus;
             ui.defer([&session, &focus] {
@@ -299,7 +314,8 @@ bool referralFooter(ScreenContext& c, const Rect& footer, const char* nextId, co
     const ButtonStyle nextStyle{ButtonKind::Primary, Icon::Forward, true};
     const char* nextLabel = ui.tr(nextKey != nullptr ? nextKey : textKey("referral.next"));
     const float w = std::max(buttonWidth(ui, nextLabel, nextStyle), inner.width() * 0.35f);
-    return button(ui, nextId, Rect{inner.x1 - w, inner.y0, inner.x1, inner.y1}, nextLabel, nextStyle);
+    return button(ui, nextId, Rect{inner.x1 - w, inner.y0, inner.x1, inner.y1}, nextLabel,
+                  nextStyle);
 }
 
 void deferNextStep(ScreenContext& c) {
@@ -323,20 +339,23 @@ int drawChoiceTiles(Ui& ui, Flow& flow, const std::vector<ChoiceTile>& tiles, Ti
         minimum =
             std::max(minimum, tileMinimumWidth(ui, t.title, t.subtitle, marker));  // no word broken
     }
-    const int columns = std::clamp(static_cast<int>((flow.width() + l.gap) / (minimum + l.gap)), 1, maxColumns);
-    const float width = (flow.width() - l.gap * static_cast<float>(columns - 1)) / static_cast<float>(columns);
+    const int columns =
+        std::clamp(static_cast<int>((flow.width() + l.gap) / (minimum + l.gap)), 1, maxColumns);
+    const float width =
+        (flow.width() - l.gap * static_cast<float>(columns - 1)) / static_cast<float>(columns);
     int tapped = -1;
     for (std::size_t start = 0; start < tiles.size(); start += static_cast<std::size_t>(columns)) {
         const std::size_t end = std::min(tiles.size(), start + static_cast<std::size_t>(columns));
         float height = 0;
         for (std::size_t i = start; i < end; ++i) {
-            height = std::max(height, tileHeight(ui, width, tiles[i].title, tiles[i].subtitle, marker));
+            height =
+                std::max(height, tileHeight(ui, width, tiles[i].title, tiles[i].subtitle, marker));
         }
         const Rect row = flow.take(height);
         for (std::size_t i = start; i < end; ++i) {
             const float x = row.x0 + static_cast<float>(i - start) * (width + l.gap);
-            if (tile(ui, tiles[i].id, Rect{x, row.y0, x + width, row.y1}, tiles[i].title, tiles[i].subtitle,
-                     tiles[i].selected, marker)) {
+            if (tile(ui, tiles[i].id, Rect{x, row.y0, x + width, row.y1}, tiles[i].title,
+                     tiles[i].subtitle, tiles[i].selected, marker)) {
                 tapped = static_cast<int>(i);
             }
         }

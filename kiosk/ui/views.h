@@ -73,9 +73,9 @@ struct ScreenContext {
     IdleTimer& idle;
     ShellRequest& shellRequest;
     std::chrono::system_clock::time_point wallNow;
-    sync::SyncEngine* syncEngine;                          // null when the kiosk runs without one
-    std::shared_ptr<const sync::SyncStatus> syncStatus;    // this frame's snapshot; null without
-    ReadAloud& readAloud;                                  // the top bar's "Read aloud" and volume
+    sync::SyncEngine* syncEngine;                        // null when the kiosk runs without one
+    std::shared_ptr<const sync::SyncStatus> syncStatus;  // this frame's snapshot; null without
+    ReadAloud& readAloud;                                // the top bar's "Read aloud" and volume
 
     std::chrono::sys_seconds wallSeconds() const {
         return std::chrono::time_point_cast<std::chrono::seconds>(wallNow);
@@ -145,12 +145,14 @@ void drawIdleOverlay(ScreenContext& context, const Rect& screen, int secondsLeft
 // --- Labels ------------------------------------------------------------------------------------
 // "need.<code>" in the current language (or English), else the term's own name.
 std::string needLabel(const I18n& i18n, const TaxonomyTerm& term);
-std::string needLabel(const I18n& i18n, const std::vector<TaxonomyTerm>& needs, const std::string& code);
+std::string needLabel(const I18n& i18n, const std::vector<TaxonomyTerm>& needs,
+                      const std::string& code);
 // "need.<code>.hint", else the term's description in English, else "".
 std::string needHint(const I18n& i18n, const TaxonomyTerm& term);
 // "langname.<code>", else the code in capitals.
 std::string languageName(const I18n& i18n, const std::string& code);
-// The i18n key for how a service is reached (drop-in, appointment, referral...); nullptr if unknown.
+// The i18n key for how a service is reached (drop-in, appointment, referral...); nullptr if
+// unknown.
 const char* accessKey(AttendingAccess access) noexcept;
 // 12345 → "12,345".
 std::string groupedNumber(std::size_t value);
@@ -185,11 +187,11 @@ void drawProgress(ScreenContext& context, Flow& flow);
 void drawStepTitle(ScreenContext& context, Flow& flow, const char* titleKey, const char* introKey);
 // Back (referral.back) on the left; on the right `nextId` labelled `nextKey` (Next by default).
 // Returns true when the right-hand button was pressed (Back is handled here).
-bool referralFooter(ScreenContext& context, const Rect& footer, const char* nextId = "referral.next",
-                    const char* nextKey = nullptr, bool showBack = true);
+bool referralFooter(ScreenContext& context, const Rect& footer,
+                    const char* nextId = "referral.next", const char* nextKey = nullptr,
+                    bool showBack = true);
 // The standard "Next" action: validates and moves on (as an intent).
 void deferNextStep(ScreenContext& context);
-
 
 // --- Sync (sync_status_line.cpp, staff_sync_section.cpp) -------------------------------------
 // The calm one-line status residents see in the top bar ("Online · all sent", "Offline · 2 waiting
@@ -231,13 +233,13 @@ void drawContactDetails(ScreenContext& context, Flow& flow, const ServiceDetail&
 // The text of the confirmation's QR code, in the current language: "Your reference: MCR-4K7Q",
 // a new line, and the "If nobody has contacted you…, call {phone}" sentence (plain text: any
 // phone camera shows it; no bidi isolates in it).
-std::string referralReceiptText(const I18n& i18n, const std::string& reference, const std::string& phone);
+std::string referralReceiptText(const I18n& i18n, const std::string& reference,
+                                const std::string& phone);
 // The service's details as a QR code a phone camera saves as a contact (qr.service_caption).
 void drawServiceQr(ScreenContext& context, Flow& flow, const ServiceDetail& detail,
                    std::string_view id);
 // A section heading and its wrapped text; nothing when `body` is empty.
 void drawSection(Ui& ui, Flow& flow, const char* titleKey, std::string_view body);
-
 
 // --- One self-referral step: progress, title, content, Back/Next, safety line ------------------
 struct StepSpec {
@@ -245,7 +247,7 @@ struct StepSpec {
     const char* titleKey = nullptr;
     const char* introKey = nullptr;
     const char* nextId = "referral.next";
-    const char* nextKey = nullptr;             // nullptr = "Next"
+    const char* nextKey = nullptr;  // nullptr = "Next"
     bool showBack = true;
 };
 

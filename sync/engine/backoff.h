@@ -16,9 +16,9 @@
 namespace signpost::sync {
 
 struct BackoffPolicy {
-    std::chrono::milliseconds initial{5000};           // the ceiling after the first failure
-    std::chrono::milliseconds cap{15 * 60 * 1000};     // the ceiling never grows past this
-    std::chrono::milliseconds minimum{1000};           // never retry sooner than this
+    std::chrono::milliseconds initial{5000};                  // the ceiling after the first failure
+    std::chrono::milliseconds cap{15 * 60 * 1000};            // the ceiling never grows past this
+    std::chrono::milliseconds minimum{1000};                  // never retry sooner than this
     std::chrono::milliseconds retryAfterCap{60 * 60 * 1000};  // a Retry-After longer is cut here
 };
 

@@ -76,8 +76,9 @@ std::optional<DeviceIdentity> loadDeviceIdentity(const std::filesystem::path& da
         protocol::DeviceSigningKey::load(dataDir / kSigningKeyFileName));
     identity.token = std::string(trim(readFile(dataDir / kDeviceTokenFileName), " \r\n"));
     if (toBase64(key->publicKey()) != publicKey || tokenHash(identity.token) != hash) {
-        logWarning(kLog, "the key or token does not match enrollment.json (an interrupted "
-                         "enrollment?): not enrolled");
+        logWarning(kLog,
+                   "the key or token does not match enrollment.json (an interrupted "
+                   "enrollment?): not enrolled");
         return std::nullopt;
     }
     identity.key = std::move(key);
@@ -204,8 +205,9 @@ Result<DeviceIdentity> enrollDevice(HttpClient& http, const EnrollParams& params
         identity.enrollment.deviceId = enrolled.deviceId;
         identity.token = enrolled.deviceToken;
     } catch (const protocol::WireFormatError&) {
-        return Error{"bad_response", "the server's answer was not an enrollment (wrong address, "
-                                     "or the venue's Wi-Fi login page?)"};
+        return Error{"bad_response",
+                     "the server's answer was not an enrollment (wrong address, "
+                     "or the venue's Wi-Fi login page?)"};
     }
     identity.enrollment.serverUrl = url.value();
     identity.enrollment.deviceName = params.deviceName;

@@ -35,8 +35,8 @@ inline constexpr const char* kEnrollmentFileName = "enrollment.json";
 inline constexpr const char* kPendingSigningKeyFileName = "device-signing.pending.key";
 
 struct Enrollment {
-    std::string serverUrl;   // "https://sync.example.org" (no trailing slash)
-    std::string deviceId;    // the server's id for this kiosk
+    std::string serverUrl;  // "https://sync.example.org" (no trailing slash)
+    std::string deviceId;   // the server's id for this kiosk
     std::string deviceName;
     std::string venue;
     std::string enrolledAt;  // UTC ISO 8601
@@ -62,7 +62,7 @@ struct EnrollParams {
     std::string enrollmentCode;  // as typed: spaces and case are the server's to normalise
     std::string deviceName;
     std::string venue;
-    std::string expectedPin{};   // "sha256//<base64>": only a server with this key (issue 9)
+    std::string expectedPin{};  // "sha256//<base64>": only a server with this key (issue 9)
 };
 
 // "https://host:port/base" without a trailing slash; an error value for anything that is not an

@@ -2,7 +2,8 @@
 
 namespace signpost::sync {
 
-SyncEngineOptions syncEngineOptions(const KioskConfig& config, const std::filesystem::path& dataDir) {
+SyncEngineOptions syncEngineOptions(const KioskConfig& config,
+                                    const std::filesystem::path& dataDir) {
     SyncEngineOptions options;
     options.dataDir = dataDir;
     options.outboxFile = dataDir / "outbox.db";

@@ -12,6 +12,7 @@ namespace signpost::sync {
 // Fills SyncEngineOptions from `config`: venue and device name, time zone, HTTP settings (CA
 // file, pins, proxy), batch size, backoff ceiling, intervals and the sent-ciphertext grace period.
 // Files live in `dataDir`. onStatusChanged is left empty for the caller.
-SyncEngineOptions syncEngineOptions(const KioskConfig& config, const std::filesystem::path& dataDir);
+SyncEngineOptions syncEngineOptions(const KioskConfig& config,
+                                    const std::filesystem::path& dataDir);
 
 }  // namespace signpost::sync

@@ -45,17 +45,17 @@
 namespace signpost::sync {
 
 struct SyncEngineOptions {
-    std::filesystem::path dataDir;        // enrollment files live here; required
-    std::filesystem::path outboxFile;     // "" = dataDir/outbox.db
-    std::filesystem::path directoryFile;  // "" = dataDir/directory.db; must already exist to be
-                                          // updated (the runtime creates it from the bundle)
-    bool syncDirectory = true;            // false: never fetch the directory
+    std::filesystem::path dataDir;           // enrollment files live here; required
+    std::filesystem::path outboxFile;        // "" = dataDir/outbox.db
+    std::filesystem::path directoryFile;     // "" = dataDir/directory.db; must already exist to be
+                                             // updated (the runtime creates it from the bundle)
+    bool syncDirectory = true;               // false: never fetch the directory
     std::string timeZone = "Europe/London";  // for the engine's DirectoryStore connection
     std::string deviceName = "Signpost kiosk";  // sent at enrollment
-    std::string venue;                    // sent at enrollment
+    std::string venue;                          // sent at enrollment
     std::string appVersion = SIGNPOST_VERSION;
-    HttpClientOptions http;               // CA file, pins, proxy, timeouts
-    std::size_t batchSize = 100;          // 1..100 items per POST /v1/submissions
+    HttpClientOptions http;       // CA file, pins, proxy, timeouts
+    std::size_t batchSize = 100;  // 1..100 items per POST /v1/submissions
     BackoffPolicy backoff;
     std::chrono::seconds directoryInterval{15 * 60};
     std::chrono::seconds heartbeatInterval{5 * 60};
@@ -81,7 +81,7 @@ public:
     std::shared_ptr<const SyncStatus> status() const;
 
     // Intents: each wakes the engine at once.
-    void syncNow();           // push, fetch the directory and send a heartbeat now, ignoring backoff
+    void syncNow();  // push, fetch the directory and send a heartbeat now, ignoring backoff
     void notifySubmission();  // a referral was just queued: push now
     // Enrolls (or re-enrolls) with `serverUrl` using a single-use `code`; progress and the
     // result arrive in status().enrollPhase. A new enrollment replaces the old one only once the

@@ -41,7 +41,8 @@ std::vector<OutboxItem> SyncLedger::nextBatch(std::size_t limit, const std::stri
     return batch;
 }
 
-std::size_t SyncLedger::noteServerGeneration(const std::string& server, const std::string& generation,
+std::size_t SyncLedger::noteServerGeneration(const std::string& server,
+                                             const std::string& generation,
                                              SystemTime graceCutoff) {
     Database& db = m_outbox.database();
     Transaction transaction(db);
@@ -99,7 +100,8 @@ std::vector<std::pair<std::string, std::size_t>> SyncLedger::heldServers() {
     std::vector<std::pair<std::string, std::size_t>> servers;
     Statement query = m_outbox.database().prepare(
         "SELECT held_for, count(*) FROM outbox WHERE held_for IS NOT NULL AND "
-        "(status = 'queued' OR (status = 'sent' AND repush = 1)) GROUP BY held_for ORDER BY held_for");
+        "(status = 'queued' OR (status = 'sent' AND repush = 1)) GROUP BY held_for ORDER BY "
+        "held_for");
     while (query.step()) {
         servers.emplace_back(query.columnText(0), static_cast<std::size_t>(query.columnInt64(1)));
     }

@@ -24,10 +24,10 @@ namespace signpost::sync {
 
 struct MarkOutcome {
     // Rows actually changed: an item already settled (sent or rejected) is not counted again.
-    std::size_t sent = 0;       // stored or duplicate
-    std::size_t duplicates = 0; // of which the server already had
+    std::size_t sent = 0;        // stored or duplicate
+    std::size_t duplicates = 0;  // of which the server already had
     std::size_t rejected = 0;
-    std::size_t unanswered = 0; // in the batch but missing from the results: left queued
+    std::size_t unanswered = 0;  // in the batch but missing from the results: left queued
 };
 
 class SyncLedger {

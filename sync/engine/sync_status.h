@@ -36,12 +36,12 @@ enum class EnrollPhase { None, InProgress, Succeeded, Failed };
 // fingerprint of its certificate's key, for staff to confirm (sync/engine/enrollment_policy.h).
 struct ServerCheck {
     enum class Phase { None, InProgress, Ready, Failed } phase = Phase::None;
-    std::uint64_t ticket = 0;     // SyncEngine::checkServer()'s return value this belongs to
-    std::string url;              // normalised
-    bool plainLoopback = false;   // http:// to this machine: no certificate
-    std::string fingerprint;      // "AB12 CD34 ..." (16 groups)
-    std::string pin;              // "sha256//<base64>": pass to enroll() once confirmed
-    std::string error;            // code, for Failed ("insecure_url", "tls", "not_signpost" ...)
+    std::uint64_t ticket = 0;    // SyncEngine::checkServer()'s return value this belongs to
+    std::string url;             // normalised
+    bool plainLoopback = false;  // http:// to this machine: no certificate
+    std::string fingerprint;     // "AB12 CD34 ..." (16 groups)
+    std::string pin;             // "sha256//<base64>": pass to enroll() once confirmed
+    std::string error;           // code, for Failed ("insecure_url", "tls", "not_signpost" ...)
     std::string message;
 };
 
@@ -49,24 +49,24 @@ struct SyncStatus {
     SyncState state = SyncState::Stopped;
     // Enrollment
     bool enrolled = false;
-    std::string serverUrl;            // "" when not enrolled
+    std::string serverUrl;  // "" when not enrolled
     std::string deviceId;
     std::string enrolledAt;
     EnrollPhase enrollPhase = EnrollPhase::None;  // of the enroll() call numbered enrollTicket
-    std::uint64_t enrollTicket = 0;   // SyncEngine::enroll()'s return value this phase belongs to
-    std::string enrollError;          // code, for Failed ("enroll_refused", "connect", ...)
-    std::string enrollMessage;        // one line, English, non-personal
-    ServerCheck serverCheck;          // the last checkServer() call's outcome
+    std::uint64_t enrollTicket = 0;  // SyncEngine::enroll()'s return value this phase belongs to
+    std::string enrollError;         // code, for Failed ("enroll_refused", "connect", ...)
+    std::string enrollMessage;       // one line, English, non-personal
+    ServerCheck serverCheck;         // the last checkServer() call's outcome
     // Referrals held for servers this kiosk was enrolled with before, never sent elsewhere
     // until staff confirm (releaseHeld): server URL and count.
     std::vector<std::pair<std::string, std::size_t>> heldFor;
     // Queue (the outbox's counts as of this snapshot)
     OutboxCounts counts;
-    std::size_t sentThisRun = 0;      // acked since the engine started
+    std::size_t sentThisRun = 0;  // acked since the engine started
     // Outcomes
-    std::string lastSuccessAt;        // last request the server answered properly; "" = never
-    std::string lastPushAt;           // last push round that emptied the queue or made progress
-    std::string lastError;            // code of the last failure ("" after a success)
+    std::string lastSuccessAt;  // last request the server answered properly; "" = never
+    std::string lastPushAt;     // last push round that emptied the queue or made progress
+    std::string lastError;      // code of the last failure ("" after a success)
     std::string lastErrorMessage;
     std::string lastErrorAt;
     // When the next automatic try is due (steady clock); nullopt = nothing scheduled.
@@ -76,7 +76,7 @@ struct SyncStatus {
     std::int64_t directoryVersion = 0;  // the server's version this kiosk holds; 0 = bundle
     std::string directoryUpdatedAt;     // last update applied from the server
     std::string lastHeartbeatAt;
-    std::uint64_t generation = 0;       // +1 per published snapshot
+    std::uint64_t generation = 0;  // +1 per published snapshot
 };
 
 }  // namespace signpost::sync

@@ -72,34 +72,45 @@ int onProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 Error errorFor(CURLcode code, const Transfer& transfer, const char* detail) {
     std::string message = detail[0] != '\0' ? detail : curl_easy_strerror(code);
     switch (code) {
-        case CURLE_COULDNT_RESOLVE_HOST: return {"dns", message};
+        case CURLE_COULDNT_RESOLVE_HOST:
+            return {"dns", message};
         case CURLE_COULDNT_RESOLVE_PROXY:
-        case CURLE_PROXY: return {"proxy", message};
-        case CURLE_COULDNT_CONNECT: return {"connect", message};
-        case CURLE_OPERATION_TIMEDOUT: return {"timeout", message};
-        case CURLE_SSL_PINNEDPUBKEYNOTMATCH: return {"tls_pin", message};
+        case CURLE_PROXY:
+            return {"proxy", message};
+        case CURLE_COULDNT_CONNECT:
+            return {"connect", message};
+        case CURLE_OPERATION_TIMEDOUT:
+            return {"timeout", message};
+        case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+            return {"tls_pin", message};
         case CURLE_PEER_FAILED_VERIFICATION:
         case CURLE_SSL_CONNECT_ERROR:
         case CURLE_SSL_CERTPROBLEM:
         case CURLE_SSL_CIPHER:
         case CURLE_SSL_CACERT_BADFILE:
-        case CURLE_SSL_ISSUER_ERROR: return {"tls", message};
-        case CURLE_SEND_ERROR: return {"send", message};
+        case CURLE_SSL_ISSUER_ERROR:
+            return {"tls", message};
+        case CURLE_SEND_ERROR:
+            return {"send", message};
         case CURLE_RECV_ERROR:
         case CURLE_PARTIAL_FILE:
-        case CURLE_GOT_NOTHING: return {"receive", message};
+        case CURLE_GOT_NOTHING:
+            return {"receive", message};
         case CURLE_BAD_CONTENT_ENCODING:
         case CURLE_WEIRD_SERVER_REPLY:
         case CURLE_HTTP2:
-        case CURLE_UNSUPPORTED_PROTOCOL: return {"protocol", message};
-        case CURLE_ABORTED_BY_CALLBACK: return {"cancelled", "cancelled"};
+        case CURLE_UNSUPPORTED_PROTOCOL:
+            return {"protocol", message};
+        case CURLE_ABORTED_BY_CALLBACK:
+            return {"cancelled", "cancelled"};
         case CURLE_WRITE_ERROR:
             if (transfer.tooLarge) {
-                return {"too_large", "the response was larger than " +
-                                         std::to_string(transfer.cap) + " bytes"};
+                return {"too_large",
+                        "the response was larger than " + std::to_string(transfer.cap) + " bytes"};
             }
             return {"receive", message};
-        default: return {"curl_" + std::to_string(static_cast<int>(code)), message};
+        default:
+            return {"curl_" + std::to_string(static_cast<int>(code)), message};
     }
 }
 
@@ -138,7 +149,9 @@ HttpClient::HttpClient(HttpClientOptions options) : m_options(std::move(options)
     }
 }
 
-HttpClient::~HttpClient() { curl_easy_cleanup(static_cast<CURL*>(m_curl)); }
+HttpClient::~HttpClient() {
+    curl_easy_cleanup(static_cast<CURL*>(m_curl));
+}
 
 Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
     CURL* curl = static_cast<CURL*>(m_curl);
@@ -153,11 +166,14 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errorText);
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_options.connectTimeout.count()));
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(m_options.connectTimeout.count()));
     curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, m_options.lowSpeedBytesPerSecond);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(m_options.lowSpeedTime.count()));
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
+                     static_cast<long>(m_options.lowSpeedTime.count()));
     if (m_options.totalTimeout.count() > 0) {
-        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.totalTimeout.count()));
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
+                         static_cast<long>(m_options.totalTimeout.count()));
     }
     // Verification is always on; only the trust anchors are configurable.
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
@@ -183,8 +199,9 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
         // at its slowest setting, which costs the server more than the bytes it saves.
         curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "gzip");
     }
-    const std::string agent =
-        m_options.userAgent.empty() ? std::string("signpost/") + SIGNPOST_VERSION : m_options.userAgent;
+    const std::string agent = m_options.userAgent.empty()
+                                  ? std::string("signpost/") + SIGNPOST_VERSION
+                                  : m_options.userAgent;
     curl_easy_setopt(curl, CURLOPT_USERAGENT, agent.c_str());
 
     curl_slist* headerList = nullptr;
@@ -193,7 +210,8 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
     }
     if (!request.body.empty() || request.method == "POST") {
         curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                         static_cast<curl_off_t>(request.body.size()));
         // No "Expect: 100-continue" round trip for our small bodies.
         headerList = curl_slist_append(headerList, "Expect:");
     }

@@ -40,7 +40,7 @@ struct HttpClientOptions {
     std::string proxy;                          // "" = from the environment; "none" = no proxy
     std::size_t maxResponseBytes = 32u << 20;   // larger bodies fail with "too_large"
     bool acceptGzip = true;
-    std::string userAgent;                      // "" = "signpost/<version>"
+    std::string userAgent;  // "" = "signpost/<version>"
 };
 
 struct HttpRequest {

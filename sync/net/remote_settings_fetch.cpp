@@ -33,8 +33,8 @@ Result<RemoteSettingsFetch> fetchRemoteSettings(HttpClient& http, const std::str
         return RemoteSettingsFetch::Unchanged;
     }
     if (answer.status != 200) {
-        return Error{"http_" + std::to_string(answer.status), "remote settings: the server answered " +
-                                                                  std::to_string(answer.status)};
+        return Error{"http_" + std::to_string(answer.status),
+                     "remote settings: the server answered " + std::to_string(answer.status)};
     }
     RemoteSettings settings;
     try {

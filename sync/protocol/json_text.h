@@ -33,11 +33,21 @@ void appendJsonString(String& out, std::string_view text) {
         out.append(text.data() + runStart, i - runStart);
         runStart = i + 1;
         switch (byte) {
-            case '"': out.append("\\\"", 2); break;
-            case '\\': out.append("\\\\", 2); break;
-            case '\n': out.append("\\n", 2); break;
-            case '\r': out.append("\\r", 2); break;
-            case '\t': out.append("\\t", 2); break;
+            case '"':
+                out.append("\\\"", 2);
+                break;
+            case '\\':
+                out.append("\\\\", 2);
+                break;
+            case '\n':
+                out.append("\\n", 2);
+                break;
+            case '\r':
+                out.append("\\r", 2);
+                break;
+            case '\t':
+                out.append("\\t", 2);
+                break;
             default: {
                 const char escaped[6] = {'\\', 'u', '0', '0', kHex[byte >> 4], kHex[byte & 0xF]};
                 out.append(escaped, 6);
@@ -61,14 +71,16 @@ void appendPublicBase64String(String& out, std::span<const std::uint8_t> bytes) 
     *p++ = '"';
     std::size_t i = 0;
     for (; i + 3 <= bytes.size(); i += 3) {
-        const std::uint32_t v = (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8) | bytes[i + 2];
+        const std::uint32_t v =
+            (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8) | bytes[i + 2];
         *p++ = kAlphabet[(v >> 18) & 63];
         *p++ = kAlphabet[(v >> 12) & 63];
         *p++ = kAlphabet[(v >> 6) & 63];
         *p++ = kAlphabet[v & 63];
     }
     if (const std::size_t rest = bytes.size() - i; rest > 0) {
-        const std::uint32_t v = (std::uint32_t{bytes[i]} << 16) | (rest == 2 ? std::uint32_t{bytes[i + 1]} << 8 : 0);
+        const std::uint32_t v =
+            (std::uint32_t{bytes[i]} << 16) | (rest == 2 ? std::uint32_t{bytes[i + 1]} << 8 : 0);
         *p++ = kAlphabet[(v >> 18) & 63];
         *p++ = kAlphabet[(v >> 12) & 63];
         *p++ = rest == 2 ? kAlphabet[(v >> 6) & 63] : '=';

@@ -20,10 +20,10 @@
 
 namespace signpost::protocol {
 
-inline constexpr std::size_t kMaxBatchItems = 100;              // per POST /v1/submissions
-inline constexpr std::size_t kMaxSealedBytes = 64 * 1024;       // one sealed referral, decoded
+inline constexpr std::size_t kMaxBatchItems = 100;                 // per POST /v1/submissions
+inline constexpr std::size_t kMaxSealedBytes = 64 * 1024;          // one sealed referral, decoded
 inline constexpr std::size_t kMaxRequestBytes = 10 * 1024 * 1024;  // any request body
-inline constexpr std::size_t kMaxPullPage = 1000;               // GET /v1/submissions limit
+inline constexpr std::size_t kMaxPullPage = 1000;                  // GET /v1/submissions limit
 
 class WireFormatError : public std::runtime_error {
 public:
@@ -69,14 +69,14 @@ struct EnrollResponse {
 
 // One sealed referral as pushed by a kiosk.
 struct Submission {
-    std::string id;             // UUIDv4, the idempotency key
-    std::int64_t seq = 0;       // per-device monotonic sequence
-    std::string createdAt;      // device clock, UTC ISO 8601 — informational only
+    std::string id;         // UUIDv4, the idempotency key
+    std::int64_t seq = 0;   // per-device monotonic sequence
+    std::string createdAt;  // device clock, UTC ISO 8601 — informational only
     std::string formVersion;
     std::string venue;
     std::string neighbourhood;
-    std::string serviceId;      // "" for a general referral
-    bool test = false;          // a staff "Send a test referral"
+    std::string serviceId;                // "" for a general referral
+    bool test = false;                    // a staff "Send a test referral"
     std::vector<std::uint8_t> sealed;     // crypto_box_seal ciphertext
     std::vector<std::uint8_t> signature;  // Ed25519 over signingMessage(), 64 bytes
 };
@@ -98,11 +98,11 @@ struct SubmissionResults {
 
 // GET /v1/directory?since=V
 struct DirectoryUpdate {
-    std::int64_t version = 0;        // the server's current directory version
-    std::int64_t since = 0;          // what the kiosk asked from
-    bool full = false;               // true: `directory` is a whole snapshot, replace everything
-    std::string directoryJson;       // HSDS-shaped document (core/directory/hsds_import.h): the
-                                     // changed services with their organisations, locations, terms
+    std::int64_t version = 0;   // the server's current directory version
+    std::int64_t since = 0;     // what the kiosk asked from
+    bool full = false;          // true: `directory` is a whole snapshot, replace everything
+    std::string directoryJson;  // HSDS-shaped document (core/directory/hsds_import.h): the
+                                // changed services with their organisations, locations, terms
     std::vector<std::string> deletedServiceIds;
 };
 
@@ -120,21 +120,21 @@ struct StaffLockReport {
 struct Heartbeat {
     std::string appVersion;
     std::size_t queued = 0, sent = 0, rejected = 0;
-    std::string lastSyncAt;       // UTC ISO 8601 or ""
-    std::string lastError;        // non-personal error code/message or ""
+    std::string lastSyncAt;  // UTC ISO 8601 or ""
+    std::string lastError;   // non-personal error code/message or ""
     std::uint64_t freeDiskBytes = 0;
     std::int64_t directoryVersion = 0;
-    StaffLockReport staff{};      // "staff": {pin_set, lockouts, locked_until}, when reported
+    StaffLockReport staff{};  // "staff": {pin_set, lockouts, locked_until}, when reported
 };
 
 // GET /v1/submissions?after=CURSOR&limit=N (coordinator)
 struct PulledSubmission {
-    std::int64_t cursor = 0;      // server-assigned, strictly increasing in received order
+    std::int64_t cursor = 0;  // server-assigned, strictly increasing in received order
     Submission submission;
     std::string deviceId;
     std::string deviceName;
     std::vector<std::uint8_t> signingPublicKey;  // the device's registered Ed25519 key
-    std::string receivedAt;       // server clock, UTC ISO 8601
+    std::string receivedAt;                      // server clock, UTC ISO 8601
 };
 // Cursors count within one generation of the server's database (a restore from a backup starts
 // a new one: issue 9). A client sends `after=GENERATION:CURSOR`; when GENERATION is not the
@@ -145,9 +145,9 @@ struct SubmissionPage {
     std::vector<PulledSubmission> submissions;
     std::int64_t nextCursor = 0;  // pass as `after` to continue; == after when nothing new
     bool hasMore = false;
-    std::string generation;       // the server's current generation ("" from an older server)
-    bool restarted = false;       // the `after` given was of another generation: this page
-                                  // starts from the beginning of `generation`
+    std::string generation;  // the server's current generation ("" from an older server)
+    bool restarted = false;  // the `after` given was of another generation: this page
+                             // starts from the beginning of `generation`
 };
 
 // The response header carrying the server's generation on device answers (push, heartbeat).

@@ -157,9 +157,9 @@ struct DirectoryChanges {
 // new generation too). Cursors count within a generation; a client holding a cursor of another
 // generation must read again from the start (README "Sync API", GET /v1/submissions).
 struct GenerationRecord {
-    std::string id;          // 16 lower-case hex digits, random
+    std::string id;  // 16 lower-case hex digits, random
     std::string startedAt;
-    std::string reason;      // "created", "backup", "restore"
+    std::string reason;            // "created", "backup", "restore"
     std::int64_t firstCursor = 0;  // the highest cursor when it started
 };
 

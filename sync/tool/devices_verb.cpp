@@ -5,8 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/common/utf8.h"
 #include "core/common/time_util.h"
+#include "core/common/utf8.h"
 #include "sync/tool/pull_client.h"
 #include "sync/tool/tool.h"
 
@@ -162,19 +162,22 @@ int runDevices(std::span<const std::string> args) {
                      "code to enroll one).\n";
     } else {
         const SystemTime now = std::chrono::system_clock::now();
-        std::vector<std::vector<std::string>> rows = {
-            {"DEVICE", "VENUE", "LAST SEEN", "VERSION", "QUEUED", "SENT", "REJECTED", "LAST ERROR",
-             "FREE DISK", "STAFF", "REVOKED", "ID"}};
+        std::vector<std::vector<std::string>> rows = {{"DEVICE", "VENUE", "LAST SEEN", "VERSION",
+                                                       "QUEUED", "SENT", "REJECTED", "LAST ERROR",
+                                                       "FREE DISK", "STAFF", "REVOKED", "ID"}};
         for (const protocol::DeviceInfo& d : list.devices) {
             const protocol::Heartbeat& beat = d.lastHeartbeat;
             const bool heard = !beat.appVersion.empty();
-            const auto count = [&](std::size_t n) { return heard ? std::to_string(n) : std::string("-"); };
-            rows.push_back({shortened(d.name, 30), shortened(d.venue, 30), lastSeen(d.lastSeenAt, now),
-                            heard ? beat.appVersion : "-", count(beat.queued), count(beat.sent),
-                            count(beat.rejected),
-                            heard ? (beat.lastError.empty() ? "none" : shortened(beat.lastError, 40)) : "-",
-                            heard ? bytes(beat.freeDiskBytes) : "-", staffState(beat.staff, now),
-                            d.revoked ? "yes" : "no", d.deviceId});
+            const auto count = [&](std::size_t n) {
+                return heard ? std::to_string(n) : std::string("-");
+            };
+            rows.push_back(
+                {shortened(d.name, 30), shortened(d.venue, 30), lastSeen(d.lastSeenAt, now),
+                 heard ? beat.appVersion : "-", count(beat.queued), count(beat.sent),
+                 count(beat.rejected),
+                 heard ? (beat.lastError.empty() ? "none" : shortened(beat.lastError, 40)) : "-",
+                 heard ? bytes(beat.freeDiskBytes) : "-", staffState(beat.staff, now),
+                 d.revoked ? "yes" : "no", d.deviceId});
         }
         printTable(rows, std::cout);
         const auto revoked = std::count_if(list.devices.begin(), list.devices.end(),

@@ -69,16 +69,17 @@ int runKeygen(std::span<const std::string> args) {
     const KdfStrength strength = parseStrength(kdfName);
     std::error_code error;
     if (std::filesystem::exists(out, error) && !options.has("force")) {
-        throw ToolError(out.string() + " already exists; use --force to replace it (the key in it "
-                                       "will be lost)");
+        throw ToolError(out.string() +
+                        " already exists; use --force to replace it (the key in it "
+                        "will be lost)");
     }
 
     std::optional<std::filesystem::path> passphraseFile;
     if (std::optional<std::string> file = options.value("passphrase-file")) {
         passphraseFile = *file;
     }
-    SecureString passphrase = readPassphrase(passphraseFile, "Passphrase for the new key: ",
-                                             "Type the passphrase again: ");
+    SecureString passphrase = readPassphrase(
+        passphraseFile, "Passphrase for the new key: ", "Type the passphrase again: ");
     const WipeOnExit guard([&] { wipe(passphrase); });
     if (utf8::count(view(passphrase)) < kMinPassphraseLength) {
         throw ToolError("the passphrase is too short: use at least " +

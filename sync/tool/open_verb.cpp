@@ -83,11 +83,9 @@ std::string openItem(const CoordinatorKeyPair& key, const OutboxItem& item, Json
 }  // namespace
 
 int runOpen(std::span<const std::string> args) {
-    const Options options(args, {{"key", true},
-                                 {"db", true},
-                                 {"out", true},
-                                 {"passphrase-file", true},
-                                 {"help", false}});
+    const Options options(
+        args,
+        {{"key", true}, {"db", true}, {"out", true}, {"passphrase-file", true}, {"help", false}});
     if (options.has("help")) {
         std::cout << kOpenUsage;
         return kExitOk;

@@ -55,7 +55,7 @@ public:
         struct sigaction action {};
         action.sa_handler = restoreTtyAndReraise;
         sigemptyset(&action.sa_mask);
-        struct sigaction previous[3] {};
+        struct sigaction previous[3]{};
         const int signals[3] = {SIGINT, SIGTERM, SIGHUP};
         for (int i = 0; i < 3; ++i) {
             ::sigaction(signals[i], &action, &previous[i]);

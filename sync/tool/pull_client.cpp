@@ -27,7 +27,9 @@ HttpClientOptions clientOptions(const CoordinatorConnection& connection) {
     return options;
 }
 
-bool retryable(long status) { return status == 429 || status == 502 || status == 503 || status == 504; }
+bool retryable(long status) {
+    return status == 429 || status == 502 || status == 503 || status == 504;
+}
 
 std::string serverWords(const HttpResponse& response) {
     const auto error = protocol::parseApiError(response.body);
@@ -38,7 +40,8 @@ std::string hostOf(const std::string& url) {
     std::size_t start = url.find("://");
     start = start == std::string::npos ? 0 : start + 3;
     std::size_t end = url.find_first_of("/?#", start);
-    std::string authority = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    std::string authority =
+        url.substr(start, end == std::string::npos ? std::string::npos : end - start);
     if (const std::size_t at = authority.rfind('@'); at != std::string::npos) {
         authority.erase(0, at + 1);
     }
@@ -59,8 +62,10 @@ std::string normaliseServerUrl(const std::string& url) {
     const bool http = result.starts_with("http://");
     const bool https = result.starts_with("https://");
     if ((!http && !https) || hostOf(result).empty()) {
-        throw UsageError("--server must be an http:// or https:// address, such as "
-                         "https://sync.example.org, not '" + url + "'");
+        throw UsageError(
+            "--server must be an http:// or https:// address, such as "
+            "https://sync.example.org, not '" +
+            url + "'");
     }
     return result;
 }
@@ -83,13 +88,14 @@ std::string readTokenFile(const std::filesystem::path& file, std::string& warnin
     token.erase(token.begin(), std::find_if(token.begin(), token.end(), notSpace));
     token.erase(std::find_if(token.rbegin(), token.rend(), notSpace).base(), token.end());
     if (token.empty()) {
-        throw ToolError("the token file " + file.string() + " is empty (its first line is the "
+        throw ToolError("the token file " + file.string() +
+                        " is empty (its first line is the "
                         "coordinator token)");
     }
     struct stat info {};
     if (::stat(file.c_str(), &info) == 0 && (info.st_mode & 077) != 0) {
-        warning = "warning: other users can read the token file " + file.string() +
-                  "; chmod 600 it";
+        warning =
+            "warning: other users can read the token file " + file.string() + "; chmod 600 it";
     }
     return token;
 }
@@ -122,7 +128,8 @@ HttpResponse CoordinatorClient::call(const std::string& method, const std::strin
             const Error& error = result.error();
             if (error.code == "tls" || error.code == "tls_pin") {
                 throw ToolError("TLS failed with " + server + " while trying to " + what + ": " +
-                                error.message + " (curl: " + error.code + "); if the server uses "
+                                error.message + " (curl: " + error.code +
+                                "); if the server uses "
                                 "its own certificate authority, give it with --ca-file");
             }
             if (error.code == "too_large") {
@@ -139,18 +146,22 @@ HttpResponse CoordinatorClient::call(const std::string& method, const std::strin
         const std::string words = serverWords(response);
         const std::string detail = words.empty() ? std::string() : ": " + words;
         if (response.status == 401) {
-            throw ToolError("the server refused the token in " + m_connection.tokenFile +
-                            " (401" + detail + "); it is wrong or has been revoked: ask the "
+            throw ToolError("the server refused the token in " + m_connection.tokenFile + " (401" +
+                            detail +
+                            "); it is wrong or has been revoked: ask the "
                             "server's administrator for a new coordinator token");
         }
         if (response.status == 403) {
-            throw ToolError("the token in " + m_connection.tokenFile + " is not a coordinator "
-                            "token (403" + detail + "); it looks like a kiosk's device token: "
+            throw ToolError("the token in " + m_connection.tokenFile +
+                            " is not a coordinator "
+                            "token (403" +
+                            detail +
+                            "); it looks like a kiosk's device token: "
                             "use a token made by `signpost-server admin coordinator-token create`");
         }
         if (retryable(response.status) && attempt < kAttempts) {
-            const auto wait = std::min(response.retryAfter().value_or(std::chrono::seconds(1)),
-                                       kMaxRetryWait);
+            const auto wait =
+                std::min(response.retryAfter().value_or(std::chrono::seconds(1)), kMaxRetryWait);
             std::this_thread::sleep_for(wait);
             continue;
         }
@@ -164,17 +175,19 @@ HttpResponse CoordinatorClient::call(const std::string& method, const std::strin
     }
 }
 
-protocol::SubmissionPage CoordinatorClient::fetchPage(const std::string& generation, std::int64_t after,
-                                                      std::size_t limit) {
+protocol::SubmissionPage CoordinatorClient::fetchPage(const std::string& generation,
+                                                      std::int64_t after, std::size_t limit) {
     const HttpResponse response =
-        call("GET", "/v1/submissions?after=" + protocol::formatPullCursor(generation, after) +
-                        "&limit=" + std::to_string(limit),
+        call("GET",
+             "/v1/submissions?after=" + protocol::formatPullCursor(generation, after) +
+                 "&limit=" + std::to_string(limit),
              "", "fetch submissions");
     try {
         return protocol::parseSubmissionPage(response.body);
     } catch (const protocol::WireFormatError& error) {
-        throw ToolError("the answer from " + m_connection.server + " is not a page of submissions (" +
-                        error.what() + "); is --server a Signpost sync server?");
+        throw ToolError("the answer from " + m_connection.server +
+                        " is not a page of submissions (" + error.what() +
+                        "); is --server a Signpost sync server?");
     }
 }
 
@@ -187,12 +200,13 @@ AckSummary CoordinatorClient::ack(const std::vector<std::string>& ids) {
         for (std::size_t i = start; i < end; ++i) {
             request.ids.push_back(ids[i]);
         }
-        const HttpResponse response =
-            call("POST", "/v1/submissions/ack", protocol::toJson(request), "acknowledge submissions");
+        const HttpResponse response = call("POST", "/v1/submissions/ack", protocol::toJson(request),
+                                           "acknowledge submissions");
         const nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
         if (body.is_discarded() || !body.is_object()) {
-            throw ToolError("the answer from " + m_connection.server +
-                            " to an acknowledgement is not JSON; is --server a Signpost sync server?");
+            throw ToolError(
+                "the answer from " + m_connection.server +
+                " to an acknowledgement is not JSON; is --server a Signpost sync server?");
         }
         const auto count = [&](const char* name) -> std::size_t {
             const auto it = body.find(name);
@@ -200,7 +214,8 @@ AckSummary CoordinatorClient::ack(const std::vector<std::string>& ids) {
         };
         summary.acked += count("acked");
         summary.alreadyAcked += count("already_acked");
-        if (const auto unknown = body.find("unknown_ids"); unknown != body.end() && unknown->is_array()) {
+        if (const auto unknown = body.find("unknown_ids");
+            unknown != body.end() && unknown->is_array()) {
             for (const auto& id : *unknown) {
                 if (id.is_string()) {
                     summary.unknownIds.push_back(id.get<std::string>());

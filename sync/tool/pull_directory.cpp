@@ -77,8 +77,10 @@ std::optional<OutputFileName> parseOutputFileName(std::string_view name) {
     int epoch = 1;
     if (name.starts_with("g")) {
         const std::size_t dash = name.find('-');
-        const std::string_view digits = dash == std::string_view::npos ? "" : name.substr(1, dash - 1);
-        const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), epoch);
+        const std::string_view digits =
+            dash == std::string_view::npos ? "" : name.substr(1, dash - 1);
+        const auto [end, error] =
+            std::from_chars(digits.data(), digits.data() + digits.size(), epoch);
         if (digits.empty() || digits.size() > 6 || error != std::errc() ||
             end != digits.data() + digits.size() || epoch < 2) {
             return std::nullopt;
@@ -275,8 +277,8 @@ std::size_t PullDirectory::cleanUpInterruptedRun(std::int64_t resumeCursor, int 
     }
     for (const auto& path : leftovers) {
         if (!std::filesystem::remove(path, error) && error) {
-            throw ToolError("cannot remove " + path.string() + " (left by an interrupted pull): " +
-                            error.message());
+            throw ToolError("cannot remove " + path.string() +
+                            " (left by an interrupted pull): " + error.message());
         }
     }
     if (!leftovers.empty()) {

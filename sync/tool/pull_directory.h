@@ -51,10 +51,10 @@ struct PullState {
 
 // What a final file name says.
 struct OutputFileName {
-    int epoch = 1;                      // 1 when the name has no "g<N>-"
+    int epoch = 1;  // 1 when the name has no "g<N>-"
     std::int64_t from = 0;
     std::int64_t to = 0;
-    bool errors = false;                // the .errors.csv companion
+    bool errors = false;                  // the .errors.csv companion
     PullFormat format = PullFormat::Csv;  // when !errors
 };
 

@@ -8,7 +8,9 @@ namespace {
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
-void append(SecureString& out, std::string_view text) { out.append(text.data(), text.size()); }
+void append(SecureString& out, std::string_view text) {
+    out.append(text.data(), text.size());
+}
 
 void appendInteger(SecureString& out, std::int64_t value) {
     char digits[24];
@@ -16,7 +18,9 @@ void appendInteger(SecureString& out, std::int64_t value) {
     out.append(digits, static_cast<std::size_t>(length));
 }
 
-const char* yesNo(bool value) { return value ? "yes" : "no"; }
+const char* yesNo(bool value) {
+    return value ? "yes" : "no";
+}
 
 std::string_view safeToLeaveMessageText(const std::string& wire) {
     return wire == "not_answered" ? std::string_view("not answered") : std::string_view(wire);
@@ -81,7 +85,8 @@ void appendCsvRow(const PulledRecord& record, SecureString& out) {
     wipe(needs);
 }
 
-void jsonField(SecureString& out, std::string_view name, std::string_view value, bool first = false) {
+void jsonField(SecureString& out, std::string_view name, std::string_view value,
+               bool first = false) {
     if (!first) {
         out.push_back(',');
     }
@@ -172,9 +177,12 @@ std::optional<PullFormat> parsePullFormat(std::string_view name) {
 
 const char* extensionOf(PullFormat format) {
     switch (format) {
-        case PullFormat::Csv: return "csv";
-        case PullFormat::Json: return "json";
-        case PullFormat::Ndjson: return "ndjson";
+        case PullFormat::Csv:
+            return "csv";
+        case PullFormat::Json:
+            return "json";
+        case PullFormat::Ndjson:
+            return "ndjson";
     }
     return "csv";
 }
@@ -209,8 +217,10 @@ std::string fileHeader(PullFormat format) {
             }
             return header + "\r\n";
         }
-        case PullFormat::Json: return "[";
-        case PullFormat::Ndjson: return "";
+        case PullFormat::Json:
+            return "[";
+        case PullFormat::Ndjson:
+            return "";
     }
     return "";
 }
@@ -231,8 +241,12 @@ std::string_view recordSeparator(PullFormat format, bool first) {
 
 void appendRecord(PullFormat format, const PulledRecord& record, SecureString& out) {
     switch (format) {
-        case PullFormat::Csv: appendCsvRow(record, out); return;
-        case PullFormat::Json: appendJsonObject(record, out); return;
+        case PullFormat::Csv:
+            appendCsvRow(record, out);
+            return;
+        case PullFormat::Json:
+            appendJsonObject(record, out);
+            return;
         case PullFormat::Ndjson:
             appendJsonObject(record, out);
             out.push_back('\n');

@@ -40,17 +40,35 @@ std::optional<PullFormat> parsePullFormat(std::string_view name);
 // The file extension without the dot ("csv", "json", "ndjson").
 const char* extensionOf(PullFormat format);
 
-inline constexpr std::array<const char*, 23> kCsvColumns = {
-    "Reference", "Received at", "Venue", "Neighbourhood", "Service", "Service ID", "Needs",
-    "Name", "Phone", "Email", "Best time", "Safe to leave a message", "Language", "Interpreter",
-    "Access needs", "Notes", "Consent version", "Consent time", "ID", "Device", "Device ID",
-    "Created at (device clock)", "Test"};
+inline constexpr std::array<const char*, 23> kCsvColumns = {"Reference",
+                                                            "Received at",
+                                                            "Venue",
+                                                            "Neighbourhood",
+                                                            "Service",
+                                                            "Service ID",
+                                                            "Needs",
+                                                            "Name",
+                                                            "Phone",
+                                                            "Email",
+                                                            "Best time",
+                                                            "Safe to leave a message",
+                                                            "Language",
+                                                            "Interpreter",
+                                                            "Access needs",
+                                                            "Notes",
+                                                            "Consent version",
+                                                            "Consent time",
+                                                            "ID",
+                                                            "Device",
+                                                            "Device ID",
+                                                            "Created at (device clock)",
+                                                            "Test"};
 
 // One readable item: what the server said about it and what the sealed referral holds.
 struct PulledRecord {
     const protocol::PulledSubmission* item = nullptr;  // server facts (cursor, device, received at)
     DecodedReferral referral;                          // the opened, parsed referral
-    bool test = false;                                 // either the envelope or the referral says so
+    bool test = false;  // either the envelope or the referral says so
 };
 
 // Appends one CSV cell (quoted when needed, with the formula guard) — no separator.
@@ -75,7 +93,7 @@ struct PullFailure {
     std::string id;
     std::string deviceName;
     std::string deviceId;
-    std::string venue;       // as the (signed, but perhaps altered) envelope says
+    std::string venue;  // as the (signed, but perhaps altered) envelope says
     std::string receivedAt;
     std::string reasonCode;  // "bad_signature" | "not_sealed_to_this_key" | "not_a_referral" |
                              // "id_mismatch"

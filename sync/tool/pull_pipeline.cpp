@@ -21,7 +21,8 @@ void wipeReferral(DecodedReferral& r) noexcept {
     }
 }
 
-PullFailure failureOf(const protocol::PulledSubmission& item, const char* code, std::string reason) {
+PullFailure failureOf(const protocol::PulledSubmission& item, const char* code,
+                      std::string reason) {
     PullFailure failure;
     failure.cursor = item.cursor;
     failure.id = item.submission.id;
@@ -60,8 +61,9 @@ ItemOutcome readPulledItem(const protocol::PulledSubmission& item, const Coordin
         record.referral = parseReferral(view(plaintext));
     } catch (const ReferralFormatError& error) {
         // The codec's messages name fields, never their contents.
-        outcome.failure = failureOf(item, "not_a_referral",
-                                    std::string("opens, but is not a valid referral: ") + error.what());
+        outcome.failure =
+            failureOf(item, "not_a_referral",
+                      std::string("opens, but is not a valid referral: ") + error.what());
         wipe(plaintext);
         return outcome;
     }
@@ -185,11 +187,11 @@ void WorkerPool::run(std::size_t count, const std::function<void(std::size_t)>& 
 // ---- PageFetcher -----------------------------------------------------------------------------
 
 PageFetcher::PageFetcher(const CoordinatorConnection& connection, protocol::PullCursor after,
-                         std::optional<std::int64_t> stopAt, std::size_t pageSize, std::size_t depth)
+                         std::optional<std::int64_t> stopAt, std::size_t pageSize,
+                         std::size_t depth)
     : m_client(std::make_unique<CoordinatorClient>(connection)), m_depth(depth) {
-    m_thread = std::thread([this, after = std::move(after), stopAt, pageSize] {
-        loop(after, stopAt, pageSize);
-    });
+    m_thread = std::thread(
+        [this, after = std::move(after), stopAt, pageSize] { loop(after, stopAt, pageSize); });
 }
 
 PageFetcher::~PageFetcher() {
@@ -207,7 +209,8 @@ void PageFetcher::loop(protocol::PullCursor after, std::optional<std::int64_t> s
     try {
         bool first = true;
         for (;;) {
-            protocol::SubmissionPage page = m_client->fetchPage(after.generation, after.cursor, pageSize);
+            protocol::SubmissionPage page =
+                m_client->fetchPage(after.generation, after.cursor, pageSize);
             if (!first && page.generation != after.generation) {
                 // The server's database was restored while this run fetched: what the run has
                 // is complete as far as it goes; the next run reads the new generation.
@@ -216,12 +219,13 @@ void PageFetcher::loop(protocol::PullCursor after, std::optional<std::int64_t> s
                 m_changed.notify_all();
                 return;
             }
-            const bool last = !page.hasMore || page.submissions.empty() ||
-                              (stopAt && page.nextCursor >= *stopAt);
+            const bool last =
+                !page.hasMore || page.submissions.empty() || (stopAt && page.nextCursor >= *stopAt);
             const std::int64_t from = page.restarted ? 0 : after.cursor;
             if (page.nextCursor <= from && !page.submissions.empty()) {
-                throw ToolError("the server's cursors went backwards; is --server a Signpost "
-                                "sync server?");
+                throw ToolError(
+                    "the server's cursors went backwards; is --server a Signpost "
+                    "sync server?");
             }
             after = {page.generation, page.nextCursor};
             first = false;

@@ -97,9 +97,9 @@ CoordinatorKeyPair loadCoordinatorKey(const std::filesystem::path& keyFile,
 // ---- the verbs, one file each ----------------------------------------------------------------
 extern const char* const kKeygenUsage;  // keygen_verb.cpp
 int runKeygen(std::span<const std::string> args);
-extern const char* const kOpenUsage;    // open_verb.cpp
+extern const char* const kOpenUsage;  // open_verb.cpp
 int runOpen(std::span<const std::string> args);
-extern const char* const kPullUsage;    // pull_verb.cpp
+extern const char* const kPullUsage;  // pull_verb.cpp
 int runPull(std::span<const std::string> args);
 extern const char* const kDevicesUsage;  // devices_verb.cpp
 int runDevices(std::span<const std::string> args);

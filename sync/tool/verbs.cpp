@@ -19,7 +19,9 @@ const std::array<Verb, 4> kVerbs = {{
 
 }  // namespace
 
-std::span<const Verb> verbs() { return kVerbs; }
+std::span<const Verb> verbs() {
+    return kVerbs;
+}
 
 const Verb* findVerb(std::string_view name) {
     const auto it = std::find_if(kVerbs.begin(), kVerbs.end(),

@@ -87,7 +87,8 @@ std::optional<DriverOptions> parseArgs(int argc, char** argv) {
         }
     }
     if (options.uiMap.empty() || options.script.empty() || options.screenshots.empty()) {
-        std::fprintf(stderr, "signpost-e2e-driver: --ui-map, --script and --screenshots are required\n");
+        std::fprintf(stderr,
+                     "signpost-e2e-driver: --ui-map, --script and --screenshots are required\n");
         return std::nullopt;
     }
     return options;
@@ -100,9 +101,8 @@ public:
     void run(const WalkStep& step) {
         switch (step.kind) {
             case WalkStep::Kind::WaitScreen:
-                waitFor("screen '" + step.target + "'", [&](const MapSnapshot& map) {
-                    return map.screen == step.target;
-                });
+                waitFor("screen '" + step.target + "'",
+                        [&](const MapSnapshot& map) { return map.screen == step.target; });
                 break;
             case WalkStep::Kind::ExpectScreen: {
                 const MapSnapshot map = settled();
@@ -111,16 +111,30 @@ public:
                 }
                 break;
             }
-            case WalkStep::Kind::WaitElement: pressableElement(step.target); break;
-            case WalkStep::Kind::Press: press(step.target); break;
-            case WalkStep::Kind::Hold: pressAt(pressableElement(step.target), milliseconds(std::stoi(step.text))); break;
-            case WalkStep::Kind::PressFirst: pressFirst(step.target); break;
-            case WalkStep::Kind::Type: type(step.target, step.text); break;
+            case WalkStep::Kind::WaitElement:
+                pressableElement(step.target);
+                break;
+            case WalkStep::Kind::Press:
+                press(step.target);
+                break;
+            case WalkStep::Kind::Hold:
+                pressAt(pressableElement(step.target), milliseconds(std::stoi(step.text)));
+                break;
+            case WalkStep::Kind::PressFirst:
+                pressFirst(step.target);
+                break;
+            case WalkStep::Kind::Type:
+                type(step.target, step.text);
+                break;
             case WalkStep::Kind::ScrollTo:
                 scrollTo(step.target, step.text);
                 break;
-            case WalkStep::Kind::Screenshot: screenshot(step.target); break;
-            case WalkStep::Kind::Sleep: std::this_thread::sleep_for(milliseconds(std::stoi(step.text))); break;
+            case WalkStep::Kind::Screenshot:
+                screenshot(step.target);
+                break;
+            case WalkStep::Kind::Sleep:
+                std::this_thread::sleep_for(milliseconds(std::stoi(step.text)));
+                break;
         }
     }
 
@@ -133,10 +147,13 @@ public:
         if (m_last) {
             return *m_last;  // mid-rename or a partial read: the previous one is still true
         }
-        throw StepFailure("no UI map at " + m_options.uiMap.string() + " (is the kiosk running with --ui-map?)");
+        throw StepFailure("no UI map at " + m_options.uiMap.string() +
+                          " (is the kiosk running with --ui-map?)");
     }
 
-    std::string lastSummary() const { return m_last ? m_last->summary() : std::string("no UI map read yet"); }
+    std::string lastSummary() const {
+        return m_last ? m_last->summary() : std::string("no UI map read yet");
+    }
 
     void screenshot(const std::string& name) {
         settled();
@@ -150,13 +167,15 @@ public:
             char name[32];
             std::snprintf(name, sizeof name, "FAILED-%02zu.png", stepNumber);
             m_x.screenshot(m_options.screenshots / name);
-            std::printf("    failure screenshot %s\n", (m_options.screenshots / name).string().c_str());
+            std::printf("    failure screenshot %s\n",
+                        (m_options.screenshots / name).string().c_str());
         } catch (const std::exception& error) {
             std::printf("    (no failure screenshot: %s)\n", error.what());
         }
     }
 
-    MapSnapshot waitFor(const std::string& what, const std::function<bool(const MapSnapshot&)>& condition) {
+    MapSnapshot waitFor(const std::string& what,
+                        const std::function<bool(const MapSnapshot&)>& condition) {
         const auto deadline = Clock::now() + m_options.timeout;
         while (true) {
             std::optional<MapSnapshot> map = readUiMap(m_options.uiMap);
@@ -222,19 +241,20 @@ private:
     MapElement pressableElement(const std::string& id) {
         std::optional<MapElement> previous;
         auto stableSince = Clock::now();
-        MapSnapshot map = waitFor("element '" + id + "' to be pressable and still", [&](const MapSnapshot& snapshot) {
-            const MapElement* element = snapshot.find(id);
-            if (element == nullptr || !snapshot.pressable(*element)) {
-                previous.reset();
-                return false;
-            }
-            if (!previous || !sameRect(*previous, *element)) {
-                previous = *element;
-                stableSince = Clock::now();
-                return false;
-            }
-            return Clock::now() - stableSince >= milliseconds(100);
-        });
+        MapSnapshot map = waitFor("element '" + id + "' to be pressable and still",
+                                  [&](const MapSnapshot& snapshot) {
+                                      const MapElement* element = snapshot.find(id);
+                                      if (element == nullptr || !snapshot.pressable(*element)) {
+                                          previous.reset();
+                                          return false;
+                                      }
+                                      if (!previous || !sameRect(*previous, *element)) {
+                                          previous = *element;
+                                          stableSince = Clock::now();
+                                          return false;
+                                      }
+                                      return Clock::now() - stableSince >= milliseconds(100);
+                                  });
         return *map.find(id);
     }
 
@@ -254,7 +274,8 @@ private:
         frame = current().frame;
         m_x.button(false);
         waitFrames(frame, 2, milliseconds(1000));
-        std::printf("    %s %s at (%d, %d)\n", hold.count() > 0 ? "held" : "pressed", element.id.c_str(), x, y);
+        std::printf("    %s %s at (%d, %d)\n", hold.count() > 0 ? "held" : "pressed",
+                    element.id.c_str(), x, y);
     }
 
     void press(const std::string& id) { pressAt(pressableElement(id)); }
@@ -427,14 +448,15 @@ int main(int argc, char** argv) {
         return 3;
     }
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
-    std::printf("walking %s: %zu steps, screen %dx%d\n", options->script.filename().c_str(), steps.size(),
-                x->screenWidth(), x->screenHeight());
+    std::printf("walking %s: %zu steps, screen %dx%d\n", options->script.filename().c_str(),
+                steps.size(), x->screenWidth(), x->screenHeight());
 
     Driver driver(*options, *x);
     try {
         driver.waitFor("the kiosk's first UI map", [](const MapSnapshot&) { return true; });
     } catch (const StepFailure& error) {
-        std::fprintf(stderr, "signpost-e2e-driver: %s at %s\n", error.what(), options->uiMap.c_str());
+        std::fprintf(stderr, "signpost-e2e-driver: %s at %s\n", error.what(),
+                     options->uiMap.c_str());
         return 1;
     }
     const auto started = Clock::now();
@@ -445,10 +467,10 @@ int main(int argc, char** argv) {
             driver.run(step);
         } catch (const std::exception& error) {
             std::printf("FAILED step %zu (%s line %d: \"%s\"): %s\n    kiosk showed %s\n", i + 1,
-                        options->script.filename().c_str(), step.line, step.source.c_str(), error.what(),
-                        driver.lastSummary().c_str());
-            std::fprintf(stderr, "signpost-e2e-driver: step %zu (line %d: \"%s\") failed: %s\n", i + 1,
-                         step.line, step.source.c_str(), error.what());
+                        options->script.filename().c_str(), step.line, step.source.c_str(),
+                        error.what(), driver.lastSummary().c_str());
+            std::fprintf(stderr, "signpost-e2e-driver: step %zu (line %d: \"%s\") failed: %s\n",
+                         i + 1, step.line, step.source.c_str(), error.what());
             driver.failureScreenshot(i + 1);
             return 1;
         }

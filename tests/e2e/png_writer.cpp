@@ -8,7 +8,8 @@ namespace signpost::e2e {
 
 bool writePng(const std::filesystem::path& file, int width, int height,
               const std::vector<std::uint8_t>& rgb) {
-    if (width <= 0 || height <= 0 || rgb.size() < static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3) {
+    if (width <= 0 || height <= 0 ||
+        rgb.size() < static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3) {
         return false;
     }
     // Fast zlib level: screenshots are artifacts to look at, not to archive.

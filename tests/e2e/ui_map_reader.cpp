@@ -93,7 +93,8 @@ std::optional<MapSnapshot> parseUiMap(std::string_view json) {
             // is in the map but cannot be pressed.
             const auto number = [&](const char* key) {
                 const auto& value = item.at(key);
-                return value.is_number() ? value.get<double>() : std::numeric_limits<double>::quiet_NaN();
+                return value.is_number() ? value.get<double>()
+                                         : std::numeric_limits<double>::quiet_NaN();
             };
             element.x = number("x");
             element.y = number("y");

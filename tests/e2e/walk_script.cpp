@@ -48,7 +48,8 @@ std::vector<WalkStep> parseWalkScript(std::string_view text, const std::string& 
         };
         const auto space = line.find(' ');
         const std::string_view command = line.substr(0, space);
-        const std::string_view rest = space == std::string_view::npos ? std::string_view() : trim(line.substr(space + 1));
+        const std::string_view rest =
+            space == std::string_view::npos ? std::string_view() : trim(line.substr(space + 1));
 
         WalkStep step;
         step.line = lineNumber;
@@ -56,14 +57,16 @@ std::vector<WalkStep> parseWalkScript(std::string_view text, const std::string& 
         const auto parseMs = [&](std::string_view digits) {
             int ms = 0;
             auto [ptr, error] = std::from_chars(digits.data(), digits.data() + digits.size(), ms);
-            if (error != std::errc() || ptr != digits.data() + digits.size() || ms < 0 || ms > 600000) {
+            if (error != std::errc() || ptr != digits.data() + digits.size() || ms < 0 ||
+                ms > 600000) {
                 throw fail(std::string(command) + " takes milliseconds from 0 to 600000");
             }
             return std::to_string(ms);
         };
         if (command == "hold") {
             const auto gap = rest.find(' ');
-            if (gap == std::string_view::npos || rest.find(' ', gap + 1) != std::string_view::npos) {
+            if (gap == std::string_view::npos ||
+                rest.find(' ', gap + 1) != std::string_view::npos) {
                 throw fail("hold takes an element id and milliseconds");
             }
             step.kind = WalkStep::Kind::Hold;

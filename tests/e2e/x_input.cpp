@@ -55,7 +55,9 @@ XSession::XSession(const std::string& display) {
     m_height = DisplayHeight(m_display, m_screen);
 }
 
-XSession::~XSession() { XCloseDisplay(m_display); }
+XSession::~XSession() {
+    XCloseDisplay(m_display);
+}
 
 void XSession::movePointer(int x, int y) {
     XTestFakeMotionEvent(m_display, m_screen, x, y, CurrentTime);
@@ -78,7 +80,8 @@ void XSession::screenshot(const std::filesystem::path& pngFile) {
     maskShape(image->red_mask, redShift, redBits);
     maskShape(image->green_mask, greenShift, greenBits);
     maskShape(image->blue_mask, blueShift, blueBits);
-    std::vector<std::uint8_t> rgb(static_cast<std::size_t>(m_width) * static_cast<std::size_t>(m_height) * 3);
+    std::vector<std::uint8_t> rgb(static_cast<std::size_t>(m_width) *
+                                  static_cast<std::size_t>(m_height) * 3);
     std::size_t at = 0;
     for (int y = 0; y < m_height; ++y) {
         for (int x = 0; x < m_width; ++x) {

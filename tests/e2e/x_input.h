@@ -31,8 +31,8 @@ public:
     int screenWidth() const noexcept { return m_width; }
     int screenHeight() const noexcept { return m_height; }
 
-    void movePointer(int x, int y);    // absolute, root window coordinates
-    void button(bool down);            // button 1 (a touch is button 1)
+    void movePointer(int x, int y);  // absolute, root window coordinates
+    void button(bool down);          // button 1 (a touch is button 1)
     // The whole root window as a PNG. Throws XInputError if it cannot be read or written.
     void screenshot(const std::filesystem::path& pngFile);
 

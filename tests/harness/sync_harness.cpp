@@ -3,9 +3,9 @@
 //   signpost-sync-harness enroll --data-dir D --server URL --code CODE
 //       enrolls (device key, token, enrollment.json in D); exit 0 on success, 1 otherwise
 //   signpost-sync-harness run --data-dir D --key BASE64 [--interval-ms 10]
-//       opens the outbox as the kiosk does (salvaging a damaged one), then submits a referral every interval (sealed to the coordinators' key, stored durably as the
-//       kiosk does) while the sync engine pushes; prints "ready" once the engine runs; runs until
-//       killed
+//       opens the outbox as the kiosk does (salvaging a damaged one), then submits a referral every
+//       interval (sealed to the coordinators' key, stored durably as the kiosk does) while the sync
+//       engine pushes; prints "ready" once the engine runs; runs until killed
 //   signpost-sync-harness open --data-dir D
 //       opens D/outbox.db as the kiosk does at start (Outbox::openOrRecover: a damaged outbox is
 //       moved aside and salvaged) and prints one line per salvage: "salvaged FILE saved N
@@ -84,9 +84,11 @@ int main(int argc, char** argv) {
     const std::filesystem::path dataDir = option(argc, argv, "--data-dir");
     if (verb == "enroll") {
         HttpClient http;
-        const auto enrolled = sync::enrollDevice(
-            http, {option(argc, argv, "--server"), option(argc, argv, "--code"), "Crash harness", "Harpurhey Library"},
-            dataDir);
+        const auto enrolled =
+            sync::enrollDevice(http,
+                               {option(argc, argv, "--server"), option(argc, argv, "--code"),
+                                "Crash harness", "Harpurhey Library"},
+                               dataDir);
         if (!enrolled) {
             std::fprintf(stderr, "enroll failed: %s\n", enrolled.error().message.c_str());
             return 1;
@@ -121,8 +123,8 @@ int main(int argc, char** argv) {
         Outbox outbox = Outbox::openOrRecover(dataDir / "outbox.db", report);
         for (const SalvageReport& salvage : report.salvaged) {
             std::printf("salvaged %s saved %zu resent %zu rejected %zu history %zu lost %zu\n",
-                        salvage.damagedFile.c_str(), salvage.saved, salvage.resent, salvage.rejected,
-                        salvage.history, salvage.lost);
+                        salvage.damagedFile.c_str(), salvage.saved, salvage.resent,
+                        salvage.rejected, salvage.history, salvage.lost);
         }
         return 0;
     }

@@ -44,7 +44,8 @@ std::string headerValue(const std::string& head, const std::string& name) {
 // Removes header `name` from a head (all occurrences).
 std::string withoutHeader(std::string head, const std::string& name) {
     const std::string key = "\r\n" + lower(name) + ":";
-    for (std::size_t at = lower(head).find(key); at != std::string::npos; at = lower(head).find(key)) {
+    for (std::size_t at = lower(head).find(key); at != std::string::npos;
+         at = lower(head).find(key)) {
         const std::size_t end = head.find("\r\n", at + 2);
         head.erase(at, end - at);
     }
@@ -95,7 +96,8 @@ void resetConnection(int fd) {
 
 std::string response(int status, const std::string& reason, const std::string& contentType,
                      const std::string& body, const std::string& extraHeaders = "") {
-    return "HTTP/1.1 " + std::to_string(status) + " " + reason + "\r\nContent-Type: " + contentType +
+    return "HTTP/1.1 " + std::to_string(status) + " " + reason +
+           "\r\nContent-Type: " + contentType +
            "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" + extraHeaders +
            "Connection: close\r\n\r\n" + body;
 }
@@ -104,19 +106,32 @@ std::string response(int status, const std::string& reason, const std::string& c
 
 const char* toString(Fault fault) {
     switch (fault) {
-        case Fault::PassThrough: return "pass-through";
-        case Fault::Refuse: return "refuse";
-        case Fault::StallMidBody: return "stall mid-body";
-        case Fault::ResetMidRequest: return "reset mid-request";
-        case Fault::ResetAfterCommit: return "reset after commit";
-        case Fault::TruncatedResponse: return "truncated response";
-        case Fault::WrongContentLength: return "wrong Content-Length";
-        case Fault::Status500: return "500";
-        case Fault::Status503: return "503 + Retry-After";
-        case Fault::Status429: return "429 + Retry-After";
-        case Fault::GarbageBody: return "garbage body";
-        case Fault::Html200: return "HTML 200";
-        case Fault::Redirect302: return "302 to a login page";
+        case Fault::PassThrough:
+            return "pass-through";
+        case Fault::Refuse:
+            return "refuse";
+        case Fault::StallMidBody:
+            return "stall mid-body";
+        case Fault::ResetMidRequest:
+            return "reset mid-request";
+        case Fault::ResetAfterCommit:
+            return "reset after commit";
+        case Fault::TruncatedResponse:
+            return "truncated response";
+        case Fault::WrongContentLength:
+            return "wrong Content-Length";
+        case Fault::Status500:
+            return "500";
+        case Fault::Status503:
+            return "503 + Retry-After";
+        case Fault::Status429:
+            return "429 + Retry-After";
+        case Fault::GarbageBody:
+            return "garbage body";
+        case Fault::Html200:
+            return "HTML 200";
+        case Fault::Redirect302:
+            return "302 to a login page";
     }
     return "?";
 }
@@ -143,7 +158,9 @@ FaultProxy::~FaultProxy() {
     closeListener();
 }
 
-std::string FaultProxy::url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
+std::string FaultProxy::url() const {
+    return "http://127.0.0.1:" + std::to_string(m_port);
+}
 
 bool FaultProxy::listen() {
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -194,9 +211,9 @@ int FaultProxy::faultsApplied() const {
 
 std::size_t FaultProxy::requestsSeen(const std::string& prefix) const {
     std::lock_guard lock(m_mutex);
-    return static_cast<std::size_t>(std::count_if(m_paths.begin(), m_paths.end(), [&](const std::string& p) {
-        return p.rfind(prefix, 0) == 0;
-    }));
+    return static_cast<std::size_t>(
+        std::count_if(m_paths.begin(), m_paths.end(),
+                      [&](const std::string& p) { return p.rfind(prefix, 0) == 0; }));
 }
 
 void FaultProxy::acceptLoop() {
@@ -204,7 +221,8 @@ void FaultProxy::acceptLoop() {
         bool refuse = false;
         {
             std::lock_guard lock(m_mutex);
-            refuse = m_rule.fault == Fault::Refuse && (m_rule.times < 0 || m_applied < m_rule.times);
+            refuse =
+                m_rule.fault == Fault::Refuse && (m_rule.times < 0 || m_applied < m_rule.times);
         }
         if (refuse) {
             if (m_listener >= 0) {
@@ -241,23 +259,26 @@ void FaultProxy::serve(int client) {
     const auto finish = [&](bool reset) {
         {
             std::lock_guard lock(m_mutex);
-            m_clients.erase(std::remove(m_clients.begin(), m_clients.end(), client), m_clients.end());
+            m_clients.erase(std::remove(m_clients.begin(), m_clients.end(), client),
+                            m_clients.end());
         }
         if (reset) {
             resetConnection(client);
         } else {
             ::shutdown(client, SHUT_WR);
             std::string rest;
-            readUntil(client, rest, [](const std::string&) { return false; }, m_stopping);
+            readUntil(
+                client, rest, [](const std::string&) { return false; }, m_stopping);
             ::close(client);
         }
     };
 
     // The request head.
     std::string request;
-    if (!readUntil(client, request,
-                   [](const std::string& b) { return b.find("\r\n\r\n") != std::string::npos; },
-                   m_stopping)) {
+    if (!readUntil(
+            client, request,
+            [](const std::string& b) { return b.find("\r\n\r\n") != std::string::npos; },
+            m_stopping)) {
         finish(false);
         return;
     }
@@ -292,9 +313,9 @@ void FaultProxy::serve(int client) {
         return;
     }
     // The whole body (StallMidBody forwards half of it and stops).
-    if (!readUntil(client, request,
-                   [&](const std::string& b) { return b.size() >= headEnd + bodyLength; },
-                   m_stopping)) {
+    if (!readUntil(
+            client, request, [&](const std::string& b) { return b.size() >= headEnd + bodyLength; },
+            m_stopping)) {
         finish(true);
         return;
     }
@@ -319,7 +340,8 @@ void FaultProxy::serve(int client) {
             return;
         }
         case Fault::GarbageBody:
-            sendAll(client, response(200, "OK", "application/json", std::string("\x01\x02garbage{{[", 12)));
+            sendAll(client,
+                    response(200, "OK", "application/json", std::string("\x01\x02garbage{{[", 12)));
             finish(false);
             return;
         case Fault::Html200:
@@ -333,7 +355,8 @@ void FaultProxy::serve(int client) {
                                      "Location: http://login.example.net/portal\r\n"));
             finish(false);
             return;
-        default: break;
+        default:
+            break;
     }
 
     // Forward upstream.
@@ -342,27 +365,31 @@ void FaultProxy::serve(int client) {
     address.sin_family = AF_INET;
     address.sin_port = htons(static_cast<std::uint16_t>(m_upstreamPort));
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (upstream < 0 || ::connect(upstream, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    if (upstream < 0 ||
+        ::connect(upstream, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
         if (upstream >= 0) {
             ::close(upstream);
         }
         finish(true);  // the server is down: the client sees a reset, as through a real proxy
         return;
     }
-    const std::string upstreamHead = withoutHeader(withoutHeader(head, "Connection"), "Keep-Alive") +
-                                     "Connection: close\r\n\r\n";
+    const std::string upstreamHead =
+        withoutHeader(withoutHeader(head, "Connection"), "Keep-Alive") +
+        "Connection: close\r\n\r\n";
     if (fault == Fault::StallMidBody) {
         sendAll(upstream, upstreamHead + body.substr(0, body.size() / 2));
         // Nothing more either way until the client gives up (or the proxy stops).
         std::string ignored;
-        readUntil(client, ignored, [](const std::string&) { return false; }, m_stopping);
+        readUntil(
+            client, ignored, [](const std::string&) { return false; }, m_stopping);
         ::close(upstream);
         finish(true);
         return;
     }
     sendAll(upstream, upstreamHead + body);
     std::string answer;
-    readUntil(upstream, answer, [](const std::string&) { return false; }, m_stopping);  // to EOF
+    readUntil(
+        upstream, answer, [](const std::string&) { return false; }, m_stopping);  // to EOF
     ::close(upstream);
 
     const std::size_t answerHeadEnd = answer.find("\r\n\r\n");

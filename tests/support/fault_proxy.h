@@ -29,8 +29,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <utility>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace signpost::test {
@@ -57,7 +57,10 @@ struct FaultRule {
     // not an aggregate, so a short brace list is not a missing-initializer warning).
     FaultRule(Fault kind = Fault::PassThrough, std::string prefix = {}, int count = -1,
               int retryAfter = 30, std::string onlyMethod = {})
-        : fault(kind), pathPrefix(std::move(prefix)), times(count), retryAfterSeconds(retryAfter),
+        : fault(kind),
+          pathPrefix(std::move(prefix)),
+          times(count),
+          retryAfterSeconds(retryAfter),
           method(std::move(onlyMethod)) {}
 
     Fault fault;
@@ -79,7 +82,7 @@ public:
 
     void setRule(const FaultRule& rule);  // replaces the current rule; resets faultsApplied()
     void passThrough() { setRule({}); }
-    int faultsApplied() const;            // requests the current rule has hit so far
+    int faultsApplied() const;  // requests the current rule has hit so far
     // Requests seen (faulted or not) whose path starts with `prefix`, since the start.
     std::size_t requestsSeen(const std::string& prefix = "") const;
 

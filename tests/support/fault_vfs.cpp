@@ -45,8 +45,12 @@ struct WrappedFile {
 
 constexpr std::size_t kRealOffset = (sizeof(WrappedFile) + 15) & ~std::size_t{15};
 
-WrappedFile* wrapped(sqlite3_file* file) { return reinterpret_cast<WrappedFile*>(file); }
-sqlite3_file* realOf(sqlite3_file* file) { return wrapped(file)->real; }
+WrappedFile* wrapped(sqlite3_file* file) {
+    return reinterpret_cast<WrappedFile*>(file);
+}
+sqlite3_file* realOf(sqlite3_file* file) {
+    return wrapped(file)->real;
+}
 
 FaultTarget kindFromFlags(int flags) {
     if ((flags & SQLITE_OPEN_MAIN_DB) != 0) {
@@ -256,12 +260,18 @@ void faultDlError(sqlite3_vfs*, int size, char* message) {
 void (*faultDlSym(sqlite3_vfs*, void* handle, const char* symbol))(void) {
     return g_real->xDlSym(g_real, handle, symbol);
 }
-void faultDlClose(sqlite3_vfs*, void* handle) { g_real->xDlClose(g_real, handle); }
+void faultDlClose(sqlite3_vfs*, void* handle) {
+    g_real->xDlClose(g_real, handle);
+}
 int faultRandomness(sqlite3_vfs*, int size, char* out) {
     return g_real->xRandomness(g_real, size, out);
 }
-int faultSleep(sqlite3_vfs*, int microseconds) { return g_real->xSleep(g_real, microseconds); }
-int faultCurrentTime(sqlite3_vfs*, double* now) { return g_real->xCurrentTime(g_real, now); }
+int faultSleep(sqlite3_vfs*, int microseconds) {
+    return g_real->xSleep(g_real, microseconds);
+}
+int faultCurrentTime(sqlite3_vfs*, double* now) {
+    return g_real->xCurrentTime(g_real, now);
+}
 int faultGetLastError(sqlite3_vfs*, int size, char* out) {
     return g_real->xGetLastError(g_real, size, out);
 }
@@ -323,7 +333,9 @@ void arm(Fault& fault, int errorCode, int nth, bool sticky, FaultTarget target) 
 
 }  // namespace
 
-FaultVfs::FaultVfs() { registerVfs(); }
+FaultVfs::FaultVfs() {
+    registerVfs();
+}
 
 FaultVfs& FaultVfs::instance() {
     static FaultVfs vfs;

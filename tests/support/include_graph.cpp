@@ -79,7 +79,8 @@ FolderGraph buildFolderGraph(const fs::path& root, const std::vector<std::string
             if (toFile.empty() || folderOf(toFile) == fromFolder) {
                 continue;
             }
-            graph[fromFolder].try_emplace(folderOf(toFile), IncludeSite{fromFile, lineNumber, toFile});
+            graph[fromFolder].try_emplace(folderOf(toFile),
+                                          IncludeSite{fromFile, lineNumber, toFile});
         }
     }
     return graph;

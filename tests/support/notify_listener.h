@@ -22,10 +22,10 @@ namespace signpost::test {
 class NotifyListener {
 public:
     struct Message {
-        std::string text;                                // the whole datagram
-        pid_t senderPid = 0;                             // 0 if the kernel sent no credentials
+        std::string text;     // the whole datagram
+        pid_t senderPid = 0;  // 0 if the kernel sent no credentials
         std::chrono::steady_clock::time_point receivedAt;
-        bool has(std::string_view assignment) const;     // one of its lines equals `assignment`
+        bool has(std::string_view assignment) const;  // one of its lines equals `assignment`
     };
 
     // `address` as it will appear in $NOTIFY_SOCKET: a file path (a stale socket file there is

@@ -22,7 +22,9 @@ extern char** environ;
 namespace signpost::test {
 namespace {
 
-std::string errnoText(int error) { return std::strerror(error); }
+std::string errnoText(int error) {
+    return std::strerror(error);
+}
 
 std::string readWholeFile(const std::filesystem::path& path) {
     if (path.empty()) {
@@ -104,7 +106,8 @@ std::string ExitStatus::describe() const {
         return "exit code " + std::to_string(code);
     }
     const char* name = ::strsignal(signal);
-    return "killed by signal " + std::to_string(signal) + " (" + (name != nullptr ? name : "?") + ")";
+    return "killed by signal " + std::to_string(signal) + " (" + (name != nullptr ? name : "?") +
+           ")";
 }
 
 ChildProcess ChildProcess::spawn(const ProcessOptions& options) {
@@ -119,7 +122,8 @@ ChildProcess ChildProcess::spawn(const ProcessOptions& options) {
         }
         program = *found;
     }
-    if (!options.workingDirectory.empty() && !std::filesystem::is_directory(options.workingDirectory)) {
+    if (!options.workingDirectory.empty() &&
+        !std::filesystem::is_directory(options.workingDirectory)) {
         throw ProcessError("spawn: working directory does not exist: " +
                            options.workingDirectory.string());
     }
@@ -161,9 +165,9 @@ ChildProcess ChildProcess::spawn(const ProcessOptions& options) {
         check(posix_spawn_file_actions_adddup2(&setup.actions, source, to), "pass descriptor");
     }
     if (!options.workingDirectory.empty()) {
-        check(posix_spawn_file_actions_addchdir_np(&setup.actions,
-                                                   options.workingDirectory.c_str()),
-              "chdir");
+        check(
+            posix_spawn_file_actions_addchdir_np(&setup.actions, options.workingDirectory.c_str()),
+            "chdir");
     }
 
     // The child starts with no blocked signals and default dispositions, whatever the test
@@ -358,8 +362,12 @@ ExitStatus ChildProcess::stop(std::chrono::milliseconds grace) {
     return kill();
 }
 
-std::string ChildProcess::stdoutText() const { return readWholeFile(m_options.stdoutFile); }
-std::string ChildProcess::stderrText() const { return readWholeFile(m_options.stderrFile); }
+std::string ChildProcess::stdoutText() const {
+    return readWholeFile(m_options.stdoutFile);
+}
+std::string ChildProcess::stderrText() const {
+    return readWholeFile(m_options.stderrFile);
+}
 
 std::string ChildProcess::report(std::size_t maxBytes) const {
     std::string text = m_options.program.filename().string();
@@ -383,7 +391,8 @@ ExitStatus runProcess(const ProcessOptions& options, std::chrono::milliseconds t
         return *status;
     }
     child.kill();
-    throw ProcessError("timed out after " + std::to_string(timeout.count()) + " ms: " + child.report());
+    throw ProcessError("timed out after " + std::to_string(timeout.count()) +
+                       " ms: " + child.report());
 }
 
 bool waitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout,

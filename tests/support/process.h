@@ -42,19 +42,19 @@ struct ExitStatus {
 };
 
 struct ProcessOptions {
-    std::filesystem::path program;               // absolute, or looked up in $PATH if no '/'
-    std::vector<std::string> args;               // argv[1..]; argv[0] is the program
-    bool inheritEnvironment = true;              // start from this process's environment
-    std::map<std::string, std::string> env;      // set or override
-    std::vector<std::string> unsetEnv;           // remove (applied before `env`)
-    std::filesystem::path workingDirectory;      // "" = this process's
-    std::filesystem::path stdinFile;             // "" = /dev/null
-    std::filesystem::path stdoutFile;            // "" = /dev/null; created/truncated
-    std::filesystem::path stderrFile;            // "" = /dev/null; may equal stdoutFile
+    std::filesystem::path program;           // absolute, or looked up in $PATH if no '/'
+    std::vector<std::string> args;           // argv[1..]; argv[0] is the program
+    bool inheritEnvironment = true;          // start from this process's environment
+    std::map<std::string, std::string> env;  // set or override
+    std::vector<std::string> unsetEnv;       // remove (applied before `env`)
+    std::filesystem::path workingDirectory;  // "" = this process's
+    std::filesystem::path stdinFile;         // "" = /dev/null
+    std::filesystem::path stdoutFile;        // "" = /dev/null; created/truncated
+    std::filesystem::path stderrFile;        // "" = /dev/null; may equal stdoutFile
     // Extra descriptors to pass: {descriptor in this process, number in the child}. Everything
     // else opened with O_CLOEXEC stays behind.
     std::vector<std::pair<int, int>> passFds;
-    bool ownProcessGroup = true;                 // so kill() also reaches grandchildren
+    bool ownProcessGroup = true;  // so kill() also reaches grandchildren
 };
 
 class ChildProcess {

@@ -21,8 +21,10 @@ VirtualDisplay VirtualDisplay::start(const VirtualDisplayOptions& options) {
     struct Pipe {
         int read, write;
         ~Pipe() {
-            if (read >= 0) ::close(read);
-            if (write >= 0) ::close(write);
+            if (read >= 0)
+                ::close(read);
+            if (write >= 0)
+                ::close(write);
         }
     } pipe{fds[0], fds[1]};
 
@@ -56,8 +58,8 @@ VirtualDisplay VirtualDisplay::start(const VirtualDisplayOptions& options) {
         pollfd entry{pipe.read, POLLIN, 0};
         if (left.count() <= 0 || ::poll(&entry, 1, static_cast<int>(left.count())) <= 0) {
             throw ProcessError("Xvfb did not report a display within " +
-                               std::to_string(options.startTimeout.count()) + " ms: " +
-                               server->report());
+                               std::to_string(options.startTimeout.count()) +
+                               " ms: " + server->report());
         }
         char buffer[32];
         const ssize_t got = ::read(pipe.read, buffer, sizeof buffer);
@@ -92,7 +94,9 @@ int VirtualDisplay::freeDisplayNumber() {
     throw ProcessError("no free X display number between 200 and 999");
 }
 
-bool VirtualDisplay::xvfbAvailable() { return findInPath("Xvfb").has_value(); }
+bool VirtualDisplay::xvfbAvailable() {
+    return findInPath("Xvfb").has_value();
+}
 
 VirtualDisplay::~VirtualDisplay() {
     if (m_server) {

@@ -19,13 +19,13 @@
 namespace signpost::test {
 
 struct VirtualDisplayOptions {
-    int width = 1920;                  // screen 0 size
+    int width = 1920;  // screen 0 size
     int height = 1080;
     int depth = 24;
     // -1: Xvfb picks a free number. Otherwise this one (freeDisplayNumber()), for a test that
     // must know the number before the server exists (a kiosk waiting for display :N).
     int number = -1;
-    std::filesystem::path logFile;     // Xvfb's stderr; "" = /dev/null
+    std::filesystem::path logFile;  // Xvfb's stderr; "" = /dev/null
     std::chrono::milliseconds startTimeout{15000};
 };
 

@@ -13,9 +13,9 @@
 namespace signpost {
 
 FileError::FileError(const std::filesystem::path& path, const std::string& what, int errnoValue)
-    : std::runtime_error(path.string() + ": " + what +
-                         (errnoValue != 0 ? std::string(" (") + std::strerror(errnoValue) + ")"
-                                          : std::string())),
+    : std::runtime_error(
+          path.string() + ": " + what +
+          (errnoValue != 0 ? std::string(" (") + std::strerror(errnoValue) + ")" : std::string())),
       m_path(path),
       m_errno(errnoValue) {}
 
@@ -52,7 +52,8 @@ std::string temporaryNameFor(const std::filesystem::path& path) {
 }  // namespace
 
 void syncDirectory(const std::filesystem::path& directory) {
-    int fd = ::open(directory.empty() ? "." : directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd =
+        ::open(directory.empty() ? "." : directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
         throw FileError(directory, "cannot open directory to sync it", errno);
     }

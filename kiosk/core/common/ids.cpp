@@ -39,7 +39,8 @@ bool isUuidV4(std::string_view text) {
             return false;
         }
     }
-    return text[14] == '4' && (text[19] == '8' || text[19] == '9' || text[19] == 'a' || text[19] == 'b');
+    return text[14] == '4' &&
+           (text[19] == '8' || text[19] == '9' || text[19] == 'a' || text[19] == 'b');
 }
 
 std::string toBase64(std::span<const std::uint8_t> bytes) {

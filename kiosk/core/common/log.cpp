@@ -28,10 +28,14 @@ std::atomic<bool> g_toStderr{true};
 
 const char* logLevelName(LogLevel level) {
     switch (level) {
-        case LogLevel::Debug: return "DEBUG";
-        case LogLevel::Info: return "INFO";
-        case LogLevel::Warning: return "WARN";
-        case LogLevel::Error: return "ERROR";
+        case LogLevel::Debug:
+            return "DEBUG";
+        case LogLevel::Info:
+            return "INFO";
+        case LogLevel::Warning:
+            return "WARN";
+        case LogLevel::Error:
+            return "ERROR";
     }
     return "?";
 }
@@ -55,8 +59,12 @@ void logMessage(LogLevel level, std::string_view component, std::string_view mes
     }
 }
 
-void setMinimumLogLevel(LogLevel level) { g_minimumLevel = static_cast<int>(level); }
-void setLogToStderr(bool enabled) { g_toStderr = enabled; }
+void setMinimumLogLevel(LogLevel level) {
+    g_minimumLevel = static_cast<int>(level);
+}
+void setLogToStderr(bool enabled) {
+    g_toStderr = enabled;
+}
 
 std::vector<LogLine> recentLogLines(std::size_t maxLines) {
     LogState& s = state();

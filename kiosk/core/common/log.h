@@ -28,10 +28,18 @@ struct LogLine {
 // Records one line: written to stderr as "LEVEL component: message" and kept in a ring of the
 // last 500 lines. Lines below the minimum level (default Info) are dropped.
 void logMessage(LogLevel level, std::string_view component, std::string_view message);
-inline void logDebug(std::string_view c, std::string_view m) { logMessage(LogLevel::Debug, c, m); }
-inline void logInfo(std::string_view c, std::string_view m) { logMessage(LogLevel::Info, c, m); }
-inline void logWarning(std::string_view c, std::string_view m) { logMessage(LogLevel::Warning, c, m); }
-inline void logError(std::string_view c, std::string_view m) { logMessage(LogLevel::Error, c, m); }
+inline void logDebug(std::string_view c, std::string_view m) {
+    logMessage(LogLevel::Debug, c, m);
+}
+inline void logInfo(std::string_view c, std::string_view m) {
+    logMessage(LogLevel::Info, c, m);
+}
+inline void logWarning(std::string_view c, std::string_view m) {
+    logMessage(LogLevel::Warning, c, m);
+}
+inline void logError(std::string_view c, std::string_view m) {
+    logMessage(LogLevel::Error, c, m);
+}
 
 void setMinimumLogLevel(LogLevel level);
 // Turns the stderr copy on or off (default on). Tests and benchmarks turn it off.

@@ -24,7 +24,9 @@ public:
 
     bool ok() const noexcept { return std::holds_alternative<T>(m_state); }
     explicit operator bool() const noexcept { return ok(); }
-    const T& value() const& { return std::get<T>(m_state); }  // throws std::bad_variant_access if !ok()
+    const T& value() const& {
+        return std::get<T>(m_state);
+    }  // throws std::bad_variant_access if !ok()
     T& value() & { return std::get<T>(m_state); }
     T&& value() && { return std::get<T>(std::move(m_state)); }
     const Error& error() const& { return std::get<Error>(m_state); }  // throws if ok()

@@ -33,7 +33,9 @@ struct ZeroingAllocator {
         ::operator delete(pointer);
     }
     template <class U>
-    bool operator==(const ZeroingAllocator<U>&) const noexcept { return true; }
+    bool operator==(const ZeroingAllocator<U>&) const noexcept {
+        return true;
+    }
 };
 
 // A std::string whose storage is wiped on free. Note: std::string's small-string buffer lives
@@ -63,7 +65,9 @@ private:
     Cleanup m_cleanup;
 };
 
-inline std::string_view view(const SecureString& text) noexcept { return {text.data(), text.size()}; }
+inline std::string_view view(const SecureString& text) noexcept {
+    return {text.data(), text.size()};
+}
 inline std::string_view view(const SecureBytes& bytes) noexcept {
     return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }

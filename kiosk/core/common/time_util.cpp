@@ -29,15 +29,20 @@ std::string formatWith(SystemTime time, bool millis) {
 }
 }  // namespace
 
-std::string formatIsoUtc(SystemTime time) { return formatWith(time, false); }
-std::string formatIsoUtcMillis(SystemTime time) { return formatWith(time, true); }
+std::string formatIsoUtc(SystemTime time) {
+    return formatWith(time, false);
+}
+std::string formatIsoUtcMillis(SystemTime time) {
+    return formatWith(time, true);
+}
 
 std::optional<SystemTime> parseIsoUtc(std::string_view text) {
     using namespace std::chrono;
     int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, consumed = 0;
     std::string copy(text);
     if (std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &year, &month, &day, &hour, &minute,
-                    &second, &consumed) != 6 || consumed != 19) {
+                    &second, &consumed) != 6 ||
+        consumed != 19) {
         return std::nullopt;
     }
     std::string_view rest = text.substr(19);

@@ -32,59 +32,62 @@ std::optional<TextSize> parseTextSize(std::string_view text);  // the inverse; n
 
 struct KioskConfig {
     // [venue]
-    std::string venueName = "Demo venue";          // shown to staff and sent with referrals
-    std::string neighbourhood;                     // preselected on the home screen; "" = all
-    std::string referencePrefix = "MCR";           // referral references: MCR-4K7Q
-    std::string timeZone = "Europe/London";        // for "open now" and times shown
+    std::string venueName = "Demo venue";    // shown to staff and sent with referrals
+    std::string neighbourhood;               // preselected on the home screen; "" = all
+    std::string referencePrefix = "MCR";     // referral references: MCR-4K7Q
+    std::string timeZone = "Europe/London";  // for "open now" and times shown
     // [kiosk]
-    int idleTimeoutSeconds = 90;                   // 30..3600: quiet time before "more time?"
-    int idleWarningSeconds = 30;                   // 20..120: the countdown (WCAG 2.2.1: >= 20)
-    TextSize textSize = TextSize::Normal;          // default text size after each reset
-    bool highContrast = false;                     // default theme after each reset
-    std::vector<std::string> languages{             // BCP 47 tags offered on the language button;
-        "en", "pl", "ur", "ar", "bn", "zh-Hans",    // "en" always (added, with a warning, if left
-        "zh-Hant", "pa", "so", "ro", "ckb", "fa",   // out); a tag with no assets/i18n/<tag>.json
-        "uk"};                                      // is skipped with a log line
-    std::string defaultLanguage = "en";            // one of `languages`
-    bool allowExit = false;                        // staff panel shows "Exit kiosk" only if true
+    int idleTimeoutSeconds = 90;           // 30..3600: quiet time before "more time?"
+    int idleWarningSeconds = 30;           // 20..120: the countdown (WCAG 2.2.1: >= 20)
+    TextSize textSize = TextSize::Normal;  // default text size after each reset
+    bool highContrast = false;             // default theme after each reset
+    std::vector<std::string> languages{
+        // BCP 47 tags offered on the language button;
+        "en",      "pl",  "ur",
+        "ar",      "bn",  "zh-Hans",  // "en" always (added, with a warning, if left
+        "zh-Hant", "pa",  "so",
+        "ro",      "ckb", "fa",          // out); a tag with no assets/i18n/<tag>.json
+        "uk"};                           // is skipped with a log line
+    std::string defaultLanguage = "en";  // one of `languages`
+    bool allowExit = false;              // staff panel shows "Exit kiosk" only if true
     // [hours] (operations): the venue's opening hours, core/config/day_hours.h forms
-    std::string hoursMonday = "00:00-24:00";       // "09:00-17:00", "09:00-12:30, 13:30-17:00",
-    std::string hoursTuesday = "00:00-24:00";      // "closed"; the default is open all day
+    std::string hoursMonday = "00:00-24:00";   // "09:00-17:00", "09:00-12:30, 13:30-17:00",
+    std::string hoursTuesday = "00:00-24:00";  // "closed"; the default is open all day
     std::string hoursWednesday = "00:00-24:00";
     std::string hoursThursday = "00:00-24:00";
     std::string hoursFriday = "00:00-24:00";
     std::string hoursSaturday = "00:00-24:00";
     std::string hoursSunday = "00:00-24:00";
-    std::vector<std::string> hoursExceptions;      // "2026-12-25 closed", "2026-12-24 09:00-13:00"
-    bool sleepWhenClosed = true;                   // DPMS: the display sleeps while closed
-    int closedWakeSeconds = 60;                    // 15..600: a touch wakes it this long
+    std::vector<std::string> hoursExceptions;  // "2026-12-25 closed", "2026-12-24 09:00-13:00"
+    bool sleepWhenClosed = true;               // DPMS: the display sleeps while closed
+    int closedWakeSeconds = 60;                // 15..600: a touch wakes it this long
     // [staff]
-    std::string pinHash;                           // Argon2id (crypto_pwhash_str); "" = not set
+    std::string pinHash;  // Argon2id (crypto_pwhash_str); "" = not set
     // [referral]
-    std::string coordinatorPublicKey;              // base64 from `signpost keygen`; required
+    std::string coordinatorPublicKey;  // base64 from `signpost keygen`; required
     std::string formVersion = "2026.11";
     std::string consentVersion = "consent-2026-11-v1";  // which consent wording is shown
-    int retentionMonths = 12;                      // stated in the consent text
-    std::string linkWorkerPhone = "0161 496 0000"; // shown for "I'd rather contact them myself"
+    int retentionMonths = 12;                           // stated in the consent text
+    std::string linkWorkerPhone = "0161 496 0000";  // shown for "I'd rather contact them myself"
     // [paths]
-    std::string dataDir;                           // "" = /var/lib/signpost installed, XDG otherwise
-    std::string assetsDir;                         // "" = /usr/share/signpost or the source tree
+    std::string dataDir;    // "" = /var/lib/signpost installed, XDG otherwise
+    std::string assetsDir;  // "" = /usr/share/signpost or the source tree
     std::string directoryBundle = "directory/manchester-demo.json";  // relative to assetsDir
     // [sync] (the sync engine, sync/engine/sync_engine.h)
-    std::string syncServerUrl;                     // offered in the staff panel's enrollment; the
-                                                   // enrolled URL lives in <dataDir>/enrollment.json
-    std::string syncCaFile;                        // PEM bundle; "" = the system's trust store
-    std::string syncPin;                           // "sha256//<base64>" or "": the server key pin
-    std::string syncBackupPin;                     // a second accepted pin (the next key)
-    std::string syncProxy;                         // "" = from the environment; "none" = direct
-    int syncBatchSize = 100;                       // 1..100 referrals per request
-    int syncRetryMaxSeconds = 900;                 // 30..3600: backoff ceiling after failures
-    int syncDirectoryIntervalSeconds = 900;        // 60..86400: directory poll
-    int syncHeartbeatIntervalSeconds = 300;        // 30..86400
-    int syncSentGraceHours = 168;                  // 0..8760: keep sent ciphertext, then wipe
+    std::string syncServerUrl;               // offered in the staff panel's enrollment; the
+                                             // enrolled URL lives in <dataDir>/enrollment.json
+    std::string syncCaFile;                  // PEM bundle; "" = the system's trust store
+    std::string syncPin;                     // "sha256//<base64>" or "": the server key pin
+    std::string syncBackupPin;               // a second accepted pin (the next key)
+    std::string syncProxy;                   // "" = from the environment; "none" = direct
+    int syncBatchSize = 100;                 // 1..100 referrals per request
+    int syncRetryMaxSeconds = 900;           // 30..3600: backoff ceiling after failures
+    int syncDirectoryIntervalSeconds = 900;  // 60..86400: directory poll
+    int syncHeartbeatIntervalSeconds = 300;  // 30..86400
+    int syncSentGraceHours = 168;            // 0..8760: keep sent ciphertext, then wipe
 
-    std::filesystem::path sourceFile;              // where it was loaded from
-    std::vector<ConfigWarning> warnings;           // unknown keys and tables, in line order
+    std::filesystem::path sourceFile;     // where it was loaded from
+    std::vector<ConfigWarning> warnings;  // unknown keys and tables, in line order
     // Keys ("kiosk.idle_timeout") whose value came from remote-settings.json (set by the
     // coordinators on the server) rather than from the file; see applyRemoteSettings().
     std::vector<std::string> remoteKeys;
@@ -148,8 +151,8 @@ TomlValue normaliseRemoteSetting(const std::string& key, const TomlValue& value)
 // Lays `settings` over `config` (each valid one replaces the value and joins remoteKeys).
 // Returns one line per setting ignored (unknown key, bad value — e.g. from a newer server) and
 // per cross-key fix (a default language not offered falls back to "en"). Never throws.
-std::vector<std::string> applyRemoteSettings(KioskConfig& config,
-                                             const std::vector<std::pair<std::string, TomlValue>>& settings);
+std::vector<std::string> applyRemoteSettings(
+    KioskConfig& config, const std::vector<std::pair<std::string, TomlValue>>& settings);
 
 // The documented example config (config/kiosk.toml is this text; a test keeps them equal). Every
 // key is present with its default and a comment; coordinator_public_key is "" so the example

@@ -2,8 +2,8 @@
 // name, the KioskConfig field it fills (whose initialiser is the default), what it allows, its
 // help text and flags. The example file, the README's key list, loading, staff saves and remote
 // settings all read this one table.
-#include "core/common/utf8.h"
 #include "core/config/kiosk_config_keys.h"
+#include "core/common/utf8.h"
 
 #include <sodium.h>
 

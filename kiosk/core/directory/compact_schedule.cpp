@@ -37,8 +37,9 @@ DayFacts DayFacts::of(const CivilDate& date) {
                         static_cast<std::int32_t>(static_cast<unsigned>(date.month())) - 1;
     facts.weekday = static_cast<std::uint8_t>(std::chrono::weekday{day}.iso_encoding());
     const unsigned dayOfMonth = static_cast<unsigned>(date.day());
-    const unsigned lastDay =
-        static_cast<unsigned>(std::chrono::year_month_day_last{date.year(), std::chrono::month_day_last{date.month()}}.day());
+    const unsigned lastDay = static_cast<unsigned>(std::chrono::year_month_day_last{
+        date.year(),
+        std::chrono::month_day_last{date.month()}}.day());
     facts.weekOfMonth = static_cast<std::uint8_t>((dayOfMonth - 1) / 7 + 1);
     facts.weekFromEnd = static_cast<std::uint8_t>((lastDay - dayOfMonth) / 7 + 1);
     facts.dayOfMonth = static_cast<std::uint8_t>(dayOfMonth);
@@ -107,7 +108,8 @@ void appendCompactRules(const ScheduleRule& rule, std::vector<CompactRule>& out)
         }
         // As isOpenAt: ordinals count only in MONTHLY rules; elsewhere the weekday alone decides.
         if (entry.ordinal == 0 || rule.frequency != ScheduleFrequency::Monthly) {
-            current.weekdayMask = static_cast<std::uint8_t>(current.weekdayMask | (1u << (entry.weekday - 1)));
+            current.weekdayMask =
+                static_cast<std::uint8_t>(current.weekdayMask | (1u << (entry.weekday - 1)));
             continue;
         }
         if (entry.ordinal < -5 || entry.ordinal > 5) {
@@ -118,8 +120,8 @@ void appendCompactRules(const ScheduleRule& rule, std::vector<CompactRule>& out)
             any = true;
             current = base;
         }
-        current.ordinals[current.ordinalCount++] =
-            static_cast<std::uint8_t>((entry.weekday << 4) | static_cast<unsigned>(entry.ordinal + 8));
+        current.ordinals[current.ordinalCount++] = static_cast<std::uint8_t>(
+            (entry.weekday << 4) | static_cast<unsigned>(entry.ordinal + 8));
     }
     if (!any || current.weekdayMask != 0 || current.ordinalCount != 0) {
         out.push_back(current);
@@ -128,13 +130,15 @@ void appendCompactRules(const ScheduleRule& rule, std::vector<CompactRule>& out)
 
 OpenCheck::OpenCheck(const LocalTime& local)
     : m_today(DayFacts::of(local.date)),
-      m_yesterday(DayFacts::of(CivilDate{std::chrono::sys_days{local.date} - std::chrono::days{1}})),
+      m_yesterday(
+          DayFacts::of(CivilDate{std::chrono::sys_days{local.date} - std::chrono::days{1}})),
       m_minutes(local.minutesOfDay) {}
 
 bool OpenCheck::isOpen(const CompactRule* begin, const CompactRule* end) const {
     for (const CompactRule* rule = begin; rule != end; ++rule) {
         if (rule->closesAt > rule->opensAt) {
-            if (m_minutes >= rule->opensAt && m_minutes < rule->closesAt && rule->opensOn(m_today)) {
+            if (m_minutes >= rule->opensAt && m_minutes < rule->closesAt &&
+                rule->opensOn(m_today)) {
                 return true;
             }
             continue;

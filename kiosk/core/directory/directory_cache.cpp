@@ -16,12 +16,13 @@ namespace signpost::directory_detail {
 namespace {
 
 template <class Map>
-std::uint16_t internIndex(Map& indexes, std::vector<std::string>& values, const std::string& value) {
+std::uint16_t internIndex(Map& indexes, std::vector<std::string>& values,
+                          const std::string& value) {
     auto [it, inserted] = indexes.emplace(value, static_cast<std::uint16_t>(values.size()));
     if (inserted) {
         if (values.size() >= std::numeric_limits<std::uint16_t>::max()) {
-            throw StorageError("directory has too many distinct areas, needs or languages", SQLITE_TOOBIG,
-                               SQLITE_TOOBIG);
+            throw StorageError("directory has too many distinct areas, needs or languages",
+                               SQLITE_TOOBIG, SQLITE_TOOBIG);
         }
         values.push_back(value);
     }
@@ -29,7 +30,8 @@ std::uint16_t internIndex(Map& indexes, std::vector<std::string>& values, const 
 }
 
 std::uint16_t checkedLength(std::size_t length) {
-    return static_cast<std::uint16_t>(std::min<std::size_t>(length, std::numeric_limits<std::uint16_t>::max()));
+    return static_cast<std::uint16_t>(
+        std::min<std::size_t>(length, std::numeric_limits<std::uint16_t>::max()));
 }
 
 }  // namespace
@@ -126,7 +128,8 @@ std::unique_ptr<Cache> loadCache(Database& db, const SearchTokenizer& tokenizer,
     {
         Statement rows = db.prepare("SELECT id, name FROM organizations");
         while (rows.step()) {
-            organisationIndex.emplace(rows.columnText(0), static_cast<std::uint32_t>(c->organisationNames.size()));
+            organisationIndex.emplace(rows.columnText(0),
+                                      static_cast<std::uint32_t>(c->organisationNames.size()));
             c->organisationNames.push_back(rows.columnText(1));
         }
     }
@@ -152,7 +155,8 @@ std::unique_ptr<Cache> loadCache(Database& db, const SearchTokenizer& tokenizer,
             auto org = organisationIndex.find(rows.columnText(3));
             s.organisation = org != organisationIndex.end() ? org->second : 0;
             s.isFree = rows.columnInt(4) != 0;
-            s.access = parseAttendingAccess(rows.columnTextView(6)).value_or(AttendingAccess::Unknown);
+            s.access =
+                parseAttendingAccess(rows.columnTextView(6)).value_or(AttendingAccess::Unknown);
             s.acceptsReferrals = rows.columnInt(7) != 0;
             s.tokenCount = static_cast<std::uint32_t>(rows.columnInt64(9));
             s.costKnown = rows.columnInt(10) != 0;
@@ -210,7 +214,8 @@ std::unique_ptr<Cache> loadCache(Database& db, const SearchTokenizer& tokenizer,
     std::unordered_map<std::string, std::uint16_t> needIndex;
     {
         Statement rows = db.prepare(
-            "SELECT code, name, keywords FROM taxonomy_terms WHERE taxonomy = ?1 ORDER BY position");
+            "SELECT code, name, keywords FROM taxonomy_terms WHERE taxonomy = ?1 ORDER BY "
+            "position");
         rows.bind(1, kNeedsVocabulary);
         while (rows.step()) {
             const std::string code = rows.columnText(0);
@@ -242,7 +247,8 @@ std::unique_ptr<Cache> loadCache(Database& db, const SearchTokenizer& tokenizer,
     }
     {
         Statement rows = db.prepare(
-            "SELECT st.service_row, t.code FROM service_taxonomy st JOIN taxonomy_terms t ON t.id = st.term_id "
+            "SELECT st.service_row, t.code FROM service_taxonomy st JOIN taxonomy_terms t ON t.id "
+            "= st.term_id "
             "WHERE t.taxonomy = ?1 ORDER BY st.service_row, st.position");
         rows.bind(1, kNeedsVocabulary);
         while (rows.step()) {
@@ -267,14 +273,15 @@ std::unique_ptr<Cache> loadCache(Database& db, const SearchTokenizer& tokenizer,
     }
     c->needRows.resize(c->needCodes.size());
     std::unordered_map<std::string, std::uint16_t> languageIndex;
-    forEachChild("SELECT service_row, code FROM service_languages ORDER BY service_row, position",
-                 [&](CachedService& s, const Statement& row) {
-                     if (s.languageCount == 0) {
-                         s.languageBegin = static_cast<std::uint32_t>(c->lists.size());
-                     }
-                     c->lists.push_back(internIndex(languageIndex, c->languageCodes, row.columnText(1)));
-                     ++s.languageCount;
-                 });
+    forEachChild(
+        "SELECT service_row, code FROM service_languages ORDER BY service_row, position",
+        [&](CachedService& s, const Statement& row) {
+            if (s.languageCount == 0) {
+                s.languageBegin = static_cast<std::uint32_t>(c->lists.size());
+            }
+            c->lists.push_back(internIndex(languageIndex, c->languageCodes, row.columnText(1)));
+            ++s.languageCount;
+        });
     forEachChild((std::string("SELECT service_row, ") + scheduleColumns() +
                   " FROM schedules ORDER BY service_row, position")
                      .c_str(),

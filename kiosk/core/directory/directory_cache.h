@@ -92,16 +92,16 @@ struct Cache {
     // densely; a sparse file falls back to binary search over `services` (ordered by rowid).
     std::vector<std::uint32_t> byRowid;
     static constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
-    std::string text;                         // ids, names and cost lines, back to back
-    std::vector<std::uint16_t> lists;         // per-service runs of area/need/language indexes
-    std::vector<CompactRule> rules;           // per-service runs of packed opening rules
+    std::string text;                  // ids, names and cost lines, back to back
+    std::vector<std::uint16_t> lists;  // per-service runs of area/need/language indexes
+    std::vector<CompactRule> rules;    // per-service runs of packed opening rules
     std::vector<std::string> organisationNames;
-    std::vector<std::string> areaNames;       // neighbourhood names as the data spells them
-    std::vector<std::string> areaKeys;        // the same, folded for matching a filter
-    std::vector<std::string> needCodes;       // need index -> code
-    std::vector<std::string> languageCodes;   // language index -> ISO code
-    std::vector<SuggestWords> needWords;      // for "no results" suggestions, in need order
-    std::vector<NeedPhrase> needPhrases;      // every need's words, for matching queries
+    std::vector<std::string> areaNames;               // neighbourhood names as the data spells them
+    std::vector<std::string> areaKeys;                // the same, folded for matching a filter
+    std::vector<std::string> needCodes;               // need index -> code
+    std::vector<std::string> languageCodes;           // language index -> ISO code
+    std::vector<SuggestWords> needWords;              // for "no results" suggestions, in need order
+    std::vector<NeedPhrase> needPhrases;              // every need's words, for matching queries
     std::vector<std::vector<std::int64_t>> needRows;  // per need index: its active services' rowids
     // The index's words (not Chinese bigrams), for one-letter slips: sorted, and each reversed
     // (code point order) and sorted, to find words sharing an ending.
@@ -114,9 +114,12 @@ struct Cache {
                        ? byRowid[static_cast<std::size_t>(rowid)]
                        : kNone;
         }
-        auto it = std::lower_bound(services.begin(), services.end(), rowid,
-                                   [](const CachedService& s, std::int64_t id) { return s.rowid < id; });
-        return it != services.end() && it->rowid == rowid ? static_cast<std::uint32_t>(it - services.begin()) : kNone;
+        auto it =
+            std::lower_bound(services.begin(), services.end(), rowid,
+                             [](const CachedService& s, std::int64_t id) { return s.rowid < id; });
+        return it != services.end() && it->rowid == rowid
+                   ? static_cast<std::uint32_t>(it - services.begin())
+                   : kNone;
     }
     void indexRowids() {
         const std::int64_t maxRowid = services.empty() ? 0 : services.back().rowid;

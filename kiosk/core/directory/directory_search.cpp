@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "core/common/utf8.h"
 #include "core/common/text_util.h"
+#include "core/common/utf8.h"
 #include "core/directory/compact_schedule.h"
 #include "core/directory/directory_store.h"
 #include "core/directory/directory_store_impl.h"

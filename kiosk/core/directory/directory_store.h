@@ -67,15 +67,15 @@ struct ServiceSummary {
     std::string id;
     std::string name;
     std::string organisationName;
-    std::string areaLabel;       // its neighbourhood (the filtered one if it has several), or ""
-                                 // when city-wide (UI shows "City-wide")
+    std::string areaLabel;  // its neighbourhood (the filtered one if it has several), or ""
+                            // when city-wide (UI shows "City-wide")
     bool cityWide = false;
     bool isFree = true;
     std::string costDescription;
     bool costKnown = true;  // false: no cost badge (the data says nothing about cost)
     AttendingAccess access = AttendingAccess::Unknown;
-    bool openNow = false;        // at the `now` the search was run with
-    bool hasSchedule = false;    // false = no published hours; the UI shows no badge
+    bool openNow = false;      // at the `now` the search was run with
+    bool hasSchedule = false;  // false = no published hours; the UI shows no badge
     bool acceptsReferrals = true;
 };
 
@@ -93,18 +93,18 @@ struct SearchFilters {
     bool openNow = false;
     bool freeOnly = false;
     bool dropInOnly = false;
-    std::string languageCode;   // "" = any; ISO 639-1
+    std::string languageCode;  // "" = any; ISO 639-1
 };
 
 struct SearchRequest {
-    std::string text;           // what the resident typed; may be empty (browse)
+    std::string text;  // what the resident typed; may be empty (browse)
     SearchFilters filters;
-    std::size_t limit = 500;    // at most this many summaries are returned
+    std::size_t limit = 500;  // at most this many summaries are returned
 };
 
 struct SearchResults {
-    std::vector<ServiceSummary> items;      // best first (by rank for text, by name for browse)
-    std::size_t totalMatches = 0;           // before `limit`
+    std::vector<ServiceSummary> items;  // best first (by rank for text, by name for browse)
+    std::size_t totalMatches = 0;       // before `limit`
     // Filled when items is empty and text was given: need codes related to the words typed
     // (name, keyword or fuzzy match), best first, at most 4.
     std::vector<std::string> suggestedNeedCodes;
@@ -115,10 +115,10 @@ struct SearchResults {
 };
 
 struct DirectoryStats {
-    std::string version;        // directory_version of the data loaded
-    std::string importedAt;     // UTC ISO 8601 of the last replaceAll()
-    std::string updatedAt;      // UTC ISO 8601 of the last replaceAll() or applyChanges()
-    std::string source;         // file path or "server"
+    std::string version;             // directory_version of the data loaded
+    std::string importedAt;          // UTC ISO 8601 of the last replaceAll()
+    std::string updatedAt;           // UTC ISO 8601 of the last replaceAll() or applyChanges()
+    std::string source;              // file path or "server"
     std::size_t services = 0;        // active services (the ones residents can find)
     std::size_t hiddenServices = 0;  // inactive, defunct or temporarily closed
     std::size_t organisations = 0;
@@ -201,7 +201,6 @@ public:
     // Drops cached state after another connection changed the database (the sync thread); cheap
     // when nothing changed. The UI calls it once per frame at most.
     void refreshIfChanged();
-
 
 private:
     struct Impl;

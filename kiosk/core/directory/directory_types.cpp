@@ -27,18 +27,22 @@ std::string normalised(std::string_view text, char space) {
 
 std::string_view toHsds(ServiceStatus status) {
     switch (status) {
-        case ServiceStatus::Active: return "active";
-        case ServiceStatus::Inactive: return "inactive";
-        case ServiceStatus::Defunct: return "defunct";
-        case ServiceStatus::TemporarilyClosed: return "temporarily closed";
+        case ServiceStatus::Active:
+            return "active";
+        case ServiceStatus::Inactive:
+            return "inactive";
+        case ServiceStatus::Defunct:
+            return "defunct";
+        case ServiceStatus::TemporarilyClosed:
+            return "temporarily closed";
     }
     return "inactive";
 }
 
 std::optional<ServiceStatus> parseServiceStatus(std::string_view text) {
     const std::string key = normalised(text, ' ');
-    for (ServiceStatus status : {ServiceStatus::Active, ServiceStatus::Inactive, ServiceStatus::Defunct,
-                                 ServiceStatus::TemporarilyClosed}) {
+    for (ServiceStatus status : {ServiceStatus::Active, ServiceStatus::Inactive,
+                                 ServiceStatus::Defunct, ServiceStatus::TemporarilyClosed}) {
         if (key == toHsds(status)) {
             return status;
         }
@@ -48,11 +52,16 @@ std::optional<ServiceStatus> parseServiceStatus(std::string_view text) {
 
 std::string_view toHsds(AttendingAccess access) {
     switch (access) {
-        case AttendingAccess::DropIn: return "drop-in";
-        case AttendingAccess::Appointment: return "appointment";
-        case AttendingAccess::Referral: return "referral";
-        case AttendingAccess::Membership: return "membership";
-        case AttendingAccess::Unknown: return "";
+        case AttendingAccess::DropIn:
+            return "drop-in";
+        case AttendingAccess::Appointment:
+            return "appointment";
+        case AttendingAccess::Referral:
+            return "referral";
+        case AttendingAccess::Membership:
+            return "membership";
+        case AttendingAccess::Unknown:
+            return "";
     }
     return "";
 }
@@ -70,11 +79,16 @@ std::optional<AttendingAccess> parseAttendingAccess(std::string_view text) {
 
 std::string_view attendingTypeName(unsigned flag) {
     switch (flag) {
-        case kAttendVenue: return "venue";
-        case kAttendPhone: return "phone";
-        case kAttendOnline: return "online";
-        case kAttendHomeVisit: return "home visit";
-        default: return "";
+        case kAttendVenue:
+            return "venue";
+        case kAttendPhone:
+            return "phone";
+        case kAttendOnline:
+            return "online";
+        case kAttendHomeVisit:
+            return "home visit";
+        default:
+            return "";
     }
 }
 

@@ -56,16 +56,16 @@ struct ByDay {
 // opens on the anchor's weekday as RFC 5545 says. See schedule.h for the parser.
 struct ScheduleRule {
     ScheduleFrequency frequency = ScheduleFrequency::Weekly;
-    std::vector<ByDay> byDays;             // empty = every day
-    std::vector<int> byMonthDays;          // 1..31 or -31..-1; empty = any day of the month
-    int interval = 1;                      // every `interval` weeks / months / days, 1..1000
-    std::optional<CivilDate> anchor;       // DTSTART: the first period; needed when interval > 1
-    unsigned weekStart = 1;                // WKST, ISO weekday (1 = Monday): where a week begins
-    int opensAtMinutes = 0;                // 0..1439
-    int closesAtMinutes = 0;               // 0..1440; 1440 = midnight at the end of the day
-    std::optional<CivilDate> validFrom;    // inclusive; none = always has been
-    std::optional<CivilDate> validTo;      // inclusive; none = no end
-    std::string description;               // free text from the data, e.g. "term time only"
+    std::vector<ByDay> byDays;           // empty = every day
+    std::vector<int> byMonthDays;        // 1..31 or -31..-1; empty = any day of the month
+    int interval = 1;                    // every `interval` weeks / months / days, 1..1000
+    std::optional<CivilDate> anchor;     // DTSTART: the first period; needed when interval > 1
+    unsigned weekStart = 1;              // WKST, ISO weekday (1 = Monday): where a week begins
+    int opensAtMinutes = 0;              // 0..1439
+    int closesAtMinutes = 0;             // 0..1440; 1440 = midnight at the end of the day
+    std::optional<CivilDate> validFrom;  // inclusive; none = always has been
+    std::optional<CivilDate> validTo;    // inclusive; none = no end
+    std::string description;             // free text from the data, e.g. "term time only"
     bool operator==(const ScheduleRule&) const = default;
 };
 
@@ -102,8 +102,8 @@ struct TaxonomyTerm {
     std::string name;         // English display name, e.g. "Feeling lonely"
     std::string description;  // plain English, shown under the tile
     std::string parentId;
-    std::string taxonomy;     // vocabulary, e.g. "signpost-needs"
-    std::string termUri;      // CURIE into a UK vocabulary, e.g. "esdNeed:69"
+    std::string taxonomy;               // vocabulary, e.g. "signpost-needs"
+    std::string termUri;                // CURIE into a UK vocabulary, e.g. "esdNeed:69"
     std::vector<std::string> keywords;  // extra search words: "isolation", "company", ...
 };
 
@@ -126,21 +126,21 @@ struct Service {
     std::string id;
     std::string organisationId;
     std::string name;
-    std::string description;          // what it is, plain English
-    std::string eligibility;          // who it is for (HSDS eligibility_description)
-    std::string applicationProcess;   // how to get it (HSDS application_process)
+    std::string description;         // what it is, plain English
+    std::string eligibility;         // who it is for (HSDS eligibility_description)
+    std::string applicationProcess;  // how to get it (HSDS application_process)
     std::string url;
     std::string email;
     ServiceStatus status = ServiceStatus::Active;
     unsigned attendingTypes = kAttendVenue;  // AttendingTypeFlags
     AttendingAccess attendingAccess = AttendingAccess::Unknown;
-    bool isFree = true;               // the data says it costs nothing (every cost option is 0)
-    std::string costDescription;      // "£2 a session", shown when not free
-    bool costKnown = true;            // false: the data says nothing about cost (no cost badge);
-                                      // then isFree is false and costDescription is empty
+    bool isFree = true;           // the data says it costs nothing (every cost option is 0)
+    std::string costDescription;  // "£2 a session", shown when not free
+    bool costKnown = true;        // false: the data says nothing about cost (no cost badge);
+                                  // then isFree is false and costDescription is empty
     std::optional<int> minimumAge;
     std::optional<int> maximumAge;
-    std::vector<std::string> languages;    // ISO 639-1 codes, e.g. {"en", "pl", "ur"}
+    std::vector<std::string> languages;  // ISO 639-1 codes, e.g. {"en", "pl", "ur"}
     std::vector<ServiceArea> serviceAreas;
     std::vector<std::string> locationIds;  // via service_at_location
     std::vector<Phone> phones;

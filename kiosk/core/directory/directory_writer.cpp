@@ -13,9 +13,10 @@ namespace {
 // Tokens FTS5 indexes for one row, all columns: bm25's row length, kept with the row.
 std::int64_t indexedTokens(const SearchTokenizer& tokenizer, const std::string& foldedName,
                            const IndexedText& indexed, const std::string& foldedDescription) {
-    return static_cast<std::int64_t>(tokenizer.countTokens(foldedName) + tokenizer.countTokens(indexed.needs) +
-                                     tokenizer.countTokens(indexed.organisation) +
-                                     tokenizer.countTokens(foldedDescription) + tokenizer.countTokens(indexed.places));
+    return static_cast<std::int64_t>(
+        tokenizer.countTokens(foldedName) + tokenizer.countTokens(indexed.needs) +
+        tokenizer.countTokens(indexed.organisation) + tokenizer.countTokens(foldedDescription) +
+        tokenizer.countTokens(indexed.places));
 }
 
 }  // namespace
@@ -67,7 +68,8 @@ Writer::Writer(Database& db, const SearchTokenizer& tokenizer)
 std::int64_t Writer::insert(const Service& service, std::int64_t rowid, const std::string& record) {
     const std::string* organisationName = organisation(service.organisationId);
     if (organisationName == nullptr) {
-        throw ImportError(record, "organization_id: no organization with id \"" + service.organisationId + "\"");
+        throw ImportError(
+            record, "organization_id: no organization with id \"" + service.organisationId + "\"");
     }
     std::vector<std::string> termIds;
     for (const std::string& code : service.needCodes) {
@@ -86,7 +88,8 @@ std::int64_t Writer::insert(const Service& service, std::int64_t rowid, const st
     for (const ServiceArea& area : service.serviceAreas) {
         areaNames.push_back(area.name);
     }
-    const IndexedText indexed = indexedText(*organisationName, service.needCodes, areaNames, service.locationIds);
+    const IndexedText indexed =
+        indexedText(*organisationName, service.needCodes, areaNames, service.locationIds);
     const bool active = service.status == ServiceStatus::Active;
     const std::string foldedName = foldLetters(service.name);
     const std::string foldedDescription = foldLetters(service.description);
@@ -97,10 +100,18 @@ std::int64_t Writer::insert(const Service& service, std::int64_t rowid, const st
     } else {
         s.bindNull(1);
     }
-    s.bind(2, service.id).bind(3, service.organisationId).bind(4, service.name).bind(5, service.description);
-    s.bind(6, service.eligibility).bind(7, service.applicationProcess).bind(8, service.url).bind(9, service.email);
+    s.bind(2, service.id)
+        .bind(3, service.organisationId)
+        .bind(4, service.name)
+        .bind(5, service.description);
+    s.bind(6, service.eligibility)
+        .bind(7, service.applicationProcess)
+        .bind(8, service.url)
+        .bind(9, service.email);
     s.bind(10, toHsds(service.status)).bind(11, static_cast<std::int64_t>(service.attendingTypes));
-    s.bind(12, toHsds(service.attendingAccess)).bind(13, service.isFree ? 1 : 0).bind(14, service.costDescription);
+    s.bind(12, toHsds(service.attendingAccess))
+        .bind(13, service.isFree ? 1 : 0)
+        .bind(14, service.costDescription);
     if (service.minimumAge) {
         s.bind(15, *service.minimumAge);
     } else {
@@ -113,7 +124,10 @@ std::int64_t Writer::insert(const Service& service, std::int64_t rowid, const st
     }
     bindOptionalDate(s, 17, service.lastChecked);
     s.bind(18, service.acceptsReferrals ? 1 : 0).bind(19, m_tokenizer.foldedKey(service.name));
-    s.bind(20, active ? 1 : 0).bind(21, indexed.needs).bind(22, indexed.organisation).bind(23, indexed.places);
+    s.bind(20, active ? 1 : 0)
+        .bind(21, indexed.needs)
+        .bind(22, indexed.organisation)
+        .bind(23, indexed.places);
     s.bind(24, indexedTokens(m_tokenizer, foldedName, indexed, foldedDescription));
     s.bind(25, service.costKnown ? 1 : 0).bind(26, service.checkTimes ? 1 : 0);
     s.run();
@@ -123,13 +137,16 @@ std::int64_t Writer::insert(const Service& service, std::int64_t rowid, const st
         m_insertLocation.bindAll(row, static_cast<std::int64_t>(i), service.locationIds[i]).run();
     }
     for (std::size_t i = 0; i < service.phones.size(); ++i) {
-        m_insertPhone.bindAll(row, static_cast<std::int64_t>(i), service.phones[i].number, service.phones[i].description)
+        m_insertPhone
+            .bindAll(row, static_cast<std::int64_t>(i), service.phones[i].number,
+                     service.phones[i].description)
             .run();
     }
     for (std::size_t i = 0; i < service.schedules.size(); ++i) {
         const ScheduleRule& rule = service.schedules[i];
         m_insertSchedule.bindAll(row, static_cast<std::int64_t>(i), formatFrequency(rule.frequency),
-                                 formatByDay(rule.byDays), rule.opensAtMinutes, rule.closesAtMinutes);
+                                 formatByDay(rule.byDays), rule.opensAtMinutes,
+                                 rule.closesAtMinutes);
         bindOptionalDate(m_insertSchedule, 7, rule.validFrom);
         bindOptionalDate(m_insertSchedule, 8, rule.validTo);
         m_insertSchedule.bind(9, rule.description).bind(10, rule.interval);
@@ -145,12 +162,15 @@ std::int64_t Writer::insert(const Service& service, std::int64_t rowid, const st
         m_insertLanguage.bindAll(row, static_cast<std::int64_t>(i), service.languages[i]).run();
     }
     for (std::size_t i = 0; i < service.serviceAreas.size(); ++i) {
-        m_insertArea.bindAll(row, static_cast<std::int64_t>(i), service.serviceAreas[i].name,
-                             service.serviceAreas[i].extentType)
+        m_insertArea
+            .bindAll(row, static_cast<std::int64_t>(i), service.serviceAreas[i].name,
+                     service.serviceAreas[i].extentType)
             .run();
     }
     if (active) {
-        m_insertFts.bindAll(row, foldedName, indexed.needs, indexed.organisation, foldedDescription, indexed.places)
+        m_insertFts
+            .bindAll(row, foldedName, indexed.needs, indexed.organisation, foldedDescription,
+                     indexed.places)
             .run();
     }
     return row;
@@ -169,7 +189,8 @@ bool Writer::remove(std::int64_t rowid) {
 // Recomputes a service's index entry after its organisation, needs or locations changed.
 void Writer::reindex(std::int64_t rowid) {
     Statement row = m_db.prepare(
-        "SELECT name, description, organization_id, status, indexed, indexed_needs, indexed_organisation, "
+        "SELECT name, description, organization_id, status, indexed, indexed_needs, "
+        "indexed_organisation, "
         "indexed_places FROM services WHERE row_id = ?1");
     row.bind(1, rowid);
     if (!row.step()) {
@@ -191,7 +212,8 @@ void Writer::reindex(std::int64_t rowid) {
         needCodes.push_back(needs.columnText(0));
     }
     std::vector<std::string> areas;
-    Statement areaRows = m_db.prepare("SELECT name FROM service_areas WHERE service_row = ?1 ORDER BY position");
+    Statement areaRows =
+        m_db.prepare("SELECT name FROM service_areas WHERE service_row = ?1 ORDER BY position");
     areaRows.bind(1, rowid);
     while (areaRows.step()) {
         areas.push_back(areaRows.columnText(0));
@@ -205,30 +227,33 @@ void Writer::reindex(std::int64_t rowid) {
     }
     const std::string* organisationName = organisation(organisationId);
     const IndexedText fresh =
-        indexedText(organisationName != nullptr ? *organisationName : std::string(), needCodes, areas, locations);
-    if (fresh.needs == old.needs && fresh.organisation == old.organisation && fresh.places == old.places &&
-        wasIndexed == active) {
+        indexedText(organisationName != nullptr ? *organisationName : std::string(), needCodes,
+                    areas, locations);
+    if (fresh.needs == old.needs && fresh.organisation == old.organisation &&
+        fresh.places == old.places && wasIndexed == active) {
         return;
     }
     if (wasIndexed) {
-        m_deleteFts.bindAll(rowid, foldLetters(name), old.needs, old.organisation, foldLetters(description),
-                            old.places)
+        m_deleteFts
+            .bindAll(rowid, foldLetters(name), old.needs, old.organisation,
+                     foldLetters(description), old.places)
             .run();
     }
     Statement update = m_db.prepare(
-        "UPDATE services SET indexed = ?2, indexed_needs = ?3, indexed_organisation = ?4, indexed_places = ?5, "
+        "UPDATE services SET indexed = ?2, indexed_needs = ?3, indexed_organisation = ?4, "
+        "indexed_places = ?5, "
         "indexed_tokens = ?6 WHERE row_id = ?1");
     update
         .bindAll(rowid, active ? 1 : 0, fresh.needs, fresh.organisation, fresh.places,
                  indexedTokens(m_tokenizer, foldLetters(name), fresh, foldLetters(description)))
         .run();
     if (active) {
-        m_insertFts.bindAll(rowid, foldLetters(name), fresh.needs, fresh.organisation, foldLetters(description),
-                            fresh.places)
+        m_insertFts
+            .bindAll(rowid, foldLetters(name), fresh.needs, fresh.organisation,
+                     foldLetters(description), fresh.places)
             .run();
     }
 }
-
 
 bool Writer::removeFromIndex(std::int64_t rowid) {
     Statement row = m_db.prepare(
@@ -240,15 +265,18 @@ bool Writer::removeFromIndex(std::int64_t rowid) {
     }
     if (row.columnInt(2) != 0) {
         // FTS5 removes a contentless row given exactly the values it indexed.
-        m_deleteFts.bindAll(rowid, foldLetters(row.columnTextView(0)), row.columnText(3), row.columnText(4),
-                            foldLetters(row.columnTextView(1)), row.columnText(5))
+        m_deleteFts
+            .bindAll(rowid, foldLetters(row.columnTextView(0)), row.columnText(3),
+                     row.columnText(4), foldLetters(row.columnTextView(1)), row.columnText(5))
             .run();
     }
     return true;
 }
 
-IndexedText Writer::indexedText(const std::string& organisationName, const std::vector<std::string>& needCodes,
-                        const std::vector<std::string>& areaNames, const std::vector<std::string>& locationIds) {
+IndexedText Writer::indexedText(const std::string& organisationName,
+                                const std::vector<std::string>& needCodes,
+                                const std::vector<std::string>& areaNames,
+                                const std::vector<std::string>& locationIds) {
     IndexedText text;
     for (const std::string& code : needCodes) {
         if (const NeedInfo* need = this->need(code)) {
@@ -319,7 +347,8 @@ const Writer::LocationInfo* Writer::location(const std::string& id) {
 
 void upsertOrganisation(Database& db, const Organisation& org) {
     Statement s = db.prepare(
-        "INSERT INTO organizations (id, name, description, website, email) VALUES (?1, ?2, ?3, ?4, ?5) "
+        "INSERT INTO organizations (id, name, description, website, email) VALUES (?1, ?2, ?3, ?4, "
+        "?5) "
         "ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description, "
         "website = excluded.website, email = excluded.email");
     s.bindAll(org.id, org.name, org.description, org.website, org.email).run();
@@ -327,13 +356,15 @@ void upsertOrganisation(Database& db, const Organisation& org) {
 
 void upsertLocation(Database& db, const Location& location) {
     Statement s = db.prepare(
-        "INSERT INTO locations (id, name, address_1, address_2, city, postal_code, latitude, longitude, "
-        "transportation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO UPDATE SET "
+        "INSERT INTO locations (id, name, address_1, address_2, city, postal_code, latitude, "
+        "longitude, "
+        "transportation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO UPDATE "
+        "SET "
         "name = excluded.name, address_1 = excluded.address_1, address_2 = excluded.address_2, "
         "city = excluded.city, postal_code = excluded.postal_code, latitude = excluded.latitude, "
         "longitude = excluded.longitude, transportation = excluded.transportation");
-    s.bindAll(location.id, location.name, location.address.line1, location.address.line2, location.address.city,
-              location.address.postcode);
+    s.bindAll(location.id, location.name, location.address.line1, location.address.line2,
+              location.address.city, location.address.postcode);
     if (location.latitude && location.longitude) {
         s.bind(7, *location.latitude).bind(8, *location.longitude);
     } else {
@@ -343,7 +374,8 @@ void upsertLocation(Database& db, const Location& location) {
     Statement clear = db.prepare("DELETE FROM location_accessibility WHERE location_id = ?1");
     clear.bind(1, location.id).run();
     Statement add = db.prepare(
-        "INSERT INTO location_accessibility (location_id, position, description) VALUES (?1, ?2, ?3)");
+        "INSERT INTO location_accessibility (location_id, position, description) VALUES (?1, ?2, "
+        "?3)");
     for (std::size_t i = 0; i < location.accessibility.size(); ++i) {
         add.bindAll(location.id, static_cast<std::int64_t>(i), location.accessibility[i]).run();
     }
@@ -351,18 +383,21 @@ void upsertLocation(Database& db, const Location& location) {
 
 void upsertTerm(Database& db, const TaxonomyTerm& term, std::int64_t position) {
     Statement s = db.prepare(
-        "INSERT INTO taxonomy_terms (id, code, name, description, parent_id, taxonomy, term_uri, keywords, "
-        "position) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO UPDATE SET code = excluded.code, "
+        "INSERT INTO taxonomy_terms (id, code, name, description, parent_id, taxonomy, term_uri, "
+        "keywords, "
+        "position) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO UPDATE SET code "
+        "= excluded.code, "
         "name = excluded.name, description = excluded.description, parent_id = excluded.parent_id, "
         "taxonomy = excluded.taxonomy, term_uri = excluded.term_uri, keywords = excluded.keywords");
-    s.bindAll(term.id, term.code, term.name, term.description, term.parentId, term.taxonomy, term.termUri,
-              joinKeywords(term.keywords), position)
+    s.bindAll(term.id, term.code, term.name, term.description, term.parentId, term.taxonomy,
+              term.termUri, joinKeywords(term.keywords), position)
         .run();
 }
 
 void setMeta(Database& db, std::string_view key, std::string_view value) {
     Statement s = db.prepare(
-        "INSERT INTO directory_meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+        "INSERT INTO directory_meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET "
+        "value = excluded.value");
     s.bindAll(key, value).run();
 }
 
@@ -371,6 +406,5 @@ std::string getMeta(Database& db, std::string_view key) {
     s.bind(1, key);
     return s.step() ? s.columnText(0) : std::string();
 }
-
 
 }  // namespace signpost::directory_detail

@@ -53,16 +53,19 @@ private:
     };
 
     bool removeFromIndex(std::int64_t rowid);
-    IndexedText indexedText(const std::string& organisationName, const std::vector<std::string>& needCodes,
-                            const std::vector<std::string>& areaNames, const std::vector<std::string>& locationIds);
+    IndexedText indexedText(const std::string& organisationName,
+                            const std::vector<std::string>& needCodes,
+                            const std::vector<std::string>& areaNames,
+                            const std::vector<std::string>& locationIds);
     const std::string* organisation(const std::string& id);
     const NeedInfo* need(const std::string& code);
     const LocationInfo* location(const std::string& id);
 
     Database& m_db;
     const SearchTokenizer& m_tokenizer;
-    Statement m_insertService, m_insertLocation, m_insertPhone, m_insertSchedule, m_insertTerm, m_insertLanguage,
-        m_insertArea, m_insertFts, m_deleteFts, m_findOrganisation, m_findNeed, m_findLocation;
+    Statement m_insertService, m_insertLocation, m_insertPhone, m_insertSchedule, m_insertTerm,
+        m_insertLanguage, m_insertArea, m_insertFts, m_deleteFts, m_findOrganisation, m_findNeed,
+        m_findLocation;
     std::unordered_map<std::string, std::optional<std::string>> m_organisations;
     std::unordered_map<std::string, std::optional<NeedInfo>> m_needs;
     std::unordered_map<std::string, std::optional<LocationInfo>> m_locations;

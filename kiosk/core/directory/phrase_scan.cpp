@@ -58,8 +58,8 @@ int collectRow(const Fts5ExtensionApi* api, Fts5Context* fts, void* user) {
 
 // Called by FTS5 for matching rows; does all its work on the first and ignores the rest (the
 // query has LIMIT 1, so there is no rest).
-void scanFunction(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* context, int /*argc*/,
-                  sqlite3_value** /*argv*/) {
+void scanFunction(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* context,
+                  int /*argc*/, sqlite3_value** /*argv*/) {
     auto* target = static_cast<PhraseScanner::Target*>(api->xUserData(fts));
     if (target->scan == nullptr) {
         sqlite3_result_null(context);  // called from some other query: nothing to fill
@@ -135,17 +135,21 @@ void scanFunction(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context
 
 }  // namespace
 
-PhraseScanner::PhraseScanner(Database& db) : m_target(new Target()), m_statement([&] {
-    fts5_api* api = fts5ApiOf(db.handle());
-    const int rc = api->xCreateFunction(api, kFunctionName, m_target, scanFunction,
-                                        [](void* target) { delete static_cast<Target*>(target); });
-    if (rc != SQLITE_OK) {
-        delete m_target;
-        m_target = nullptr;
-        throw StorageError("cannot register the FTS5 phrase scanner", rc, rc);
-    }
-    return db.prepare("SELECT signpost_phrase_scan(service_fts) FROM service_fts WHERE service_fts MATCH ?1 LIMIT 1");
-}()) {}
+PhraseScanner::PhraseScanner(Database& db)
+    : m_target(new Target()), m_statement([&] {
+          fts5_api* api = fts5ApiOf(db.handle());
+          const int rc =
+              api->xCreateFunction(api, kFunctionName, m_target, scanFunction,
+                                   [](void* target) { delete static_cast<Target*>(target); });
+          if (rc != SQLITE_OK) {
+              delete m_target;
+              m_target = nullptr;
+              throw StorageError("cannot register the FTS5 phrase scanner", rc, rc);
+          }
+          return db.prepare(
+              "SELECT signpost_phrase_scan(service_fts) FROM service_fts WHERE service_fts MATCH "
+              "?1 LIMIT 1");
+      }()) {}
 
 bool PhraseScanner::scan(const std::string& expression, const std::vector<ScanGroup>& groups,
                          PhraseScan& into) {
@@ -170,8 +174,9 @@ bool PhraseScanner::scan(const std::string& expression, const std::vector<ScanGr
             if (!std::is_sorted(hits.rowids.begin(), hits.rowids.end())) {
                 std::vector<std::size_t> order(hits.rowids.size());
                 std::iota(order.begin(), order.end(), std::size_t{0});
-                std::sort(order.begin(), order.end(),
-                          [&](std::size_t a, std::size_t b) { return hits.rowids[a] < hits.rowids[b]; });
+                std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+                    return hits.rowids[a] < hits.rowids[b];
+                });
                 PhraseHits sorted;
                 for (std::size_t i : order) {
                     sorted.rowids.push_back(hits.rowids[i]);
@@ -194,8 +199,8 @@ double phraseIdf(std::int64_t rowCount, std::size_t rowsWithPhrase) {
     return idf;
 }
 
-double bm25Score(const double* idf, const double* weightedFrequency, std::size_t phrases, double rowLength,
-                 double averageLength) {
+double bm25Score(const double* idf, const double* weightedFrequency, std::size_t phrases,
+                 double rowLength, double averageLength) {
     const double k1 = 1.2;
     const double b = 0.75;
     double score = 0.0;

@@ -26,7 +26,7 @@
 namespace signpost {
 
 struct PhraseHits {
-    std::size_t rowsWithPhrase = 0;          // every row containing the phrase (for its idf)
+    std::size_t rowsWithPhrase = 0;  // every row containing the phrase (for its idf)
     // The rows containing this phrase and every phrase walked before it (see scan()), ascending,
     // with the sum of the column weights of the phrase's hits in each.
     std::vector<std::int64_t> rowids;
@@ -34,8 +34,8 @@ struct PhraseHits {
 };
 
 struct PhraseScan {
-    std::int64_t rowCount = 0;     // rows in the index (bm25's N)
-    double averageLength = 0;      // tokens per row, all columns (bm25's avgdl)
+    std::int64_t rowCount = 0;  // rows in the index (bm25's N)
+    double averageLength = 0;   // tokens per row, all columns (bm25's avgdl)
     std::vector<PhraseHits> phrases;
     std::vector<std::int64_t> matched;  // rows satisfying every group, ascending
 };
@@ -76,7 +76,7 @@ private:
 // bm25 for one row, as SQLite's fts5 bm25() computes it: idf[i] from the phrase's row count,
 // k1 = 1.2, b = 0.75. Lower (more negative) is better, as in SQLite.
 double phraseIdf(std::int64_t rowCount, std::size_t rowsWithPhrase);
-double bm25Score(const double* idf, const double* weightedFrequency, std::size_t phrases, double rowLength,
-                 double averageLength);
+double bm25Score(const double* idf, const double* weightedFrequency, std::size_t phrases,
+                 double rowLength, double averageLength);
 
 }  // namespace signpost

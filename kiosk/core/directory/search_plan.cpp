@@ -1,5 +1,5 @@
-#include "core/common/utf8.h"
 #include "core/directory/search_plan.h"
+#include "core/common/utf8.h"
 
 #include <algorithm>
 #include <iterator>

@@ -20,31 +20,56 @@ namespace {
 // Letters with no Unicode decomposition, which unicode61's remove_diacritics cannot fold.
 std::string_view foldedLetter(unsigned codePoint) {
     switch (codePoint) {
-        case 0x0141: return "L";   // Ł
-        case 0x0142: return "l";   // ł
-        case 0x00D8: return "O";   // Ø
-        case 0x00F8: return "o";   // ø
-        case 0x00C6: return "AE";  // Æ
-        case 0x00E6: return "ae";  // æ
-        case 0x0152: return "OE";  // Œ
-        case 0x0153: return "oe";  // œ
-        case 0x00DF: return "ss";  // ß
-        case 0x0110: return "D";   // Đ
-        case 0x0111: return "d";   // đ
-        case 0x00D0: return "D";   // Ð
-        case 0x00F0: return "d";   // ð
-        case 0x0126: return "H";   // Ħ
-        case 0x0127: return "h";   // ħ
-        case 0x0131: return "i";   // ı (dotless i)
-        case 0x013F: return "L";   // Ŀ
-        case 0x0140: return "l";   // ŀ
-        case 0x0166: return "T";   // Ŧ
-        case 0x0167: return "t";   // ŧ
-        case 0x00DE: return "TH";  // Þ
-        case 0x00FE: return "th";  // þ
-        case 0x014A: return "N";   // Ŋ
-        case 0x014B: return "n";   // ŋ
-        default: return {};
+        case 0x0141:
+            return "L";  // Ł
+        case 0x0142:
+            return "l";  // ł
+        case 0x00D8:
+            return "O";  // Ø
+        case 0x00F8:
+            return "o";  // ø
+        case 0x00C6:
+            return "AE";  // Æ
+        case 0x00E6:
+            return "ae";  // æ
+        case 0x0152:
+            return "OE";  // Œ
+        case 0x0153:
+            return "oe";  // œ
+        case 0x00DF:
+            return "ss";  // ß
+        case 0x0110:
+            return "D";  // Đ
+        case 0x0111:
+            return "d";  // đ
+        case 0x00D0:
+            return "D";  // Ð
+        case 0x00F0:
+            return "d";  // ð
+        case 0x0126:
+            return "H";  // Ħ
+        case 0x0127:
+            return "h";  // ħ
+        case 0x0131:
+            return "i";  // ı (dotless i)
+        case 0x013F:
+            return "L";  // Ŀ
+        case 0x0140:
+            return "l";  // ŀ
+        case 0x0166:
+            return "T";  // Ŧ
+        case 0x0167:
+            return "t";  // ŧ
+        case 0x00DE:
+            return "TH";  // Þ
+        case 0x00FE:
+            return "th";  // þ
+        case 0x014A:
+            return "N";  // Ŋ
+        case 0x014B:
+            return "n";  // ŋ
+        default:
+            return {};
     }
 }
 
@@ -81,7 +106,6 @@ constexpr std::array<std::string_view, 164> kStopWordsAsTyped = {
     // Somali
     "iyo", "ee", "ku", "ka", "u", "waxaan", "baahanahay", "caawimo", "rabaa", "xagee", "sidee"};
 
-
 bool isStopWord(std::string_view word);
 
 constexpr std::size_t kMaxTokens = 8;
@@ -91,8 +115,6 @@ constexpr std::size_t kMaxInputBytes = 512;
 }  // namespace
 
 namespace {
-
-
 
 bool isCjk(char32_t c) {
     return (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
@@ -256,8 +278,6 @@ std::vector<std::string> cjkBigrams(std::string_view run) {
     return bigrams;
 }
 
-
-
 std::string_view codePointSuffix(std::string_view text, std::size_t count) {
     const std::size_t total = utf8::count(text);
     const std::string_view head = utf8::prefixCodePoints(text, total > count ? total - count : 0);
@@ -379,8 +399,8 @@ std::vector<SearchToken> SearchTokenizer::tokens(std::string_view text) const {
 
 std::size_t SearchTokenizer::countTokens(std::string_view text) const {
     std::size_t count = 0;
-    auto callback = [](void* context, int /*flags*/, const char* /*token*/, int length, int /*start*/,
-                       int /*end*/) -> int {
+    auto callback = [](void* context, int /*flags*/, const char* /*token*/, int length,
+                       int /*start*/, int /*end*/) -> int {
         if (length > 0) {
             ++*static_cast<std::size_t*>(context);
         }

@@ -50,9 +50,9 @@ std::string foldQueryText(std::string_view text);
 bool isCjkToken(std::string_view token);
 
 struct SearchToken {
-    std::string text;        // folded: lower case, no diacritics
-    bool finished = false;   // more text was typed after it (the resident moved on)
-    bool cjk = false;        // a run of Chinese/Japanese characters (see the top of this file)
+    std::string text;       // folded: lower case, no diacritics
+    bool finished = false;  // more text was typed after it (the resident moved on)
+    bool cjk = false;       // a run of Chinese/Japanese characters (see the top of this file)
 };
 
 class SearchTokenizer {

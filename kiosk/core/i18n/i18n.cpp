@@ -90,7 +90,8 @@ std::shared_ptr<I18n::Table> parseTable(const std::string& expectedCode, const s
         } else if (event == Event::object_end && !keysPerObject.empty()) {
             keysPerObject.pop_back();
         } else if (event == Event::key && !keysPerObject.empty() &&
-                   !keysPerObject.back().insert(parsed.get<std::string>()).second && repeated.empty()) {
+                   !keysPerObject.back().insert(parsed.get<std::string>()).second &&
+                   repeated.empty()) {
             repeated = parsed.get<std::string>();
         }
         return true;
@@ -244,7 +245,9 @@ bool I18n::setLanguage(std::string_view code) {
     return true;
 }
 
-const LanguageInfo& I18n::languageInfo() const { return m_tables.find(m_current)->second->info; }
+const LanguageInfo& I18n::languageInfo() const {
+    return m_tables.find(m_current)->second->info;
+}
 
 const char* I18n::tr(std::string_view key) const {
     std::string keyText(key);
@@ -271,7 +274,6 @@ const char* I18n::tr(std::string_view key) const {
     }
     return entry->second.c_str();
 }
-
 
 std::string I18n::format(
     std::string_view key,

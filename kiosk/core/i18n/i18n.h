@@ -62,9 +62,10 @@ struct NeedWords {
 class I18n {
 public:
     // Loads en.json and each of `languages` from `directory`. Throws I18nError naming the file if
-    // en.json is missing or any file is not a flat object of strings (or repeats a key). A requested language with no
-    // file is skipped with a warning in the log.
-    static I18n load(const std::filesystem::path& directory, const std::vector<std::string>& languages);
+    // en.json is missing or any file is not a flat object of strings (or repeats a key). A
+    // requested language with no file is skipped with a warning in the log.
+    static I18n load(const std::filesystem::path& directory,
+                     const std::vector<std::string>& languages);
     // From in-memory JSON texts keyed by language code (tests). Must include "en". Throws.
     static I18n fromJsonTexts(const std::map<std::string, std::string>& texts);
     // The languages whose files are in `directory` (every <tag>.json), with their _meta, English
@@ -81,8 +82,9 @@ public:
     // The text for `key` in the current language (fallbacks as above). Never null.
     const char* tr(std::string_view key) const;
     // tr() then replaces each "{name}" with its value.
-    std::string format(std::string_view key,
-                       std::initializer_list<std::pair<std::string_view, std::string_view>> args) const;
+    std::string format(
+        std::string_view key,
+        std::initializer_list<std::pair<std::string_view, std::string_view>> args) const;
     // The text of `key` for the number `count` (see "Plural forms" above): "key#<category>" in the
     // current language, else "key" there, else the same in English with English's category. Never
     // null.

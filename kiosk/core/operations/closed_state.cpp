@@ -2,10 +2,15 @@
 
 namespace signpost {
 
-ClosedState::ClosedState(OpeningHours hours, TimeZone zone, bool sleepWhenClosed, std::chrono::seconds wakeTime)
-    : m_hours(std::move(hours)), m_zone(std::move(zone)), m_sleepWhenClosed(sleepWhenClosed), m_wakeTime(wakeTime) {}
+ClosedState::ClosedState(OpeningHours hours, TimeZone zone, bool sleepWhenClosed,
+                         std::chrono::seconds wakeTime)
+    : m_hours(std::move(hours)),
+      m_zone(std::move(zone)),
+      m_sleepWhenClosed(sleepWhenClosed),
+      m_wakeTime(wakeTime) {}
 
-void ClosedState::configure(OpeningHours hours, bool sleepWhenClosed, std::chrono::seconds wakeTime) {
+void ClosedState::configure(OpeningHours hours, bool sleepWhenClosed,
+                            std::chrono::seconds wakeTime) {
     m_hours = std::move(hours);
     m_sleepWhenClosed = sleepWhenClosed;
     m_wakeTime = wakeTime;
@@ -47,8 +52,11 @@ void ClosedState::update(WallTime wallNow, SteadyTime now, bool input, bool clos
 std::optional<ClosedState::SteadyTime> ClosedState::nextWakeUp() const {
     std::optional<SteadyTime> wake;
     if (m_nextChange) {
-        const auto until = std::chrono::time_point_cast<std::chrono::system_clock::duration>(*m_nextChange) - m_lastWall;
-        wake = m_lastNow + std::chrono::duration_cast<SteadyTime::duration>(until) + std::chrono::milliseconds(50);
+        const auto until =
+            std::chrono::time_point_cast<std::chrono::system_clock::duration>(*m_nextChange) -
+            m_lastWall;
+        wake = m_lastNow + std::chrono::duration_cast<SteadyTime::duration>(until) +
+               std::chrono::milliseconds(50);
     }
     if (m_showing && m_sleepWhenClosed && m_awake) {
         const SteadyTime sleepAt = m_lastInput + m_wakeTime;

@@ -25,7 +25,8 @@ public:
     using SteadyTime = std::chrono::steady_clock::time_point;
     using WallTime = std::chrono::system_clock::time_point;
 
-    ClosedState(OpeningHours hours, TimeZone zone, bool sleepWhenClosed, std::chrono::seconds wakeTime);
+    ClosedState(OpeningHours hours, TimeZone zone, bool sleepWhenClosed,
+                std::chrono::seconds wakeTime);
     // New hours or options (staff or remote settings changed); takes effect at the next update().
     void configure(OpeningHours hours, bool sleepWhenClosed, std::chrono::seconds wakeTime);
 

@@ -31,7 +31,8 @@ std::vector<InterfaceAddress> interfaceAddresses() {
         return result;
     }
     for (const ifaddrs* entry = list; entry != nullptr; entry = entry->ifa_next) {
-        if (entry->ifa_addr == nullptr || (entry->ifa_flags & IFF_UP) == 0 || (entry->ifa_flags & IFF_LOOPBACK) != 0) {
+        if (entry->ifa_addr == nullptr || (entry->ifa_flags & IFF_UP) == 0 ||
+            (entry->ifa_flags & IFF_LOOPBACK) != 0) {
             continue;
         }
         char text[INET6_ADDRSTRLEN] = {};
@@ -56,8 +57,9 @@ std::vector<InterfaceAddress> interfaceAddresses() {
         result.push_back(std::move(address));
     }
     ::freeifaddrs(list);
-    std::stable_sort(result.begin(), result.end(),
-                     [](const InterfaceAddress& a, const InterfaceAddress& b) { return !a.ipv6 && b.ipv6; });
+    std::stable_sort(
+        result.begin(), result.end(),
+        [](const InterfaceAddress& a, const InterfaceAddress& b) { return !a.ipv6 && b.ipv6; });
     return result;
 }
 
@@ -86,7 +88,8 @@ RebootOutcome runRebootCommand(std::chrono::milliseconds timeout) {
     std::string output;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) {
             break;
         }
@@ -108,7 +111,8 @@ RebootOutcome runRebootCommand(std::chrono::milliseconds timeout) {
     if (::waitpid(pid, &status, WNOHANG) == 0) {
         const auto left = deadline - std::chrono::steady_clock::now();
         if (left > std::chrono::milliseconds(0)) {
-            std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(left, std::chrono::milliseconds(200)));
+            std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+                left, std::chrono::milliseconds(200)));
         }
         if (::waitpid(pid, &status, WNOHANG) == 0) {
             ::kill(pid, SIGKILL);
@@ -125,8 +129,9 @@ RebootOutcome runRebootCommand(std::chrono::milliseconds timeout) {
     const auto lastLine = output.rfind('\n');
     std::string said = lastLine == std::string::npos ? output : output.substr(lastLine + 1);
     if (said.empty()) {
-        said = WIFEXITED(status) ? "systemctl exited with code " + std::to_string(WEXITSTATUS(status))
-                                 : "systemctl was killed";
+        said = WIFEXITED(status)
+                   ? "systemctl exited with code " + std::to_string(WEXITSTATUS(status))
+                   : "systemctl was killed";
     }
     return {false, said};
 }

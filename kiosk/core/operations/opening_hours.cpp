@@ -8,7 +8,9 @@ namespace signpost {
 
 namespace {
 
-std::chrono::sys_days dayOf(const LocalTime& local) { return std::chrono::sys_days(local.date); }
+std::chrono::sys_days dayOf(const LocalTime& local) {
+    return std::chrono::sys_days(local.date);
+}
 
 }  // namespace
 
@@ -20,24 +22,29 @@ OpeningHours::OpeningHours() {
 
 OpeningHours::OpeningHours(std::array<DayHours, 7> week, std::vector<HoursException> exceptions)
     : m_week(std::move(week)), m_exceptions(std::move(exceptions)) {
-    std::stable_sort(m_exceptions.begin(), m_exceptions.end(),
-                     [](const HoursException& a, const HoursException& b) { return a.date < b.date; });
+    std::stable_sort(
+        m_exceptions.begin(), m_exceptions.end(),
+        [](const HoursException& a, const HoursException& b) { return a.date < b.date; });
     // Later entries for the same date are dropped: the config refuses duplicates anyway.
     m_exceptions.erase(std::unique(m_exceptions.begin(), m_exceptions.end(),
-                                   [](const HoursException& a, const HoursException& b) { return a.date == b.date; }),
+                                   [](const HoursException& a, const HoursException& b) {
+                                       return a.date == b.date;
+                                   }),
                        m_exceptions.end());
 }
 
 bool OpeningHours::alwaysOpen() const noexcept {
     const DayHours allDay{{OpeningSession{0, 1440}}};
-    return std::all_of(m_week.begin(), m_week.end(), [&](const DayHours& day) { return day == allDay; }) &&
+    return std::all_of(m_week.begin(), m_week.end(),
+                       [&](const DayHours& day) { return day == allDay; }) &&
            std::all_of(m_exceptions.begin(), m_exceptions.end(),
                        [&](const HoursException& exception) { return exception.hours == allDay; });
 }
 
 const DayHours& OpeningHours::hoursOn(std::chrono::year_month_day date, unsigned isoWeekday) const {
-    const auto found = std::lower_bound(m_exceptions.begin(), m_exceptions.end(), date,
-                                        [](const HoursException& e, const std::chrono::year_month_day& d) { return e.date < d; });
+    const auto found = std::lower_bound(
+        m_exceptions.begin(), m_exceptions.end(), date,
+        [](const HoursException& e, const std::chrono::year_month_day& d) { return e.date < d; });
     if (found != m_exceptions.end() && found->date == date) {
         return found->hours;
     }
@@ -46,16 +53,18 @@ const DayHours& OpeningHours::hoursOn(std::chrono::year_month_day date, unsigned
 
 bool OpeningHours::isOpenAt(const LocalTime& local) const {
     const DayHours& day = hoursOn(local.date, local.weekday);
-    return std::any_of(day.sessions.begin(), day.sessions.end(), [&](const OpeningSession& session) {
-        return local.minutesOfDay >= session.opens && local.minutesOfDay < session.closes;
-    });
+    return std::any_of(
+        day.sessions.begin(), day.sessions.end(), [&](const OpeningSession& session) {
+            return local.minutesOfDay >= session.opens && local.minutesOfDay < session.closes;
+        });
 }
 
 bool OpeningHours::isOpenAt(std::chrono::sys_seconds instant, const TimeZone& zone) const {
     return isOpenAt(zone.toLocal(instant));
 }
 
-std::optional<std::chrono::sys_seconds> OpeningHours::nextChange(std::chrono::sys_seconds now, const TimeZone& zone,
+std::optional<std::chrono::sys_seconds> OpeningHours::nextChange(std::chrono::sys_seconds now,
+                                                                 const TimeZone& zone,
                                                                  std::chrono::days horizon) const {
     const bool openNow = isOpenAt(now, zone);
     const auto limit = now + horizon;
@@ -82,7 +91,8 @@ std::optional<std::chrono::sys_seconds> OpeningHours::nextChange(std::chrono::sy
     return std::nullopt;
 }
 
-std::optional<NextOpening> OpeningHours::nextOpening(std::chrono::sys_seconds now, const TimeZone& zone) const {
+std::optional<NextOpening> OpeningHours::nextOpening(std::chrono::sys_seconds now,
+                                                     const TimeZone& zone) const {
     if (isOpenAt(now, zone)) {
         return std::nullopt;
     }
@@ -98,9 +108,9 @@ std::optional<NextOpening> OpeningHours::nextOpening(std::chrono::sys_seconds no
 }
 
 OpeningHours openingHoursOf(const KioskConfig& config) {
-    const std::string* days[7] = {&config.hoursMonday,   &config.hoursTuesday, &config.hoursWednesday,
-                                  &config.hoursThursday, &config.hoursFriday,  &config.hoursSaturday,
-                                  &config.hoursSunday};
+    const std::string* days[7] = {
+        &config.hoursMonday, &config.hoursTuesday,  &config.hoursWednesday, &config.hoursThursday,
+        &config.hoursFriday, &config.hoursSaturday, &config.hoursSunday};
     std::array<DayHours, 7> week;
     for (std::size_t i = 0; i < 7; ++i) {
         auto day = parseDayHours(*days[i]);

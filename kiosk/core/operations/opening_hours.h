@@ -57,7 +57,8 @@ public:
         std::chrono::sys_seconds now, const TimeZone& zone,
         std::chrono::days horizon = std::chrono::days(400)) const;
     // When it next opens, if it is closed at `now` (nullopt if open now or never within 400 days).
-    std::optional<NextOpening> nextOpening(std::chrono::sys_seconds now, const TimeZone& zone) const;
+    std::optional<NextOpening> nextOpening(std::chrono::sys_seconds now,
+                                           const TimeZone& zone) const;
 
 private:
     std::array<DayHours, 7> m_week;

@@ -61,12 +61,15 @@ TomlValue fromJson(const Json& json, const std::string& key) {
         }
         return items;
     }
-    throw RemoteSettingsError(key + ": expected text, a whole number, true/false or a list of text");
+    throw RemoteSettingsError(key +
+                              ": expected text, a whole number, true/false or a list of text");
 }
 
 }  // namespace
 
-std::string remoteValueToJson(const TomlValue& value) { return toJson(value).dump(); }
+std::string remoteValueToJson(const TomlValue& value) {
+    return toJson(value).dump();
+}
 
 TomlValue remoteValueFromJson(std::string_view json) {
     const Json parsed = Json::parse(json, nullptr, false);
@@ -117,7 +120,8 @@ RemoteSettings remoteSettingsFromJson(std::string_view text) {
     if (duplicate) {
         throw RemoteSettingsError("remote settings name a key twice");
     }
-    if (!document.is_object() || !document.contains("settings") || !document["settings"].is_object()) {
+    if (!document.is_object() || !document.contains("settings") ||
+        !document["settings"].is_object()) {
         throw RemoteSettingsError("remote settings have no \"settings\" object");
     }
     RemoteSettings settings;
@@ -142,7 +146,8 @@ std::string remoteSettingsEtag(const RemoteSettings& settings) {
               [](const auto& a, const auto& b) { return a.first < b.first; });
     const std::string text = remoteSettingsToJson(valuesOnly, false);
     unsigned char hash[16];
-    crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(text.data()), text.size(), nullptr, 0);
+    crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(text.data()),
+                       text.size(), nullptr, 0);
     static constexpr char kHex[] = "0123456789abcdef";
     std::string etag = "\"";
     for (unsigned char byte : hash) {
@@ -164,7 +169,8 @@ void saveRemoteSettings(const std::filesystem::path& file, const RemoteSettings&
     writeFileAtomically(file, remoteSettingsToJson(settings), 0644);
 }
 
-void layRemoteSettings(KioskConfig& config, const std::filesystem::path& dataDir, std::vector<StaffNote>& notes) {
+void layRemoteSettings(KioskConfig& config, const std::filesystem::path& dataDir,
+                       std::vector<StaffNote>& notes) {
     const std::filesystem::path file = dataDir / kRemoteSettingsFileName;
     std::optional<RemoteSettings> remote;
     try {

@@ -70,6 +70,7 @@ void saveRemoteSettings(const std::filesystem::path& file, const RemoteSettings&
 // hold kiosk.toml alone). A damaged file is ignored (kiosk.toml alone applies) and a setting
 // this kiosk cannot use is skipped; each leaves a StaffNote (note.remote_settings_damaged,
 // note.remote_setting_ignored) and a log line. Never throws.
-void layRemoteSettings(KioskConfig& config, const std::filesystem::path& dataDir, std::vector<StaffNote>& notes);
+void layRemoteSettings(KioskConfig& config, const std::filesystem::path& dataDir,
+                       std::vector<StaffNote>& notes);
 
 }  // namespace signpost

@@ -95,8 +95,8 @@ void checkOutboxShape(Database& db) {
         }
         return;
     }
-    Statement table = db.prepare(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'outbox'");
+    Statement table =
+        db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'outbox'");
     if (!table.step() || table.columnInt(0) != 1) {
         throw StorageError(db.path() + " is a database but not a Signpost outbox", SQLITE_NOTADB,
                            SQLITE_NOTADB);
@@ -104,8 +104,8 @@ void checkOutboxShape(Database& db) {
 }
 
 void requireOutboxTable(Database& db) {
-    Statement table = db.prepare(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'outbox'");
+    Statement table =
+        db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'outbox'");
     if (!table.step() || table.columnInt(0) != 1) {
         throw StorageError(db.path() + " is a database but not a Signpost outbox", SQLITE_NOTADB,
                            SQLITE_NOTADB);
@@ -126,9 +126,9 @@ void migrate(Database& db) {
             continue;
         }
         if (version != migration.toVersion - 1) {
-            throw StorageError("outbox " + db.path() + " has unknown schema version " +
-                                   std::to_string(version),
-                               SQLITE_ERROR, SQLITE_ERROR);
+            throw StorageError(
+                "outbox " + db.path() + " has unknown schema version " + std::to_string(version),
+                SQLITE_ERROR, SQLITE_ERROR);
         }
         db.exec(migration.sql);
         db.setUserVersion(migration.toVersion);
@@ -175,9 +175,12 @@ OutboxItem readOutboxItem(const Statement& row) {
 
 const char* toString(OutboxStatus status) {
     switch (status) {
-        case OutboxStatus::Queued: return "queued";
-        case OutboxStatus::Sent: return "sent";
-        case OutboxStatus::Rejected: return "rejected";
+        case OutboxStatus::Queued:
+            return "queued";
+        case OutboxStatus::Sent:
+            return "sent";
+        case OutboxStatus::Rejected:
+            return "rejected";
     }
     return "queued";
 }
@@ -260,8 +263,8 @@ Outbox Outbox::openOrRecover(const std::filesystem::path& path, OutboxOpenReport
     if (problem.empty()) {
         try {
             Outbox outbox(path.string(), options);
-            report.outcome = existed ? OutboxOpenReport::Outcome::Opened
-                                     : OutboxOpenReport::Outcome::Created;
+            report.outcome =
+                existed ? OutboxOpenReport::Outcome::Opened : OutboxOpenReport::Outcome::Created;
             salvageOldCopies(outbox, path, report);
             return outbox;
         } catch (const StorageError& failure) {
@@ -285,20 +288,22 @@ Outbox Outbox::openOrRecover(const std::filesystem::path& path, OutboxOpenReport
 
 Outbox Outbox::finishRecovery(const std::filesystem::path& path, const MoveAsideIntent& intent,
                               OutboxOpenReport& report, const DatabaseOptions& options) {
-    const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+    const std::filesystem::path dir =
+        path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
     Outbox fresh(path.string(), options);
     outboxKillPoint("fresh-created");
     report.outcome = OutboxOpenReport::Outcome::RecoveredFromDamage;
     report.problem = intent.problem;
     report.movedAsideTo = dir / intent.target;
-    logWarning(kLog, "damaged outbox moved aside to " + intent.target + "; a fresh outbox was started (" +
-                         intent.problem + ")");
+    logWarning(kLog, "damaged outbox moved aside to " + intent.target +
+                         "; a fresh outbox was started (" + intent.problem + ")");
     salvageOldCopies(fresh, path, report);
     clearMoveAside(path);
     return fresh;
 }
 
-void Outbox::salvageOldCopies(Outbox& outbox, const std::filesystem::path& path, OutboxOpenReport& report) {
+void Outbox::salvageOldCopies(Outbox& outbox, const std::filesystem::path& path,
+                              OutboxOpenReport& report) {
     // This copy, and any an earlier version moved aside and never salvaged.
     for (const std::filesystem::path& copy : damagedCopies(path)) {
         if (std::optional<SalvageReport> salvaged = salvageInto(outbox, copy)) {
@@ -346,9 +351,15 @@ OutboxCounts Outbox::counts() {
     while (query.step()) {
         const auto n = static_cast<std::size_t>(query.columnInt64(1));
         switch (statusFromText(query.columnTextView(0))) {
-            case OutboxStatus::Queued: counts.queued = n; break;
-            case OutboxStatus::Sent: counts.sent = n; break;
-            case OutboxStatus::Rejected: counts.rejected = n; break;
+            case OutboxStatus::Queued:
+                counts.queued = n;
+                break;
+            case OutboxStatus::Sent:
+                counts.sent = n;
+                break;
+            case OutboxStatus::Rejected:
+                counts.rejected = n;
+                break;
         }
     }
     Statement resend = m_db.prepare("SELECT count(*) FROM outbox WHERE repush = 1");
@@ -356,7 +367,8 @@ OutboxCounts Outbox::counts() {
         counts.resend = static_cast<std::size_t>(resend.columnInt64(0));
     }
     Statement held = m_db.prepare(
-        "SELECT count(*) FROM outbox WHERE held_for IS NOT NULL AND (status = 'queued' OR repush = 1)");
+        "SELECT count(*) FROM outbox WHERE held_for IS NOT NULL AND (status = 'queued' OR repush = "
+        "1)");
     if (held.step()) {
         counts.held = static_cast<std::size_t>(held.columnInt64(0));
     }

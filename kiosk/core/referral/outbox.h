@@ -38,13 +38,13 @@ enum class OutboxStatus { Queued, Sent, Rejected };
 const char* toString(OutboxStatus status);  // "queued", "sent", "rejected"
 
 struct NewOutboxItem {
-    std::string id;             // UUIDv4
-    std::string reference;      // "MCR-4K7Q" — not personal; lets staff confirm a referral synced
-    std::string createdAt;      // UTC ISO 8601
+    std::string id;         // UUIDv4
+    std::string reference;  // "MCR-4K7Q" — not personal; lets staff confirm a referral synced
+    std::string createdAt;  // UTC ISO 8601
     std::string formVersion;
     std::string venue;
     std::string neighbourhood;
-    std::string serviceId;      // "" for a general referral
+    std::string serviceId;  // "" for a general referral
     std::vector<std::uint8_t> sealed;
     bool test = false;
 };
@@ -53,10 +53,10 @@ struct OutboxItem : NewOutboxItem {
     std::int64_t seq = 0;
     OutboxStatus status = OutboxStatus::Queued;
     int attempts = 0;
-    std::string lastError;      // non-personal: an error code or server message
-    std::string sentAt;         // UTC ISO 8601; "" until sent
-    bool repush = false;        // sent, but to be sent again: the server was restored (issue 9)
-    std::string heldFor;        // "" = may go to the enrolled server; else only to this one
+    std::string lastError;  // non-personal: an error code or server message
+    std::string sentAt;     // UTC ISO 8601; "" until sent
+    bool repush = false;    // sent, but to be sent again: the server was restored (issue 9)
+    std::string heldFor;    // "" = may go to the enrolled server; else only to this one
 };
 
 // An outbox row as every reader of the table reads it (the outbox, the sync ledger): select
@@ -80,8 +80,8 @@ struct OutboxOpenReport {
     enum class Outcome { Opened, Created, RecoveredFromDamage } outcome = Outcome::Opened;
     std::filesystem::path movedAsideTo;  // set for RecoveredFromDamage: the damaged file's new name
     std::string problem;                 // what was wrong with it
-    std::vector<SalvageReport> salvaged; // damaged copies salvaged by this open (this one's, and
-                                         // any an earlier version left unsalvaged)
+    std::vector<SalvageReport> salvaged;  // damaged copies salvaged by this open (this one's, and
+                                          // any an earlier version left unsalvaged)
 };
 
 class Outbox {
@@ -109,8 +109,8 @@ public:
                                 const DatabaseOptions& options = {});
 
     // Stores one sealed referral durably (status queued); returns its sequence number. Throws
-    // StorageError (isDiskFull / isReadOnly / isIoError / isCorrupt tell why); a UNIQUE clash on id or
-    // reference throws StorageError with SQLITE_CONSTRAINT and writes nothing. Throws
+    // StorageError (isDiskFull / isReadOnly / isIoError / isCorrupt tell why); a UNIQUE clash on id
+    // or reference throws StorageError with SQLITE_CONSTRAINT and writes nothing. Throws
     // std::invalid_argument for an item with no id, no reference or no sealed bytes.
     std::int64_t enqueue(const NewOutboxItem& item);
 

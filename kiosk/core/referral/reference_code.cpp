@@ -12,7 +12,9 @@ namespace {
 constexpr std::size_t kMinPrefix = 2;
 constexpr std::size_t kMaxPrefix = 5;
 
-bool isUpperLetter(char c) { return c >= 'A' && c <= 'Z'; }
+bool isUpperLetter(char c) {
+    return c >= 'A' && c <= 'Z';
+}
 
 bool isValidPrefix(std::string_view prefix) {
     if (prefix.size() < kMinPrefix || prefix.size() > kMaxPrefix) {
@@ -26,7 +28,9 @@ bool isValidPrefix(std::string_view prefix) {
     return true;
 }
 
-bool isCodeCharacter(char c) { return kReferenceAlphabet.find(c) != std::string_view::npos; }
+bool isCodeCharacter(char c) {
+    return kReferenceAlphabet.find(c) != std::string_view::npos;
+}
 
 }  // namespace
 

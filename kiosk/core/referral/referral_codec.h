@@ -32,7 +32,7 @@ struct ReferralEnvelope {
     std::string venue;
     std::string neighbourhood;
     std::string deviceId;
-    bool test = false;           // staff "Send a test referral"
+    bool test = false;  // staff "Send a test referral"
 };
 
 // Serialises into a buffer that is wiped when freed. The form must already be cleaned and

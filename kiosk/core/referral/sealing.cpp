@@ -129,7 +129,9 @@ CoordinatorPublicKey CoordinatorPublicKey::fromBase64(std::string_view text) {
     return key;
 }
 
-std::string CoordinatorPublicKey::toBase64() const { return signpost::toBase64(bytes); }
+std::string CoordinatorPublicKey::toBase64() const {
+    return signpost::toBase64(bytes);
+}
 
 std::vector<std::uint8_t> sealForCoordinators(std::span<const std::uint8_t> plaintext,
                                               const CoordinatorPublicKey& key) {
@@ -156,8 +158,9 @@ SecureBytes CoordinatorKeyPair::open(std::span<const std::uint8_t> sealed) const
     SecureBytes plaintext(sealed.size() - crypto_box_SEALBYTES);
     if (crypto_box_seal_open(plaintext.data(), sealed.data(), sealed.size(), m_public.bytes.data(),
                              m_secret.data()) != 0) {
-        throw CryptoError("sealed referral does not open with this key (sealed to another key, or "
-                          "altered)");
+        throw CryptoError(
+            "sealed referral does not open with this key (sealed to another key, or "
+            "altered)");
     }
     return plaintext;
 }
@@ -229,12 +232,12 @@ CoordinatorKeyPair CoordinatorKeyPair::loadEncrypted(const std::filesystem::path
         malformed(file, "\"kdf\" is not \"argon2id13\"");
     }
     KdfLimits limits{};
-    limits.opslimit = integerField(root, file, "opslimit", crypto_pwhash_OPSLIMIT_MIN,
-                                   std::min<unsigned long long>(kMaxOpslimit,
-                                                                crypto_pwhash_OPSLIMIT_MAX));
-    limits.memlimit = static_cast<std::size_t>(integerField(
-        root, file, "memlimit", crypto_pwhash_MEMLIMIT_MIN,
-        std::min<unsigned long long>(kMaxMemlimit, crypto_pwhash_MEMLIMIT_MAX)));
+    limits.opslimit =
+        integerField(root, file, "opslimit", crypto_pwhash_OPSLIMIT_MIN,
+                     std::min<unsigned long long>(kMaxOpslimit, crypto_pwhash_OPSLIMIT_MAX));
+    limits.memlimit = static_cast<std::size_t>(
+        integerField(root, file, "memlimit", crypto_pwhash_MEMLIMIT_MIN,
+                     std::min<unsigned long long>(kMaxMemlimit, crypto_pwhash_MEMLIMIT_MAX)));
     const std::vector<std::uint8_t> publicKey =
         base64Field(root, file, "public_key", crypto_box_PUBLICKEYBYTES);
     const std::vector<std::uint8_t> salt = base64Field(root, file, "salt", crypto_pwhash_SALTBYTES);

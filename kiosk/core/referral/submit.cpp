@@ -93,9 +93,9 @@ SubmitReceipt submitReferral(const ReferralForm& form, const SubmitContext& cont
         }
         return {envelope.id, envelope.reference, seq};
     }
-    throw StorageError("no free referral reference after " + std::to_string(kReferenceAttempts) +
-                           " tries",
-                       SQLITE_CONSTRAINT, SQLITE_CONSTRAINT_UNIQUE);
+    throw StorageError(
+        "no free referral reference after " + std::to_string(kReferenceAttempts) + " tries",
+        SQLITE_CONSTRAINT, SQLITE_CONSTRAINT_UNIQUE);
 }
 
 }  // namespace signpost

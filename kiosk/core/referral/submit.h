@@ -48,6 +48,7 @@ private:
 // The cleaned copy and the plaintext are wiped on every path out. Logs seq and sizes only.
 // Throws ReferralInvalid, CryptoError, StorageError; std::invalid_argument for a programming
 // error (a service referral without a service id, a bad reference prefix).
-SubmitReceipt submitReferral(const ReferralForm& form, const SubmitContext& context, Outbox& outbox);
+SubmitReceipt submitReferral(const ReferralForm& form, const SubmitContext& context,
+                             Outbox& outbox);
 
 }  // namespace signpost

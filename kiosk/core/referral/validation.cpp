@@ -108,9 +108,13 @@ constexpr std::array<std::string_view, 14> kSixDigitAreaCodes = {
     "13397", "13398", "13873", "15242", "15394", "15395", "15396",
     "16973", "16974", "16977", "17683", "17684", "17687", "19467"};
 
-bool isLocalStart(char c) { return c >= '2' && c <= '9'; }
+bool isLocalStart(char c) {
+    return c >= '2' && c <= '9';
+}
 
-bool oneOf(char c, std::string_view set) { return set.find(c) != std::string_view::npos; }
+bool oneOf(char c, std::string_view set) {
+    return set.find(c) != std::string_view::npos;
+}
 
 // Writes "0" + the national significant number `nsn`, with spaces after the given group sizes.
 template <std::size_t N>
@@ -267,7 +271,9 @@ bool isLetterOrDigit(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-bool isLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool isLetter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 bool isDotAtom(std::string_view text) {
     if (text.empty() || text.front() == '.' || text.back() == '.') {

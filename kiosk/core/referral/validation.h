@@ -18,7 +18,15 @@ namespace signpost {
 enum class ReferralStep { Needs, Contact, BestTime, Message, Language, Access, Consent, Review };
 
 enum class ReferralField {
-    Needs, NeedsText, Name, Phone, Email, BestTime, SafeToLeaveMessage, Language, AccessNeeds,
+    Needs,
+    NeedsText,
+    Name,
+    Phone,
+    Email,
+    BestTime,
+    SafeToLeaveMessage,
+    Language,
+    AccessNeeds,
     Consent
 };
 
@@ -36,7 +44,8 @@ struct FieldError {
 //              a phone that is not a UK number:       {Phone, "error.phone.invalid"}
 //              an email that is not an address:       {Email, "error.email.invalid"}
 //   Message  — a phone given, no answer to "safe to leave a message?":
-//                                                     {SafeToLeaveMessage, "error.message.required"}
+//                                                     {SafeToLeaveMessage,
+//                                                     "error.message.required"}
 //   Consent  — not ticked:                            {Consent, "error.consent.required"}
 //   BestTime, Language, Access — optional, never an error. Review — validateForSubmit().
 std::vector<FieldError> validateStep(ReferralStep step, const ReferralForm& form);

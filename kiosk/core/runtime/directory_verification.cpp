@@ -6,7 +6,8 @@
 
 namespace signpost {
 
-DirectoryVerification::DirectoryVerification(std::filesystem::path path, std::function<void()> onDone)
+DirectoryVerification::DirectoryVerification(std::filesystem::path path,
+                                             std::function<void()> onDone)
     : m_result(std::async(std::launch::async, [path = std::move(path), onDone = std::move(onDone)] {
           std::string problem = DirectoryStore::verify(path);  // never throws
           if (onDone) {
@@ -22,12 +23,15 @@ DirectoryVerification::~DirectoryVerification() {
 }
 
 std::optional<std::string> DirectoryVerification::takeResult() {
-    if (!m_result.valid() || m_result.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+    if (!m_result.valid() ||
+        m_result.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
         return std::nullopt;
     }
     return m_result.get();
 }
 
-std::string DirectoryVerification::wait() { return m_result.valid() ? m_result.get() : std::string(); }
+std::string DirectoryVerification::wait() {
+    return m_result.valid() ? m_result.get() : std::string();
+}
 
 }  // namespace signpost

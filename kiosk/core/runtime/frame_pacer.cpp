@@ -7,11 +7,16 @@ namespace signpost {
 FramePacer::FramePacer(int extraFramesAfterInput, Clock::duration minFrameInterval)
     : m_extra(std::max(0, extraFramesAfterInput)), m_minInterval(minFrameInterval) {}
 
-void FramePacer::noteInput() { m_pending = std::max(m_pending, 1 + m_extra); }
+void FramePacer::noteInput() {
+    m_pending = std::max(m_pending, 1 + m_extra);
+}
 
-void FramePacer::requestFrames(int count) { m_pending = std::max(m_pending, count); }
+void FramePacer::requestFrames(int count) {
+    m_pending = std::max(m_pending, count);
+}
 
-std::optional<FramePacer::Clock::time_point> FramePacer::earliestDeadline(const Hints& hints) const {
+std::optional<FramePacer::Clock::time_point> FramePacer::earliestDeadline(
+    const Hints& hints) const {
     std::optional<Clock::time_point> earliest;
     const auto consider = [&](const std::optional<Clock::time_point>& deadline) {
         if (!deadline) {

@@ -28,8 +28,8 @@ public:
 
     // What the rest of the program wants, read fresh before each decision.
     struct Hints {
-        bool animating = false;                      // KioskApp::isAnimating()
-        std::optional<Clock::time_point> appWakeUp;  // KioskApp::nextWakeUp()
+        bool animating = false;                        // KioskApp::isAnimating()
+        std::optional<Clock::time_point> appWakeUp;    // KioskApp::nextWakeUp()
         std::optional<Clock::time_point> watchdogDue;  // SystemdNotifier::nextWatchdogPing()
     };
 

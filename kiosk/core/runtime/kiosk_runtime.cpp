@@ -19,7 +19,8 @@
 
 namespace signpost {
 
-std::vector<NeedWords> needWordsForSearch(const std::filesystem::path& i18nDirectory, const DirectoryStore& directory) {
+std::vector<NeedWords> needWordsForSearch(const std::filesystem::path& i18nDirectory,
+                                          const DirectoryStore& directory) {
     // Every language the texts have, offered on the button or not: a resident types in their own.
     try {
         std::vector<std::string> languages;
@@ -57,15 +58,16 @@ CoordinatorPublicKey coordinatorKeyFrom(const KioskConfig& config) {
     } catch (const CryptoError& error) {
         int line = 0;
         try {
-            const TomlDocument document =
-                TomlDocument::parse(readFile(config.sourceFile), config.sourceFile.filename().string());
+            const TomlDocument document = TomlDocument::parse(
+                readFile(config.sourceFile), config.sourceFile.filename().string());
             if (const TomlEntry* entry = document.find("referral", "coordinator_public_key")) {
                 line = entry->line;
             }
         } catch (const std::exception&) {
             // The line number is a courtesy; the message below still names the key.
         }
-        throw ConfigError(config.sourceFile.string(), line, "referral.coordinator_public_key", error.what());
+        throw ConfigError(config.sourceFile.string(), line, "referral.coordinator_public_key",
+                          error.what());
     }
 }
 
@@ -76,7 +78,8 @@ std::string loadOrCreateDeviceId(const std::filesystem::path& file, std::vector<
     std::error_code error;
     if (std::filesystem::exists(file, error)) {
         std::string text = readFile(file);
-        while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
+        while (!text.empty() &&
+               (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
             text.pop_back();
         }
         if (isUuidV4(text)) {
@@ -138,7 +141,8 @@ void keepOwner(const std::filesystem::path& file, const std::filesystem::path& o
         return;
     }
     struct stat owner {};
-    if (::stat(ownerOf.c_str(), &owner) == 0 && ::chown(file.c_str(), owner.st_uid, owner.st_gid) != 0) {
+    if (::stat(ownerOf.c_str(), &owner) == 0 &&
+        ::chown(file.c_str(), owner.st_uid, owner.st_gid) != 0) {
         throw FileError(file, "cannot give back to its owner", errno);
     }
 }
@@ -148,7 +152,8 @@ void keepOwner(const std::filesystem::path& file, const std::filesystem::path& o
 std::filesystem::path setStaffPin(const KioskOptions& options, std::string_view pin) {
     if (!StaffAuth::isAcceptableNewPin(pin)) {
         throw std::invalid_argument(
-            "a staff PIN is 4 to 8 digits, not all the same digit and not a straight run such as 1234");
+            "a staff PIN is 4 to 8 digits, not all the same digit and not a straight run such as "
+            "1234");
     }
     const std::filesystem::path configFile = configFileOf(options);
     const KioskConfig config = loadKioskConfig(configFile);
@@ -163,7 +168,8 @@ std::filesystem::path setStaffPin(const KioskOptions& options, std::string_view 
     StaffAuth::writeFreshState(lockFile, hash);
     keepOwner(lockFile, dataDir);
     savePinHash(configFile, hash);
-    if (hadOwner && ::geteuid() == 0 && ::chown(configFile.c_str(), before.st_uid, before.st_gid) != 0) {
+    if (hadOwner && ::geteuid() == 0 &&
+        ::chown(configFile.c_str(), before.st_uid, before.st_gid) != 0) {
         throw FileError(configFile, "cannot give back to its owner", errno);
     }
     logWarning("staff", "staff PIN set from the command line");
@@ -190,16 +196,19 @@ KioskRuntime openKioskRuntime(const KioskOptions& options) {
         !options.coordinatorKeyFile.empty() ? options.coordinatorKeyFile
         : runningInstalled()                ? std::filesystem::path(kInstalledCoordinatorKeyFile)
                                             : std::filesystem::path();
-    runtime.coordinatorKey = keyFile.empty() ? coordinatorKeyFrom(runtime.config)
-                                             : resolveCoordinatorKey(runtime.config, keyFile, runtime.notes);
+    runtime.coordinatorKey = keyFile.empty()
+                                 ? coordinatorKeyFrom(runtime.config)
+                                 : resolveCoordinatorKey(runtime.config, keyFile, runtime.notes);
 
     runtime.dataDir = dataDirOf(options, runtime.config);
-    runtime.assetsDir = runtime.config.assetsDir.empty() ? defaultAssetsDir()
-                                                         : std::filesystem::path(runtime.config.assetsDir);
+    runtime.assetsDir = runtime.config.assetsDir.empty()
+                            ? defaultAssetsDir()
+                            : std::filesystem::path(runtime.config.assetsDir);
     ensurePrivateDirectory(runtime.dataDir);
     // Remote settings (set by the coordinators on the server) win over kiosk.toml.
     layRemoteSettings(runtime.config, runtime.dataDir, runtime.notes);
-    logInfo("runtime", "data in " + runtime.dataDir.string() + ", assets in " + runtime.assetsDir.string());
+    logInfo("runtime",
+            "data in " + runtime.dataDir.string() + ", assets in " + runtime.assetsDir.string());
 
     runtime.deviceId = loadOrCreateDeviceId(runtime.dataDir / "device-id", runtime.notes);
     runtime.zone = TimeZone::load(runtime.config.timeZone);
@@ -216,35 +225,43 @@ KioskRuntime openKioskRuntime(const KioskOptions& options) {
     const std::filesystem::path& bundle = runtime.directoryBundle;
     runtime.directory = std::make_unique<DirectoryStore>(DirectoryStore::openOrRebuild(
         runtime.directoryFile, bundle, *runtime.zone, directoryOutcome, options.directoryCheck));
-    runtime.directory->setNeedWords(needWordsForSearch(runtime.assetsDir / "i18n", *runtime.directory));
+    runtime.directory->setNeedWords(
+        needWordsForSearch(runtime.assetsDir / "i18n", *runtime.directory));
     switch (directoryOutcome) {
-        case DirectoryOpenOutcome::Opened: break;
+        case DirectoryOpenOutcome::Opened:
+            break;
         case DirectoryOpenOutcome::CreatedFromBundle:
             logInfo("runtime", "directory created from " + bundle.filename().string());
             runtime.notes.push_back({"note.directory_created", bundle.filename().string()});
             break;
         case DirectoryOpenOutcome::RebuiltAfterDamage:
-            logWarning("runtime", "directory database was damaged; rebuilt from " + bundle.filename().string());
+            logWarning("runtime", "directory database was damaged; rebuilt from " +
+                                      bundle.filename().string());
             runtime.notes.push_back({"note.directory_rebuilt", bundle.filename().string()});
             break;
     }
 
     bool firstStartWithLockStates = true;
-    if (std::error_code noOutbox; std::filesystem::exists(runtime.dataDir / "outbox.db", noOutbox)) {
+    if (std::error_code noOutbox;
+        std::filesystem::exists(runtime.dataDir / "outbox.db", noOutbox)) {
         try {
-            Database existing((runtime.dataDir / "outbox.db").string(), {.readOnly = true, .create = false});
+            Database existing((runtime.dataDir / "outbox.db").string(),
+                              {.readOnly = true, .create = false});
             firstStartWithLockStates = existing.userVersion() < 3;
         } catch (const StorageError&) {
             firstStartWithLockStates = false;  // damaged: recovered below; the lock rule holds
         }
     }
     OutboxOpenReport outboxReport;
-    runtime.outbox = std::make_unique<Outbox>(Outbox::openOrRecover(runtime.dataDir / "outbox.db", outboxReport));
+    runtime.outbox = std::make_unique<Outbox>(
+        Outbox::openOrRecover(runtime.dataDir / "outbox.db", outboxReport));
     if (outboxReport.outcome == OutboxOpenReport::Outcome::RecoveredFromDamage) {
         // Never deleted: the damaged file keeps whatever referrals it still holds for recovery.
-        const std::string detail = outboxReport.movedAsideTo.filename().string() +
-                                   (outboxReport.problem.empty() ? "" : " (" + outboxReport.problem + ")");
-        logError("runtime", "outbox database was damaged; moved aside to " + detail + "; a fresh one was started");
+        const std::string detail =
+            outboxReport.movedAsideTo.filename().string() +
+            (outboxReport.problem.empty() ? "" : " (" + outboxReport.problem + ")");
+        logError("runtime", "outbox database was damaged; moved aside to " + detail +
+                                "; a fresh one was started");
         runtime.notes.push_back({"note.outbox_recovered", detail});
     }
     // What salvage saved from damaged copies, this start or in the last 30 days (issue 9).
@@ -254,7 +271,8 @@ KioskRuntime openKioskRuntime(const KioskOptions& options) {
         if (at && *at < since) {
             continue;
         }
-        runtime.notes.push_back({"note.outbox_salvaged", salvage.damagedFile + ", " + salvage.at,
+        runtime.notes.push_back({"note.outbox_salvaged",
+                                 salvage.damagedFile + ", " + salvage.at,
                                  {{"saved", std::to_string(salvage.saved + salvage.resent)},
                                   {"lost", std::to_string(salvage.lost)}}});
     }
@@ -263,21 +281,25 @@ KioskRuntime openKioskRuntime(const KioskOptions& options) {
     // first start after an upgrade from a version that kept none (its outbox is older than 3).
     StaffLockOptions lockOptions;
     lockOptions.missingIsFresh = firstStartWithLockStates;
-    runtime.staff = std::make_unique<StaffAuth>(runtime.config.pinHash, runtime.dataDir / "staff-lock.json",
-                                                lockOptions);
+    runtime.staff = std::make_unique<StaffAuth>(runtime.config.pinHash,
+                                                runtime.dataDir / "staff-lock.json", lockOptions);
     return runtime;
 }
 
 void rebuildDirectory(KioskRuntime& runtime, const std::string& problem) {
-    logWarning("runtime", "background check found the directory damaged (" + problem + "); rebuilding");
+    logWarning("runtime",
+               "background check found the directory damaged (" + problem + "); rebuilding");
     DirectoryOpenOutcome outcome = DirectoryOpenOutcome::Opened;
     // The UI's connection goes first: the rebuild deletes and re-creates the file underneath it.
     *runtime.directory = DirectoryStore(":memory:", *runtime.zone);
-    *runtime.directory = DirectoryStore::openOrRebuild(runtime.directoryFile, runtime.directoryBundle,
-                                                       *runtime.zone, outcome, DirectoryCheck::Thorough);
-    runtime.directory->setNeedWords(needWordsForSearch(runtime.assetsDir / "i18n", *runtime.directory));
+    *runtime.directory =
+        DirectoryStore::openOrRebuild(runtime.directoryFile, runtime.directoryBundle, *runtime.zone,
+                                      outcome, DirectoryCheck::Thorough);
+    runtime.directory->setNeedWords(
+        needWordsForSearch(runtime.assetsDir / "i18n", *runtime.directory));
     if (outcome != DirectoryOpenOutcome::Opened) {
-        runtime.notes.push_back({"note.directory_rebuilt", runtime.directoryBundle.filename().string()});
+        runtime.notes.push_back(
+            {"note.directory_rebuilt", runtime.directoryBundle.filename().string()});
     }
 }
 

@@ -56,8 +56,8 @@ struct KioskRuntime {
     std::unique_ptr<StaffAuth> staff;           // lock state in <dataDir>/staff-lock.json
     I18n i18n;
     CoordinatorPublicKey coordinatorKey;
-    std::string deviceId;                       // UUIDv4 in <dataDir>/device-id, made on first start
-    std::vector<StaffNote> notes;               // start-up recoveries and config warnings
+    std::string deviceId;          // UUIDv4 in <dataDir>/device-id, made on first start
+    std::vector<StaffNote> notes;  // start-up recoveries and config warnings
 };
 
 // Opens everything. Throws ConfigError (bad or missing config: the caller prints what() — one
@@ -87,7 +87,8 @@ std::filesystem::path setStaffPin(const KioskOptions& options, std::string_view 
 // Every language's words for `directory`'s needs (I18n::needWords() over all the text files in
 // `i18nDirectory`), for DirectoryStore::setNeedWords(). A bad text file or database error is
 // logged and gives none (search then works on the directory's own words). Never throws.
-std::vector<NeedWords> needWordsForSearch(const std::filesystem::path& i18nDirectory, const DirectoryStore& directory);
+std::vector<NeedWords> needWordsForSearch(const std::filesystem::path& i18nDirectory,
+                                          const DirectoryStore& directory);
 
 // After a background check (DirectoryVerification) found the directory damaged: rebuilds it from
 // the bundle in place (the DirectoryStore object stays the same, so pointers to it stay valid)

@@ -51,7 +51,8 @@ SystemdNotifier::SystemdNotifier(std::string socketAddress,
     }
     sockaddr_un probe{};
     if (makeAddress(m_address, probe) == 0) {
-        logWarning("systemd", "NOTIFY_SOCKET is not a path or abstract socket; notifications are off");
+        logWarning("systemd",
+                   "NOTIFY_SOCKET is not a path or abstract socket; notifications are off");
         m_address.clear();
     }
 }
@@ -119,8 +120,9 @@ bool SystemdNotifier::notify(std::string_view state) {
         // reaches it. MSG_NOSIGNAL: never die of SIGPIPE over a notification. MSG_DONTWAIT: a
         // listener that stops reading fills its queue (only 10 datagrams by default); the frame
         // loop must never block on that, so the notification is dropped instead.
-        const ssize_t written = ::sendto(m_fd, state.data(), state.size(), MSG_NOSIGNAL | MSG_DONTWAIT,
-                                         reinterpret_cast<const sockaddr*>(&address), length);
+        const ssize_t written =
+            ::sendto(m_fd, state.data(), state.size(), MSG_NOSIGNAL | MSG_DONTWAIT,
+                     reinterpret_cast<const sockaddr*>(&address), length);
         sent = written == static_cast<ssize_t>(state.size());
         error = sent ? 0 : errno;
     } else {
@@ -153,7 +155,8 @@ bool SystemdNotifier::pingWatchdog(Clock::time_point now) {
     return notify("WATCHDOG=1");
 }
 
-std::optional<SystemdNotifier::Clock::time_point> SystemdNotifier::nextWatchdogPing() const noexcept {
+std::optional<SystemdNotifier::Clock::time_point> SystemdNotifier::nextWatchdogPing()
+    const noexcept {
     if (!m_watchdog) {
         return std::nullopt;
     }

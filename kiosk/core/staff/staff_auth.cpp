@@ -69,8 +69,9 @@ std::string stateJson(const LockState& state) {
     json["pin"] = state.pin;
     json["failures"] = state.failures;
     json["lockouts"] = state.lockouts;
-    json["locked_until"] =
-        state.lockedUntil ? nlohmann::json(formatIsoUtcMillis(*state.lockedUntil)) : nlohmann::json(nullptr);
+    json["locked_until"] = state.lockedUntil
+                               ? nlohmann::json(formatIsoUtcMillis(*state.lockedUntil))
+                               : nlohmann::json(nullptr);
     json["lock_seconds"] = state.lockSeconds.count();
     json["check"] = checksum(state);
     return json.dump() + "\n";
@@ -171,7 +172,8 @@ StaffAuth::StaffAuth(std::string pinHash, std::filesystem::path stateFile, Staff
     m_failures = state->failures;
     m_lockouts = state->lockouts;
     m_lockedUntil = state->lockedUntil;
-    m_currentLock = state->lockSeconds.count() > 0 ? state->lockSeconds : lockLength(std::max(1, m_lockouts));
+    m_currentLock =
+        state->lockSeconds.count() > 0 ? state->lockSeconds : lockLength(std::max(1, m_lockouts));
     if (hasPin() && state->pin != pinFingerprint(m_pinHash)) {
         // Written for another PIN (version 1 files name none): bound to this one, locks kept.
         try {
@@ -264,8 +266,9 @@ PinCheck StaffAuth::check(std::string_view pin, SystemTime now) {
         saveError = error;
     }
 
-    const bool accepted = crypto_pwhash_str_verify(m_pinHash.c_str(), pin.data(),
-                                                   static_cast<unsigned long long>(pin.size())) == 0;
+    const bool accepted =
+        crypto_pwhash_str_verify(m_pinHash.c_str(), pin.data(),
+                                 static_cast<unsigned long long>(pin.size())) == 0;
     if (accepted) {
         m_failures = 0;
         m_lockouts = 0;
@@ -273,22 +276,26 @@ PinCheck StaffAuth::check(std::string_view pin, SystemTime now) {
         try {
             persist();
         } catch (const FileError& error) {
-            logWarning("staff", std::string("PIN accepted but lock state not saved: ") + error.what());
+            logWarning("staff",
+                       std::string("PIN accepted but lock state not saved: ") + error.what());
         }
-        return PinCheck{PinCheck::Outcome::Accepted, m_options.maxAttempts, std::chrono::seconds(0)};
+        return PinCheck{PinCheck::Outcome::Accepted, m_options.maxAttempts,
+                        std::chrono::seconds(0)};
     }
-    logInfo("staff", "wrong PIN (" + std::to_string(m_failures) + " of " +
-                         std::to_string(m_options.maxAttempts) + ")" +
-                         (lastAttempt ? "; staff mode locked for " + std::to_string(m_currentLock.count()) +
-                                            " s (lock " + std::to_string(m_lockouts) + " in a row)"
-                                      : ""));
+    logInfo("staff",
+            "wrong PIN (" + std::to_string(m_failures) + " of " +
+                std::to_string(m_options.maxAttempts) + ")" +
+                (lastAttempt ? "; staff mode locked for " + std::to_string(m_currentLock.count()) +
+                                   " s (lock " + std::to_string(m_lockouts) + " in a row)"
+                             : ""));
     if (saveError) {
         throw *saveError;
     }
     if (lastAttempt) {
         return PinCheck{PinCheck::Outcome::LockedOut, 0, m_currentLock};
     }
-    return PinCheck{PinCheck::Outcome::Wrong, m_options.maxAttempts - m_failures, std::chrono::seconds(0)};
+    return PinCheck{PinCheck::Outcome::Wrong, m_options.maxAttempts - m_failures,
+                    std::chrono::seconds(0)};
 }
 
 void StaffAuth::persist() const {
@@ -301,7 +308,8 @@ void StaffAuth::persist() const {
     writeFileAtomically(m_stateFile, stateJson(state), 0600);
 }
 
-void StaffAuth::writeFreshState(const std::filesystem::path& stateFile, const std::string& pinHash) {
+void StaffAuth::writeFreshState(const std::filesystem::path& stateFile,
+                                const std::string& pinHash) {
     LockState state;
     state.pin = pinHash.empty() ? "" : pinFingerprint(pinHash);
     writeFileAtomically(stateFile, stateJson(state), 0600);

@@ -43,12 +43,12 @@ struct PinCheck {
     // Ready: only from status(), not locked and a PIN is set: the pad may take a PIN.
     // NoPinSet: staff mode is not set up on this kiosk (nothing can be entered).
     enum class Outcome { Accepted, Wrong, LockedOut, NoPinSet, Ready } outcome = Outcome::Wrong;
-    int attemptsLeft = 0;                  // before the lock; 0 when locked
-    std::chrono::seconds lockRemaining{0}; // > 0 only when LockedOut (whole seconds, rounded up)
+    int attemptsLeft = 0;                   // before the lock; 0 when locked
+    std::chrono::seconds lockRemaining{0};  // > 0 only when LockedOut (whole seconds, rounded up)
 };
 
 struct StaffLockOptions {
-    int maxAttempts = 5;                                   // wrong PINs before a lock (>= 1)
+    int maxAttempts = 5;                                       // wrong PINs before a lock (>= 1)
     std::chrono::seconds firstLock{std::chrono::minutes(5)};   // the first lock (>= 1 s)
     std::chrono::seconds longestLock{std::chrono::hours(24)};  // the cap (>= firstLock)
     bool missingIsFresh = false;  // a missing state file is a fresh start (first start after an

@@ -11,7 +11,8 @@ namespace {
 
 [[noreturn]] void throwFrom(sqlite3* db, int rc, const std::string& context) {
     int extended = db != nullptr ? sqlite3_extended_errcode(db) : rc;
-    std::string message = context + ": " + (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    std::string message =
+        context + ": " + (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
     throw StorageError(message, rc & 0xFF, extended);
 }
 
@@ -30,11 +31,15 @@ std::string shortSql(std::string_view sql) {
 StorageError::StorageError(const std::string& message, int code, int extendedCode)
     : std::runtime_error(message), m_code(code), m_extendedCode(extendedCode) {}
 
-bool StorageError::isDiskFull() const noexcept { return m_code == SQLITE_FULL; }
+bool StorageError::isDiskFull() const noexcept {
+    return m_code == SQLITE_FULL;
+}
 bool StorageError::isReadOnly() const noexcept {
     return m_code == SQLITE_READONLY || m_code == SQLITE_CANTOPEN || m_code == SQLITE_PERM;
 }
-bool StorageError::isIoError() const noexcept { return m_code == SQLITE_IOERR; }
+bool StorageError::isIoError() const noexcept {
+    return m_code == SQLITE_IOERR;
+}
 bool StorageError::isCorrupt() const noexcept {
     return m_code == SQLITE_CORRUPT || m_code == SQLITE_NOTADB;
 }
@@ -88,21 +93,24 @@ void Database::exec(std::string_view sql) {
     char* error = nullptr;
     int rc = sqlite3_exec(m_db, text.c_str(), nullptr, nullptr, &error);
     if (rc != SQLITE_OK) {
-        std::string message = "cannot run [" + shortSql(sql) + "]: " +
-                              (error != nullptr ? error : sqlite3_errstr(rc));
+        std::string message = "cannot run [" + shortSql(sql) +
+                              "]: " + (error != nullptr ? error : sqlite3_errstr(rc));
         sqlite3_free(error);
         throw StorageError(message, rc & 0xFF, sqlite3_extended_errcode(m_db));
     }
 }
 
-Statement Database::prepare(std::string_view sql) { return Statement(m_db, sql); }
+Statement Database::prepare(std::string_view sql) {
+    return Statement(m_db, sql);
+}
 
 void Database::useDurableWal() {
     Statement mode = prepare("PRAGMA journal_mode = WAL");
     if (!mode.step() || mode.columnText(0) != "wal") {
         // In-memory databases answer "memory"; that is fine for tests, there is nothing to lose.
         if (m_path != ":memory:" && !m_path.empty()) {
-            throw StorageError("cannot switch " + m_path + " to WAL mode", SQLITE_ERROR, SQLITE_ERROR);
+            throw StorageError("cannot switch " + m_path + " to WAL mode", SQLITE_ERROR,
+                               SQLITE_ERROR);
         }
     }
     exec("PRAGMA synchronous = FULL");
@@ -122,8 +130,12 @@ void Database::setUserVersion(int version) {
     exec("PRAGMA user_version = " + std::to_string(version));  // an int we made, not data
 }
 
-std::int64_t Database::lastInsertRowId() const noexcept { return sqlite3_last_insert_rowid(m_db); }
-int Database::changes() const noexcept { return sqlite3_changes(m_db); }
+std::int64_t Database::lastInsertRowId() const noexcept {
+    return sqlite3_last_insert_rowid(m_db);
+}
+int Database::changes() const noexcept {
+    return sqlite3_changes(m_db);
+}
 
 Statement::Statement(sqlite3* db, std::string_view sql) : m_db(db) {
     int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &m_stmt, nullptr);
@@ -132,7 +144,9 @@ Statement::Statement(sqlite3* db, std::string_view sql) : m_db(db) {
     }
 }
 
-Statement::~Statement() { sqlite3_finalize(m_stmt); }
+Statement::~Statement() {
+    sqlite3_finalize(m_stmt);
+}
 
 Statement::Statement(Statement&& other) noexcept
     : m_stmt(std::exchange(other.m_stmt, nullptr)), m_db(other.m_db) {}
@@ -163,8 +177,8 @@ Statement& Statement::bind(int index, double value) {
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
-    int rc = sqlite3_bind_text64(m_stmt, index, text.data(), text.size(), SQLITE_TRANSIENT,
-                                 SQLITE_UTF8);
+    int rc =
+        sqlite3_bind_text64(m_stmt, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
     if (rc != SQLITE_OK) {
         throwFrom(m_db, rc, "cannot bind parameter " + std::to_string(index));
     }
@@ -217,16 +231,22 @@ void Statement::reset() {
     sqlite3_clear_bindings(m_stmt);
 }
 
-int Statement::columnCount() const { return sqlite3_column_count(m_stmt); }
+int Statement::columnCount() const {
+    return sqlite3_column_count(m_stmt);
+}
 bool Statement::isNull(int column) const {
     return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
 }
 std::int64_t Statement::columnInt64(int column) const {
     return sqlite3_column_int64(m_stmt, column);
 }
-double Statement::columnDouble(int column) const { return sqlite3_column_double(m_stmt, column); }
+double Statement::columnDouble(int column) const {
+    return sqlite3_column_double(m_stmt, column);
+}
 
-std::string Statement::columnText(int column) const { return std::string(columnTextView(column)); }
+std::string Statement::columnText(int column) const {
+    return std::string(columnTextView(column));
+}
 
 std::string_view Statement::columnTextView(int column) const {
     const unsigned char* text = sqlite3_column_text(m_stmt, column);

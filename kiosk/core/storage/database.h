@@ -39,10 +39,10 @@ private:
 };
 
 struct DatabaseOptions {
-    bool readOnly = false;        // open with SQLITE_OPEN_READONLY
-    bool create = true;           // create the file if missing (ignored when readOnly)
-    const char* vfs = nullptr;    // SQLite VFS name; nullptr = default. Tests inject faults here.
-    int busyTimeoutMs = 5000;     // how long a writer waits for a lock before SQLITE_BUSY
+    bool readOnly = false;      // open with SQLITE_OPEN_READONLY
+    bool create = true;         // create the file if missing (ignored when readOnly)
+    const char* vfs = nullptr;  // SQLite VFS name; nullptr = default. Tests inject faults here.
+    int busyTimeoutMs = 5000;   // how long a writer waits for a lock before SQLITE_BUSY
 };
 
 class Statement;
@@ -96,7 +96,9 @@ public:
     Statement& bind(int index, double value);
     Statement& bind(int index, std::string_view text);
     Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
-    Statement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
+    Statement& bind(int index, const std::string& text) {
+        return bind(index, std::string_view(text));
+    }
     Statement& bindBlob(int index, std::span<const std::uint8_t> bytes);
     Statement& bindNull(int index);
     // Binds all arguments to parameters 1..N in order.
@@ -119,8 +121,8 @@ public:
     std::int64_t columnInt64(int column) const;
     int columnInt(int column) const { return static_cast<int>(columnInt64(column)); }
     double columnDouble(int column) const;
-    std::string columnText(int column) const;          // "" for NULL
-    std::string_view columnTextView(int column) const; // valid until the next step()/reset()
+    std::string columnText(int column) const;           // "" for NULL
+    std::string_view columnTextView(int column) const;  // valid until the next step()/reset()
     std::vector<std::uint8_t> columnBlob(int column) const;
 
 private:
