@@ -1,7 +1,7 @@
 // Staff panel: what this kiosk is and holds (venue, device, versions, directory, referrals waiting,
 // free disk, start-up notes and config warnings), the sync section (staff_sync_section.cpp), and
 // the settings staff may change — saved atomically to the config — plus restart and exit.
-// Over 600 lines (635, after the tree-wide clang-format of issue 12): one screen per file, and
+// Over 600 lines (639, after the tree-wide clang-format of issue 12): one screen per file, and
 // the settings section shares the panel's drafts, heading and remote-setting marks. The next
 // split is that section (drawSettings/saveSettings, ~250 lines) into staff_settings_section.cpp
 // with its drafts in a struct, as staff_sync_section.cpp already is.
