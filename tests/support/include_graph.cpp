@@ -23,7 +23,8 @@ std::string folderOf(const std::string& relativeFile) {
     return fs::path(relativeFile).parent_path().generic_string();
 }
 
-// The file an `#include "name"` in `includer` reaches, relative to root; empty if none.
+// The file an `#include "name"` in `includer` reaches, relative to `root` (canonical); empty if
+// none or outside the root.
 std::string resolveInclude(const fs::path& root, const fs::path& includer, const std::string& name,
                            const std::vector<std::string>& includeRoots) {
     std::vector<fs::path> candidates{includer.parent_path() / name};
@@ -34,7 +35,7 @@ std::string resolveInclude(const fs::path& root, const fs::path& includer, const
     for (const auto& candidate : candidates) {
         if (fs::is_regular_file(candidate, error)) {
             const auto canonical = fs::weakly_canonical(candidate, error);
-            const auto relative = canonical.lexically_relative(fs::weakly_canonical(root, error));
+            const auto relative = canonical.lexically_relative(root);
             if (relative.empty() || *relative.begin() == "..") {
                 return {};
             }
@@ -46,8 +47,10 @@ std::string resolveInclude(const fs::path& root, const fs::path& includer, const
 
 }  // namespace
 
-FolderGraph buildFolderGraph(const fs::path& root, const std::vector<std::string>& scanned,
+FolderGraph buildFolderGraph(const fs::path& givenRoot, const std::vector<std::string>& scanned,
                              const std::vector<std::string>& includeRoots) {
+    // Canonical once, so every resolved include can be made relative to it without asking again.
+    const fs::path root = fs::weakly_canonical(givenRoot);
     // Path order, so the include line each edge reports is the same on every run.
     std::vector<fs::path> files;
     for (const auto& top : scanned) {
