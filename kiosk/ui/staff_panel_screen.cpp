@@ -1,21 +1,12 @@
 // Staff panel: what this kiosk is and holds (venue, device, versions, directory, referrals waiting,
-// free disk, start-up notes and config warnings), the sync section (staff_sync_section.cpp), and
-// the settings staff may change — saved atomically to the config — plus restart and exit.
-// Over 600 lines (639, after the tree-wide clang-format of issue 12): one screen per file, and
-// the settings section shares the panel's drafts, heading and remote-setting marks. The next
-// split is that section (drawSettings/saveSettings, ~250 lines) into staff_settings_section.cpp
-// with its drafts in a struct, as staff_sync_section.cpp already is.
+// free disk, start-up notes and config warnings), the sync section (staff_sync_section.cpp), the
+// settings staff may change (staff_settings_section.cpp), and restart, reboot and exit.
 #include <sys/statvfs.h>
 
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
 
-#include "core/common/atomic_file.h"
 #include "core/common/log.h"
-#include "core/common/utf8.h"
-#include "core/config/toml.h"
-#include "core/i18n/i18n.h"
 #include "core/operations/device_actions.h"
 #include "core/storage/database.h"
 #include "ui/views.h"
@@ -23,10 +14,6 @@
 namespace signpost::ui {
 
 namespace {
-
-constexpr std::size_t kMaxVenueName = 80;
-constexpr int kIdleMinimum = 30;
-constexpr int kIdleMaximum = 3600;
 
 std::string bytesText(unsigned long long bytes) {
     char text[32];
@@ -39,26 +26,12 @@ std::string bytesText(unsigned long long bytes) {
     return text;
 }
 
-std::string durationText(const Ui& ui, int seconds) {
-    if (seconds % 60 == 0) {
-        return ui.format("staff.minutes", {{"count", std::to_string(seconds / 60)}});
-    }
-    return ui.format("staff.seconds", {{"count", std::to_string(seconds)}});
-}
-
-// The step the idle timeout moves by: finer when short.
-int idleStep(int seconds, bool up) {
-    const int at = up ? seconds : seconds - 1;
-    return at < 120 ? 15 : at < 600 ? 60 : 300;
-}
-
 class StaffPanelView final : public View {
 public:
     void resetVisit() override {
         m_loaded = false;
-        m_saveMessage.clear();
-        m_saveFailed = false;
         m_syncDrafts = {};
+        m_settingsDrafts = {};
     }
 
     void draw(ScreenContext& c, const Rect& area) override {
@@ -92,23 +65,6 @@ public:
 private:
     void load(ScreenContext& c) {
         m_loaded = true;
-        m_draft = settingsOf(c.runtime.config);
-        m_available.clear();
-        m_reviewed.clear();
-        try {
-            // Each file's _meta: staff see which translations a native speaker has checked.
-            for (const LanguageInfo& language : I18n::available(c.runtime.assetsDir / "i18n")) {
-                m_available.push_back(language.code);
-                if (language.status == TranslationStatus::Reviewed) {
-                    m_reviewed.push_back(language.code);
-                }
-            }
-        } catch (const I18nError& failure) {
-            logWarning("ui", std::string("language list: ") + failure.what());
-        }
-        if (m_available.empty()) {
-            m_available.push_back("en");
-        }
         m_stats.reset();
         m_counts.reset();
         try {
@@ -264,251 +220,10 @@ private:
         drawStaffLog(c, flow);
     }
 
-    TextBinding venueBinding() {
-        TextBinding binding;
-        binding.value = [this] { return std::string_view(m_draft.venueName); };
-        binding.type = [this](std::string_view text) {
-            bool all = true;
-            std::size_t length = utf8::count(m_draft.venueName);
-            for (std::size_t at = 0; at < text.size();) {
-                const char32_t cp = utf8::next(text, at);
-                if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == utf8::kReplacement ||
-                    length >= kMaxVenueName) {
-                    all = false;
-                    continue;
-                }
-                utf8::append(m_draft.venueName, cp);
-                ++length;
-            }
-            return all;
-        };
-        binding.erase = [this] {
-            if (m_draft.venueName.empty()) {
-                return false;
-            }
-            m_draft.venueName.resize(m_draft.venueName.size() -
-                                     utf8::lastLength(m_draft.venueName));
-            return true;
-        };
-        binding.finish = [this] {
-            while (!m_draft.venueName.empty() && m_draft.venueName.back() == ' ') {
-                m_draft.venueName.pop_back();
-            }
-        };
-        return binding;
-    }
-
+    // The section itself lives in staff_settings_section.cpp.
     void drawSettings(ScreenContext& c, Flow& flow, TouchScroll& scroll, const ScrollArea& area) {
-        Ui& ui = c.ui;
-        const Layout& l = ui.layout();
-        heading(ui, flow, textKey("staff.section.settings"));
-
-        flowText(ui, flow, TextStyle::Bold, ui.palette().text, ui.tr("staff.settings.venue_name"));
-        flow.gap(l.smallGap);
-        TextFieldSpec venue;
-        if (!drawRemoteMark(c, flow, "venue.name", "staff.settings.venue_name",
-                            c.runtime.config.venueName)) {
-            textField(ui, c.focus, c.keyboard, "staff.settings.venue_name",
-                      flow.take(textFieldHeight(ui, venue)), venue, venueBinding(), &scroll,
-                      area.viewport(), area.contentTop());
-        }
-        flow.gap(l.gap * 1.5f);
-
-        flowText(ui, flow, TextStyle::Bold, ui.palette().text,
-                 ui.tr("staff.settings.neighbourhood"));
-        flow.gap(l.smallGap);
-        const std::string area_ = neighbourhoodLabel(c.runtime.i18n, m_draft.neighbourhood);
-        const ButtonStyle chooserStyle{ButtonKind::Secondary, Icon::ChevronDown, true};
-        if (!drawRemoteMark(c, flow, "venue.neighbourhood", "staff.settings.neighbourhood",
-                            area_) &&
-            button(ui, "staff.settings.neighbourhood",
-                   flow.take(buttonHeight(ui, area_, flow.width(), chooserStyle)), area_,
-                   chooserStyle)) {
-            std::vector<ChooserOption> options{{"staff.neighbourhood.option.0",
-                                                ui.tr("home.anywhere"),
-                                                m_draft.neighbourhood.empty()}};
-            std::vector<std::string> names{""};
-            for (const std::string& name : c.directory.neighbourhoods) {
-                options.push_back({"staff.neighbourhood.option." + std::to_string(names.size()),
-                                   name, name == m_draft.neighbourhood});
-                names.push_back(name);
-            }
-            c.chooser.open(
-                ui.tr("staff.settings.neighbourhood"), std::move(options),
-                [this, names](std::size_t index) { m_draft.neighbourhood = names.at(index); });
-        }
-        flow.gap(l.gap * 1.5f);
-
-        // Idle timeout: − value +
-        flowText(ui, flow, TextStyle::Bold, ui.palette().text, ui.tr("staff.settings.idle"));
-        flow.gap(l.smallGap);
-        if (!drawRemoteMark(c, flow, "kiosk.idle_timeout", "staff.settings.idle",
-                            durationText(ui, c.runtime.config.idleTimeoutSeconds))) {
-            const Rect row = flow.take(l.target);
-            const float w = std::max(l.target * 1.5f, buttonWidth(ui, "\xE2\x88\x92"));
-            if (button(
-                    ui, "staff.settings.idle_minus", Rect{row.x0, row.y0, row.x0 + w, row.y1},
-                    "\xE2\x88\x92",
-                    ButtonStyle{ButtonKind::Secondary, Icon::None, false,
-                                m_draft.idleTimeoutSeconds > kIdleMinimum, TextStyle::Heading})) {
-                ui.defer([this] {
-                    m_draft.idleTimeoutSeconds =
-                        std::max(kIdleMinimum, m_draft.idleTimeoutSeconds -
-                                                   idleStep(m_draft.idleTimeoutSeconds, false));
-                });
-            }
-            const std::string value = durationText(ui, m_draft.idleTimeoutSeconds);
-            const float valueWidth =
-                std::max(ui.text().width(TextStyle::Heading, value), 300.0f * l.scale) + l.gap * 2;
-            ui.text().drawCentred(ui.drawList(), TextStyle::Heading,
-                                  Rect{row.x0 + w, row.y0, row.x0 + w + valueWidth, row.y1},
-                                  ui.palette().text, value);
-            if (button(
-                    ui, "staff.settings.idle_plus",
-                    Rect{row.x0 + w + valueWidth, row.y0, row.x0 + w * 2 + valueWidth, row.y1}, "+",
-                    ButtonStyle{ButtonKind::Secondary, Icon::None, false,
-                                m_draft.idleTimeoutSeconds < kIdleMaximum, TextStyle::Heading})) {
-                ui.defer([this] {
-                    m_draft.idleTimeoutSeconds =
-                        std::min(kIdleMaximum, m_draft.idleTimeoutSeconds +
-                                                   idleStep(m_draft.idleTimeoutSeconds, true));
-                });
-            }
-        }
-        flow.gap(l.gap * 1.5f);
-
-        flowText(ui, flow, TextStyle::Bold, ui.palette().text, ui.tr("staff.settings.text_size"));
-        flow.gap(l.smallGap);
-        const TextSize sizes[] = {TextSize::Normal, TextSize::Large, TextSize::Largest};
-        const char* sizeKeys[] = {textKey("text_size.normal"), textKey("text_size.large"),
-                                  textKey("text_size.largest")};
-        std::vector<ChoiceTile> sizeTiles;
-        for (int i = 0; i < 3; ++i) {
-            sizeTiles.push_back({std::string("staff.settings.text_size.") + toString(sizes[i]),
-                                 ui.tr(sizeKeys[i]),
-                                 {},
-                                 m_draft.textSize == sizes[i]});
-        }
-        const int size = drawChoiceTiles(ui, flow, sizeTiles, TileMarker::Radio, 260.0f, 3);
-        if (size >= 0) {
-            ui.defer([this, chosen = sizes[size]] { m_draft.textSize = chosen; });
-        }
-
-        const char* contrast = ui.tr("staff.settings.high_contrast");
-        if (checkRow(ui, "staff.settings.high_contrast",
-                     flow.take(checkRowHeight(ui, flow.width(), contrast)), contrast,
-                     m_draft.highContrast)) {
-            ui.defer([this] { m_draft.highContrast = !m_draft.highContrast; });
-        }
-        flow.gap(l.gap * 1.5f);
-
-        flowText(ui, flow, TextStyle::Bold, ui.palette().text, ui.tr("staff.settings.languages"));
-        flow.gap(l.smallGap);
-        std::string offered;
-        for (const std::string& code : c.runtime.config.languages) {
-            offered += (offered.empty() ? "" : ", ") + languageName(c.runtime.i18n, code);
-        }
-        const bool languagesRemote =
-            drawRemoteMark(c, flow, "kiosk.languages", "staff.settings.languages", offered);
-        std::vector<ChoiceTile> languageTiles;
-        for (const std::string& code : m_available) {
-            const bool on = code == "en" ||
-                            std::find(m_draft.languages.begin(), m_draft.languages.end(), code) !=
-                                m_draft.languages.end();
-            const bool reviewed =
-                std::find(m_reviewed.begin(), m_reviewed.end(), code) != m_reviewed.end();
-            languageTiles.push_back({"staff.settings.language." + code,
-                                     languageName(c.runtime.i18n, code),
-                                     code == "en" ? ui.tr("staff.settings.always_on")
-                                     : reviewed   ? ui.tr("staff.settings.status_reviewed")
-                                                  : ui.tr("staff.settings.status_draft"),
-                                     on});
-        }
-        const int language = languagesRemote ? -1
-                                             : drawChoiceTiles(ui, flow, languageTiles,
-                                                               TileMarker::Check, 300.0f, 3);
-        if (language >= 0 && m_available[static_cast<std::size_t>(language)] != "en") {
-            ui.defer([this, code = m_available[static_cast<std::size_t>(language)]] {
-                auto at = std::find(m_draft.languages.begin(), m_draft.languages.end(), code);
-                if (at == m_draft.languages.end()) {
-                    m_draft.languages.push_back(code);
-                } else {
-                    m_draft.languages.erase(at);
-                }
-            });
-        }
-        flow.gap(l.gap);
-
-        const char* save = ui.tr("staff.settings.save");
-        const ButtonStyle saveStyle{ButtonKind::Primary, Icon::Tick};
-        const float saveWidth = std::max(buttonWidth(ui, save, saveStyle), flow.width() * 0.4f);
-        if (button(ui, "staff.settings.save", flow.take(l.target * 1.2f, saveWidth), save,
-                   saveStyle)) {
-            KioskRuntime& runtime = c.runtime;
-            KioskSession& session = c.session;
-            IdleTimer& idle = c.idle;
-            TextFocus& focus = c.focus;
-            ui.defer([this, &runtime, &session, &idle, &focus] {
-                focus.blur();
-                saveSettings(runtime, session, idle);
-            });
-        }
-        if (!m_saveMessage.empty()) {
-            flow.gap(l.smallGap);
-            const float top = flow.y();
-            flowText(ui, flow, TextStyle::Bold,
-                     m_saveFailed ? ui.palette().error : ui.palette().text, m_saveMessage);
-            ui.registerElement(m_saveFailed ? "staff.settings.save_failed" : "staff.settings.saved",
-                               Rect{flow.left(), top, flow.left() + flow.width(), flow.y()});
-        }
-    }
-
-    void saveSettings(KioskRuntime& runtime, KioskSession& session, IdleTimer& idle) {
-        KioskSettings settings = m_draft;
-        if (std::find(settings.languages.begin(), settings.languages.end(), "en") ==
-            settings.languages.end()) {
-            settings.languages.insert(settings.languages.begin(), "en");
-        }
-        try {
-            // Remote settings stay out of kiosk.toml: the file keeps its own value for when the
-            // coordinators clear theirs (precedence: kiosk_config.h).
-            saveKioskSettings(runtime.configFile, settings, runtime.config.remoteKeys);
-        } catch (const std::exception& error) {
-            // Staff-facing and technical on purpose: it names the file and what was wrong.
-            m_saveFailed = true;
-            m_saveMessage =
-                runtime.i18n.format("staff.settings.save_error", {{"error", error.what()}});
-            logWarning("staff", std::string("settings not saved: ") + error.what());
-            return;
-        }
-        KioskConfig& config = runtime.config;
-        const bool languagesChanged = config.languages != settings.languages;
-        config.venueName = settings.venueName;
-        config.neighbourhood = settings.neighbourhood;
-        config.idleTimeoutSeconds = settings.idleTimeoutSeconds;
-        config.textSize = settings.textSize;
-        config.highContrast = settings.highContrast;
-        config.languages = settings.languages;
-        idle.setDurations(std::chrono::seconds(config.idleTimeoutSeconds),
-                          std::chrono::seconds(config.idleWarningSeconds));
-        if (languagesChanged) {
-            try {
-                const std::string current = runtime.i18n.language();
-                runtime.i18n = I18n::load(runtime.assetsDir / "i18n", config.languages);
-                runtime.i18n.setLanguage(current);
-            } catch (const I18nError& error) {
-                logError("staff", std::string("texts not reloaded: ") + error.what());
-            }
-        }
-        SessionDefaults defaults = session.defaults();
-        defaults.neighbourhood = config.neighbourhood;
-        defaults.textSize = config.textSize;
-        defaults.highContrast = config.highContrast;
-        session.setDefaults(defaults);
-        m_draft = settingsOf(config);
-        m_saveFailed = false;
-        m_saveMessage = runtime.i18n.tr("staff.settings.saved");
-        logInfo("staff", "settings saved");
+        heading(c.ui, flow, textKey("staff.section.settings"));
+        drawStaffSettingsSection(c, flow, scroll, area, m_settingsDrafts);
     }
 
     // The footer's buttons in order, with their label keys; wrapped into as many rows as the
@@ -616,18 +331,14 @@ private:
     }
 
     bool m_loaded = false;
-    KioskSettings m_draft;
-    std::vector<std::string> m_available;
-    std::vector<std::string> m_reviewed;  // of m_available: checked by a native speaker
     std::optional<DirectoryStats> m_stats;
     std::optional<OutboxCounts> m_counts;
     std::string m_freeDisk;
-    std::string m_saveMessage;
-    bool m_saveFailed = false;
     RebootRequest m_reboot;
     std::optional<SteadyClock::time_point> m_rebootArmedUntil;
     TestReferralState m_testReferral;
     StaffSyncDrafts m_syncDrafts;
+    StaffSettingsDrafts m_settingsDrafts;
 };
 
 }  // namespace

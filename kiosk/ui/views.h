@@ -212,6 +212,23 @@ struct StaffSyncDrafts {
 void drawStaffSyncSection(ScreenContext& context, Flow& flow, TouchScroll& scroll,
                           const ScrollArea& area, StaffSyncDrafts& drafts);
 
+// The staff panel's settings section (staff_settings_section.cpp): venue name, neighbourhood, idle
+// timeout, text size, contrast and the languages offered (with each translation's draft/reviewed
+// status), and Save, which writes kiosk.toml atomically (saveKioskSettings) and applies the
+// settings at once. The drafts start from the running config the first time the section is drawn
+// after `drafts` was reset (the panel resets them on each visit); a remote setting shows its value
+// instead of a control.
+struct StaffSettingsDrafts {
+    KioskSettings settings;
+    std::vector<std::string> available;  // language codes with a file in assets/i18n
+    std::vector<std::string> reviewed;   // of `available`: checked by a native speaker
+    std::string saveMessage;             // "Settings saved" or what went wrong; "" = none yet
+    bool saveFailed = false;
+    bool loaded = false;
+};
+void drawStaffSettingsSection(ScreenContext& context, Flow& flow, TouchScroll& scroll,
+                              const ScrollArea& area, StaffSettingsDrafts& drafts);
+
 // --- The top bar (top_bar.cpp) -----------------------------------------------------------------
 // Staff corner (press and hold 3 s), Back, and on the right the controls every screen has:
 // language, text size, contrast, "Read aloud" and volume (where the language has a voice),
