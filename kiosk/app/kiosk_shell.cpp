@@ -1,7 +1,6 @@
-// The kiosk's shell (kiosk_shell.h): GLFW callbacks, the GLFW and ImGui sessions, and the
-// render-on-demand frame loop. Over 600 lines (631, after the tree-wide clang-format of issue 12;
-// 599 before): the loop and the sessions share the anonymous namespace's LoopState. The next
-// split is the GLFW/ImGui sessions and callbacks (lines ~40-230) into their own file.
+// The kiosk's shell (kiosk_shell.h): start-up (display wait, fonts built beside the window's
+// creation) and the render-on-demand frame loop. The GLFW and ImGui sessions, the window and its
+// callbacks are in shell_window.cpp.
 #include "app/kiosk_shell.h"
 
 #include <GLFW/glfw3.h>
@@ -9,13 +8,11 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 #include <imgui_internal.h>  // ErrorCheckEndFrameRecover: leave a frame that threw in a sane state
-#include <xcb/xcb.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <exception>
-#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
@@ -25,6 +22,7 @@
 #include "app/display_power.h"
 #include "app/exit_codes.h"
 #include "app/gl_glyph_texture.h"
+#include "app/shell_window.h"
 #include "app/ui_map_file.h"
 #include "core/common/log.h"
 #include "core/runtime/directory_verification.h"
@@ -42,194 +40,6 @@ using namespace std::chrono_literals;
 
 // How long the "something went wrong, restarting" notice stays before the process exits 70.
 constexpr auto kFaultNoticeTime = 8s;
-
-// Input and repaint requests arrive in GLFW callbacks (inside glfwWaitEvents, on this thread).
-struct LoopState {
-    FramePacer pacer;
-    bool hadInput = false;
-};
-
-LoopState& loopState(GLFWwindow* window) {
-    return *static_cast<LoopState*>(glfwGetWindowUserPointer(window));
-}
-
-void noteInput(GLFWwindow* window) {
-    LoopState& state = loopState(window);
-    state.hadInput = true;
-    state.pacer.noteInput();
-}
-
-void onGlfwError(int code, const char* description) {
-    logError("glfw",
-             "error " + std::to_string(code) + ": " + (description != nullptr ? description : "?"));
-}
-
-// Installed before ImGui's backend, which chains to them; the backend reads the state itself.
-void onCursorPos(GLFWwindow* window, double, double) {
-    noteInput(window);
-}
-void onMouseButton(GLFWwindow* window, int, int, int) {
-    noteInput(window);
-}
-void onScroll(GLFWwindow* window, double, double) {
-    noteInput(window);
-}
-void onKey(GLFWwindow* window, int, int, int, int) {
-    noteInput(window);
-}
-void onChar(GLFWwindow* window, unsigned int) {
-    noteInput(window);
-}
-void onRefresh(GLFWwindow* window) {
-    loopState(window).pacer.requestFrames(1);
-}
-void onFramebufferSize(GLFWwindow* window, int, int) {
-    loopState(window).pacer.requestFrames(2);
-}
-void onFocus(GLFWwindow* window, int) {
-    loopState(window).pacer.requestFrames(1);
-}
-void onClose(GLFWwindow* window) {
-    // A resident must not be able to close the kiosk (Alt+F4, a window manager's button).
-    glfwSetWindowShouldClose(window, GLFW_FALSE);
-    logInfo("shell", "window close request ignored");
-}
-
-// Pixels per millimetre of `monitor` at its current mode, or 0 when the monitor does not say
-// (or says something no real screen is: some TVs report their aspect ratio in centimetres).
-float pixelsPerMillimetre(GLFWmonitor* monitor) {
-    if (monitor == nullptr) {
-        return 0;
-    }
-    int widthMm = 0;
-    int heightMm = 0;
-    glfwGetMonitorPhysicalSize(monitor, &widthMm, &heightMm);
-    const GLFWvidmode* mode = glfwGetVideoMode(monitor);
-    if (mode == nullptr || widthMm <= 0) {
-        return 0;
-    }
-    const float value = static_cast<float>(mode->width) / static_cast<float>(widthMm);
-    return value >= 1.0f && value <= 40.0f ? value : 0.0f;
-}
-
-// Whether the X server at `display` accepts this user now. Through XCB, which, unlike
-// XOpenDisplay, prints nothing when it is refused: the wait polls every second.
-bool displayAccepts(const char* display) {
-    xcb_connection_t* connection = xcb_connect(display, nullptr);
-    const bool accepted = xcb_connection_has_error(connection) == 0;
-    xcb_disconnect(connection);
-    return accepted;
-}
-
-// glfwInit/glfwTerminate, with the signal thread's wake-up tied to GLFW's lifetime.
-class GlfwSession {
-public:
-    explicit GlfwSession(SignalWatcher& signals) : m_signals(signals) {
-        glfwSetErrorCallback(onGlfwError);
-        if (glfwInit() != GLFW_TRUE) {
-            const char* description = nullptr;
-            glfwGetError(&description);
-            throw ShellError(std::string("cannot open the display: ") +
-                             (description != nullptr ? description : "glfwInit failed"));
-        }
-        m_signals.setWakeCallback([] { glfwPostEmptyEvent(); });
-    }
-    ~GlfwSession() {
-        m_signals.setWakeCallback(nullptr);
-        glfwTerminate();
-    }
-    GlfwSession(const GlfwSession&) = delete;
-    GlfwSession& operator=(const GlfwSession&) = delete;
-
-private:
-    SignalWatcher& m_signals;
-};
-
-struct WindowDeleter {
-    void operator()(GLFWwindow* window) const { glfwDestroyWindow(window); }
-};
-using WindowPtr = std::unique_ptr<GLFWwindow, WindowDeleter>;
-
-WindowPtr createWindow(const ShellOptions& options, GLFWmonitor*& monitorUsed) {
-    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
-    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
-    glfwWindowHint(GLFW_AUTO_ICONIFY, GLFW_FALSE);  // a kiosk never minimises itself
-    glfwWindowHint(GLFW_FOCUS_ON_SHOW, GLFW_TRUE);
-    GLFWmonitor* primary = glfwGetPrimaryMonitor();
-    monitorUsed = primary;
-    GLFWwindow* window = nullptr;
-    if (options.windowed) {
-        window = glfwCreateWindow(options.width, options.height, "Signpost", nullptr, nullptr);
-    } else {
-        if (primary == nullptr) {
-            throw ShellError(
-                "no monitor found for full screen (use --windowed to test without one)");
-        }
-        const GLFWvidmode* mode = glfwGetVideoMode(primary);
-        // The monitor's current mode, so going full screen never switches modes.
-        glfwWindowHint(GLFW_RED_BITS, mode->redBits);
-        glfwWindowHint(GLFW_GREEN_BITS, mode->greenBits);
-        glfwWindowHint(GLFW_BLUE_BITS, mode->blueBits);
-        glfwWindowHint(GLFW_REFRESH_RATE, mode->refreshRate);
-        if (options.sizeGiven) {
-            logWarning("shell",
-                       "--size applies to --windowed only; full screen uses the monitor's mode");
-        }
-        window = glfwCreateWindow(mode->width, mode->height, "Signpost", primary, nullptr);
-    }
-    if (window == nullptr) {
-        const char* description = nullptr;
-        glfwGetError(&description);
-        throw ShellError(std::string("cannot create an OpenGL 3.0 window: ") +
-                         (description != nullptr ? description : "unknown reason"));
-    }
-    return WindowPtr(window);
-}
-
-// ImGui context and backends, shut down in the right order on every path out.
-class ImGuiSession {
-public:
-    explicit ImGuiSession() {
-        IMGUI_CHECKVERSION();
-        ImGui::CreateContext();
-        ImGuiIO& io = ImGui::GetIO();
-        io.IniFilename = nullptr;  // no imgui.ini written into the working directory
-        io.LogFilename = nullptr;
-        io.ConfigFlags |= ImGuiConfigFlags_NoMouseCursorChange;  // touch: no cursor shapes
-    }
-    void initBackends(GLFWwindow* window) {
-        if (!ImGui_ImplGlfw_InitForOpenGL(window, true)) {
-            throw ShellError("ImGui's GLFW backend did not start");
-        }
-        m_glfwBackend = true;
-        if (!ImGui_ImplOpenGL3_Init("#version 130")) {
-            throw ShellError("ImGui's OpenGL 3 backend did not start");
-        }
-        m_glBackend = true;
-    }
-    ~ImGuiSession() {
-        if (m_glBackend) {
-            ImGui_ImplOpenGL3_Shutdown();
-        }
-        if (m_glfwBackend) {
-            ImGui_ImplGlfw_Shutdown();
-        }
-        ImGui::DestroyContext();
-    }
-    ImGuiSession(const ImGuiSession&) = delete;
-    ImGuiSession& operator=(const ImGuiSession&) = delete;
-
-private:
-    bool m_glfwBackend = false;
-    bool m_glBackend = false;
-};
-
-// ImGui's font atlas pixels are only needed until they are in a GL texture: dropped after upload.
-void uploadFonts() {
-    ImGui_ImplOpenGL3_DestroyFontsTexture();
-    ImGui_ImplOpenGL3_CreateFontsTexture();
-    ImGui::GetIO().Fonts->ClearTexData();
-}
 
 // Where start-up time goes, logged once with the first frame (the journal keeps it).
 struct StartupTimes {
@@ -252,18 +62,6 @@ struct StartupTimes {
     }
 };
 
-// The size the window will have, known before it exists (the font atlas is built meanwhile).
-ImVec2 intendedWindowSize(const ShellOptions& options) {
-    if (!options.windowed) {
-        if (GLFWmonitor* primary = glfwGetPrimaryMonitor()) {
-            if (const GLFWvidmode* mode = glfwGetVideoMode(primary)) {
-                return ImVec2(static_cast<float>(mode->width), static_cast<float>(mode->height));
-            }
-        }
-    }
-    return ImVec2(static_cast<float>(options.width), static_cast<float>(options.height));
-}
-
 class FrameLoop {
 public:
     FrameLoop(KioskRuntime& runtime, const ShellOptions& options, SystemdNotifier& notifier,
@@ -283,7 +81,7 @@ public:
         if (!options.uiMapFile.empty()) {
             m_uiMapFile.emplace(options.uiMapFile);
         }
-        glfwSetWindowUserPointer(m_window, &m_state);
+        attachLoopState(m_window, m_state);
     }
     // Started after the first frame (then the loop reads the sync status and speech changes).
     void setBackgroundServices(BackgroundServices* services) noexcept { m_services = services; }
@@ -600,17 +398,8 @@ int runKioskShell(KioskRuntime& runtime, const ShellOptions& options, SystemdNot
         std::rethrow_exception(fontError);
     }
 
+    // The loop's callbacks first: the ImGui backend installs its own and chains to them.
     FrameLoop loop(runtime, options, notifier, signals, window.get(), monitor);
-    // Ours first: the ImGui backend installs its own and chains to these.
-    glfwSetCursorPosCallback(window.get(), onCursorPos);
-    glfwSetMouseButtonCallback(window.get(), onMouseButton);
-    glfwSetScrollCallback(window.get(), onScroll);
-    glfwSetKeyCallback(window.get(), onKey);
-    glfwSetCharCallback(window.get(), onChar);
-    glfwSetWindowFocusCallback(window.get(), onFocus);
-    glfwSetWindowRefreshCallback(window.get(), onRefresh);
-    glfwSetFramebufferSizeCallback(window.get(), onFramebufferSize);
-    glfwSetWindowCloseCallback(window.get(), onClose);
     imgui.initBackends(window.get());
     times.fontsBuilt = Clock::now();
     // Shaped text is drawn from the app's own glyph atlas; its texture lives while the GL
