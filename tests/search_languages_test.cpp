@@ -5,13 +5,18 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/common/log.h"
 #include "core/directory/directory_store.h"
 #include "core/directory/search_text.h"
 #include "core/i18n/i18n.h"
+#include "core/runtime/kiosk_runtime.h"
 #include "core/storage/database.h"
 #include "support/directory_test_data.h"
 #include "support/test_support.h"
@@ -188,6 +193,54 @@ TEST_CASE("a need named in any language finds its services", "[search_languages]
         CHECK(plain.ids("samotność").empty());
         CHECK(plain.find("samotność").namedNeedCodes.empty());
         CHECK(plain.ids("孤独") == Ids{"svc-zh-elders"});
+    }
+}
+
+TEST_CASE("need words come from every text file, whichever languages the kiosk offers",
+          "[search_languages]") {
+    Fixture f(false);
+    const std::filesystem::path dir = test::assetsDir() / "i18n";
+    using Entry = std::tuple<std::string, std::string, std::vector<std::string>>;
+    const auto entries = [](const std::vector<NeedWords>& words) {
+        std::vector<Entry> result;
+        for (const NeedWords& entry : words) {
+            result.emplace_back(entry.language, entry.needCode, entry.words);
+        }
+        std::sort(result.begin(), result.end());
+        return result;
+    };
+    const std::vector<Entry> everyFile = entries(needWordsForSearch(dir, f.store));
+    std::set<std::string> languages;
+    for (const Entry& entry : everyFile) {
+        languages.insert(std::get<0>(entry));
+    }
+    CHECK(languages.size() == I18n::available(dir).size());
+    CHECK(everyFile.size() == languages.size() * needCodes(f.store).size());
+    std::vector<std::string> all;
+    for (const LanguageInfo& language : I18n::available(dir)) {
+        all.push_back(language.code);
+    }
+    for (const std::vector<std::string>& offered :
+         {std::vector<std::string>{}, std::vector<std::string>{"pl", "zh-Hans"}, all}) {
+        INFO(offered.size() << " languages offered");
+        const I18n loaded = I18n::load(dir, offered);
+        CHECK(entries(needWordsForSearch(loaded, dir, f.store)) == everyFile);
+    }
+    // An English-only kiosk still finds a need typed in Polish.
+    f.store.setNeedWords(needWordsForSearch(I18n::load(dir, {}), dir, f.store));
+    CHECK(f.find("samotność").namedNeedCodes == Ids{"feeling-lonely"});
+    SECTION("a broken file among those not offered gives no need words, and says so") {
+        test::TempDir temp;
+        const std::filesystem::path copy = temp.path() / "i18n";
+        std::filesystem::copy(dir, copy);
+        {
+            std::ofstream broken(copy / "pl.json", std::ios::trunc);
+            broken << "{\"need.food\": ";
+        }
+        CHECK(needWordsForSearch(I18n::load(copy, {}), copy, f.store).empty());
+        // Every language already loaded (here from the intact folder): no file is read again, so
+        // the broken copy is never opened.
+        CHECK(needWordsForSearch(I18n::load(dir, all), copy, f.store).size() == everyFile.size());
     }
 }
 

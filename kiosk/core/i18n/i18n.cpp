@@ -12,6 +12,7 @@
 
 #include "core/common/atomic_file.h"
 #include "core/common/log.h"
+#include "core/common/text_util.h"
 #include "core/i18n/language_tag.h"
 
 namespace signpost {
@@ -334,10 +335,8 @@ std::vector<NeedWords> I18n::needWords(const std::vector<std::string>& needCodes
                 std::string current;
                 const std::string_view text(words);
                 auto flush = [&] {
-                    const std::size_t first = current.find_first_not_of(" \t");
-                    const std::size_t last = current.find_last_not_of(" \t");
-                    if (first != std::string::npos) {
-                        entry.words.push_back(current.substr(first, last - first + 1));
+                    if (const std::string_view word = trim(current); !word.empty()) {
+                        entry.words.emplace_back(word);
                     }
                     current.clear();
                 };

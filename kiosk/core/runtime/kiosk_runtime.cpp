@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <stdexcept>
 
@@ -19,24 +20,39 @@
 
 namespace signpost {
 
-std::vector<NeedWords> needWordsForSearch(const std::filesystem::path& i18nDirectory,
+std::vector<NeedWords> needWordsForSearch(const I18n& loaded,
+                                          const std::filesystem::path& i18nDirectory,
                                           const DirectoryStore& directory) {
-    // Every language the texts have, offered on the button or not: a resident types in their own.
     try {
-        std::vector<std::string> languages;
-        std::error_code error;
-        for (const auto& entry : std::filesystem::directory_iterator(i18nDirectory, error)) {
-            // I18n::load() parses and checks each file; its name is enough to ask for it.
-            const std::string code = entry.path().stem().string();
-            if (entry.path().extension() == ".json" && canonicalLanguageTag(code) == code) {
-                languages.push_back(code);
-            }
-        }
         std::vector<std::string> needs;
         for (const TaxonomyTerm& term : directory.needs()) {
             needs.push_back(term.code);
         }
-        return I18n::load(i18nDirectory, languages).needWords(needs);
+        std::vector<NeedWords> words = loaded.needWords(needs);
+        const auto isLoaded = [&loaded](const std::string& code) {
+            return std::any_of(
+                loaded.languages().begin(), loaded.languages().end(),
+                [&code](const LanguageInfo& language) { return language.code == code; });
+        };
+        std::vector<std::string> missing;
+        std::error_code error;
+        for (const auto& entry : std::filesystem::directory_iterator(i18nDirectory, error)) {
+            // I18n::load() parses and checks each file; its name is enough to ask for it.
+            const std::string code = entry.path().stem().string();
+            if (entry.path().extension() == ".json" && canonicalLanguageTag(code) == code &&
+                !isLoaded(code)) {
+                missing.push_back(code);
+            }
+        }
+        if (missing.empty()) {
+            return words;
+        }
+        for (NeedWords& more : I18n::load(i18nDirectory, missing).needWords(needs)) {
+            if (more.language != "en") {
+                words.push_back(std::move(more));
+            }
+        }
+        return words;
     } catch (const I18nError& error) {
         logWarning("runtime", std::string("need words for search not loaded: ") + error.what());
     } catch (const StorageError& error) {
@@ -44,6 +60,17 @@ std::vector<NeedWords> needWordsForSearch(const std::filesystem::path& i18nDirec
     }
     return {};
 }
+
+std::vector<NeedWords> needWordsForSearch(const std::filesystem::path& i18nDirectory,
+                                          const DirectoryStore& directory) {
+    try {
+        return needWordsForSearch(I18n::load(i18nDirectory, {}), i18nDirectory, directory);
+    } catch (const I18nError& error) {
+        logWarning("runtime", std::string("need words for search not loaded: ") + error.what());
+    }
+    return {};
+}
+
 namespace {
 
 // The config parser has checked the key's shape (base64 of 32 bytes); this is the last word.
@@ -226,7 +253,7 @@ KioskRuntime openKioskRuntime(const KioskOptions& options) {
     runtime.directory = std::make_unique<DirectoryStore>(DirectoryStore::openOrRebuild(
         runtime.directoryFile, bundle, *runtime.zone, directoryOutcome, options.directoryCheck));
     runtime.directory->setNeedWords(
-        needWordsForSearch(runtime.assetsDir / "i18n", *runtime.directory));
+        needWordsForSearch(runtime.i18n, runtime.assetsDir / "i18n", *runtime.directory));
     switch (directoryOutcome) {
         case DirectoryOpenOutcome::Opened:
             break;
@@ -296,7 +323,7 @@ void rebuildDirectory(KioskRuntime& runtime, const std::string& problem) {
         DirectoryStore::openOrRebuild(runtime.directoryFile, runtime.directoryBundle, *runtime.zone,
                                       outcome, DirectoryCheck::Thorough);
     runtime.directory->setNeedWords(
-        needWordsForSearch(runtime.assetsDir / "i18n", *runtime.directory));
+        needWordsForSearch(runtime.i18n, runtime.assetsDir / "i18n", *runtime.directory));
     if (outcome != DirectoryOpenOutcome::Opened) {
         runtime.notes.push_back(
             {"note.directory_rebuilt", runtime.directoryBundle.filename().string()});

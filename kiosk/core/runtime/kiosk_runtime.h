@@ -85,8 +85,15 @@ std::filesystem::path kioskDataDir(const KioskOptions& options);
 std::filesystem::path setStaffPin(const KioskOptions& options, std::string_view pin);
 
 // Every language's words for `directory`'s needs (I18n::needWords() over all the text files in
-// `i18nDirectory`), for DirectoryStore::setNeedWords(). A bad text file or database error is
-// logged and gives none (search then works on the directory's own words). Never throws.
+// `i18nDirectory`, offered on the language button or not: a resident types in their own), for
+// DirectoryStore::setNeedWords(). The languages `loaded` already holds are taken from it; only the
+// other files are read (at start-up the kiosk usually offers them all, so none are read twice).
+// A bad text file or database error is logged and gives none (search then works on the
+// directory's own words). Never throws.
+std::vector<NeedWords> needWordsForSearch(const I18n& loaded,
+                                          const std::filesystem::path& i18nDirectory,
+                                          const DirectoryStore& directory);
+// As above, reading every file.
 std::vector<NeedWords> needWordsForSearch(const std::filesystem::path& i18nDirectory,
                                           const DirectoryStore& directory);
 
