@@ -1,11 +1,10 @@
 #include "sync/server/oruk_api.h"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <charconv>
 #include <optional>
 
+#include "core/common/ids.h"
 #include "core/common/time_util.h"
 #include "core/directory/hsds_import.h"
 #include "core/directory/stable_id.h"
@@ -157,19 +156,7 @@ json page(const std::vector<json>& items, std::size_t pageNumber, std::size_t pe
 }
 
 std::string bodyTag(const std::string& body) {
-    if (sodium_init() < 0) {
-        throw std::runtime_error("libsodium failed to start");
-    }
-    unsigned char hash[16];
-    crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(body.data()),
-                       body.size(), nullptr, 0);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string tag = "\"oruk-";
-    for (unsigned char byte : hash) {
-        tag += kHex[byte >> 4];
-        tag += kHex[byte & 0x0F];
-    }
-    return tag + "\"";
+    return "\"oruk-" + shortDigestHex(body) + "\"";
 }
 
 }  // namespace

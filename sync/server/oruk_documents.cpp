@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/directory/hsds_export.h"
 #include "core/directory/language_names.h"
 #include "core/directory/schedule.h"
 #include "core/directory/stable_id.h"
@@ -92,18 +93,7 @@ json serviceBase(const DirectoryIndex& index, const Service& service) {
                 {"organization_id", uuidFor("organization", service.organisationId)},
                 {"name", service.name},
                 {"status", toHsds(service.status)}};
-    putIfSet(out, "description", service.description);
-    putIfSet(out, "url", service.url);
-    putIfSet(out, "email", service.email);
-    if (service.minimumAge) {
-        out["minimum_age"] = *service.minimumAge;
-    }
-    if (service.maximumAge) {
-        out["maximum_age"] = *service.maximumAge;
-    }
-    if (service.lastChecked) {
-        out["assured_date"] = formatCivilDate(*service.lastChecked);
-    }
+    putSharedServiceFields(out, service);
     if (auto modified = index.lastModified.find(service.id); modified != index.lastModified.end()) {
         out["last_modified"] = modified->second;
     }

@@ -73,6 +73,14 @@ std::string toHex(std::span<const std::uint8_t> bytes) {
     return out;
 }
 
+std::string shortDigestHex(std::string_view text) {
+    ensureSodium();
+    std::uint8_t digest[16];
+    crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(text.data()),
+                       text.size(), nullptr, 0);
+    return toHex(digest);
+}
+
 std::uint32_t randomBelow(std::uint32_t upperBound) {
     ensureSodium();
     return randombytes_uniform(upperBound);

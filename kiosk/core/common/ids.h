@@ -23,7 +23,11 @@ bool isUuidV4(std::string_view text);
 std::string toBase64(std::span<const std::uint8_t> bytes);
 // Returns nullopt on any invalid character or padding.
 std::optional<std::vector<std::uint8_t>> fromBase64(std::string_view text);
+// Lower-case hex, two digits a byte.
 std::string toHex(std::span<const std::uint8_t> bytes);
+// A 16-byte BLAKE2b digest of `text` as 32 lower-case hex digits: for content tags (HTTP ETags),
+// never for secrets or passwords.
+std::string shortDigestHex(std::string_view text);
 
 // Uniform random integer in [0, upperBound) from the CSPRNG.
 std::uint32_t randomBelow(std::uint32_t upperBound);

@@ -151,15 +151,19 @@ KioskSettings settingsOf(const KioskConfig& config) {
     return settings;
 }
 
+void applySettings(KioskConfig& config, const KioskSettings& settings) {
+    config.venueName = settings.venueName;
+    config.neighbourhood = settings.neighbourhood;
+    config.idleTimeoutSeconds = settings.idleTimeoutSeconds;
+    config.textSize = settings.textSize;
+    config.highContrast = settings.highContrast;
+    config.languages = settings.languages;
+}
+
 void saveKioskSettings(const std::filesystem::path& file, const KioskSettings& settings,
                        const std::vector<std::string>& leaveAlone) {
     KioskConfig staged;
-    staged.venueName = settings.venueName;
-    staged.neighbourhood = settings.neighbourhood;
-    staged.idleTimeoutSeconds = settings.idleTimeoutSeconds;
-    staged.textSize = settings.textSize;
-    staged.highContrast = settings.highContrast;
-    staged.languages = settings.languages;
+    applySettings(staged, settings);
     saveKeys(file, staged, [&leaveAlone](const Key& spec) {
         return (spec.flags & kiosk_keys::Staff) != 0 &&
                std::find(leaveAlone.begin(), leaveAlone.end(), spec.name()) == leaveAlone.end();

@@ -111,6 +111,8 @@ struct KioskSettings {
     std::vector<std::string> languages;
 };
 KioskSettings settingsOf(const KioskConfig& config);
+// The inverse: sets `config`'s six staff settings from `settings`, leaving every other field.
+void applySettings(KioskConfig& config, const KioskSettings& settings);
 
 // Validates `settings` (ConfigError on a bad value, line 0, nothing written) and saves them into
 // `file` atomically (temp, fsync, rename; a symlink is followed, the file's permission bits are

@@ -55,6 +55,21 @@ void putIfSet(json& out, const char* key, const std::string& value) {
 
 }  // namespace
 
+void putSharedServiceFields(json& out, const Service& service) {
+    putIfSet(out, "description", service.description);
+    putIfSet(out, "url", service.url);
+    putIfSet(out, "email", service.email);
+    if (service.minimumAge) {
+        out["minimum_age"] = *service.minimumAge;
+    }
+    if (service.maximumAge) {
+        out["maximum_age"] = *service.maximumAge;
+    }
+    if (service.lastChecked) {
+        out["assured_date"] = formatCivilDate(*service.lastChecked);
+    }
+}
+
 std::string toHsdsJson(const DirectoryData& data) {
     json document;
     document["directory_version"] = data.version;
@@ -120,20 +135,9 @@ std::string toHsdsJson(const DirectoryData& data) {
                   {"organization_id", service.organisationId},
                   {"name", service.name},
                   {"status", toHsds(service.status)}};
-        putIfSet(s, "description", service.description);
-        putIfSet(s, "url", service.url);
-        putIfSet(s, "email", service.email);
+        putSharedServiceFields(s, service);
         putIfSet(s, "eligibility_description", service.eligibility);
         putIfSet(s, "application_process", service.applicationProcess);
-        if (service.minimumAge) {
-            s["minimum_age"] = *service.minimumAge;
-        }
-        if (service.maximumAge) {
-            s["maximum_age"] = *service.maximumAge;
-        }
-        if (service.lastChecked) {
-            s["assured_date"] = formatCivilDate(*service.lastChecked);
-        }
         json types = json::array();
         for (unsigned flag : {kAttendVenue, kAttendPhone, kAttendOnline, kAttendHomeVisit}) {
             if ((service.attendingTypes & flag) != 0) {

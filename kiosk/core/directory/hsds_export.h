@@ -5,6 +5,8 @@
 // Thread-safety: pure function.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <string>
 
 #include "core/directory/directory_types.h"
@@ -15,5 +17,11 @@ namespace signpost {
 // "organizations", "locations" and "services" arrays linked by id (assets/directory/README.md).
 // parseHsdsJson(toHsdsJson(d)) == d for every field Signpost keeps. Throws only std::bad_alloc.
 std::string toHsdsJson(const DirectoryData& data);
+
+// The service fields Signpost's shape and the UK profile's (the server's ORUK documents,
+// sync/server/oruk_documents.cpp) write alike, each only when set: "description", "url",
+// "email", "minimum_age", "maximum_age", "assured_date" (YYYY-MM-DD). Ids, status and the
+// fields the two shapes name differently are the caller's.
+void putSharedServiceFields(nlohmann::json& out, const Service& service);
 
 }  // namespace signpost

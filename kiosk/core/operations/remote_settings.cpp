@@ -1,11 +1,10 @@
 #include "core/operations/remote_settings.h"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "core/common/atomic_file.h"
+#include "core/common/ids.h"
 #include "core/common/log.h"
 #include "core/common/staff_note.h"
 #include "core/config/kiosk_config.h"
@@ -145,16 +144,7 @@ std::string remoteSettingsEtag(const RemoteSettings& settings) {
     std::sort(valuesOnly.values.begin(), valuesOnly.values.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
     const std::string text = remoteSettingsToJson(valuesOnly, false);
-    unsigned char hash[16];
-    crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(text.data()),
-                       text.size(), nullptr, 0);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string etag = "\"";
-    for (unsigned char byte : hash) {
-        etag += kHex[byte >> 4];
-        etag += kHex[byte & 0x0F];
-    }
-    return etag + "\"";
+    return "\"" + shortDigestHex(text) + "\"";
 }
 
 std::optional<RemoteSettings> loadRemoteSettings(const std::filesystem::path& file) {
