@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -343,6 +344,30 @@ private:
         press(chosen);
     }
 
+    // The character keys a map shows ("keyboard.key.a", ...): what tells one page of the keyboard
+    // from another.
+    static std::set<std::string> characterKeys(const MapSnapshot& map) {
+        std::set<std::string> keys;
+        for (const MapElement* element : map.withPrefix("keyboard.key.")) {
+            keys.insert(element->id);
+        }
+        return keys;
+    }
+
+    // Presses a key that turns the keyboard to another page or alphabet and waits until a map
+    // shows other character keys, then until the kiosk stops drawing. Waiting for stillness alone
+    // is fooled on a loaded machine: a kiosk drawing slowly can look still before the new page
+    // is drawn, and the next toggle then turns the keyboard the wrong way.
+    void switchKeys(const std::string& id) {
+        const std::set<std::string> before = characterKeys(settled());
+        press(id);
+        waitFor("the keyboard to show other keys after " + id, [&](const MapSnapshot& map) {
+            const std::set<std::string> now = characterKeys(map);
+            return !now.empty() && now != before;
+        });
+        settled();
+    }
+
     // The key for one character: on the page shown, else on the symbols page or the second page
     // of letters, else the same on the other alphabet (keyboard.latin: Latin and the language's
     // own script); back to the letters page afterwards.
@@ -368,25 +393,23 @@ private:
                 if (settled().find("keyboard.latin") == nullptr) {
                     break;
                 }
-                press("keyboard.latin");
-                settled();  // the other alphabet's keys are in the map (a busy machine is slow)
+                switchKeys("keyboard.latin");
                 if (here()) {
                     hit();
                     return;
                 }
             }
             for (const char* page : {"keyboard.symbols", "keyboard.accents"}) {
-                if (current().find(page) == nullptr) {
+                if (settled().find(page) == nullptr) {
                     continue;
                 }
-                press(page);
-                settled();  // that page's keys are in the map, not the page before's
+                switchKeys(page);
                 const bool found = here();
                 if (found) {
                     hit();
                     settled();  // the page key's place is read from a frame drawn after the key
                 }
-                press(page);
+                switchKeys(page);
                 if (found) {
                     return;
                 }
