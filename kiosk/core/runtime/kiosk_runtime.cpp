@@ -35,8 +35,8 @@ std::vector<NeedWords> needWordsForSearch(const I18n& loaded,
                 [&code](const LanguageInfo& language) { return language.code == code; });
         };
         std::vector<std::string> missing;
-        std::error_code error;
-        for (const auto& entry : std::filesystem::directory_iterator(i18nDirectory, error)) {
+        std::error_code unreadable;  // no folder: nothing more to read; the loaded texts stand
+        for (const auto& entry : std::filesystem::directory_iterator(i18nDirectory, unreadable)) {
             // I18n::load() parses and checks each file; its name is enough to ask for it.
             const std::string code = entry.path().stem().string();
             if (entry.path().extension() == ".json" && canonicalLanguageTag(code) == code &&
@@ -44,12 +44,17 @@ std::vector<NeedWords> needWordsForSearch(const I18n& loaded,
                 missing.push_back(code);
             }
         }
-        if (missing.empty()) {
-            return words;
-        }
-        for (NeedWords& more : I18n::load(i18nDirectory, missing).needWords(needs)) {
-            if (more.language != "en") {
-                words.push_back(std::move(more));
+        // One file at a time: a broken one loses its own words, not every other language's.
+        for (const std::string& code : missing) {
+            try {
+                for (NeedWords& more : I18n::load(i18nDirectory, {code}).needWords(needs)) {
+                    if (more.language == code) {
+                        words.push_back(std::move(more));
+                    }
+                }
+            } catch (const I18nError& broken) {
+                logWarning("runtime", "need words in \"" + code +
+                                          "\" not loaded for search: " + broken.what());
             }
         }
         return words;

@@ -88,8 +88,9 @@ std::filesystem::path setStaffPin(const KioskOptions& options, std::string_view 
 // `i18nDirectory`, offered on the language button or not: a resident types in their own), for
 // DirectoryStore::setNeedWords(). The languages `loaded` already holds are taken from it; only the
 // other files are read (at start-up the kiosk usually offers them all, so none are read twice).
-// A bad text file or database error is logged and gives none (search then works on the
-// directory's own words). Never throws.
+// A bad file among those is logged and gives no words in its language, the others keep theirs; a
+// database error (or, for the overload below, a bad en.json) is logged and gives none (search
+// then works on the directory's own words). Never throws.
 std::vector<NeedWords> needWordsForSearch(const I18n& loaded,
                                           const std::filesystem::path& i18nDirectory,
                                           const DirectoryStore& directory);
