@@ -44,22 +44,31 @@ std::vector<NeedWords> needWordsForSearch(const I18n& loaded,
                 missing.push_back(code);
             }
         }
-        // One file at a time: a broken one loses its own words, not every other language's.
-        for (const std::string& code : missing) {
-            try {
-                for (NeedWords& more : I18n::load(i18nDirectory, {code}).needWords(needs)) {
-                    if (more.language == code) {
-                        words.push_back(std::move(more));
-                    }
+        // en.json is in `loaded` already: only the other languages' words are added.
+        const auto addWordsOf = [&](const std::vector<std::string>& codes) {
+            for (NeedWords& more : I18n::load(i18nDirectory, codes).needWords(needs)) {
+                if (more.language != "en") {
+                    words.push_back(std::move(more));
                 }
-            } catch (const I18nError& broken) {
-                logWarning("runtime", "need words in \"" + code +
-                                          "\" not loaded for search: " + broken.what());
+            }
+        };
+        if (missing.empty()) {
+            return words;
+        }
+        try {
+            addWordsOf(missing);  // together: en.json is parsed once
+        } catch (const I18nError&) {
+            // One file at a time: a broken one loses its own words, not every other language's.
+            for (const std::string& code : missing) {
+                try {
+                    addWordsOf({code});
+                } catch (const I18nError& broken) {
+                    logWarning("runtime", "need words in \"" + code +
+                                              "\" not loaded for search: " + broken.what());
+                }
             }
         }
         return words;
-    } catch (const I18nError& error) {
-        logWarning("runtime", std::string("need words for search not loaded: ") + error.what());
     } catch (const StorageError& error) {
         logWarning("runtime", std::string("need words for search not loaded: ") + error.what());
     }
